@@ -1,0 +1,3 @@
+module qiwidash
+
+go 1.26.8

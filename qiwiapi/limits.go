@@ -1,0 +1,105 @@
+package qiwiapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// LimitsService reads the wallet's limits.
+type LimitsService service
+
+// LimitType names one kind of limit.
+type LimitType string
+
+// The limit types the API knows.
+const (
+	LimitRefill                 LimitType = "REFILL"
+	LimitTurnover               LimitType = "TURNOVER"
+	LimitPaymentsP2P            LimitType = "PAYMENTS_P2P"
+	LimitPaymentsInternationals LimitType = "PAYMENTS_PROVIDER_INTERNATIONALS"
+	LimitPaymentsPayout         LimitType = "PAYMENTS_PROVIDER_PAYOUT"
+	LimitWithdrawCash           LimitType = "WITHDRAW_CASH"
+)
+
+// AllLimitTypes is every documented limit type, in the docs' order.
+var AllLimitTypes = []LimitType{LimitTurnover, LimitRefill, LimitPaymentsP2P, LimitPaymentsInternationals, LimitPaymentsPayout, LimitWithdrawCash}
+
+// Limit is one limit with what is spent and what is left in its period.
+// QIWI sends numbers here, with the currency as a code ("RUB").
+type Limit struct {
+	Type     LimitType `json:"type"`
+	Currency string    `json:"currency"`
+	Rest     Decimal   `json:"rest"`
+	Max      Decimal   `json:"max"`
+	Spent    Decimal   `json:"spent"`
+	Interval struct {
+		DateFrom FlexTime `json:"dateFrom"`
+		DateTill FlexTime `json:"dateTill"`
+	} `json:"interval"`
+}
+
+// Amounts converts rest, max and spent to exact money in the limit's currency.
+func (l Limit) Amounts() (rest, max, spent Amount, err error) {
+	cur, err := ParseCurrency(l.Currency)
+	if err != nil {
+		return rest, max, spent, err
+	}
+	parse := func(d Decimal) (Amount, error) {
+		if d == "" {
+			return Amount{Currency: cur}, nil
+		}
+		return ParseAmountFloor(string(d), cur)
+	}
+	if rest, err = parse(l.Rest); err != nil {
+		return
+	}
+	if max, err = parse(l.Max); err != nil {
+		return
+	}
+	spent, err = parse(l.Spent)
+	return
+}
+
+// Limits maps a country code ("RU") to its limits.
+type Limits struct {
+	Limits map[string][]Limit `json:"limits"`
+}
+
+// Actual fetches the limits of the given types (at least one).
+func (s *LimitsService) Actual(ctx context.Context, wallet string, types ...LimitType) (*Limits, *Response, error) {
+	if len(types) == 0 {
+		return nil, nil, errors.New("limits: name at least one limit type")
+	}
+	path, err := walletPath("/qw-limits/v1/persons/%s/actual-limits", wallet)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := url.Values{}
+	for i, t := range types {
+		q.Set(fmt.Sprintf("types[%d]", i), string(t))
+	}
+	r, _ := s.client.newRequest(http.MethodGet, path, q, nil)
+	out := new(Limits)
+	resp, err := s.client.do(ctx, r, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// P2PPaymentCount is how many person-to-person payments are allowed this month.
+func (s *LimitsService) P2PPaymentCount(ctx context.Context, wallet string) (int, *Response, error) {
+	path, err := walletPath("/qw-limits/v1/persons/%s/p2p-payment-count-limit", wallet)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, _ := s.client.newRequest(http.MethodGet, path, nil, nil)
+	var out struct {
+		Limit FlexInt `json:"p2pPaymentCountLimit"`
+	}
+	resp, err := s.client.do(ctx, r, &out)
+	return int(out.Limit), resp, err
+}

@@ -1,0 +1,114 @@
+package qiwiapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FlexInt decodes a JSON number or a numeric string (QIWI sends errorCode and
+// ids both ways depending on the endpoint).
+type FlexInt int64
+
+// UnmarshalJSON accepts 5, "5" and null.
+func (n *FlexInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" || s == `""` {
+		*n = 0
+		return nil
+	}
+	if unq, err := strconv.Unquote(s); err == nil {
+		s = unq
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("not an integer: %q", s)
+	}
+	*n = FlexInt(v)
+	return nil
+}
+
+// FlexString decodes a JSON string or number into its text.
+type FlexString string
+
+// UnmarshalJSON accepts "abc", 123 and null.
+func (s *FlexString) UnmarshalJSON(b []byte) error {
+	*s = FlexString(rawString(b))
+	return nil
+}
+
+// FlexTime reads the timestamps QIWI writes in several layouts, some of them
+// malformed in the docs ("2019-11-01T:00:00"). It never fails: Raw keeps the text.
+type FlexTime struct {
+	time.Time
+	Raw string
+}
+
+var flexLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02T:15:04",
+	"2006-01-02",
+}
+
+// UnmarshalJSON parses what it can and keeps the raw text either way.
+func (t *FlexTime) UnmarshalJSON(b []byte) error {
+	s := rawString(bytes.TrimSpace(b))
+	t.Raw = s
+	t.Time = time.Time{}
+	for _, layout := range flexLayouts {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v
+			return nil
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the raw text back.
+func (t FlexTime) MarshalJSON() ([]byte, error) { return json.Marshal(t.Raw) }
+
+// EpochMillis is a Unix time in milliseconds, as the invoices API writes dates.
+type EpochMillis struct{ time.Time }
+
+// UnmarshalJSON reads 1523025585000.
+func (t *EpochMillis) UnmarshalJSON(b []byte) error {
+	var n FlexInt
+	if err := n.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if n == 0 {
+		t.Time = time.Time{}
+		return nil
+	}
+	t.Time = time.UnixMilli(int64(n))
+	return nil
+}
+
+// MarshalJSON writes the millisecond number.
+func (t EpochMillis) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.FormatInt(t.UnixMilli(), 10)), nil
+}
+
+// Moscow is the +03:00 zone QIWI uses for history dates.
+var Moscow = time.FixedZone("MSK", 3*60*60)
+
+// qiwiTime formats a query date the way the history API wants it.
+func qiwiTime(t time.Time) string { return t.Format("2006-01-02T15:04:05Z07:00") }
+
+// fmtPath fills a path template, escaping each argument as one path segment.
+func fmtPath(format string, args ...string) string {
+	vals := make([]any, len(args))
+	for i, a := range args {
+		vals[i] = url.PathEscape(a)
+	}
+	return fmt.Sprintf(format, vals...)
+}
