@@ -1,0 +1,298 @@
+package qiwiapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const testToken = "tok-SECRET-1234567890abcdef"
+
+// setup starts a loopback server with a mux under a base-path prefix, the
+// way a proxy would mount the API, and a client pointed at it that never sleeps.
+func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
+	t.Helper()
+	mux := http.NewServeMux()
+	outer := http.NewServeMux()
+	outer.Handle("/prefix/", http.StripPrefix("/prefix", mux))
+	srv := httptest.NewServer(outer)
+	t.Cleanup(srv.Close)
+	base := []Option{WithBaseURL(srv.URL + "/prefix"), WithSleep(func(context.Context, time.Duration) error { return nil })}
+	c, err := NewClient(testToken, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, mux
+}
+
+type recorded struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (r *recorded) add(b string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.bodies = append(r.bodies, b)
+	return len(r.bodies)
+}
+
+func TestPayRetriesWithTheSameBody(t *testing.T) {
+	c, mux := setup(t)
+	var rec recorded
+	mux.HandleFunc("POST /sinap/api/v2/terms/99/payments", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+testToken || r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("headers: %v", r.Header)
+		}
+		b, _ := io.ReadAll(r.Body)
+		if rec.add(string(b)) == 1 {
+			http.Error(w, `{"code":"QWPRC-300","message":"try later"}`, http.StatusBadGateway)
+			return
+		}
+		fmt.Fprint(w, `{"id":"1700000000000","terms":"99","fields":{"account":"+79991112233"},"sum":{"amount":10.5,"currency":"643"},"transaction":{"id":"42","state":{"code":"Accepted"}},"source":"account_643"}`)
+	})
+	sum, _ := ParseAmount("10.50", RUB)
+	p, err := WalletTransfer("1700000000000", "+79991112233", sum, "за обед")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _, err := c.Payments.Pay(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.TxnID() != 42 {
+		t.Fatalf("txn id %d", info.TxnID())
+	}
+	if len(rec.bodies) != 2 {
+		t.Fatalf("%d requests, want 2", len(rec.bodies))
+	}
+	if rec.bodies[0] != rec.bodies[1] {
+		t.Fatalf("retry changed the body:\n%s\n%s", rec.bodies[0], rec.bodies[1])
+	}
+	want := `{"id":"1700000000000","sum":{"amount":10.5,"currency":"643"},"paymentMethod":{"type":"Account","accountId":"643"},"comment":"за обед","fields":{"account":"+79991112233"}}`
+	if rec.bodies[0] != want {
+		t.Fatalf("body\n got %s\nwant %s", rec.bodies[0], want)
+	}
+}
+
+func TestInvoicePayIsNotRetriedAfterServerError(t *testing.T) {
+	c, mux := setup(t)
+	var rec recorded
+	mux.HandleFunc("POST /checkout-api/invoice/pay/wallet", func(w http.ResponseWriter, r *http.Request) {
+		rec.add("x")
+		w.WriteHeader(http.StatusInternalServerError)
+	})
+	_, _, err := c.Invoices.Pay(context.Background(), "1063702405", RUB)
+	if !errors.Is(err, ErrServer) || len(rec.bodies) != 1 {
+		t.Fatalf("err=%v requests=%d, want one request and a server error", err, len(rec.bodies))
+	}
+}
+
+func TestErrorsAreTypedAndCarryNoToken(t *testing.T) {
+	c, mux := setup(t, WithRetry(RetryPolicy{MaxRetries: 1}))
+	mux.HandleFunc("GET /funding-sources/v2/persons/79991112233/accounts", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	mux.HandleFunc("GET /qw-nicknames/v1/persons/79991112233/nickname", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"serviceName":"nicknames","errorCode":"auth.forbidden","userMessage":"Нет прав","description":"no scope","traceId":"abc123"}`)
+	})
+	var blocked recorded
+	mux.HandleFunc("GET /payment-history/v2/persons/79991112233/payments", func(w http.ResponseWriter, r *http.Request) {
+		blocked.add("x")
+		w.WriteHeader(http.StatusLocked)
+		fmt.Fprint(w, `{"errorCode":"request.blocked","description":"Too many requests"}`)
+	})
+	ctx := context.Background()
+	_, _, err := c.Balances.List(ctx, "79991112233")
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("401 -> %v", err)
+	}
+	_, _, err = c.Profile.Nickname(ctx, "+7 999 111-22-33")
+	var apiErr *Error
+	if !errors.Is(err, ErrForbidden) || !errors.As(err, &apiErr) || apiErr.TraceID != "abc123" || apiErr.Message() != "Нет прав" || apiErr.ServiceName != "nicknames" {
+		t.Fatalf("403 -> %#v", err)
+	}
+	_, _, err = c.History.List(ctx, "79991112233", HistoryOptions{Rows: 10})
+	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.RetryAfter != 5*time.Minute || apiErr.Code != "request.blocked" {
+		t.Fatalf("423 -> %v", err)
+	}
+	if len(blocked.bodies) != 2 {
+		t.Fatalf("423 was tried %d times, want 2 (one retry)", len(blocked.bodies))
+	}
+	for _, e := range []error{err, apiErr} {
+		if strings.Contains(e.Error(), testToken) || strings.Contains(fmt.Sprintf("%+v %#v", e, e), testToken) {
+			t.Fatal("token leaked into an error")
+		}
+	}
+	if strings.Contains(c.String(), testToken) || strings.Contains(fmt.Sprintf("%+v", c), "SECRET") && !strings.Contains(c.String(), "tok-") {
+		t.Fatalf("client String leaks: %s", c)
+	}
+}
+
+func TestNetworkErrorIsRetriedThenReportedInWords(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	calls := 0
+	c, err := NewClient(testToken, WithBaseURL(url), WithSleep(func(context.Context, time.Duration) error { calls++; return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Profile.Current(context.Background(), ProfileOptions{})
+	var netErr *NetworkError
+	if !errors.As(err, &netErr) || !strings.Contains(err.Error(), "could not reach QIWI") {
+		t.Fatalf("err = %v", err)
+	}
+	if calls != DefaultRetry.MaxRetries {
+		t.Fatalf("slept %d times, want %d", calls, DefaultRetry.MaxRetries)
+	}
+}
+
+func TestBrokenBodiesAreErrorsNotPanics(t *testing.T) {
+	c, mux := setup(t)
+	bodies := map[string]string{
+		"/person-profile/v1/profile/current": `{"authInfo": {"personId": `,
+		"/sinap/crossRates":                  ``,
+		"/payment-notifier/v1/hooks/active":  `<html>`,
+	}
+	for path, body := range bodies {
+		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) })
+	}
+	ctx := context.Background()
+	if _, _, err := c.Profile.Current(ctx, ProfileOptions{}); !errors.Is(err, ErrBadResponse) {
+		t.Errorf("truncated JSON: %v", err)
+	}
+	if _, _, err := c.Payments.CrossRates(ctx); !errors.Is(err, ErrBadResponse) {
+		t.Errorf("empty body: %v", err)
+	}
+	if _, _, err := c.Webhooks.Active(ctx); !errors.Is(err, ErrBadResponse) {
+		t.Errorf("html: %v", err)
+	}
+}
+
+func TestHistoryBudgetWaitsInsteadOfTripping423(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	var slept time.Duration
+	c, mux := setup(t,
+		WithHistoryBudget(3),
+		WithClock(func() time.Time { return now }),
+		WithSleep(func(_ context.Context, d time.Duration) error { slept += d; now = now.Add(d); return nil }))
+	var rec recorded
+	mux.HandleFunc("GET /payment-history/v2/persons/79991112233/payments", func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r.URL.RawQuery)
+		fmt.Fprint(w, `{"data":[],"nextTxnId":null,"nextTxnDate":null}`)
+	})
+	for range 4 {
+		if _, _, err := c.History.List(context.Background(), "79991112233", HistoryOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rec.bodies) != 4 || slept != time.Minute {
+		t.Fatalf("requests=%d slept=%v; want the 4th to wait one minute", len(rec.bodies), slept)
+	}
+}
+
+func TestWindowsSplitLongRanges(t *testing.T) {
+	end := time.Date(2026, 11, 22, 23, 59, 59, 0, Moscow)
+	start := end.AddDate(0, -13, 0)
+	w := Windows(start, end)
+	if len(w) != 5 {
+		t.Fatalf("13 months -> %d windows, want 5", len(w))
+	}
+	if !w[0][1].Equal(end) || !w[len(w)-1][0].Equal(start) {
+		t.Fatal("windows do not cover the range ends")
+	}
+	for i, win := range w {
+		if win[1].Sub(win[0]) > MaxHistoryWindow {
+			t.Fatalf("window %d spans %v", i, win[1].Sub(win[0]))
+		}
+		if i > 0 && !win[1].Before(w[i-1][0]) {
+			t.Fatalf("windows %d and %d overlap", i-1, i)
+		}
+	}
+	if len(Windows(end.AddDate(0, 0, -90), end)) != 1 {
+		t.Fatal("exactly 90 days should be one window")
+	}
+}
+
+func TestValidationBeforeSending(t *testing.T) {
+	c, _ := setup(t)
+	ctx := context.Background()
+	if _, _, err := c.History.List(ctx, "79991112233", HistoryOptions{Rows: 51}); err == nil {
+		t.Error("rows 51 accepted")
+	}
+	if _, _, err := c.History.List(ctx, "79991112233", HistoryOptions{Start: time.Now().AddDate(0, 0, -91), End: time.Now()}); err == nil {
+		t.Error("91-day window accepted by List")
+	}
+	if _, _, err := c.History.List(ctx, "../../etc", HistoryOptions{}); !errors.Is(err, ErrBadWallet) {
+		t.Error("path injection through the wallet number")
+	}
+	long := "https://example.com/" + strings.Repeat("a", 81)
+	if _, _, err := c.Webhooks.Register(ctx, long, HookBoth); err == nil || !strings.Contains(err.Error(), "at most 100") {
+		t.Errorf("long hook URL: %v", err)
+	}
+	if _, _, err := c.Limits.Actual(ctx, "79991112233"); err == nil {
+		t.Error("limits without types accepted")
+	}
+}
+
+func TestPaymentBuilders(t *testing.T) {
+	rub := func(s string) Amount { a, _ := ParseAmount(s, RUB); return a }
+	if _, err := CardTransfer("1", ProviderVisaRU, "4111 1111 1111 1112", rub("10")); err == nil {
+		t.Error("card with a bad Luhn digit accepted")
+	}
+	p, err := CardTransfer("1", ProviderVisaRU, "4111 1111 1111 1111", rub("10"))
+	if err != nil || p.Fields["account"] != "4111111111111111" {
+		t.Errorf("card transfer: %+v %v", p, err)
+	}
+	if _, err := BankCardTransfer("1", 464, "4111111111111111", "", BankRecipient{FirstName: "Иван", LastName: "Петров"}, rub("10")); err == nil {
+		t.Error("Alfa (464) without expiry accepted")
+	}
+	p, err = BankCardTransfer("1", 816, "4111111111111111", "", BankRecipient{FirstName: "Иван", LastName: "Петров"}, rub("10"))
+	if err != nil || p.Fields["account_type"] != "5" {
+		t.Errorf("VTB by card: %+v %v", p, err)
+	}
+	p, err = BankAccountTransfer("1", 821, "40817810000000000001", "044525555", true, BankRecipient{FirstName: "И", LastName: "П"}, "", rub("10"))
+	if err != nil || p.Fields["account_type"] != "9" || p.Fields["urgent"] != "1" || p.Fields["mfo"] != "044525555" {
+		t.Errorf("PSB by account: %+v %v", p, err)
+	}
+	if _, err := BankAccountTransfer("1", 313, "40817810000000000001", "044525555", false, BankRecipient{FirstName: "И", LastName: "П"}, "", rub("10")); err == nil {
+		t.Error("Home Credit without agreement accepted")
+	}
+	if p, err := MobileTopUp("1", 1, "8 (912) 345-67-89", rub("100")); err != nil || p.Fields["account"] != "9123456789" {
+		t.Errorf("mobile: %+v %v", p, err)
+	}
+	if p, err := Conversion("1", "79991112233", Amount{Minor: 1000, Currency: USD}, ""); err != nil || p.Provider != 1099 || p.Sum.Currency != USD {
+		t.Errorf("conversion: %+v %v", p, err)
+	}
+	r := Requisites{BankName: "ПАО АКБ \"АВАНГАРД\"", BIK: "044525201", City: "МОСКВА", Account: "40711100000012321000", CompanyName: "ООО \"ДЕЛЬТА\"", INN: "7726111111", KPP: "772111001", Purpose: "Оплата", SenderFirst: "Иван", SenderLast: "Михайлов"}
+	if p, err := RequisitesPayment("1", r, rub("1")); err != nil || p.Fields["requestProtocol"] != "qw1" || p.Fields["nds"] != "НДС не облагается" {
+		t.Errorf("1717: %+v %v", p, err)
+	}
+	if got := PaymentFormURL(99, PaymentFormOptions{Account: "79991112233", Sum: ptr(rub("1.10")), Comment: "test123", Blocked: []string{"account"}}); got != "https://qiwi.com/payment/form/99?account=79991112233&blocked%5B0%5D=account&comment=test123&currency=643&sum=1.1" {
+		t.Errorf("form URL %s", got)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestIDGeneratorIncreases(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	g := NewIDGenerator(0, func() time.Time { return now })
+	a, b := g.Next(), g.Next()
+	if a != "1700000000000" || b != "1700000000001" {
+		t.Fatalf("ids %s %s", a, b)
+	}
+	g2 := NewIDGenerator(1800000000000, func() time.Time { return now })
+	if g2.Next() != "1800000000001" {
+		t.Fatal("generator went below the last used id")
+	}
+}
