@@ -1,0 +1,198 @@
+package notify
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/pull"
+)
+
+// Merchant callback result codes (the docs' suggested set).
+const (
+	ResultOK          = 0   // accepted
+	ResultBadFormat   = 5   // bad format of request parameters
+	ResultDatabase    = 13  // database error (not used: sink failures answer 300)
+	ResultBadPassword = 150 // Basic auth failed
+	ResultBadSign     = 151 // X-Api-Signature check failed
+	ResultServerError = 300 // the sink failed; QIWI repeats
+)
+
+// SignBill computes the X-Api-Signature of a merchant callback: the values
+// of all parameters, sorted by name, joined by "|", HMAC-SHA1 with the
+// notification password, base64 of the raw digest. A parameter given twice
+// contributes its values in order.
+func SignBill(password string, form url.Values) string {
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var vals []string
+	for _, k := range keys {
+		vals = append(vals, form[k]...)
+	}
+	m := hmac.New(sha1.New, []byte(password))
+	m.Write([]byte(strings.Join(vals, "|")))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// VerifyBillSignature checks an X-Api-Signature header value in constant time.
+func VerifyBillSignature(password string, form url.Values, header string) bool {
+	got, err := base64.StdEncoding.DecodeString(strings.TrimSpace(header))
+	if err != nil {
+		return false
+	}
+	want, _ := base64.StdEncoding.DecodeString(SignBill(password, form))
+	return hmac.Equal(got, want)
+}
+
+// DecodeBill reads a merchant callback form body. Every parameter must
+// appear once; command must be "bill"; the amount is read exactly.
+func DecodeBill(body []byte) (*BillEvent, url.Values, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	fields := make(map[string]string, len(form))
+	for k, v := range form {
+		if len(v) != 1 {
+			return nil, form, fmt.Errorf("%w: parameter %q given %d times", ErrMalformed, k, len(v))
+		}
+		fields[k] = v[0]
+	}
+	if fields["command"] != "bill" {
+		return nil, form, fmt.Errorf("%w: command %q, want bill", ErrMalformed, fields["command"])
+	}
+	ev := &BillEvent{
+		BillID: fields["bill_id"], Status: pull.BillStatus(fields["status"]), Error: fields["error"],
+		User: fields["user"], PrvName: fields["prv_name"], Comment: fields["comment"], Fields: fields,
+	}
+	if ev.BillID == "" {
+		return nil, form, fmt.Errorf("%w: no bill_id", ErrMalformed)
+	}
+	if !ev.Status.Known() {
+		return nil, form, fmt.Errorf("%w: unknown status %q", ErrMalformed, fields["status"])
+	}
+	cur, err := qiwiapi.ParseCurrency(fields["ccy"])
+	if err != nil {
+		return nil, form, fmt.Errorf("%w: ccy %q", ErrMalformed, fields["ccy"])
+	}
+	if ev.Amount, err = qiwiapi.ParseAmount(fields["amount"], cur); err != nil {
+		return nil, form, fmt.Errorf("%w: amount %q: %v", ErrMalformed, fields["amount"], err)
+	}
+	return ev, form, nil
+}
+
+func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
+	n := Notice{Time: rc.cfg.Now(), Kind: KindBill}
+	answer := func(status, code int, outcome Outcome, reason string) {
+		n.HTTPStatus, n.ResultCode, n.Outcome, n.Reason = status, code, outcome, reason
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<?xml version=\"1.0\"?>\n<result>\n<result_code>%d</result_code>\n</result>\n", code)
+		rc.observe(n)
+	}
+	addr, allowed := rc.sourceAllowed(r, rc.cfg.MerchantNetworks)
+	n.Remote = addr
+	if r.Method != http.MethodPost {
+		answer(http.StatusMethodNotAllowed, ResultBadFormat, Rejected, "method "+r.Method+" is not POST")
+		return
+	}
+	if !allowed {
+		answer(http.StatusForbidden, ResultBadPassword, Rejected, "source "+addr+" is outside the QIWI networks")
+		return
+	}
+	if rc.cfg.NotifyPassword == "" {
+		answer(http.StatusOK, ResultBadPassword, Rejected, "no notification password configured")
+		return
+	}
+	sig := r.Header.Get("X-Api-Signature")
+	useHMAC := rc.cfg.MerchantAuth == AuthHMAC || (rc.cfg.MerchantAuth == AuthAuto && sig != "")
+	authName := "basic"
+	if useHMAC {
+		authName = "hmac"
+	} else if reason := rc.checkBasic(r); reason != "" {
+		answer(http.StatusOK, ResultBadPassword, Rejected, reason)
+		return
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, errTooLarge) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		answer(status, ResultBadFormat, Rejected, err.Error())
+		return
+	}
+	ev, form, decErr := DecodeBill(body)
+	if ev != nil {
+		n.ID, n.Status = ev.BillID, string(ev.Status)
+		amt := ev.Amount
+		n.Amount = &amt
+	}
+	if useHMAC {
+		if form == nil {
+			answer(http.StatusOK, ResultBadFormat, Rejected, decErr.Error())
+			return
+		}
+		if sig == "" {
+			answer(http.StatusOK, ResultBadSign, Rejected, "no X-Api-Signature")
+			return
+		}
+		if !VerifyBillSignature(rc.cfg.NotifyPassword, form, sig) {
+			answer(http.StatusOK, ResultBadSign, Rejected, "X-Api-Signature mismatch")
+			return
+		}
+	}
+	if decErr != nil {
+		answer(http.StatusOK, ResultBadFormat, Rejected, decErr.Error())
+		return
+	}
+	ev.Auth = authName
+	key := ev.BillID + "\x00" + string(ev.Status)
+	done, busy := rc.bills.begin(key)
+	switch {
+	case done:
+		answer(http.StatusOK, ResultOK, Duplicate, "")
+		return
+	case busy:
+		answer(http.StatusOK, ResultServerError, Duplicate, "the same bill status is being processed")
+		return
+	}
+	if rc.cfg.Sink != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), rc.cfg.SinkTimeout)
+		err = rc.cfg.Sink.BillChanged(ctx, *ev)
+		cancel()
+	}
+	rc.bills.finish(key, err == nil)
+	if err != nil {
+		answer(http.StatusOK, ResultServerError, Failed, "sink: "+err.Error())
+		return
+	}
+	answer(http.StatusOK, ResultOK, Accepted, "")
+}
+
+// checkBasic returns why Basic auth fails, or "".
+func (rc *Receiver) checkBasic(r *http.Request) string {
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		return "no Basic authorization"
+	}
+	userOK := rc.cfg.ShopID == "" || subtle.ConstantTimeCompare([]byte(user), []byte(rc.cfg.ShopID)) == 1
+	passOK := subtle.ConstantTimeCompare([]byte(pass), []byte(rc.cfg.NotifyPassword)) == 1
+	if !userOK || !passOK {
+		return "wrong Basic credentials for user " + strconv.Quote(user)
+	}
+	return ""
+}
