@@ -112,3 +112,6 @@ func fmtPath(format string, args ...string) string {
 	}
 	return fmt.Sprintf(format, vals...)
 }
+
+// String is the decimal text of the number.
+func (n FlexInt) String() string { return strconv.FormatInt(int64(n), 10) }
