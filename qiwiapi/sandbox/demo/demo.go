@@ -1,0 +1,96 @@
+// Package demo runs the three QIWI sandboxes (Wallet API, Top-Up XML,
+// Pull REST) behind one loopback listener, at the real services' paths, so
+// one base URL serves every mode of the dashboard.
+package demo
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"qiwidash/qiwiapi/sandbox"
+	"qiwidash/qiwiapi/sandbox/agent"
+	"qiwidash/qiwiapi/sandbox/merchant"
+)
+
+// Options configure the three sandboxes together.
+type Options struct {
+	Seed int64
+	// End and Now fix the data set and the clock (golden screens); zero = live.
+	End time.Time
+	Now func() time.Time
+	// SettleDelay is how long new payments and top-ups stay unfinished.
+	SettleDelay time.Duration
+	// HistoryPerMinute is the wallet history budget (<0 = unlimited).
+	HistoryPerMinute int
+	// CallbackURL receives merchant bill callbacks (empty = none).
+	CallbackURL string
+}
+
+// Credentials are what the demo profile logs in with.
+type Credentials struct {
+	WalletToken, Wallet              string
+	AgentTerminal, AgentPassword     string
+	MerchantAPIID, MerchantPassword  string
+	MerchantShopID, MerchantNotifyPw string
+}
+
+// Running is a started demo backend.
+type Running struct {
+	URL      string
+	Wallet   *sandbox.Server
+	Agent    *agent.Server
+	Merchant *merchant.Server
+	Creds    Credentials
+
+	srv *http.Server
+}
+
+// Handler mounts the sandboxes on one mux at QIWI's paths.
+func Handler(w *sandbox.Server, a *agent.Server, m *merchant.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(agent.Path, a)
+	mux.Handle("/api/v2/prv/", m)
+	mux.Handle("/", w)
+	return mux
+}
+
+// Start listens on addr ("" picks a free loopback port) and serves until Close.
+func Start(addr string, opts Options) (*Running, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	w := sandbox.New(sandbox.Options{Seed: opts.Seed, End: opts.End, Now: opts.Now, SettleDelay: opts.SettleDelay, HistoryPerMinute: opts.HistoryPerMinute})
+	a := agent.New(agent.Options{Seed: opts.Seed, Now: opts.Now, SettleDelay: opts.SettleDelay})
+	m := merchant.New(merchant.Options{Seed: opts.Seed, Now: opts.Now, CallbackURL: opts.CallbackURL})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	r := &Running{
+		URL: "http://" + ln.Addr().String(), Wallet: w, Agent: a, Merchant: m,
+		Creds: Credentials{
+			WalletToken: w.DemoToken(), Wallet: w.DemoWallet(),
+			AgentTerminal: agent.DemoTerminalID(), AgentPassword: agent.DemoPassword(),
+			MerchantAPIID: merchant.DemoAPIID(), MerchantPassword: merchant.DemoAPIPassword(),
+			MerchantShopID: merchant.DemoShopID(), MerchantNotifyPw: merchant.DemoNotifyPassword(),
+		},
+		srv: &http.Server{Handler: Handler(w, a, m), ReadHeaderTimeout: 10 * time.Second},
+	}
+	go func() {
+		if err := r.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			ln.Close()
+		}
+	}()
+	return r, nil
+}
+
+// Close stops the listener and the merchant's callback sender.
+func (r *Running) Close() {
+	r.srv.Close()
+	r.Merchant.Close()
+}
