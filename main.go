@@ -1,0 +1,49 @@
+// Command qiwidash is a terminal dashboard for QIWI Wallet: wallet owners,
+// payment agents, merchants and support staff, in one binary.
+//
+// main only wires: flags and subcommands -> config -> store -> clients -> ui.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `qiwidash: a terminal dashboard for QIWI Wallet
+
+Usage:
+  qiwidash --demo                  the whole dashboard against the embedded sandbox
+  qiwidash [--profile NAME]        the dashboard for a saved profile
+  qiwidash sandbox [--addr A]      serve the QIWI sandbox (curl-able) until interrupted
+  qiwidash login [--profile NAME]  save credentials to the OS keyring (checked first)
+  qiwidash logout [--profile NAME] remove a profile's secrets from the keyring
+  qiwidash export --from --to --format csv|json   cached history for scripts
+
+Run 'qiwidash <command> --help' for the flags of a command.
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "qiwidash:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand; with none, it opens the dashboard.
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "sandbox":
+			return runSandbox(args[1:], stdout, stderr)
+		case "help", "-h", "--help":
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+	}
+	return runDashboard(args, stdout, stderr)
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"qiwidash/ui"
+	"qiwidash/ui/common"
+	"qiwidash/views/agent"
+	"qiwidash/views/balances"
+	"qiwidash/views/invoices"
+	"qiwidash/views/limits"
+	"qiwidash/views/payments"
+	"qiwidash/views/profile"
+	"qiwidash/views/webhooks"
+)
+
+// screenDeps are the stores behind the screens that keep state.
+type screenDeps struct {
+	agent agent.Deps
+}
+
+// buildScreens picks the screens the credentials unlock: a Wallet API token
+// gives the wallet screens, agent credentials the agent screens, and so on.
+func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
+	var out []ui.Screen
+	add := func(mode, title string, v common.Component) {
+		out = append(out, ui.Screen{Mode: mode, Title: title, View: v})
+	}
+	if c.API != nil {
+		add("Wallet", "Profile", profile.New(c))
+		add("Wallet", "Balances", balances.New(c))
+		add("Wallet", "Limits", limits.New(c))
+		add("Wallet", "Invoices", invoices.New(c))
+		add("Wallet", "Payments", payments.New(c))
+		add("Wallet", "Webhooks", webhooks.New(c))
+	}
+	if c.Agent != nil {
+		add("Agent", "Balance", agent.NewBalance(c, deps.agent))
+		add("Agent", "Top-up", agent.NewTopup(c, deps.agent))
+		add("Agent", "Top-ups", agent.NewTopups(c, deps.agent))
+	}
+	return out
+}

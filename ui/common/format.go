@@ -1,0 +1,100 @@
+package common
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"qiwidash/qiwiapi"
+)
+
+const masked = "•••"
+
+// Money formats an amount, hidden in privacy mode.
+func (c *Common) Money(a qiwiapi.Amount) string {
+	if c.Settings != nil && c.Settings.Privacy {
+		return masked + " " + a.Currency.Symbol()
+	}
+	return a.Format()
+}
+
+// SignedMoney is Money with an explicit +/- sign.
+func (c *Common) SignedMoney(a qiwiapi.Amount) string {
+	if c.Settings != nil && c.Settings.Privacy {
+		sign := ""
+		if a.Minor > 0 {
+			sign = "+"
+		} else if a.Minor < 0 {
+			sign = "-"
+		}
+		return sign + masked + " " + a.Currency.Symbol()
+	}
+	return a.Signed()
+}
+
+// Personal masks personal data (accounts, phones, names) in privacy mode and
+// always masks the middle of card-like numbers.
+func (c *Common) Personal(s string) string {
+	if c.Settings != nil && c.Settings.Privacy {
+		return MaskMiddle(s)
+	}
+	return s
+}
+
+// MaskMiddle keeps the first two and last two visible characters:
+// "+79991234567" -> "+7•••••••67".
+func MaskMiddle(s string) string {
+	n := utf8.RuneCountInString(s)
+	if n <= 4 {
+		return strings.Repeat("•", n)
+	}
+	r := []rune(s)
+	keep := 2
+	if r[0] == '+' {
+		keep = 3
+	}
+	return string(r[:keep]) + strings.Repeat("•", n-keep-2) + string(r[n-2:])
+}
+
+// Date formats a timestamp in its own zone, so QIWI's +03:00 stays visible.
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// DateTZ is Date with the offset.
+func DateTZ(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("2006-01-02 15:04:05 -07:00")
+}
+
+// Truncate cuts s to width cells, ending with "…".
+func Truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	if width == 1 {
+		return "…"
+	}
+	return string(r[:width-1]) + "…"
+}
+
+// PadRight pads s with spaces to width cells (runes).
+func PadRight(s string, width int) string {
+	s = Truncate(s, width)
+	return s + strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s)))
+}
+
+// PadLeft right-aligns s in width cells.
+func PadLeft(s string, width int) string {
+	s = Truncate(s, width)
+	return strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s))) + s
+}

@@ -1,0 +1,37 @@
+package ui_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"qiwidash/ui"
+)
+
+// goldenScreen runs the real program at 120x40 against the fixed sandbox,
+// switches to a screen, waits for marker, and compares the final frame
+// with testdata/<test name>.golden (go test ./ui -update rewrites it).
+func goldenScreen(t *testing.T, keys string, marker string) {
+	root, _ := newRoot(t)
+	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 40))
+	for _, k := range keys {
+		tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{k}})
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(marker)) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	// Let in-flight loads land before the frame is taken.
+	time.Sleep(200 * time.Millisecond)
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*ui.Model)
+	golden.RequireEqual(t, []byte(final.View()))
+}
+
+func TestGoldenProfile(t *testing.T)  { goldenScreen(t, "1", "Restrictions") }
+func TestGoldenBalances(t *testing.T) { goldenScreen(t, "2", "Cross rates") }
+func TestGoldenLimits(t *testing.T)   { goldenScreen(t, "3", "Cash withdrawal") }

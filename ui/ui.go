@@ -1,0 +1,491 @@
+// Package ui is the root of the dashboard: header, screen tabs, the active
+// screen, footer with help, spinner and toasts, and modal confirmations.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+// Minimum terminal size; below it the UI says so instead of drawing garbage.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+const toastDuration = 4 * time.Second
+
+// Screen is one tab of the dashboard. Mode groups screens by the
+// credential that unlocks them ("Wallet", "Agent", "Merchant"); the tab bar
+// shows the active mode's screens and [ / ] switch modes.
+type Screen struct {
+	Mode  string
+	Title string
+	View  common.Component
+}
+
+// Options tune the shell.
+type Options struct {
+	Badge           string        // e.g. "DEMO", shown in the header
+	RefreshInterval time.Duration // 0 = off
+}
+
+// headerInfo is what the header shows about the wallet.
+type headerInfo struct {
+	wallet  string
+	level   string
+	balance *qiwiapi.Amount
+	err     error
+}
+
+type headerLoadedMsg struct {
+	info headerInfo
+	gen  int
+}
+
+type clearToastMsg struct{ id int }
+
+type refreshTickMsg struct{ gen int }
+
+// Model is the root bubbletea model.
+type Model struct {
+	c       *common.Common
+	opts    Options
+	screens []Screen
+	active  int
+
+	width, height int
+	help          help.Model
+	showFullHelp  bool
+	spinner       spinner.Model
+
+	header    headerInfo
+	headerGen int
+
+	lastInMode map[string]int // the screen each mode was left on
+
+	toast      common.ToastMsg
+	toastID    int
+	confirm    *common.ConfirmMsg
+	refreshGen int
+}
+
+// New builds the root model over the given screens.
+func New(c *common.Common, screens []Screen, opts Options) *Model {
+	h := help.New()
+	h.Styles.ShortKey = c.Styles.Accent
+	h.Styles.ShortDesc = c.Styles.Subtle
+	h.Styles.FullKey = c.Styles.Accent
+	h.Styles.FullDesc = c.Styles.Subtle
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Accent))
+	return &Model{c: c, opts: opts, screens: screens, help: h, spinner: sp, lastInMode: map[string]int{}}
+}
+
+// Init loads everything and starts the spinner and the refresh timer.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.Load(), m.spinner.Tick, m.scheduleRefresh())
+}
+
+// Load loads the header and starts every screen (no timers: tests drive it).
+func (m *Model) Load() tea.Cmd {
+	cmds := []tea.Cmd{m.loadHeader()}
+	for _, s := range m.screens {
+		cmds = append(cmds, s.View.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) scheduleRefresh() tea.Cmd {
+	if m.opts.RefreshInterval <= 0 {
+		return nil
+	}
+	gen := m.refreshGen
+	return tea.Tick(m.opts.RefreshInterval, func(time.Time) tea.Msg { return refreshTickMsg{gen: gen} })
+}
+
+func (m *Model) loadHeader() tea.Cmd {
+	m.headerGen++
+	gen, api, wallet := m.headerGen, m.c.API, m.c.Wallet
+	if api == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		info := headerInfo{wallet: wallet}
+		p, _, err := api.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipUserInfo: true})
+		if err != nil {
+			info.err = err
+			return headerLoadedMsg{info: info, gen: gen}
+		}
+		info.level = p.IdentificationLevel()
+		accounts, _, err := api.Balances.List(ctx, wallet)
+		if err != nil {
+			info.err = err
+		}
+		for _, a := range accounts {
+			if a.Balance != nil && (a.DefaultAccount || info.balance == nil && a.Currency == qiwiapi.RUB) {
+				b := *a.Balance
+				info.balance = &b
+			}
+		}
+		return headerLoadedMsg{info: info, gen: gen}
+	}
+}
+
+// ActiveTitle is the title of the screen in front (for tests).
+func (m *Model) ActiveTitle() string { return m.screens[m.active].Title }
+
+// Update routes messages: modal first, then a focused input, then global
+// keys, then the active screen. Window sizes go to every screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case headerLoadedMsg:
+		if msg.gen == m.headerGen {
+			m.header = msg.info
+		}
+		return m, nil
+	case common.ToastMsg:
+		return m, m.showToast(msg)
+	case clearToastMsg:
+		if msg.id == m.toastID {
+			m.toast = common.ToastMsg{}
+		}
+		return m, nil
+	case common.ConfirmMsg:
+		m.confirm = &msg
+		return m, nil
+	case common.CopyMsg:
+		return m, tea.Batch(copyToClipboard(msg.Text), m.showToast(common.ToastMsg{Text: "Copied " + msg.What}))
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case refreshTickMsg:
+		if msg.gen != m.refreshGen {
+			return m, nil
+		}
+		return m, tea.Batch(m.refreshAll(), m.scheduleRefresh())
+	case tea.FocusMsg:
+		return m, m.refreshAll()
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	}
+	return m, m.updateActive(msg)
+}
+
+// refreshAll reloads the header and the screen in front, unless the user
+// is typing there (a synthetic "r" would land in the field).
+func (m *Model) refreshAll() tea.Cmd {
+	cmds := []tea.Cmd{m.loadHeader()}
+	view := m.screens[m.active].View
+	if f, ok := view.(common.InputFocused); ok && f.InputFocused() {
+		return tea.Batch(cmds...)
+	}
+	refresh := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(firstKey(m.c.Keys.Refresh))}
+	_, cmd := view.Update(refresh)
+	return tea.Batch(append(cmds, cmd)...)
+}
+
+func firstKey(b key.Binding) string {
+	if ks := b.Keys(); len(ks) > 0 {
+		return ks[0]
+	}
+	return "r"
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.Keys
+	if key.Matches(msg, k.ForceQuit) {
+		return m, tea.Quit
+	}
+	if key.Matches(msg, k.Suspend) {
+		return m, tea.Suspend
+	}
+	if m.confirm != nil {
+		switch {
+		case key.Matches(msg, k.Yes):
+			yes := m.confirm.Yes
+			m.confirm = nil
+			return m, yes
+		case key.Matches(msg, k.No):
+			m.confirm = nil
+			return m, m.showToast(common.ToastMsg{Text: "Cancelled"})
+		}
+		return m, nil
+	}
+	if f, ok := m.screens[m.active].View.(common.InputFocused); ok && f.InputFocused() {
+		return m, m.updateActive(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showFullHelp = !m.showFullHelp
+		m.resize()
+		return m, nil
+	case key.Matches(msg, k.Privacy):
+		m.c.Settings.Privacy = !m.c.Settings.Privacy
+		state := "off"
+		if m.c.Settings.Privacy {
+			state = "on"
+		}
+		return m, m.showToast(common.ToastMsg{Text: "Privacy mode " + state})
+	case key.Matches(msg, k.NextTab):
+		in := m.inMode()
+		return m, m.switchTo(in[(indexOf(in, m.active)+1)%len(in)])
+	case key.Matches(msg, k.PrevTab):
+		in := m.inMode()
+		return m, m.switchTo(in[(indexOf(in, m.active)+len(in)-1)%len(in)])
+	case key.Matches(msg, k.NextMode):
+		return m, m.switchMode(1)
+	case key.Matches(msg, k.PrevMode):
+		return m, m.switchMode(-1)
+	}
+	in := m.inMode()
+	for i, b := range []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.Tab5, k.Tab6, k.Tab7, k.Tab8, k.Tab9} {
+		if key.Matches(msg, b) && i < len(in) {
+			return m, m.switchTo(in[i])
+		}
+	}
+	if key.Matches(msg, k.Refresh) {
+		return m, tea.Batch(m.loadHeader(), m.updateActive(msg))
+	}
+	return m, m.updateActive(msg)
+}
+
+func (m *Model) switchTo(i int) tea.Cmd {
+	m.active = i
+	m.lastInMode[m.screens[i].Mode] = i
+	m.resize()
+	return nil
+}
+
+// modes lists the modes in the order their first screen appears.
+func (m *Model) modes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range m.screens {
+		if !seen[s.Mode] {
+			seen[s.Mode] = true
+			out = append(out, s.Mode)
+		}
+	}
+	return out
+}
+
+// inMode lists the indexes of the active mode's screens.
+func (m *Model) inMode() []int {
+	var out []int
+	for i, s := range m.screens {
+		if s.Mode == m.screens[m.active].Mode {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (m *Model) switchMode(step int) tea.Cmd {
+	modes := m.modes()
+	if len(modes) < 2 {
+		return nil
+	}
+	next := modes[(indexOf(modes, m.screens[m.active].Mode)+step+len(modes))%len(modes)]
+	if i, ok := m.lastInMode[next]; ok {
+		return m.switchTo(i)
+	}
+	for i, s := range m.screens {
+		if s.Mode == next {
+			return m.switchTo(i)
+		}
+	}
+	return nil
+}
+
+func indexOf[T comparable](xs []T, x T) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return 0
+}
+
+func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	// Async results go to every screen: each checks its own generation tag.
+	if _, isKey := msg.(tea.KeyMsg); isKey {
+		_, cmd := m.screens[m.active].View.Update(msg)
+		return cmd
+	}
+	for _, s := range m.screens {
+		_, cmd := s.View.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) showToast(t common.ToastMsg) tea.Cmd {
+	m.toast = t
+	m.toastID++
+	id := m.toastID
+	return tea.Tick(toastDuration, func(time.Time) tea.Msg { return clearToastMsg{id: id} })
+}
+
+// chrome heights: header line, tab bar (2 lines with its border), footer.
+func (m *Model) bodySize() (int, int) {
+	h := m.height - lipgloss.Height(m.headerView()) - lipgloss.Height(m.tabsView()) - lipgloss.Height(m.footerView())
+	return m.width, max(h, 1)
+}
+
+func (m *Model) resize() {
+	if m.width == 0 {
+		return
+	}
+	w, h := m.bodySize()
+	for _, s := range m.screens {
+		s.View.SetSize(w, h)
+	}
+}
+
+// View draws the whole screen.
+func (m *Model) View() string {
+	if m.width == 0 {
+		return "Loading…"
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		return fmt.Sprintf("Terminal too small (%dx%d, need %dx%d)", m.width, m.height, MinWidth, MinHeight)
+	}
+	_, bodyH := m.bodySize()
+	body := m.screens[m.active].View.View()
+	if m.confirm != nil {
+		body = m.confirmView(bodyH)
+	}
+	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.width).Render(body)
+	return lipgloss.JoinVertical(lipgloss.Left, m.headerView(), m.tabsView(), body, m.footerView())
+}
+
+func (m *Model) headerView() string {
+	s := m.c.Styles
+	parts := []string{s.HeaderTitle.Render("qiwidash")}
+	if m.opts.Badge != "" {
+		parts = append(parts, s.Warning.Render("["+m.opts.Badge+"]"))
+	}
+	if m.c.Wallet != "" {
+		parts = append(parts, "wallet "+m.c.Personal("+"+m.c.Wallet))
+	}
+	if m.header.level != "" {
+		parts = append(parts, "level "+m.header.level)
+	}
+	if m.header.balance != nil {
+		parts = append(parts, s.Bold.Render(m.c.Money(*m.header.balance)))
+	}
+	if m.c.Settings.Privacy {
+		parts = append(parts, s.Subtle.Render("privacy on"))
+	}
+	if m.c.Settings.ReadOnly {
+		parts = append(parts, s.Subtle.Render("read-only"))
+	}
+	if m.header.err != nil {
+		parts = append(parts, s.Error.Render("! "+common.Truncate(common.Explain(m.header.err), 50)))
+	}
+	return s.Header.Render(strings.Join(parts, s.Subtle.Render(" │ ")))
+}
+
+func (m *Model) tabsView() string {
+	s := m.c.Styles
+	var tabs []string
+	if modes := m.modes(); len(modes) > 1 {
+		for _, mode := range modes {
+			if mode == m.screens[m.active].Mode {
+				tabs = append(tabs, s.ActiveTab.Render("["+mode+"]"))
+			} else {
+				tabs = append(tabs, s.Tab.Render(mode))
+			}
+		}
+		tabs = append(tabs, s.Subtle.Render("│"))
+	}
+	for n, i := range m.inMode() {
+		sc := m.screens[i]
+		label := fmt.Sprintf("%d %s", n+1, sc.Title)
+		if i == m.active {
+			tabs = append(tabs, s.ActiveTab.Render("▶"+label))
+		} else {
+			tabs = append(tabs, s.Tab.Render(" "+label))
+		}
+	}
+	return s.TabBar.Width(m.width).Render(lipgloss.JoinHorizontal(lipgloss.Top, tabs...))
+}
+
+// globalKeys are the shell's own bindings, shown after the screen's.
+// Mode keys only show when there is more than one mode.
+type globalKeys struct {
+	k         *common.KeyMap
+	multiMode bool
+}
+
+func (g globalKeys) mode() (next, prev key.Binding) {
+	next, prev = g.k.NextMode, g.k.PrevMode
+	next.SetEnabled(g.multiMode)
+	prev.SetEnabled(g.multiMode)
+	return next, prev
+}
+
+func (g globalKeys) ShortHelp() []key.Binding {
+	next, _ := g.mode()
+	return []key.Binding{g.k.NextTab, next, g.k.Privacy, g.k.Help, g.k.Quit}
+}
+
+func (g globalKeys) FullHelp() [][]key.Binding {
+	next, prev := g.mode()
+	return [][]key.Binding{{g.k.NextTab, g.k.PrevTab, g.k.Tab1}, {next, prev}, {g.k.Privacy, g.k.Refresh, g.k.Suspend}, {g.k.Help, g.k.Quit, g.k.ForceQuit}}
+}
+
+func (m *Model) footerView() string {
+	s := m.c.Styles
+	view := m.screens[m.active].View
+	status := ""
+	if b, ok := view.(common.Busy); ok && b.Busy() {
+		status = m.spinner.View() + " working… "
+	}
+	if m.toast.Text != "" {
+		st := s.Toast
+		prefix := "✓ "
+		if m.toast.Error {
+			st, prefix = s.ToastError, "✗ "
+		}
+		status += st.Render(prefix + common.Truncate(m.toast.Text, m.width-4))
+	}
+	m.help.Width = m.width - 2
+	var helpView string
+	if m.showFullHelp {
+		groups := append(view.FullHelp(), globalKeys{m.c.Keys, len(m.modes()) > 1}.FullHelp()...)
+		helpView = m.help.FullHelpView(groups)
+	} else {
+		helpView = m.help.ShortHelpView(append(view.ShortHelp(), globalKeys{m.c.Keys, len(m.modes()) > 1}.ShortHelp()...))
+	}
+	return s.Footer.Render(lipgloss.JoinVertical(lipgloss.Left, status, helpView))
+}
+
+func (m *Model) confirmView(height int) string {
+	s := m.c.Styles
+	lines := append([]string{s.Title.Render(m.confirm.Title), ""}, m.confirm.Lines...)
+	lines = append(lines, "", s.Accent.Render("y")+" confirm   "+s.Accent.Render("n/esc")+" cancel")
+	box := s.Modal.Render(strings.Join(lines, "\n"))
+	return lipgloss.Place(m.width, height, lipgloss.Center, lipgloss.Center, box)
+}

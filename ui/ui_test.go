@@ -1,0 +1,139 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/ui"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+	"qiwidash/views/balances"
+	"qiwidash/views/limits"
+	"qiwidash/views/profile"
+)
+
+func newRoot(t *testing.T) (*ui.Model, *uitest.Env) {
+	env := uitest.New(t)
+	c := env.Common
+	root := ui.New(c, []ui.Screen{
+		{Title: "Profile", View: profile.New(c)},
+		{Title: "Balances", View: balances.New(c)},
+		{Title: "Limits", View: limits.New(c)},
+	}, ui.Options{Badge: "TEST"})
+	root.Update(tea.WindowSizeMsg{Width: uitest.Width, Height: uitest.Height})
+	return root, env
+}
+
+// load runs the loading commands (not the spinner's endless ticks).
+func load(t *testing.T, root *ui.Model) {
+	t.Helper()
+	uitest.Run(root, root.Load(), 200)
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+func TestNumberKeysSwitchScreens(t *testing.T) {
+	root, _ := newRoot(t)
+	root.Update(uitest.Key("3"))
+	if root.ActiveTitle() != "Limits" {
+		t.Fatalf("3 -> %s", root.ActiveTitle())
+	}
+	root.Update(uitest.Key("tab"))
+	if root.ActiveTitle() != "Profile" {
+		t.Fatalf("tab from the last screen -> %s", root.ActiveTitle())
+	}
+	root.Update(uitest.Key("9")) // no ninth screen: stays
+	if root.ActiveTitle() != "Profile" {
+		t.Fatalf("9 -> %s", root.ActiveTitle())
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	root, _ := newRoot(t)
+	if _, cmd := root.Update(uitest.Key("q")); !isQuit(cmd) {
+		t.Fatal("q did not quit")
+	}
+	if _, cmd := root.Update(uitest.Key("ctrl+c")); !isQuit(cmd) {
+		t.Fatal("ctrl+c did not quit")
+	}
+}
+
+func TestQDoesNotQuitWhileTyping(t *testing.T) {
+	root, _ := newRoot(t)
+	load(t, root)
+	root.Update(uitest.Key("n")) // open the identification form on Profile
+	if _, cmd := root.Update(uitest.Key("q")); isQuit(cmd) {
+		t.Fatal("q quit while typing in the form")
+	}
+	if !strings.Contains(root.View(), "Identification") {
+		t.Fatal("the form is not shown")
+	}
+	if _, cmd := root.Update(uitest.Key("ctrl+c")); !isQuit(cmd) {
+		t.Fatal("ctrl+c must always quit")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	root, _ := newRoot(t)
+	root.Update(tea.WindowSizeMsg{Width: 70, Height: 20})
+	if got := root.View(); got != "Terminal too small (70x20, need 80x24)" {
+		t.Fatalf("view = %q", got)
+	}
+	root.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if strings.Contains(root.View(), "too small") {
+		t.Fatal("80x24 should be drawn")
+	}
+}
+
+func TestPrivacyMasksHeaderAndScreens(t *testing.T) {
+	root, env := newRoot(t)
+	load(t, root)
+	root.Update(uitest.Key("2"))
+	before := root.View()
+	if !strings.Contains(before, "₽") || !strings.Contains(before, env.Common.Wallet) {
+		t.Fatalf("balances not drawn:\n%s", before)
+	}
+	root.Update(uitest.Key("p"))
+	after := root.View()
+	if strings.Contains(after, env.Common.Wallet) {
+		t.Fatal("wallet number visible in privacy mode")
+	}
+	for _, line := range strings.Split(after, "\n") {
+		if strings.Contains(line, "₽") && !strings.Contains(line, "•••") {
+			t.Fatalf("amount visible in privacy mode: %q", line)
+		}
+	}
+}
+
+func TestConfirmationRunsOnlyOnYes(t *testing.T) {
+	root, _ := newRoot(t)
+	ran := 0
+	yes := func() tea.Msg { ran++; return nil }
+	root.Update(common.ConfirmMsg{Title: "Pay?", Lines: []string{"100.00 ₽ to +79990000000"}, Yes: yes})
+	if !strings.Contains(root.View(), "100.00 ₽ to +79990000000") {
+		t.Fatal("confirmation not shown")
+	}
+	if _, cmd := root.Update(uitest.Key("q")); isQuit(cmd) {
+		t.Fatal("q quit under a modal")
+	}
+	root.Update(uitest.Key("n"))
+	if ran != 0 || strings.Contains(root.View(), "Pay?") {
+		t.Fatal("n did not cancel")
+	}
+	root.Update(common.ConfirmMsg{Title: "Pay?", Yes: yes})
+	_, cmd := root.Update(uitest.Key("y"))
+	if cmd != nil {
+		cmd()
+	}
+	if ran != 1 {
+		t.Fatalf("yes ran %d times", ran)
+	}
+}

@@ -1,0 +1,135 @@
+// Package uitest builds what screen tests need: a sandbox with a fixed seed
+// and clock on loopback, a client for it, and a Common for the screens.
+package uitest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/pull"
+	"qiwidash/qiwiapi/sandbox"
+	"qiwidash/qiwiapi/sandbox/demo"
+	"qiwidash/qiwiapi/topup"
+	"qiwidash/ui/common"
+)
+
+// Now is the fixed moment every golden screen is drawn at.
+var Now = time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow)
+
+// Width and Height are the golden screens' terminal size.
+const (
+	Width  = 120
+	Height = 40
+)
+
+// Env is the demo sandboxes (wallet, agent, merchant) and a Common wired to
+// them. Sandbox is the wallet sandbox; Demo has all three.
+type Env struct {
+	Sandbox *sandbox.Running
+	Demo    *demo.Running
+	Common  *common.Common
+}
+
+// New starts a deterministic sandbox (seed 1, fixed end date and clock)
+// and returns a Common for it. ASCII colour profile keeps goldens stable.
+func New(t testing.TB) *Env {
+	t.Helper()
+	lipgloss.SetColorProfile(termenv.Ascii)
+	sb, err := demo.Start("127.0.0.1:0", demo.Options{
+		Seed:             1,
+		End:              Now,
+		Now:              func() time.Time { return Now },
+		SettleDelay:      time.Millisecond,
+		HistoryPerMinute: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	noSleep := func(context.Context, time.Duration) error { return nil }
+	api, err := qiwiapi.NewClient(sb.Creds.WalletToken, qiwiapi.WithBaseURL(sb.URL), qiwiapi.WithSleep(noSleep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	agentClient, err := topup.NewClient(sb.Creds.AgentTerminal, topup.WithPassword(topup.NewPassword(sb.Creds.AgentPassword)),
+		topup.WithBaseURL(sb.URL), topup.WithClock(func() time.Time { return Now }), topup.WithSleep(noSleep), topup.WithSandboxPolling(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merchantClient, err := pull.NewClient(pull.Credentials{APIID: sb.Creds.MerchantAPIID, APIPassword: sb.Creds.MerchantPassword, ShopID: sb.Creds.MerchantShopID},
+		pull.WithBaseURL(sb.URL), pull.WithClock(func() time.Time { return Now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &common.Common{
+		API:            api,
+		Wallet:         sb.Creds.Wallet,
+		Agent:          agentClient,
+		Merchant:       merchantClient,
+		MerchantShopID: sb.Creds.MerchantShopID,
+		Styles:         common.NewStyles(common.DefaultTheme()),
+		Keys:           common.DefaultKeys(),
+		Settings:       &common.Settings{},
+		Now:            func() time.Time { return Now },
+		SaveDir:        t.TempDir(),
+		IDs:            qiwiapi.NewIDGenerator(0, func() time.Time { return Now }),
+	}
+	return &Env{Sandbox: &sandbox.Running{URL: sb.URL, Server: sb.Wallet, Close: sb.Close}, Demo: sb, Common: c}
+}
+
+// Run executes cmd and feeds every message it yields (batches included)
+// back into m, until no command is left or limit messages were handled.
+// It is how plain Update tests drive a screen through its I/O.
+func Run(m tea.Model, cmd tea.Cmd, limit int) tea.Model {
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0 && n < limit; n++ {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch msg := msg.(type) {
+		case nil:
+			continue
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+			continue
+		}
+		var next tea.Cmd
+		m, next = m.Update(msg)
+		queue = append(queue, next)
+	}
+	return m
+}
+
+// Key makes a key message from a string like "j", "enter", "ctrl+d".
+func Key(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "ctrl+d":
+		return tea.KeyMsg{Type: tea.KeyCtrlD}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
