@@ -1,0 +1,263 @@
+// Package balances is the Balances screen: every account with its amount
+// and currency, the default marked, opening accounts from QIWI's offers,
+// choosing the default, and the cross-rates table.
+package balances
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+// loadedMsg carries accounts, offers and rates for one load generation.
+type loadedMsg struct {
+	gen      int
+	accounts []qiwiapi.Account
+	offers   []qiwiapi.Offer
+	rates    []qiwiapi.CrossRate
+	err      error
+}
+
+// actionDoneMsg reports an account change; it triggers a reload.
+type actionDoneMsg struct {
+	text string
+	err  error
+}
+
+// Model is the Balances screen.
+type Model struct {
+	c             *common.Common
+	width, height int
+	state         state
+	gen           int
+	err           error
+
+	accounts []qiwiapi.Account
+	offers   []qiwiapi.Offer
+	rates    []qiwiapi.CrossRate
+	cursor   int // over accounts, then offers
+}
+
+// New builds the screen.
+func New(c *common.Common) *Model { return &Model{c: c} }
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Balances" }
+
+// Init starts the first load.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Busy reports work in flight.
+func (m *Model) Busy() bool { return m.state == stateLoading }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m *Model) load() tea.Cmd {
+	m.gen++
+	m.state = stateLoading
+	gen, api, wallet := m.gen, m.c.API, m.c.Wallet
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		msg := loadedMsg{gen: gen}
+		msg.accounts, _, msg.err = api.Balances.List(ctx, wallet)
+		if msg.err != nil {
+			return msg
+		}
+		msg.offers, _, msg.err = api.Balances.Offers(ctx, wallet)
+		if msg.err != nil {
+			return msg
+		}
+		msg.rates, _, msg.err = api.Payments.CrossRates(ctx)
+		return msg
+	}
+}
+
+// Update handles keys and load results.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != m.gen {
+			return m, nil // stale: a newer load is under way
+		}
+		if msg.err != nil {
+			m.state, m.err = stateError, msg.err
+			return m, common.ErrorToast(msg.err)
+		}
+		m.state, m.err = stateReady, nil
+		m.accounts, m.offers, m.rates = msg.accounts, msg.offers, msg.rates
+		m.cursor = min(m.cursor, max(0, m.rows()-1))
+		return m, nil
+	case actionDoneMsg:
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		return m, tea.Batch(common.Toast(msg.text), m.load())
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) rows() int { return len(m.accounts) + len(m.offers) }
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(max(0, m.rows()-1), m.cursor+1)
+	case key.Matches(msg, k.Refresh):
+		return m.load()
+	case key.Matches(msg, k.Default):
+		return m.askDefault()
+	case key.Matches(msg, k.Enter), key.Matches(msg, k.New):
+		return m.askCreate()
+	case key.Matches(msg, k.Copy):
+		if a, ok := m.selectedAccount(); ok && a.Balance != nil {
+			return common.Copy(a.Balance.Decimal(), "balance")
+		}
+	}
+	return nil
+}
+
+func (m *Model) selectedAccount() (qiwiapi.Account, bool) {
+	if m.cursor < len(m.accounts) {
+		return m.accounts[m.cursor], true
+	}
+	return qiwiapi.Account{}, false
+}
+
+func (m *Model) selectedOffer() (qiwiapi.Offer, bool) {
+	i := m.cursor - len(m.accounts)
+	if i >= 0 && i < len(m.offers) {
+		return m.offers[i], true
+	}
+	return qiwiapi.Offer{}, false
+}
+
+func (m *Model) askDefault() tea.Cmd {
+	a, ok := m.selectedAccount()
+	if !ok || a.DefaultAccount || !a.HasBalance || m.c.Settings.ReadOnly {
+		return nil
+	}
+	api, wallet := m.c.API, m.c.Wallet
+	return common.Confirm("Make this the default account?",
+		[]string{fmt.Sprintf("Payments will be taken from %s (%s) by default.", a.Alias, a.Currency.Code())},
+		func() tea.Msg {
+			_, err := api.Balances.SetDefault(context.Background(), wallet, a.Alias)
+			return actionDoneMsg{text: a.Alias + " is now the default", err: err}
+		})
+}
+
+func (m *Model) askCreate() tea.Cmd {
+	o, ok := m.selectedOffer()
+	if !ok || m.c.Settings.ReadOnly {
+		return nil
+	}
+	api, wallet := m.c.API, m.c.Wallet
+	return common.Confirm("Open a new account?",
+		[]string{fmt.Sprintf("A %s account (%s) will be opened in this wallet.", o.Currency.Code(), o.Alias)},
+		func() tea.Msg {
+			_, err := api.Balances.Create(context.Background(), wallet, o.Alias)
+			return actionDoneMsg{text: "Opened " + o.Alias, err: err}
+		})
+}
+
+// View draws accounts, offers and rates.
+func (m *Model) View() string {
+	s := m.c.Styles
+	switch m.state {
+	case stateLoading:
+		if len(m.accounts) == 0 {
+			return s.Subtle.Render(" Loading balances…")
+		}
+	case stateError:
+		if len(m.accounts) == 0 {
+			return s.Error.Render(" " + common.Explain(m.err) + "\n\n Press r to retry.")
+		}
+	}
+	var b strings.Builder
+	b.WriteString(s.Title.Render(" Accounts") + "\n")
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf("   %-18s %-22s %-5s %20s", "ACCOUNT", "TYPE", "CCY", "BALANCE")) + "\n")
+	for i, a := range m.accounts {
+		bal := "no balance"
+		if a.Balance != nil {
+			bal = m.c.Money(*a.Balance)
+		} else if a.Pending() {
+			bal = "pending…"
+		}
+		mark := " "
+		if a.DefaultAccount {
+			mark = "*"
+		}
+		line := fmt.Sprintf("%s %-18s %-22s %-5s %20s", mark, common.Truncate(a.Alias, 18), common.Truncate(a.Type.Title, 22), a.Currency.Code(), bal)
+		b.WriteString(m.row(i, line) + "\n")
+	}
+	b.WriteString(s.Subtle.Render("   * default account") + "\n\n")
+	if len(m.offers) > 0 {
+		b.WriteString(s.Title.Render(" Accounts you can open") + "\n")
+		for i, o := range m.offers {
+			line := fmt.Sprintf("+ %-18s %-22s %-5s", o.Alias, "press enter to open", o.Currency.Code())
+			b.WriteString(m.row(len(m.accounts)+i, line) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(m.ratesView())
+	return b.String()
+}
+
+func (m *Model) row(i int, line string) string {
+	if i == m.cursor {
+		return m.c.Styles.Selected.Render("▶" + line)
+	}
+	return " " + line
+}
+
+func (m *Model) ratesView() string {
+	if len(m.rates) == 0 {
+		return ""
+	}
+	s := m.c.Styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render(" Cross rates") + s.Subtle.Render("  (how many FROM buy one TO)") + "\n")
+	cols := max(1, (m.width-2)/26)
+	for i, r := range m.rates {
+		cell := fmt.Sprintf("%s→%s %-14s", r.From.Code(), r.To.Code(), string(r.Rate))
+		b.WriteString(" " + common.PadRight(cell, 25))
+		if (i+1)%cols == 0 {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// ShortHelp lists the screen's main keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	def, enter := k.Default, k.Enter
+	def.SetEnabled(!m.c.Settings.ReadOnly)
+	enter.SetHelp("enter", "open account")
+	enter.SetEnabled(!m.c.Settings.ReadOnly)
+	return []key.Binding{k.Up, k.Down, def, enter, k.Copy, k.Refresh}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

@@ -1,0 +1,179 @@
+// Package limits is the Limits screen: every limit type with a gauge of
+// spent against max, what is left, the period, and the P2P count limit.
+package limits
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+type loadedMsg struct {
+	gen      int
+	limits   *qiwiapi.Limits
+	p2pCount int
+	p2pErr   error
+	err      error
+}
+
+// limitNames explains each limit type in words.
+var limitNames = map[qiwiapi.LimitType]string{
+	qiwiapi.LimitTurnover:               "Turnover",
+	qiwiapi.LimitRefill:                 "Top-ups",
+	qiwiapi.LimitPaymentsP2P:            "Transfers to people",
+	qiwiapi.LimitPaymentsInternationals: "Payments abroad",
+	qiwiapi.LimitPaymentsPayout:         "Payouts (cards, banks)",
+	qiwiapi.LimitWithdrawCash:           "Cash withdrawal",
+}
+
+// Model is the Limits screen.
+type Model struct {
+	c             *common.Common
+	width, height int
+	state         state
+	gen           int
+	err           error
+	data          loadedMsg
+}
+
+// New builds the screen.
+func New(c *common.Common) *Model { return &Model{c: c} }
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Limits" }
+
+// Init loads the limits.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Busy reports work in flight.
+func (m *Model) Busy() bool { return m.state == stateLoading }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m *Model) load() tea.Cmd {
+	m.gen++
+	m.state = stateLoading
+	gen, api, wallet := m.gen, m.c.API, m.c.Wallet
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		msg := loadedMsg{gen: gen}
+		msg.limits, _, msg.err = api.Limits.Actual(ctx, wallet, qiwiapi.AllLimitTypes...)
+		if msg.err == nil {
+			msg.p2pCount, _, msg.p2pErr = api.Limits.P2PPaymentCount(ctx, wallet)
+		}
+		return msg
+	}
+}
+
+// Update handles keys and results.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.state, m.err = stateError, msg.err
+			return m, common.ErrorToast(msg.err)
+		}
+		m.state, m.data = stateReady, msg
+	case tea.KeyMsg:
+		if key.Matches(msg, m.c.Keys.Refresh) {
+			return m, m.load()
+		}
+	}
+	return m, nil
+}
+
+// View draws one gauge per limit.
+func (m *Model) View() string {
+	s := m.c.Styles
+	if m.data.limits == nil {
+		if m.state == stateError {
+			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
+		}
+		return s.Subtle.Render(" Loading limits…")
+	}
+	barWidth := max(8, min(40, m.width-111))
+	var b strings.Builder
+	countries := make([]string, 0, len(m.data.limits.Limits))
+	for c := range m.data.limits.Limits {
+		countries = append(countries, c)
+	}
+	sort.Strings(countries)
+	for _, country := range countries {
+		b.WriteString(s.Title.Render(" Limits ("+country+")") + "\n")
+		b.WriteString(s.TableHeader.Render(fmt.Sprintf("   %-24s %-*s %15s %15s %15s  %s", "LIMIT", barWidth+6, "USED", "SPENT", "LEFT", "MAX", "PERIOD")) + "\n")
+		for _, l := range m.data.limits.Limits[country] {
+			b.WriteString("   " + m.limitLine(l, barWidth) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	p2p := fmt.Sprint(m.data.p2pCount)
+	if m.data.p2pErr != nil {
+		p2p = s.Subtle.Render(common.Explain(m.data.p2pErr))
+	}
+	b.WriteString(s.Title.Render(" Transfers to people this month") + "\n   " + s.Label.Render("Allowed count: ") + p2p + "\n")
+	return b.String()
+}
+
+func (m *Model) limitLine(l qiwiapi.Limit, barWidth int) string {
+	s := m.c.Styles
+	name := limitNames[l.Type]
+	if name == "" {
+		name = string(l.Type)
+	}
+	rest, maxA, spent, err := l.Amounts()
+	if err != nil {
+		return fmt.Sprintf("%-24s %s", name, s.Error.Render("unreadable: "+err.Error()))
+	}
+	gauge, pct := bar(spent.Minor, maxA.Minor, barWidth)
+	style := s.Positive
+	switch {
+	case pct >= 90:
+		style = s.Negative
+	case pct >= 70:
+		style = s.Warning
+	}
+	period := l.Interval.DateFrom.Raw + " – " + l.Interval.DateTill.Raw
+	if !l.Interval.DateFrom.IsZero() && !l.Interval.DateTill.IsZero() {
+		period = l.Interval.DateFrom.Format("02.01.2006") + " – " + l.Interval.DateTill.Format("02.01.2006")
+	}
+	return fmt.Sprintf("%-24s %s %4d%% %15s %15s %15s  %s", common.Truncate(name, 24), style.Render(gauge), pct,
+		m.c.Money(spent), m.c.Money(rest), m.c.Money(maxA), period)
+}
+
+// bar draws spent/max as a gauge of width cells; the percentage is printed
+// beside it so the meaning does not rest on colour.
+func bar(spent, total int64, width int) (string, int) {
+	pct := 0
+	if total > 0 {
+		pct = int(min(100, spent*100/total))
+	}
+	filled := pct * width / 100
+	return "[" + strings.Repeat("█", filled) + strings.Repeat("·", width-filled) + "]", pct
+}
+
+// ShortHelp lists the screen's keys.
+func (m *Model) ShortHelp() []key.Binding { return []key.Binding{m.c.Keys.Refresh} }
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

@@ -1,0 +1,392 @@
+// Package profile is the Profile screen: login and contract data,
+// preferences, identification (masked), nickname and restrictions, and the
+// identification form behind a confirmation.
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+type loadedMsg struct {
+	gen          int
+	profile      *qiwiapi.Profile
+	ident        *qiwiapi.Identification
+	nickname     *qiwiapi.Nickname
+	restrictions []qiwiapi.Restriction
+	p2pCount     int
+	err          error
+	partial      []string // parts that could not be read, in words
+}
+
+type identifiedMsg struct {
+	ident *qiwiapi.Identification
+	err   error
+}
+
+// formFields are the identification form's inputs, in order.
+var formFields = []struct{ name, placeholder string }{
+	{"Last name", "Иванов"}, {"First name", "Иван"}, {"Middle name", "Иванович (optional)"},
+	{"Birth date", "YYYY-MM-DD"}, {"Passport", "series and number, digits only"},
+	{"INN", "optional"}, {"SNILS", "optional"}, {"OMS", "optional"},
+}
+
+// Model is the Profile screen.
+type Model struct {
+	c             *common.Common
+	width, height int
+	state         state
+	gen           int
+	err           error
+	data          loadedMsg
+
+	form      []textinput.Model
+	formOpen  bool
+	formFocus int
+	formErr   string
+	scroll    int
+}
+
+// New builds the screen.
+func New(c *common.Common) *Model { return &Model{c: c} }
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Profile" }
+
+// Init loads the profile.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Busy reports work in flight.
+func (m *Model) Busy() bool { return m.state == stateLoading }
+
+// InputFocused is true while the identification form is open.
+func (m *Model) InputFocused() bool { return m.formOpen }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m *Model) load() tea.Cmd {
+	m.gen++
+	m.state = stateLoading
+	gen, api, wallet := m.gen, m.c.API, m.c.Wallet
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		msg := loadedMsg{gen: gen}
+		msg.profile, _, msg.err = api.Profile.Current(ctx, qiwiapi.ProfileOptions{})
+		if msg.err != nil {
+			return msg
+		}
+		// The rest is optional: a token without a scope still shows the profile.
+		var err error
+		if msg.ident, _, err = api.Identification.Get(ctx, wallet); err != nil {
+			msg.partial = append(msg.partial, "identification: "+common.Explain(err))
+		}
+		if msg.nickname, _, err = api.Profile.Nickname(ctx, wallet); err != nil && !errors.Is(err, qiwiapi.ErrNotFound) {
+			msg.partial = append(msg.partial, "nickname: "+common.Explain(err))
+		}
+		if msg.restrictions, _, err = api.Profile.Restrictions(ctx, wallet); err != nil {
+			msg.partial = append(msg.partial, "restrictions: "+common.Explain(err))
+		}
+		if msg.p2pCount, _, err = api.Limits.P2PPaymentCount(ctx, wallet); err != nil {
+			msg.partial = append(msg.partial, "p2p limit: "+common.Explain(err))
+		}
+		return msg
+	}
+}
+
+// Update handles keys and results.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.state, m.err = stateError, msg.err
+			return m, common.ErrorToast(msg.err)
+		}
+		m.state, m.err, m.data = stateReady, nil, msg
+		return m, nil
+	case identifiedMsg:
+		if msg.err != nil {
+			m.formErr = common.Explain(msg.err)
+			m.formOpen = true
+			return m, common.ErrorToast(msg.err)
+		}
+		m.formOpen = false
+		return m, tea.Batch(common.Toast("Identification data sent: level "+msg.ident.Type), m.load())
+	case tea.KeyMsg:
+		if m.formOpen {
+			return m, m.updateForm(msg)
+		}
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return m.load()
+	case key.Matches(msg, k.Down):
+		m.scroll++
+	case key.Matches(msg, k.Up):
+		m.scroll = max(0, m.scroll-1)
+	case key.Matches(msg, k.New):
+		if !m.c.Settings.ReadOnly && m.state == stateReady {
+			m.openForm()
+			return textinput.Blink
+		}
+	case key.Matches(msg, k.Copy):
+		if m.c.Wallet != "" {
+			return common.Copy("+"+m.c.Wallet, "wallet number")
+		}
+	}
+	return nil
+}
+
+func (m *Model) openForm() {
+	m.form = make([]textinput.Model, len(formFields))
+	for i, f := range formFields {
+		ti := textinput.New()
+		ti.Placeholder = f.placeholder
+		ti.CharLimit = 64
+		ti.Width = 40
+		m.form[i] = ti
+	}
+	m.formFocus, m.formErr, m.formOpen = 0, "", true
+	m.form[0].Focus()
+}
+
+func (m *Model) request() qiwiapi.IdentificationRequest {
+	v := func(i int) string { return strings.TrimSpace(m.form[i].Value()) }
+	return qiwiapi.IdentificationRequest{
+		LastName: v(0), FirstName: v(1), MiddleName: v(2), BirthDate: v(3), Passport: v(4),
+		INN: v(5), SNILS: v(6), OMS: v(7),
+	}
+}
+
+func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.formOpen = false
+		return common.Toast("Identification cancelled")
+	case msg.Type == tea.KeyTab || msg.Type == tea.KeyDown || msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp:
+		step := 1
+		if msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp {
+			step = len(m.form) - 1
+		}
+		m.form[m.formFocus].Blur()
+		m.formFocus = (m.formFocus + step) % len(m.form)
+		m.form[m.formFocus].Focus()
+		return nil
+	case msg.Type == tea.KeyEnter:
+		if m.formFocus < len(m.form)-1 {
+			m.form[m.formFocus].Blur()
+			m.formFocus++
+			m.form[m.formFocus].Focus()
+			return nil
+		}
+		req := m.request()
+		if err := req.Validate(); err != nil {
+			m.formErr = err.Error()
+			return nil
+		}
+		m.formErr = ""
+		m.formOpen = false
+		api, wallet := m.c.API, m.c.Wallet
+		return common.Confirm("Send identification data to QIWI?", []string{
+			fmt.Sprintf("Name: %s %s %s", req.LastName, req.FirstName, req.MiddleName),
+			"Birth date: " + req.BirthDate + "   Passport: " + common.MaskMiddle(req.Passport),
+			"QIWI allows at most 5 identified wallets per person.",
+		}, func() tea.Msg {
+			ident, _, err := api.Identification.Identify(context.Background(), wallet, req)
+			return identifiedMsg{ident: ident, err: err}
+		})
+	}
+	var cmd tea.Cmd
+	m.form[m.formFocus], cmd = m.form[m.formFocus].Update(msg)
+	if err := m.request().Validate(); err == nil {
+		m.formErr = ""
+	}
+	return cmd
+}
+
+// View draws the profile or the form.
+func (m *Model) View() string {
+	s := m.c.Styles
+	if m.formOpen {
+		return m.formView()
+	}
+	switch m.state {
+	case stateLoading:
+		if m.data.profile == nil {
+			return s.Subtle.Render(" Loading profile…")
+		}
+	case stateError:
+		if m.data.profile == nil {
+			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
+		}
+	}
+	lines := m.lines()
+	m.scroll = min(m.scroll, max(0, len(lines)-m.height))
+	end := min(len(lines), m.scroll+max(1, m.height))
+	return strings.Join(lines[m.scroll:end], "\n")
+}
+
+func (m *Model) lines() []string {
+	s := m.c.Styles
+	p := m.data.profile
+	var out []string
+	section := func(title string) { out = append(out, "", s.Title.Render(" "+title)) }
+	field := func(label, value string) {
+		out = append(out, "   "+s.Label.Render(common.PadRight(label, 24))+s.Value.Render(value))
+	}
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	if a := p.AuthInfo; a != nil {
+		section("Account")
+		field("Wallet", m.c.Personal("+"+p.Wallet()))
+		field("E-mail", m.c.Personal(orDash(a.BoundEmail)))
+		field("Registered", common.DateTZ(a.RegistrationDate))
+		field("Last login", common.DateTZ(a.LastLoginDate)+"  from "+m.c.Personal(orDash(a.IP)))
+		field("Password used", yesNo(a.PassInfo.PasswordUsed)+"  next change "+common.Date(a.PassInfo.NextPassChange))
+		field("Mobile PIN used", yesNo(a.MobilePinInfo.MobilePinUsed))
+		field("PIN used", yesNo(a.PinInfo.PinUsed))
+	}
+	if ci := p.ContractInfo; ci != nil {
+		section("Contract")
+		blocked := "no"
+		if ci.Blocked {
+			blocked = s.Negative.Render("BLOCKED")
+		}
+		field("Blocked", blocked)
+		field("Created", common.DateTZ(ci.CreationDate))
+		for _, i := range ci.IdentificationInfo {
+			extra := ""
+			if i.PassportExpired {
+				extra = s.Warning.Render("  passport expired")
+			}
+			field("Identification "+i.BankAlias, levelText(i.IdentificationLevel)+extra)
+		}
+	}
+	if u := p.UserInfo; u != nil {
+		section("Preferences")
+		field("Default currency", u.DefaultPayCurrency.Code())
+		field("Operator", orDash(u.Operator))
+		field("Language", orDash(u.Language))
+	}
+	if n := m.data.nickname; n != nil {
+		section("Nickname")
+		field("Nickname", orDash(n.Nickname))
+		field("Can use / change", yesNo(n.CanUse)+" / "+yesNo(n.CanChange))
+	}
+	if id := m.data.ident; id != nil {
+		section("Identification data (masked by QIWI)")
+		field("Level", levelText(id.Type))
+		field("Name", m.c.Personal(strings.TrimSpace(id.LastName+" "+id.FirstName+" "+id.MiddleName)))
+		field("Birth date", m.c.Personal(orDash(id.BirthDate)))
+		field("Passport", common.MaskMiddle(orDash(id.Passport)))
+		field("INN / SNILS / OMS", common.MaskMiddle(orDash(id.INN))+" / "+common.MaskMiddle(orDash(id.SNILS))+" / "+common.MaskMiddle(orDash(id.OMS)))
+	}
+	section("Restrictions")
+	if len(m.data.restrictions) == 0 {
+		field("Restrictions", "none")
+	}
+	for _, r := range m.data.restrictions {
+		field(r.Code, s.Warning.Render(r.Description))
+	}
+	field("P2P payments / month", fmt.Sprint(m.data.p2pCount))
+	for _, p := range m.data.partial {
+		out = append(out, "   "+s.Subtle.Render("not shown: "+p))
+	}
+	return out
+}
+
+func levelText(level string) string {
+	switch level {
+	case "ANONYMOUS":
+		return "ANONYMOUS (no identification)"
+	case "SIMPLE":
+		return "SIMPLE (basic)"
+	case "VERIFIED":
+		return "VERIFIED (main)"
+	case "FULL":
+		return "FULL (professional)"
+	}
+	return orDash(level)
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+func (m *Model) formView() string {
+	s := m.c.Styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render(" Identification") + s.Subtle.Render("  name, birth date and passport are required") + "\n\n")
+	for i, f := range formFields {
+		marker := "  "
+		if i == m.formFocus {
+			marker = "▶ "
+		}
+		b.WriteString(" " + marker + s.Label.Render(common.PadRight(f.name, 14)) + m.form[i].View() + "\n")
+	}
+	if m.formErr != "" {
+		b.WriteString("\n " + s.Error.Render(m.formErr) + "\n")
+	}
+	b.WriteString("\n " + s.Subtle.Render("tab/↓ next field · enter on the last field to review · esc cancel"))
+	return b.String()
+}
+
+// ShortHelp lists the screen's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.formOpen {
+		return []key.Binding{k.Back}
+	}
+	ident := k.New
+	ident.SetHelp(firstKey(k.New), "identify")
+	ident.SetEnabled(!m.c.Settings.ReadOnly)
+	copyKey := k.Copy
+	copyKey.SetHelp(firstKey(k.Copy), "copy wallet")
+	return []key.Binding{k.Up, k.Down, ident, copyKey, k.Refresh}
+}
+
+func firstKey(b key.Binding) string {
+	if ks := b.Keys(); len(ks) > 0 {
+		return ks[0]
+	}
+	return ""
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
