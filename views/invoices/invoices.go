@@ -1,0 +1,444 @@
+// Package invoices is the Invoices screen: the bills merchants issued to the
+// wallet that wait for payment, with paying (P) and rejecting (x) each
+// behind a confirmation that says exactly what will happen.
+package invoices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+// DefaultPageSize is how many invoices one request asks for (QIWI's maximum).
+const DefaultPageSize = 50
+
+// loadMoreMargin: the next page is asked for when the cursor comes this
+// close to the end of the list.
+const loadMoreMargin = 5
+
+type (
+	loadedMsg struct {
+		gen    int
+		more   bool // a next page, to append
+		page   *qiwiapi.InvoicePage
+		err    error
+		cursor int
+	}
+	paidMsg struct {
+		inv        qiwiapi.Invoice
+		err        error
+		notSent    bool
+		journalErr error
+	}
+	rejectedMsg struct {
+		inv qiwiapi.Invoice
+		err error
+	}
+	payConfirmedMsg    struct{ inv qiwiapi.Invoice }
+	rejectConfirmedMsg struct{ inv qiwiapi.Invoice }
+)
+
+// Model is the Invoices screen.
+type Model struct {
+	c             *common.Common
+	width, height int
+	state         state
+	gen           int
+	err           error
+
+	// PageSize is the number of invoices per request (1..50).
+	PageSize int
+
+	invoices    []qiwiapi.Invoice
+	next        *qiwiapi.InvoiceOptions
+	loadingMore bool
+	cursor      int
+	offset      int // first row drawn
+
+	inFlight int             // pays and rejects under way
+	begun    map[string]bool // journal intents recorded in this session
+}
+
+// New builds the screen.
+func New(c *common.Common) *Model {
+	return &Model{c: c, PageSize: DefaultPageSize, begun: map[string]bool{}}
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Invoices" }
+
+// Init loads the first page.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Busy reports work in flight.
+func (m *Model) Busy() bool { return m.state == stateLoading || m.loadingMore || m.inFlight > 0 }
+
+// InputFocused is always false: the screen has no text inputs.
+func (m *Model) InputFocused() bool { return false }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m *Model) load() tea.Cmd {
+	m.gen++
+	m.state = stateLoading
+	m.loadingMore = false
+	gen, api, rows := m.gen, m.c.API, m.PageSize
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		page, _, err := api.Invoices.Unpaid(ctx, qiwiapi.InvoiceOptions{Rows: rows})
+		return loadedMsg{gen: gen, page: page, err: err}
+	}
+}
+
+// loadMore follows the Next cursor of the last page.
+func (m *Model) loadMore() tea.Cmd {
+	if m.next == nil || m.loadingMore || m.state != stateReady {
+		return nil
+	}
+	m.loadingMore = true
+	gen, api, opts := m.gen, m.c.API, *m.next
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		page, _, err := api.Invoices.Unpaid(ctx, opts)
+		return loadedMsg{gen: gen, more: true, page: page, err: err}
+	}
+}
+
+// Update handles keys and answers.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != m.gen {
+			return m, nil // stale: a reload started since
+		}
+		if msg.more {
+			m.loadingMore = false
+		}
+		if msg.err != nil {
+			if !msg.more {
+				m.state, m.err = stateError, msg.err
+			}
+			return m, common.ErrorToast(msg.err)
+		}
+		m.state, m.err = stateReady, nil
+		if !msg.more {
+			m.invoices = nil
+		}
+		seen := map[int64]bool{}
+		for _, inv := range m.invoices {
+			seen[int64(inv.ID)] = true
+		}
+		for _, inv := range msg.page.Invoices {
+			if !seen[int64(inv.ID)] {
+				m.invoices = append(m.invoices, inv)
+			}
+		}
+		m.next = msg.page.Next
+		m.cursor = min(m.cursor, max(0, len(m.invoices)-1))
+		return m, m.maybeMore()
+	case payConfirmedMsg:
+		if m.c.Settings.ReadOnly {
+			return m, nil
+		}
+		m.inFlight++
+		return m, m.payCmd(msg.inv)
+	case rejectConfirmedMsg:
+		if m.c.Settings.ReadOnly {
+			return m, nil
+		}
+		m.inFlight++
+		return m, m.rejectCmd(msg.inv)
+	case paidMsg:
+		m.inFlight--
+		if !msg.notSent && m.c.Journal != nil {
+			m.begun[clientID(msg.inv)] = true
+		}
+		var cmds []tea.Cmd
+		if msg.journalErr != nil {
+			cmds = append(cmds, common.Toast("Warning: the payment journal could not be updated: "+msg.journalErr.Error()))
+		}
+		switch {
+		case msg.err == nil:
+			cmds = append(cmds, common.Toast(fmt.Sprintf("Paid %s to %s (invoice %d)", m.c.Money(msg.inv.Sum), merchant(msg.inv), int64(msg.inv.ID))), m.load())
+		case msg.notSent:
+			cmds = append(cmds, common.ErrorToast(msg.err))
+		case unknownOutcome(msg.err):
+			cmds = append(cmds, func() tea.Msg {
+				return common.ToastMsg{Text: "No clear answer from QIWI about invoice " + strconv.FormatInt(int64(msg.inv.ID), 10) +
+					": reloading — if it left the list, it was paid", Error: true}
+			}, m.load())
+		default:
+			cmds = append(cmds, common.ErrorToast(msg.err))
+		}
+		return m, tea.Batch(cmds...)
+	case rejectedMsg:
+		m.inFlight--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		return m, tea.Batch(common.Toast(fmt.Sprintf("Rejected invoice %d from %s", int64(msg.inv.ID), merchant(msg.inv))), m.load())
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) maybeMore() tea.Cmd {
+	if m.cursor >= len(m.invoices)-loadMoreMargin {
+		return m.loadMore()
+	}
+	return nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	last := max(0, len(m.invoices)-1)
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(last, m.cursor+1)
+		return m.maybeMore()
+	case key.Matches(msg, k.PageUp):
+		m.cursor = max(0, m.cursor-m.pageRows())
+	case key.Matches(msg, k.PageDown):
+		m.cursor = min(last, m.cursor+m.pageRows())
+		return m.maybeMore()
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = last
+		return m.maybeMore()
+	case key.Matches(msg, k.Refresh):
+		return m.load()
+	case key.Matches(msg, k.Copy):
+		if inv, ok := m.selected(); ok && inv.PayURL != "" {
+			return common.Copy(inv.PayURL, "payment link")
+		}
+	case key.Matches(msg, k.Pay):
+		return m.askPay()
+	case key.Matches(msg, k.Reject):
+		return m.askReject()
+	}
+	return nil
+}
+
+func (m *Model) selected() (qiwiapi.Invoice, bool) {
+	if m.cursor >= 0 && m.cursor < len(m.invoices) {
+		return m.invoices[m.cursor], true
+	}
+	return qiwiapi.Invoice{}, false
+}
+
+// merchant is the invoice issuer's name, the legal one when known.
+func merchant(inv qiwiapi.Invoice) string {
+	if inv.Provider.LongName != "" {
+		return inv.Provider.LongName
+	}
+	if inv.Provider.ShortName != "" {
+		return inv.Provider.ShortName
+	}
+	return "merchant " + strconv.Itoa(int(inv.Provider.ID))
+}
+
+func (m *Model) askPay() tea.Cmd {
+	inv, ok := m.selected()
+	if !ok || m.c.Settings.ReadOnly {
+		return nil
+	}
+	lines := []string{
+		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", m.c.Money(inv.Sum), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
+	}
+	if inv.Comment != "" {
+		lines = append(lines, "Merchant's comment: "+inv.Comment)
+	}
+	lines = append(lines, "The money leaves your wallet at once; a paid invoice cannot be undone here.")
+	return common.Confirm("Pay this invoice?", lines, func() tea.Msg { return payConfirmedMsg{inv: inv} })
+}
+
+func (m *Model) askReject() tea.Cmd {
+	inv, ok := m.selected()
+	if !ok || m.c.Settings.ReadOnly {
+		return nil
+	}
+	lines := []string{
+		fmt.Sprintf("Reject invoice %d from %s for %s — the merchant will see it declined.", int64(inv.ID), merchant(inv), m.c.Money(inv.Sum)),
+		"Nothing is paid; the invoice leaves this list.",
+	}
+	return common.Confirm("Reject this invoice?", lines, func() tea.Msg { return rejectConfirmedMsg{inv: inv} })
+}
+
+func (m *Model) rejectCmd(inv qiwiapi.Invoice) tea.Cmd {
+	api := m.c.API
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, err := api.Invoices.Reject(ctx, int64(inv.ID))
+		return rejectedMsg{inv: inv, err: err}
+	}
+}
+
+// clientID is the journal's id for paying an invoice.
+func clientID(inv qiwiapi.Invoice) string { return "invoice-" + strconv.FormatInt(int64(inv.ID), 10) }
+
+// unknownOutcome: the request may have reached QIWI, no readable answer came.
+func unknownOutcome(err error) bool {
+	var ne *qiwiapi.NetworkError
+	return errors.As(err, &ne) || errors.Is(err, qiwiapi.ErrBadResponse) || errors.Is(err, qiwiapi.ErrServer) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
+
+// payCmd journals the intent (client id "invoice-<id>") and pays. The pay
+// call is not retried automatically; an unknown outcome is settled by the
+// reload (a paid invoice leaves the unpaid list).
+func (m *Model) payCmd(inv qiwiapi.Invoice) tea.Cmd {
+	api, j := m.c.API, m.c.Journal
+	uid := strconv.FormatInt(int64(inv.ID), 10)
+	clientID := clientID(inv)
+	first := !m.begun[clientID]
+	return func() tea.Msg {
+		msg := paidMsg{inv: inv}
+		if j != nil {
+			if first {
+				req := map[string]string{"invoice_uid": uid, "currency": strconv.Itoa(int(inv.Sum.Currency))}
+				if err := j.Begin("invoice", merchant(inv), inv.Sum, clientID, req); err != nil {
+					msg.notSent = true
+					msg.err = fmt.Errorf("the payment journal could not record it, so the invoice was not paid: %w", err)
+					return msg
+				}
+			}
+			msg.journalErr = j.Update(clientID, "sent", "", 0)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		_, _, msg.err = api.Invoices.Pay(ctx, uid, inv.Sum.Currency)
+		if j != nil {
+			var jerr error
+			switch {
+			case msg.err == nil:
+				jerr = j.Update(clientID, "final", "", 0)
+			case unknownOutcome(msg.err):
+				jerr = j.Update(clientID, "unknown", common.Explain(msg.err), 0)
+			default:
+				jerr = j.Update(clientID, "final", common.Explain(msg.err), 0)
+			}
+			msg.journalErr = errors.Join(msg.journalErr, jerr)
+		}
+		return msg
+	}
+}
+
+// Relative renders an expiry relative to now: "in 3h", "in 5d", "expired".
+func Relative(exp, now time.Time) string {
+	if exp.IsZero() {
+		return "—"
+	}
+	d := exp.Sub(now)
+	switch {
+	case d <= 0:
+		return "expired"
+	case d < time.Hour:
+		return fmt.Sprintf("in %dm", max(1, int(d/time.Minute)))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("in %dh", int(d/time.Hour))
+	}
+	return fmt.Sprintf("in %dd", int(d/(24*time.Hour)))
+}
+
+func (m *Model) pageRows() int { return max(3, m.height-8) }
+
+// View draws the list and the selected invoice's details.
+func (m *Model) View() string {
+	s := m.c.Styles
+	switch m.state {
+	case stateLoading:
+		if len(m.invoices) == 0 {
+			return s.Subtle.Render(" Loading unpaid invoices…")
+		}
+	case stateError:
+		if len(m.invoices) == 0 {
+			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
+		}
+	}
+	var b strings.Builder
+	count := strconv.Itoa(len(m.invoices))
+	if m.next != nil {
+		count += "+"
+	}
+	b.WriteString(s.Title.Render(" Unpaid invoices") + s.Subtle.Render(" ("+count+")") + "\n")
+	if m.c.Settings.ReadOnly {
+		b.WriteString(s.Subtle.Render(" Read-only mode: paying and rejecting are switched off.") + "\n")
+	}
+	if len(m.invoices) == 0 {
+		b.WriteString("\n" + s.Subtle.Render(" No unpaid invoices. Bills merchants issue to this wallet appear here.") + "\n")
+		return b.String()
+	}
+	commentW := max(16, m.width-86)
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %14s  %-28s  %-*s  %-10s  %s", "AMOUNT", "MERCHANT", commentW, "COMMENT", "EXPIRES", "INVOICE")) + "\n")
+	rows := m.pageRows()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	} else if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.invoices)-rows))
+	now := m.c.Now()
+	for i := m.offset; i < len(m.invoices) && i < m.offset+rows; i++ {
+		inv := m.invoices[i]
+		line := fmt.Sprintf(" %14s  %-28s  %-*s  %-10s  %d", m.c.Money(inv.Sum), common.Truncate(merchant(inv), 28),
+			commentW, common.Truncate(inv.Comment, commentW), Relative(inv.ExpirationDatetime.Time, now), int64(inv.ID))
+		if i == m.cursor {
+			b.WriteString(s.Selected.Render("▶"+line) + "\n")
+		} else {
+			b.WriteString(" " + line + "\n")
+		}
+	}
+	if m.loadingMore {
+		b.WriteString(s.Subtle.Render("   loading more…") + "\n")
+	}
+	if inv, ok := m.selected(); ok {
+		b.WriteString("\n" + s.Label.Render(" Merchant  ") + inv.Provider.ShortName + " — " + merchant(inv) + s.Subtle.Render(" (provider "+strconv.Itoa(int(inv.Provider.ID))+")") + "\n")
+		loc := now.Location() // epoch dates carry no zone: show them in the clock's
+		b.WriteString(s.Label.Render(" Issued    ") + common.Date(inv.CreationDatetime.In(loc)) + s.Label.Render("   expires ") + common.Date(inv.ExpirationDatetime.In(loc)) + "\n")
+		b.WriteString(s.Label.Render(" Pay link  ") + inv.PayURL + "\n")
+	}
+	return b.String()
+}
+
+// ShortHelp lists the screen's keys; pay and reject vanish in read-only mode.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	pay, reject, cp := k.Pay, k.Reject, k.Copy
+	_, has := m.selected()
+	pay.SetEnabled(has && !m.c.Settings.ReadOnly)
+	reject.SetEnabled(has && !m.c.Settings.ReadOnly)
+	cp.SetHelp("y", "copy pay link")
+	cp.SetEnabled(has)
+	return []key.Binding{k.Up, k.Down, pay, reject, cp, k.Refresh}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{m.ShortHelp(), {k.PageUp, k.PageDown, k.Top, k.Bottom}}
+}

@@ -1,0 +1,279 @@
+package invoices
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+// driver runs the screen like the shell, recording what goes to the shell.
+type driver struct {
+	t        *testing.T
+	m        *Model
+	queue    []tea.Cmd
+	confirms []common.ConfirmMsg
+	toasts   []common.ToastMsg
+	copies   []common.CopyMsg
+}
+
+func newDriver(t *testing.T, env *uitest.Env, pageSize int) *driver {
+	m := New(env.Common)
+	m.PageSize = pageSize
+	m.SetSize(uitest.Width, uitest.Height-6)
+	d := &driver{t: t, m: m, queue: []tea.Cmd{m.Init()}}
+	d.run()
+	return d
+}
+
+func (d *driver) run() {
+	for n := 0; len(d.queue) > 0 && n < 100; n++ {
+		c := d.queue[0]
+		d.queue = d.queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			d.queue = append(d.queue, msg...)
+		case common.ConfirmMsg:
+			d.confirms = append(d.confirms, msg)
+		case common.ToastMsg:
+			d.toasts = append(d.toasts, msg)
+		case common.CopyMsg:
+			d.copies = append(d.copies, msg)
+		default:
+			_, next := d.m.Update(msg)
+			d.queue = append(d.queue, next)
+		}
+	}
+}
+
+func (d *driver) press(k string) {
+	_, cmd := d.m.Update(uitest.Key(k))
+	d.queue = append(d.queue, cmd)
+	d.run()
+}
+
+func (d *driver) yes() {
+	d.t.Helper()
+	if len(d.confirms) != 1 {
+		d.t.Fatalf("confirmations = %d, want 1", len(d.confirms))
+	}
+	d.queue = append(d.queue, d.confirms[0].Yes)
+	d.confirms = nil
+	d.run()
+}
+
+func (d *driver) lastToast() common.ToastMsg {
+	if len(d.toasts) == 0 {
+		return common.ToastMsg{}
+	}
+	return d.toasts[len(d.toasts)-1]
+}
+
+// selectAffordable puts the cursor on an invoice the demo wallet can pay.
+func (d *driver) selectAffordable() qiwiapi.Invoice {
+	for i, inv := range d.m.invoices {
+		if inv.Sum.Minor < 100_000_00 {
+			d.m.cursor = i
+			return inv
+		}
+	}
+	d.t.Fatal("no affordable invoice")
+	return qiwiapi.Invoice{}
+}
+
+func (d *driver) has(id qiwiapi.FlexInt) bool {
+	for _, inv := range d.m.invoices {
+		if inv.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoadsAndFollowsPaging(t *testing.T) {
+	env := uitest.New(t)
+	all := newDriver(t, env, 50)
+	if n := len(all.m.invoices); n != 8 {
+		t.Fatalf("invoices = %d, want 8", n)
+	}
+	d := newDriver(t, env, 3)
+	// The first page (3) is within 5 rows of the end, so the next was asked for.
+	if n := len(d.m.invoices); n != 6 || d.m.next == nil {
+		t.Fatalf("after load: %d invoices, next %v; want 6 and more to come", n, d.m.next)
+	}
+	d.press("j")
+	if n := len(d.m.invoices); n != 8 || d.m.next != nil {
+		t.Fatalf("after moving down: %d invoices, next %v; want all 8", n, d.m.next)
+	}
+	for i := range all.m.invoices {
+		if all.m.invoices[i].ID != d.m.invoices[i].ID {
+			t.Fatalf("paged order differs at %d", i)
+		}
+	}
+}
+
+type fakeJournal struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (j *fakeJournal) Begin(kind, recipient string, amount qiwiapi.Amount, clientID string, request any) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.calls = append(j.calls, "begin "+kind+" "+clientID)
+	return nil
+}
+
+func (j *fakeJournal) Update(clientID, state, lastError string, txnID int64) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.calls = append(j.calls, "update "+clientID+" "+state)
+	return nil
+}
+
+func TestPayThroughConfirmation(t *testing.T) {
+	env := uitest.New(t)
+	j := &fakeJournal{}
+	env.Common.Journal = j
+	srv, wallet := env.Sandbox.Server, env.Common.Wallet
+	before, _ := srv.Balance(wallet, 643)
+	d := newDriver(t, env, 50)
+	inv := d.selectAffordable()
+	d.press("P")
+	if len(d.confirms) != 1 {
+		t.Fatal("pay did not ask for confirmation")
+	}
+	want := "Pay " + inv.Sum.Format() + " to " + inv.Provider.LongName + " for invoice " + qiwiapi.Amount{Minor: int64(inv.ID) * 100}.Number() + " from your RUB account."
+	if got := d.confirms[0].Lines[0]; got != want {
+		t.Fatalf("confirmation says %q, want %q", got, want)
+	}
+	if after, _ := srv.Balance(wallet, 643); after != before {
+		t.Fatal("paid before the confirmation")
+	}
+	d.yes()
+	if toast := d.lastToast(); toast.Error || !strings.HasPrefix(toast.Text, "Paid ") {
+		t.Fatalf("toast = %+v", toast)
+	}
+	if d.has(inv.ID) {
+		t.Fatal("the paid invoice is still listed")
+	}
+	if n := len(d.m.invoices); n != 7 {
+		t.Fatalf("invoices = %d, want 7", n)
+	}
+	if after, _ := srv.Balance(wallet, 643); after != before-inv.Sum.Minor {
+		t.Fatalf("balance %d -> %d, want a drop of %d", before, after, inv.Sum.Minor)
+	}
+	id := "invoice-" + qiwiapi.Amount{Minor: int64(inv.ID) * 100}.Number()
+	wantCalls := "begin invoice " + id + ",update " + id + " sent,update " + id + " final"
+	if got := strings.Join(j.calls, ","); got != wantCalls {
+		t.Fatalf("journal = %s, want %s", got, wantCalls)
+	}
+}
+
+func TestPayWithoutFundsExplainsAndKeepsInvoice(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env, 50)
+	var big qiwiapi.Invoice
+	for i, inv := range d.m.invoices {
+		if inv.Sum.Minor >= 1_000_000_00 {
+			d.m.cursor, big = i, inv
+		}
+	}
+	d.press("P")
+	d.yes()
+	toast := d.lastToast()
+	if !toast.Error || !strings.Contains(toast.Text, "Недостаточно средств") {
+		t.Fatalf("toast = %+v, want the funds problem in words", toast)
+	}
+	if !d.has(big.ID) {
+		t.Fatal("an unpaid invoice vanished")
+	}
+}
+
+func TestReject(t *testing.T) {
+	env := uitest.New(t)
+	srv, wallet := env.Sandbox.Server, env.Common.Wallet
+	before, _ := srv.Balance(wallet, 643)
+	d := newDriver(t, env, 50)
+	inv := d.m.invoices[0]
+	d.press("x")
+	if len(d.confirms) != 1 || !strings.Contains(d.confirms[0].Lines[0], "the merchant will see it declined") {
+		t.Fatalf("confirmations = %+v", d.confirms)
+	}
+	d.yes()
+	if d.has(inv.ID) || len(d.m.invoices) != 7 {
+		t.Fatal("the rejected invoice is still listed")
+	}
+	if after, _ := srv.Balance(wallet, 643); after != before {
+		t.Fatal("rejecting moved money")
+	}
+}
+
+func TestCopyAndReadOnly(t *testing.T) {
+	env := uitest.New(t)
+	env.Common.Settings.ReadOnly = true
+	d := newDriver(t, env, 50)
+	d.press("y")
+	if len(d.copies) != 1 || d.copies[0].Text != d.m.invoices[0].PayURL {
+		t.Fatalf("copies = %+v", d.copies)
+	}
+	d.press("P")
+	d.press("x")
+	if len(d.confirms) != 0 {
+		t.Fatal("read-only mode offered to pay or reject")
+	}
+	for _, b := range d.m.ShortHelp() {
+		if (b.Help().Desc == "pay" || b.Help().Desc == "reject") && b.Enabled() {
+			t.Fatalf("%s shown in read-only help", b.Help().Desc)
+		}
+	}
+}
+
+func TestRelative(t *testing.T) {
+	now := uitest.Now
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{{-time.Minute, "expired"}, {0, "expired"}, {30 * time.Second, "in 1m"}, {42 * time.Minute, "in 42m"},
+		{3*time.Hour + 10*time.Minute, "in 3h"}, {47 * time.Hour, "in 47h"}, {5*24*time.Hour + time.Hour, "in 5d"}} {
+		if got := Relative(now.Add(c.d), now); got != c.want {
+			t.Errorf("Relative(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}
+
+type harness struct{ m *Model }
+
+func (h harness) Init() tea.Cmd { return h.m.Init() }
+func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		h.m.SetSize(ws.Width, ws.Height)
+		return h, nil
+	}
+	_, cmd := h.m.Update(msg)
+	return h, cmd
+}
+func (h harness) View() string { return h.m.View() }
+
+func TestGoldenList(t *testing.T) {
+	env := uitest.New(t)
+	tm := teatest.NewTestModel(t, harness{New(env.Common)}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Pay link") },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	teatest.RequireEqualOutput(t, []byte(fm.View()))
+}

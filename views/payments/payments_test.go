@@ -1,0 +1,448 @@
+package payments
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sandbox"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+// driver runs a screen like the shell would, but records the messages
+// meant for the shell (confirmations, toasts, copies) instead of showing them.
+type driver struct {
+	t        *testing.T
+	m        *Model
+	queue    []tea.Cmd
+	confirms []common.ConfirmMsg
+	toasts   []common.ToastMsg
+	copies   []common.CopyMsg
+}
+
+func newDriver(t *testing.T, env *uitest.Env) *driver {
+	t.Helper()
+	m := New(env.Common)
+	m.PollInterval, m.Debounce = 0, 0
+	m.SetSize(uitest.Width, uitest.Height-6)
+	d := &driver{t: t, m: m}
+	d.queue = append(d.queue, m.Init())
+	d.run(50, nil)
+	return d
+}
+
+// run handles queued commands until none is left, limit messages were
+// handled, or until() holds.
+func (d *driver) run(limit int, until func() bool) {
+	for n := 0; len(d.queue) > 0 && n < limit; n++ {
+		if until != nil && until() {
+			return
+		}
+		c := d.queue[0]
+		d.queue = d.queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			d.queue = append(d.queue, msg...)
+		case common.ConfirmMsg:
+			d.confirms = append(d.confirms, msg)
+		case common.ToastMsg:
+			d.toasts = append(d.toasts, msg)
+		case common.CopyMsg:
+			d.copies = append(d.copies, msg)
+		default:
+			_, next := d.m.Update(msg)
+			d.queue = append(d.queue, next)
+		}
+	}
+}
+
+func (d *driver) press(keys ...string) {
+	for _, k := range keys {
+		_, cmd := d.m.Update(uitest.Key(k))
+		d.queue = append(d.queue, cmd)
+		d.run(50, nil)
+	}
+}
+
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.press(string(r))
+	}
+}
+
+// yes answers the last confirmation with "y".
+func (d *driver) yes() {
+	d.t.Helper()
+	if len(d.confirms) == 0 {
+		d.t.Fatal("no confirmation was asked")
+	}
+	c := d.confirms[len(d.confirms)-1]
+	d.confirms = nil
+	d.queue = append(d.queue, c.Yes)
+}
+
+func (d *driver) openKind(k kindID) {
+	for i, x := range kinds {
+		if x.id == k {
+			d.m.cursor = i
+		}
+	}
+	d.press("enter")
+	if d.m.form == nil || d.m.form.kind != k {
+		d.t.Fatalf("form %v did not open", k)
+	}
+}
+
+func (d *driver) fieldProblem(key string) string {
+	return d.m.form.get(key).problem
+}
+
+// sendWallet fills the wallet transfer form and submits it.
+func (d *driver) sendWallet(to, amount string) {
+	d.t.Helper()
+	d.openKind(kindWallet)
+	d.typeText(to)
+	d.press("tab")
+	d.typeText(amount)
+	d.press("enter", "enter") // to the comment, then review
+}
+
+func TestCardLuhnBlocksSubmit(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env)
+	d.openKind(kindCard)
+	d.typeText("4111 1111 1111 1112")
+	want := "The number has a typo (check digit does not match)"
+	if got := d.fieldProblem("card"); got != want {
+		t.Fatalf("card problem = %q, want %q", got, want)
+	}
+	if !strings.Contains(d.m.View(), want) {
+		t.Fatalf("the problem is not shown under the field:\n%s", d.m.View())
+	}
+	d.press("tab", "tab")
+	d.typeText("100")
+	d.press("enter") // review from the last field
+	if len(d.confirms) != 0 {
+		t.Fatal("an invalid card reached the confirmation")
+	}
+	if d.m.form.focused().key != "card" {
+		t.Fatalf("focus went to %q, want the card field", d.m.form.focused().key)
+	}
+	if !strings.Contains(d.m.View(), "Fix the fields marked ✗") {
+		t.Fatalf("no banner:\n%s", d.m.View())
+	}
+	// A valid MIR number picks the MIR provider from its digits.
+	for range 19 {
+		d.press("backspace")
+	}
+	d.typeText("2200000000000004")
+	if got := d.m.form.get("card").note; got != "MIR card → provider 31652" {
+		t.Fatalf("note = %q", got)
+	}
+}
+
+func TestAmountWithThreeDecimalsRefused(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env)
+	d.openKind(kindWallet)
+	d.typeText("+79161112233")
+	d.press("tab")
+	d.typeText("1.005")
+	if got := d.fieldProblem("amount"); got != "At most 2 digits after the point" {
+		t.Fatalf("amount problem = %q", got)
+	}
+	d.press("enter", "enter")
+	if len(d.confirms) != 0 || env.Sandbox.Server.PaymentCount(env.Common.Wallet) != 0 {
+		t.Fatal("1.005 was accepted")
+	}
+	if !strings.Contains(d.m.View(), "Commission: shown once the recipient and amount are valid") {
+		t.Fatalf("a commission was previewed for an invalid amount:\n%s", d.m.View())
+	}
+}
+
+func TestWalletTransferSendsOnceAndFollowsStatus(t *testing.T) {
+	env := uitest.New(t)
+	srv, wallet := env.Sandbox.Server, env.Common.Wallet
+	d := newDriver(t, env)
+	d.sendWallet("+79161112233", "150.5")
+	if len(d.confirms) != 1 {
+		t.Fatalf("confirmations = %d, want 1", len(d.confirms))
+	}
+	lines := strings.Join(d.confirms[0].Lines, "\n")
+	for _, want := range []string{"QIWI wallet +79161112233", "Amount:      150.50 ₽", "Commission:  0.00 ₽", "Total:       150.50 ₽"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, lines)
+		}
+	}
+	if n := srv.PaymentCount(wallet); n != 0 {
+		t.Fatalf("sent before the confirmation: %d", n)
+	}
+	d.yes()
+	d.run(20, func() bool {
+		return len(d.m.recent) == 1 && d.m.recent[0].state == stWaiting && d.m.recent[0].polls >= 2
+	})
+	if n := srv.PaymentCount(wallet); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+	e := d.m.recent[0]
+	if e.state != stWaiting || e.txnID == 0 {
+		t.Fatalf("state %v txn %d, want WAITING with a txn id", e.state, e.txnID)
+	}
+	if !strings.Contains(d.m.View(), "… WAITING") {
+		t.Fatalf("WAITING not on screen:\n%s", d.m.View())
+	}
+	srv.SettleNow()
+	d.run(20, func() bool { return e.state != stWaiting })
+	if e.state != stSuccess {
+		t.Fatalf("state = %v, want SUCCESS", e.state)
+	}
+	if !strings.Contains(d.m.View(), "✓ SUCCESS") {
+		t.Fatalf("SUCCESS not on screen:\n%s", d.m.View())
+	}
+	d.run(20, nil)
+	if len(d.queue) != 0 {
+		t.Fatal("polling did not stop after the final status")
+	}
+	if srv.PaymentCount(wallet) != 1 {
+		t.Fatal("more than one payment")
+	}
+}
+
+func TestRecipientEndingIn0000ShowsError(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env)
+	d.sendWallet("+79161110000", "10")
+	d.yes()
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state == stWaiting })
+	env.Sandbox.Server.SettleNow()
+	e := d.m.recent[0]
+	d.run(30, func() bool { return e.state != stWaiting })
+	if e.state != stFailed {
+		t.Fatalf("state = %v, want ERROR", e.state)
+	}
+	view := d.m.View()
+	if !strings.Contains(view, "✗ ERROR") || !strings.Contains(view, qiwiapi.PaymentErrorText(5)) {
+		t.Fatalf("the error is not explained on screen:\n%s", view)
+	}
+}
+
+// fakeJournal records what the screen tells the journal.
+type fakeJournal struct {
+	mu      sync.Mutex
+	begins  []string
+	updates []string
+}
+
+func (j *fakeJournal) Begin(kind, recipient string, amount qiwiapi.Amount, clientID string, request any) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.begins = append(j.begins, kind+":"+clientID)
+	return nil
+}
+
+func (j *fakeJournal) Update(clientID, state, lastError string, txnID int64) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.updates = append(j.updates, clientID+":"+state)
+	return nil
+}
+
+func TestRetryAfterDroppedResponseSendsOnce(t *testing.T) {
+	env := uitest.New(t)
+	srv, wallet := env.Sandbox.Server, env.Common.Wallet
+	d := newDriver(t, env)
+	// The payment is executed, then the connection drops; the client's own
+	// retry (same id) gets the original payment back.
+	srv.SetFaults(sandbox.Faults{CommitThenDrop: 1})
+	d.sendWallet("+79161112233", "25")
+	d.yes()
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state != stSending })
+	if n := srv.PaymentCount(wallet); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+	if st := d.m.recent[0].state; st != stWaiting {
+		t.Fatalf("state = %v, want WAITING", st)
+	}
+}
+
+func TestUnknownOutcomeRetryReusesTheID(t *testing.T) {
+	env := uitest.New(t)
+	j := &fakeJournal{}
+	env.Common.Journal = j
+	srv, wallet := env.Sandbox.Server, env.Common.Wallet
+	d := newDriver(t, env)
+	// Every attempt (the first and the client's two retries) is executed
+	// or found, then dropped: the screen gets no answer at all.
+	srv.SetFaults(sandbox.Faults{CommitThenDrop: 3})
+	d.sendWallet("+79161112233", "25")
+	d.yes()
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state != stSending })
+	e := d.m.recent[0]
+	if e.state != stUnknown {
+		t.Fatalf("state = %v, want UNKNOWN (never failed)", e.state)
+	}
+	view := d.m.View()
+	if !strings.Contains(view, "? UNKNOWN") || strings.Contains(view, "ERROR") || strings.Contains(view, "REFUSED") {
+		t.Fatalf("unknown outcome shown wrongly:\n%s", view)
+	}
+	id := e.id()
+	d.queue = nil // drop the scheduled re-check: retry by hand instead
+	srv.SetFaults(sandbox.Faults{})
+	d.m.cursor = d.m.kindRows()
+	d.press("enter")
+	if len(d.confirms) != 1 || !strings.Contains(strings.Join(d.confirms[0].Lines, " "), "SAME id") {
+		t.Fatalf("re-send was not confirmed: %+v", d.confirms)
+	}
+	d.yes()
+	d.run(20, func() bool { return e.state == stWaiting })
+	if e.state != stWaiting || e.id() != id || e.txnID == 0 {
+		t.Fatalf("after retry: state %v id %s (was %s) txn %d", e.state, e.id(), id, e.txnID)
+	}
+	if n := srv.PaymentCount(wallet); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+	if len(j.begins) != 1 || j.begins[0] != "payment:"+id {
+		t.Fatalf("journal begins = %v, want one for %s", j.begins, id)
+	}
+	want := []string{id + ":sent", id + ":unknown", id + ":sent", id + ":accepted"}
+	if strings.Join(j.updates, ",") != strings.Join(want, ",") {
+		t.Fatalf("journal updates = %v, want %v", j.updates, want)
+	}
+}
+
+func TestUnknownOutcomeRecheckFindsThePayment(t *testing.T) {
+	env := uitest.New(t)
+	srv := env.Sandbox.Server
+	d := newDriver(t, env)
+	srv.SetFaults(sandbox.Faults{CommitThenDrop: 3})
+	d.sendWallet("+79161112233", "30")
+	d.yes()
+	d.run(40, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state == stWaiting })
+	e := d.m.recent[0]
+	if e.state != stWaiting || e.txnID == 0 {
+		t.Fatalf("re-check did not find the payment: state %v note %q", e.state, e.note)
+	}
+	if srv.PaymentCount(env.Common.Wallet) != 1 {
+		t.Fatal("more than one payment")
+	}
+}
+
+func TestMobileOperatorResolvedFromNumber(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env)
+	d.openKind(kindMobile)
+	d.typeText("+7 912 345-67-89")
+	if got := d.m.form.get("phone").note; got != "Operator: МТС (provider 1)" {
+		t.Fatalf("operator note = %q", got)
+	}
+	d.press("tab")
+	d.typeText("100")
+	if !strings.Contains(d.m.View(), "Commission 10.00 ₽ · total 110.00 ₽") {
+		t.Fatalf("no commission preview:\n%s", d.m.View())
+	}
+	d.press("enter")
+	if len(d.confirms) != 1 || !strings.Contains(strings.Join(d.confirms[0].Lines, "\n"), "phone +79123456789 (МТС)") {
+		t.Fatalf("confirmation: %+v", d.confirms)
+	}
+}
+
+func TestServiceSearchAndConversionRate(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env)
+	d.openKind(kindService)
+	d.typeText("onlime")
+	prov := d.m.form.get("provider")
+	if len(prov.options) != 1 || prov.options[0].value != "674" {
+		t.Fatalf("search options = %+v", prov.options)
+	}
+	d.press("esc")
+	d.openKind(kindConversion)
+	d.run(10, nil)
+	if note := d.m.form.get("currency").note; !strings.HasPrefix(note, "QIWI cross rate: 1 USD = ") {
+		t.Fatalf("rate note = %q", note)
+	}
+	d.press("tab")
+	d.typeText("10")
+	if note := d.m.form.get("amount").note; !strings.Contains(note, "will be taken from your RUB account") {
+		t.Fatalf("cost note = %q", note)
+	}
+}
+
+func TestStaleCommissionIsDropped(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env)
+	d.openKind(kindWallet)
+	old := d.m.commissionGen
+	q := quote{99, "+79161112233", qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}}
+	d.m.requestCommission(q)
+	d.m.Update(commissionMsg{gen: old, q: q, c: &qiwiapi.Commission{}})
+	if d.m.commission != nil {
+		t.Fatal("a preview from an older generation was applied")
+	}
+}
+
+func TestReadOnlyHidesSending(t *testing.T) {
+	env := uitest.New(t)
+	env.Common.Settings.ReadOnly = true
+	d := newDriver(t, env)
+	d.press("enter")
+	view := d.m.View()
+	if d.m.form != nil || d.m.InputFocused() || strings.Contains(view, "New payment") || !strings.Contains(view, "Read-only mode") {
+		t.Fatalf("read-only screen offers sending:\n%s", view)
+	}
+}
+
+// harness turns window sizes into SetSize, as the shell does.
+type harness struct{ m *Model }
+
+func (h harness) Init() tea.Cmd { return h.m.Init() }
+func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		h.m.SetSize(ws.Width, ws.Height)
+		return h, nil
+	}
+	_, cmd := h.m.Update(msg)
+	return h, cmd
+}
+func (h harness) View() string { return h.m.View() }
+
+func golden(t *testing.T, m *Model, keys []string, typed map[int]string, waitFor string) {
+	t.Helper()
+	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
+	for i, k := range keys {
+		tm.Send(uitest.Key(k))
+		if s, ok := typed[i]; ok {
+			tm.Type(s)
+		}
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), waitFor) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	teatest.RequireEqualOutput(t, []byte(fm.View()))
+}
+
+func TestGoldenMenu(t *testing.T) {
+	env := uitest.New(t)
+	golden(t, New(env.Common), nil, nil, "Recent payments")
+}
+
+func TestGoldenWalletForm(t *testing.T) {
+	env := uitest.New(t)
+	m := New(env.Common)
+	m.Debounce = 0
+	// enter opens the wallet form; type a recipient, move on, type an amount.
+	golden(t, m, []string{"enter", "tab"}, map[int]string{0: "+79161112233", 1: "1.005"}, "At most 2 digits")
+}

@@ -1,0 +1,469 @@
+// Package webhooks is the Webhooks screen: the wallet's notification hook
+// (URL, type, which transactions it reports, the signing key masked),
+// registering one, deleting it, issuing a new key and sending a test.
+// Hook ids and keys never appear unmasked on screen; y copies the key.
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady         // a hook is registered
+	stateNone          // no hook registered (QIWI's 404)
+	stateError
+)
+
+type (
+	loadedMsg struct {
+		gen    int
+		hook   *qiwiapi.Hook
+		key    string
+		keyErr error
+		err    error
+	}
+	registeredMsg struct {
+		hook *qiwiapi.Hook
+		err  error
+	}
+	deletedMsg struct{ err error }
+	newKeyMsg  struct {
+		key string
+		err error
+	}
+	testedMsg struct {
+		text string
+		err  error
+	}
+	confirmedMsg struct{ action action }
+)
+
+type action int
+
+const (
+	actDelete action = iota
+	actNewKey
+)
+
+// txnTypes are the choices of the register prompt.
+var txnTypes = []struct {
+	label string
+	typ   qiwiapi.HookTxnType
+}{
+	{"IN — incoming payments", qiwiapi.HookIncoming},
+	{"OUT — outgoing payments", qiwiapi.HookOutgoing},
+	{"BOTH — incoming and outgoing", qiwiapi.HookBoth},
+}
+
+// prompt is the register form: the URL and the transaction type.
+type prompt struct {
+	url     textinput.Model
+	txn     int // index into txnTypes
+	focus   int // 0 url, 1 txn type
+	tried   bool
+	problem string
+}
+
+// Model is the Webhooks screen.
+type Model struct {
+	c             *common.Common
+	width, height int
+	state         state
+	gen           int
+	err           error
+
+	hook     *qiwiapi.Hook
+	key      string // the signing key; shown masked only
+	keyErr   error
+	prompt   *prompt
+	inFlight int
+}
+
+// New builds the screen.
+func New(c *common.Common) *Model { return &Model{c: c} }
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Webhooks" }
+
+// Init loads the active hook.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Busy reports work in flight.
+func (m *Model) Busy() bool { return m.state == stateLoading || m.inFlight > 0 }
+
+// InputFocused is true while the register prompt is open.
+func (m *Model) InputFocused() bool { return m.prompt != nil }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m *Model) load() tea.Cmd {
+	m.gen++
+	m.state = stateLoading
+	gen, api := m.gen, m.c.API
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		msg := loadedMsg{gen: gen}
+		h, _, err := api.Webhooks.Active(ctx)
+		if errors.Is(err, qiwiapi.ErrNotFound) {
+			return msg // no hook: a state, not an error
+		}
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		msg.hook = h
+		msg.key, _, msg.keyErr = api.Webhooks.Key(ctx, h.HookID)
+		return msg
+	}
+}
+
+// Update handles keys and answers.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.err, m.hook, m.key, m.keyErr = msg.err, msg.hook, msg.key, msg.keyErr
+		switch {
+		case msg.err != nil:
+			m.state = stateError
+			return m, common.ErrorToast(msg.err)
+		case msg.hook == nil:
+			m.state = stateNone
+		default:
+			m.state = stateReady
+		}
+		return m, nil
+	case registeredMsg:
+		m.inFlight--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		return m, tea.Batch(common.Toast("Webhook registered: "+msg.hook.HookParameters.URL), m.load())
+	case deletedMsg:
+		m.inFlight--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		return m, tea.Batch(common.Toast("Webhook deleted"), m.load())
+	case newKeyMsg:
+		m.inFlight--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		m.key, m.keyErr = msg.key, nil
+		return m, common.Toast("New key issued; the old one no longer works. y copies the new key")
+	case testedMsg:
+		m.inFlight--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		text := strings.TrimSpace(msg.text)
+		if text == "" {
+			text = "sent"
+		}
+		return m, common.Toast("Test notification: " + text)
+	case confirmedMsg:
+		return m, m.run(msg.action)
+	case tea.KeyMsg:
+		if m.prompt != nil {
+			return m, m.promptKey(msg)
+		}
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return m.load()
+	case key.Matches(msg, k.New):
+		return m.openPrompt()
+	case key.Matches(msg, k.Copy):
+		if m.key != "" {
+			return common.Copy(m.key, "webhook key")
+		}
+	case key.Matches(msg, k.Delete):
+		if m.hook != nil {
+			return common.Confirm("Delete the webhook?", []string{
+				"QIWI stops sending notifications to " + m.hook.HookParameters.URL + ".",
+				"Its key stops working. You can register a new webhook afterwards (n).",
+			}, func() tea.Msg { return confirmedMsg{actDelete} })
+		}
+	case key.Matches(msg, k.NewKey):
+		if m.hook != nil {
+			return common.Confirm("Issue a new signing key?", []string{
+				"The old key stops working at once: notifications are signed with the new key",
+				"from now on, so update your server with it (y copies it after this).",
+			}, func() tea.Msg { return confirmedMsg{actNewKey} })
+		}
+	case key.Matches(msg, k.Test):
+		if m.hook != nil {
+			m.inFlight++
+			api := m.c.API
+			return func() tea.Msg {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				text, _, err := api.Webhooks.Test(ctx)
+				return testedMsg{text: text, err: err}
+			}
+		}
+	}
+	return nil
+}
+
+// run performs a confirmed action.
+func (m *Model) run(a action) tea.Cmd {
+	if m.hook == nil {
+		return nil
+	}
+	api, id := m.c.API, m.hook.HookID
+	m.inFlight++
+	switch a {
+	case actDelete:
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_, err := api.Webhooks.Delete(ctx, id)
+			return deletedMsg{err: err}
+		}
+	default:
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			k, _, err := api.Webhooks.NewKey(ctx, id)
+			return newKeyMsg{key: k, err: err}
+		}
+	}
+}
+
+func (m *Model) openPrompt() tea.Cmd {
+	if m.hook != nil {
+		return func() tea.Msg {
+			return common.ToastMsg{Text: "A webhook is already registered; QIWI keeps one per wallet. Delete it first (D)", Error: true}
+		}
+	}
+	if m.state == stateLoading {
+		return nil
+	}
+	in := textinput.New()
+	in.Prompt = "> "
+	in.Placeholder = "https://example.com/qiwi/hook"
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Focus()
+	m.prompt = &prompt{url: in, txn: 2}
+	m.prompt.validate()
+	return nil
+}
+
+// validate checks the URL as it is typed: absolute http(s), at most 100
+// characters (QIWI's limit before encoding).
+func (p *prompt) validate() {
+	v := strings.TrimSpace(p.url.Value())
+	n := utf8.RuneCountInString(v)
+	u, err := url.Parse(v)
+	switch {
+	case v == "":
+		p.problem = "Enter the URL QIWI should send notifications to"
+	case n > qiwiapi.MaxHookURLLength:
+		p.problem = fmt.Sprintf("Too long: %d characters, QIWI accepts at most %d", n, qiwiapi.MaxHookURLLength)
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		p.problem = "Not a web address: it must start with http:// or https:// and name a host"
+	default:
+		p.problem = ""
+	}
+}
+
+func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
+	k, p := m.c.Keys, m.prompt
+	switch {
+	case key.Matches(msg, k.Back):
+		m.prompt = nil
+		return nil
+	case key.Matches(msg, k.NextField), key.Matches(msg, k.PrevField):
+		p.setFocus(1 - p.focus)
+		return nil
+	case key.Matches(msg, k.Enter):
+		if p.focus == 0 {
+			p.setFocus(1)
+			return nil
+		}
+		return m.register()
+	}
+	if p.focus == 1 {
+		switch {
+		case key.Matches(msg, k.Left):
+			p.txn = (p.txn + len(txnTypes) - 1) % len(txnTypes)
+		case key.Matches(msg, k.Right):
+			p.txn = (p.txn + 1) % len(txnTypes)
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	before := p.url.Value()
+	p.url, cmd = p.url.Update(msg)
+	if p.url.Value() != before {
+		p.tried = true
+		p.validate()
+	}
+	return cmd
+}
+
+func (p *prompt) setFocus(i int) {
+	p.focus = i
+	if i == 0 {
+		p.url.Focus()
+	} else {
+		p.url.Blur()
+	}
+}
+
+func (m *Model) register() tea.Cmd {
+	p := m.prompt
+	p.tried = true
+	p.validate()
+	if p.problem != "" {
+		p.setFocus(0)
+		return nil
+	}
+	hookURL, typ := strings.TrimSpace(p.url.Value()), txnTypes[p.txn].typ
+	m.prompt = nil
+	m.inFlight++
+	api := m.c.API
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		h, _, err := api.Webhooks.Register(ctx, hookURL, typ)
+		return registeredMsg{hook: h, err: err}
+	}
+}
+
+// View draws the hook, or the register prompt.
+func (m *Model) View() string {
+	s := m.c.Styles
+	if m.prompt != nil {
+		return m.promptView()
+	}
+	var b strings.Builder
+	b.WriteString(s.Title.Render(" Webhook") + s.Subtle.Render("  (QIWI sends a signed notification for every payment)") + "\n\n")
+	switch m.state {
+	case stateLoading:
+		if m.hook == nil {
+			b.WriteString(s.Subtle.Render(" Loading the webhook…") + "\n")
+			return b.String()
+		}
+	case stateError:
+		b.WriteString(s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.") + "\n")
+		return b.String()
+	case stateNone:
+		b.WriteString(" No webhook registered.\n\n")
+		b.WriteString(s.Subtle.Render(" Press n to register a URL; QIWI then posts every payment to it.") + "\n")
+		return b.String()
+	}
+	h := m.hook
+	row := func(label, value string) {
+		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + value + "\n")
+	}
+	row("URL", h.HookParameters.URL)
+	row("Type", hookType(h.HookType))
+	row("Transactions", txnLabel(h.TxnType))
+	row("Hook id", qiwiapi.MaskSecret(h.HookID))
+	switch {
+	case m.key != "":
+		row("Signing key", qiwiapi.MaskSecret(m.key)+s.Subtle.Render("   (y copies it in full)"))
+	case m.keyErr != nil:
+		row("Signing key", s.Error.Render("could not be read: "+common.Explain(m.keyErr)))
+	default:
+		row("Signing key", "—")
+	}
+	b.WriteString("\n" + s.Subtle.Render(" t sends a test notification · K issues a new key · D deletes the webhook") + "\n")
+	return b.String()
+}
+
+func hookType(t string) string {
+	if t == "WEB" || t == "1" {
+		return "WEB (HTTP POST to the URL)"
+	}
+	return t
+}
+
+func txnLabel(t string) string {
+	switch strings.ToUpper(t) {
+	case "IN", "0":
+		return "IN — incoming payments"
+	case "OUT", "1":
+		return "OUT — outgoing payments"
+	case "BOTH", "2":
+		return "BOTH — incoming and outgoing"
+	}
+	return t
+}
+
+func (m *Model) promptView() string {
+	s, p := m.c.Styles, m.prompt
+	var b strings.Builder
+	b.WriteString(s.Title.Render(" Register a webhook") + s.Subtle.Render("  (esc cancels · tab switches field · ←/→ choose · enter registers)") + "\n\n")
+	marker := func(i int) string {
+		if p.focus == i {
+			return s.Accent.Render("▶ ")
+		}
+		return "  "
+	}
+	b.WriteString(" " + marker(0) + s.Label.Render(common.PadRight("URL", 16)) + p.url.View() + "\n")
+	n := utf8.RuneCountInString(strings.TrimSpace(p.url.Value()))
+	indent := strings.Repeat(" ", 19)
+	if p.problem != "" && p.tried {
+		b.WriteString(indent + s.Error.Render("✗ "+p.problem) + "\n")
+	} else {
+		b.WriteString(indent + s.Subtle.Render(fmt.Sprintf("%d/%d characters", n, qiwiapi.MaxHookURLLength)) + "\n")
+	}
+	b.WriteString(" " + marker(1) + s.Label.Render(common.PadRight("Transactions", 16)) + "◀ " + txnTypes[p.txn].label + " ▶\n")
+	return b.String()
+}
+
+// ShortHelp lists the keys that apply now.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.prompt != nil {
+		enter, back, choose := k.Enter, k.Back, k.Right
+		enter.SetHelp("enter", "next / register")
+		back.SetHelp("esc", "cancel")
+		choose.SetHelp("←/→", "choose")
+		return []key.Binding{k.NextField, choose, enter, back}
+	}
+	has := m.hook != nil
+	nw, del, nk, test, cp := k.New, k.Delete, k.NewKey, k.Test, k.Copy
+	nw.SetHelp(k.New.Help().Key, "register")
+	nw.SetEnabled(!has && m.state == stateNone)
+	del.SetEnabled(has)
+	nk.SetEnabled(has)
+	test.SetEnabled(has)
+	cp.SetHelp(k.Copy.Help().Key, "copy key")
+	cp.SetEnabled(m.key != "")
+	return []key.Binding{nw, del, nk, test, cp, k.Refresh}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
