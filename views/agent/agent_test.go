@@ -1,0 +1,447 @@
+package agent
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sandbox/agent"
+	"qiwidash/qiwiapi/topup"
+	"qiwidash/ui/uitest"
+)
+
+// setup makes the Top-up and Top-ups screens over one journal, with the
+// Top-up screen in front.
+func setup(t *testing.T) (*uitest.Env, *shell, *TopupModel, *TopupsModel, *MemoryJournal) {
+	t.Helper()
+	env := uitest.New(t)
+	j := NewMemoryJournal()
+	deps := Deps{Journal: j, Samples: NewMemorySamples()}
+	form := NewTopup(env.Common, deps)
+	list := NewTopups(env.Common, deps)
+	sh := newShell(t, form, list)
+	sh.run(100, nil)
+	return env, sh, form, list, j
+}
+
+// fill opens the form and types a phone and an amount; currency and funds
+// keep their defaults (RUB, cash) unless funds is "non-cash".
+func fill(sh *shell, phone, amount, funds string) {
+	sh.press("enter") // edit
+	sh.typeText(phone)
+	sh.press("tab")
+	sh.typeText(amount)
+	if funds == "non-cash" {
+		sh.press("tab", "tab", "right")
+	}
+}
+
+func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
+	env, sh, form, _, _ := setup(t)
+	fill(sh, "+7900abc", "10.005", "")
+	view := form.View()
+	for _, want := range []string{"Only digits after an optional +", "At most 2 digits after the dot (3 given)"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	sh.press("enter")
+	if form.check != nil || len(env.Demo.Agent.Requests()) != 0 {
+		t.Fatalf("a bad form was sent to QIWI: %d requests", len(env.Demo.Agent.Requests()))
+	}
+	if !form.InputFocused() || form.focus != fieldPhone {
+		t.Errorf("enter on a bad form should focus the phone, focus=%d", form.focus)
+	}
+
+	cases := map[string]string{
+		"89001112233":       "write +7 instead of the leading 8",
+		"+0123456789":       "not 0",
+		"+7900":             "Too short: 4 digits",
+		"+7900111223344556": "Too long: 16 digits",
+	}
+	for in, want := range cases {
+		if got := phoneProblem(in); !strings.Contains(got, want) {
+			t.Errorf("phoneProblem(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := phoneProblem("+79001112233"); got != "" {
+		t.Errorf("a good phone is refused: %q", got)
+	}
+	for in, want := range map[string]string{"1,50": "Use a dot", "1.2.3": "only one dot", "0": "more than zero", "1e2": "digits and one dot", "1.230": "At most 2 digits"} {
+		if _, got := parseFormAmount(in, qiwiapi.RUB); !strings.Contains(got, want) {
+			t.Errorf("parseFormAmount(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if a, p := parseFormAmount("150.5", qiwiapi.RUB); p != "" || a.Minor != 15050 {
+		t.Errorf("150.5 = %v, %q", a, p)
+	}
+}
+
+func TestNoCashWalletRefusalShownNothingPaid(t *testing.T) {
+	env, sh, form, _, _ := setup(t)
+	fill(sh, "+"+agent.WalletNoCash, "100", "")
+	sh.press("enter") // check
+	view := form.View()
+	for _, want := range []string{"wallet exists", "can take cash: no", "use non-cash", "identification level is too low"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if requestsOf(env, "check-user") != 1 || requestsOf(env, "check-deposit-possible") != 2 {
+		t.Errorf("requests: %d check-user, %d check-deposit-possible", requestsOf(env, "check-user"), requestsOf(env, "check-deposit-possible"))
+	}
+	sh.press("enter") // refused: no confirmation
+	if len(sh.confirms) != 0 {
+		t.Fatal("a refused top-up asked for confirmation")
+	}
+	if n := env.Demo.Agent.PaymentCount(); n != 0 || requestsOf(env, "pay") != 0 {
+		t.Fatalf("payments %d, pay requests %d; want none", n, requestsOf(env, "pay"))
+	}
+	// Switching to non-cash forgets the old answer and asks again.
+	sh.press("tab", "tab", "right")
+	if form.check != nil {
+		t.Fatal("the answer survived a change of funds")
+	}
+	sh.press("enter")
+	if v := form.View(); !strings.Contains(v, "can take non-cash: yes") {
+		t.Errorf("non-cash answer missing:\n%s", v)
+	}
+}
+
+func TestTopupThroughConfirmationPaysOnceAndSucceeds(t *testing.T) {
+	env, sh, form, list, j := setup(t)
+	fill(sh, "+"+agent.WalletOK, "100.50", "")
+	sh.press("enter")
+	if v := form.View(); !strings.Contains(v, "wallet exists, can take cash: yes") {
+		t.Fatalf("answer missing:\n%s", v)
+	}
+	sh.press("enter")
+	c := sh.yes()
+	lines := strings.Join(c.Lines, "\n")
+	for _, want := range []string{"Top up wallet +79001112233 with 100.50 ₽ (RUB)", "cash", "100.50 ₽ will be debited from the agent's RUB account (terminal 770001)", "Transaction number"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, lines)
+		}
+	}
+	if env.Demo.Agent.PaymentCount() != 0 {
+		t.Fatal("paid before the confirmation was answered")
+	}
+	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
+	e := list.Entries()[0]
+	// Journaled before sending, with the number shown in the confirmation.
+	if !strings.Contains(lines, string(e.Number)) {
+		t.Errorf("confirmation shows another number than %s", e.Number)
+	}
+	if saved, ok := j.Get(e.Number); !ok || saved.State.Phase != topup.PhasePending {
+		t.Errorf("journal has %+v", saved)
+	}
+	env.Demo.Agent.SettleNow()
+	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
+	sh.run(50, nil)
+	if n := env.Demo.Agent.PaymentCount(); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+	if n := requestsOf(env, "pay"); n != 1 {
+		t.Errorf("pay requests = %d, want 1", n)
+	}
+	if v := list.View(); !strings.Contains(v, "success") || strings.Contains(v, "return the money") {
+		t.Errorf("Top-ups view:\n%s", v)
+	}
+	if !strings.Contains(sh.toastTexts(), "succeeded") {
+		t.Errorf("toasts: %s", sh.toastTexts())
+	}
+	if form.phone.Value() != "" || form.queued != e.Number {
+		t.Error("the form was not reset after the hand-over")
+	}
+	sh.run(50, nil)
+	if len(sh.queue) != 0 {
+		t.Errorf("a final top-up still has %d commands queued", len(sh.queue))
+	}
+}
+
+func TestDroppedPayAnswerIsUnknownThenPaidOnce(t *testing.T) {
+	env, sh, form, list, _ := setup(t)
+	env.Demo.Agent.SetFaults(agent.Faults{Only: "pay", Count: 1, DropAfterCommit: true})
+	fill(sh, "+"+agent.WalletOK, "200", "")
+	sh.press("enter", "enter")
+	sh.yes()
+	sh.mustRun("unknown", func() bool { return phaseOf(list) == topup.PhaseUnknown })
+	v := list.View()
+	if !strings.Contains(v, "unknown — still asking") || strings.Contains(v, "failed") || strings.Contains(v, "return the money") {
+		t.Fatalf("an unknown outcome is shown as:\n%s", v)
+	}
+	if !strings.Contains(v, "do not refund") {
+		t.Errorf("no advice for the unknown outcome:\n%s", v)
+	}
+	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
+	env.Demo.Agent.SettleNow()
+	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
+	if n := env.Demo.Agent.PaymentCount(); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+	if n := requestsOf(env, "pay"); n != 1 {
+		t.Errorf("pay requests = %d, want 1 (the unknown outcome is asked by status)", n)
+	}
+	_ = form
+}
+
+func TestJournaledButUnsentIsResumedOnInitAndPaidOnce(t *testing.T) {
+	env := uitest.New(t)
+	j := NewMemoryJournal()
+	number := topup.NewTxnGen(env.Common.Now, "", 0).Next()
+	st, _ := topup.Start(topup.Topup{Number: number, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 5000, Currency: qiwiapi.RUB}, Funds: topup.NonCash}, uitest.Now)
+	if err := j.Save(context.Background(), Entry{Number: number, State: st, Created: uitest.Now, Updated: uitest.Now}); err != nil {
+		t.Fatal(err)
+	}
+	list := NewTopups(env.Common, Deps{Journal: j})
+	sh := newShell(t, list)
+	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
+	env.Demo.Agent.SettleNow()
+	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
+	if n := env.Demo.Agent.PaymentCount(); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+	pays := 0
+	for _, r := range env.Demo.Agent.Requests() {
+		if r.Kind == "pay" {
+			pays++
+			if !strings.Contains(string(r.Body), "<transaction-number>"+string(number)+"</transaction-number>") {
+				t.Errorf("pay sent with another number:\n%s", r.Body)
+			}
+		}
+	}
+	if pays != 1 {
+		t.Errorf("pay requests = %d, want 1", pays)
+	}
+	saved, _ := j.Get(number)
+	if saved.State.Phase != topup.PhaseSucceeded || saved.InFlight != topup.ActNone || saved.Attempts != list.Entries()[0].Attempts {
+		t.Errorf("journal: %+v", saved)
+	}
+}
+
+func TestPayInFlightAtRestartIsAskedByStatus(t *testing.T) {
+	env := uitest.New(t)
+	j := NewMemoryJournal()
+	number := topup.NewTxnGen(env.Common.Now, "", 0).Next()
+	tp := topup.Topup{Number: number, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 7000, Currency: qiwiapi.RUB}, Funds: topup.Cash}
+	// The pay went out (and was made) but the app stopped before the answer
+	// was journaled: the entry still says "pay in flight".
+	if _, _, err := env.Common.Agent.Pay(context.Background(), tp); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := topup.Start(tp, uitest.Now)
+	st.Phase, st.Next = topup.PhaseSending, topup.Action{Kind: topup.ActPay, At: uitest.Now}
+	if err := j.Save(context.Background(), Entry{Number: number, State: st, Attempts: 2, InFlight: topup.ActPay, Created: uitest.Now}); err != nil {
+		t.Fatal(err)
+	}
+	list := NewTopups(env.Common, Deps{Journal: j})
+	sh := newShell(t, list)
+	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
+	if n := requestsOf(env, "pay"); n != 1 {
+		t.Fatalf("pay requests = %d, want 1 (only the one before the restart)", n)
+	}
+	if requestsOf(env, "status") == 0 {
+		t.Fatal("the in-flight pay was not asked by status")
+	}
+	env.Demo.Agent.SettleNow()
+	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
+	if n := env.Demo.Agent.PaymentCount(); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+}
+
+func TestAmountAboveMaximumFailsWithRefundAdvice(t *testing.T) {
+	env, sh, _, list, _ := setup(t)
+	fill(sh, "+"+agent.WalletOK, "60000.01", "non-cash")
+	sh.press("enter", "enter")
+	sh.yes()
+	sh.mustRun("failed", func() bool { return phaseOf(list) == topup.PhaseFailed })
+	sh.run(50, nil)
+	v := list.View()
+	for _, want := range []string{"failed", "242 amount above the allowed", "return the money to the customer"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if !strings.Contains(sh.toastTexts(), "return the money to the customer") {
+		t.Errorf("toasts: %s", sh.toastTexts())
+	}
+	if n := requestsOf(env, "pay"); n != 1 {
+		t.Errorf("pay requests = %d, want 1", n)
+	}
+}
+
+func TestHeldUntilResumedThenPaidOnce(t *testing.T) {
+	env, sh, _, list, j := setup(t)
+	env.Demo.Agent.SetFaults(agent.Faults{Only: "pay", BlockIP: true})
+	fill(sh, "+"+agent.WalletOK, "10", "")
+	sh.press("enter", "enter")
+	sh.yes()
+	sh.mustRun("held", func() bool { return phaseOf(list) == topup.PhaseHeld })
+	sh.run(100, nil)
+	if len(sh.queue) != 0 || requestsOf(env, "pay") != 1 {
+		t.Fatalf("a held top-up keeps asking: %d queued, %d pays", len(sh.queue), requestsOf(env, "pay"))
+	}
+	v := list.View()
+	for _, want := range []string{"HELD — needs you", "339 the sender IP address is blocked", "ask bss@qiwi.com to allow it", "press enter to resume"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	// A restart keeps it held.
+	again := NewTopups(env.Common, Deps{Journal: j})
+	sh2 := newShell(t, again)
+	sh2.run(100, nil)
+	if phaseOf(again) != topup.PhaseHeld || requestsOf(env, "pay") != 1 {
+		t.Fatalf("restart: phase %v, pays %d", phaseOf(again), requestsOf(env, "pay"))
+	}
+	// The person fixed it; enter resumes with the same number.
+	env.Demo.Agent.SetFaults(agent.Faults{})
+	sh.active = 1
+	sh.press("enter")
+	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
+	env.Demo.Agent.SettleNow()
+	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
+	if n := env.Demo.Agent.PaymentCount(); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+}
+
+func TestLowBalanceToastsOncePerCrossing(t *testing.T) {
+	env := uitest.New(t)
+	rub := env.Demo.Agent.Balance(int(qiwiapi.RUB))
+	deps := Deps{
+		Samples: NewMemorySamples(),
+		Thresholds: map[qiwiapi.Currency]qiwiapi.Amount{
+			qiwiapi.RUB: {Minor: rub + 1, Currency: qiwiapi.RUB},
+			qiwiapi.USD: {Minor: 100, Currency: qiwiapi.USD},
+		},
+	}
+	m := NewBalance(env.Common, deps)
+	sh := newShell(t, m)
+	sh.run(20, nil)
+	sh.press("r")
+	sh.press("r")
+	lows := func() int {
+		n := 0
+		for _, t := range sh.toasts {
+			if strings.Contains(t.Text, "LOW") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := lows(); n != 1 {
+		t.Fatalf("low-balance toasts = %d after 3 loads, want 1: %s", n, sh.toastTexts())
+	}
+	if !strings.Contains(sh.toasts[0].Text, "RUB") || strings.Contains(sh.toasts[0].Text, "USD") {
+		t.Errorf("toast: %s", sh.toasts[0].Text)
+	}
+	v := m.View()
+	if !strings.Contains(v, "LOW: RUB") || strings.Count(v, "LOW") != 2 || !strings.Contains(v, "ok") {
+		t.Errorf("view:\n%s", v)
+	}
+	if n := len([]rune(Sparkline(m.trend[qiwiapi.RUB], 30))); n != 3 {
+		t.Errorf("trend has %d samples, want 3", n)
+	}
+	// Back above, then below again: a second crossing, a second toast.
+	deps.Thresholds[qiwiapi.RUB] = qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}
+	sh.press("r")
+	deps.Thresholds[qiwiapi.RUB] = qiwiapi.Amount{Minor: rub + 1, Currency: qiwiapi.RUB}
+	sh.press("r")
+	if n := lows(); n != 2 {
+		t.Fatalf("low-balance toasts = %d after a second crossing, want 2", n)
+	}
+}
+
+func TestBalanceRefreshTimerIsNeverStacked(t *testing.T) {
+	env := uitest.New(t)
+	m := NewBalance(env.Common, Deps{Refresh: time.Hour})
+	m.Init()
+	old := m.tickGen
+	m.Init()
+	if _, cmd := m.Update(balanceTickMsg{gen: old}); cmd != nil {
+		t.Fatal("a tick of an older timer chain did something")
+	}
+	if _, cmd := m.Update(balanceTickMsg{gen: m.tickGen}); cmd == nil {
+		t.Fatal("the current tick did not load and re-arm")
+	}
+	if !strings.Contains(m.refreshText(), "refresh every 1h") {
+		t.Errorf("refresh text %q", m.refreshText())
+	}
+	if got := (&BalanceModel{deps: Deps{Refresh: 30 * time.Second}}).refreshText(); got != "refresh every 30s" {
+		t.Errorf("refresh text %q", got)
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	a := func(v ...int64) []qiwiapi.Amount {
+		out := make([]qiwiapi.Amount, len(v))
+		for i, x := range v {
+			out[i] = qiwiapi.Amount{Minor: x, Currency: qiwiapi.RUB}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		in    []qiwiapi.Amount
+		width int
+		want  string
+	}{
+		{a(0, 1, 2, 3, 4, 5, 6, 7), 8, "▁▂▃▄▅▆▇█"},
+		{a(5, 5, 5), 8, "▁▁▁"},
+		{a(9, 0, 1, 2), 3, "▁▅█"},
+		{nil, 8, ""},
+		{a(100, 0), 8, "█▁"},
+	} {
+		if got := Sparkline(c.in, c.width); got != c.want {
+			t.Errorf("Sparkline(%v, %d) = %q, want %q", c.in, c.width, got, c.want)
+		}
+	}
+}
+
+func TestMemoryJournalOrdersNumerically(t *testing.T) {
+	j := NewMemoryJournal()
+	ctx := context.Background()
+	for _, n := range []topup.TxnNumber{"99", "100", "7"} {
+		st, _ := topup.Start(topup.Topup{Number: n}, uitest.Now)
+		if err := j.Save(ctx, Entry{Number: n, State: st}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Save(ctx, Entry{Number: "5"}); err == nil {
+		t.Error("an entry whose number differs from its top-up was saved")
+	}
+	max, _ := j.MaxNumber(ctx)
+	list, _ := j.List(ctx)
+	if max != "100" || list[0].Number != "100" || list[2].Number != "7" {
+		t.Errorf("max %s, list %v %v %v", max, list[0].Number, list[1].Number, list[2].Number)
+	}
+	// The generator seeded with the maximum only goes up.
+	if next := topup.NewTxnGen(func() time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) }, max, 0).Next(); !lessNumber(max, next) {
+		t.Errorf("next number %s is not above %s", next, max)
+	}
+}
+
+func TestNewNumberIsAboveTheJournalsLargest(t *testing.T) {
+	env := uitest.New(t)
+	j := NewMemoryJournal()
+	big := topup.TxnNumber("9900000000000000005")
+	st, _ := topup.Start(topup.Topup{Number: big, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}}, uitest.Now)
+	st.Phase, st.Next = topup.PhaseSucceeded, topup.Action{}
+	if err := j.Save(context.Background(), Entry{Number: big, State: st}); err != nil {
+		t.Fatal(err)
+	}
+	form := NewTopup(env.Common, Deps{Journal: j})
+	sh := newShell(t, form)
+	sh.run(20, nil)
+	fill(sh, "+"+agent.WalletOK, "1", "")
+	sh.press("enter", "enter")
+	sh.yes()
+	sh.run(5, nil)
+	list, _ := j.List(context.Background())
+	if len(list) != 2 || !lessNumber(big, list[0].Number) {
+		t.Fatalf("new number %s is not above %s", list[0].Number, big)
+	}
+}

@@ -1,0 +1,308 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+const noAgentText = " No agent credentials in this profile.\n\n Add the agent terminal id and password with qiwidash login, then start qiwidash again."
+
+// balanceLoadedMsg is one Ping with the samples it added.
+type balanceLoadedMsg struct {
+	gen      int
+	balances []qiwiapi.Amount
+	trend    map[qiwiapi.Currency][]qiwiapi.Amount
+	at       time.Time
+	err      error
+	storeErr error
+}
+
+// balanceTickMsg is the refresh timer of one timer generation.
+type balanceTickMsg struct{ gen int }
+
+// BalanceModel is the Agent balance screen: each currency's balance, its
+// trend, and a warning when it falls below the threshold.
+type BalanceModel struct {
+	c    *common.Common
+	deps Deps
+
+	// SampleCount is how many samples the trend line shows.
+	SampleCount int
+
+	width, height int
+	state         state
+	err           error
+	storeErr      error
+	loadGen       int
+	tickGen       int
+
+	balances []qiwiapi.Amount
+	trend    map[qiwiapi.Currency][]qiwiapi.Amount
+	low      map[qiwiapi.Currency]bool
+	updated  time.Time
+}
+
+// NewBalance builds the Agent balance screen.
+func NewBalance(c *common.Common, deps Deps) *BalanceModel {
+	return &BalanceModel{c: c, deps: deps, SampleCount: DefaultSamples, low: map[qiwiapi.Currency]bool{}}
+}
+
+// Title is the tab label.
+func (m *BalanceModel) Title() string { return "Agent balance" }
+
+// Busy reports a load in flight.
+func (m *BalanceModel) Busy() bool { return m.c.Agent != nil && m.state == stateLoading }
+
+// SetSize records the body size.
+func (m *BalanceModel) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Init loads the balances and starts the refresh timer (a new timer
+// generation, so an earlier chain of ticks dies).
+func (m *BalanceModel) Init() tea.Cmd {
+	if m.c.Agent == nil {
+		return nil
+	}
+	m.tickGen++
+	return tea.Batch(m.load(), m.schedule())
+}
+
+func (m *BalanceModel) schedule() tea.Cmd {
+	if m.deps.Refresh <= 0 {
+		return nil
+	}
+	gen := m.tickGen
+	return tea.Tick(m.deps.Refresh, func(time.Time) tea.Msg { return balanceTickMsg{gen: gen} })
+}
+
+func (m *BalanceModel) load() tea.Cmd {
+	if m.c.Agent == nil {
+		return nil
+	}
+	m.loadGen++
+	m.state = stateLoading
+	gen, client, samples, n, now := m.loadGen, m.c.Agent, m.deps.Samples, m.SampleCount, m.c.Now
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		msg := balanceLoadedMsg{gen: gen, at: now()}
+		msg.balances, _, msg.err = client.Ping(ctx)
+		if msg.err != nil || samples == nil {
+			return msg
+		}
+		msg.trend = map[qiwiapi.Currency][]qiwiapi.Amount{}
+		for _, b := range msg.balances {
+			if err := samples.Add(ctx, b, msg.at); err != nil && msg.storeErr == nil {
+				msg.storeErr = err
+			}
+			recent, err := samples.Recent(ctx, b.Currency, n)
+			if err != nil && msg.storeErr == nil {
+				msg.storeErr = err
+			}
+			msg.trend[b.Currency] = recent
+		}
+		return msg
+	}
+}
+
+// Update handles the timer, keys and load results.
+func (m *BalanceModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case balanceTickMsg:
+		if msg.gen != m.tickGen {
+			return m, nil // an older timer chain
+		}
+		return m, tea.Batch(m.load(), m.schedule())
+	case balanceLoadedMsg:
+		if msg.gen != m.loadGen {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.state, m.err = stateError, msg.err
+			return m, common.ErrorToast(msg.err)
+		}
+		m.state, m.err, m.storeErr = stateReady, nil, msg.storeErr
+		m.balances, m.updated = msg.balances, msg.at
+		if msg.trend != nil {
+			m.trend = msg.trend
+		}
+		return m, m.checkThresholds()
+	case tea.KeyMsg:
+		if key.Matches(msg, m.c.Keys.Refresh) {
+			return m, m.load()
+		}
+	}
+	return m, nil
+}
+
+// checkThresholds toasts once when a balance crosses below its threshold;
+// it toasts again only after the balance went back above it.
+func (m *BalanceModel) checkThresholds() tea.Cmd {
+	var crossed []string
+	for _, b := range m.balances {
+		low := m.isLow(b)
+		if low && !m.low[b.Currency] {
+			t := m.deps.Thresholds[b.Currency]
+			crossed = append(crossed, fmt.Sprintf("%s %s (below %s)", b.Currency.Code(), m.c.Money(b), m.c.Money(t)))
+		}
+		m.low[b.Currency] = low
+	}
+	if len(crossed) == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		return common.ToastMsg{Text: "Agent balance LOW: " + strings.Join(crossed, ", ") + ". Top up the agent account", Error: true}
+	}
+}
+
+func (m *BalanceModel) isLow(b qiwiapi.Amount) bool {
+	t, ok := m.deps.Thresholds[b.Currency]
+	return ok && t.Currency == b.Currency && b.Minor < t.Minor
+}
+
+// Low reports the currencies currently below their threshold.
+func (m *BalanceModel) Low() []qiwiapi.Currency {
+	var out []qiwiapi.Currency
+	for _, b := range m.balances {
+		if m.isLow(b) {
+			out = append(out, b.Currency)
+		}
+	}
+	return out
+}
+
+// View draws the header, one line per currency and the trend.
+func (m *BalanceModel) View() string {
+	s := m.c.Styles
+	if m.c.Agent == nil {
+		return s.Subtle.Render(noAgentText)
+	}
+	if len(m.balances) == 0 {
+		switch m.state {
+		case stateLoading:
+			return s.Subtle.Render(" Loading the agent balance…")
+		case stateError:
+			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
+		}
+	}
+	var b strings.Builder
+	low := m.Low()
+	title := " Agent balance"
+	if len(low) > 0 {
+		codes := make([]string, len(low))
+		for i, c := range low {
+			codes[i] = c.Code()
+		}
+		b.WriteString(s.Warning.Bold(true).Render(title+"  ! LOW: "+strings.Join(codes, ", ")) + "\n")
+	} else {
+		b.WriteString(s.Title.Render(title) + "\n")
+	}
+	info := []string{"terminal " + m.c.Personal(m.c.Agent.TerminalID()), m.refreshText()}
+	if !m.updated.IsZero() {
+		info = append(info, "updated "+m.updated.Format("15:04:05"))
+	}
+	b.WriteString(s.Subtle.Render(" "+strings.Join(info, " · ")) + "\n\n")
+
+	n := m.SampleCount
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf(" %-4s %20s %20s  %-*s  %s", "CCY", "BALANCE", "THRESHOLD", n, fmt.Sprintf("TREND (last %d)", n), "STATE")) + "\n")
+	for _, bal := range m.balances {
+		threshold := "—"
+		if t, ok := m.deps.Thresholds[bal.Currency]; ok {
+			threshold = m.c.Money(t)
+		}
+		spark := Sparkline(m.trend[bal.Currency], n)
+		line := fmt.Sprintf(" %-4s %20s %20s  %s  ", bal.Currency.Code(), m.c.Money(bal), threshold, common.PadRight(spark, n))
+		if m.isLow(bal) {
+			b.WriteString(s.Warning.Render(line+"LOW") + "\n")
+		} else {
+			b.WriteString(line + s.Positive.Render("ok") + "\n")
+		}
+	}
+	if m.state == stateError && m.err != nil {
+		b.WriteString("\n" + s.Error.Render(" Last refresh failed: "+common.Explain(m.err)) + "\n")
+	}
+	if m.storeErr != nil {
+		b.WriteString("\n" + s.Error.Render(" The trend could not be saved: "+m.storeErr.Error()) + "\n")
+	}
+	b.WriteString("\n" + s.Subtle.Render(" The trend is drawn from the samples taken at each refresh (▁ lowest … █ highest).") + "\n")
+	return b.String()
+}
+
+func (m *BalanceModel) refreshText() string {
+	if m.deps.Refresh <= 0 {
+		return "auto-refresh off"
+	}
+	return "refresh every " + shortDuration(m.deps.Refresh)
+}
+
+// ShortHelp lists the screen's keys.
+func (m *BalanceModel) ShortHelp() []key.Binding { return []key.Binding{m.c.Keys.Refresh} }
+
+// FullHelp lists every key of the screen.
+func (m *BalanceModel) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+var sparkLevels = []rune("▁▂▃▄▅▆▇█")
+
+// Sparkline draws the last width amounts (oldest first) with block
+// characters scaled between their minimum and maximum; a flat series is a
+// flat line at the lowest level. Amounts are compared in minor units.
+func Sparkline(values []qiwiapi.Amount, width int) string {
+	if width <= 0 || len(values) == 0 {
+		return ""
+	}
+	if len(values) > width {
+		values = values[len(values)-width:]
+	}
+	minors := make([]int64, len(values))
+	for i, v := range values {
+		minors[i] = v.Minor
+	}
+	lo, hi := slices.Min(minors), slices.Max(minors)
+	top := int64(len(sparkLevels) - 1)
+	out := make([]rune, len(minors))
+	for i, v := range minors {
+		level := int64(0)
+		if hi > lo {
+			// Round to the nearest level; integer arithmetic, no floats.
+			level = ((v-lo)*top*2 + (hi - lo)) / ((hi - lo) * 2)
+		}
+		out[i] = sparkLevels[level]
+	}
+	return string(out)
+}
+
+// shortDuration prints 30s, 5m, 1h30m, 9m58s without zero parts.
+func shortDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < time.Second {
+		return "now"
+	}
+	h, mnt, sec := d/time.Hour, (d%time.Hour)/time.Minute, (d%time.Minute)/time.Second
+	var b strings.Builder
+	if h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+	}
+	if mnt > 0 {
+		fmt.Fprintf(&b, "%dm", mnt)
+	}
+	if sec > 0 && h == 0 {
+		fmt.Fprintf(&b, "%ds", sec)
+	}
+	return b.String()
+}

@@ -1,0 +1,127 @@
+package agent
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sandbox/agent"
+	"qiwidash/qiwiapi/topup"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+// harness turns window sizes into SetSize, as the shell does.
+type harness struct{ m common.Component }
+
+func (h harness) Init() tea.Cmd { return h.m.Init() }
+func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		h.m.SetSize(ws.Width, ws.Height)
+		return h, nil
+	}
+	_, cmd := h.m.Update(msg)
+	return h, cmd
+}
+func (h harness) View() string { return h.m.View() }
+
+// step is a key to send, optionally followed by typed text.
+type step struct {
+	key, text string
+}
+
+func golden(t *testing.T, m common.Component, steps []step, waitFor string) {
+	t.Helper()
+	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
+	for _, s := range steps {
+		if s.key != "" {
+			tm.Send(uitest.Key(s.key))
+		}
+		if s.text != "" {
+			tm.Type(s.text)
+		}
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), waitFor) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	teatest.RequireEqualOutput(t, []byte(fm.View()))
+}
+
+func TestGoldenBalance(t *testing.T) {
+	env := uitest.New(t)
+	samples := NewMemorySamples()
+	ctx := context.Background()
+	rub := env.Demo.Agent.Balance(int(qiwiapi.RUB))
+	for i, d := range []int64{9, 8, 8, 6, 7, 5, 4, 2, 1} {
+		at := uitest.Now.Add(time.Duration(i-9) * time.Minute)
+		samples.Add(ctx, qiwiapi.Amount{Minor: rub + d*50_000_00, Currency: qiwiapi.RUB}, at)
+		samples.Add(ctx, qiwiapi.Amount{Minor: 10_000_00 + int64(i%3)*100_00, Currency: qiwiapi.USD}, at)
+	}
+	m := NewBalance(env.Common, Deps{
+		Samples: samples,
+		Refresh: DefaultRefresh,
+		Thresholds: map[qiwiapi.Currency]qiwiapi.Amount{
+			qiwiapi.RUB: {Minor: 1_200_000_00, Currency: qiwiapi.RUB},
+			qiwiapi.USD: {Minor: 1_000_00, Currency: qiwiapi.USD},
+		},
+	})
+	golden(t, m, nil, "updated")
+}
+
+func TestGoldenTopupForm(t *testing.T) {
+	env := uitest.New(t)
+	m := NewTopup(env.Common, Deps{Journal: NewMemoryJournal()})
+	golden(t, m, []step{{key: "enter", text: "+" + agent.WalletNoCash}, {key: "tab", text: "100.5"}, {key: "enter"}}, "use non-cash")
+}
+
+func TestGoldenTopups(t *testing.T) {
+	env := uitest.New(t)
+	j := NewMemoryJournal()
+	gen := topup.NewTxnGen(env.Common.Now, "", 0)
+	now := uitest.Now
+	rub := func(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
+	add := func(phone string, amount qiwiapi.Amount, funds topup.Funds, attempts int, code topup.RequestCode, edit func(*topup.State)) {
+		st, _ := topup.Start(topup.Topup{Number: gen.Next(), Account: phone, Amount: amount, Funds: funds}, now.Add(-time.Hour))
+		edit(&st)
+		e := Entry{Number: st.Topup.Number, State: st, Attempts: attempts, LastCode: code, Created: now.Add(-time.Hour), Updated: now.Add(-time.Minute)}
+		if err := j.Save(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(agent.WalletOK, rub(150000), topup.Cash, 3, 0, func(s *topup.State) {
+		s.Phase, s.Next, s.Sent, s.Registered = topup.PhaseSucceeded, topup.Action{}, true, true
+		s.Status, s.TxnID, s.Note = topup.StatusSuccess, "10684101001", topup.StatusSuccess.Text()
+	})
+	add(agent.WalletOK, rub(6000001), topup.NonCash, 2, 0, func(s *topup.State) {
+		s.Phase, s.Next, s.Sent, s.Registered = topup.PhaseFailed, topup.Action{}, true, true
+		s.Status, s.Result, s.TxnID = topup.StatusCancelled, topup.ResultAmountTooLarge, "10684101002"
+		s.Note = topup.StatusCancelled.Text() + ": " + topup.ResultAmountTooLarge.Text()
+	})
+	add(agent.WalletNoCash, rub(30000), topup.Cash, 1, 204, func(s *topup.State) {
+		s.Phase, s.Next = topup.PhaseRefused, topup.Action{}
+		s.Note = "the wallet cannot take this top-up; nothing was paid: " + topup.RequestCode(204).Text()
+	})
+	add(agent.WalletKZT, qiwiapi.Amount{Minor: 2500000, Currency: qiwiapi.KZT}, topup.NonCash, 2, 0, func(s *topup.State) {
+		s.Phase, s.Sent, s.Next = topup.PhaseUnknown, true, topup.Action{Kind: topup.ActStatus, At: now.Add(9*time.Minute + 30*time.Second)}
+		s.Note = "topup: network error: connection reset by peer"
+	})
+	add(agent.WalletNearLimit, rub(50000), topup.NonCash, 3, 0, func(s *topup.State) {
+		s.Phase, s.Sent, s.Registered = topup.PhasePending, true, true
+		s.Status, s.TxnID, s.Note = topup.StatusCrediting, "10684101003", topup.StatusCrediting.Text()
+		s.Next = topup.Action{Kind: topup.ActStatus, At: now.Add(4 * time.Minute)}
+	})
+	add(agent.WalletOK, rub(1000), topup.Cash, 2, topup.RequestIPBlocked, func(s *topup.State) {
+		s.Phase, s.Next, s.Sent, s.Fatal = topup.PhaseHeld, topup.Action{}, true, true
+		s.Note = "stopped until a person acts (contact bss@qiwi.com): topup: request error 339 the sender IP address is blocked"
+	})
+	m := NewTopups(env.Common, Deps{Journal: j})
+	golden(t, m, nil, "6 in the journal")
+}
