@@ -5,6 +5,7 @@ import (
 	"qiwidash/ui/common"
 	"qiwidash/views/agent"
 	"qiwidash/views/balances"
+	"qiwidash/views/history"
 	"qiwidash/views/invoices"
 	"qiwidash/views/limits"
 	"qiwidash/views/payments"
@@ -28,6 +29,7 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 		add("Wallet", "Profile", profile.New(c))
 		add("Wallet", "Balances", balances.New(c))
 		add("Wallet", "Limits", limits.New(c))
+		add("Wallet", "History", history.New(c))
 		add("Wallet", "Invoices", invoices.New(c))
 		add("Wallet", "Payments", payments.New(c))
 		add("Wallet", "Webhooks", webhooks.New(c))

@@ -32,8 +32,8 @@ func (c *Common) SignedMoney(a qiwiapi.Amount) string {
 	return a.Signed()
 }
 
-// Personal masks personal data (accounts, phones, names) in privacy mode and
-// always masks the middle of card-like numbers.
+// Personal masks personal data (accounts, phones, names, comments) in
+// privacy mode.
 func (c *Common) Personal(s string) string {
 	if c.Settings != nil && c.Settings.Privacy {
 		return MaskMiddle(s)

@@ -1,0 +1,176 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/ui/common"
+)
+
+const dayLayout = "2006-01-02"
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// receiptType is the type QIWI's receipt calls want for a transaction.
+func receiptType(t qiwiapi.Transaction) qiwiapi.TxnType {
+	if t.Type == qiwiapi.TypeIn {
+		return qiwiapi.TypeIn
+	}
+	return qiwiapi.TypeOut
+}
+
+// noReceipt explains in advance why a receipt cannot exist.
+func noReceipt(t qiwiapi.Transaction) string {
+	switch t.Status {
+	case qiwiapi.StatusError:
+		return fmt.Sprintf("No receipt for %d: the payment failed", int64(t.TxnID))
+	case qiwiapi.StatusWaiting:
+		return fmt.Sprintf("No receipt for %d yet: the payment is still being processed", int64(t.TxnID))
+	}
+	return ""
+}
+
+// downloadReceipt saves the PDF under SaveDir as receipt-<txnId>.pdf (0600).
+func (m *Model) downloadReceipt(t qiwiapi.Transaction) tea.Cmd {
+	if why := noReceipt(t); why != "" {
+		return common.ErrorToast(errors.New(why))
+	}
+	if m.c.API == nil {
+		return common.ErrorToast(errNoAPI)
+	}
+	if m.c.SaveDir == "" {
+		return common.ErrorToast(errors.New("no folder for receipts is configured"))
+	}
+	m.actionBusy++
+	api, dir, id, typ := m.c.API, m.c.SaveDir, int64(t.TxnID), receiptType(t)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		ch, _, err := api.History.ChequeFile(ctx, id, typ, qiwiapi.ChequePDF)
+		if err != nil {
+			return receiptMsg{id: id, err: err}
+		}
+		path, err := saveFile(dir, fmt.Sprintf("receipt-%d%s", id, ch.Extension()), ch.Data)
+		return receiptMsg{id: id, path: path, err: err}
+	}
+}
+
+// saveFile writes data next to its final name and renames it into place, so
+// a receipt is either complete or absent, and always 0600.
+func saveFile(dir, name string, data []byte) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("could not create %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".receipt-*")
+	if err != nil {
+		return "", fmt.Errorf("could not save the receipt in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o600)); err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("could not save the receipt: %w", err)
+	}
+	path, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		path = filepath.Join(dir, name)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("could not save the receipt: %w", err)
+	}
+	return path, nil
+}
+
+func (m *Model) askEmail(t qiwiapi.Transaction) tea.Cmd {
+	if why := noReceipt(t); why != "" {
+		return common.ErrorToast(errors.New(why))
+	}
+	m.emailFor = t
+	return m.openPrompt(modeEmail, "", fmt.Sprintf("e-mail for the receipt of %d", int64(t.TxnID)))
+}
+
+func (m *Model) sendEmail(t qiwiapi.Transaction, email string) tea.Cmd {
+	if m.c.API == nil {
+		return common.ErrorToast(errNoAPI)
+	}
+	m.actionBusy++
+	api, id, typ := m.c.API, int64(t.TxnID), receiptType(t)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		_, err := api.History.SendCheque(ctx, id, typ, email)
+		return emailMsg{id: id, email: email, err: err}
+	}
+}
+
+func looksLikeEmail(s string) bool {
+	at := strings.LastIndex(s, "@")
+	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t") && strings.Contains(s[at:], ".")
+}
+
+// goTo loads one transaction by id and opens it.
+func (m *Model) goTo(id int64) tea.Cmd {
+	m.gotoGen++
+	m.gotoBusy = true
+	gen, src := m.gotoGen, m.src
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		t, err := src.Transaction(ctx, id)
+		return txnMsg{gen: gen, id: id, txn: t, err: err}
+	}
+}
+
+func (m *Model) gotoError(id int64, err error) tea.Cmd {
+	if errors.Is(err, qiwiapi.ErrNotFound) {
+		return common.ErrorToast(fmt.Errorf("transaction %d was not found in this wallet; check the number", id))
+	}
+	return common.ErrorToast(err)
+}
+
+func parseTxnID(s string) (int64, error) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("a transaction id is a positive number, not %q", s)
+	}
+	return id, nil
+}
+
+// parseRange reads "FROM TO" (YYYY-MM-DD, inclusive days in QIWI's +03:00
+// zone) or one day; empty clears the range.
+func parseRange(s string) (time.Time, time.Time, error) {
+	f := strings.Fields(strings.NewReplacer("..", " ", "—", " ", ",", " ").Replace(s))
+	switch len(f) {
+	case 0:
+		return time.Time{}, time.Time{}, nil
+	case 1:
+		f = append(f, f[0])
+	case 2:
+	default:
+		return time.Time{}, time.Time{}, errors.New("give two dates: FROM TO, as YYYY-MM-DD")
+	}
+	from, err := time.ParseInLocation(dayLayout, f[0], qiwiapi.Moscow)
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[0])
+	}
+	to, err := time.ParseInLocation(dayLayout, f[1], qiwiapi.Moscow)
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[1])
+	}
+	if to.Before(from) {
+		return time.Time{}, time.Time{}, errors.New("the end date is before the start date")
+	}
+	return from, to.Add(24*time.Hour - time.Second), nil
+}
