@@ -12,12 +12,16 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox/demo"
+	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/views/agent"
+	"qiwidash/views/live"
+	merchantview "qiwidash/views/merchant"
 )
 
 // dashboardFlags are the flags of the default command.
@@ -73,15 +77,30 @@ func runDashboard(args []string, stdout, stderr io.Writer) error {
 	return runProgram(f, creds, "", os.TempDir(), topup.DefaultURL, pull.DefaultBaseURL)
 }
 
-// runDemo starts the three sandboxes in-process and logs in every mode with
-// in-memory credentials. Nothing is written outside a temp dir.
+// runDemo starts the three sandboxes in-process, a local receiver for what
+// they push, and logs in every mode with in-memory credentials. Nothing is
+// written outside a temp dir; no keyring is used.
 func runDemo(f dashboardFlags) error {
 	dir, err := os.MkdirTemp("", "qiwidash-demo-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	sb, err := demo.Start("127.0.0.1:0", demo.Options{Seed: 1})
+
+	events := live.NewFeed()
+	defer events.Close()
+	hookKey := &live.WebhookKey{}
+	recvURL, stopRecv, err := live.StartReceiver("127.0.0.1:0", events.Config(notify.Config{
+		VerifyWebhook:  hookKey.Verify,
+		ShopID:         merchantsb.DemoShopID(),
+		NotifyPassword: merchantsb.DemoNotifyPassword(),
+	}))
+	if err != nil {
+		return fmt.Errorf("starting the demo receiver: %w", err)
+	}
+	defer stopRecv()
+
+	sb, err := demo.Start("127.0.0.1:0", demo.Options{Seed: 1, CallbackURL: recvURL + notify.DefaultBillPath, Live: true})
 	if err != nil {
 		return fmt.Errorf("starting the demo sandbox: %w", err)
 	}
@@ -93,7 +112,28 @@ func runDemo(f dashboardFlags) error {
 		apiID: cr.MerchantAPIID, apiPassword: cr.MerchantPassword, shopID: cr.MerchantShopID,
 	}
 	f.baseURL = sb.URL
-	return runProgram(f, creds, "DEMO", dir, sb.URL, sb.URL)
+	c, err := newCommon(f, creds, dir, sb.URL, sb.URL)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := live.RegisterWebhook(ctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
+		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
+	}
+	deps := demoDeps()
+	deps.events, deps.receiverURL = events, recvURL
+	// Show a low-balance warning in the demo: the USD agent account is below it.
+	deps.agent.Thresholds = map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}}
+	return runUI(f, c, deps, "DEMO")
+}
+
+// demoDeps keeps everything in memory.
+func demoDeps() screenDeps {
+	return screenDeps{
+		agent:    agent.Deps{Journal: agent.NewMemoryJournal(), Samples: agent.NewMemorySamples(), Refresh: agent.DefaultRefresh},
+		merchant: merchantview.Deps{Bills: merchantview.NewMemoryBills()},
+	}
 }
 
 // newCommon builds the clients the credentials allow and the shared UI state.
@@ -145,8 +185,11 @@ func runProgram(f dashboardFlags, creds credentials, badge, saveDir, agentURL, m
 	if err != nil {
 		return err
 	}
-	deps := screenDeps{agent: agent.Deps{Journal: agent.NewMemoryJournal(), Samples: agent.NewMemorySamples(), Refresh: agent.DefaultRefresh}}
+	return runUI(f, c, demoDeps(), badge)
+}
+
+func runUI(f dashboardFlags, c *common.Common, deps screenDeps, badge string) error {
 	root := ui.New(c, buildScreens(c, deps), ui.Options{Badge: badge, RefreshInterval: f.refresh})
-	_, err = tea.NewProgram(root, tea.WithAltScreen(), tea.WithReportFocus()).Run()
+	_, err := tea.NewProgram(root, tea.WithAltScreen(), tea.WithReportFocus()).Run()
 	return err
 }

@@ -8,14 +8,20 @@ import (
 	"qiwidash/views/history"
 	"qiwidash/views/invoices"
 	"qiwidash/views/limits"
+	"qiwidash/views/live"
+	"qiwidash/views/merchant"
 	"qiwidash/views/payments"
 	"qiwidash/views/profile"
 	"qiwidash/views/webhooks"
 )
 
-// screenDeps are the stores behind the screens that keep state.
+// screenDeps are the stores and event feeds behind the screens.
 type screenDeps struct {
-	agent agent.Deps
+	agent    agent.Deps
+	merchant merchant.Deps
+	// events carries what the local receiver accepted; nil = no Live screen.
+	events      *live.Feed
+	receiverURL string
 }
 
 // buildScreens picks the screens the credentials unlock: a Wallet API token
@@ -38,6 +44,14 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 		add("Agent", "Balance", agent.NewBalance(c, deps.agent))
 		add("Agent", "Top-up", agent.NewTopup(c, deps.agent))
 		add("Agent", "Top-ups", agent.NewTopups(c, deps.agent))
+	}
+	if c.Merchant != nil {
+		add("Merchant", "Bills", merchant.New(c, deps.merchant))
+	}
+	if deps.events != nil {
+		feedView := live.New(c, deps.events)
+		feedView.URL = deps.receiverURL
+		add("Live", "Notifications", feedView)
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
 )
 
 // Minimum terminal size; below it the UI says so instead of drawing garbage.
@@ -183,6 +184,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.refreshAll(), m.scheduleRefresh())
 	case tea.FocusMsg:
 		return m, m.refreshAll()
+	case common.MoneyMovedMsg:
+		return m, m.loadHeader()
+	case feed.WalletPaymentMsg:
+		// Money moved: the header balance is stale. Screens get it too.
+		return m, tea.Batch(m.loadHeader(), m.updateActive(msg))
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	}

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/qiwiapi"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
@@ -135,5 +136,22 @@ func TestConfirmationRunsOnlyOnYes(t *testing.T) {
 	}
 	if ran != 1 {
 		t.Fatalf("yes ran %d times", ran)
+	}
+}
+
+func TestHeaderFollowsMoneyMoving(t *testing.T) {
+	root, env := newRoot(t)
+	load(t, root)
+	if !strings.Contains(root.View(), "115 486.04 ₽") {
+		t.Fatalf("header balance:\n%s", strings.SplitN(root.View(), "\n", 2)[0])
+	}
+	env.Sandbox.Server.AddIncoming(env.Common.Wallet, 100000, 643, env.Sandbox.Server.OtherWallets()[0])
+	env.Sandbox.Server.SettleNow()
+	_, cmd := root.Update(common.MoneyMovedMsg{})
+	uitest.Run(root, cmd, 10)
+	kop, _ := env.Sandbox.Server.Balance(env.Common.Wallet, 643)
+	want := qiwiapi.Amount{Minor: kop, Currency: qiwiapi.RUB}.Format()
+	if head := strings.SplitN(root.View(), "\n", 2)[0]; want == "115 486.04 ₽" || !strings.Contains(head, want) {
+		t.Fatalf("header did not reload: %s", head)
 	}
 }

@@ -47,6 +47,15 @@ func Copy(text, what string) tea.Cmd {
 	return func() tea.Msg { return CopyMsg{Text: text, What: what} }
 }
 
+// MoneyMovedMsg says a balance changed (a payment was accepted or
+// settled, an invoice paid); the shell reloads the header balance.
+type MoneyMovedMsg struct{}
+
+// MoneyMoved returns a command that announces a balance change.
+func MoneyMoved() tea.Cmd {
+	return func() tea.Msg { return MoneyMovedMsg{} }
+}
+
 // InputFocused is implemented by screens that have a text input focused, so
 // the shell does not treat their letters as global keys (q must type "q").
 type InputFocused interface {

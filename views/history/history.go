@@ -18,6 +18,7 @@ import (
 
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
 )
 
 // pageSize is the API's largest page.
@@ -271,6 +272,13 @@ func (m *Model) loadNext() tea.Cmd {
 // Update handles keys and async results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case feed.WalletPaymentMsg:
+		// A verified webhook: a payment moved. Refresh in place, keeping the
+		// rows on screen, unless the user is typing or nothing is loaded yet.
+		if m.state == stateReady && !m.InputFocused() {
+			return m, m.reload(true)
+		}
+		return m, nil
 	case pageMsg:
 		return m, m.onPage(msg)
 	case totalsMsg:

@@ -179,7 +179,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case msg.err == nil:
-			cmds = append(cmds, common.Toast(fmt.Sprintf("Paid %s to %s (invoice %d)", m.c.Money(msg.inv.Sum), merchant(msg.inv), int64(msg.inv.ID))), m.load())
+			cmds = append(cmds, common.Toast(fmt.Sprintf("Paid %s to %s (invoice %d)", m.c.Money(msg.inv.Sum), merchant(msg.inv), int64(msg.inv.ID))), common.MoneyMoved(), m.load())
 		case msg.notSent:
 			cmds = append(cmds, common.ErrorToast(msg.err))
 		case unknownOutcome(msg.err):

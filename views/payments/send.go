@@ -316,7 +316,7 @@ func (m *Model) handleSend(msg tea.Msg) tea.Cmd {
 				return tea.Batch(cmds...)
 			}
 			e.state, e.note = stWaiting, ""
-			cmds = append(cmds, common.Toast("Payment accepted; following its status"), m.schedulePoll(e))
+			cmds = append(cmds, common.Toast("Payment accepted; following its status"), common.MoneyMoved(), m.schedulePoll(e))
 		case unknownOutcome(msg.err):
 			e.state = stUnknown
 			e.note = "No clear answer from QIWI (" + common.Explain(msg.err) + "). Will re-check; enter re-sends with the same id — QIWI never pays twice for one id"
@@ -375,7 +375,7 @@ func (m *Model) applyStatus(e *entry, t *qiwiapi.Transaction, err error) tea.Cmd
 	switch t.Status {
 	case qiwiapi.StatusSuccess:
 		e.state, e.note = stSuccess, ""
-		return tea.Batch(m.journalUpdate(e.id(), "final", "", e.txnID),
+		return tea.Batch(m.journalUpdate(e.id(), "final", "", e.txnID), common.MoneyMoved(),
 			common.Toast(fmt.Sprintf("Payment of %s to %s succeeded", m.c.Money(e.payment.Sum), m.c.Personal(e.recipient))))
 	case qiwiapi.StatusError:
 		e.state = stFailed
@@ -384,7 +384,7 @@ func (m *Model) applyStatus(e *entry, t *qiwiapi.Transaction, err error) tea.Cmd
 			e.note = "QIWI reports the payment failed; the money is returned"
 		}
 		note := e.note
-		return tea.Batch(m.journalUpdate(e.id(), "final", note, e.txnID),
+		return tea.Batch(m.journalUpdate(e.id(), "final", note, e.txnID), common.MoneyMoved(),
 			func() tea.Msg { return common.ToastMsg{Text: "Payment failed: " + note, Error: true} })
 	}
 	e.note = ""

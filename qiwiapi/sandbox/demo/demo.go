@@ -5,8 +5,10 @@ package demo
 
 import (
 	"errors"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"qiwidash/qiwiapi/sandbox"
@@ -26,6 +28,11 @@ type Options struct {
 	HistoryPerMinute int
 	// CallbackURL receives merchant bill callbacks (empty = none).
 	CallbackURL string
+	// Live makes the demo world move on its own: every LivePeriod an
+	// incoming transfer arrives in the demo wallet, and the demo payer pays
+	// the bills the user issued (so notifications can be watched arriving).
+	Live       bool
+	LivePeriod time.Duration
 }
 
 // Credentials are what the demo profile logs in with.
@@ -44,7 +51,8 @@ type Running struct {
 	Merchant *merchant.Server
 	Creds    Credentials
 
-	srv *http.Server
+	srv  *http.Server
+	stop chan struct{}
 }
 
 // Handler mounts the sandboxes on one mux at QIWI's paths.
@@ -79,7 +87,15 @@ func Start(addr string, opts Options) (*Running, error) {
 			MerchantAPIID: merchant.DemoAPIID(), MerchantPassword: merchant.DemoAPIPassword(),
 			MerchantShopID: merchant.DemoShopID(), MerchantNotifyPw: merchant.DemoNotifyPassword(),
 		},
-		srv: &http.Server{Handler: Handler(w, a, m), ReadHeaderTimeout: 10 * time.Second},
+		srv:  &http.Server{Handler: Handler(w, a, m), ReadHeaderTimeout: 10 * time.Second},
+		stop: make(chan struct{}),
+	}
+	if opts.Live {
+		period := opts.LivePeriod
+		if period <= 0 {
+			period = 15 * time.Second
+		}
+		go r.live(opts.Seed, period)
 	}
 	go func() {
 		if err := r.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -89,8 +105,31 @@ func Start(addr string, opts Options) (*Running, error) {
 	return r, nil
 }
 
-// Close stops the listener and the merchant's callback sender.
+// live is the demo's moving world: transfers in, and a payer for new bills.
+func (r *Running) live(seed int64, period time.Duration) {
+	rnd := rand.New(rand.NewPCG(uint64(seed), 7))
+	others := r.Wallet.OtherWallets()
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case now := <-t.C:
+			from := others[rnd.IntN(len(others))]
+			r.Wallet.AddIncoming(r.Creds.Wallet, int64(100+rnd.IntN(5000))*100, 643, from)
+			for _, id := range r.Merchant.WaitingBills(r.Creds.MerchantShopID, now.Add(-period/2)) {
+				if !strings.HasPrefix(id, "demo-") { // seeded bills stay as seeded
+					_ = r.Merchant.PayBill(r.Creds.MerchantShopID, id)
+				}
+			}
+		}
+	}
+}
+
+// Close stops the listener, the moving world and the merchant's callback sender.
 func (r *Running) Close() {
+	close(r.stop)
 	r.srv.Close()
 	r.Merchant.Close()
 }

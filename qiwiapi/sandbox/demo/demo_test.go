@@ -3,8 +3,10 @@ package demo
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // One listener answers at the three services' real paths.
@@ -44,4 +46,37 @@ func TestOneURLServesEveryService(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"result_code":0`) {
 		t.Fatalf("merchant: %d %s", code, body)
 	}
+}
+
+// With Live on, transfers arrive by themselves and the payer pays new bills.
+func TestLiveWorldMoves(t *testing.T) {
+	r, err := Start("", Options{Seed: 1, Live: true, LivePeriod: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	before, _ := r.Wallet.Balance(r.Creds.Wallet, 643)
+	form := url.Values{"amount": {"10.00"}, "ccy": {"RUB"}, "comment": {"demo"}, "user": {"tel:+79161234567"},
+		"lifetime": {time.Now().Add(time.Hour).In(time.FixedZone("MSK", 3*3600)).Format("2006-01-02T15:04:05")}}
+	req, _ := http.NewRequest("PUT", r.URL+"/api/v2/prv/"+r.Creds.MerchantShopID+"/bills/user-1", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(r.Creds.MerchantAPIID, r.Creds.MerchantPassword)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		after, _ := r.Wallet.Balance(r.Creds.Wallet, 643)
+		if after > before && r.Merchant.BillStatus(r.Creds.MerchantShopID, "user-1") == "paid" {
+			if r.Merchant.BillStatus(r.Creds.MerchantShopID, "demo-waiting-1") != "waiting" {
+				t.Fatal("the payer paid a seeded bill")
+			}
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("nothing moved: bill %q", r.Merchant.BillStatus(r.Creds.MerchantShopID, "user-1"))
 }

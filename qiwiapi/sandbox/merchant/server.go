@@ -374,6 +374,26 @@ func (s *Server) BillStatus(prv, billID string) string {
 	return b.status
 }
 
+// WaitingBills lists the bills of a shop still waiting for payment, created
+// at or before the given time (the demo's payer uses it).
+func (s *Server) WaitingBills(prv string, createdBefore time.Time) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[prv]
+	if sh == nil {
+		return nil
+	}
+	var out []string
+	for id, b := range sh.bills {
+		s.advanceLocked(sh, b)
+		if b.status == StatusWaiting && !b.paying && !b.created.After(createdBefore) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // ControlError is returned by the control methods.
 type ControlError struct{ Msg string }
 

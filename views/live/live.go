@@ -1,0 +1,371 @@
+// Package live is the Live screen: QIWI's push notifications as they
+// arrive (wallet payments in and out, bill status changes), newest first,
+// each marked verified or rejected with the reason, with a detail on
+// Enter. It owns the feed subscription: it re-issues Feed.Listen after
+// every feed message, and the shell broadcasts those messages to the other
+// screens (history, merchant), which update without a manual refresh.
+//
+// The package also starts the in-process receiver (StartReceiver) and runs
+// `qiwidash listen` (Serve). Wiring for --demo (TestDemoWiring does it):
+//
+//	f := live.NewFeed()
+//	key := &live.WebhookKey{}
+//	recv, stopRecv, err := live.StartReceiver("", f.Config(notify.Config{
+//		VerifyWebhook: key.Verify,
+//		ShopID:        merchant.DemoShopID(), // qiwiapi/sandbox/merchant
+//		NotifyPassword: merchant.DemoNotifyPassword(),
+//	}))
+//	sb, err := demo.Start("", demo.Options{Seed: 1, CallbackURL: recv + notify.DefaultBillPath})
+//	// ... wallet client api for sb ...
+//	err = live.RegisterWebhook(ctx, api, recv+notify.DefaultWebhookPath, key)
+//	screen := live.New(c, f) // and screen.URL = recv
+//
+// Close in reverse: sb.Close, stopRecv, f.Close.
+package live
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi/notify"
+	"qiwidash/ui/common"
+)
+
+// MaxEntries is how many notifications the screen keeps.
+const MaxEntries = 500
+
+// entry is one notification with the verified event it carried, if any.
+type entry struct {
+	n      notify.Notice
+	wallet *notify.Event
+	bill   *notify.BillEvent
+}
+
+// Model is the Live screen.
+type Model struct {
+	c             *common.Common
+	feed          *Feed
+	width, height int
+
+	entries []entry // newest first
+	cursor  int
+	detail  bool
+
+	// events wait here for their notice (the sink hears of an accepted
+	// notification just before the observer does).
+	wallets map[string]notify.Event
+	bills   map[string]notify.BillEvent
+
+	verified, rejected int
+
+	// URL is the receiver's base URL, shown in the header ("" = not shown).
+	URL string
+}
+
+// New builds the screen over feed (nil: the screen only says so).
+func New(c *common.Common, f *Feed) *Model {
+	return &Model{c: c, feed: f, wallets: map[string]notify.Event{}, bills: map[string]notify.BillEvent{}}
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Live" }
+
+// Init subscribes to the feed.
+func (m *Model) Init() tea.Cmd { return m.listen() }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m *Model) listen() tea.Cmd {
+	if m.feed == nil {
+		return nil
+	}
+	return m.feed.Listen()
+}
+
+func billKey(id, status string) string { return id + "\x00" + status }
+
+// Update takes feed messages (re-subscribing after each) and keys.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case NoticeMsg:
+		m.add(msg.Notice)
+		return m, m.listen()
+	case WalletPaymentMsg:
+		m.wallets[msg.Event.MessageID] = msg.Event
+		return m, m.listen()
+	case BillChangedMsg:
+		m.bills[billKey(msg.Event.BillID, string(msg.Event.Status))] = msg.Event
+		return m, m.listen()
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) add(n notify.Notice) {
+	e := entry{n: n}
+	if n.Outcome == notify.Accepted {
+		switch n.Kind {
+		case notify.KindWallet:
+			if ev, ok := m.wallets[n.ID]; ok {
+				e.wallet = &ev
+				delete(m.wallets, n.ID)
+			}
+		case notify.KindBill:
+			k := billKey(n.ID, n.Status)
+			if ev, ok := m.bills[k]; ok {
+				e.bill = &ev
+				delete(m.bills, k)
+			}
+		}
+	}
+	switch n.Outcome {
+	case notify.Accepted, notify.Duplicate, notify.Failed:
+		m.verified++
+	case notify.Rejected:
+		m.rejected++
+	}
+	m.entries = append([]entry{e}, m.entries...)
+	if len(m.entries) > MaxEntries {
+		m.entries = m.entries[:MaxEntries]
+	}
+	// Keep the selected notification selected, unless following the newest.
+	if m.cursor > 0 || m.detail {
+		m.cursor = min(m.cursor+1, len(m.entries)-1)
+	}
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case m.detail && (key.Matches(msg, k.Back) || key.Matches(msg, k.Enter)):
+		m.detail = false
+	case key.Matches(msg, k.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(max(0, len(m.entries)-1), m.cursor+1)
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = max(0, len(m.entries)-1)
+	case key.Matches(msg, k.Enter):
+		m.detail = len(m.entries) > 0
+	case key.Matches(msg, k.Copy):
+		if m.cursor < len(m.entries) && m.entries[m.cursor].n.ID != "" {
+			return common.Copy(m.entries[m.cursor].n.ID, "notification id")
+		}
+	}
+	return nil
+}
+
+// Entries is the number of notifications on screen.
+func (m *Model) Entries() int { return len(m.entries) }
+
+// View draws the feed or the detail of one notification.
+func (m *Model) View() string {
+	s := m.c.Styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render(" Notifications"))
+	if m.URL != "" {
+		b.WriteString(s.Subtle.Render("  listening on " + m.URL))
+	}
+	b.WriteString("  " + s.Subtle.Render(fmt.Sprintf("%d verified · %d rejected", m.verified, m.rejected)) + "\n")
+	if m.feed == nil {
+		b.WriteString("\n" + s.Subtle.Render(" The notification receiver is not running."))
+		return b.String()
+	}
+	if len(m.entries) == 0 {
+		b.WriteString("\n" + s.Subtle.Render(" No notifications yet. Wallet payments (in and out) and bill status changes") + "\n" +
+			s.Subtle.Render(" appear here as QIWI sends them, each checked: verified or rejected, with the reason."))
+		return b.String()
+	}
+	if m.detail && m.cursor < len(m.entries) {
+		b.WriteString("\n" + m.detailView(m.entries[m.cursor]))
+		return b.String()
+	}
+	header := fmt.Sprintf("   %-8s %-10s %-38s %-20s %-9s %14s  %s", "TIME", "KIND", "CHECK", "ID", "STATUS", "AMOUNT", "FROM")
+	b.WriteString(s.TableHeader.Render(header) + "\n")
+	first, last := m.window()
+	for i := first; i < last; i++ {
+		line := m.row(m.entries[i])
+		if i == m.cursor {
+			b.WriteString(s.Selected.Render(" ▶ "+line) + "\n")
+		} else {
+			b.WriteString("   " + m.styleRow(m.entries[i], line) + "\n")
+		}
+	}
+	if last-first < len(m.entries) {
+		b.WriteString(s.Subtle.Render(fmt.Sprintf("   %d-%d of %d", first+1, last, len(m.entries))) + "\n")
+	}
+	return b.String()
+}
+
+func (m *Model) window() (int, int) {
+	room := len(m.entries)
+	if m.height > 0 {
+		room = max(3, m.height-3)
+	}
+	first := 0
+	if m.cursor >= room {
+		first = m.cursor - room + 1
+	}
+	return first, min(len(m.entries), first+room)
+}
+
+func (m *Model) styleRow(e entry, line string) string {
+	if e.n.Outcome == notify.Rejected || e.n.Outcome == notify.Failed {
+		return m.c.Styles.Error.Render(line)
+	}
+	return line
+}
+
+// mark is the verdict with a sign, so it does not rest on colour.
+func mark(n notify.Notice) string {
+	switch n.Outcome {
+	case notify.Accepted, notify.Duplicate:
+		return "✓ " + Verdict(n)
+	case notify.Rejected, notify.Failed:
+		return "✗ " + Verdict(n)
+	}
+	return "· " + Verdict(n)
+}
+
+func (m *Model) kind(e entry) string {
+	if e.wallet != nil {
+		if e.wallet.Type == "OUT" {
+			return "wallet out"
+		}
+		return "wallet in"
+	}
+	return string(e.n.Kind)
+}
+
+func (m *Model) amount(e entry) string {
+	if e.n.Amount == nil {
+		return "—"
+	}
+	if e.wallet != nil {
+		a := *e.n.Amount
+		if e.wallet.Type == "OUT" {
+			a = a.Neg()
+		}
+		return m.c.SignedMoney(a)
+	}
+	return m.c.Money(*e.n.Amount)
+}
+
+func (m *Model) row(e entry) string {
+	n := e.n
+	id := n.ID
+	if id == "" {
+		id = "—"
+	}
+	return fmt.Sprintf("%-8s %-10s %s %s %s %s  %s",
+		n.Time.Format("15:04:05"), m.kind(e), common.PadRight(mark(n), 38), common.PadRight(id, 20),
+		common.PadRight(orDash(n.Status), 9), common.PadLeft(m.amount(e), 14), host(n.Remote))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func (m *Model) detailView(e entry) string {
+	s := m.c.Styles
+	n := e.n
+	var b strings.Builder
+	line := func(label, value string) {
+		if value == "" {
+			return
+		}
+		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + value + "\n")
+	}
+	b.WriteString(s.Title.Render(" Notification") + s.Subtle.Render("  (enter/esc: back)") + "\n")
+	line("Received", common.DateTZ(n.Time))
+	line("Kind", m.kind(e))
+	line("Check", mark(n))
+	line("ID", n.ID)
+	line("Status", n.Status)
+	if n.Amount != nil {
+		line("Amount", m.amount(e))
+	}
+	line("From", host(n.Remote))
+	answer := fmt.Sprintf("HTTP %d", n.HTTPStatus)
+	if n.Kind == notify.KindBill {
+		answer += fmt.Sprintf(", result_code %d", n.ResultCode)
+	}
+	line("Answered", answer)
+	if w := e.wallet; w != nil {
+		b.WriteString("\n" + s.Title.Render(" Payment") + "\n")
+		line("Transaction", w.TxnID)
+		line("Date", common.DateTZ(w.Date))
+		line("Direction", w.Type)
+		line("Account", m.c.Personal(w.Account))
+		line("Comment", w.Comment)
+		line("Sum", m.c.Money(w.Sum))
+		if w.Commission != nil {
+			line("Commission", m.c.Money(*w.Commission))
+		}
+		line("Total", m.c.Money(w.Total))
+		if w.ErrorCode != "" && w.ErrorCode != "0" {
+			line("Error code", w.ErrorCode)
+		}
+		line("Signed fields", w.SignFields)
+	}
+	if be := e.bill; be != nil {
+		b.WriteString("\n" + s.Title.Render(" Bill") + "\n")
+		line("Bill id", be.BillID)
+		status := string(be.Status)
+		if mean := be.Status.Meaning(); mean != status {
+			status += " (" + mean + ")"
+		}
+		line("Status", status)
+		line("Amount", m.c.Money(be.Amount))
+		line("Payer", m.c.Personal(be.User))
+		line("Merchant", be.PrvName)
+		line("Comment", be.Comment)
+		line("Signed with", authWords(be.Auth))
+	}
+	if n.Outcome == notify.Duplicate {
+		b.WriteString("\n" + s.Subtle.Render(" QIWI sent this one before; it was acknowledged and not applied twice.") + "\n")
+	}
+	if n.Outcome == notify.Rejected {
+		b.WriteString("\n" + s.Error.Render(" Not applied: "+n.Reason) + "\n")
+	}
+	return b.String()
+}
+
+func authWords(a string) string {
+	switch a {
+	case "hmac":
+		return "HMAC signature (X-Api-Signature)"
+	case "basic":
+		return "Basic auth (shop id and notification password)"
+	}
+	return a
+}
+
+// ShortHelp lists the screen's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	enter, cp := k.Enter, k.Copy
+	enter.SetHelp("enter", "detail")
+	cp.SetHelp(k.Copy.Help().Key, "copy id")
+	enter.SetEnabled(len(m.entries) > 0)
+	cp.SetEnabled(len(m.entries) > 0)
+	if m.detail {
+		back := k.Back
+		back.SetHelp("esc", "back to feed")
+		return []key.Binding{back, cp}
+	}
+	return []key.Binding{k.Up, k.Down, enter, cp}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

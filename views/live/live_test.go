@@ -1,0 +1,332 @@
+package live
+
+import (
+	"bufio"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/notify"
+	"qiwidash/qiwiapi/pull"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+const (
+	hookKey    = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc="
+	shopID     = "373712"
+	notifyPass = "test"
+)
+
+func newCommon() *common.Common {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	return &common.Common{
+		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
+		Now: func() time.Time { return uitest.Now },
+	}
+}
+
+// walletBody is a wallet webhook signed the way QIWI signs: HMAC-SHA256
+// (key base64-decoded) over the signFields values as written, hex.
+func walletBody(t *testing.T, key, msgID, txnID, typ, amount string) []byte {
+	t.Helper()
+	k, err := base64.StdEncoding.DecodeString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := hmac.New(sha256.New, k)
+	mac.Write([]byte(strings.Join([]string{"643", amount, typ, "+79161112233", txnID}, "|")))
+	return fmt.Appendf(nil, `{"messageId":%q,"hookId":"h-1","payment":{"txnId":%q,"date":"2026-11-20T12:00:00+03:00",`+
+		`"type":%q,"status":"SUCCESS","errorCode":"0","personId":79031234567,"account":"+79161112233","comment":"for lunch",`+
+		`"provider":7,"sum":{"amount":%s,"currency":643},"commission":{"amount":0,"currency":643},"total":{"amount":%s,"currency":643},`+
+		`"signFields":"sum.currency,sum.amount,type,account,txnId"},"hash":%q,"version":"1.0.0","test":false}`,
+		msgID, txnID, typ, amount, amount, hex.EncodeToString(mac.Sum(nil)))
+}
+
+func billForm(id, status, amount string) url.Values {
+	return url.Values{
+		"command": {"bill"}, "bill_id": {id}, "status": {status}, "error": {"0"}, "amount": {amount},
+		"user": {"tel:+79161234567"}, "prv_name": {"Demo Shop"}, "ccy": {"RUB"}, "comment": {"Order 77"},
+	}
+}
+
+func post(t *testing.T, target string, body []byte, hdr map[string]string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(string(body)))
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func basic(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+}
+
+// TestReceiverVerifiesAndRefuses sends real HTTP notifications to the
+// in-process receiver: good ones are verified and handed on once, replays
+// are acknowledged as repeats, tampered or unauthenticated ones are
+// refused; the Live screen shows each with its verdict and reason.
+func TestReceiverVerifiesAndRefuses(t *testing.T) {
+	c := newCommon()
+	f := NewFeed()
+	t.Cleanup(f.Close)
+	key := &WebhookKey{}
+	base, stop, err := StartReceiver("", f.Config(notify.Config{
+		VerifyWebhook: key.Verify, ShopID: shopID, NotifyPassword: notifyPass, Now: c.Now,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	hook, bill := base+notify.DefaultWebhookPath, base+notify.DefaultBillPath
+	m := New(c, f)
+	m.SetSize(uitest.Width, uitest.Height-6)
+
+	in := walletBody(t, hookKey, "m-1", "1001", "IN", "150.5")
+	if got := post(t, hook, in, nil); got != http.StatusForbidden {
+		t.Errorf("webhook before the key is known: HTTP %d", got)
+	}
+	key.Set(hookKey)
+	post(t, hook, in, nil)                                                                         // verified
+	post(t, hook, in, nil)                                                                         // replay
+	post(t, hook, []byte(strings.Replace(string(in), `"amount":150.5`, `"amount":15050`, 1)), nil) // tampered sum
+	post(t, hook, walletBody(t, hookKey, "m-2", "1002", "OUT", "70"), nil)                         // verified, outgoing
+
+	good := billForm("qd-1", "paid", "100.00")
+	sig := notify.SignBill(notifyPass, good)
+	post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // verified
+	post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // replay
+	forged := billForm("qd-1", "paid", "1000.00")
+	post(t, bill, []byte(forged.Encode()), map[string]string{"X-Api-Signature": sig}) // tampered
+	post(t, bill, []byte(billForm("qd-2", "paid", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, "guess")})
+	post(t, bill, []byte(billForm("qd-3", "rejected", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, notifyPass)})
+
+	const notices = 10
+	var wallets, bills []string
+	for seen := 0; seen < notices; {
+		msg := next(t, f)
+		switch msg := msg.(type) {
+		case NoticeMsg:
+			seen++
+		case WalletPaymentMsg:
+			wallets = append(wallets, msg.Event.MessageID)
+		case BillChangedMsg:
+			bills = append(bills, msg.Event.BillID+"/"+string(msg.Event.Status)+"/"+msg.Event.Auth)
+		}
+		if _, cmd := m.Update(msg); cmd == nil {
+			t.Fatal("the screen did not listen again")
+		}
+	}
+	if strings.Join(wallets, ",") != "m-1,m-2" {
+		t.Errorf("wallet payments handed on: %v", wallets)
+	}
+	if strings.Join(bills, ",") != "qd-1/paid/hmac,qd-3/rejected/basic" {
+		t.Errorf("bill changes handed on: %v", bills)
+	}
+	if m.Entries() != notices {
+		t.Fatalf("%d entries", m.Entries())
+	}
+	m.SetSize(uitest.Width, 40)
+	v := m.View()
+	for _, want := range []string{
+		"6 verified · 4 rejected", // the 2 repeats were verified too
+		"✓ verified, repeat ignored",
+		"✗ rejected: X-Api-Signature mismatch",
+		"✗ rejected: wrong Basic credentials",
+		"✗ rejected: signature check failed",
+		"wallet in", "wallet out", "-70.00 ₽", "+150.50 ₽",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("feed lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Count(v, "✓ verified, repeat ignored") != 2 {
+		t.Errorf("want two repeats:\n%s", v)
+	}
+	// The full reasons, as the detail shows them.
+	var reasons []string
+	for _, e := range m.entries {
+		if e.n.Outcome == notify.Rejected {
+			reasons = append(reasons, e.n.Reason)
+		}
+	}
+	got := strings.Join(reasons, "\n")
+	for _, want := range []string{
+		"signature check failed: the webhook key is not known yet",
+		"signature check failed: " + qiwiapi.ErrBadSignature.Error(),
+		"X-Api-Signature mismatch",
+		`wrong Basic credentials for user "373712"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reasons lack %q:\n%s", want, got)
+		}
+	}
+}
+
+func next(t *testing.T, f *Feed) tea.Msg {
+	t.Helper()
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- f.Listen()() }()
+	select {
+	case msg := <-ch:
+		return msg
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing reached the feed within 5s")
+		return nil
+	}
+}
+
+func TestServePrintsEachNotice(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, "127.0.0.1:0", notify.Config{ShopID: shopID, NotifyPassword: notifyPass,
+			Now: func() time.Time { return uitest.Now }}, pw)
+		pw.Close()
+	}()
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	read := func() string {
+		select {
+		case l := <-lines:
+			return l
+		case <-time.After(5 * time.Second):
+			t.Fatal("no line within 5s")
+			return ""
+		}
+	}
+	first := read()
+	base, ok := strings.CutPrefix(first, "listening on ")
+	if !ok {
+		t.Fatalf("first line %q", first)
+	}
+	for !strings.Contains(read(), "merchant callbacks") {
+	}
+	read() // no webhook key: a warning
+	good := billForm("qd-9", "paid", "10.00")
+	post(t, base+notify.DefaultBillPath, []byte(good.Encode()), map[string]string{"X-Api-Signature": notify.SignBill(notifyPass, good)})
+	if l := read(); l != "2026-11-20 12:00:00 +03:00  bill    verified  id=qd-9  status=paid  amount=10.00 RUB  from=127.0.0.1  answer=HTTP 200 result_code 0" {
+		t.Errorf("verified line %q", l)
+	}
+	post(t, base+notify.DefaultBillPath, []byte(good.Encode()), map[string]string{"X-Api-Signature": "AAAA"})
+	if l := read(); !strings.Contains(l, "rejected: X-Api-Signature mismatch") || !strings.Contains(l, "result_code 151") {
+		t.Errorf("rejected line %q", l)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// harness turns window sizes into SetSize, as the shell does.
+type harness struct{ m *Model }
+
+func (h harness) Init() tea.Cmd { return h.m.Init() }
+func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		h.m.SetSize(ws.Width, ws.Height)
+		return h, nil
+	}
+	_, cmd := h.m.Update(msg)
+	return h, cmd
+}
+func (h harness) View() string { return h.m.View() }
+
+// fill pushes a fixed set of notifications through the feed, as the
+// receiver would (sink first, then the observer).
+func fill(f *Feed) {
+	ctx := context.Background()
+	at := func(s int) time.Time { return uitest.Now.Add(time.Duration(s) * time.Second) }
+	rub := func(s string) *qiwiapi.Amount { a, _ := qiwiapi.ParseAmount(s, qiwiapi.RUB); return &a }
+	from := "127.0.0.1:50123"
+	_ = f.WalletPayment(ctx, notify.Event{MessageID: "5a1c2e7e-0001", TxnID: "26011200001", Date: at(0), Type: "IN", Status: "SUCCESS",
+		Account: "+79161112233", Comment: "for lunch", Sum: *rub("150.50"), Commission: rub("0"), Total: *rub("150.50"),
+		SignFields: "sum.currency,sum.amount,type,account,txnId"})
+	f.Observe(notify.Notice{Time: at(1), Kind: notify.KindWallet, Outcome: notify.Accepted, Remote: from, ID: "5a1c2e7e-0001",
+		Status: "SUCCESS", Amount: rub("150.50"), HTTPStatus: 200, ResultCode: -1})
+	f.Observe(notify.Notice{Time: at(2), Kind: notify.KindWallet, Outcome: notify.Duplicate, Remote: from, ID: "5a1c2e7e-0001",
+		Status: "SUCCESS", Amount: rub("150.50"), HTTPStatus: 200, ResultCode: -1})
+	f.Observe(notify.Notice{Time: at(3), Kind: notify.KindWallet, Outcome: notify.Rejected, Remote: from, ID: "5a1c2e7e-0002",
+		Status: "SUCCESS", Amount: rub("15050"), HTTPStatus: 403, ResultCode: -1, Reason: "signature check failed: webhook: the signature does not match"})
+	_ = f.BillChanged(ctx, notify.BillEvent{BillID: "qd-1795165200000", Status: pull.BillPaid, Amount: *rub("1000"),
+		User: "tel:+79161234567", PrvName: "Demo Shop", Comment: "Order 77", Auth: "hmac"})
+	f.Observe(notify.Notice{Time: at(4), Kind: notify.KindBill, Outcome: notify.Accepted, Remote: from, ID: "qd-1795165200000",
+		Status: "paid", Amount: rub("1000"), HTTPStatus: 200})
+	f.Observe(notify.Notice{Time: at(5), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: from, ID: "qd-1795165200000",
+		Status: "paid", Amount: rub("100000"), HTTPStatus: 200, ResultCode: 151, Reason: "X-Api-Signature mismatch"})
+	f.Observe(notify.Notice{Time: at(6), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: "10.1.2.3:4444",
+		HTTPStatus: 200, ResultCode: 150, Reason: `wrong Basic credentials for user "373712"`})
+}
+
+func golden(t *testing.T, keys []string, waitFor string) {
+	t.Helper()
+	c := newCommon()
+	f := NewFeed()
+	t.Cleanup(f.Close)
+	m := New(c, f)
+	m.URL = "http://127.0.0.1:8088"
+	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
+	fill(f)
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "3 rejected") },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	for _, k := range keys {
+		tm.Send(uitest.Key(k))
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), waitFor) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	teatest.RequireEqualOutput(t, []byte(fm.View()))
+}
+
+func TestGoldenFeed(t *testing.T) { golden(t, []string{"j"}, "▶ 12:00:05") }
+
+func TestGoldenBillDetail(t *testing.T) { golden(t, []string{"j", "j", "enter"}, "Signed with") }
+
+func TestGoldenWalletDetail(t *testing.T) {
+	golden(t, []string{"G", "enter"}, "Signed fields")
+}
+
+func TestGoldenEmpty(t *testing.T) {
+	c := newCommon()
+	f := NewFeed()
+	t.Cleanup(f.Close)
+	tm := teatest.NewTestModel(t, harness{New(c, f)}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "No notifications yet") },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()))
+}

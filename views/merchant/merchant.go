@@ -1,0 +1,739 @@
+// Package merchant is the Merchant screen (Pull REST API): bills issued
+// from here with their status in words, amount, masked payer and time left
+// to pay; issuing a bill, refreshing, cancelling, refunding (part or all)
+// and copying the payer's checkout link. Verified merchant callbacks
+// (feed.BillChangedMsg) update a bill's row at once and trigger a re-read.
+package merchant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi/pull"
+	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
+)
+
+// Deps are what the screen needs besides Common.
+type Deps struct {
+	// Bills keeps issued bills between runs; NewMemoryBills when nil.
+	Bills BillStore
+}
+
+// DefaultPollInterval is how often refunds still processing are re-read.
+const DefaultPollInterval = 5 * time.Second
+
+const requestTimeout = 30 * time.Second
+
+type state int
+
+const (
+	stateLoading state = iota
+	stateReady
+	stateError
+)
+
+// loadedMsg carries the stored bills for one load generation.
+type loadedMsg struct {
+	gen   int
+	bills []Bill
+	err   error
+}
+
+// issueMsg is a confirmed create intent (no I/O yet).
+type issueMsg struct{ bill Bill }
+
+// createdMsg is QIWI's answer to a create (first try or repeat).
+type createdMsg struct {
+	id   string
+	bill *pull.Bill
+	err  error
+}
+
+// fetchedMsg is a re-read of one bill and of its unfinished refunds.
+type fetchedMsg struct {
+	id      string
+	bill    *pull.Bill // nil when the bill was not read
+	err     error
+	refunds []refundResult
+}
+
+type refundResult struct {
+	id     string
+	refund *pull.Refund
+	err    error
+}
+
+// cancelledMsg is QIWI's answer to a cancel.
+type cancelledMsg struct {
+	id   string
+	bill *pull.Bill
+	err  error
+}
+
+// refundIssueMsg is a confirmed refund intent (no I/O yet).
+type refundIssueMsg struct {
+	billID string
+	refund Refund
+}
+
+// refundedMsg is QIWI's answer to a refund request.
+type refundedMsg struct {
+	billID string
+	res    refundResult
+}
+
+type savedMsg struct{ err error }
+
+type pollMsg struct{ gen int }
+
+// Model is the Merchant screen.
+type Model struct {
+	c             *common.Common
+	store         BillStore
+	width, height int
+	state         state
+	gen           int
+	err           error
+
+	bills    []Bill
+	cursor   int
+	form     *form
+	inflight int
+
+	// PollInterval re-reads refunds that are still processing (0 = off;
+	// tests drive refreshes by hand).
+	PollInterval time.Duration
+	pollGen      int
+	polling      bool
+}
+
+// New builds the screen.
+func New(c *common.Common, deps Deps) *Model {
+	if deps.Bills == nil {
+		deps.Bills = NewMemoryBills()
+	}
+	return &Model{c: c, store: deps.Bills, PollInterval: DefaultPollInterval}
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Merchant" }
+
+// Init loads the stored bills, then re-reads the unfinished ones.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Busy reports work in flight.
+func (m *Model) Busy() bool { return m.state == stateLoading || m.inflight > 0 }
+
+// InputFocused is true while a form is open: every key goes to it.
+func (m *Model) InputFocused() bool { return m.form != nil }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Bills returns a copy of the bills on screen (tests, other screens).
+func (m *Model) Bills() []Bill {
+	out := make([]Bill, len(m.bills))
+	for i, b := range m.bills {
+		out[i] = b.clone()
+	}
+	return out
+}
+
+func (m *Model) now() time.Time {
+	if m.c.Now != nil {
+		return m.c.Now()
+	}
+	return time.Now()
+}
+
+func (m *Model) load() tea.Cmd {
+	m.gen++
+	m.state = stateLoading
+	gen, store := m.gen, m.store
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		bills, err := store.Bills(ctx)
+		return loadedMsg{gen: gen, bills: bills, err: err}
+	}
+}
+
+func (m *Model) find(id string) *Bill {
+	for i := range m.bills {
+		if m.bills[i].ID == id {
+			return &m.bills[i]
+		}
+	}
+	return nil
+}
+
+func (m *Model) selected() *Bill {
+	if m.cursor >= 0 && m.cursor < len(m.bills) {
+		return &m.bills[m.cursor]
+	}
+	return nil
+}
+
+// Update handles keys, callbacks and results.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != m.gen {
+			return m, nil // stale
+		}
+		if msg.err != nil {
+			m.state, m.err = stateError, msg.err
+			return m, common.ErrorToast(msg.err)
+		}
+		m.state, m.err = stateReady, nil
+		m.bills = msg.bills
+		m.cursor = min(m.cursor, max(0, len(m.bills)-1))
+		return m, m.refreshAll()
+	case issueMsg:
+		m.form = nil
+		m.bills = append([]Bill{msg.bill}, m.bills...)
+		m.cursor = 0
+		m.inflight++
+		return m, m.createCmd(msg.bill)
+	case createdMsg:
+		m.inflight = max(0, m.inflight-1)
+		return m, m.onCreated(msg)
+	case fetchedMsg:
+		m.inflight = max(0, m.inflight-1)
+		return m, m.onFetched(msg)
+	case cancelledMsg:
+		return m, m.onCancelled(msg)
+	case refundIssueMsg:
+		m.form = nil
+		b := m.find(msg.billID)
+		if b == nil {
+			return m, nil
+		}
+		b.Refunds = append(b.Refunds, msg.refund)
+		m.inflight++
+		return m, m.refundCmd(b.clone(), msg.refund)
+	case refundedMsg:
+		m.inflight = max(0, m.inflight-1)
+		return m, m.onRefunded(msg)
+	case feed.BillChangedMsg:
+		return m, m.onCallback(msg.Event.BillID, msg.Event.Status)
+	case savedMsg:
+		if msg.err != nil {
+			return m, common.ErrorToast(fmt.Errorf("saving bills: %w", msg.err))
+		}
+		return m, nil
+	case pollMsg:
+		if msg.gen != m.pollGen {
+			return m, nil
+		}
+		m.polling = false
+		var cmds []tea.Cmd
+		for _, b := range m.bills {
+			if processing(b) {
+				m.inflight++
+				cmds = append(cmds, m.fetchCmd(b, false))
+			}
+		}
+		return m, tea.Batch(cmds...)
+	case tea.KeyMsg:
+		if m.form != nil {
+			return m, m.formKey(msg)
+		}
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	ro := m.c.Settings != nil && m.c.Settings.ReadOnly
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(max(0, len(m.bills)-1), m.cursor+1)
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = max(0, len(m.bills)-1)
+	case key.Matches(msg, k.Refresh):
+		if m.state == stateError {
+			return m.load()
+		}
+		return m.refreshAll()
+	case key.Matches(msg, k.New):
+		if ro || m.c.Merchant == nil {
+			return nil
+		}
+		m.form = newCreateForm("qd-" + m.nextID())
+		m.form.validateCreate(m.now())
+		return nil
+	case key.Matches(msg, k.Reject):
+		if b := m.selected(); b != nil && !ro && canCancel(*b) {
+			return m.askCancel(*b)
+		}
+	case key.Matches(msg, k.Refund):
+		if b := m.selected(); b != nil && !ro && canRefund(*b) {
+			m.form = newRefundForm(b.clone(), m.newRefundID(*b))
+			m.form.validateRefund()
+			return nil
+		}
+	case key.Matches(msg, k.Copy):
+		if b := m.selected(); b != nil && b.Status != "" && m.c.Merchant != nil {
+			return common.Copy(m.c.Merchant.CheckoutURL(b.ID, nil), "checkout link")
+		}
+	}
+	return nil
+}
+
+func canCancel(b Bill) bool { return b.Status == pull.BillWaiting }
+
+func canRefund(b Bill) bool { return b.Status == pull.BillPaid && available(b).Minor > 0 }
+
+func processing(b Bill) bool {
+	for _, r := range b.Refunds {
+		if r.Status == pull.RefundProcessing {
+			return true
+		}
+	}
+	return false
+}
+
+// nextID is a fresh increasing number from the shared generator.
+func (m *Model) nextID() string {
+	if m.c.IDs != nil {
+		return m.c.IDs.Next()
+	}
+	return strconv.FormatInt(m.now().UnixMilli(), 10)
+}
+
+// newRefundID makes a refund_id: the next id in base 36 (8 characters,
+// within the 1-9 of [0-9A-Za-z] QIWI allows), unique within the bill.
+func (m *Model) newRefundID(b Bill) string {
+	for {
+		n, _ := strconv.ParseInt(m.nextID(), 10, 64)
+		id := strconv.FormatInt(n, 36)
+		if len(id) > 9 {
+			id = id[len(id)-9:]
+		}
+		if b.refund(id) == nil && pull.CheckRefundID(id) == nil {
+			return id
+		}
+	}
+}
+
+func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	if key.Matches(msg, k.Back) {
+		m.form = nil
+		return nil
+	}
+	cmd, submit := m.form.update(k, msg)
+	f := m.form
+	var ok bool
+	switch f.kind {
+	case createForm:
+		_, ok = f.validateCreate(m.now())
+	case refundForm:
+		_, ok = f.validateRefund()
+	}
+	if !submit {
+		return cmd
+	}
+	f.submitted = true
+	if !ok {
+		return f.setFocus(f.firstProblem())
+	}
+	if f.kind == createForm {
+		return m.askCreate()
+	}
+	return m.askRefund()
+}
+
+func (m *Model) askCreate() tea.Cmd {
+	in, ok := m.form.validateCreate(m.now())
+	if !ok {
+		return nil
+	}
+	now := m.now()
+	b := Bill{ID: m.form.id, Payer: in.user, Amount: in.amount, Comment: in.comment, Lifetime: in.lifetime, Created: now}
+	comment := b.Comment
+	if comment == "" {
+		comment = "(none)"
+	}
+	lines := []string{
+		"Bill id   " + b.ID,
+		"Payer     " + b.Payer,
+		"Amount    " + b.Amount.Format(),
+		"Comment   " + comment,
+		"Pay by    " + common.DateTZ(b.Lifetime.In(pull.Moscow)) + " (" + countdown(b.Lifetime, now) + ")",
+		"",
+		"QIWI will show this bill in the payer's wallet.",
+	}
+	return common.Confirm("Issue this bill?", lines, func() tea.Msg { return issueMsg{bill: b} })
+}
+
+func (m *Model) askRefund() tea.Cmd {
+	f := m.form
+	a, ok := f.validateRefund()
+	if !ok {
+		return nil
+	}
+	b := f.bill
+	rest := b.Refundable()
+	rest.Minor -= a.Minor
+	lines := []string{
+		"Bill " + b.ID + ", paid " + b.Amount.Format() + " by " + b.Payer,
+		"Refunded so far:     " + b.Refunded().Format(),
+		"Remaining refundable: " + b.Refundable().Format() + " (paid minus successful refunds)",
+	}
+	if p := b.Pending(); p.Minor > 0 {
+		lines = append(lines, "Still processing:    "+p.Format())
+	}
+	lines = append(lines,
+		"",
+		"This refund:          "+a.Format()+" (refund id "+f.id+")",
+		"Refundable after it:  "+rest.Format(),
+	)
+	r := Refund{ID: f.id, Amount: a, Created: m.now()}
+	return common.Confirm("Refund "+a.Format()+"?", lines, func() tea.Msg { return refundIssueMsg{billID: b.ID, refund: r} })
+}
+
+func (m *Model) askCancel(b Bill) tea.Cmd {
+	api := m.c.Merchant
+	lines := []string{
+		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + common.MaskMiddle(phone(b.Payer)),
+		"The payer will no longer be able to pay it.",
+	}
+	return common.Confirm("Cancel this bill?", lines, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		got, _, err := api.Bills.Cancel(ctx, b.ID)
+		return cancelledMsg{id: b.ID, bill: got, err: err}
+	})
+}
+
+// refreshAll re-reads every bill that can still change.
+func (m *Model) refreshAll() tea.Cmd {
+	if m.c.Merchant == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, b := range m.bills {
+		switch {
+		case b.Refused:
+		case b.Status == "":
+			m.inflight++
+			cmds = append(cmds, m.createCmd(b))
+		case !b.Status.Final():
+			m.inflight++
+			cmds = append(cmds, m.fetchCmd(b, true))
+		case unfinishedRefunds(b):
+			m.inflight++
+			cmds = append(cmds, m.fetchCmd(b, false))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func unfinishedRefunds(b Bill) bool {
+	for _, r := range b.Refunds {
+		if !r.Status.Final() {
+			return true
+		}
+	}
+	return false
+}
+
+// createCmd saves the intent, then issues the bill. Repeating it with the
+// same id and amount is safe: QIWI answers as the first time.
+func (m *Model) createCmd(b Bill) tea.Cmd {
+	api, store := m.c.Merchant, m.store
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		if err := store.SaveBill(ctx, b); err != nil {
+			return createdMsg{id: b.ID, err: fmt.Errorf("not sent: saving the bill failed: %w", err)}
+		}
+		got, _, err := api.Bills.Create(ctx, b.ID, &pull.CreateBill{
+			User: b.Payer, Amount: b.Amount, Comment: b.Comment, Lifetime: b.Lifetime,
+		})
+		return createdMsg{id: b.ID, bill: got, err: err}
+	}
+}
+
+// fetchCmd reads the bill (when getBill) and its unfinished refunds. A
+// refund QIWI never received (210) is sent again with the same id.
+func (m *Model) fetchCmd(b Bill, getBill bool) tea.Cmd {
+	api := m.c.Merchant
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		msg := fetchedMsg{id: b.ID}
+		if getBill {
+			msg.bill, _, msg.err = api.Bills.Get(ctx, b.ID)
+			if msg.err != nil {
+				return msg
+			}
+		}
+		for _, r := range b.Refunds {
+			if r.Status.Final() {
+				continue
+			}
+			res := refundResult{id: r.ID}
+			res.refund, _, res.err = api.Refunds.Get(ctx, b.ID, r.ID, b.Amount.Currency)
+			if r.Status == "" && codeOf(res.err) == pull.CodeBillNotFound {
+				res.refund, _, res.err = api.Refunds.Create(ctx, b.ID, r.ID, r.Amount)
+			}
+			msg.refunds = append(msg.refunds, res)
+		}
+		return msg
+	}
+}
+
+// refundCmd saves the bill with the new refund, then sends the refund.
+func (m *Model) refundCmd(b Bill, r Refund) tea.Cmd {
+	api, store := m.c.Merchant, m.store
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		res := refundResult{id: r.ID}
+		if err := store.SaveBill(ctx, b); err != nil {
+			res.err = fmt.Errorf("not sent: saving the refund failed: %w", err)
+			return refundedMsg{billID: b.ID, res: res}
+		}
+		res.refund, _, res.err = api.Refunds.Create(ctx, b.ID, r.ID, r.Amount)
+		return refundedMsg{billID: b.ID, res: res}
+	}
+}
+
+func (m *Model) saveCmd(b Bill) tea.Cmd {
+	store, snapshot := m.store, b.clone()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		return savedMsg{err: store.SaveBill(ctx, snapshot)}
+	}
+}
+
+// codeOf is the Pull API result code in err (0 when there is none).
+func codeOf(err error) pull.ResultCode {
+	var er *pull.ErrorResponse
+	if errors.As(err, &er) {
+		return er.Code
+	}
+	return 0
+}
+
+// refused reports a definite "no" from QIWI: repeating cannot help.
+func refused(err error) bool {
+	var er *pull.ErrorResponse
+	return errors.As(err, &er) && er.Code.Fatal()
+}
+
+// explain turns a merchant API error into a sentence.
+func explain(err error) string {
+	var ae *pull.AuthError
+	var er *pull.ErrorResponse
+	switch {
+	case errors.As(err, &ae):
+		return "The merchant credentials were refused: " + ae.Code.Meaning() + ". Check API_ID, password and Shop ID"
+	case errors.As(err, &er):
+		msg := "QIWI: " + er.Code.Meaning() + " (code " + strconv.Itoa(int(er.Code)) + ")"
+		if !er.Code.Fatal() {
+			msg += "; press r to retry"
+		}
+		return msg
+	case errors.Is(err, context.DeadlineExceeded):
+		return "QIWI did not answer in time; press r to check again"
+	case errors.Is(err, pull.ErrDecode):
+		return "QIWI sent an answer that could not be read; press r to check again"
+	}
+	return common.Explain(err)
+}
+
+func errToast(err error) tea.Cmd {
+	return func() tea.Msg { return common.ToastMsg{Text: explain(err), Error: true} }
+}
+
+// applyStatus moves a bill to a new status. Statuses only move forward:
+// a final status is never replaced by "waiting" from an older answer.
+func (m *Model) applyStatus(b *Bill, s pull.BillStatus, viaCallback bool) bool {
+	if s == "" || s == b.Status || b.Status.Final() {
+		return false
+	}
+	b.Status, b.Updated, b.ViaCallback = s, m.now(), viaCallback
+	return true
+}
+
+func (m *Model) onCreated(msg createdMsg) tea.Cmd {
+	b := m.find(msg.id)
+	if b == nil {
+		return nil
+	}
+	if msg.err != nil {
+		b.LastError = explain(msg.err)
+		if refused(msg.err) {
+			b.Refused = true
+			return tea.Batch(m.saveCmd(*b), errToast(msg.err))
+		}
+		b.LastError += " (not confirmed: r asks again with the same bill id)"
+		return tea.Batch(m.saveCmd(*b), errToast(msg.err))
+	}
+	b.LastError, b.Refused = "", false
+	first := b.Status == ""
+	if first {
+		b.Status, b.Updated = msg.bill.Status, m.now()
+	} else {
+		m.applyStatus(b, msg.bill.Status, false)
+	}
+	return tea.Batch(m.saveCmd(*b), common.Toast("Bill "+b.ID+" issued: "+statusWords(*b)))
+}
+
+func (m *Model) onFetched(msg fetchedMsg) tea.Cmd {
+	b := m.find(msg.id)
+	if b == nil {
+		return nil
+	}
+	if msg.err != nil {
+		b.LastError = explain(msg.err)
+		return errToast(msg.err)
+	}
+	changed := false
+	if msg.bill != nil {
+		b.LastError = ""
+		changed = m.applyStatus(b, msg.bill.Status, false)
+	}
+	var cmds []tea.Cmd
+	for _, res := range msg.refunds {
+		if m.applyRefund(b, res) {
+			changed = true
+		}
+		if res.err != nil {
+			cmds = append(cmds, errToast(res.err))
+		}
+	}
+	cmds = append(cmds, m.saveCmd(*b), m.schedulePoll())
+	if changed {
+		cmds = append(cmds, common.Toast("Bill "+b.ID+": "+statusWords(*b)))
+	}
+	return tea.Batch(cmds...)
+}
+
+// applyRefund records QIWI's answer about a refund; true when it changed.
+func (m *Model) applyRefund(b *Bill, res refundResult) bool {
+	r := b.refund(res.id)
+	if r == nil {
+		return false
+	}
+	if res.err != nil {
+		if refused(res.err) && r.Status == "" {
+			r.Status, r.LastError = pull.RefundFail, explain(res.err)
+			return true
+		}
+		r.LastError = explain(res.err)
+		return false
+	}
+	r.LastError = ""
+	if res.refund.Status == r.Status || r.Status.Final() {
+		return false
+	}
+	r.Status = res.refund.Status
+	return true
+}
+
+func (m *Model) onCancelled(msg cancelledMsg) tea.Cmd {
+	b := m.find(msg.id)
+	if b == nil {
+		return nil
+	}
+	if msg.err != nil {
+		// 1419: paid or being paid meanwhile; read the truth.
+		m.inflight++
+		return tea.Batch(errToast(msg.err), m.fetchCmd(*b, true))
+	}
+	m.applyStatus(b, msg.bill.Status, false)
+	return tea.Batch(m.saveCmd(*b), common.Toast("Bill "+b.ID+" cancelled"))
+}
+
+func (m *Model) onRefunded(msg refundedMsg) tea.Cmd {
+	b := m.find(msg.billID)
+	if b == nil {
+		return nil
+	}
+	m.applyRefund(b, msg.res)
+	cmds := []tea.Cmd{m.saveCmd(*b), m.schedulePoll()}
+	r := b.refund(msg.res.id)
+	switch {
+	case msg.res.err != nil:
+		cmds = append(cmds, errToast(msg.res.err))
+	case r != nil:
+		cmds = append(cmds, common.Toast("Refund of "+r.Amount.Format()+": "+refundWords(*r)))
+	}
+	return tea.Batch(cmds...)
+}
+
+// onCallback applies a verified callback at once and re-reads the bill.
+func (m *Model) onCallback(id string, s pull.BillStatus) tea.Cmd {
+	b := m.find(id)
+	if b == nil || m.c.Merchant == nil {
+		return nil // not issued from here
+	}
+	var cmds []tea.Cmd
+	if m.applyStatus(b, s, true) {
+		cmds = append(cmds, m.saveCmd(*b), common.Toast("Bill "+b.ID+" is now "+statusWords(*b)))
+	}
+	m.inflight++
+	cmds = append(cmds, m.fetchCmd(*b, true))
+	return tea.Batch(cmds...)
+}
+
+// schedulePoll arranges one re-read of processing refunds; never stacked.
+func (m *Model) schedulePoll() tea.Cmd {
+	if m.PollInterval <= 0 || m.polling {
+		return nil
+	}
+	any := false
+	for _, b := range m.bills {
+		any = any || processing(b)
+	}
+	if !any {
+		return nil
+	}
+	m.polling = true
+	m.pollGen++
+	gen := m.pollGen
+	return tea.Tick(m.PollInterval, func(time.Time) tea.Msg { return pollMsg{gen: gen} })
+}
+
+// ShortHelp lists the screen's main keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.form != nil {
+		enter, back := k.Enter, k.Back
+		enter.SetHelp("enter", "next / submit")
+		back.SetHelp("esc", "close form")
+		return []key.Binding{k.NextField, k.PrevField, enter, back}
+	}
+	ro := m.c.Settings != nil && m.c.Settings.ReadOnly
+	b := m.selected()
+	newB, cancel, refund, cp := k.New, k.Reject, k.Refund, k.Copy
+	newB.SetHelp(k.New.Help().Key, "new bill")
+	newB.SetEnabled(!ro && m.c.Merchant != nil)
+	cancel.SetHelp(k.Reject.Help().Key, "cancel bill")
+	cancel.SetEnabled(!ro && b != nil && canCancel(*b))
+	refund.SetEnabled(!ro && b != nil && canRefund(*b))
+	cp.SetHelp(k.Copy.Help().Key, "copy pay link")
+	cp.SetEnabled(b != nil && b.Status != "")
+	return []key.Binding{k.Up, k.Down, newB, cancel, refund, cp, k.Refresh}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

@@ -1,0 +1,449 @@
+package merchant
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"qiwidash/qiwiapi/notify"
+	"qiwidash/qiwiapi/pull"
+	msandbox "qiwidash/qiwiapi/sandbox/merchant"
+	"qiwidash/ui/feed"
+	"qiwidash/ui/uitest"
+	"qiwidash/views/live"
+)
+
+// TestFullLoop: issue a bill from the screen (through its confirmation) ->
+// the sandbox's payer pays it -> the callback reaches the in-process
+// receiver, is verified and becomes a BillChangedMsg -> the row says
+// "paid" -> a partial refund through the confirmation -> processing ->
+// success once the sandbox clock passes its refund delay. A replay of the
+// callback is acknowledged as a duplicate and shown so in the Live feed.
+func TestFullLoop(t *testing.T) {
+	l := startLoop(t)
+	d := newDriver(t, l.c, l.store)
+	feedScreen := live.New(l.c, l.feed)
+	feedScreen.SetSize(uitest.Width, uitest.Height-6)
+
+	id := d.issue("+79161234567", "1000", "Order 77")
+	if b := d.bill(id); b.Status != pull.BillWaiting || b.Amount.Minor != 1000_00 {
+		t.Fatalf("after issuing: %+v", b)
+	}
+	if got := l.sb.Merchant.BillStatus(l.c.MerchantShopID, id); got != "waiting" {
+		t.Fatalf("sandbox has %s as %q", id, got)
+	}
+	stored, _ := l.store.Bills(context.Background())
+	if len(stored) != 1 || stored[0].ID != id || stored[0].Status != pull.BillWaiting {
+		t.Fatalf("store: %+v", stored)
+	}
+	mustContain(t, d.m.View(), id, "waiting for payment", "+79•••••••67", "in 1d 0h")
+
+	// The payer pays; the callback travels sandbox -> receiver -> feed.
+	if err := l.sb.Merchant.PayBill(l.c.MerchantShopID, id); err != nil {
+		t.Fatal(err)
+	}
+	var changed, notices int
+	for changed == 0 || notices == 0 {
+		msg := next(t, l.feed)
+		switch msg := msg.(type) {
+		case feed.BillChangedMsg:
+			changed++
+			if msg.Event.BillID != id || msg.Event.Status != pull.BillPaid || msg.Event.Auth != "basic" {
+				t.Fatalf("event %+v", msg.Event)
+			}
+		case feed.NoticeMsg:
+			notices++
+			if msg.Notice.Outcome != notify.Accepted {
+				t.Fatalf("callback not accepted: %+v", msg.Notice)
+			}
+		}
+		feedScreen.Update(msg)
+		d.send(msg) // the shell broadcasts feed messages to every screen
+	}
+	b := d.bill(id)
+	if b.Status != pull.BillPaid || !b.ViaCallback {
+		t.Fatalf("after the callback: %+v", b)
+	}
+	mustContain(t, d.m.View(), "paid", "(callback at 12:00:00)", "Refundable  1 000.00 ₽")
+	mustContain(t, feedScreen.View(), "bill", "✓ verified", id, "paid", "1 000.00 ₽")
+
+	// A replay of the very same callback: acknowledged, not applied twice.
+	wctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := l.sb.Merchant.WaitCallbacks(wctx); err != nil {
+		t.Fatal(err)
+	}
+	cb := l.sb.Merchant.Callbacks()
+	if len(cb) != 1 || !cb[0].Delivered {
+		t.Fatalf("callbacks: %+v", cb)
+	}
+	req, _ := http.NewRequest(http.MethodPost, l.url+notify.DefaultBillPath, strings.NewReader(cb[0].Body))
+	req.Header = cb[0].Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	msg := next(t, l.feed)
+	n, ok := msg.(feed.NoticeMsg)
+	if !ok || n.Notice.Outcome != notify.Duplicate {
+		t.Fatalf("replay gave %#v", msg)
+	}
+	feedScreen.Update(msg)
+	mustContain(t, feedScreen.View(), "✓ verified, repeat ignored")
+
+	// Partial refund: the form starts at the full refundable sum.
+	d.press("f")
+	if d.m.form == nil || d.m.form.kind != refundForm {
+		t.Fatal("f did not open the refund form")
+	}
+	if got := d.m.form.get("amount").value(); got != "1000.00" {
+		t.Errorf("refund starts at %q, want the whole 1000.00", got)
+	}
+	d.clear()
+	d.typeText("300")
+	d.press("enter")
+	c := d.yes()
+	lines := strings.Join(c.Lines, "\n")
+	mustContain(t, lines, "Refunded so far:     0.00 ₽", "Remaining refundable: 1 000.00 ₽ (paid minus successful refunds)",
+		"This refund:          300.00 ₽", "Refundable after it:  700.00 ₽")
+	b = d.bill(id)
+	if len(b.Refunds) != 1 || b.Refunds[0].Status != pull.RefundProcessing || b.Refunds[0].Amount.Minor != 300_00 {
+		t.Fatalf("refund: %+v", b.Refunds)
+	}
+	if err := pull.CheckRefundID(b.Refunds[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, d.m.View(), "processing")
+
+	// The sandbox finishes refunds 10s later on its clock; r re-reads.
+	l.clk.Advance(11 * time.Second)
+	d.press("r")
+	b = d.bill(id)
+	if b.Refunds[0].Status != pull.RefundSuccess {
+		t.Fatalf("refund after 11s: %+v", b.Refunds[0])
+	}
+	if got := b.Refundable(); got.Minor != 700_00 {
+		t.Errorf("refundable %v, want 700.00", got)
+	}
+	mustContain(t, d.m.View(), "paid, part refunded", "done", "Refundable  700.00 ₽")
+
+	// More than what remains is refused before anything is sent.
+	d.press("f")
+	d.clear()
+	d.typeText("700.01")
+	d.press("enter")
+	if len(d.confirms) != 0 {
+		t.Fatal("an over-refund reached the confirmation")
+	}
+	mustContain(t, d.m.View(), "At most 700.00 ₽")
+	d.press("esc")
+
+	// The same bill was created exactly once.
+	puts := 0
+	for _, r := range l.sb.Merchant.Requests() {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.Path, "/bills/"+id) {
+			puts++
+		}
+	}
+	if puts != 1 {
+		t.Errorf("%d create requests, want 1", puts)
+	}
+}
+
+func TestCreateFormValidatesAsYouType(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env.Common, NewMemoryBills())
+	d.press("n")
+	f := d.m.form
+	if f == nil || !strings.HasPrefix(f.id, "qd-") {
+		t.Fatalf("form %+v", f)
+	}
+	id := f.id
+
+	d.typeText("8916")
+	mustContain(t, d.m.View(), "A phone in international format")
+	d.clear()
+	d.typeText("+79161234567")
+	if p := f.get("payer").problem; p != "" {
+		t.Errorf("good phone refused: %s", p)
+	}
+	mustContain(t, d.m.View(), "billed to tel:+79161234567")
+
+	d.press("tab")
+	for input, want := range map[string]string{
+		"1.005":     "At most 2 digits after the point",
+		"0":         "Must be more than zero",
+		"abc":       "Not a number",
+		"1000000":   "At most 999 999.99",
+		"-5":        "Must be more than zero",
+		"150,50":    "",
+		"999999.99": "",
+	} {
+		d.clear()
+		d.typeText(input)
+		if got := f.get("amount").problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
+			t.Errorf("amount %q: problem %q, want %q", input, got, want)
+		}
+	}
+	d.clear()
+	d.typeText("100")
+
+	d.press("tab") // currency: a choice
+	d.press("right")
+	if got := f.get("ccy").value(); got != "USD" {
+		t.Errorf("currency after → is %s", got)
+	}
+	d.press("left")
+
+	d.press("tab", "tab") // comment, then lifetime
+	for input, want := range map[string]string{
+		"0h":               "Must be in the future",
+		"46d":              "At most 45 days",
+		"soon":             "Not understood",
+		"3d":               "",
+		"90m":              "",
+		"2026-11-21 18:00": "",
+		"2026-11-19 18:00": "Must be in the future",
+	} {
+		d.clear()
+		d.typeText(input)
+		if got := f.get("lifetime").problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
+			t.Errorf("lifetime %q: problem %q, want %q", input, got, want)
+		}
+	}
+	d.clear()
+	d.typeText("0h")
+	d.press("enter") // submit from the last field: refused, focus on the problem
+	if len(d.confirms) != 0 {
+		t.Fatal("an invalid form was submitted")
+	}
+	if f.focus != 4 {
+		t.Errorf("focus %d, want the lifetime field", f.focus)
+	}
+	d.clear()
+	d.typeText("2026-11-21 18:00")
+	d.press("enter")
+	c := d.confirm()
+	mustContain(t, strings.Join(c.Lines, "\n"), "Bill id   "+id, "Payer     tel:+79161234567", "Amount    100.00 ₽",
+		"Pay by    2026-11-21 18:00:00 +03:00 (in 1d 6h)")
+	if d.m.form == nil {
+		t.Error("the form closed before the confirmation was answered")
+	}
+	// Answering "no" (the shell drops the confirmation) leaves the form
+	// open; submitting again asks about the same bill id.
+	d.press("enter")
+	if c2 := d.confirm(); c2.Lines[0] != c.Lines[0] {
+		t.Errorf("second submit: %q, first: %q", c2.Lines[0], c.Lines[0])
+	}
+	d.press("esc")
+	if d.m.form != nil {
+		t.Error("esc did not close the form")
+	}
+	if len(d.m.bills) != 0 || len(env.Demo.Merchant.Requests()) != 0 {
+		t.Error("something was sent without a confirmation")
+	}
+}
+
+func TestCancelFlow(t *testing.T) {
+	env := uitest.New(t)
+	store := NewMemoryBills()
+	d := newDriver(t, env.Common, store)
+	id := d.issue("+79161234567", "250.50", "Delivery")
+
+	d.press("y")
+	if len(d.copies) != 1 || d.copies[0].Text != "https://oplata.qiwi.com/form?shop="+env.Demo.Creds.MerchantShopID+"&transaction="+id {
+		t.Errorf("copied %+v", d.copies)
+	}
+
+	d.press("x")
+	c := d.confirm()
+	if c.Title != "Cancel this bill?" {
+		t.Errorf("title %q", c.Title)
+	}
+	mustContain(t, strings.Join(c.Lines, "\n"), id, "250.50 ₽", "+79•••••••67")
+	if got := env.Demo.Merchant.BillStatus(env.Demo.Creds.MerchantShopID, id); got != "waiting" {
+		t.Fatalf("cancelled before yes: %s", got)
+	}
+	d.queue = append(d.queue, c.Yes)
+	d.run()
+	if b := d.bill(id); b.Status != pull.BillRejected {
+		t.Fatalf("after cancel: %+v", b)
+	}
+	if got := env.Demo.Merchant.BillStatus(env.Demo.Creds.MerchantShopID, id); got != "rejected" {
+		t.Errorf("sandbox says %s", got)
+	}
+	mustContain(t, d.m.View(), "cancelled")
+	stored, _ := store.Bills(context.Background())
+	if stored[0].Status != pull.BillRejected {
+		t.Errorf("store: %+v", stored[0])
+	}
+	// A cancelled bill offers neither cancel nor refund.
+	d.press("x", "f")
+	if len(d.confirms) != 0 || d.m.form != nil {
+		t.Error("cancel or refund offered on a cancelled bill")
+	}
+
+	// A bill paid meanwhile: QIWI answers 1419; the screen re-reads it.
+	id2 := d.issue("+79161234567", "10", "Gift")
+	d.press("top")
+	d.m.cursor = 0
+	d.press("x")
+	c = d.confirm()
+	if err := env.Demo.Merchant.PayBill(env.Demo.Creds.MerchantShopID, id2); err != nil {
+		t.Fatal(err)
+	}
+	d.queue = append(d.queue, c.Yes)
+	d.run()
+	if b := d.bill(id2); b.Status != pull.BillPaid {
+		t.Errorf("after a refused cancel: %+v", b)
+	}
+	if !strings.Contains(strings.Join(toastTexts(d), "\n"), "invoice already paid or being paid (code 1419)") {
+		t.Errorf("toasts %q", toastTexts(d))
+	}
+}
+
+func toastTexts(d *driver) []string {
+	var out []string
+	for _, t := range d.toasts {
+		out = append(out, t.Text)
+	}
+	return out
+}
+
+// TestLostAnswerRepeatsTheSameBill: the create is committed but the answer
+// is lost; the row says "not confirmed" and r repeats the same bill id and
+// amount, which QIWI answers as the first time.
+func TestLostAnswerRepeatsTheSameBill(t *testing.T) {
+	l := startLoop(t)
+	d := newDriver(t, l.c, l.store)
+	l.sb.Merchant.SetFaults(msandbox.Faults{DropAfterCommit: 1})
+	id := d.issue("+79161234567", "42", "Lost")
+	b := d.bill(id)
+	if b.Status != "" || b.Refused || b.LastError == "" {
+		t.Fatalf("after a lost answer: %+v", b)
+	}
+	mustContain(t, d.m.View(), "not confirmed")
+	d.press("r")
+	if b := d.bill(id); b.Status != pull.BillWaiting || b.LastError != "" {
+		t.Fatalf("after r: %+v", b)
+	}
+	var bodies []string
+	for _, r := range l.sb.Merchant.Requests() {
+		if r.Method == http.MethodPut {
+			bodies = append(bodies, r.Path+"?"+string(r.Body))
+		}
+	}
+	if len(bodies) != 2 || bodies[0] != bodies[1] {
+		t.Errorf("creates: %q", bodies)
+	}
+
+	// A definite refusal is kept as such and not repeated.
+	id2 := d.issue("+79990000298", "42", "Unknown payer")
+	if b := d.bill(id2); !b.Refused || !strings.Contains(b.LastError, "298") {
+		t.Fatalf("refused bill: %+v", b)
+	}
+	mustContain(t, d.m.View(), "refused by QIWI")
+	before := len(l.sb.Merchant.Requests())
+	d.press("r")
+	for _, r := range l.sb.Merchant.Requests()[before:] {
+		if strings.Contains(r.Path, id2) {
+			t.Errorf("refused bill sent again: %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+// TestCallbackForUnknownBillIsIgnored: a callback for a bill issued
+// elsewhere changes nothing and asks nothing.
+func TestCallbackForUnknownBillIsIgnored(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env.Common, NewMemoryBills())
+	_, cmd := d.m.Update(feed.BillChangedMsg{Event: notify.BillEvent{BillID: "elsewhere", Status: pull.BillPaid}})
+	if cmd != nil || len(d.m.bills) != 0 {
+		t.Error("an unknown bill was touched")
+	}
+}
+
+func TestReadOnlyHidesActions(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env.Common, NewMemoryBills())
+	env.Common.Settings.ReadOnly = true
+	d.press("n")
+	if d.m.form != nil {
+		t.Error("read-only opened the create form")
+	}
+	for _, b := range d.m.ShortHelp() {
+		if b.Enabled() && (b.Help().Desc == "new bill" || b.Help().Desc == "refund" || b.Help().Desc == "cancel bill") {
+			t.Errorf("%s shown in read-only", b.Help().Desc)
+		}
+	}
+}
+
+// TestRefundWithoutAnswer: a refund whose answer is lost is asked about
+// with the same refund_id on r; one QIWI never received (a 300 before
+// processing) is found missing (210) and sent again with the same id.
+func TestRefundWithoutAnswer(t *testing.T) {
+	l := startLoop(t)
+	d := newDriver(t, l.c, l.store)
+	id := d.issue("+79161234567", "500", "Two refunds")
+	if err := l.sb.Merchant.PayBill(l.c.MerchantShopID, id); err != nil {
+		t.Fatal(err)
+	}
+	d.press("r")
+	if d.bill(id).Status != pull.BillPaid {
+		t.Fatalf("not paid: %+v", d.bill(id))
+	}
+
+	// 1. Committed, answer lost.
+	l.sb.Merchant.SetFaults(msandbox.Faults{DropAfterCommit: 1})
+	d.press("f")
+	d.clear()
+	d.typeText("100")
+	d.press("enter")
+	d.yes()
+	r := d.bill(id).Refunds[0]
+	if r.Status != "" || r.LastError == "" {
+		t.Fatalf("after a lost answer: %+v", r)
+	}
+	mustContain(t, d.m.View(), "not confirmed")
+	d.press("r")
+	if r := d.bill(id).Refunds[0]; r.Status != pull.RefundProcessing {
+		t.Fatalf("after r: %+v", r)
+	}
+
+	// 2. Refused before processing: not there, so sent again.
+	l.sb.Merchant.SetFaults(msandbox.Faults{ResultCode: 300, ResultCodeCount: 1})
+	d.press("f")
+	if got := d.m.form.get("amount").value(); got != "400.00" {
+		t.Errorf("refund form offers %s, want 400.00 (100.00 is in flight)", got)
+	}
+	d.clear()
+	d.typeText("50")
+	d.press("enter")
+	d.yes()
+	r2 := d.bill(id).Refunds[1]
+	if r2.Status != "" {
+		t.Fatalf("second refund after a 300: %+v", r2)
+	}
+	d.press("r")
+	if r2 := d.bill(id).Refunds[1]; r2.Status != pull.RefundProcessing {
+		t.Fatalf("second refund after r: %+v", r2)
+	}
+	var sends []string
+	for _, rq := range l.sb.Merchant.Requests() {
+		if rq.Method == http.MethodPut && strings.Contains(rq.Path, "/refund/") {
+			sends = append(sends, rq.Path)
+		}
+	}
+	if len(sends) != 3 || sends[1] != sends[2] || sends[0] == sends[1] {
+		t.Errorf("refund PUTs: %q", sends)
+	}
+	l.clk.Advance(time.Minute)
+	d.press("r")
+	b := d.bill(id)
+	if b.Refunded().Minor != 150_00 || b.Refundable().Minor != 350_00 {
+		t.Errorf("refunded %v, refundable %v", b.Refunded(), b.Refundable())
+	}
+}
