@@ -21,6 +21,7 @@ Usage:
   qiwidash login [--profile NAME]  save credentials to the OS keyring (checked first)
   qiwidash logout [--profile NAME] remove a profile's secrets from the keyring
   qiwidash export --from --to --format csv|json   cached history for scripts
+  qiwidash listen [--addr A]       receive QIWI webhooks and bill callbacks, print each
 
 Run 'qiwidash <command> --help' for the flags of a command.
 `
@@ -40,6 +41,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "sandbox":
 			return runSandbox(args[1:], stdout, stderr)
+		case "login":
+			return runLogin(args[1:])
+		case "logout":
+			return runLogout(args[1:])
+		case "export":
+			return runExport(args[1:])
+		case "listen":
+			return runListen(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return nil

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"qiwidash/qiwiapi"
+)
+
+// ExportFormats are the formats Export writes.
+var ExportFormats = []string{"csv", "json"}
+
+// exportRow is one transaction as scripts get it: exact decimal amounts
+// (strings, never floats) and ISO 8601 dates with their offset.
+type exportRow struct {
+	TxnID      int64  `json:"txnId"`
+	Type       string `json:"type"`
+	Date       string `json:"date"`
+	Status     string `json:"status"`
+	Amount     string `json:"amount"`
+	Currency   string `json:"currency"`
+	Commission string `json:"commission"`
+	Total      string `json:"total"`
+	Account    string `json:"account"`
+	Provider   string `json:"provider"`
+	Comment    string `json:"comment"`
+	ErrorCode  int64  `json:"errorCode"`
+	Error      string `json:"error,omitempty"`
+}
+
+var exportHeader = []string{"txn_id", "type", "date", "status", "amount", "currency", "commission", "total", "account", "provider", "comment", "error_code", "error"}
+
+// Export writes the cached transactions of wallet matching f, oldest first,
+// as csv or json (an array). It returns how many rows it wrote.
+func (s *Store) Export(ctx context.Context, w io.Writer, wallet string, f Filter, format string) (int, error) {
+	if format != "csv" && format != "json" {
+		return 0, fmt.Errorf("export: format %q: use csv or json", format)
+	}
+	where, args, err := f.where(wallet)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT t.txn_id, t.type, t.date, t.tz, t.status, t.amount, t.currency, t.commission, t.total,
+		t.account, t.provider, t.comment, t.error_code FROM txns t WHERE `+where+textCond(f)+` ORDER BY t.id`, textArgs(f, args)...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var cw *csv.Writer
+	if format == "csv" {
+		cw = csv.NewWriter(w)
+		if err := cw.Write(exportHeader); err != nil {
+			return 0, err
+		}
+	} else if _, err := io.WriteString(w, "[\n"); err != nil {
+		return 0, err
+	}
+	n := 0
+	for rows.Next() {
+		var r exportRow
+		var date int64
+		var tz, cur int
+		var amount, commission, total int64
+		if err := rows.Scan(&r.TxnID, &r.Type, &date, &tz, &r.Status, &amount, &cur, &commission, &total,
+			&r.Account, &r.Provider, &r.Comment, &r.ErrorCode); err != nil {
+			return n, err
+		}
+		c := qiwiapi.Currency(cur)
+		r.Date = time.Unix(date, 0).In(time.FixedZone("", tz)).Format(time.RFC3339)
+		r.Amount = qiwiapi.Amount{Minor: amount, Currency: c}.Decimal()
+		r.Commission = qiwiapi.Amount{Minor: commission, Currency: c}.Decimal()
+		r.Total = qiwiapi.Amount{Minor: total, Currency: c}.Decimal()
+		r.Currency = c.Code()
+		if r.ErrorCode != 0 {
+			r.Error = qiwiapi.PaymentErrorText(int(r.ErrorCode))
+		}
+		if cw != nil {
+			err = cw.Write([]string{strconv.FormatInt(r.TxnID, 10), r.Type, r.Date, r.Status, r.Amount, r.Currency, r.Commission, r.Total,
+				r.Account, r.Provider, r.Comment, strconv.FormatInt(r.ErrorCode, 10), r.Error})
+		} else {
+			sep := ""
+			if n > 0 {
+				sep = ",\n"
+			}
+			var b []byte
+			if b, err = json.Marshal(r); err == nil {
+				_, err = io.WriteString(w, sep+string(b))
+			}
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	if cw != nil {
+		cw.Flush()
+		return n, cw.Error()
+	}
+	if n > 0 {
+		_, err = io.WriteString(w, "\n")
+	}
+	if err == nil {
+		_, err = io.WriteString(w, "]\n")
+	}
+	return n, err
+}

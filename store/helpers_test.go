@@ -1,0 +1,49 @@
+package store
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sandbox"
+)
+
+// openTest opens a store in t.TempDir() with the mock keyring and no environment.
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	keyring.MockInit()
+	s, err := Open(filepath.Join(t.TempDir(), "qiwidash.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// startSandbox runs a sandbox on loopback with a fixed clock.
+func startSandbox(t testing.TB, n int) (*sandbox.Running, time.Time) {
+	t.Helper()
+	end := time.Date(2024, 6, 1, 12, 0, 0, 0, qiwiapi.Moscow)
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{
+		Seed: 7, End: end, Now: func() time.Time { return end }, Transactions: n,
+		SettleDelay: time.Hour, HistoryPerMinute: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	return sb, end
+}
+
+func newClient(t testing.TB, url, token string) *qiwiapi.Client {
+	t.Helper()
+	c, err := qiwiapi.NewClient(token, qiwiapi.WithBaseURL(url), qiwiapi.WithRetry(qiwiapi.RetryPolicy{}),
+		qiwiapi.WithHistoryBudget(100000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

@@ -1,0 +1,503 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"qiwidash/qiwiapi"
+)
+
+// sourceIDs maps history source filters to the source provider ids QIWI
+// puts in each transaction's "source" object.
+var sourceIDs = map[qiwiapi.Source]int64{
+	qiwiapi.SourceRUB:  7,
+	qiwiapi.SourceUSD:  8,
+	qiwiapi.SourceEUR:  9,
+	qiwiapi.SourceCard: 1243,
+	qiwiapi.SourceMK:   1244,
+}
+
+// UpsertResult counts what a batch of transactions did to the cache.
+type UpsertResult struct {
+	Added   int // new rows
+	Updated int // known rows whose status or text changed
+	Known   int // rows that were already cached (changed or not)
+}
+
+// Upsert caches transactions of one wallet in one write transaction.
+func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transaction) (UpsertResult, error) {
+	var res UpsertResult
+	if len(txns) == 0 {
+		return res, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	defer tx.Rollback()
+	find, err := tx.PrepareContext(ctx, `SELECT id, status, error_code, account, provider, comment FROM txns WHERE wallet = ? AND txn_id = ? AND type = ?`)
+	if err != nil {
+		return res, err
+	}
+	defer find.Close()
+	now := s.now().Unix()
+	for i := range txns {
+		t := &txns[i]
+		raw := t.Raw
+		if len(raw) == 0 {
+			if raw, err = json.Marshal(t); err != nil {
+				return res, err
+			}
+		}
+		row := rowOf(t)
+		var id int64
+		var status, account, provider, comment string
+		var errCode int64
+		err := find.QueryRowContext(ctx, wallet, int64(t.TxnID), string(t.Type)).Scan(&id, &status, &errCode, &account, &provider, &comment)
+		switch {
+		case isNoRows(err):
+			id, err = freeKey(ctx, tx, sortKey(t.Date, int64(t.TxnID), t.Type))
+			if err != nil {
+				return res, err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO txns (id, wallet, txn_id, type, date, tz, status, amount, currency, commission, total,
+				provider_id, source_id, error_code, account, provider, comment, synced_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+				id, wallet, int64(t.TxnID), string(t.Type), t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency),
+				t.Commission.Minor, t.Total.Minor, row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now)
+			if err != nil {
+				return res, err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO txn_raw (id, raw) VALUES (?, ?)`, id, []byte(raw)); err != nil {
+				return res, err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
+				id, t.Account, row.provider, t.Comment, row.extra); err != nil {
+				return res, err
+			}
+			res.Added++
+		case err != nil:
+			return res, err
+		default:
+			res.Known++
+			changed := status != string(t.Status) || errCode != int64(t.ErrorCode) || account != t.Account || provider != row.provider || comment != t.Comment
+			if _, err := tx.ExecContext(ctx, `UPDATE txns SET date = ?, tz = ?, status = ?, amount = ?, currency = ?, commission = ?, total = ?,
+				provider_id = ?, source_id = ?, error_code = ?, account = ?, provider = ?, comment = ?, synced_at = ? WHERE id = ?`,
+				t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency), t.Commission.Minor, t.Total.Minor,
+				row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now, id); err != nil {
+				return res, err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE txn_raw SET raw = ? WHERE id = ?`, []byte(raw), id); err != nil {
+				return res, err
+			}
+			if changed {
+				res.Updated++
+				if _, err := tx.ExecContext(ctx, `DELETE FROM txns_fts WHERE rowid = ?`, id); err != nil {
+					return res, err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
+					id, t.Account, row.provider, t.Comment, row.extra); err != nil {
+					return res, err
+				}
+			}
+		}
+	}
+	return res, tx.Commit()
+}
+
+// sortKey orders transactions as the screen does, newest last: the date's
+// second, then the low 22 bits of the txn id, then the type. It is the
+// row id of txns and of the search index, so both can be walked in order
+// and stop after a page.
+func sortKey(date time.Time, txnID int64, typ qiwiapi.TxnType) int64 {
+	return date.Unix()<<24 | (txnID&(1<<22-1))<<2 | typeCode(typ)
+}
+
+func typeCode(t qiwiapi.TxnType) int64 {
+	switch t {
+	case qiwiapi.TypeIn:
+		return 0
+	case qiwiapi.TypeOut:
+		return 1
+	}
+	return 2
+}
+
+// freeKey finds an unused id at or after k within the same second (two
+// transactions of one second whose ids agree in the low 22 bits).
+func freeKey(ctx context.Context, tx *sql.Tx, k int64) (int64, error) {
+	for {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM txns WHERE id = ?`, k).Scan(&one)
+		if isNoRows(err) {
+			return k, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		k++
+	}
+}
+
+type txnRow struct {
+	tz         int
+	providerID int64
+	sourceID   int64
+	provider   string
+	extra      string
+}
+
+func rowOf(t *qiwiapi.Transaction) txnRow {
+	var r txnRow
+	_, r.tz = t.Date.Zone()
+	var extra []string
+	extra = append(extra, strconv.FormatInt(int64(t.TxnID), 10), string(t.Status), t.StatusText)
+	if t.Provider != nil {
+		r.providerID = int64(t.Provider.ID)
+		r.provider = t.Provider.ShortName
+		extra = append(extra, t.Provider.LongName)
+	}
+	if t.Source != nil {
+		r.sourceID = int64(t.Source.ID)
+		extra = append(extra, t.Source.ShortName)
+	}
+	if t.View != nil {
+		extra = append(extra, t.View.Title, t.View.Account)
+	}
+	if t.Error != nil {
+		extra = append(extra, *t.Error)
+	}
+	if e := t.ErrorText(); e != "" {
+		extra = append(extra, e)
+	}
+	r.extra = strings.Join(extra, " ")
+	return r
+}
+
+// Filter narrows a cache query. The zero value matches everything.
+type Filter struct {
+	Operation  qiwiapi.Operation   // "" or ALL: both ways
+	Currencies []qiwiapi.Currency  // sum currency
+	Sources    []qiwiapi.Source    // funding source (QW_RUB, CARD, ...)
+	Statuses   []qiwiapi.TxnStatus // WAITING / SUCCESS / ERROR
+	From, To   time.Time           // inclusive; zero = open
+	Text       string              // words (prefix match) in account, provider, comment, status, error, txn id
+}
+
+// Key is a position in the cache's order: newest first by date, then txn id, then type.
+type Key struct {
+	Date  time.Time
+	TxnID int64
+	Type  qiwiapi.TxnType
+	row   int64 // the row's id when the key came from Page
+}
+
+// KeyOf is the position of a transaction.
+func KeyOf(t qiwiapi.Transaction) Key { return Key{Date: t.Date, TxnID: int64(t.TxnID), Type: t.Type} }
+
+func (k Key) id() int64 {
+	if k.row != 0 {
+		return k.row
+	}
+	return sortKey(k.Date, k.TxnID, k.Type)
+}
+
+// Page is one page of cached history.
+type Page struct {
+	Transactions []qiwiapi.Transaction
+	Next         *Key       // pass to the next Page call; nil: the cache has no more rows
+	Sync         SyncStatus // how fresh the cache is ("from cache, last synced at T")
+}
+
+// where builds the WHERE clause for wallet and f.
+func (f Filter) where(wallet string) (string, []any, error) {
+	conds := []string{"t.wallet = ?"}
+	args := []any{wallet}
+	switch f.Operation {
+	case "", qiwiapi.OperationAll:
+	case qiwiapi.OperationIn, qiwiapi.OperationOut, qiwiapi.OperationQIWICard:
+		conds = append(conds, "t.type = ?")
+		args = append(args, string(f.Operation))
+	default:
+		return "", nil, fmt.Errorf("filter: unknown operation %q", f.Operation)
+	}
+	if len(f.Currencies) > 0 {
+		conds = append(conds, "t.currency IN ("+placeholders(len(f.Currencies))+")")
+		for _, c := range f.Currencies {
+			args = append(args, int(c))
+		}
+	}
+	if len(f.Sources) > 0 {
+		conds = append(conds, "t.source_id IN ("+placeholders(len(f.Sources))+")")
+		for _, src := range f.Sources {
+			id, ok := sourceIDs[src]
+			if !ok {
+				return "", nil, fmt.Errorf("filter: unknown source %q", src)
+			}
+			args = append(args, id)
+		}
+	}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, "t.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "t.id >= ?")
+		args = append(args, f.From.Unix()<<24)
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "t.id < ?")
+		args = append(args, (f.To.Unix()+1)<<24)
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// textCond restricts a whole-set query (summary, export) to the search's matches.
+func textCond(f Filter) string {
+	if ftsQuery(f.Text) == "" {
+		return ""
+	}
+	return " AND t.id IN (SELECT rowid FROM txns_fts WHERE txns_fts MATCH ?)"
+}
+
+func textArgs(f Filter, args []any) []any {
+	if q := ftsQuery(f.Text); q != "" {
+		return append(args, q)
+	}
+	return args
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+// ftsQuery turns what a person typed into an FTS5 query: every word must
+// appear, each as a prefix. Operators and quotes typed by the user are
+// treated as text.
+func ftsQuery(text string) string {
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	var parts []string
+	for _, w := range words {
+		parts = append(parts, `"`+w+`"*`)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// Page returns up to limit cached transactions after the position after
+// (nil: from the newest), newest first, matching f.
+func (s *Store) Page(ctx context.Context, wallet string, f Filter, after *Key, limit int) (*Page, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	where, args, err := f.where(wallet)
+	if err != nil {
+		return nil, err
+	}
+	if after != nil {
+		where += " AND t.id < ?"
+		args = append(args, after.id())
+	}
+	args = append(args, limit+1)
+	var rows *sql.Rows
+	if q := ftsQuery(f.Text); q != "" {
+		// Walk the search index newest first and stop after a page.
+		where = strings.ReplaceAll(where, "t.id", "f.rowid")
+		rows, err = s.db.QueryContext(ctx, `SELECT r.raw, t.id FROM txns_fts f CROSS JOIN txns t ON t.id = f.rowid CROSS JOIN txn_raw r ON r.id = t.id
+			WHERE txns_fts MATCH ? AND `+where+` ORDER BY f.rowid DESC LIMIT ?`, append([]any{q}, args...)...)
+	} else {
+		rows, err = s.db.QueryContext(ctx, `SELECT r.raw, t.id FROM txns t JOIN txn_raw r ON r.id = t.id
+			WHERE `+where+` ORDER BY t.id DESC LIMIT ?`, args...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	p := &Page{Transactions: make([]qiwiapi.Transaction, 0, limit)}
+	var lastID int64
+	for rows.Next() {
+		var raw []byte
+		var id int64
+		if err := rows.Scan(&raw, &id); err != nil {
+			return nil, err
+		}
+		if len(p.Transactions) == limit {
+			k := KeyOf(p.Transactions[limit-1])
+			k.row = lastID
+			p.Next = &k
+			break
+		}
+		lastID = id
+		var t qiwiapi.Transaction
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return nil, fmt.Errorf("store: cached transaction unreadable: %w", err)
+		}
+		p.Transactions = append(p.Transactions, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	st, err := s.SyncStatus(ctx, wallet)
+	if err != nil {
+		return nil, err
+	}
+	p.Sync = st
+	return p, nil
+}
+
+// CurrencyTotal sums one currency's transactions.
+type CurrencyTotal struct {
+	Currency qiwiapi.Currency
+	In       qiwiapi.Amount // incoming sums
+	Out      qiwiapi.Amount // outgoing and QIWI card sums (positive)
+	Count    int
+}
+
+// Summary is the size and totals of a filtered cache view.
+type Summary struct {
+	Count  int
+	Totals []CurrencyTotal // by currency code
+}
+
+// Summary counts and totals the cached transactions matching f. Failed
+// (ERROR) transactions are counted but not summed, like QIWI's own totals.
+func (s *Store) Summary(ctx context.Context, wallet string, f Filter) (*Summary, error) {
+	where, args, err := f.where(wallet)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT t.currency,
+		coalesce(sum(CASE WHEN t.type = 'IN' AND t.status <> 'ERROR' THEN t.amount END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' AND t.status <> 'ERROR' THEN t.amount END), 0),
+		count(*)
+		FROM txns t WHERE `+where+textCond(f)+` GROUP BY t.currency ORDER BY t.currency`, textArgs(f, args)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := &Summary{}
+	for rows.Next() {
+		var ct CurrencyTotal
+		var cur int
+		if err := rows.Scan(&cur, &ct.In.Minor, &ct.Out.Minor, &ct.Count); err != nil {
+			return nil, err
+		}
+		ct.Currency = qiwiapi.Currency(cur)
+		ct.In.Currency, ct.Out.Currency = ct.Currency, ct.Currency
+		out.Count += ct.Count
+		out.Totals = append(out.Totals, ct)
+	}
+	return out, rows.Err()
+}
+
+// Cached returns one cached transaction by id and type ("" = any type).
+func (s *Store) Cached(ctx context.Context, wallet string, txnID int64, typ qiwiapi.TxnType) (*qiwiapi.Transaction, error) {
+	var raw []byte
+	err := s.db.QueryRowContext(ctx, `SELECT r.raw FROM txns t JOIN txn_raw r ON r.id = t.id
+		WHERE t.wallet = ? AND t.txn_id = ? AND (? = '' OR t.type = ?) ORDER BY t.type LIMIT 1`,
+		wallet, txnID, string(typ), string(typ)).Scan(&raw)
+	if isNoRows(err) {
+		return nil, fmt.Errorf("transaction %d: %w", txnID, qiwiapi.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var t qiwiapi.Transaction
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// SyncStatus tells how fresh a wallet's cache is.
+type SyncStatus struct {
+	LastSync  time.Time // last successful refresh; zero: never
+	LastTry   time.Time // last attempt, successful or not
+	LastError string    // why the last attempt failed; "" when it did not
+	Oldest    time.Time // the cache is complete from here to its newest row
+	Complete  bool      // nothing older than Oldest exists
+}
+
+// Offline reports that the last refresh failed: what is shown comes from the cache.
+func (st SyncStatus) Offline() bool { return st.LastError != "" }
+
+// Describe is the status line: "from cache, last synced at 2024-05-01 12:03 (offline: ...)".
+func (st SyncStatus) Describe() string {
+	if st.LastSync.IsZero() {
+		if st.LastError != "" {
+			return "nothing cached yet (offline: " + st.LastError + ")"
+		}
+		return "nothing cached yet"
+	}
+	s := "from cache, last synced at " + st.LastSync.Format("2006-01-02 15:04")
+	if st.LastError != "" {
+		s += " (offline: " + st.LastError + ")"
+	}
+	return s
+}
+
+// SyncStatus reads a wallet's sync state.
+func (s *Store) SyncStatus(ctx context.Context, wallet string) (SyncStatus, error) {
+	var st SyncStatus
+	var last, try, oldest int64
+	err := s.db.QueryRowContext(ctx, `SELECT last_sync_at, last_try_at, last_error, oldest, complete FROM sync_state WHERE wallet = ?`, wallet).
+		Scan(&last, &try, &st.LastError, &oldest, &st.Complete)
+	if isNoRows(err) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	st.LastSync, st.LastTry, st.Oldest = unixOrZero(last), unixOrZero(try), unixOrZero(oldest)
+	return st, nil
+}
+
+func unixOrZero(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0)
+}
+
+// newest is the date of the newest cached transaction, ok=false for none.
+func (s *Store) newest(ctx context.Context, wallet string) (time.Time, bool, error) {
+	var d sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT max(date) FROM txns WHERE wallet = ?`, wallet).Scan(&d)
+	if err != nil || !d.Valid {
+		return time.Time{}, false, err
+	}
+	return time.Unix(d.Int64, 0), true, nil
+}
+
+func (s *Store) recordSync(ctx context.Context, wallet string, at time.Time, syncErr error, oldest time.Time, complete bool) error {
+	msg := ""
+	if syncErr != nil {
+		msg = syncErr.Error()
+		if errors.Is(syncErr, context.Canceled) {
+			msg = "cancelled"
+		}
+	}
+	var last int64
+	if syncErr == nil {
+		last = at.Unix()
+	}
+	var old int64
+	if !oldest.IsZero() {
+		old = oldest.Unix()
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sync_state (wallet, last_sync_at, last_try_at, last_error, oldest, complete)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (wallet) DO UPDATE SET
+			last_sync_at = CASE WHEN excluded.last_sync_at > 0 THEN excluded.last_sync_at ELSE sync_state.last_sync_at END,
+			last_try_at = excluded.last_try_at,
+			last_error = excluded.last_error,
+			oldest = CASE WHEN excluded.oldest > 0 AND (sync_state.oldest = 0 OR excluded.oldest < sync_state.oldest) THEN excluded.oldest ELSE sync_state.oldest END,
+			complete = max(sync_state.complete, excluded.complete)`,
+		wallet, last, at.Unix(), msg, old, complete)
+	return err
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"qiwidash/qiwiapi"
+)
+
+func TestLoginLogoutMockKeyring(t *testing.T) {
+	ctx := context.Background()
+	sb, _ := startSandbox(t, 50)
+	st := openTest(t)
+	token := sb.Server.DemoToken()
+	v := APIVerifier{BaseURL: sb.URL}
+
+	p, err := st.Login(ctx, "work", Credentials{Token: token}, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Wallet != sb.Server.DemoWallet() || p.Modes() != (Modes{Wallet: true}) {
+		t.Errorf("profile = %+v", p)
+	}
+	// Adding agent credentials keeps the token.
+	agentOK := APIVerifier{BaseURL: sb.URL, Agent: func(context.Context, string, string) error { return nil }}
+	if p, err = st.Login(ctx, "work", Credentials{AgentID: "123", AgentPassword: "pw-secret-1"}, agentOK); err != nil {
+		t.Fatal(err)
+	}
+	if p.Modes() != (Modes{Wallet: true, Agent: true}) || p.Wallet == "" {
+		t.Errorf("after agent login: %+v", p)
+	}
+	sess, err := st.Unlock(ctx, "work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Credentials.Token != token || sess.Credentials.AgentPassword != "pw-secret-1" || sess.Source != FromKeyring {
+		t.Errorf("unlock = %v", sess.Credentials)
+	}
+	if s := fmt.Sprintf("%v %+v %#v", sess.Credentials, sess.Credentials, sess); strings.Contains(s, token) || strings.Contains(s, "pw-secret-1") {
+		t.Errorf("credentials print their secrets: %s", s)
+	}
+	if err := st.Logout(ctx, "work"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyring.Get(KeyringService, "work/token"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("token still in the keyring after logout: %v", err)
+	}
+	if _, err := st.Unlock(ctx, "work"); err == nil {
+		t.Error("unlock after logout succeeded")
+	}
+}
+
+func TestLoginRefusesBadTokenWithReason(t *testing.T) {
+	sb, _ := startSandbox(t, 10)
+	st := openTest(t)
+	bad := "0123456789abcdef0123456789abcdef"
+	_, err := st.Login(context.Background(), "x", Credentials{Token: bad}, APIVerifier{BaseURL: sb.URL})
+	var le *LoginError
+	if !errors.As(err, &le) || le.Mode != "wallet" || !errors.Is(err, qiwiapi.ErrUnauthorized) {
+		t.Fatalf("err = %v, want a wallet LoginError for 401", err)
+	}
+	if strings.Contains(err.Error(), bad) || le.Reason == "" {
+		t.Errorf("refusal %q leaks the token or has no reason", err)
+	}
+	t.Logf("refusal: %v", err)
+	if _, err := st.Profile(context.Background(), "x"); !errors.Is(err, ErrNoProfile) {
+		t.Errorf("a refused login saved the profile: %v", err)
+	}
+	if _, err := keyring.Get(KeyringService, "x/token"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("a refused login saved the token: %v", err)
+	}
+}
+
+func TestNoKeyringSaysHowAndEnvWorks(t *testing.T) {
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	env := map[string]string{EnvToken: "tok-from-env-1234567890"}
+	st, err := Open(filepath.Join(t.TempDir(), "q.db"), Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, err = st.Login(context.Background(), "p", Credentials{Token: "abc"}, VerifierFunc(func(context.Context, Credentials) (Verified, error) {
+		return Verified{Wallet: "79990000000"}, nil
+	}))
+	if !errors.Is(err, ErrNoKeyring) || !strings.Contains(err.Error(), "gnome-keyring") || !strings.Contains(err.Error(), "QIWI_TOKEN") {
+		t.Fatalf("err = %v, want ErrNoKeyring with the fix", err)
+	}
+	sess, err := st.Unlock(context.Background(), "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Source != FromEnv || sess.Credentials.Token != env[EnvToken] || !sess.Modes().Wallet {
+		t.Errorf("env session = %+v", sess)
+	}
+	if ps, _ := st.Profiles(context.Background()); len(ps) != 0 {
+		t.Errorf("env credentials created profiles: %v", ps)
+	}
+}
+
+func TestCredentialChecks(t *testing.T) {
+	for _, c := range []Credentials{{}, {AgentID: "1"}, {APIID: "1", APIPassword: "x"}} {
+		if c.Check() == nil {
+			t.Errorf("%v passed Check", c)
+		}
+	}
+	if m := (Credentials{APIID: "1", APIPassword: "x", ShopID: "2"}).Modes(); m != (Modes{Merchant: true}) {
+		t.Errorf("modes = %v", m)
+	}
+	if CheckProfileName("a/b") == nil || CheckProfileName("") == nil || CheckProfileName("work-1") != nil {
+		t.Error("profile name check")
+	}
+}
+
+// TestCLILoginExportLeakNothing drives login and export the way the binary
+// does, with the mock keyring, and greps every file and output for the token.
+func TestCLILoginExportLeakNothing(t *testing.T) {
+	keyring.MockInit()
+	leakCheck(t, nil)
+}
+
+// leakCheck logs in through the CLI, exports, and asserts the token is nowhere on disk or in output.
+func leakCheck(t *testing.T, kr Keyring) {
+	ctx := context.Background()
+	sb, _ := startSandbox(t, 120)
+	token := sb.Server.DemoToken()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfgPath, []byte("default_profile = \"main\"\ntheme = \"dark\"\n"), 0o600)
+	db := filepath.Join(dir, "qiwidash.db")
+	var out, errOut, logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	cli := &CLI{Stdin: strings.NewReader(token + "\n\n\n"), Stdout: &out, Stderr: &errOut, Keyring: kr,
+		Getenv: func(string) string { return "" }}
+	if err := cli.Login(ctx, []string{"--config", cfgPath, "--store", db, "--base-url", sb.URL}); err != nil {
+		t.Fatalf("login: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), `Profile "main" saved (modes: wallet; wallet +`) {
+		t.Errorf("login said %q", out.String())
+	}
+	cli.Stdin = strings.NewReader("")
+	if err := cli.Export(ctx, []string{"--config", cfgPath, "--store", db, "--format", "json", "--from", "2024-05-01", "--to", "2024-06-01"}); err != nil {
+		t.Fatalf("export: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), `"amount":"`) {
+		t.Errorf("export wrote no transactions: %.200s", out.String())
+	}
+	st, err := Open(db, Options{Keyring: kr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := st.Unlock(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Credentials.Token != token {
+		t.Fatal("the keyring does not hold the token")
+	}
+	logger.Info("session", "credentials", sess.Credentials, "session", sess)
+	st.Close()
+
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if bytes.Contains(b, []byte(token)) {
+			t.Errorf("%s contains the token", f)
+		}
+	}
+	for name, b := range map[string][]byte{"stdout": out.Bytes(), "stderr": errOut.Bytes(), "logs": logs.Bytes()} {
+		if bytes.Contains(b, []byte(token)) {
+			t.Errorf("%s contains the token", name)
+		}
+	}
+	if len(files) < 2 {
+		t.Errorf("expected the store and config files, got %v", files)
+	}
+	cli.Stdout, cli.Stderr = &out, &errOut
+	if err := cli.Logout(ctx, []string{"--config", cfgPath, "--store", db}); err != nil {
+		t.Fatal(err)
+	}
+}

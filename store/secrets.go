@@ -1,0 +1,290 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/zalando/go-keyring"
+
+	"qiwidash/qiwiapi"
+)
+
+// KeyringService is the service name of every qiwidash keyring entry.
+const KeyringService = "qiwidash"
+
+// Keyring is the part of an OS keyring the store uses. NewSystemKeyring is the
+// real one; tests use keyring.MockInit() with it, or their own.
+type Keyring interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+	Delete(service, user string) error
+}
+
+type systemKeyring struct{}
+
+// NewSystemKeyring is the OS keyring through github.com/zalando/go-keyring
+// (Secret Service on Linux and BSD, Keychain on macOS, Credential Manager on Windows).
+func NewSystemKeyring() Keyring { return systemKeyring{} }
+
+func (systemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (systemKeyring) Set(service, user, secret string) error {
+	return keyring.Set(service, user, secret)
+}
+func (systemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+
+// ErrNoKeyring means no OS keyring could be reached. errors.Is finds it in a *KeyringError.
+var ErrNoKeyring = errors.New("no OS keyring is available")
+
+// KeyringError is a keyring that could not be used, with the way out.
+type KeyringError struct {
+	Op  string // "read", "save", "delete"
+	Err error  // the keyring library's error; never holds a secret
+}
+
+// NoKeyringHelp tells a person how to get a keyring, or how to do without one.
+const NoKeyringHelp = `qiwidash keeps secrets only in the OS keyring, and none is reachable.
+Fix it one of these ways:
+  - in a desktop session: install and start a Secret Service (gnome-keyring or KeePassXC with Secret Service on);
+  - headless: apt-get install gnome-keyring dbus, then run
+      dbus-run-session -- sh -c 'echo -n "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets; qiwidash'
+  - or give the credentials for this run only, in environment variables:
+      QIWI_TOKEN (wallet), QIWI_AGENT_ID + QIWI_AGENT_PASSWORD (agent),
+      QIWI_API_ID + QIWI_API_PASSWORD + QIWI_SHOP_ID (merchant).
+    They are used for that run and never saved.`
+
+func (e *KeyringError) Error() string {
+	return fmt.Sprintf("keyring %s failed: %v\n%s", e.Op, e.Err, NoKeyringHelp)
+}
+
+func (e *KeyringError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrNoKeyring) true.
+func (e *KeyringError) Is(target error) bool { return target == ErrNoKeyring }
+
+// Env variable names for secrets given for one run.
+const (
+	EnvToken         = "QIWI_TOKEN"
+	EnvAgentID       = "QIWI_AGENT_ID"
+	EnvAgentPassword = "QIWI_AGENT_PASSWORD"
+	EnvAPIID         = "QIWI_API_ID"
+	EnvAPIPassword   = "QIWI_API_PASSWORD"
+	EnvShopID        = "QIWI_SHOP_ID"
+)
+
+// Credentials are everything a profile may hold. Any combination is allowed;
+// which dashboard modes exist follows from which groups are complete.
+type Credentials struct {
+	Token string // Wallet API token
+
+	AgentID       string // Top-Up agent terminal id
+	AgentPassword string
+
+	APIID       string // Pull REST API_ID
+	APIPassword string // Pull REST API_PASSWORD
+	ShopID      string // shop id (prv_id)
+}
+
+// Modes says which dashboards a profile opens.
+type Modes struct {
+	Wallet   bool // a Wallet API token
+	Agent    bool // Top-Up terminal id + password
+	Merchant bool // Pull REST API_ID + API_PASSWORD + shop id
+}
+
+// Any reports whether at least one mode is on.
+func (m Modes) Any() bool { return m.Wallet || m.Agent || m.Merchant }
+
+func (m Modes) String() string {
+	var parts []string
+	if m.Wallet {
+		parts = append(parts, "wallet")
+	}
+	if m.Agent {
+		parts = append(parts, "agent")
+	}
+	if m.Merchant {
+		parts = append(parts, "merchant")
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "+")
+}
+
+// Modes follows from which credential groups are complete.
+func (c Credentials) Modes() Modes {
+	return Modes{
+		Wallet:   c.Token != "",
+		Agent:    c.AgentID != "" && c.AgentPassword != "",
+		Merchant: c.APIID != "" && c.APIPassword != "" && c.ShopID != "",
+	}
+}
+
+// IsZero reports empty credentials.
+func (c Credentials) IsZero() bool { return c == Credentials{} }
+
+// Check refuses half-filled groups (an agent id without a password, ...).
+func (c Credentials) Check() error {
+	if (c.AgentID == "") != (c.AgentPassword == "") {
+		return errors.New("agent credentials need both the terminal id and the password")
+	}
+	n := 0
+	for _, s := range []string{c.APIID, c.APIPassword, c.ShopID} {
+		if s != "" {
+			n++
+		}
+	}
+	if n != 0 && n != 3 {
+		return errors.New("merchant credentials need API_ID, API_PASSWORD and the shop id")
+	}
+	if c.IsZero() {
+		return errors.New("no credentials given")
+	}
+	return nil
+}
+
+// String shows which credentials are present, masked.
+func (c Credentials) String() string {
+	return fmt.Sprintf("store.Credentials{Token:%s AgentID:%s AgentPassword:%s APIID:%s APIPassword:%s ShopID:%s}",
+		qiwiapi.MaskSecret(c.Token), qiwiapi.MaskSecret(c.AgentID), qiwiapi.MaskSecret(c.AgentPassword),
+		qiwiapi.MaskSecret(c.APIID), qiwiapi.MaskSecret(c.APIPassword), qiwiapi.MaskSecret(c.ShopID))
+}
+
+// GoString masks too, so %#v cannot leak.
+func (c Credentials) GoString() string { return c.String() }
+
+// merge fills c's empty groups from o (a login adds to what a profile has).
+func (c Credentials) merge(o Credentials) Credentials {
+	if c.Token == "" {
+		c.Token = o.Token
+	}
+	if c.AgentID == "" {
+		c.AgentID, c.AgentPassword = o.AgentID, o.AgentPassword
+	}
+	if c.APIID == "" {
+		c.APIID, c.APIPassword, c.ShopID = o.APIID, o.APIPassword, o.ShopID
+	}
+	return c
+}
+
+// secretFields names each keyring entry: one per profile and credential.
+var secretFields = []struct {
+	name string
+	get  func(*Credentials) *string
+}{
+	{"token", func(c *Credentials) *string { return &c.Token }},
+	{"agent-id", func(c *Credentials) *string { return &c.AgentID }},
+	{"agent-password", func(c *Credentials) *string { return &c.AgentPassword }},
+	{"api-id", func(c *Credentials) *string { return &c.APIID }},
+	{"api-password", func(c *Credentials) *string { return &c.APIPassword }},
+	{"shop-id", func(c *Credentials) *string { return &c.ShopID }},
+}
+
+func keyringUser(profile, field string) string { return profile + "/" + field }
+
+// Vault stores and finds secrets: the OS keyring, or environment variables
+// for one run when there is none.
+type Vault struct {
+	kr     Keyring
+	getenv func(string) string
+}
+
+// NewVault wraps a keyring (nil: the OS one) and an environment (nil: none).
+func NewVault(kr Keyring, getenv func(string) string) *Vault {
+	if kr == nil {
+		kr = NewSystemKeyring()
+	}
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return &Vault{kr: kr, getenv: getenv}
+}
+
+// Env returns the credentials given in QIWI_* variables, if any.
+func (v *Vault) Env() (Credentials, bool) {
+	c := Credentials{
+		Token:         strings.TrimSpace(v.getenv(EnvToken)),
+		AgentID:       strings.TrimSpace(v.getenv(EnvAgentID)),
+		AgentPassword: v.getenv(EnvAgentPassword),
+		APIID:         strings.TrimSpace(v.getenv(EnvAPIID)),
+		APIPassword:   v.getenv(EnvAPIPassword),
+		ShopID:        strings.TrimSpace(v.getenv(EnvShopID)),
+	}
+	return c, !c.IsZero()
+}
+
+// Probe reports a *KeyringError (errors.Is ErrNoKeyring) when no keyring answers.
+func (v *Vault) Probe() error {
+	_, err := v.kr.Get(KeyringService, keyringUser("-probe-", "none"))
+	if err == nil || errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return &KeyringError{Op: "read", Err: err}
+}
+
+// Load reads a profile's secrets from the keyring.
+func (v *Vault) Load(profile string) (Credentials, error) {
+	var c Credentials
+	for _, f := range secretFields {
+		s, err := v.kr.Get(KeyringService, keyringUser(profile, f.name))
+		if errors.Is(err, keyring.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return Credentials{}, &KeyringError{Op: "read", Err: err}
+		}
+		*f.get(&c) = s
+	}
+	return c, nil
+}
+
+// Save writes every non-empty secret of c. A failure leaves no partial group behind.
+func (v *Vault) Save(profile string, c Credentials) error {
+	var written []string
+	for _, f := range secretFields {
+		s := *f.get(&c)
+		if s == "" {
+			continue
+		}
+		user := keyringUser(profile, f.name)
+		if err := v.kr.Set(KeyringService, user, s); err != nil {
+			for _, w := range written {
+				_ = v.kr.Delete(KeyringService, w)
+			}
+			return &KeyringError{Op: "save", Err: redactErr(err, c)}
+		}
+		written = append(written, user)
+	}
+	return nil
+}
+
+// Delete removes every secret of a profile. Missing entries are fine.
+func (v *Vault) Delete(profile string) error {
+	for _, f := range secretFields {
+		err := v.kr.Delete(KeyringService, keyringUser(profile, f.name))
+		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return &KeyringError{Op: "delete", Err: err}
+		}
+	}
+	return nil
+}
+
+// redactErr makes sure no secret of c survives in an error's text.
+func redactErr(err error, c Credentials) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	changed := false
+	for _, f := range secretFields {
+		if s := *f.get(&c); len(s) >= 4 && strings.Contains(msg, s) {
+			msg = strings.ReplaceAll(msg, s, qiwiapi.MaskSecret(s))
+			changed = true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return errors.New(msg)
+}
