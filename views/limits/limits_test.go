@@ -1,0 +1,43 @@
+package limits
+
+import (
+	"strings"
+	"testing"
+
+	"qiwidash/ui/uitest"
+)
+
+func TestLimitsShowEveryTypeWithGaugeAndPercent(t *testing.T) {
+	env := uitest.New(t)
+	m := New(env.Common)
+	m.SetSize(120, 30)
+	uitest.Run(m, m.Init(), 10)
+	v := m.View()
+	for _, name := range []string{"Turnover", "Top-ups", "Transfers to people", "Payments abroad", "Payouts (cards, banks)", "Cash withdrawal", "Allowed count: 1"} {
+		if !strings.Contains(v, name) {
+			t.Errorf("missing %q", name)
+		}
+	}
+	if !strings.Contains(v, "%") || !strings.Contains(v, "[") {
+		t.Error("no gauge with a percentage")
+	}
+	env.Common.Settings.Privacy = true
+	for _, line := range strings.Split(m.View(), "\n") {
+		if strings.Contains(line, "₽") && !strings.Contains(line, "•••") {
+			t.Fatalf("amount visible in privacy mode: %s", line)
+		}
+	}
+}
+
+func TestBar(t *testing.T) {
+	cases := []struct {
+		spent, total int64
+		pct          int
+	}{{0, 100, 0}, {50, 100, 50}, {100, 100, 100}, {150, 100, 100}, {5, 0, 0}}
+	for _, c := range cases {
+		g, pct := bar(c.spent, c.total, 10)
+		if pct != c.pct || len([]rune(g)) != 12 {
+			t.Errorf("bar(%d,%d) = %q %d", c.spent, c.total, g, pct)
+		}
+	}
+}

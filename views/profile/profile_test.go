@@ -1,0 +1,71 @@
+package profile
+
+import (
+	"strings"
+	"testing"
+
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+func TestProfileShowsMaskedIdentification(t *testing.T) {
+	env := uitest.New(t)
+	m := New(env.Common)
+	m.SetSize(120, 60)
+	uitest.Run(m, m.Init(), 10)
+	v := m.View()
+	for _, want := range []string{"VERIFIED", "Nickname", "Restrictions", "none"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	env.Common.Settings.Privacy = true
+	if strings.Contains(m.View(), env.Common.Wallet) {
+		t.Error("wallet number shown in privacy mode")
+	}
+}
+
+func TestIdentificationFormValidatesThenConfirms(t *testing.T) {
+	env := uitest.New(t)
+	m := New(env.Common)
+	m.SetSize(120, 60)
+	uitest.Run(m, m.Init(), 10)
+	m.Update(uitest.Key("n"))
+	if !m.InputFocused() {
+		t.Fatal("form not open")
+	}
+	// Enter through every field with nothing typed: refused in words.
+	for range formFields {
+		m.Update(uitest.Key("enter"))
+	}
+	if !strings.Contains(m.View(), "required") {
+		t.Fatalf("empty form not refused:\n%s", m.View())
+	}
+	m.openForm()
+	for i, v := range []string{"Петров", "Пётр", "", "1990-05-17", "4400111222", "", "", ""} {
+		for _, r := range v {
+			m.Update(uitest.Key(string(r)))
+		}
+		if i < len(formFields)-1 {
+			m.Update(uitest.Key("tab"))
+		}
+	}
+	_, cmd := m.Update(uitest.Key("enter"))
+	msg, ok := cmd().(common.ConfirmMsg)
+	if !ok {
+		t.Fatalf("no confirmation: %s", m.formErr)
+	}
+	if strings.Contains(strings.Join(msg.Lines, " "), "4400111222") {
+		t.Fatal("the passport number is shown unmasked in the confirmation")
+	}
+	uitest.Run(m, msg.Yes, 10)
+	var posted bool
+	for _, r := range env.Sandbox.Server.Requests() {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, "/identification") && strings.Contains(string(r.Body), "4400111222") {
+			posted = true
+		}
+	}
+	if !posted {
+		t.Fatal("the identification was not sent")
+	}
+}
