@@ -113,6 +113,9 @@ func (m *Model) View() string {
 		return s.Subtle.Render(" Loading limits…")
 	}
 	barWidth := max(8, min(40, m.width-111))
+	if m.narrow() {
+		barWidth = max(8, min(20, m.width-77))
+	}
 	var b strings.Builder
 	countries := make([]string, 0, len(m.data.limits.Limits))
 	for c := range m.data.limits.Limits {
@@ -121,7 +124,11 @@ func (m *Model) View() string {
 	sort.Strings(countries)
 	for _, country := range countries {
 		b.WriteString(s.Title.Render(" Limits ("+country+")") + "\n")
-		b.WriteString(s.TableHeader.Render(fmt.Sprintf("   %-24s %-*s %15s %15s %15s  %s", "LIMIT", barWidth+6, "USED", "SPENT", "LEFT", "MAX", "PERIOD")) + "\n")
+		header := fmt.Sprintf("   %-24s %-*s %15s %15s %15s  %s", "LIMIT", barWidth+6, "USED", "SPENT", "LEFT", "MAX", "PERIOD")
+		if m.narrow() {
+			header = fmt.Sprintf("   %-24s %-*s %15s %15s", "LIMIT", barWidth+6, "USED", "LEFT", "MAX")
+		}
+		b.WriteString(s.TableHeader.Render(header) + "\n")
 		for _, l := range m.data.limits.Limits[country] {
 			b.WriteString("   " + m.limitLine(l, barWidth) + "\n")
 		}
@@ -157,9 +164,16 @@ func (m *Model) limitLine(l qiwiapi.Limit, barWidth int) string {
 	if !l.Interval.DateFrom.IsZero() && !l.Interval.DateTill.IsZero() {
 		period = l.Interval.DateFrom.Format("02.01.2006") + " – " + l.Interval.DateTill.Format("02.01.2006")
 	}
+	if m.narrow() {
+		return fmt.Sprintf("%-24s %s %4d%% %15s %15s", common.Truncate(name, 24), style.Render(gauge), pct, m.c.Money(rest), m.c.Money(maxA))
+	}
 	return fmt.Sprintf("%-24s %s %4d%% %15s %15s %15s  %s", common.Truncate(name, 24), style.Render(gauge), pct,
 		m.c.Money(spent), m.c.Money(rest), m.c.Money(maxA), period)
 }
+
+// narrow drops the spent and period columns below 120 columns; the
+// percentage still says how much is used.
+func (m *Model) narrow() bool { return m.width < 120 }
 
 // bar draws spent/max as a gauge of width cells; the percentage is printed
 // beside it so the meaning does not rest on colour.
