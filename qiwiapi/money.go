@@ -90,6 +90,10 @@ func (c *Currency) UnmarshalJSON(b []byte) error {
 	if unq, err := strconv.Unquote(s); err == nil {
 		s = unq
 	}
+	if s == "0" || s == "" { // the zero value, as MarshalJSON writes it: "no currency"
+		*c = 0
+		return nil
+	}
 	cur, err := ParseCurrency(s)
 	if err != nil {
 		return err

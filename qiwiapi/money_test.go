@@ -122,3 +122,12 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+func TestZeroCurrencyRoundTrips(t *testing.T) {
+	var a Amount
+	b, _ := json.Marshal(a)
+	var back Amount
+	if err := json.Unmarshal(b, &back); err != nil || back != a {
+		t.Fatalf("%s -> %+v %v", b, back, err)
+	}
+}

@@ -355,6 +355,9 @@ type CurrencyTotal struct {
 	Currency qiwiapi.Currency
 	In       qiwiapi.Amount // incoming sums
 	Out      qiwiapi.Amount // outgoing and QIWI card sums (positive)
+	// OutTotal is what the outgoing payments cost with commission (their
+	// totals; the sum when QIWI sent no total), as QIWI's own totals count them.
+	OutTotal qiwiapi.Amount
 	Count    int
 }
 
@@ -374,6 +377,7 @@ func (s *Store) Summary(ctx context.Context, wallet string, f Filter) (*Summary,
 	rows, err := s.db.QueryContext(ctx, `SELECT t.currency,
 		coalesce(sum(CASE WHEN t.type = 'IN' AND t.status <> 'ERROR' THEN t.amount END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' AND t.status <> 'ERROR' THEN t.amount END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' AND t.status <> 'ERROR' THEN CASE WHEN t.total <> 0 THEN t.total ELSE t.amount END END), 0),
 		count(*)
 		FROM txns t WHERE `+where+textCond(f)+` GROUP BY t.currency ORDER BY t.currency`, textArgs(f, args)...)
 	if err != nil {
@@ -384,11 +388,11 @@ func (s *Store) Summary(ctx context.Context, wallet string, f Filter) (*Summary,
 	for rows.Next() {
 		var ct CurrencyTotal
 		var cur int
-		if err := rows.Scan(&cur, &ct.In.Minor, &ct.Out.Minor, &ct.Count); err != nil {
+		if err := rows.Scan(&cur, &ct.In.Minor, &ct.Out.Minor, &ct.OutTotal.Minor, &ct.Count); err != nil {
 			return nil, err
 		}
 		ct.Currency = qiwiapi.Currency(cur)
-		ct.In.Currency, ct.Out.Currency = ct.Currency, ct.Currency
+		ct.In.Currency, ct.Out.Currency, ct.OutTotal.Currency = ct.Currency, ct.Currency, ct.Currency
 		out.Count += ct.Count
 		out.Totals = append(out.Totals, ct)
 	}

@@ -103,7 +103,10 @@ type Journal struct{ s *Store }
 // Journal returns the store's journal.
 func (s *Store) Journal() *Journal { return &Journal{s: s} }
 
-// ErrDuplicate is returned by Begin for a client id already journaled for the kind.
+// ErrDuplicate is returned by Begin for a client id already journaled for
+// the kind by an entry that is still open or succeeded. An id whose earlier
+// attempts were all refused or abandoned may be journaled again: nothing
+// was paid under it.
 var ErrDuplicate = errors.New("this client id is already in the journal")
 
 // Begin writes an intent durably (state pending) before anything is sent.
@@ -220,9 +223,11 @@ func (j *Journal) Get(ctx context.Context, id int64) (*Entry, error) {
 	return e, err
 }
 
-// Find reads the entry of a kind and client id.
+// Find reads the entry of a kind and client id: the latest attempt when
+// the id was journaled again after a refusal.
 func (j *Journal) Find(ctx context.Context, kind Kind, clientID string) (*Entry, error) {
-	e, err := scanEntry(j.s.db.QueryRowContext(ctx, `SELECT `+entryCols+` FROM journal WHERE kind = ? AND client_id = ?`, string(kind), clientID))
+	e, err := scanEntry(j.s.db.QueryRowContext(ctx, `SELECT `+entryCols+` FROM journal WHERE kind = ? AND client_id = ? ORDER BY id DESC LIMIT 1`,
+		string(kind), clientID))
 	if isNoRows(err) {
 		return nil, fmt.Errorf("journal: no %s entry %s", kind, clientID)
 	}

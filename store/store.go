@@ -252,4 +252,66 @@ CREATE TABLE journal (
 CREATE INDEX journal_open ON journal (state) WHERE state NOT IN ('final');
 CREATE INDEX journal_recent ON journal (created_at DESC);
 `,
+	// 2: small typed records (agent top-ups, merchant bills), balance samples,
+	// and the totals index covering outgoing totals with commission.
+	`
+CREATE TABLE records (
+	kind        TEXT NOT NULL,
+	key         TEXT NOT NULL,
+	json        TEXT NOT NULL,
+	created_at  INTEGER NOT NULL,          -- Unix milliseconds
+	updated_at  INTEGER NOT NULL,
+	PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE INDEX records_updated ON records (kind, updated_at);
+
+CREATE TABLE samples (
+	id          INTEGER PRIMARY KEY,
+	series      TEXT NOT NULL,
+	at          INTEGER NOT NULL,          -- Unix milliseconds
+	minor       INTEGER NOT NULL,
+	currency    INTEGER NOT NULL
+);
+CREATE INDEX samples_series ON samples (series, at);
+
+-- Summary also sums what outgoing payments cost with commission (total).
+DROP INDEX txns_totals;
+CREATE INDEX txns_totals ON txns (wallet, currency, type, status, amount, total);
+`,
+	// 3: a client id may be journaled again once its earlier attempts were
+	// refused or abandoned (paying the same invoice after a failure); it
+	// stays unique among open and successful entries.
+	`
+CREATE TABLE journal_v3 (
+	id          INTEGER PRIMARY KEY,
+	kind        TEXT NOT NULL,
+	client_id   TEXT NOT NULL,
+	profile     TEXT NOT NULL DEFAULT '',
+	account     TEXT NOT NULL DEFAULT '',
+	recipient   TEXT NOT NULL DEFAULT '',
+	amount      INTEGER NOT NULL,
+	currency    INTEGER NOT NULL,
+	provider_id INTEGER NOT NULL DEFAULT 0,
+	request     BLOB NOT NULL,
+	state       TEXT NOT NULL,
+	outcome     TEXT NOT NULL DEFAULT '',
+	remote_id   TEXT NOT NULL DEFAULT '',
+	attempts    INTEGER NOT NULL DEFAULT 0,
+	last_error  TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	sent_at     INTEGER NOT NULL DEFAULT 0,
+	final_at    INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO journal_v3 (id, kind, client_id, profile, account, recipient, amount, currency, provider_id, request, state, outcome,
+	remote_id, attempts, last_error, created_at, updated_at, sent_at, final_at)
+	SELECT id, kind, client_id, profile, account, recipient, amount, currency, provider_id, request, state, outcome,
+	remote_id, attempts, last_error, created_at, updated_at, sent_at, final_at FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v3 RENAME TO journal;
+CREATE UNIQUE INDEX journal_client ON journal (kind, client_id) WHERE state <> 'final' OR outcome = 'success';
+CREATE INDEX journal_attempts ON journal (kind, client_id, id);
+CREATE INDEX journal_open ON journal (state) WHERE state NOT IN ('final');
+CREATE INDEX journal_recent ON journal (created_at DESC);
+`,
 }

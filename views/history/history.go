@@ -166,7 +166,7 @@ func NewWithSource(c *common.Common, src Source) *Model {
 func (m *Model) Title() string { return "History" }
 
 // Init loads the first page and the totals.
-func (m *Model) Init() tea.Cmd { return m.reload(false) }
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(false), m.syncCmd()) }
 
 // Busy reports work in flight (the footer spinner).
 func (m *Model) Busy() bool {
@@ -276,11 +276,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// A verified webhook: a payment moved. Refresh in place, keeping the
 		// rows on screen, unless the user is typing or nothing is loaded yet.
 		if m.state == stateReady && !m.InputFocused() {
-			return m, m.reload(true)
+			return m, m.refresh()
 		}
 		return m, nil
 	case pageMsg:
 		return m, m.onPage(msg)
+	case syncedMsg:
+		return m, m.onSynced(msg)
 	case totalsMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -394,12 +396,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.text != "" {
 			m.applyText("")
 		}
-		return nil
+		return m.searchSource("")
 	case key.Matches(msg, k.Refresh):
 		if m.moreErr != nil && len(m.rows) > 0 {
 			return m.loadNext() // retry the page that failed, keep the rest
 		}
-		return m.reload(true)
+		return m.refresh()
 	case key.Matches(msg, k.Filter):
 		return m.openPrompt(modeFilter, m.text, "filter: comment, account, provider, txn id")
 	case key.Matches(msg, k.GoTo):
@@ -567,6 +569,8 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		if m.mode == modeFilter {
 			m.applyText("")
+			m.closePrompt()
+			return m.searchSource("")
 		}
 		m.closePrompt()
 		return nil
@@ -588,7 +592,7 @@ func (m *Model) submitPrompt() tea.Cmd {
 	case modeFilter:
 		m.applyText(v)
 		m.closePrompt()
-		return nil
+		return m.searchSource(v)
 	case modeGoTo:
 		id, err := parseTxnID(v)
 		if err != nil {

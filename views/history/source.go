@@ -10,14 +10,17 @@ import (
 )
 
 // Query is what the screen asks its Source for: the server-side filters.
-// The "/" text filter and the sort order are applied to loaded rows only and
-// never reach the Source.
+// The "/" text filter and the sort order are applied to loaded rows; the
+// text reaches only a Source that searches it itself (TextSearcher).
 type Query struct {
 	Operation qiwiapi.Operation // "" or ALL means every direction
 	Sources   []qiwiapi.Source  // empty means every source
 	// Start and End bound the dates (both zero: the whole history). A range
 	// longer than 90 days is walked window by window, newest first.
 	Start, End time.Time
+	// Text is the submitted "/" filter, set only for a Source that is a
+	// TextSearcher (it searches everything it holds, not just loaded rows).
+	Text string
 }
 
 // HasRange reports whether the query is limited to dates.

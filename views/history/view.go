@@ -239,7 +239,7 @@ func (m *Model) tailLine() string {
 		return s.Error.Render("  ! could not load more: " + common.Truncate(common.Explain(m.moreErr), max(10, m.width-50)) + " (r to retry)")
 	case m.next == nil && m.state == stateReady:
 		return s.Subtle.Render(fmt.Sprintf("  — end of history: %d payments loaded —", len(m.rows)))
-	case m.next != nil && m.text != "":
+	case m.next != nil && m.text != "" && m.q.Text == "":
 		return s.Subtle.Render("  ⋯ the filter covers loaded rows only; move down to load more")
 	}
 	return ""
@@ -357,6 +357,9 @@ func (m *Model) statusLine() string {
 	}
 	if m.c.Settings != nil && m.c.Settings.Privacy {
 		parts = append(parts, "privacy on")
+	}
+	if st, ok := m.src.(Statuser); ok && st.Status() != "" {
+		parts = append(parts, st.Status())
 	}
 	return s.Subtle.Render(" " + strings.Join(parts, " · "))
 }

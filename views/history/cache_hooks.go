@@ -1,0 +1,52 @@
+package history
+
+import (
+	"context"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// syncedMsg reports a background Sync of a Syncer source.
+type syncedMsg struct {
+	changed bool
+	err     error // offline: the source's Status says so; the rows stay
+}
+
+// syncCmd syncs the source in the background when it is a Syncer.
+func (m *Model) syncCmd() tea.Cmd {
+	sy, ok := m.src.(Syncer)
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		changed, err := sy.Sync(ctx)
+		return syncedMsg{changed: changed, err: err}
+	}
+}
+
+// refresh reloads the current query keeping the rows on screen, and syncs
+// a cached source (which reloads again when the sync brings rows).
+func (m *Model) refresh() tea.Cmd {
+	return tea.Batch(m.reload(true), m.syncCmd())
+}
+
+// onSynced reloads from the refreshed cache when the sync changed it.
+func (m *Model) onSynced(msg syncedMsg) tea.Cmd {
+	if !msg.changed {
+		return nil
+	}
+	return m.reload(true)
+}
+
+// searchSource hands the submitted "/" text to a TextSearcher source, which
+// searches everything it holds, and reloads; other sources filter loaded
+// rows only and are not asked again.
+func (m *Model) searchSource(text string) tea.Cmd {
+	if ts, ok := m.src.(TextSearcher); !ok || !ts.SearchesText() || text == m.q.Text {
+		return nil
+	}
+	m.q.Text = text
+	return m.reload(false)
+}
