@@ -29,12 +29,12 @@ func setup(t *testing.T) (*uitest.Env, *shell, *TopupModel, *TopupsModel, *Memor
 // fill opens the form and types a phone and an amount; currency and funds
 // keep their defaults (RUB, cash) unless funds is "non-cash".
 func fill(sh *shell, phone, amount, funds string) {
-	sh.press("enter") // edit
-	sh.typeText(phone)
-	sh.press("tab")
-	sh.typeText(amount)
+	sh.Press("enter") // edit
+	sh.Type(phone)
+	sh.Press("tab")
+	sh.Type(amount)
 	if funds == "non-cash" {
-		sh.press("tab", "tab", "right")
+		sh.Press("tab", "tab", "right")
 	}
 }
 
@@ -47,7 +47,7 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
 	}
-	sh.press("enter")
+	sh.Press("enter")
 	if form.check != nil || len(env.Demo.Agent.Requests()) != 0 {
 		t.Fatalf("a bad form was sent to QIWI: %d requests", len(env.Demo.Agent.Requests()))
 	}
@@ -82,7 +82,7 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 func TestNoCashWalletRefusalShownNothingPaid(t *testing.T) {
 	env, sh, form, _, _ := setup(t)
 	fill(sh, "+"+agent.WalletNoCash, "100", "")
-	sh.press("enter") // check
+	sh.Press("enter") // check
 	view := form.View()
 	for _, want := range []string{"wallet exists", "can take cash: no", "use non-cash", "identification level is too low"} {
 		if !strings.Contains(view, want) {
@@ -92,19 +92,19 @@ func TestNoCashWalletRefusalShownNothingPaid(t *testing.T) {
 	if requestsOf(env, "check-user") != 1 || requestsOf(env, "check-deposit-possible") != 2 {
 		t.Errorf("requests: %d check-user, %d check-deposit-possible", requestsOf(env, "check-user"), requestsOf(env, "check-deposit-possible"))
 	}
-	sh.press("enter") // refused: no confirmation
-	if len(sh.confirms) != 0 {
+	sh.Press("enter") // refused: no confirmation
+	if len(sh.Confirms) != 0 {
 		t.Fatal("a refused top-up asked for confirmation")
 	}
 	if n := env.Demo.Agent.PaymentCount(); n != 0 || requestsOf(env, "pay") != 0 {
 		t.Fatalf("payments %d, pay requests %d; want none", n, requestsOf(env, "pay"))
 	}
 	// Switching to non-cash forgets the old answer and asks again.
-	sh.press("tab", "tab", "right")
+	sh.Press("tab", "tab", "right")
 	if form.check != nil {
 		t.Fatal("the answer survived a change of funds")
 	}
-	sh.press("enter")
+	sh.Press("enter")
 	if v := form.View(); !strings.Contains(v, "can take non-cash: yes") {
 		t.Errorf("non-cash answer missing:\n%s", v)
 	}
@@ -113,11 +113,11 @@ func TestNoCashWalletRefusalShownNothingPaid(t *testing.T) {
 func TestTopupThroughConfirmationPaysOnceAndSucceeds(t *testing.T) {
 	env, sh, form, list, j := setup(t)
 	fill(sh, "+"+agent.WalletOK, "100.50", "")
-	sh.press("enter")
+	sh.Press("enter")
 	if v := form.View(); !strings.Contains(v, "wallet exists, can take cash: yes") {
 		t.Fatalf("answer missing:\n%s", v)
 	}
-	sh.press("enter")
+	sh.Press("enter")
 	c := sh.yes()
 	lines := strings.Join(c.Lines, "\n")
 	for _, want := range []string{"Top up wallet +79001112233 with 100.50 ₽ (RUB)", "cash", "100.50 ₽ will be debited from the agent's RUB account (terminal 770001)", "Transaction number"} {
@@ -156,8 +156,8 @@ func TestTopupThroughConfirmationPaysOnceAndSucceeds(t *testing.T) {
 		t.Error("the form was not reset after the hand-over")
 	}
 	sh.run(50, nil)
-	if len(sh.queue) != 0 {
-		t.Errorf("a final top-up still has %d commands queued", len(sh.queue))
+	if len(sh.Queue) != 0 {
+		t.Errorf("a final top-up still has %d commands queued", len(sh.Queue))
 	}
 }
 
@@ -165,7 +165,7 @@ func TestDroppedPayAnswerIsUnknownThenPaidOnce(t *testing.T) {
 	env, sh, form, list, _ := setup(t)
 	env.Demo.Agent.SetFaults(agent.Faults{Only: "pay", Count: 1, DropAfterCommit: true})
 	fill(sh, "+"+agent.WalletOK, "200", "")
-	sh.press("enter", "enter")
+	sh.Press("enter", "enter")
 	sh.yes()
 	sh.mustRun("unknown", func() bool { return phaseOf(list) == topup.PhaseUnknown })
 	v := list.View()
@@ -175,12 +175,7 @@ func TestDroppedPayAnswerIsUnknownThenPaidOnce(t *testing.T) {
 	if !strings.Contains(v, "do not refund") {
 		t.Errorf("no advice for the unknown outcome:\n%s", v)
 	}
-	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
-	env.Demo.Agent.SettleNow()
-	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
-	if n := env.Demo.Agent.PaymentCount(); n != 1 {
-		t.Fatalf("PaymentCount = %d, want 1", n)
-	}
+	settleOnce(t, env, sh, list)
 	if n := requestsOf(env, "pay"); n != 1 {
 		t.Errorf("pay requests = %d, want 1 (the unknown outcome is asked by status)", n)
 	}
@@ -197,22 +192,8 @@ func TestJournaledButUnsentIsResumedOnInitAndPaidOnce(t *testing.T) {
 	}
 	list := NewTopups(env.Common, Deps{Journal: j})
 	sh := newShell(t, list)
-	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
-	env.Demo.Agent.SettleNow()
-	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
-	if n := env.Demo.Agent.PaymentCount(); n != 1 {
-		t.Fatalf("PaymentCount = %d, want 1", n)
-	}
-	pays := 0
-	for _, r := range env.Demo.Agent.Requests() {
-		if r.Kind == "pay" {
-			pays++
-			if !strings.Contains(string(r.Body), "<transaction-number>"+string(number)+"</transaction-number>") {
-				t.Errorf("pay sent with another number:\n%s", r.Body)
-			}
-		}
-	}
-	if pays != 1 {
+	settleOnce(t, env, sh, list)
+	if pays := paysOf(t, env, number); pays != 1 {
 		t.Errorf("pay requests = %d, want 1", pays)
 	}
 	saved, _ := j.Get(number)
@@ -255,7 +236,7 @@ func TestPayInFlightAtRestartIsAskedByStatus(t *testing.T) {
 func TestAmountAboveMaximumFailsWithRefundAdvice(t *testing.T) {
 	env, sh, _, list, _ := setup(t)
 	fill(sh, "+"+agent.WalletOK, "60000.01", "non-cash")
-	sh.press("enter", "enter")
+	sh.Press("enter", "enter")
 	sh.yes()
 	sh.mustRun("failed", func() bool { return phaseOf(list) == topup.PhaseFailed })
 	sh.run(50, nil)
@@ -277,12 +258,12 @@ func TestHeldUntilResumedThenPaidOnce(t *testing.T) {
 	env, sh, _, list, j := setup(t)
 	env.Demo.Agent.SetFaults(agent.Faults{Only: "pay", BlockIP: true})
 	fill(sh, "+"+agent.WalletOK, "10", "")
-	sh.press("enter", "enter")
+	sh.Press("enter", "enter")
 	sh.yes()
 	sh.mustRun("held", func() bool { return phaseOf(list) == topup.PhaseHeld })
 	sh.run(100, nil)
-	if len(sh.queue) != 0 || requestsOf(env, "pay") != 1 {
-		t.Fatalf("a held top-up keeps asking: %d queued, %d pays", len(sh.queue), requestsOf(env, "pay"))
+	if len(sh.Queue) != 0 || requestsOf(env, "pay") != 1 {
+		t.Fatalf("a held top-up keeps asking: %d queued, %d pays", len(sh.Queue), requestsOf(env, "pay"))
 	}
 	v := list.View()
 	for _, want := range []string{"HELD — needs you", "339 the sender IP address is blocked", "ask bss@qiwi.com to allow it", "press enter to resume"} {
@@ -299,14 +280,9 @@ func TestHeldUntilResumedThenPaidOnce(t *testing.T) {
 	}
 	// The person fixed it; enter resumes with the same number.
 	env.Demo.Agent.SetFaults(agent.Faults{})
-	sh.active = 1
-	sh.press("enter")
-	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
-	env.Demo.Agent.SettleNow()
-	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
-	if n := env.Demo.Agent.PaymentCount(); n != 1 {
-		t.Fatalf("PaymentCount = %d, want 1", n)
-	}
+	sh.screens.active = 1
+	sh.Press("enter")
+	settleOnce(t, env, sh, list)
 }
 
 func TestLowBalanceToastsOncePerCrossing(t *testing.T) {
@@ -322,11 +298,11 @@ func TestLowBalanceToastsOncePerCrossing(t *testing.T) {
 	m := NewBalance(env.Common, deps)
 	sh := newShell(t, m)
 	sh.run(20, nil)
-	sh.press("r")
-	sh.press("r")
+	sh.Press("r")
+	sh.Press("r")
 	lows := func() int {
 		n := 0
-		for _, t := range sh.toasts {
+		for _, t := range sh.Toasts {
 			if strings.Contains(t.Text, "LOW") {
 				n++
 			}
@@ -336,8 +312,8 @@ func TestLowBalanceToastsOncePerCrossing(t *testing.T) {
 	if n := lows(); n != 1 {
 		t.Fatalf("low-balance toasts = %d after 3 loads, want 1: %s", n, sh.toastTexts())
 	}
-	if !strings.Contains(sh.toasts[0].Text, "RUB") || strings.Contains(sh.toasts[0].Text, "USD") {
-		t.Errorf("toast: %s", sh.toasts[0].Text)
+	if !strings.Contains(sh.Toasts[0].Text, "RUB") || strings.Contains(sh.Toasts[0].Text, "USD") {
+		t.Errorf("toast: %s", sh.Toasts[0].Text)
 	}
 	v := m.View()
 	if !strings.Contains(v, "LOW: RUB") || strings.Count(v, "LOW") != 2 || !strings.Contains(v, "ok") {
@@ -348,9 +324,9 @@ func TestLowBalanceToastsOncePerCrossing(t *testing.T) {
 	}
 	// Back above, then below again: a second crossing, a second toast.
 	deps.Thresholds[qiwiapi.RUB] = qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}
-	sh.press("r")
+	sh.Press("r")
 	deps.Thresholds[qiwiapi.RUB] = qiwiapi.Amount{Minor: rub + 1, Currency: qiwiapi.RUB}
-	sh.press("r")
+	sh.Press("r")
 	if n := lows(); n != 2 {
 		t.Fatalf("low-balance toasts = %d after a second crossing, want 2", n)
 	}
@@ -437,7 +413,7 @@ func TestNewNumberIsAboveTheJournalsLargest(t *testing.T) {
 	sh := newShell(t, form)
 	sh.run(20, nil)
 	fill(sh, "+"+agent.WalletOK, "1", "")
-	sh.press("enter", "enter")
+	sh.Press("enter", "enter")
 	sh.yes()
 	sh.run(5, nil)
 	list, _ := j.List(context.Background())

@@ -11,97 +11,88 @@ import (
 	"qiwidash/ui/uitest"
 )
 
-// shell runs screens like the root shell does: keys go to the active
-// screen, every other message to all of them; messages meant for the shell
-// (confirmations, toasts, copies) are recorded instead of shown.
-type shell struct {
-	t        *testing.T
-	screens  []common.Component
-	active   int
-	queue    []tea.Cmd
-	confirms []common.ConfirmMsg
-	toasts   []common.ToastMsg
+// screens routes messages like the root shell does: keys go to the active
+// screen, every other message to all of them.
+type screens struct {
+	list   []common.Component
+	active int
 }
 
-func newShell(t *testing.T, screens ...common.Component) *shell {
-	t.Helper()
-	sh := &shell{t: t, screens: screens}
-	for _, s := range screens {
-		s.SetSize(uitest.Width, uitest.Height-6)
-		sh.queue = append(sh.queue, s.Init())
+func (s *screens) Init() tea.Cmd {
+	cmds := make([]tea.Cmd, len(s.list))
+	for i, c := range s.list {
+		cmds[i] = c.Init()
 	}
-	return sh
+	return tea.Batch(cmds...)
+}
+
+func (s *screens) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.KeyMsg); ok {
+		_, cmd := s.list[s.active].Update(msg)
+		return s, cmd
+	}
+	cmds := make([]tea.Cmd, len(s.list))
+	for i, c := range s.list {
+		_, cmds[i] = c.Update(msg)
+	}
+	return s, tea.Batch(cmds...)
+}
+
+func (s *screens) View() string { return s.list[s.active].View() }
+
+// shell drives screens through uitest.Driver; messages meant for the shell
+// (confirmations, toasts, copies) are recorded instead of shown. Timers
+// (tea.Tick) sleep for real, which the sandbox policy keeps at a
+// millisecond. Each key press runs at most 50 messages.
+type shell struct {
+	*uitest.Driver
+	screens *screens
+}
+
+// newShell queues the screens' Init commands; nothing runs until the test
+// says so.
+func newShell(t *testing.T, list ...common.Component) *shell {
+	t.Helper()
+	sc := &screens{list: list}
+	for _, s := range list {
+		s.SetSize(uitest.Width, uitest.Height-6)
+	}
+	return &shell{Driver: &uitest.Driver{T: t, Model: sc, Queue: []tea.Cmd{sc.Init()}, Limit: 50}, screens: sc}
 }
 
 // run handles queued commands until none is left, limit messages were
-// handled, or until() holds. Timers (tea.Tick) sleep for real, which the
-// sandbox policy keeps at a millisecond.
+// handled, or until() holds; it reports whether until() holds.
 func (sh *shell) run(limit int, until func() bool) bool {
-	for n := 0; len(sh.queue) > 0 && n < limit; n++ {
-		if until != nil && until() {
-			return true
-		}
-		c := sh.queue[0]
-		sh.queue = sh.queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			sh.queue = append(sh.queue, msg...)
-		case common.ConfirmMsg:
-			sh.confirms = append(sh.confirms, msg)
-		case common.ToastMsg:
-			sh.toasts = append(sh.toasts, msg)
-		case common.CopyMsg:
-		default:
-			for _, s := range sh.screens {
-				_, next := s.Update(msg)
-				sh.queue = append(sh.queue, next)
-			}
-		}
-	}
+	defer func(l int) { sh.Limit = l }(sh.Limit)
+	sh.Limit = limit
+	sh.Run(until)
 	return until != nil && until()
 }
 
 // mustRun runs until cond holds or fails the test.
 func (sh *shell) mustRun(what string, cond func() bool) {
-	sh.t.Helper()
+	sh.T.Helper()
 	if !sh.run(5000, cond) {
-		sh.t.Fatalf("never reached: %s\n%s", what, sh.screens[sh.active].View())
+		sh.T.Fatalf("never reached: %s\n%s", what, sh.Model.View())
 	}
 }
 
-func (sh *shell) press(keys ...string) {
-	for _, k := range keys {
-		_, cmd := sh.screens[sh.active].Update(uitest.Key(k))
-		sh.queue = append(sh.queue, cmd)
-		sh.run(50, nil)
-	}
-}
-
-func (sh *shell) typeText(s string) {
-	for _, r := range s {
-		sh.press(string(r))
-	}
-}
-
-// yes answers the last confirmation with "y".
+// yes answers the last confirmation with "y" and forgets the others; the
+// answer is only queued, so the test decides how far to run it.
 func (sh *shell) yes() common.ConfirmMsg {
-	sh.t.Helper()
-	if len(sh.confirms) == 0 {
-		sh.t.Fatal("no confirmation was asked")
+	sh.T.Helper()
+	if len(sh.Confirms) == 0 {
+		sh.T.Fatal("no confirmation was asked")
 	}
-	c := sh.confirms[len(sh.confirms)-1]
-	sh.confirms = nil
-	sh.queue = append(sh.queue, c.Yes)
+	c := sh.Confirms[len(sh.Confirms)-1]
+	sh.Confirms = nil
+	sh.Queue = append(sh.Queue, c.Yes)
 	return c
 }
 
 func (sh *shell) toastTexts() string {
 	var out []string
-	for _, t := range sh.toasts {
+	for _, t := range sh.Toasts {
 		out = append(out, t.Text)
 	}
 	return strings.Join(out, "\n")
@@ -124,4 +115,32 @@ func requestsOf(env *uitest.Env, kind string) int {
 		}
 	}
 	return n
+}
+
+// settleOnce runs the only top-up of list to pending, settles the sandbox,
+// runs the top-up to success and checks that QIWI made exactly one payment.
+func settleOnce(t *testing.T, env *uitest.Env, sh *shell, list *TopupsModel) {
+	t.Helper()
+	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
+	env.Demo.Agent.SettleNow()
+	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
+	if n := env.Demo.Agent.PaymentCount(); n != 1 {
+		t.Fatalf("PaymentCount = %d, want 1", n)
+	}
+}
+
+// paysOf counts the agent sandbox's pay requests; one sent with another
+// transaction number than number fails the test.
+func paysOf(t *testing.T, env *uitest.Env, number topup.TxnNumber) int {
+	t.Helper()
+	pays := 0
+	for _, r := range env.Demo.Agent.Requests() {
+		if r.Kind == "pay" {
+			pays++
+			if !strings.Contains(string(r.Body), "<transaction-number>"+string(number)+"</transaction-number>") {
+				t.Errorf("pay sent with another number than %s:\n%s", number, r.Body)
+			}
+		}
+	}
+	return pays
 }

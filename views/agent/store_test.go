@@ -143,12 +143,7 @@ func TestStoreJournalTopupFinishedByNextRun(t *testing.T) {
 	j := NewStoreJournal(st)
 	list := NewTopups(env.Common, Deps{Journal: j})
 	sh := newShell(t, list)
-	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
-	env.Demo.Agent.SettleNow()
-	sh.mustRun("success", func() bool { return phaseOf(list) == topup.PhaseSucceeded })
-	if n := env.Demo.Agent.PaymentCount(); n != 1 {
-		t.Fatalf("PaymentCount = %d, want 1", n)
-	}
+	settleOnce(t, env, sh, list)
 	entries, err := j.List(ctx)
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("journal after the run: %v, %v", entries, err)

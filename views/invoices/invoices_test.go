@@ -10,74 +10,30 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"qiwidash/qiwiapi"
-	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
 
-// driver runs the screen like the shell, recording what goes to the shell.
+// driver runs the screen like the shell (uitest.Driver) with the typed model
+// at hand.
 type driver struct {
-	t        *testing.T
-	m        *Model
-	queue    []tea.Cmd
-	confirms []common.ConfirmMsg
-	toasts   []common.ToastMsg
-	copies   []common.CopyMsg
+	*uitest.Driver
+	m *Model
 }
 
 func newDriver(t *testing.T, env *uitest.Env, pageSize int) *driver {
 	m := New(env.Common)
 	m.PageSize = pageSize
 	m.SetSize(uitest.Width, uitest.Height-6)
-	d := &driver{t: t, m: m, queue: []tea.Cmd{m.Init()}}
-	d.run()
-	return d
+	return &driver{Driver: uitest.NewDriver(t, m), m: m}
 }
 
-func (d *driver) run() {
-	for n := 0; len(d.queue) > 0 && n < 100; n++ {
-		c := d.queue[0]
-		d.queue = d.queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			d.queue = append(d.queue, msg...)
-		case common.ConfirmMsg:
-			d.confirms = append(d.confirms, msg)
-		case common.ToastMsg:
-			d.toasts = append(d.toasts, msg)
-		case common.CopyMsg:
-			d.copies = append(d.copies, msg)
-		default:
-			_, next := d.m.Update(msg)
-			d.queue = append(d.queue, next)
-		}
-	}
-}
-
-func (d *driver) press(k string) {
-	_, cmd := d.m.Update(uitest.Key(k))
-	d.queue = append(d.queue, cmd)
-	d.run()
-}
-
+// yes answers the only confirmation asked with yes.
 func (d *driver) yes() {
-	d.t.Helper()
-	if len(d.confirms) != 1 {
-		d.t.Fatalf("confirmations = %d, want 1", len(d.confirms))
+	d.T.Helper()
+	if len(d.Confirms) != 1 {
+		d.T.Fatalf("confirmations = %d, want 1", len(d.Confirms))
 	}
-	d.queue = append(d.queue, d.confirms[0].Yes)
-	d.confirms = nil
-	d.run()
-}
-
-func (d *driver) lastToast() common.ToastMsg {
-	if len(d.toasts) == 0 {
-		return common.ToastMsg{}
-	}
-	return d.toasts[len(d.toasts)-1]
+	d.Yes()
 }
 
 // selectAffordable puts the cursor on an invoice the demo wallet can pay.
@@ -88,7 +44,7 @@ func (d *driver) selectAffordable() qiwiapi.Invoice {
 			return inv
 		}
 	}
-	d.t.Fatal("no affordable invoice")
+	d.T.Fatal("no affordable invoice")
 	return qiwiapi.Invoice{}
 }
 
@@ -112,7 +68,7 @@ func TestLoadsAndFollowsPaging(t *testing.T) {
 	if n := len(d.m.invoices); n != 6 || d.m.next == nil {
 		t.Fatalf("after load: %d invoices, next %v; want 6 and more to come", n, d.m.next)
 	}
-	d.press("j")
+	d.Press("j")
 	if n := len(d.m.invoices); n != 8 || d.m.next != nil {
 		t.Fatalf("after moving down: %d invoices, next %v; want all 8", n, d.m.next)
 	}
@@ -150,19 +106,19 @@ func TestPayThroughConfirmation(t *testing.T) {
 	before, _ := srv.Balance(wallet, 643)
 	d := newDriver(t, env, 50)
 	inv := d.selectAffordable()
-	d.press("P")
-	if len(d.confirms) != 1 {
+	d.Press("P")
+	if len(d.Confirms) != 1 {
 		t.Fatal("pay did not ask for confirmation")
 	}
 	want := "Pay " + inv.Sum.Format() + " to " + inv.Provider.LongName + " for invoice " + qiwiapi.Amount{Minor: int64(inv.ID) * 100}.Number() + " from your RUB account."
-	if got := d.confirms[0].Lines[0]; got != want {
+	if got := d.Confirms[0].Lines[0]; got != want {
 		t.Fatalf("confirmation says %q, want %q", got, want)
 	}
 	if after, _ := srv.Balance(wallet, 643); after != before {
 		t.Fatal("paid before the confirmation")
 	}
 	d.yes()
-	if toast := d.lastToast(); toast.Error || !strings.HasPrefix(toast.Text, "Paid ") {
+	if toast := d.LastToast(); toast.Error || !strings.HasPrefix(toast.Text, "Paid ") {
 		t.Fatalf("toast = %+v", toast)
 	}
 	if d.has(inv.ID) {
@@ -190,9 +146,9 @@ func TestPayWithoutFundsExplainsAndKeepsInvoice(t *testing.T) {
 			d.m.cursor, big = i, inv
 		}
 	}
-	d.press("P")
+	d.Press("P")
 	d.yes()
-	toast := d.lastToast()
+	toast := d.LastToast()
 	if !toast.Error || !strings.Contains(toast.Text, "Недостаточно средств") {
 		t.Fatalf("toast = %+v, want the funds problem in words", toast)
 	}
@@ -207,9 +163,9 @@ func TestReject(t *testing.T) {
 	before, _ := srv.Balance(wallet, 643)
 	d := newDriver(t, env, 50)
 	inv := d.m.invoices[0]
-	d.press("x")
-	if len(d.confirms) != 1 || !strings.Contains(d.confirms[0].Lines[0], "the merchant will see it declined") {
-		t.Fatalf("confirmations = %+v", d.confirms)
+	d.Press("x")
+	if len(d.Confirms) != 1 || !strings.Contains(d.Confirms[0].Lines[0], "the merchant will see it declined") {
+		t.Fatalf("confirmations = %+v", d.Confirms)
 	}
 	d.yes()
 	if d.has(inv.ID) || len(d.m.invoices) != 7 {
@@ -224,13 +180,13 @@ func TestCopyAndReadOnly(t *testing.T) {
 	env := uitest.New(t)
 	env.Common.Settings.ReadOnly = true
 	d := newDriver(t, env, 50)
-	d.press("y")
-	if len(d.copies) != 1 || d.copies[0].Text != d.m.invoices[0].PayURL {
-		t.Fatalf("copies = %+v", d.copies)
+	d.Press("y")
+	if len(d.Copies) != 1 || d.Copies[0].Text != d.m.invoices[0].PayURL {
+		t.Fatalf("copies = %+v", d.Copies)
 	}
-	d.press("P")
-	d.press("x")
-	if len(d.confirms) != 0 {
+	d.Press("P")
+	d.Press("x")
+	if len(d.Confirms) != 0 {
 		t.Fatal("read-only mode offered to pay or reject")
 	}
 	for _, b := range d.m.ShortHelp() {

@@ -76,16 +76,11 @@ func startLoop(t *testing.T) *loop {
 	return &loop{sb: sb, feed: f, clk: clk, c: c, store: NewMemoryBills(), url: url}
 }
 
-// driver runs the screen like the shell would, recording what is meant
-// for the shell (confirmations, toasts, copies) instead of showing it.
-// Ticks never run: PollInterval is 0.
+// driver runs the screen like the shell (uitest.Driver) with the typed
+// model at hand. Ticks never run: PollInterval is 0.
 type driver struct {
-	t        *testing.T
-	m        *Model
-	queue    []tea.Cmd
-	confirms []common.ConfirmMsg
-	toasts   []common.ToastMsg
-	copies   []common.CopyMsg
+	*uitest.Driver
+	m *Model
 }
 
 func newDriver(t *testing.T, c *common.Common, store BillStore) *driver {
@@ -93,116 +88,65 @@ func newDriver(t *testing.T, c *common.Common, store BillStore) *driver {
 	m := New(c, Deps{Bills: store})
 	m.PollInterval = 0
 	m.SetSize(uitest.Width, uitest.Height-6)
-	d := &driver{t: t, m: m}
-	d.queue = append(d.queue, m.Init())
-	d.run()
-	return d
-}
-
-func (d *driver) run() {
-	for n := 0; len(d.queue) > 0 && n < 200; n++ {
-		c := d.queue[0]
-		d.queue = d.queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			d.queue = append(d.queue, msg...)
-		case common.ConfirmMsg:
-			d.confirms = append(d.confirms, msg)
-		case common.ToastMsg:
-			d.toasts = append(d.toasts, msg)
-		case common.CopyMsg:
-			d.copies = append(d.copies, msg)
-		default:
-			d.send(msg)
-		}
-	}
-}
-
-func (d *driver) send(msg tea.Msg) {
-	_, next := d.m.Update(msg)
-	d.queue = append(d.queue, next)
-	d.run()
-}
-
-func (d *driver) press(keys ...string) {
-	for _, k := range keys {
-		d.send(uitest.Key(k))
-	}
-}
-
-func (d *driver) typeText(s string) {
-	for _, r := range s {
-		d.press(string(r))
-	}
+	return &driver{Driver: uitest.NewDriver(t, m), m: m}
 }
 
 // clear empties the focused text field (ctrl+u deletes before the cursor).
-func (d *driver) clear() { d.send(tea.KeyMsg{Type: tea.KeyCtrlU}) }
+func (d *driver) clear() { d.Send(tea.KeyMsg{Type: tea.KeyCtrlU}) }
 
 // confirm returns the last confirmation asked and forgets it.
 func (d *driver) confirm() common.ConfirmMsg {
-	d.t.Helper()
-	if len(d.confirms) == 0 {
-		d.t.Fatal("no confirmation was asked")
+	d.T.Helper()
+	if len(d.Confirms) == 0 {
+		d.T.Fatal("no confirmation was asked")
 	}
-	c := d.confirms[len(d.confirms)-1]
-	d.confirms = nil
+	c := d.Confirms[len(d.Confirms)-1]
+	d.Confirms = nil
 	return c
 }
 
-// yes answers the last confirmation with "y".
+// yes answers the last confirmation with "y" (older ones are forgotten).
 func (d *driver) yes() common.ConfirmMsg {
-	d.t.Helper()
-	c := d.confirm()
-	d.queue = append(d.queue, c.Yes)
-	d.run()
-	return c
-}
-
-func (d *driver) lastToast() string {
-	if len(d.toasts) == 0 {
-		return ""
+	d.T.Helper()
+	if n := len(d.Confirms); n > 1 {
+		d.Confirms = d.Confirms[n-1:]
 	}
-	return d.toasts[len(d.toasts)-1].Text
+	return d.Yes()
 }
 
 // fillBill opens the create form and fills it; it does not submit.
 func (d *driver) fillBill(payer, amount, comment string) {
-	d.t.Helper()
-	d.press("n")
+	d.T.Helper()
+	d.Press("n")
 	if d.m.form == nil {
-		d.t.Fatal("n did not open the form")
+		d.T.Fatal("n did not open the form")
 	}
-	d.typeText(payer)
-	d.press("tab")
-	d.typeText(amount)
-	d.press("tab", "tab") // currency stays RUB
-	d.typeText(comment)
-	d.press("tab") // lifetime: the default 24h
+	d.Type(payer)
+	d.Press("tab")
+	d.Type(amount)
+	d.Press("tab", "tab") // currency stays RUB
+	d.Type(comment)
+	d.Press("tab") // lifetime: the default 24h
 }
 
 // issue fills, submits and confirms a bill; it returns its id.
 func (d *driver) issue(payer, amount, comment string) string {
-	d.t.Helper()
+	d.T.Helper()
 	d.fillBill(payer, amount, comment)
 	id := d.m.form.id
-	d.press("enter")
+	d.Press("enter")
 	d.yes()
 	if d.m.form != nil {
-		d.t.Fatalf("form still open: %q", d.m.View())
+		d.T.Fatalf("form still open: %q", d.m.View())
 	}
 	return id
 }
 
 func (d *driver) bill(id string) Bill {
-	d.t.Helper()
+	d.T.Helper()
 	b := d.m.find(id)
 	if b == nil {
-		d.t.Fatalf("no bill %s on screen", id)
+		d.T.Fatalf("no bill %s on screen", id)
 	}
 	return b.clone()
 }

@@ -60,7 +60,7 @@ func TestFullLoop(t *testing.T) {
 			}
 		}
 		feedScreen.Update(msg)
-		d.send(msg) // the shell broadcasts feed messages to every screen
+		d.Send(msg) // the shell broadcasts feed messages to every screen
 	}
 	b := d.bill(id)
 	if b.Status != pull.BillPaid || !b.ViaCallback {
@@ -95,7 +95,7 @@ func TestFullLoop(t *testing.T) {
 	mustContain(t, feedScreen.View(), "✓ verified, repeat ignored")
 
 	// Partial refund: the form starts at the full refundable sum.
-	d.press("f")
+	d.Press("f")
 	if d.m.form == nil || d.m.form.kind != refundForm {
 		t.Fatal("f did not open the refund form")
 	}
@@ -103,8 +103,8 @@ func TestFullLoop(t *testing.T) {
 		t.Errorf("refund starts at %q, want the whole 1000.00", got)
 	}
 	d.clear()
-	d.typeText("300")
-	d.press("enter")
+	d.Type("300")
+	d.Press("enter")
 	c := d.yes()
 	lines := strings.Join(c.Lines, "\n")
 	mustContain(t, lines, "Refunded so far:     0.00 ₽", "Remaining refundable: 1 000.00 ₽ (paid minus successful refunds)",
@@ -120,7 +120,7 @@ func TestFullLoop(t *testing.T) {
 
 	// The sandbox finishes refunds 10s later on its clock; r re-reads.
 	l.clk.Advance(11 * time.Second)
-	d.press("r")
+	d.Press("r")
 	b = d.bill(id)
 	if b.Refunds[0].Status != pull.RefundSuccess {
 		t.Fatalf("refund after 11s: %+v", b.Refunds[0])
@@ -131,15 +131,15 @@ func TestFullLoop(t *testing.T) {
 	mustContain(t, d.m.View(), "paid, part refunded", "done", "Refundable  700.00 ₽")
 
 	// More than what remains is refused before anything is sent.
-	d.press("f")
+	d.Press("f")
 	d.clear()
-	d.typeText("700.01")
-	d.press("enter")
-	if len(d.confirms) != 0 {
+	d.Type("700.01")
+	d.Press("enter")
+	if len(d.Confirms) != 0 {
 		t.Fatal("an over-refund reached the confirmation")
 	}
 	mustContain(t, d.m.View(), "At most 700.00 ₽")
-	d.press("esc")
+	d.Press("esc")
 
 	// The same bill was created exactly once.
 	puts := 0
@@ -156,23 +156,23 @@ func TestFullLoop(t *testing.T) {
 func TestCreateFormValidatesAsYouType(t *testing.T) {
 	env := uitest.New(t)
 	d := newDriver(t, env.Common, NewMemoryBills())
-	d.press("n")
+	d.Press("n")
 	f := d.m.form
 	if f == nil || !strings.HasPrefix(f.id, "qd-") {
 		t.Fatalf("form %+v", f)
 	}
 	id := f.id
 
-	d.typeText("8916")
+	d.Type("8916")
 	mustContain(t, d.m.View(), "A phone in international format")
 	d.clear()
-	d.typeText("+79161234567")
+	d.Type("+79161234567")
 	if p := f.get("payer").problem; p != "" {
 		t.Errorf("good phone refused: %s", p)
 	}
 	mustContain(t, d.m.View(), "billed to tel:+79161234567")
 
-	d.press("tab")
+	d.Press("tab")
 	for input, want := range map[string]string{
 		"1.005":     "At most 2 digits after the point",
 		"0":         "Must be more than zero",
@@ -183,22 +183,22 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 		"999999.99": "",
 	} {
 		d.clear()
-		d.typeText(input)
+		d.Type(input)
 		if got := f.get("amount").problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
 			t.Errorf("amount %q: problem %q, want %q", input, got, want)
 		}
 	}
 	d.clear()
-	d.typeText("100")
+	d.Type("100")
 
-	d.press("tab") // currency: a choice
-	d.press("right")
+	d.Press("tab") // currency: a choice
+	d.Press("right")
 	if got := f.get("ccy").value(); got != "USD" {
 		t.Errorf("currency after → is %s", got)
 	}
-	d.press("left")
+	d.Press("left")
 
-	d.press("tab", "tab") // comment, then lifetime
+	d.Press("tab", "tab") // comment, then lifetime
 	for input, want := range map[string]string{
 		"0h":               "Must be in the future",
 		"46d":              "At most 45 days",
@@ -209,23 +209,23 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 		"2026-11-19 18:00": "Must be in the future",
 	} {
 		d.clear()
-		d.typeText(input)
+		d.Type(input)
 		if got := f.get("lifetime").problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
 			t.Errorf("lifetime %q: problem %q, want %q", input, got, want)
 		}
 	}
 	d.clear()
-	d.typeText("0h")
-	d.press("enter") // submit from the last field: refused, focus on the problem
-	if len(d.confirms) != 0 {
+	d.Type("0h")
+	d.Press("enter") // submit from the last field: refused, focus on the problem
+	if len(d.Confirms) != 0 {
 		t.Fatal("an invalid form was submitted")
 	}
 	if f.focus != 4 {
 		t.Errorf("focus %d, want the lifetime field", f.focus)
 	}
 	d.clear()
-	d.typeText("2026-11-21 18:00")
-	d.press("enter")
+	d.Type("2026-11-21 18:00")
+	d.Press("enter")
 	c := d.confirm()
 	mustContain(t, strings.Join(c.Lines, "\n"), "Bill id   "+id, "Payer     tel:+79161234567", "Amount    100.00 ₽",
 		"Pay by    2026-11-21 18:00:00 +03:00 (in 1d 6h)")
@@ -234,11 +234,11 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 	}
 	// Answering "no" (the shell drops the confirmation) leaves the form
 	// open; submitting again asks about the same bill id.
-	d.press("enter")
+	d.Press("enter")
 	if c2 := d.confirm(); c2.Lines[0] != c.Lines[0] {
 		t.Errorf("second submit: %q, first: %q", c2.Lines[0], c.Lines[0])
 	}
-	d.press("esc")
+	d.Press("esc")
 	if d.m.form != nil {
 		t.Error("esc did not close the form")
 	}
@@ -253,12 +253,12 @@ func TestCancelFlow(t *testing.T) {
 	d := newDriver(t, env.Common, store)
 	id := d.issue("+79161234567", "250.50", "Delivery")
 
-	d.press("y")
-	if len(d.copies) != 1 || d.copies[0].Text != "https://oplata.qiwi.com/form?shop="+env.Demo.Creds.MerchantShopID+"&transaction="+id {
-		t.Errorf("copied %+v", d.copies)
+	d.Press("y")
+	if len(d.Copies) != 1 || d.Copies[0].Text != "https://oplata.qiwi.com/form?shop="+env.Demo.Creds.MerchantShopID+"&transaction="+id {
+		t.Errorf("copied %+v", d.Copies)
 	}
 
-	d.press("x")
+	d.Press("x")
 	c := d.confirm()
 	if c.Title != "Cancel this bill?" {
 		t.Errorf("title %q", c.Title)
@@ -267,8 +267,8 @@ func TestCancelFlow(t *testing.T) {
 	if got := env.Demo.Merchant.BillStatus(env.Demo.Creds.MerchantShopID, id); got != "waiting" {
 		t.Fatalf("cancelled before yes: %s", got)
 	}
-	d.queue = append(d.queue, c.Yes)
-	d.run()
+	d.Queue = append(d.Queue, c.Yes)
+	d.Run(nil)
 	if b := d.bill(id); b.Status != pull.BillRejected {
 		t.Fatalf("after cancel: %+v", b)
 	}
@@ -281,22 +281,22 @@ func TestCancelFlow(t *testing.T) {
 		t.Errorf("store: %+v", stored[0])
 	}
 	// A cancelled bill offers neither cancel nor refund.
-	d.press("x", "f")
-	if len(d.confirms) != 0 || d.m.form != nil {
+	d.Press("x", "f")
+	if len(d.Confirms) != 0 || d.m.form != nil {
 		t.Error("cancel or refund offered on a cancelled bill")
 	}
 
 	// A bill paid meanwhile: QIWI answers 1419; the screen re-reads it.
 	id2 := d.issue("+79161234567", "10", "Gift")
-	d.press("top")
+	d.Press("top")
 	d.m.cursor = 0
-	d.press("x")
+	d.Press("x")
 	c = d.confirm()
 	if err := env.Demo.Merchant.PayBill(env.Demo.Creds.MerchantShopID, id2); err != nil {
 		t.Fatal(err)
 	}
-	d.queue = append(d.queue, c.Yes)
-	d.run()
+	d.Queue = append(d.Queue, c.Yes)
+	d.Run(nil)
 	if b := d.bill(id2); b.Status != pull.BillPaid {
 		t.Errorf("after a refused cancel: %+v", b)
 	}
@@ -307,7 +307,7 @@ func TestCancelFlow(t *testing.T) {
 
 func toastTexts(d *driver) []string {
 	var out []string
-	for _, t := range d.toasts {
+	for _, t := range d.Toasts {
 		out = append(out, t.Text)
 	}
 	return out
@@ -326,7 +326,7 @@ func TestLostAnswerRepeatsTheSameBill(t *testing.T) {
 		t.Fatalf("after a lost answer: %+v", b)
 	}
 	mustContain(t, d.m.View(), "not confirmed")
-	d.press("r")
+	d.Press("r")
 	if b := d.bill(id); b.Status != pull.BillWaiting || b.LastError != "" {
 		t.Fatalf("after r: %+v", b)
 	}
@@ -347,7 +347,7 @@ func TestLostAnswerRepeatsTheSameBill(t *testing.T) {
 	}
 	mustContain(t, d.m.View(), "refused by QIWI")
 	before := len(l.sb.Merchant.Requests())
-	d.press("r")
+	d.Press("r")
 	for _, r := range l.sb.Merchant.Requests()[before:] {
 		if strings.Contains(r.Path, id2) {
 			t.Errorf("refused bill sent again: %s %s", r.Method, r.Path)
@@ -370,7 +370,7 @@ func TestReadOnlyHidesActions(t *testing.T) {
 	env := uitest.New(t)
 	d := newDriver(t, env.Common, NewMemoryBills())
 	env.Common.Settings.ReadOnly = true
-	d.press("n")
+	d.Press("n")
 	if d.m.form != nil {
 		t.Error("read-only opened the create form")
 	}
@@ -391,43 +391,43 @@ func TestRefundWithoutAnswer(t *testing.T) {
 	if err := l.sb.Merchant.PayBill(l.c.MerchantShopID, id); err != nil {
 		t.Fatal(err)
 	}
-	d.press("r")
+	d.Press("r")
 	if d.bill(id).Status != pull.BillPaid {
 		t.Fatalf("not paid: %+v", d.bill(id))
 	}
 
 	// 1. Committed, answer lost.
 	l.sb.Merchant.SetFaults(msandbox.Faults{DropAfterCommit: 1})
-	d.press("f")
+	d.Press("f")
 	d.clear()
-	d.typeText("100")
-	d.press("enter")
+	d.Type("100")
+	d.Press("enter")
 	d.yes()
 	r := d.bill(id).Refunds[0]
 	if r.Status != "" || r.LastError == "" {
 		t.Fatalf("after a lost answer: %+v", r)
 	}
 	mustContain(t, d.m.View(), "not confirmed")
-	d.press("r")
+	d.Press("r")
 	if r := d.bill(id).Refunds[0]; r.Status != pull.RefundProcessing {
 		t.Fatalf("after r: %+v", r)
 	}
 
 	// 2. Refused before processing: not there, so sent again.
 	l.sb.Merchant.SetFaults(msandbox.Faults{ResultCode: 300, ResultCodeCount: 1})
-	d.press("f")
+	d.Press("f")
 	if got := d.m.form.get("amount").value(); got != "400.00" {
 		t.Errorf("refund form offers %s, want 400.00 (100.00 is in flight)", got)
 	}
 	d.clear()
-	d.typeText("50")
-	d.press("enter")
+	d.Type("50")
+	d.Press("enter")
 	d.yes()
 	r2 := d.bill(id).Refunds[1]
 	if r2.Status != "" {
 		t.Fatalf("second refund after a 300: %+v", r2)
 	}
-	d.press("r")
+	d.Press("r")
 	if r2 := d.bill(id).Refunds[1]; r2.Status != pull.RefundProcessing {
 		t.Fatalf("second refund after r: %+v", r2)
 	}
@@ -441,7 +441,7 @@ func TestRefundWithoutAnswer(t *testing.T) {
 		t.Errorf("refund PUTs: %q", sends)
 	}
 	l.clk.Advance(time.Minute)
-	d.press("r")
+	d.Press("r")
 	b := d.bill(id)
 	if b.Refunded().Minor != 150_00 || b.Refundable().Minor != 350_00 {
 		t.Errorf("refunded %v, refundable %v", b.Refunded(), b.Refundable())

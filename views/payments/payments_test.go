@@ -11,19 +11,14 @@ import (
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox"
-	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
 
-// driver runs a screen like the shell would, but records the messages
-// meant for the shell (confirmations, toasts, copies) instead of showing them.
+// driver runs the screen like the shell (uitest.Driver) with the typed model
+// at hand. Each key press runs at most 50 messages.
 type driver struct {
-	t        *testing.T
-	m        *Model
-	queue    []tea.Cmd
-	confirms []common.ConfirmMsg
-	toasts   []common.ToastMsg
-	copies   []common.CopyMsg
+	*uitest.Driver
+	m *Model
 }
 
 func newDriver(t *testing.T, env *uitest.Env) *driver {
@@ -31,64 +26,29 @@ func newDriver(t *testing.T, env *uitest.Env) *driver {
 	m := New(env.Common)
 	m.PollInterval, m.Debounce = 0, 0
 	m.SetSize(uitest.Width, uitest.Height-6)
-	d := &driver{t: t, m: m}
-	d.queue = append(d.queue, m.Init())
-	d.run(50, nil)
+	d := &driver{Driver: uitest.NewDriver(t, m), m: m}
+	d.Limit = 50
 	return d
 }
 
 // run handles queued commands until none is left, limit messages were
 // handled, or until() holds.
 func (d *driver) run(limit int, until func() bool) {
-	for n := 0; len(d.queue) > 0 && n < limit; n++ {
-		if until != nil && until() {
-			return
-		}
-		c := d.queue[0]
-		d.queue = d.queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			d.queue = append(d.queue, msg...)
-		case common.ConfirmMsg:
-			d.confirms = append(d.confirms, msg)
-		case common.ToastMsg:
-			d.toasts = append(d.toasts, msg)
-		case common.CopyMsg:
-			d.copies = append(d.copies, msg)
-		default:
-			_, next := d.m.Update(msg)
-			d.queue = append(d.queue, next)
-		}
-	}
+	defer func(l int) { d.Limit = l }(d.Limit)
+	d.Limit = limit
+	d.Run(until)
 }
 
-func (d *driver) press(keys ...string) {
-	for _, k := range keys {
-		_, cmd := d.m.Update(uitest.Key(k))
-		d.queue = append(d.queue, cmd)
-		d.run(50, nil)
-	}
-}
-
-func (d *driver) typeText(s string) {
-	for _, r := range s {
-		d.press(string(r))
-	}
-}
-
-// yes answers the last confirmation with "y".
+// yes answers the last confirmation with "y" and forgets the others; the
+// answer is only queued, so the test decides how far to run it.
 func (d *driver) yes() {
-	d.t.Helper()
-	if len(d.confirms) == 0 {
-		d.t.Fatal("no confirmation was asked")
+	d.T.Helper()
+	if len(d.Confirms) == 0 {
+		d.T.Fatal("no confirmation was asked")
 	}
-	c := d.confirms[len(d.confirms)-1]
-	d.confirms = nil
-	d.queue = append(d.queue, c.Yes)
+	c := d.Confirms[len(d.Confirms)-1]
+	d.Confirms = nil
+	d.Queue = append(d.Queue, c.Yes)
 }
 
 func (d *driver) openKind(k kindID) {
@@ -97,9 +57,9 @@ func (d *driver) openKind(k kindID) {
 			d.m.cursor = i
 		}
 	}
-	d.press("enter")
+	d.Press("enter")
 	if d.m.form == nil || d.m.form.kind != k {
-		d.t.Fatalf("form %v did not open", k)
+		d.T.Fatalf("form %v did not open", k)
 	}
 }
 
@@ -109,19 +69,19 @@ func (d *driver) fieldProblem(key string) string {
 
 // sendWallet fills the wallet transfer form and submits it.
 func (d *driver) sendWallet(to, amount string) {
-	d.t.Helper()
+	d.T.Helper()
 	d.openKind(kindWallet)
-	d.typeText(to)
-	d.press("tab")
-	d.typeText(amount)
-	d.press("enter", "enter") // to the comment, then review
+	d.Type(to)
+	d.Press("tab")
+	d.Type(amount)
+	d.Press("enter", "enter") // to the comment, then review
 }
 
 func TestCardLuhnBlocksSubmit(t *testing.T) {
 	env := uitest.New(t)
 	d := newDriver(t, env)
 	d.openKind(kindCard)
-	d.typeText("4111 1111 1111 1112")
+	d.Type("4111 1111 1111 1112")
 	want := "The number has a typo (check digit does not match)"
 	if got := d.fieldProblem("card"); got != want {
 		t.Fatalf("card problem = %q, want %q", got, want)
@@ -129,10 +89,10 @@ func TestCardLuhnBlocksSubmit(t *testing.T) {
 	if !strings.Contains(d.m.View(), want) {
 		t.Fatalf("the problem is not shown under the field:\n%s", d.m.View())
 	}
-	d.press("tab", "tab")
-	d.typeText("100")
-	d.press("enter") // review from the last field
-	if len(d.confirms) != 0 {
+	d.Press("tab", "tab")
+	d.Type("100")
+	d.Press("enter") // review from the last field
+	if len(d.Confirms) != 0 {
 		t.Fatal("an invalid card reached the confirmation")
 	}
 	if d.m.form.focused().key != "card" {
@@ -143,9 +103,9 @@ func TestCardLuhnBlocksSubmit(t *testing.T) {
 	}
 	// A valid MIR number picks the MIR provider from its digits.
 	for range 19 {
-		d.press("backspace")
+		d.Press("backspace")
 	}
-	d.typeText("2200000000000004")
+	d.Type("2200000000000004")
 	if got := d.m.form.get("card").note; got != "MIR card → provider 31652" {
 		t.Fatalf("note = %q", got)
 	}
@@ -155,14 +115,14 @@ func TestAmountWithThreeDecimalsRefused(t *testing.T) {
 	env := uitest.New(t)
 	d := newDriver(t, env)
 	d.openKind(kindWallet)
-	d.typeText("+79161112233")
-	d.press("tab")
-	d.typeText("1.005")
+	d.Type("+79161112233")
+	d.Press("tab")
+	d.Type("1.005")
 	if got := d.fieldProblem("amount"); got != "At most 2 digits after the point" {
 		t.Fatalf("amount problem = %q", got)
 	}
-	d.press("enter", "enter")
-	if len(d.confirms) != 0 || env.Sandbox.Server.PaymentCount(env.Common.Wallet) != 0 {
+	d.Press("enter", "enter")
+	if len(d.Confirms) != 0 || env.Sandbox.Server.PaymentCount(env.Common.Wallet) != 0 {
 		t.Fatal("1.005 was accepted")
 	}
 	if !strings.Contains(d.m.View(), "Commission: shown once the recipient and amount are valid") {
@@ -175,10 +135,10 @@ func TestWalletTransferSendsOnceAndFollowsStatus(t *testing.T) {
 	srv, wallet := env.Sandbox.Server, env.Common.Wallet
 	d := newDriver(t, env)
 	d.sendWallet("+79161112233", "150.5")
-	if len(d.confirms) != 1 {
-		t.Fatalf("confirmations = %d, want 1", len(d.confirms))
+	if len(d.Confirms) != 1 {
+		t.Fatalf("confirmations = %d, want 1", len(d.Confirms))
 	}
-	lines := strings.Join(d.confirms[0].Lines, "\n")
+	lines := strings.Join(d.Confirms[0].Lines, "\n")
 	for _, want := range []string{"QIWI wallet +79161112233", "Amount:      150.50 ₽", "Commission:  0.00 ₽", "Total:       150.50 ₽"} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("confirmation lacks %q:\n%s", want, lines)
@@ -210,7 +170,7 @@ func TestWalletTransferSendsOnceAndFollowsStatus(t *testing.T) {
 		t.Fatalf("SUCCESS not on screen:\n%s", d.m.View())
 	}
 	d.run(20, nil)
-	if len(d.queue) != 0 {
+	if len(d.Queue) != 0 {
 		t.Fatal("polling did not stop after the final status")
 	}
 	if srv.PaymentCount(wallet) != 1 {
@@ -296,12 +256,12 @@ func TestUnknownOutcomeRetryReusesTheID(t *testing.T) {
 		t.Fatalf("unknown outcome shown wrongly:\n%s", view)
 	}
 	id := e.id()
-	d.queue = nil // drop the scheduled re-check: retry by hand instead
+	d.Queue = nil // drop the scheduled re-check: retry by hand instead
 	srv.SetFaults(sandbox.Faults{})
 	d.m.cursor = d.m.kindRows()
-	d.press("enter")
-	if len(d.confirms) != 1 || !strings.Contains(strings.Join(d.confirms[0].Lines, " "), "SAME id") {
-		t.Fatalf("re-send was not confirmed: %+v", d.confirms)
+	d.Press("enter")
+	if len(d.Confirms) != 1 || !strings.Contains(strings.Join(d.Confirms[0].Lines, " "), "SAME id") {
+		t.Fatalf("re-send was not confirmed: %+v", d.Confirms)
 	}
 	d.yes()
 	d.run(20, func() bool { return e.state == stWaiting })
@@ -341,18 +301,18 @@ func TestMobileOperatorResolvedFromNumber(t *testing.T) {
 	env := uitest.New(t)
 	d := newDriver(t, env)
 	d.openKind(kindMobile)
-	d.typeText("+7 912 345-67-89")
+	d.Type("+7 912 345-67-89")
 	if got := d.m.form.get("phone").note; got != "Operator: МТС (provider 1)" {
 		t.Fatalf("operator note = %q", got)
 	}
-	d.press("tab")
-	d.typeText("100")
+	d.Press("tab")
+	d.Type("100")
 	if !strings.Contains(d.m.View(), "Commission 10.00 ₽ · total 110.00 ₽") {
 		t.Fatalf("no commission preview:\n%s", d.m.View())
 	}
-	d.press("enter")
-	if len(d.confirms) != 1 || !strings.Contains(strings.Join(d.confirms[0].Lines, "\n"), "phone +79123456789 (МТС)") {
-		t.Fatalf("confirmation: %+v", d.confirms)
+	d.Press("enter")
+	if len(d.Confirms) != 1 || !strings.Contains(strings.Join(d.Confirms[0].Lines, "\n"), "phone +79123456789 (МТС)") {
+		t.Fatalf("confirmation: %+v", d.Confirms)
 	}
 }
 
@@ -360,19 +320,19 @@ func TestServiceSearchAndConversionRate(t *testing.T) {
 	env := uitest.New(t)
 	d := newDriver(t, env)
 	d.openKind(kindService)
-	d.typeText("onlime")
+	d.Type("onlime")
 	prov := d.m.form.get("provider")
 	if len(prov.options) != 1 || prov.options[0].value != "674" {
 		t.Fatalf("search options = %+v", prov.options)
 	}
-	d.press("esc")
+	d.Press("esc")
 	d.openKind(kindConversion)
 	d.run(10, nil)
 	if note := d.m.form.get("currency").note; !strings.HasPrefix(note, "QIWI cross rate: 1 USD = ") {
 		t.Fatalf("rate note = %q", note)
 	}
-	d.press("tab")
-	d.typeText("10")
+	d.Press("tab")
+	d.Type("10")
 	if note := d.m.form.get("amount").note; !strings.Contains(note, "will be taken from your RUB account") {
 		t.Fatalf("cost note = %q", note)
 	}
@@ -395,7 +355,7 @@ func TestReadOnlyHidesSending(t *testing.T) {
 	env := uitest.New(t)
 	env.Common.Settings.ReadOnly = true
 	d := newDriver(t, env)
-	d.press("enter")
+	d.Press("enter")
 	view := d.m.View()
 	if d.m.form != nil || d.m.InputFocused() || strings.Contains(view, "New payment") || !strings.Contains(view, "Read-only mode") {
 		t.Fatalf("read-only screen offers sending:\n%s", view)
