@@ -7,9 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
@@ -17,11 +22,13 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/views/agent"
 	"qiwidash/views/live"
 	merchantview "qiwidash/views/merchant"
+	"qiwidash/views/settings"
 )
 
 // dashboardFlags are the flags of the default command.
@@ -31,6 +38,9 @@ type dashboardFlags struct {
 	privacy  bool
 	baseURL  string
 	refresh  time.Duration
+	profile  string
+	config   string
+	set      map[string]bool // the flags given on the command line
 }
 
 // credentials are what a profile holds; any part may be empty.
@@ -40,19 +50,8 @@ type credentials struct {
 	apiID, apiPassword, shopID   string
 }
 
-// credentialsFromEnv reads the variables documented for machines without a
-// keyring. They are used for this run only and never written anywhere.
-func credentialsFromEnv() credentials {
-	return credentials{
-		token:         os.Getenv("QIWI_TOKEN"),
-		agentTerminal: os.Getenv("QIWI_AGENT_ID"), agentPassword: os.Getenv("QIWI_AGENT_PASSWORD"),
-		apiID: os.Getenv("QIWI_API_ID"), apiPassword: os.Getenv("QIWI_API_PASSWORD"), shopID: os.Getenv("QIWI_SHOP_ID"),
-	}
-}
-
-func (c credentials) empty() bool {
-	return c.token == "" && c.agentTerminal == "" && c.apiID == ""
-}
+// errNoProfileYet is the answer when there is nothing to open.
+var errNoProfileYet = errors.New("no profile yet: run 'qiwidash login' or 'qiwidash --demo'")
 
 func runDashboard(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("qiwidash", flag.ContinueOnError)
@@ -60,27 +59,236 @@ func runDashboard(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	var f dashboardFlags
 	fs.BoolVar(&f.demo, "demo", false, "run against the embedded sandbox, no account needed")
-	fs.BoolVar(&f.readOnly, "readonly", false, "hide every action that moves money")
-	fs.BoolVar(&f.privacy, "privacy", false, "start with amounts and personal data masked")
-	fs.StringVar(&f.baseURL, "base-url", qiwiapi.DefaultBaseURL, "Wallet API base URL")
-	fs.DurationVar(&f.refresh, "refresh", 0, "refresh interval (0 = off)")
+	fs.StringVar(&f.profile, "profile", "", "profile to open (default: default_profile from the config, else the only one)")
+	fs.StringVar(&f.config, "config", "", "config file (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
+	fs.BoolVar(&f.readOnly, "readonly", false, "hide every action that moves money (default: read_only from the config)")
+	fs.BoolVar(&f.privacy, "privacy", false, "start with amounts and personal data masked (default: privacy from the config)")
+	fs.StringVar(&f.baseURL, "base-url", qiwiapi.DefaultBaseURL, "Wallet API base URL (default: the profile's)")
+	fs.DurationVar(&f.refresh, "refresh", 0, "refresh interval, 0 = off (default: refresh_interval from the config)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unknown command %q (see 'qiwidash help')", fs.Arg(0))
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	cfg, err := store.LoadConfig(f.config, common.DefaultKeys().ActionNames())
+	if err != nil {
+		return err
+	}
+	if err := common.DefaultKeys().Rebind(cfg.Keys); err != nil {
+		return err
+	}
+	applyTheme(cfg.Theme)
 	if f.demo {
-		return runDemo(f)
+		return runDemo(f, cfg)
 	}
-	creds := credentialsFromEnv()
-	if creds.empty() {
-		return errors.New("no credentials: run 'qiwidash login', set QIWI_TOKEN (and/or QIWI_AGENT_ID, QIWI_API_ID), or try 'qiwidash --demo'")
+	return runProfile(f, cfg)
+}
+
+// applyTheme forces the palette's light or dark side; "auto" asks the terminal.
+func applyTheme(theme string) {
+	switch theme {
+	case "light":
+		lipgloss.SetHasDarkBackground(false)
+	case "dark":
+		lipgloss.SetHasDarkBackground(true)
 	}
-	return runProgram(f, creds, "", os.TempDir(), topup.DefaultURL, pull.DefaultBaseURL)
+}
+
+// forProfile settles the switches for one profile: a flag wins, then the
+// profile's own setting, then the config file.
+func (f dashboardFlags) forProfile(cfg store.Config, p store.Settings) dashboardFlags {
+	out := f
+	if !f.set["privacy"] {
+		out.privacy = cfg.Privacy
+		if p.Privacy != nil {
+			out.privacy = *p.Privacy
+		}
+	}
+	if !f.set["readonly"] {
+		out.readOnly = cfg.ReadOnly
+		if p.ReadOnly != nil {
+			out.readOnly = *p.ReadOnly
+		}
+	}
+	if !f.set["base-url"] && p.BaseURL != "" {
+		out.baseURL = p.BaseURL
+	}
+	if !f.set["refresh"] {
+		out.refresh = cfg.RefreshInterval
+	}
+	return out
+}
+
+// dashboard opens profiles: the first at start and every later switch.
+type dashboard struct {
+	f        dashboardFlags
+	cfg      store.Config
+	accounts settings.Accounts
+	saveDir  string
+	// newDeps builds the stores and feeds behind one profile's screens.
+	// They are kept per profile, so switching back finds them again and no
+	// profile sees another's top-ups or bills.
+	newDeps func(profile string) screenDeps
+
+	mu   sync.Mutex // Switch runs in a tea.Cmd
+	deps map[string]screenDeps
+}
+
+func (d *dashboard) depsFor(name string) screenDeps {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if deps, ok := d.deps[name]; ok {
+		return deps
+	}
+	if d.deps == nil {
+		d.deps = map[string]screenDeps{}
+	}
+	deps := d.newDeps(name)
+	d.deps[name] = deps
+	return deps
+}
+
+// open unlocks a profile and builds its clients and screens. It may read
+// the keyring and ask the API for the wallet number: the UI calls it from a
+// tea.Cmd.
+func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sess, err := d.accounts.Unlock(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := sess.Profile.Settings
+	f := d.f.forProfile(d.cfg, ps)
+	cr := sess.Credentials
+	creds := credentials{
+		token: cr.Token, wallet: sess.Profile.Wallet,
+		agentTerminal: cr.AgentID, agentPassword: cr.AgentPassword,
+		apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID,
+	}
+	c, err := newCommon(f, creds, d.saveDir, orDefault(ps.AgentURL, topup.DefaultURL), orDefault(ps.MerchantURL, pull.DefaultBaseURL))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.Keys.Rebind(d.cfg.Keys); err != nil {
+		return nil, nil, err
+	}
+	deps := d.depsFor(name)
+	deps.settings.Active = name
+	deps.settings.Config = configInfo(d.cfg, f)
+	return c, buildScreens(c, deps), nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// configInfo is what the Accounts screen shows of the configuration.
+func configInfo(cfg store.Config, f dashboardFlags) settings.Info {
+	path := cfg.Path
+	if path == "" {
+		if dir, err := store.ConfigDir(); err == nil {
+			path = filepath.Join(dir, "config.toml")
+		}
+	}
+	return settings.Info{
+		ConfigPath: path, ConfigExists: cfg.Path != "", DefaultProfile: cfg.DefaultProfile, Theme: cfg.Theme,
+		RefreshInterval: f.refresh, Privacy: f.privacy, ReadOnly: f.readOnly,
+	}
+}
+
+// tuiVerifier checks logins made in the Accounts screen against the given
+// hosts ("" = production).
+func tuiVerifier(urls store.Settings) store.Verifier {
+	return store.APIVerifier{
+		BaseURL: urls.BaseURL,
+		Agent: func(ctx context.Context, id, password string) error {
+			return verifyAgent(ctx, id, password, urls.AgentURL)
+		},
+		Merchant: func(ctx context.Context, apiID, apiPassword, shopID string) error {
+			return verifyMerchant(ctx, apiID, apiPassword, shopID, urls.MerchantURL)
+		},
+	}
+}
+
+// runProfile is the real start: the store, the profile (--profile, else the
+// config's default_profile, else the only one), its secrets from the keyring
+// or QIWI_* variables, and the dashboard.
+func runProfile(f dashboardFlags, cfg store.Config) error {
+	path, err := store.DefaultPath()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(path, store.Options{Getenv: os.Getenv})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	name, err := pickProfile(ctx, st, f.profile, cfg)
+	if err != nil {
+		return err
+	}
+	var urls store.Settings
+	if f.set["base-url"] {
+		urls.BaseURL = f.baseURL
+	}
+	newDeps := func(string) screenDeps {
+		deps := demoDeps() // the agent journal and merchant bills are in memory for now
+		deps.agent.Thresholds = cfg.Agent.LowBalance
+		deps.agent.Refresh = cfg.Agent.PollInterval
+		deps.settings = settings.Deps{Accounts: st, Verifier: tuiVerifier(urls), URLs: urls, Keyring: st.Vault().Probe}
+		return deps
+	}
+	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: newDeps, saveDir: os.TempDir()}
+	c, screens, err := d.open(name)
+	if err != nil {
+		return err
+	}
+	return runUI(c, screens, ui.Options{Profile: name, RefreshInterval: f.forProfile(cfg, store.Settings{}).refresh, Switch: d.open})
+}
+
+// pickProfile settles which profile to open. QIWI_* variables open any
+// name for this run, saved or not.
+func pickProfile(ctx context.Context, st *store.Store, name string, cfg store.Config) (string, error) {
+	profiles, err := st.Profiles(ctx)
+	if err != nil {
+		return "", err
+	}
+	_, env := st.Vault().Env()
+	names := make([]string, len(profiles))
+	for i, p := range profiles {
+		names[i] = p.Name
+	}
+	switch {
+	case name != "" && (env || slices.Contains(names, name)):
+		return name, nil
+	case name != "" && len(names) > 0:
+		return "", fmt.Errorf("no profile %q (saved: %s): run 'qiwidash login --profile %s'", name, strings.Join(names, ", "), name)
+	case name != "":
+		return "", errNoProfileYet
+	case env || slices.Contains(names, cfg.DefaultProfile):
+		return cfg.DefaultProfile, nil
+	case len(names) == 1:
+		return names[0], nil
+	case len(names) == 0:
+		return "", errNoProfileYet
+	}
+	return "", fmt.Errorf("%d profiles are saved (%s) and none is the default %q: choose one with --profile NAME or set default_profile in the config",
+		len(names), strings.Join(names, ", "), cfg.DefaultProfile)
 }
 
 // runDemo starts the three sandboxes in-process, a local receiver for what
-// they push, and logs in every mode with in-memory credentials. Nothing is
-// written outside a temp dir; no keyring is used.
-func runDemo(f dashboardFlags) error {
+// they push, and opens an in-memory "demo" profile with every mode. Nothing
+// is written outside a temp dir; no keyring is used.
+func runDemo(f dashboardFlags, cfg store.Config) error {
 	dir, err := os.MkdirTemp("", "qiwidash-demo-")
 	if err != nil {
 		return err
@@ -106,13 +314,23 @@ func runDemo(f dashboardFlags) error {
 	}
 	defer sb.Close()
 	cr := sb.Creds
-	creds := credentials{
-		token: cr.WalletToken, wallet: cr.Wallet,
-		agentTerminal: cr.AgentTerminal, agentPassword: cr.AgentPassword,
-		apiID: cr.MerchantAPIID, apiPassword: cr.MerchantPassword, shopID: cr.MerchantShopID,
+	urls := store.Settings{BaseURL: sb.URL, AgentURL: sb.URL, MerchantURL: sb.URL}
+	accounts := settings.NewMemoryAccounts()
+	accounts.Add(store.Profile{Name: "demo", Wallet: cr.Wallet, Settings: urls}, store.Credentials{
+		Token:   cr.WalletToken,
+		AgentID: cr.AgentTerminal, AgentPassword: cr.AgentPassword,
+		APIID: cr.MerchantAPIID, APIPassword: cr.MerchantPassword, ShopID: cr.MerchantShopID,
+	})
+	newDeps := func(string) screenDeps {
+		deps := demoDeps()
+		deps.events, deps.receiverURL = events, recvURL
+		// Show a low-balance warning in the demo: the USD agent account is below it.
+		deps.agent.Thresholds = map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}}
+		deps.settings = settings.Deps{Accounts: accounts, Verifier: tuiVerifier(urls), URLs: urls, InMemory: true}
+		return deps
 	}
-	f.baseURL = sb.URL
-	c, err := newCommon(f, creds, dir, sb.URL, sb.URL)
+	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, saveDir: dir}
+	c, screens, err := d.open("demo")
 	if err != nil {
 		return err
 	}
@@ -121,11 +339,8 @@ func runDemo(f dashboardFlags) error {
 	if err := live.RegisterWebhook(ctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
 		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
 	}
-	deps := demoDeps()
-	deps.events, deps.receiverURL = events, recvURL
-	// Show a low-balance warning in the demo: the USD agent account is below it.
-	deps.agent.Thresholds = map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}}
-	return runUI(f, c, deps, "DEMO")
+	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open}
+	return runUI(c, screens, opts)
 }
 
 // demoDeps keeps everything in memory.
@@ -180,16 +395,8 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 	return c, nil
 }
 
-func runProgram(f dashboardFlags, creds credentials, badge, saveDir, agentURL, merchantURL string) error {
-	c, err := newCommon(f, creds, saveDir, agentURL, merchantURL)
-	if err != nil {
-		return err
-	}
-	return runUI(f, c, demoDeps(), badge)
-}
-
-func runUI(f dashboardFlags, c *common.Common, deps screenDeps, badge string) error {
-	root := ui.New(c, buildScreens(c, deps), ui.Options{Badge: badge, RefreshInterval: f.refresh})
+func runUI(c *common.Common, screens []ui.Screen, opts ui.Options) error {
+	root := ui.New(c, screens, opts)
 	_, err := tea.NewProgram(root, tea.WithAltScreen(), tea.WithReportFocus()).Run()
 	return err
 }

@@ -16,7 +16,8 @@ const usage = `qiwidash: a terminal dashboard for QIWI Wallet
 
 Usage:
   qiwidash --demo                  the whole dashboard against the embedded sandbox
-  qiwidash [--profile NAME]        the dashboard for a saved profile
+  qiwidash [--profile NAME] [--config PATH]
+                                   the dashboard for a saved profile (Settings mode: accounts)
   qiwidash sandbox [--addr A]      serve the QIWI sandbox (curl-able) until interrupted
   qiwidash login [--profile NAME]  save credentials to the OS keyring (checked first)
   qiwidash logout [--profile NAME] remove a profile's secrets from the keyring

@@ -12,6 +12,7 @@ import (
 	"qiwidash/views/merchant"
 	"qiwidash/views/payments"
 	"qiwidash/views/profile"
+	"qiwidash/views/settings"
 	"qiwidash/views/webhooks"
 )
 
@@ -22,6 +23,8 @@ type screenDeps struct {
 	// events carries what the local receiver accepted; nil = no Live screen.
 	events      *live.Feed
 	receiverURL string
+	// settings is the Accounts screen's; no Accounts = no Settings mode.
+	settings settings.Deps
 }
 
 // buildScreens picks the screens the credentials unlock: a Wallet API token
@@ -52,6 +55,9 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 		feedView := live.New(c, deps.events)
 		feedView.URL = deps.receiverURL
 		add("Live", "Notifications", feedView)
+	}
+	if deps.settings.Accounts != nil {
+		add("Settings", "Accounts", settings.New(c, deps.settings))
 	}
 	return out
 }

@@ -4,7 +4,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -40,6 +42,12 @@ type Screen struct {
 type Options struct {
 	Badge           string        // e.g. "DEMO", shown in the header
 	RefreshInterval time.Duration // 0 = off
+	// Profile is the name of the profile on screen, shown in the header.
+	Profile string
+	// Switch opens another profile: its Common and screens. The shell calls
+	// it inside a tea.Cmd (it may read the keyring and ask the API), on a
+	// common.SwitchProfileMsg. nil: switching is not offered.
+	Switch func(name string) (*common.Common, []Screen, error)
 }
 
 // headerInfo is what the header shows about the wallet.
@@ -58,6 +66,24 @@ type headerLoadedMsg struct {
 type clearToastMsg struct{ id int }
 
 type refreshTickMsg struct{ gen int }
+
+// profileOpenedMsg is the answer of Options.Switch for one request.
+type profileOpenedMsg struct {
+	gen     int
+	name    string
+	c       *common.Common
+	screens []Screen
+	err     error
+}
+
+// screenMsg is what a screen's command produced, tagged with the screen set
+// that issued it. After a profile switch the old screens' late answers are
+// dropped, so the new screens never show the previous profile's data (their
+// own generation counters start again from zero and could collide).
+type screenMsg struct {
+	set int
+	msg tea.Msg
+}
 
 // Model is the root bubbletea model.
 type Model struct {
@@ -80,6 +106,10 @@ type Model struct {
 	toastID    int
 	confirm    *common.ConfirmMsg
 	refreshGen int
+
+	screenSet int    // bumped when a profile switch replaces the screens
+	switchGen int    // the latest switch request; older answers are dropped
+	switching string // the profile being opened, "" when none
 }
 
 // New builds the root model over the given screens.
@@ -102,9 +132,59 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Load() tea.Cmd {
 	cmds := []tea.Cmd{m.loadHeader()}
 	for _, s := range m.screens {
-		cmds = append(cmds, s.View.Init())
+		cmds = append(cmds, m.tag(s.View.Init()))
 	}
 	return tea.Batch(cmds...)
+}
+
+// tag marks a screen's command with the current screen set.
+func (m *Model) tag(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return tagged(m.screenSet, cmd)
+}
+
+func tagged(set int, cmd tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		msg := cmd()
+		switch msg := msg.(type) {
+		case nil:
+			return nil
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, 0, len(msg))
+			for _, c := range msg {
+				if c != nil {
+					out = append(out, tagged(set, c))
+				}
+			}
+			return out
+		}
+		if runtimeMsg(msg) {
+			return msg // quit, sequences, exec…: for the program itself
+		}
+		return screenMsg{set: set, msg: msg}
+	}
+}
+
+// runtimeMsg reports bubbletea's own messages, which the program loop
+// handles and which must reach it unwrapped.
+func runtimeMsg(msg tea.Msg) bool {
+	t := reflect.TypeOf(msg)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() == reflect.TypeOf(tea.QuitMsg{}).PkgPath()
+}
+
+// broadcast reports push notifications: they are about the world, not an
+// answer to one screen, so they are delivered even from an old screen set.
+func broadcast(msg tea.Msg) bool {
+	switch msg.(type) {
+	case feed.NoticeMsg, feed.WalletPaymentMsg, feed.BillChangedMsg:
+		return true
+	}
+	return false
 }
 
 func (m *Model) scheduleRefresh() tea.Cmd {
@@ -152,6 +232,23 @@ func (m *Model) ActiveTitle() string { return m.screens[m.active].Title }
 // keys, then the active screen. Window sizes go to every screen.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case screenMsg:
+		if msg.set != m.screenSet && !broadcast(msg.msg) {
+			return m, nil // from the screens of the profile that was closed
+		}
+		return m.Update(msg.msg)
+	case common.SwitchProfileMsg:
+		return m, m.openProfile(msg.Name)
+	case profileOpenedMsg:
+		if msg.gen != m.switchGen {
+			return m, nil
+		}
+		m.switching = ""
+		if msg.err != nil {
+			why, _, _ := strings.Cut(common.Explain(msg.err), "\n") // one line in the footer
+			return m, m.showToast(common.ToastMsg{Text: "Could not open profile " + msg.name + ": " + why, Error: true})
+		}
+		return m, m.replace(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
@@ -205,7 +302,7 @@ func (m *Model) refreshAll() tea.Cmd {
 	}
 	refresh := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(firstKey(m.c.Keys.Refresh))}
 	_, cmd := view.Update(refresh)
-	return tea.Batch(append(cmds, cmd)...)
+	return tea.Batch(append(cmds, m.tag(cmd))...)
 }
 
 func firstKey(b key.Binding) string {
@@ -228,7 +325,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Yes):
 			yes := m.confirm.Yes
 			m.confirm = nil
-			return m, yes
+			return m, m.tag(yes)
 		case key.Matches(msg, k.No):
 			m.confirm = nil
 			return m, m.showToast(common.ToastMsg{Text: "Cancelled"})
@@ -337,11 +434,11 @@ func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
 	// Async results go to every screen: each checks its own generation tag.
 	if _, isKey := msg.(tea.KeyMsg); isKey {
 		_, cmd := m.screens[m.active].View.Update(msg)
-		return cmd
+		return m.tag(cmd)
 	}
 	for _, s := range m.screens {
 		_, cmd := s.View.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.tag(cmd))
 	}
 	return tea.Batch(cmds...)
 }
@@ -391,6 +488,9 @@ func (m *Model) headerView() string {
 	parts := []string{s.HeaderTitle.Render("qiwidash")}
 	if m.opts.Badge != "" {
 		parts = append(parts, s.Warning.Render("["+m.opts.Badge+"]"))
+	}
+	if m.opts.Profile != "" {
+		parts = append(parts, "profile "+s.Bold.Render(m.opts.Profile))
 	}
 	if m.c.Wallet != "" {
 		parts = append(parts, "wallet "+m.c.Personal("+"+m.c.Wallet))
@@ -466,7 +566,9 @@ func (m *Model) footerView() string {
 	s := m.c.Styles
 	view := m.screens[m.active].View
 	status := ""
-	if b, ok := view.(common.Busy); ok && b.Busy() {
+	if m.switching != "" {
+		status = m.spinner.View() + " opening profile " + m.switching + "… "
+	} else if b, ok := view.(common.Busy); ok && b.Busy() {
 		status = m.spinner.View() + " working… "
 	}
 	if m.toast.Text != "" {
@@ -494,4 +596,45 @@ func (m *Model) confirmView(height int) string {
 	lines = append(lines, "", s.Accent.Render("y")+" confirm   "+s.Accent.Render("n/esc")+" cancel")
 	box := s.Modal.Render(strings.Join(lines, "\n"))
 	return lipgloss.Place(m.width, height, lipgloss.Center, lipgloss.Center, box)
+}
+
+// ProfileName is the profile on screen (for tests).
+func (m *Model) ProfileName() string { return m.opts.Profile }
+
+// openProfile asks Options.Switch for another profile, off the UI loop.
+func (m *Model) openProfile(name string) tea.Cmd {
+	if m.opts.Switch == nil {
+		return m.showToast(common.ToastMsg{Text: "Switching profiles is not available here; restart with --profile " + name, Error: true})
+	}
+	m.switchGen++
+	m.switching = name
+	gen, open := m.switchGen, m.opts.Switch
+	return func() tea.Msg {
+		c, screens, err := open(name)
+		if err == nil && (c == nil || len(screens) == 0) {
+			err = errors.New("its credentials open no screen")
+		}
+		return profileOpenedMsg{gen: gen, name: name, c: c, screens: screens, err: err}
+	}
+}
+
+// replace puts the opened profile on screen: new Common and screens, tabs
+// and modes from the start, header reloaded, refresh timer restarted. A
+// privacy mode that is on stays on: switching must not unmask anything.
+func (m *Model) replace(msg profileOpenedMsg) tea.Cmd {
+	if m.c.Settings != nil && m.c.Settings.Privacy && msg.c.Settings != nil {
+		msg.c.Settings.Privacy = true
+	}
+	m.c, m.screens, m.opts.Profile = msg.c, msg.screens, msg.name
+	m.screenSet++
+	m.active = 0
+	m.lastInMode = map[string]int{}
+	m.confirm = nil
+	m.header = headerInfo{}
+	m.help.Styles.ShortKey, m.help.Styles.FullKey = m.c.Styles.Accent, m.c.Styles.Accent
+	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = m.c.Styles.Subtle, m.c.Styles.Subtle
+	m.spinner.Style = m.c.Styles.Accent
+	m.refreshGen++ // the old timer's tick is dropped; a new one starts
+	m.resize()
+	return tea.Batch(m.Load(), m.scheduleRefresh(), m.showToast(common.ToastMsg{Text: "Opened profile " + msg.name}))
 }

@@ -100,3 +100,14 @@ func Explain(err error) string {
 	}
 	return err.Error()
 }
+
+// SwitchProfileMsg asks the shell to open another saved profile: new
+// clients and screens, without restarting.
+type SwitchProfileMsg struct {
+	Name string
+}
+
+// SwitchProfile returns a command that asks the shell to open profile name.
+func SwitchProfile(name string) tea.Cmd {
+	return func() tea.Msg { return SwitchProfileMsg{Name: name} }
+}

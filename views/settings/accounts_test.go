@@ -1,0 +1,344 @@
+package settings
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/zalando/go-keyring"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/store"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+const badToken = "0123456789abcdef0123456789abcdef"
+
+// fixture is a real store on a temp dir with the mock keyring, and the demo
+// sandbox as what logins are checked against.
+type fixture struct {
+	env   *uitest.Env
+	st    *store.Store
+	v     store.Verifier
+	token string
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	env := uitest.New(t)
+	keyring.MockInit()
+	st, err := store.Open(filepath.Join(t.TempDir(), "qiwidash.db"), store.Options{
+		Getenv: func(string) string { return "" },
+		Now:    func() time.Time { return uitest.Now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ok := func(context.Context, string, string) error { return nil }
+	v := store.APIVerifier{
+		BaseURL:  env.Sandbox.URL,
+		Agent:    ok,
+		Merchant: func(context.Context, string, string, string) error { return nil },
+	}
+	return &fixture{env: env, st: st, v: v, token: env.Demo.Creds.WalletToken}
+}
+
+func (f *fixture) deps(active string) Deps {
+	return Deps{
+		Accounts: f.st,
+		Verifier: f.v,
+		Active:   active,
+		Keyring:  f.st.Vault().Probe,
+		Config: Info{
+			ConfigPath: "/home/user/.config/qiwidash/config.toml", DefaultProfile: "default",
+			Theme: "auto", RefreshInterval: time.Minute,
+		},
+	}
+}
+
+func (f *fixture) login(t *testing.T, name string, c store.Credentials) {
+	t.Helper()
+	if _, err := f.st.Login(context.Background(), name, c, f.v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) screen(t *testing.T, active string) *Model {
+	t.Helper()
+	m := New(f.env.Common, f.deps(active))
+	m.SetSize(uitest.Width, uitest.Height)
+	uitest.Run(m, m.Init(), 20)
+	return m
+}
+
+// fill opens the form and types the name and the token.
+func fill(m *Model, name, token string) {
+	m.Update(uitest.Key("n"))
+	m.Update(uitest.Key(name))
+	m.Update(uitest.Key("tab"))
+	m.Update(uitest.Key(token))
+}
+
+func noSecret(t *testing.T, what, text string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if strings.Contains(text, s) {
+			t.Fatalf("%s shows a secret in clear", what)
+		}
+	}
+}
+
+func TestLoginBadTokenShowsReasonSavesNothing(t *testing.T) {
+	f := newFixture(t)
+	m := f.screen(t, "")
+	fill(m, "work", badToken)
+	if !m.InputFocused() {
+		t.Fatal("the form does not hold the keys")
+	}
+	noSecret(t, "the form", m.View(), badToken)
+	_, cmd := m.Update(uitest.Key("enter"))
+	uitest.Run(m, cmd, 20)
+	p := m.FormProblem()
+	if !strings.Contains(p, "refused the wallet credentials") || !strings.Contains(p, "401") || !strings.Contains(p, "Nothing was saved") {
+		t.Fatalf("problem = %q, want the refusal with its reason", p)
+	}
+	noSecret(t, "the refusal", p+m.View(), badToken)
+	if !strings.Contains(m.View(), "QIWI refused") {
+		t.Fatal("the refusal is not on screen")
+	}
+	if ps, _ := f.st.Profiles(context.Background()); len(ps) != 0 {
+		t.Fatalf("a refused login saved %v", ps)
+	}
+	if _, err := keyring.Get(store.KeyringService, "work/token"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("a refused login wrote the keyring: %v", err)
+	}
+	// esc closes the form and forgets what was typed.
+	m.Update(uitest.Key("esc"))
+	if m.InputFocused() || strings.Contains(m.View(), "Log in a profile") {
+		t.Fatal("esc did not close the form")
+	}
+}
+
+func TestLoginGoodTokenSavedAndListedMasked(t *testing.T) {
+	f := newFixture(t)
+	m := f.screen(t, "")
+	if !strings.Contains(m.View(), "No saved profile") {
+		t.Fatalf("empty list:\n%s", m.View())
+	}
+	fill(m, "work", f.token)
+	_, cmd := m.Update(uitest.Key("enter"))
+	if !m.Busy() {
+		t.Fatal("not busy while checking")
+	}
+	var toasts []string
+	for _, msg := range drain(m, cmd) {
+		if t, ok := msg.(common.ToastMsg); ok {
+			toasts = append(toasts, t.Text)
+		}
+	}
+	if m.InputFocused() || m.FormProblem() != "" {
+		t.Fatalf("form still open: %q", m.FormProblem())
+	}
+	if got := m.Profiles(); len(got) != 1 || got[0] != "work" {
+		t.Fatalf("profiles = %v", got)
+	}
+	view := m.View()
+	noSecret(t, "the list", view+strings.Join(toasts, "\n"), f.token)
+	if !strings.Contains(view, "token "+qiwiapi.MaskSecret(f.token)) || !strings.Contains(view, "+"+f.env.Common.Wallet) {
+		t.Fatalf("masked token or wallet missing:\n%s", view)
+	}
+	if len(toasts) != 1 || !strings.Contains(toasts[0], "Profile work saved (modes: wallet") {
+		t.Fatalf("toasts = %q", toasts)
+	}
+	sess, err := f.st.Unlock(context.Background(), "work")
+	if err != nil || sess.Credentials.Token != f.token || sess.Source != store.FromKeyring {
+		t.Fatalf("the keyring does not hold the token: %v", err)
+	}
+}
+
+// drain runs cmd like uitest.Run and returns every message it produced.
+func drain(m tea.Model, cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			out = append(out, msg)
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	return out
+}
+
+func TestFormRefusesHalfGroupsLocally(t *testing.T) {
+	f := newFixture(t)
+	m := f.screen(t, "")
+	m.Update(uitest.Key("n"))
+	m.Update(uitest.Key("work"))
+	for range fieldAgentID {
+		m.Update(uitest.Key("tab"))
+	}
+	m.Update(uitest.Key("12345"))
+	if _, cmd := m.Update(uitest.Key("enter")); cmd != nil {
+		t.Fatal("a half-filled agent group was sent")
+	}
+	if p := m.FormProblem(); p != "The agent terminal id needs its password" {
+		t.Fatalf("problem = %q", p)
+	}
+	m.Update(uitest.Key("esc"))
+	m.Update(uitest.Key("n"))
+	m.Update(uitest.Key("bad name"))
+	m.Update(uitest.Key("enter"))
+	if p := m.FormProblem(); !strings.Contains(p, "Profile name") {
+		t.Fatalf("problem = %q", p)
+	}
+}
+
+func TestLogoutRemovesSecrets(t *testing.T) {
+	f := newFixture(t)
+	f.login(t, "work", store.Credentials{Token: f.token})
+	m := f.screen(t, "work")
+	_, cmd := m.Update(uitest.Key("x"))
+	confirm, ok := cmd().(common.ConfirmMsg)
+	if !ok || confirm.Title != "Log out of profile work?" {
+		t.Fatalf("x gave %#v, want a confirmation", confirm)
+	}
+	if !strings.Contains(strings.Join(confirm.Lines, " "), "removed from the OS keyring") {
+		t.Fatalf("confirmation lines = %q", confirm.Lines)
+	}
+	uitest.Run(m, confirm.Yes, 20)
+	if _, err := keyring.Get(store.KeyringService, "work/token"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("token still in the keyring: %v", err)
+	}
+	view := m.View()
+	if !strings.Contains(view, "logged out") || strings.Contains(view, "token ") {
+		t.Fatalf("after logout:\n%s", view)
+	}
+	// enter on a logged-out profile opens the form for it.
+	m.Update(uitest.Key("enter"))
+	if !m.InputFocused() || !strings.Contains(m.View(), "> work") {
+		t.Fatalf("enter on a logged-out profile:\n%s", m.View())
+	}
+}
+
+func TestDeleteForgetsProfile(t *testing.T) {
+	f := newFixture(t)
+	f.login(t, "a", store.Credentials{Token: f.token})
+	f.login(t, "b", store.Credentials{Token: f.token})
+	m := f.screen(t, "a")
+	m.Update(uitest.Key("j"))
+	_, cmd := m.Update(uitest.Key("D"))
+	confirm, ok := cmd().(common.ConfirmMsg)
+	if !ok || confirm.Title != "Delete profile b?" {
+		t.Fatalf("D gave %#v", confirm)
+	}
+	uitest.Run(m, confirm.Yes, 20)
+	if got := m.Profiles(); len(got) != 1 || got[0] != "a" {
+		t.Fatalf("profiles = %v", got)
+	}
+	if _, err := f.st.Profile(context.Background(), "b"); !errors.Is(err, store.ErrNoProfile) {
+		t.Fatalf("b still saved: %v", err)
+	}
+}
+
+func TestEnterSwitchesProfile(t *testing.T) {
+	f := newFixture(t)
+	f.login(t, "a", store.Credentials{Token: f.token})
+	f.login(t, "b", store.Credentials{AgentID: "12345", AgentPassword: "agent-pass-1"})
+	m := f.screen(t, "a")
+	if !strings.Contains(m.View(), "agent 12345 / "+qiwiapi.MaskSecret("agent-pass-1")) {
+		t.Fatalf("agent secrets not masked:\n%s", m.View())
+	}
+	noSecret(t, "the list", m.View(), "agent-pass-1", f.token)
+	m.Update(uitest.Key("down"))
+	_, cmd := m.Update(uitest.Key("enter"))
+	if cmd == nil {
+		t.Fatal("enter did nothing")
+	}
+	if got := cmd(); got != (common.SwitchProfileMsg{Name: "b"}) {
+		t.Fatalf("enter gave %#v", got)
+	}
+}
+
+func TestNoKeyringSaysHow(t *testing.T) {
+	f := newFixture(t)
+	deps := f.deps("")
+	deps.Keyring = func() error { return &store.KeyringError{Op: "read", Err: errors.New("no secret service")} }
+	m := New(f.env.Common, deps)
+	uitest.Run(m, m.Init(), 10)
+	view := m.View()
+	if !strings.Contains(view, "No OS keyring") || !strings.Contains(view, "gnome-keyring") || !strings.Contains(view, "QIWI_TOKEN") {
+		t.Fatalf("no keyring help:\n%s", view)
+	}
+}
+
+func TestMemoryAccountsForDemo(t *testing.T) {
+	f := newFixture(t)
+	acc := NewMemoryAccounts()
+	acc.Add(store.Profile{Name: "demo", Wallet: f.env.Common.Wallet}, store.Credentials{Token: f.token})
+	m := New(f.env.Common, Deps{Accounts: acc, Verifier: f.v, Active: "demo", InMemory: true})
+	uitest.Run(m, m.Init(), 10)
+	view := m.View()
+	if !strings.Contains(view, "* demo") || !strings.Contains(view, "memory") || !strings.Contains(view, "nothing is written") {
+		t.Fatalf("demo list:\n%s", view)
+	}
+	fill(m, "second", badToken)
+	_, cmd := m.Update(uitest.Key("enter"))
+	uitest.Run(m, cmd, 10)
+	if !strings.Contains(m.FormProblem(), "refused") {
+		t.Fatalf("problem = %q", m.FormProblem())
+	}
+	if ps, _ := acc.Profiles(context.Background()); len(ps) != 1 {
+		t.Fatalf("a refused demo login was kept: %v", ps)
+	}
+}
+
+// harness turns window sizes into SetSize, as the shell does.
+type harness struct{ m common.Component }
+
+func (h harness) Init() tea.Cmd { return h.m.Init() }
+func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		h.m.SetSize(ws.Width, ws.Height)
+		return h, nil
+	}
+	_, cmd := h.m.Update(msg)
+	return h, cmd
+}
+func (h harness) View() string { return h.m.View() }
+
+func TestGoldenAccounts(t *testing.T) {
+	f := newFixture(t)
+	f.login(t, "main", store.Credentials{Token: f.token})
+	f.login(t, "shop", store.Credentials{APIID: "merchant-api-id-1", APIPassword: "merchant-password-1", ShopID: "123456"})
+	f.login(t, "old", store.Credentials{AgentID: "777", AgentPassword: "agent-pass-2"})
+	if err := f.st.Logout(context.Background(), "old"); err != nil {
+		t.Fatal(err)
+	}
+	m := New(f.env.Common, f.deps("main"))
+	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "the profile on screen") },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
+	noSecret(t, "the golden screen", final, f.token, "merchant-password-1", "merchant-api-id-1", "agent-pass-2")
+	teatest.RequireEqualOutput(t, []byte(final))
+}
