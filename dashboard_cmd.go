@@ -26,6 +26,7 @@ import (
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/views/agent"
+	"qiwidash/views/history"
 	"qiwidash/views/live"
 	merchantview "qiwidash/views/merchant"
 	"qiwidash/views/settings"
@@ -131,13 +132,17 @@ type dashboard struct {
 	// newDeps builds the stores and feeds behind one profile's screens.
 	// They are kept per profile, so switching back finds them again and no
 	// profile sees another's top-ups or bills.
-	newDeps func(profile string) screenDeps
+	newDeps func(profile string, c *common.Common, creds credentials) screenDeps
+	// prepare runs once a profile's clients exist and before its screens
+	// start: the journal, the payment ids and resuming unfinished payments.
+	// Nil in demo mode (nothing is persisted there).
+	prepare func(ctx context.Context, profile string, c *common.Common) error
 
 	mu   sync.Mutex // Switch runs in a tea.Cmd
 	deps map[string]screenDeps
 }
 
-func (d *dashboard) depsFor(name string) screenDeps {
+func (d *dashboard) depsFor(name string, c *common.Common, creds credentials) screenDeps {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if deps, ok := d.deps[name]; ok {
@@ -146,7 +151,7 @@ func (d *dashboard) depsFor(name string) screenDeps {
 	if d.deps == nil {
 		d.deps = map[string]screenDeps{}
 	}
-	deps := d.newDeps(name)
+	deps := d.newDeps(name, c, creds)
 	d.deps[name] = deps
 	return deps
 }
@@ -176,7 +181,12 @@ func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
 	if err := c.Keys.Rebind(d.cfg.Keys); err != nil {
 		return nil, nil, err
 	}
-	deps := d.depsFor(name)
+	if d.prepare != nil {
+		if err := d.prepare(ctx, name, c); err != nil {
+			return nil, nil, err
+		}
+	}
+	deps := d.depsFor(name, c, creds)
 	deps.settings.Active = name
 	deps.settings.Config = configInfo(d.cfg, f)
 	return c, buildScreens(c, deps), nil
@@ -240,14 +250,14 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 	if f.set["base-url"] {
 		urls.BaseURL = f.baseURL
 	}
-	newDeps := func(string) screenDeps {
-		deps := demoDeps() // the agent journal and merchant bills are in memory for now
+	newDeps := func(_ string, c *common.Common, creds credentials) screenDeps {
+		deps := storeDeps(st, c, creds)
 		deps.agent.Thresholds = cfg.Agent.LowBalance
 		deps.agent.Refresh = cfg.Agent.PollInterval
 		deps.settings = settings.Deps{Accounts: st, Verifier: tuiVerifier(urls), URLs: urls, Keyring: st.Vault().Probe}
 		return deps
 	}
-	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: newDeps, saveDir: os.TempDir()}
+	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: newDeps, prepare: resumeFrom(st), saveDir: os.TempDir()}
 	c, screens, err := d.open(name)
 	if err != nil {
 		return err
@@ -321,7 +331,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		AgentID: cr.AgentTerminal, AgentPassword: cr.AgentPassword,
 		APIID: cr.MerchantAPIID, APIPassword: cr.MerchantPassword, ShopID: cr.MerchantShopID,
 	})
-	newDeps := func(string) screenDeps {
+	newDeps := func(string, *common.Common, credentials) screenDeps {
 		deps := demoDeps()
 		deps.events, deps.receiverURL = events, recvURL
 		// Show a low-balance warning in the demo: the USD agent account is below it.
@@ -341,6 +351,61 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	}
 	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open}
 	return runUI(c, screens, opts)
+}
+
+// storeDeps keeps each screen's state in the SQLite store, scoped to the
+// profile's wallet, terminal and shop so profiles never see each other's.
+func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps {
+	deps := demoDeps()
+	if c.API != nil {
+		deps.history = history.NewCachedSource(st, &store.Syncer{Store: st, API: c.API.History}, c.Wallet)
+	}
+	if c.Agent != nil {
+		deps.agent.Journal = agent.NewStoreJournalFor(st, creds.agentTerminal)
+		deps.agent.Samples = agent.NewStoreSamplesFor(st, creds.agentTerminal)
+	}
+	if c.Merchant != nil {
+		deps.merchant.Bills = merchantview.NewStoreBillsFor(st, c.MerchantShopID)
+	}
+	return deps
+}
+
+// resumeFrom journals the wallet screens' payments in the store, continues
+// client ids after the last one used, and finishes what a crash left open:
+// re-asked by status, or re-sent with the same id.
+func resumeFrom(st *store.Store) func(ctx context.Context, profile string, c *common.Common) error {
+	return func(ctx context.Context, profile string, c *common.Common) error {
+		if c.API == nil {
+			return nil
+		}
+		c.Journal = st.UIJournal(profile, c.Wallet)
+		j := st.Journal()
+		last, err := j.LastClientID(ctx, store.KindWalletPayment)
+		if err != nil {
+			return err
+		}
+		if lc, err := j.LastClientID(ctx, store.KindConversion); err == nil && lc > last {
+			last = lc
+		}
+		c.IDs = qiwiapi.NewIDGenerator(last, time.Now)
+		rep, err := j.Resume(ctx, store.WalletResenders(c.Wallet, c.API.Payments, c.API.History))
+		c.Notice = resumeNotice(rep, err)
+		return nil // not fatal: open entries are tried again at the next start
+	}
+}
+
+// resumeNotice tells the user, in words, what start-up did with payments a
+// previous run left unfinished.
+func resumeNotice(rep store.ResumeReport, err error) string {
+	switch {
+	case err != nil:
+		return "Unfinished payments could not be checked: " + common.Explain(err)
+	case len(rep.Open) > 0:
+		return fmt.Sprintf("%d unfinished payment(s) still unresolved; they are re-checked at the next start", len(rep.Open))
+	case len(rep.Resumed) > 0:
+		return fmt.Sprintf("Finished %d payment(s) left open by the last run (same ids, never paid twice)", len(rep.Resumed))
+	}
+	return ""
 }
 
 // demoDeps keeps everything in memory.

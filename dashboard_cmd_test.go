@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"qiwidash/qiwiapi"
 	"strings"
 	"testing"
 
@@ -141,16 +142,28 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	cfg := store.DefaultConfig()
 	cfg.Keys = map[string][]string{"quit": {"Q"}}
 	built := map[string]int{}
-	newDeps := func(name string) screenDeps {
+	newDeps := func(name string, c *common.Common, creds credentials) screenDeps {
 		built[name]++
-		deps := demoDeps()
+		deps := storeDeps(st, c, creds)
 		deps.settings = settings.Deps{Accounts: st, Verifier: tuiVerifier(urls), Keyring: st.Vault().Probe}
 		return deps
 	}
-	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st, newDeps: newDeps, saveDir: t.TempDir()}
+	// A payment journaled by a run that died before sending it: opening the
+	// profile must finish it, with the same id, exactly once.
+	if err := st.UIJournal("wallet", cr.Wallet).Begin("payment", "+79161112233", qiwiapi.Amount{Minor: 12345, Currency: qiwiapi.RUB}, "1763600000123",
+		qiwiapi.Payment{Provider: 99, ID: "1763600000123", Sum: qiwiapi.Amount{Minor: 12345, Currency: qiwiapi.RUB}, Fields: map[string]string{"account": "+79161112233"}}); err != nil {
+		t.Fatal(err)
+	}
+	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st, newDeps: newDeps, prepare: resumeFrom(st), saveDir: t.TempDir()}
 	c, screens, err := d.open("wallet")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n := sb.Wallet.PaymentCount(cr.Wallet); n != 1 || !strings.Contains(c.Notice, "Finished 1 payment") {
+		t.Fatalf("resume at open: %d payments, notice %q", n, c.Notice)
+	}
+	if c.Journal == nil || c.IDs.Next() <= "1763600000123" {
+		t.Fatal("the journal is not wired or ids do not continue after the journaled one")
 	}
 	if c.API == nil || c.Agent != nil || c.Wallet != cr.Wallet || c.Keys.Quit.Keys()[0] != "Q" {
 		t.Fatalf("common: api %v agent %v wallet %q quit %v", c.API != nil, c.Agent != nil, c.Wallet, c.Keys.Quit.Keys())

@@ -20,6 +20,8 @@ import (
 type screenDeps struct {
 	agent    agent.Deps
 	merchant merchant.Deps
+	// history is the History screen's source; nil = straight from the API.
+	history history.Source
 	// events carries what the local receiver accepted; nil = no Live screen.
 	events      *live.Feed
 	receiverURL string
@@ -38,7 +40,11 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 		add("Wallet", "Profile", profile.New(c))
 		add("Wallet", "Balances", balances.New(c))
 		add("Wallet", "Limits", limits.New(c))
-		add("Wallet", "History", history.New(c))
+		if deps.history != nil {
+			add("Wallet", "History", history.NewWithSource(c, deps.history))
+		} else {
+			add("Wallet", "History", history.New(c))
+		}
 		add("Wallet", "Invoices", invoices.New(c))
 		add("Wallet", "Payments", payments.New(c))
 		add("Wallet", "Webhooks", webhooks.New(c))

@@ -131,6 +131,10 @@ func (m *Model) Init() tea.Cmd {
 // Load loads the header and starts every screen (no timers: tests drive it).
 func (m *Model) Load() tea.Cmd {
 	cmds := []tea.Cmd{m.loadHeader()}
+	if m.c.Notice != "" {
+		cmds = append(cmds, common.Toast(m.c.Notice))
+		m.c.Notice = ""
+	}
 	for _, s := range m.screens {
 		cmds = append(cmds, m.tag(s.View.Init()))
 	}

@@ -50,6 +50,9 @@ type Common struct {
 	IDs *qiwiapi.IDGenerator
 	// Journal records money-moving actions before they are sent; may be nil.
 	Journal Journal
+	// Notice is told once when the profile opens (e.g. payments resumed
+	// after a crash); the shell shows it as a toast and clears it.
+	Notice string
 }
 
 // Journal is the part of the payment journal the screens use.
