@@ -262,7 +262,7 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 	if err != nil {
 		return err
 	}
-	return runUI(c, screens, ui.Options{Profile: name, RefreshInterval: f.forProfile(cfg, store.Settings{}).refresh, Switch: d.open})
+	return runUI(c, screens, ui.Options{Profile: name, RefreshInterval: f.forProfile(cfg, store.Settings{}).refresh, Switch: d.open, Mouse: cfg.Mouse})
 }
 
 // pickProfile settles which profile to open. QIWI_* variables open any
@@ -349,7 +349,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	if err := live.RegisterWebhook(ctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
 		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
 	}
-	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open}
+	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open, Mouse: cfg.Mouse}
 	return runUI(c, screens, opts)
 }
 
@@ -462,6 +462,10 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 
 func runUI(c *common.Common, screens []ui.Screen, opts ui.Options) error {
 	root := ui.New(c, screens, opts)
-	_, err := tea.NewProgram(root, tea.WithAltScreen(), tea.WithReportFocus()).Run()
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithReportFocus()}
+	if opts.Mouse {
+		popts = append(popts, tea.WithMouseCellMotion())
+	}
+	_, err := tea.NewProgram(root, popts...).Run()
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
@@ -42,6 +43,8 @@ type Screen struct {
 type Options struct {
 	Badge           string        // e.g. "DEMO", shown in the header
 	RefreshInterval time.Duration // 0 = off
+	// Mouse turns on the wheel (scrolls the screen) and clicks on tabs.
+	Mouse bool
 	// Profile is the name of the profile on screen, shown in the header.
 	Profile string
 	// Switch opens another profile: its Common and screens. The shell calls
@@ -292,6 +295,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.loadHeader(), m.updateActive(msg))
 	case tea.KeyMsg:
 		return m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.handleMouse(msg)
 	}
 	return m, m.updateActive(msg)
 }
@@ -374,6 +379,45 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.loadHeader(), m.updateActive(msg))
 	}
 	return m, m.updateActive(msg)
+}
+
+// handleMouse scrolls with the wheel (as the up/down keys would) and
+// switches screens by clicking their tab.
+func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if m.confirm != nil {
+		return nil
+	}
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp:
+		return m.updateActive(tea.KeyMsg{Type: tea.KeyUp})
+	case msg.Button == tea.MouseButtonWheelDown:
+		return m.updateActive(tea.KeyMsg{Type: tea.KeyDown})
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft && msg.Y == lipgloss.Height(m.headerView()):
+		if i, ok := m.tabAt(msg.X); ok {
+			return m.switchTo(i)
+		}
+	}
+	return nil
+}
+
+// tabAt finds the screen whose tab is drawn at column x of the tab line.
+func (m *Model) tabAt(x int) (int, bool) {
+	line := []rune(ansi.Strip(m.tabsLine(0)))
+	if lipgloss.Width(string(line)) > m.width {
+		return 0, false // compact labels: numbers are the way in
+	}
+	for n, i := range m.inMode() {
+		label := fmt.Sprintf("%d %s", n+1, m.screens[i].Title)
+		at := strings.Index(string(line), label)
+		if at < 0 {
+			continue
+		}
+		start := len([]rune(string(line)[:at]))
+		if x >= start-1 && x < start+len([]rune(label))+1 {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 func (m *Model) switchTo(i int) tea.Cmd {
@@ -517,14 +561,32 @@ func (m *Model) headerView() string {
 	return s.Header.Render(strings.Join(parts, s.Subtle.Render(" │ ")))
 }
 
+// tabsView draws the modes and the active mode's screens on one line. When
+// the full labels do not fit, it shortens them step by step: inactive modes
+// to their initial, then inactive screens to their number. The active ones
+// always keep their names.
 func (m *Model) tabsView() string {
+	var line string
+	for compact := 0; compact <= 2; compact++ {
+		line = m.tabsLine(compact)
+		if lipgloss.Width(line) <= m.width {
+			break
+		}
+	}
+	return m.c.Styles.TabBar.Width(m.width).Render(line)
+}
+
+func (m *Model) tabsLine(compact int) string {
 	s := m.c.Styles
 	var tabs []string
 	if modes := m.modes(); len(modes) > 1 {
 		for _, mode := range modes {
-			if mode == m.screens[m.active].Mode {
+			switch {
+			case mode == m.screens[m.active].Mode:
 				tabs = append(tabs, s.ActiveTab.Render("["+mode+"]"))
-			} else {
+			case compact >= 1:
+				tabs = append(tabs, s.Tab.Render(string([]rune(mode)[:1])))
+			default:
 				tabs = append(tabs, s.Tab.Render(mode))
 			}
 		}
@@ -533,13 +595,16 @@ func (m *Model) tabsView() string {
 	for n, i := range m.inMode() {
 		sc := m.screens[i]
 		label := fmt.Sprintf("%d %s", n+1, sc.Title)
-		if i == m.active {
+		switch {
+		case i == m.active:
 			tabs = append(tabs, s.ActiveTab.Render("▶"+label))
-		} else {
+		case compact >= 2:
+			tabs = append(tabs, s.Tab.Render(fmt.Sprint(n+1)))
+		default:
 			tabs = append(tabs, s.Tab.Render(" "+label))
 		}
 	}
-	return s.TabBar.Width(m.width).Render(lipgloss.JoinHorizontal(lipgloss.Top, tabs...))
+	return lipgloss.JoinHorizontal(lipgloss.Top, tabs...)
 }
 
 // globalKeys are the shell's own bindings, shown after the screen's.

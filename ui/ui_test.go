@@ -155,3 +155,38 @@ func TestHeaderFollowsMoneyMoving(t *testing.T) {
 		t.Fatalf("header did not reload: %s", head)
 	}
 }
+
+func TestTabsFitOnOneLineWhenNarrow(t *testing.T) {
+	env := uitest.New(t)
+	c := env.Common
+	var screens []ui.Screen
+	for _, title := range []string{"Profile", "Balances", "Limits", "History", "Invoices", "Payments", "Webhooks"} {
+		screens = append(screens, ui.Screen{Mode: "Wallet", Title: title, View: balances.New(c)})
+	}
+	screens = append(screens, ui.Screen{Mode: "Agent", Title: "Balance", View: limits.New(c)}, ui.Screen{Mode: "Merchant", Title: "Bills", View: limits.New(c)})
+	root := ui.New(c, screens, ui.Options{})
+	for _, w := range []int{80, 100, 200} {
+		root.Update(tea.WindowSizeMsg{Width: w, Height: 24})
+		lines := strings.Split(root.View(), "\n")
+		if !strings.Contains(lines[1], "▶1 Profile") || !strings.Contains(lines[1], "[Wallet]") || !strings.HasPrefix(lines[2], "─") {
+			t.Fatalf("width %d: the tab bar does not fit one line:\n%s\n%s\n%s", w, lines[0], lines[1], lines[2])
+		}
+	}
+}
+
+func TestMouseWheelScrollsAndClickSwitchesTab(t *testing.T) {
+	root, _ := newRoot(t)
+	load(t, root)
+	root.Update(uitest.Key("2"))
+	before := root.View()
+	root.Update(tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if root.View() == before {
+		t.Fatal("the wheel did not move the selection")
+	}
+	tabs := strings.Split(root.View(), "\n")[1]
+	x := strings.Index(tabs, "3 Limits")
+	root.Update(tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, X: len([]rune(tabs[:x])) + 2, Y: 1})
+	if root.ActiveTitle() != "Limits" {
+		t.Fatalf("click on the Limits tab -> %s", root.ActiveTitle())
+	}
+}
