@@ -7,6 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"qiwidash/ui/common"
 )
 
 // Sized is a screen that can be resized (every common.Component is one).
@@ -31,14 +33,34 @@ func Press(keys ...string) func(*teatest.TestModel) {
 	}
 }
 
-// harness turns the terminal's size into SetSize, as the shell does.
+// Type returns a Step input that types s rune by rune, as into a text field.
+func Type(s string) func(*teatest.TestModel) {
+	return func(tm *teatest.TestModel) { tm.Type(s) }
+}
+
+// Msgs returns a Step input that sends any messages (keys Key cannot
+// name, results the screen would get from elsewhere) one by one.
+func Msgs(msgs ...tea.Msg) func(*teatest.TestModel) {
+	return func(tm *teatest.TestModel) {
+		for _, msg := range msgs {
+			tm.Send(msg)
+		}
+	}
+}
+
+// harness stands in for the shell: it turns the terminal's size into
+// SetSize and keeps the messages meant for the shell (toasts, copies,
+// confirmations) from the screen.
 type harness struct{ m Sized }
 
 func (h harness) Init() tea.Cmd { return h.m.Init() }
 func (h harness) View() string  { return h.m.View() }
 func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		h.m.SetSize(msg.Width, msg.Height)
+		return h, nil
+	case common.ToastMsg, common.CopyMsg, common.ConfirmMsg:
 		return h, nil
 	}
 	next, cmd := h.m.Update(msg)
@@ -50,8 +72,9 @@ func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // Golden runs m as a real program at Width x Height, plays the steps, quits
 // and compares the final frame with testdata/<test name>.golden
-// (go test -update rewrites it).
-func Golden(t *testing.T, m Sized, steps ...Step) {
+// (go test -update rewrites it). It returns the final screen for further
+// checks.
+func Golden(t *testing.T, m Sized, steps ...Step) Sized {
 	t.Helper()
 	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(Width, Height))
 	for _, s := range steps {
@@ -69,4 +92,5 @@ func Golden(t *testing.T, m Sized, steps ...Step) {
 	}
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(harness)
 	teatest.RequireEqualOutput(t, []byte(final.m.View()))
+	return final.m
 }

@@ -2,58 +2,14 @@ package agent
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
-	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
-
-// harness turns window sizes into SetSize, as the shell does.
-type harness struct{ m common.Component }
-
-func (h harness) Init() tea.Cmd { return h.m.Init() }
-func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
-		return h, nil
-	}
-	_, cmd := h.m.Update(msg)
-	return h, cmd
-}
-func (h harness) View() string { return h.m.View() }
-
-// step is a key to send, optionally followed by typed text.
-type step struct {
-	key, text string
-}
-
-func golden(t *testing.T, m common.Component, steps []step, waitFor string) {
-	t.Helper()
-	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	for _, s := range steps {
-		if s.key != "" {
-			tm.Send(uitest.Key(s.key))
-		}
-		if s.text != "" {
-			tm.Type(s.text)
-		}
-	}
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), waitFor) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-	teatest.RequireEqualOutput(t, []byte(fm.View()))
-}
 
 func TestGoldenBalance(t *testing.T) {
 	env := uitest.New(t)
@@ -73,13 +29,16 @@ func TestGoldenBalance(t *testing.T) {
 			qiwiapi.USD: {Minor: 1_000_00, Currency: qiwiapi.USD},
 		},
 	})
-	golden(t, m, nil, "updated")
+	uitest.Golden(t, m, uitest.Step{WaitFor: "updated"})
 }
 
 func TestGoldenTopupForm(t *testing.T) {
 	env := uitest.New(t)
 	m := NewTopup(env.Common, Deps{Journal: NewMemoryJournal()})
-	golden(t, m, []step{{key: "enter", text: "+" + agent.WalletNoCash}, {key: "tab", text: "100.5"}, {key: "enter"}}, "use non-cash")
+	uitest.Golden(t, m,
+		uitest.Step{Send: uitest.Press("enter")}, uitest.Step{Send: uitest.Type("+" + agent.WalletNoCash)},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("100.5")},
+		uitest.Step{Send: uitest.Press("enter"), WaitFor: "use non-cash"})
 }
 
 func TestGoldenTopups(t *testing.T) {
@@ -123,5 +82,5 @@ func TestGoldenTopups(t *testing.T) {
 		s.Note = "stopped until a person acts (contact bss@qiwi.com): topup: request error 339 the sender IP address is blocked"
 	})
 	m := NewTopups(env.Common, Deps{Journal: j})
-	golden(t, m, nil, "6 in the journal")
+	uitest.Golden(t, m, uitest.Step{WaitFor: "6 in the journal"})
 }

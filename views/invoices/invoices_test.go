@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
-
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/uitest"
 )
@@ -209,27 +206,7 @@ func TestRelative(t *testing.T) {
 	}
 }
 
-type harness struct{ m *Model }
-
-func (h harness) Init() tea.Cmd { return h.m.Init() }
-func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
-		return h, nil
-	}
-	_, cmd := h.m.Update(msg)
-	return h, cmd
-}
-func (h harness) View() string { return h.m.View() }
-
 func TestGoldenList(t *testing.T) {
 	env := uitest.New(t)
-	tm := teatest.NewTestModel(t, harness{New(env.Common)}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Pay link") },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-	teatest.RequireEqualOutput(t, []byte(fm.View()))
+	uitest.Golden(t, New(env.Common), uitest.Step{WaitFor: "Pay link"})
 }

@@ -247,20 +247,6 @@ func TestServePrintsEachNotice(t *testing.T) {
 	}
 }
 
-// harness turns window sizes into SetSize, as the shell does.
-type harness struct{ m *Model }
-
-func (h harness) Init() tea.Cmd { return h.m.Init() }
-func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
-		return h, nil
-	}
-	_, cmd := h.m.Update(msg)
-	return h, cmd
-}
-func (h harness) View() string { return h.m.View() }
-
 // fill pushes a fixed set of notifications through the feed, as the
 // receiver would (sink first, then the observer).
 func fill(f *Feed) {
@@ -287,6 +273,7 @@ func fill(f *Feed) {
 		HTTPStatus: 200, ResultCode: 150, Reason: `wrong Basic credentials for user "373712"`})
 }
 
+// golden fills the feed once the screen runs, then presses keys.
 func golden(t *testing.T, keys []string, waitFor string) {
 	t.Helper()
 	c := newCommon()
@@ -294,20 +281,9 @@ func golden(t *testing.T, keys []string, waitFor string) {
 	t.Cleanup(f.Close)
 	m := New(c, f)
 	m.URL = "http://127.0.0.1:8088"
-	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	fill(f)
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "3 rejected") },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	for _, k := range keys {
-		tm.Send(uitest.Key(k))
-	}
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), waitFor) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-	teatest.RequireEqualOutput(t, []byte(fm.View()))
+	uitest.Golden(t, m,
+		uitest.Step{Send: func(*teatest.TestModel) { fill(f) }, WaitFor: "3 rejected"},
+		uitest.Step{Send: uitest.Press(keys...), WaitFor: waitFor})
 }
 
 func TestGoldenFeed(t *testing.T) { golden(t, []string{"j"}, "▶ 12:00:05") }
@@ -322,11 +298,5 @@ func TestGoldenEmpty(t *testing.T) {
 	c := newCommon()
 	f := NewFeed()
 	t.Cleanup(f.Close)
-	tm := teatest.NewTestModel(t, harness{New(c, f)}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "No notifications yet") },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()))
+	uitest.Golden(t, New(c, f), uitest.Step{WaitFor: "No notifications yet"})
 }

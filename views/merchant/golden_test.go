@@ -2,54 +2,21 @@ package merchant
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/ui/uitest"
 )
 
-// harness turns window sizes into SetSize, as the shell does.
-type harness struct{ m *Model }
-
-func (h harness) Init() tea.Cmd { return h.m.Init() }
-func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
-		return h, nil
-	}
-	_, cmd := h.m.Update(msg)
-	return h, cmd
-}
-func (h harness) View() string { return h.m.View() }
-
-// step sends input, then waits until the screen shows waitFor.
-type step struct {
-	send    func(*teatest.TestModel)
-	waitFor string
-}
-
-func golden(t *testing.T, m *Model, steps ...step) {
-	t.Helper()
+// screen is the bills screen over bills, without the background poll.
+func screen(env *uitest.Env, bills BillStore) *Model {
+	m := New(env.Common, Deps{Bills: bills})
 	m.PollInterval = 0
-	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	for _, s := range steps {
-		if s.send != nil {
-			s.send(tm)
-		}
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), s.waitFor) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-	teatest.RequireEqualOutput(t, []byte(fm.View()))
+	return m
 }
 
 // loaded is the summary shown once every re-read has landed.
@@ -108,28 +75,19 @@ func seedBills(t *testing.T, env *uitest.Env) *MemoryBills {
 
 func TestGoldenBills(t *testing.T) {
 	env := uitest.New(t)
-	m := New(env.Common, Deps{Bills: seedBills(t, env)})
-	golden(t, m, step{waitFor: loaded}, step{send: func(tm *teatest.TestModel) { tm.Send(uitest.Key("j")) }, waitFor: "Refund r1"})
+	uitest.Golden(t, screen(env, seedBills(t, env)), uitest.Step{WaitFor: loaded}, uitest.Step{Send: uitest.Press("j"), WaitFor: "Refund r1"})
 }
 
 func TestGoldenCreateForm(t *testing.T) {
 	env := uitest.New(t)
-	m := New(env.Common, Deps{Bills: NewMemoryBills()})
-	golden(t, m, step{waitFor: "No bills yet"}, step{send: func(tm *teatest.TestModel) {
-		tm.Send(uitest.Key("n"))
-		tm.Type("+7916")
-		tm.Send(uitest.Key("tab"))
-		tm.Type("1.005")
-	}, waitFor: "At most 2 digits"})
+	uitest.Golden(t, screen(env, NewMemoryBills()), uitest.Step{WaitFor: "No bills yet"},
+		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("+7916")},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("1.005"), WaitFor: "At most 2 digits"})
 }
 
 func TestGoldenRefundForm(t *testing.T) {
 	env := uitest.New(t)
-	m := New(env.Common, Deps{Bills: seedBills(t, env)})
-	golden(t, m, step{waitFor: loaded}, step{send: func(tm *teatest.TestModel) {
-		tm.Send(uitest.Key("j"))
-		tm.Send(uitest.Key("f"))
-		tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
-		tm.Type("35")
-	}, waitFor: "At most 30.00 €"})
+	uitest.Golden(t, screen(env, seedBills(t, env)), uitest.Step{WaitFor: loaded},
+		uitest.Step{Send: uitest.Press("j", "f")}, uitest.Step{Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyCtrlU})},
+		uitest.Step{Send: uitest.Type("35"), WaitFor: "At most 30.00 €"})
 }

@@ -4,10 +4,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox"
@@ -362,41 +358,9 @@ func TestReadOnlyHidesSending(t *testing.T) {
 	}
 }
 
-// harness turns window sizes into SetSize, as the shell does.
-type harness struct{ m *Model }
-
-func (h harness) Init() tea.Cmd { return h.m.Init() }
-func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
-		return h, nil
-	}
-	_, cmd := h.m.Update(msg)
-	return h, cmd
-}
-func (h harness) View() string { return h.m.View() }
-
-func golden(t *testing.T, m *Model, keys []string, typed map[int]string, waitFor string) {
-	t.Helper()
-	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	for i, k := range keys {
-		tm.Send(uitest.Key(k))
-		if s, ok := typed[i]; ok {
-			tm.Type(s)
-		}
-	}
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), waitFor) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-	teatest.RequireEqualOutput(t, []byte(fm.View()))
-}
-
 func TestGoldenMenu(t *testing.T) {
 	env := uitest.New(t)
-	golden(t, New(env.Common), nil, nil, "Recent payments")
+	uitest.Golden(t, New(env.Common), uitest.Step{WaitFor: "Recent payments"})
 }
 
 func TestGoldenWalletForm(t *testing.T) {
@@ -404,5 +368,7 @@ func TestGoldenWalletForm(t *testing.T) {
 	m := New(env.Common)
 	m.Debounce = 0
 	// enter opens the wallet form; type a recipient, move on, type an amount.
-	golden(t, m, []string{"enter", "tab"}, map[int]string{0: "+79161112233", 1: "1.005"}, "At most 2 digits")
+	uitest.Golden(t, m,
+		uitest.Step{Send: uitest.Press("enter")}, uitest.Step{Send: uitest.Type("+79161112233")},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("1.005"), WaitFor: "At most 2 digits"})
 }

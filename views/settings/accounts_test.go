@@ -9,7 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
@@ -309,20 +308,6 @@ func TestMemoryAccountsForDemo(t *testing.T) {
 	}
 }
 
-// harness turns window sizes into SetSize, as the shell does.
-type harness struct{ m common.Component }
-
-func (h harness) Init() tea.Cmd { return h.m.Init() }
-func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
-		return h, nil
-	}
-	_, cmd := h.m.Update(msg)
-	return h, cmd
-}
-func (h harness) View() string { return h.m.View() }
-
 func TestGoldenAccounts(t *testing.T) {
 	f := newFixture(t)
 	f.login(t, "main", store.Credentials{Token: f.token})
@@ -331,14 +316,6 @@ func TestGoldenAccounts(t *testing.T) {
 	if err := f.st.Logout(context.Background(), "old"); err != nil {
 		t.Fatal(err)
 	}
-	m := New(f.env.Common, f.deps("main"))
-	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "the profile on screen") },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
-	noSecret(t, "the golden screen", final, f.token, "merchant-password-1", "merchant-api-id-1", "agent-pass-2")
-	teatest.RequireEqualOutput(t, []byte(final))
+	final := uitest.Golden(t, New(f.env.Common, f.deps("main")), uitest.Step{WaitFor: "the profile on screen"})
+	noSecret(t, "the golden screen", final.View(), f.token, "merchant-password-1", "merchant-api-id-1", "agent-pass-2")
 }

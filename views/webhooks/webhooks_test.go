@@ -4,10 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/uitest"
@@ -138,40 +134,15 @@ func TestNewKeyAndTest(t *testing.T) {
 	}
 }
 
-type harness struct{ m *Model }
-
-func (h harness) Init() tea.Cmd { return h.m.Init() }
-func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		h.m.SetSize(ws.Width, ws.Height)
-		return h, nil
-	}
-	_, cmd := h.m.Update(msg)
-	return h, cmd
-}
-func (h harness) View() string { return h.m.View() }
-
-func golden(t *testing.T, m *Model, waitFor string) {
-	t.Helper()
-	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(uitest.Width, uitest.Height))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), waitFor) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-	teatest.RequireEqualOutput(t, []byte(fm.View()))
-}
-
 func TestGoldenActive(t *testing.T) {
 	env := uitest.New(t)
 	if _, _, err := env.Common.API.Webhooks.Register(context.Background(), hookURL, qiwiapi.HookBoth); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, New(env.Common), "Signing key")
+	uitest.Golden(t, New(env.Common), uitest.Step{WaitFor: "Signing key"})
 }
 
 func TestGoldenNone(t *testing.T) {
 	env := uitest.New(t)
-	golden(t, New(env.Common), "No webhook registered")
+	uitest.Golden(t, New(env.Common), uitest.Step{WaitFor: "No webhook registered"})
 }
