@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -103,7 +104,8 @@ type Model struct {
 	header    headerInfo
 	headerGen int
 
-	lastInMode map[string]int // the screen each mode was left on
+	lastInMode map[string]int    // the screen each mode was left on
+	alerts     map[string]string // header warnings by source (HeaderAlertMsg)
 
 	toast      common.ToastMsg
 	toastID    int
@@ -289,7 +291,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.FocusMsg:
 		return m, m.refreshAll()
 	case common.MoneyMovedMsg:
-		return m, m.loadHeader()
+		// The header reloads; screens showing balances reload too.
+		return m, tea.Batch(m.loadHeader(), m.updateActive(msg))
+	case common.HeaderAlertMsg:
+		if m.alerts == nil {
+			m.alerts = map[string]string{}
+		}
+		if msg.Text == "" {
+			delete(m.alerts, msg.Key)
+		} else {
+			m.alerts[msg.Key] = msg.Text
+		}
+		return m, nil
 	case feed.WalletPaymentMsg:
 		// Money moved: the header balance is stale. Screens get it too.
 		return m, tea.Batch(m.loadHeader(), m.updateActive(msg))
@@ -531,34 +544,72 @@ func (m *Model) View() string {
 	return lipgloss.JoinVertical(lipgloss.Left, m.headerView(), m.tabsView(), body, m.footerView())
 }
 
+// headerView draws what matters most about the session on one line. When
+// it does not fit, the least important parts go first; the main balance and
+// warnings stay.
 func (m *Model) headerView() string {
 	s := m.c.Styles
-	parts := []string{s.HeaderTitle.Render("qiwidash")}
+	type part struct {
+		text string
+		keep int // higher survives longer
+	}
+	parts := []part{{s.HeaderTitle.Render("qiwidash"), 9}}
 	if m.opts.Badge != "" {
-		parts = append(parts, s.Warning.Render("["+m.opts.Badge+"]"))
+		parts = append(parts, part{s.Warning.Render("[" + m.opts.Badge + "]"), 6})
 	}
 	if m.opts.Profile != "" {
-		parts = append(parts, "profile "+s.Bold.Render(m.opts.Profile))
+		parts = append(parts, part{"profile " + s.Bold.Render(m.opts.Profile), 3})
 	}
 	if m.c.Wallet != "" {
-		parts = append(parts, "wallet "+m.c.Personal("+"+m.c.Wallet))
+		parts = append(parts, part{"wallet " + m.c.Personal("+"+m.c.Wallet), 5})
 	}
 	if m.header.level != "" {
-		parts = append(parts, "level "+m.header.level)
+		parts = append(parts, part{"level " + m.header.level, 1})
 	}
 	if m.header.balance != nil {
-		parts = append(parts, s.Bold.Render(m.c.Money(*m.header.balance)))
+		parts = append(parts, part{s.Bold.Render(m.c.Money(*m.header.balance)), 8})
+	}
+	for _, k := range sortedKeys(m.alerts) {
+		parts = append(parts, part{s.Warning.Render("! " + m.alerts[k]), 7})
 	}
 	if m.c.Settings.Privacy {
-		parts = append(parts, s.Subtle.Render("privacy on"))
+		parts = append(parts, part{s.Subtle.Render("privacy on"), 4})
 	}
 	if m.c.Settings.ReadOnly {
-		parts = append(parts, s.Subtle.Render("read-only"))
+		parts = append(parts, part{s.Subtle.Render("read-only"), 4})
 	}
 	if m.header.err != nil {
-		parts = append(parts, s.Error.Render("! "+common.Truncate(common.Explain(m.header.err), 50)))
+		parts = append(parts, part{s.Error.Render("! " + common.Truncate(common.Explain(m.header.err), 50)), 2})
 	}
-	return s.Header.Render(strings.Join(parts, s.Subtle.Render(" │ ")))
+	sep := s.Subtle.Render(" │ ")
+	join := func() string {
+		texts := make([]string, len(parts))
+		for i, p := range parts {
+			texts[i] = p.text
+		}
+		return s.Header.Render(strings.Join(texts, sep))
+	}
+	line := join()
+	for lipgloss.Width(line) > m.width && len(parts) > 1 {
+		drop := 0
+		for i, p := range parts {
+			if p.keep < parts[drop].keep {
+				drop = i
+			}
+		}
+		parts = append(parts[:drop], parts[drop+1:]...)
+		line = join()
+	}
+	return line
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // tabsView draws the modes and the active mode's screens on one line. When
@@ -649,14 +700,26 @@ func (m *Model) footerView() string {
 		status += st.Render(prefix + common.Truncate(m.toast.Text, m.width-4))
 	}
 	m.help.Width = m.width - 2
-	var helpView string
-	if m.showFullHelp {
-		groups := append(view.FullHelp(), globalKeys{m.c.Keys, len(m.modes()) > 1}.FullHelp()...)
-		helpView = m.help.FullHelpView(groups)
-	} else {
-		helpView = m.help.ShortHelpView(append(view.ShortHelp(), globalKeys{m.c.Keys, len(m.modes()) > 1}.ShortHelp()...))
+	// While the user types, the shell's letter keys do not apply: the help
+	// shows only the screen's own keys.
+	globals := globalKeys{m.c.Keys, len(m.modes()) > 1}
+	typing := false
+	if f, ok := view.(common.InputFocused); ok && f.InputFocused() {
+		typing = true
 	}
-	return s.Footer.Render(lipgloss.JoinVertical(lipgloss.Left, status, helpView))
+	var helpView string
+	switch {
+	case m.showFullHelp && typing:
+		helpView = m.help.FullHelpView(view.FullHelp())
+	case m.showFullHelp:
+		helpView = m.help.FullHelpView(append(view.FullHelp(), globals.FullHelp()...))
+	case typing:
+		helpView = m.help.ShortHelpView(view.ShortHelp())
+	default:
+		helpView = m.help.ShortHelpView(append(view.ShortHelp(), globals.ShortHelp()...))
+	}
+	// MaxWidth: bubbles' help can overrun its width by one item.
+	return s.Footer.MaxWidth(m.width).Render(lipgloss.JoinVertical(lipgloss.Left, status, helpView))
 }
 
 func (m *Model) confirmView(height int) string {
@@ -695,6 +758,7 @@ func (m *Model) replace(msg profileOpenedMsg) tea.Cmd {
 		msg.c.Settings.Privacy = true
 	}
 	m.c, m.screens, m.opts.Profile = msg.c, msg.screens, msg.name
+	m.alerts = nil // the old profile's warnings
 	m.screenSet++
 	m.active = 0
 	m.lastInMode = map[string]int{}

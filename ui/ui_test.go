@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/ui"
@@ -188,5 +189,40 @@ func TestMouseWheelScrollsAndClickSwitchesTab(t *testing.T) {
 	root.Update(tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, X: len([]rune(tabs[:x])) + 2, Y: 1})
 	if root.ActiveTitle() != "Limits" {
 		t.Fatalf("click on the Limits tab -> %s", root.ActiveTitle())
+	}
+}
+
+func TestHeaderKeepsBalanceAndAlertsWhenNarrow(t *testing.T) {
+	root, _ := newRoot(t)
+	load(t, root)
+	root.Update(common.HeaderAlertMsg{Key: "agent", Text: "LOW agent balance: USD"})
+	root.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	head := strings.Split(root.View(), "\n")[0]
+	if !strings.Contains(head, "115 486.04 ₽") || !strings.Contains(head, "! LOW agent balance: USD") || len([]rune(head)) > 80 {
+		t.Fatalf("narrow header lost the balance or the alert: %q", head)
+	}
+	root.Update(common.HeaderAlertMsg{Key: "agent"})
+	if strings.Contains(strings.Split(root.View(), "\n")[0], "LOW") {
+		t.Fatal("the alert was not cleared")
+	}
+}
+
+func TestNoLineWiderThanTheTerminal(t *testing.T) {
+	root, _ := newRoot(t)
+	load(t, root)
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		root.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, k := range []string{"1", "2", "3"} {
+			root.Update(uitest.Key(k))
+			lines := strings.Split(root.View(), "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%dx%d screen %s: %d lines", size[0], size[1], k, len(lines))
+			}
+			for i, l := range lines {
+				if w := lipgloss.Width(l); w > size[0] {
+					t.Errorf("%dx%d screen %s line %d is %d wide: %q", size[0], size[1], k, i, w, l)
+				}
+			}
+		}
 	}
 }

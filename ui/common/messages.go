@@ -56,6 +56,12 @@ func MoneyMoved() tea.Cmd {
 	return func() tea.Msg { return MoneyMovedMsg{} }
 }
 
+// HeaderAlertMsg puts a warning in the header (e.g. a low agent balance),
+// keyed by its source; an empty Text clears that source's warning.
+type HeaderAlertMsg struct {
+	Key, Text string
+}
+
 // InputFocused is implemented by screens that have a text input focused, so
 // the shell does not treat their letters as global keys (q must type "q").
 type InputFocused interface {

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"qiwidash/ui/common"
 	"strings"
 	"testing"
 	"time"
@@ -318,6 +319,9 @@ func TestLowBalanceToastsOncePerCrossing(t *testing.T) {
 	v := m.View()
 	if !strings.Contains(v, "LOW: RUB") || strings.Count(v, "LOW") != 2 || !strings.Contains(v, "ok") {
 		t.Errorf("view:\n%s", v)
+	}
+	if a, ok := m.headerAlert()().(common.HeaderAlertMsg); !ok || a.Text != "LOW agent balance: RUB" {
+		t.Errorf("header alert: %+v", a)
 	}
 	if n := len([]rune(Sparkline(m.trend[qiwiapi.RUB], 30))); n != 3 {
 		t.Errorf("trend has %d samples, want 3", n)

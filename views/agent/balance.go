@@ -163,12 +163,27 @@ func (m *BalanceModel) checkThresholds() tea.Cmd {
 		}
 		m.low[b.Currency] = low
 	}
+	alert := m.headerAlert()
 	if len(crossed) == 0 {
-		return nil
+		return alert
 	}
-	return func() tea.Msg {
+	return tea.Batch(alert, func() tea.Msg {
 		return common.ToastMsg{Text: "Agent balance LOW: " + strings.Join(crossed, ", ") + ". Top up the agent account", Error: true}
+	})
+}
+
+// headerAlert keeps the shell's header warning in step with the balances:
+// "LOW agent balance: USD" while any is below its threshold, cleared after.
+func (m *BalanceModel) headerAlert() tea.Cmd {
+	var codes []string
+	for _, c := range m.Low() {
+		codes = append(codes, c.Code())
 	}
+	text := ""
+	if len(codes) > 0 {
+		text = "LOW agent balance: " + strings.Join(codes, ", ")
+	}
+	return func() tea.Msg { return common.HeaderAlertMsg{Key: "agent-balance", Text: text} }
 }
 
 func (m *BalanceModel) isLow(b qiwiapi.Amount) bool {

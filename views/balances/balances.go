@@ -14,6 +14,7 @@ import (
 
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
 )
 
 type state int
@@ -92,6 +93,9 @@ func (m *Model) load() tea.Cmd {
 // Update handles keys and load results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.MoneyMovedMsg, feed.WalletPaymentMsg:
+		// Money moved somewhere: what this screen shows is stale.
+		return m, m.load()
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil // stale: a newer load is under way

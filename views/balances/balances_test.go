@@ -89,3 +89,17 @@ func TestStaleLoadIsDropped(t *testing.T) {
 		t.Fatal("a stale result replaced the accounts")
 	}
 }
+
+func TestReloadsWhenMoneyMoves(t *testing.T) {
+	m, env := loaded(t)
+	env.Sandbox.Server.AddIncoming(env.Common.Wallet, 50000, 643, env.Sandbox.Server.OtherWallets()[0])
+	env.Sandbox.Server.SettleNow()
+	_, cmd := m.Update(common.MoneyMovedMsg{})
+	uitest.Run(m, cmd, 10)
+	kop, _ := env.Sandbox.Server.Balance(env.Common.Wallet, 643)
+	for _, a := range m.accounts {
+		if a.Alias == "qw_wallet_rub" && a.Balance.Minor != kop {
+			t.Fatalf("RUB shows %d kopecks, the sandbox has %d", a.Balance.Minor, kop)
+		}
+	}
+}
