@@ -41,14 +41,6 @@ func toSinap(a Amount) sinapAmount {
 	return sinapAmount{Amount: json.Number(a.Number()), Currency: strconv.Itoa(int(a.Currency))}
 }
 
-func (s sinapAmount) amount() (Amount, error) {
-	cur, err := ParseCurrency(s.Currency)
-	if err != nil {
-		return Amount{}, err
-	}
-	return ParseAmount(string(s.Amount), cur)
-}
-
 type paymentMethod struct {
 	Type      string `json:"type"`
 	AccountID string `json:"accountId"`

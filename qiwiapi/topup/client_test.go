@@ -62,8 +62,7 @@ type env struct {
 }
 
 type stamped struct {
-	at   time.Time
-	body string
+	at time.Time
 }
 
 func setup(t *testing.T, opts agent.Options, copts ...topup.Option) *env {
