@@ -296,3 +296,21 @@ func TestIDGeneratorIncreases(t *testing.T) {
 		t.Fatal("generator went below the last used id")
 	}
 }
+
+func TestWalletNumbersByCountry(t *testing.T) {
+	sum := Amount{Minor: 100, Currency: RUB}
+	for to, ok := range map[string]bool{
+		"+79161112233":  true,
+		"+7916111223":   false, // one digit short for +7
+		"+791611122334": false, // one too many
+		"+375291234567": true,  // Belarus, 12 digits
+		"+0123456789":   false,
+	} {
+		if _, err := WalletTransfer("1", to, sum, ""); (err == nil) != ok {
+			t.Errorf("WalletTransfer(%s) err = %v, want ok=%v", to, err, ok)
+		}
+		if _, err := NormalizeWallet(to); (err == nil) != ok {
+			t.Errorf("NormalizeWallet(%s) err = %v, want ok=%v", to, err, ok)
+		}
+	}
+}

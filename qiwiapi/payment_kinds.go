@@ -30,8 +30,8 @@ func WalletTransfer(id, to string, sum Amount, comment string) (Payment, error) 
 	if !strings.HasPrefix(to, "+") {
 		to = "+" + to
 	}
-	if !intlPhoneRe.MatchString(to) {
-		return Payment{}, errors.New("wallet transfer: the recipient is a wallet number in international format, like +79991234567")
+	if !intlPhoneRe.MatchString(to) || !walletRe.MatchString(to[1:]) {
+		return Payment{}, errors.New("wallet transfer: the recipient is a wallet number in international format, like +79991234567 (+7 and 10 digits)")
 	}
 	if sum.Currency != RUB {
 		return Payment{}, errors.New("wallet transfer: transfers are sent in roubles")

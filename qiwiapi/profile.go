@@ -163,10 +163,13 @@ func (s *ProfileService) Nickname(ctx context.Context, wallet string) (*Nickname
 	return n, resp, nil
 }
 
-var walletRe = regexp.MustCompile(`^[0-9]{10,15}$`)
+// walletRe is an E.164 number without "+": Russia and Kazakhstan (+7) have
+// exactly 11 digits, other countries 10 to 15.
+var walletRe = regexp.MustCompile(`^(7[0-9]{10}|[1-689][0-9]{9,14})$`)
 
-// ErrBadWallet is returned for a wallet number that is not 10-15 digits.
-var ErrBadWallet = errors.New("wallet number must be 10 to 15 digits without '+'")
+// ErrBadWallet is returned for a wallet number that is not a phone number
+// in international format.
+var ErrBadWallet = errors.New("a wallet number is a phone in international format: +7 and 10 digits, or another country code and 9-14 digits")
 
 // NormalizeWallet turns "+7 (999) 123-45-67" into "79991234567".
 func NormalizeWallet(s string) (string, error) {

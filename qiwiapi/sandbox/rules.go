@@ -26,7 +26,7 @@ type plan struct {
 }
 
 var (
-	reWallet = regexp.MustCompile(`^\+\d{10,15}$`)
+	reWallet = regexp.MustCompile(`^\+(7\d{10}|[1-689]\d{9,14})$`) // +7: exactly 11 digits
 	reExp    = regexp.MustCompile(`^(0[1-9]|1[0-2])\d\d$`)
 )
 
