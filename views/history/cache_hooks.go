@@ -9,11 +9,12 @@ import (
 // syncedMsg reports a background Sync of a Syncer source.
 type syncedMsg struct {
 	changed bool
+	passive bool  // started by a live notification
 	err     error // offline: the source's Status says so; the rows stay
 }
 
 // syncCmd syncs the source in the background when it is a Syncer.
-func (m *Model) syncCmd() tea.Cmd {
+func (m *Model) syncCmd(passive bool) tea.Cmd {
 	sy, ok := m.src.(Syncer)
 	if !ok {
 		return nil
@@ -22,22 +23,17 @@ func (m *Model) syncCmd() tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		changed, err := sy.Sync(ctx)
-		return syncedMsg{changed: changed, err: err}
+		return syncedMsg{changed: changed, passive: passive, err: err}
 	}
 }
 
-// refresh reloads the current query keeping the rows on screen, and syncs
-// a cached source (which reloads again when the sync brings rows).
-func (m *Model) refresh() tea.Cmd {
-	return tea.Batch(m.reload(true), m.syncCmd())
-}
-
-// onSynced reloads from the refreshed cache when the sync changed it.
+// onSynced merges the newest page of the refreshed cache when the sync
+// changed it.
 func (m *Model) onSynced(msg syncedMsg) tea.Cmd {
 	if !msg.changed {
 		return nil
 	}
-	return m.reload(true)
+	return m.refreshPage(msg.passive)
 }
 
 // searchSource hands the submitted "/" text to a TextSearcher source, which

@@ -76,6 +76,7 @@ type pageMsg struct {
 
 type totalsMsg struct {
 	gen    int
+	seq    int // the latest request's, of totSeq
 	totals *qiwiapi.Totals
 	start  time.Time
 	end    time.Time
@@ -119,7 +120,13 @@ type Model struct {
 	next      *Cursor // nil: nothing more to load (once the first page came)
 	more      bool    // a next page is in flight
 	moreErr   error   // the next page failed; r retries it
-	replacing bool    // a refresh is in flight: its first page replaces the rows
+	replacing bool    // a reload keeping the rows is in flight: its first page replaces them
+
+	refreshSeq     int                // bumped by every refresh; older refresh pages are dropped
+	refreshing     bool               // a refresh's newest page is in flight
+	refreshPassive bool               // ... for a live notification only
+	refreshCancel  context.CancelFunc // cancels the refresh in flight
+	behind         bool               // a live refresh found more than a page of new payments
 
 	rows  []qiwiapi.Transaction
 	hay   []string // lower-cased searchable text per row, for "/"
@@ -127,12 +134,14 @@ type Model struct {
 	sort  sortKey
 	text  string // the applied "/" filter, lower-cased
 	local *totals
+	zone  zoneSet // the UTC offsets of the loaded rows' dates
 
 	cursor, offset int // in view
 
 	apiTotals        *qiwiapi.Totals
 	totalsErr        error
 	totalsLoading    bool
+	totSeq           int
 	totStart, totEnd time.Time
 
 	mode     mode
@@ -166,11 +175,11 @@ func NewWithSource(c *common.Common, src Source) *Model {
 func (m *Model) Title() string { return "History" }
 
 // Init loads the first page and the totals.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(false), m.syncCmd()) }
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(false), m.syncCmd(false)) }
 
 // Busy reports work in flight (the footer spinner).
 func (m *Model) Busy() bool {
-	return m.state == stateLoading || m.more || m.replacing || m.totalsLoading || m.gotoBusy || m.actionBusy > 0
+	return m.state == stateLoading || m.more || m.replacing || m.refreshing || m.totalsLoading || m.gotoBusy || m.actionBusy > 0
 }
 
 // InputFocused is true while a prompt is typing, so letters are text.
@@ -193,6 +202,7 @@ func (m *Model) reload(keep bool) tea.Cmd {
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.next, m.more, m.moreErr, m.err = nil, false, nil, nil
+	m.refreshing, m.behind = false, false // a refresh in flight is of the old generation
 	if keep && len(m.rows) > 0 {
 		m.replacing = true
 	} else {
@@ -208,7 +218,7 @@ func (m *Model) reload(keep bool) tea.Cmd {
 		p, err := src.Page(ctx, q, nil)
 		return pageMsg{gen: gen, first: true, page: p, err: err}
 	}
-	return tea.Batch(page, m.loadTotals())
+	return tea.Batch(page, m.loadTotals(false))
 }
 
 // totalsRange is the range the API totals cover: the query's, or the last
@@ -227,16 +237,25 @@ func (m *Model) totalsRange() (time.Time, time.Time) {
 	return start, end
 }
 
-func (m *Model) loadTotals() tea.Cmd {
-	m.totalsLoading, m.apiTotals, m.totalsErr = true, nil, nil
-	gen, src, q, parent := m.gen, m.src, m.q, m.ctx
+// loadTotals asks for the totals of the query's range; keep leaves the
+// current ones on screen until the answer comes (a refresh).
+func (m *Model) loadTotals(keep bool) tea.Cmd {
+	m.totalsLoading, m.totalsErr = true, nil
+	if !keep {
+		m.apiTotals = nil
+	}
+	m.totSeq++
+	gen, seq, src, q, parent := m.gen, m.totSeq, m.src, m.q, m.ctx
+	if parent == nil {
+		parent = context.Background()
+	}
 	q.Start, q.End = m.totalsRange()
 	m.totStart, m.totEnd = q.Start, q.End
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, requestTimeout)
 		defer cancel()
 		t, err := src.Totals(ctx, q)
-		return totalsMsg{gen: gen, totals: t, start: q.Start, end: q.End, err: err}
+		return totalsMsg{gen: gen, seq: seq, totals: t, start: q.Start, end: q.End, err: err}
 	}
 }
 
@@ -273,18 +292,17 @@ func (m *Model) loadNext() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case feed.WalletPaymentMsg:
-		// A verified webhook: a payment moved. Refresh in place, keeping the
-		// rows on screen, unless the user is typing or nothing is loaded yet.
-		if m.state == stateReady && !m.InputFocused() {
-			return m, m.refresh()
-		}
-		return m, nil
+		// A verified webhook: a payment moved. It may come while the screen
+		// is in the background: merge the newest page, never start over.
+		return m, m.refresh(true)
 	case pageMsg:
 		return m, m.onPage(msg)
+	case refreshMsg:
+		return m, m.onRefresh(msg)
 	case syncedMsg:
 		return m, m.onSynced(msg)
 	case totalsMsg:
-		if msg.gen != m.gen {
+		if msg.gen != m.gen || msg.seq != m.totSeq {
 			return m, nil
 		}
 		m.totalsLoading = false
@@ -344,24 +362,16 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		return common.ErrorToast(msg.err)
 	}
 	if msg.first {
-		var sel qiwiapi.Transaction
-		if m.replacing {
-			sel, _ = m.selected()
-		}
 		m.replacing = false
-		m.setRows(msg.page.Transactions)
-		m.cursor, m.offset = 0, 0
-		if sel.TxnID != 0 {
-			m.selectTxn(sel)
-		}
+		m.applyFirst(msg.page) // a reload keeping the rows keeps the selection too
 	} else {
 		m.more = false
 		m.appendRows(msg.page.Transactions)
-	}
-	m.next = msg.page.Next
-	m.state = stateReady
-	if len(m.rows) == 0 {
-		m.state = stateEmpty
+		m.next = msg.page.Next
+		m.state = stateReady
+		if len(m.rows) == 0 {
+			m.state = stateEmpty
+		}
 	}
 	m.clampOffset()
 	return m.fetchMore(false)
@@ -401,7 +411,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.moreErr != nil && len(m.rows) > 0 {
 			return m.loadNext() // retry the page that failed, keep the rest
 		}
-		return m.refresh()
+		return m.refresh(false)
 	case key.Matches(msg, k.Filter):
 		return m.openPrompt(modeFilter, m.text, "filter: comment, account, provider, txn id")
 	case key.Matches(msg, k.GoTo):

@@ -21,6 +21,7 @@ func (m *Model) setRows(ts []qiwiapi.Transaction) {
 	m.hay = m.hay[:0:0]
 	m.view = m.view[:0:0]
 	m.local = newTotals()
+	m.zone = zoneSet{}
 	m.appendRows(ts)
 }
 
@@ -30,6 +31,7 @@ func (m *Model) appendRows(ts []qiwiapi.Transaction) {
 	m.rows = append(m.rows, ts...)
 	for i := range ts {
 		m.hay = append(m.hay, haystack(&ts[i]))
+		m.zone.add(ts[i].Date)
 	}
 	batch := make([]int32, 0, len(ts))
 	for i := first; i < len(m.rows); i++ {
@@ -73,6 +75,15 @@ func (m *Model) rebuild() {
 	if m.cursor < len(m.view) {
 		sel = m.view[m.cursor]
 	}
+	m.rebuildView()
+	m.cursor = 0
+	m.reselect(sel)
+	m.clampOffset()
+}
+
+// rebuildView recomputes the view and the loaded-rows totals; the cursor
+// is the caller's to place.
+func (m *Model) rebuildView() {
 	m.view = m.view[:0]
 	m.local = newTotals()
 	for i := range m.rows {
@@ -84,9 +95,6 @@ func (m *Model) rebuild() {
 	if m.sort != sortDate {
 		slices.SortStableFunc(m.view, m.compare)
 	}
-	m.cursor = 0
-	m.reselect(sel)
-	m.clampOffset()
 }
 
 func (m *Model) reselect(row int32) {

@@ -173,17 +173,18 @@ func (m *Model) apiTotalsLine() string {
 		label = "QIWI totals, last 30 days"
 	}
 	var val string
+	note := true
 	switch {
-	case m.totalsLoading:
-		val = s.Subtle.Render("loading…")
 	case m.totalsErr != nil:
-		val = s.Error.Render("unavailable: " + common.Explain(m.totalsErr))
-	case m.apiTotals != nil:
+		val, note = s.Error.Render("unavailable: "+common.Explain(m.totalsErr)), false
+	case m.apiTotals != nil: // a refresh leaves them on screen until it answers
 		val = m.totalsText(m.apiTotals)
+	case m.totalsLoading:
+		val, note = s.Subtle.Render("loading…"), false
 	default:
 		val = "—"
 	}
-	return m.withNote(" "+s.Label.Render(common.PadRight(label+":", totalsLabelW))+" "+val, m.totalsLoading || m.totalsErr != nil)
+	return m.withNote(" "+s.Label.Render(common.PadRight(label+":", totalsLabelW))+" "+val, !note)
 }
 
 // withNote says what the totals count when the line has room for it.
@@ -205,6 +206,10 @@ func (m *Model) localTotalsLine() string {
 }
 
 func (m *Model) headerLine(l layout) string {
+	// The dates are drawn in their own zone: the header says which.
+	if z := m.zone.label(); z != "" {
+		l.date.title += " (" + z + ")"
+	}
 	var b strings.Builder
 	b.WriteString("  ")
 	for i, c := range l.cols() {
@@ -310,7 +315,9 @@ func (m *Model) rowLine(l layout, t *qiwiapi.Transaction, selected bool) string 
 		}
 	}
 	cell(&b, l.comm, fee, false)
-	cell(&b, l.account, m.c.Personal(t.Account), false)
+	// Always masked in the table (a glance over the shoulder); the detail
+	// pane shows it in full unless privacy mode is on.
+	cell(&b, l.account, maskAccount(t.Account), false)
 	cell(&b, l.provider, providerName(t), false)
 	cell(&b, l.comment, m.c.Personal(oneLine(t.Comment)), false)
 	line := b.String()
@@ -354,6 +361,9 @@ func (m *Model) statusLine() string {
 		parts = append(parts, "all loaded")
 	case m.next != nil:
 		parts = append(parts, "more on scroll")
+	}
+	if m.behind && m.detail == nil {
+		parts = append(parts, "newer payments not shown: r to reload")
 	}
 	if m.c.Settings != nil && m.c.Settings.Privacy {
 		parts = append(parts, "privacy on")
@@ -541,4 +551,13 @@ func wrap(s string, width int) []string {
 		out = append(out, string(line))
 	}
 	return out
+}
+
+// maskAccount hides the middle of an account in the table. Cards QIWI has
+// already masked ("2200****4334") are kept as they are, last digits and all.
+func maskAccount(a string) string {
+	if strings.Contains(a, "*") {
+		return a
+	}
+	return common.MaskMiddle(a)
 }
