@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
@@ -41,7 +44,10 @@ type dashboardFlags struct {
 	refresh  time.Duration
 	profile  string
 	config   string
-	set      map[string]bool // the flags given on the command line
+	// listen is where the in-process notification receiver serves ("" =
+	// none; --demo always has one, on a free loopback port by default).
+	listen string
+	set    map[string]bool // the flags given on the command line
 }
 
 // credentials are what a profile holds; any part may be empty.
@@ -55,17 +61,10 @@ type credentials struct {
 var errNoProfileYet = errors.New("no profile yet: run 'qiwidash login' or 'qiwidash --demo'")
 
 func runDashboard(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("qiwidash", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	var f dashboardFlags
-	fs.BoolVar(&f.demo, "demo", false, "run against the embedded sandbox, no account needed")
-	fs.StringVar(&f.profile, "profile", "", "profile to open (default: default_profile from the config, else the only one)")
-	fs.StringVar(&f.config, "config", "", "config file (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
-	fs.BoolVar(&f.readOnly, "readonly", false, "hide every action that moves money (default: read_only from the config)")
-	fs.BoolVar(&f.privacy, "privacy", false, "start with amounts and personal data masked (default: privacy from the config)")
-	fs.StringVar(&f.baseURL, "base-url", qiwiapi.DefaultBaseURL, "Wallet API base URL (default: the profile's)")
-	fs.DurationVar(&f.refresh, "refresh", 0, "refresh interval, 0 = off (default: refresh_interval from the config)")
+	fs := dashboardFlagSet(&f)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, helpText()) }
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,6 +85,43 @@ func runDashboard(args []string, stdout, stderr io.Writer) error {
 		return runDemo(f, cfg)
 	}
 	return runProfile(f, cfg)
+}
+
+// dashboardFlagSet declares the dashboard's flags into f. helpText lists
+// them, one line each, so --help and 'qiwidash help' always agree.
+func dashboardFlagSet(f *dashboardFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("qiwidash", flag.ContinueOnError)
+	fs.BoolVar(&f.demo, "demo", false, "run against the embedded sandbox, no account needed")
+	fs.StringVar(&f.profile, "profile", "", "profile `NAME` to open (default: default_profile from the config, else the only one)")
+	fs.StringVar(&f.config, "config", "", "config file at `PATH` (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
+	fs.BoolVar(&f.readOnly, "readonly", false, "hide every action that moves money (default: read_only from the config)")
+	fs.BoolVar(&f.privacy, "privacy", false, "start with amounts and personal data masked (default: privacy from the config)")
+	fs.DurationVar(&f.refresh, "refresh", 0, "refresh interval, e.g. 30s; 0 = off (default: refresh_interval from the config)")
+	fs.StringVar(&f.baseURL, "base-url", qiwiapi.DefaultBaseURL, "Wallet API base `URL` (default: the profile's, else QIWI's)")
+	fs.StringVar(&f.listen, "listen", "", "receive webhooks and bill callbacks on `ADDR` (e.g. 127.0.0.1:8090) into Live and the store")
+	return fs
+}
+
+// dashboardFlagOrder is the order --help lists the flags in (every flag
+// of dashboardFlagSet; a test checks none is missing).
+var dashboardFlagOrder = []string{"demo", "profile", "config", "readonly", "privacy", "refresh", "base-url", "listen"}
+
+// helpText is the usage followed by every dashboard flag, one line each.
+func helpText() string {
+	var b strings.Builder
+	b.WriteString(usage)
+	b.WriteString("\nDashboard flags:\n")
+	fs := dashboardFlagSet(&dashboardFlags{})
+	for _, n := range dashboardFlagOrder {
+		fl := fs.Lookup(n)
+		name, text := flag.UnquoteUsage(fl)
+		if name != "" {
+			name = " " + strings.ToUpper(name)
+		}
+		fmt.Fprintf(&b, "  %-22s %s\n", "--"+fl.Name+name, text)
+	}
+	b.WriteString(envHelp)
+	return b.String()
 }
 
 // applyTheme forces the palette's light or dark side; "auto" asks the terminal.
@@ -132,28 +168,31 @@ type dashboard struct {
 	// newDeps builds the stores and feeds behind one profile's screens.
 	// They are kept per profile, so switching back finds them again and no
 	// profile sees another's top-ups or bills.
-	newDeps func(profile string, c *common.Common, creds credentials) screenDeps
+	newDeps func(profile string, c *common.Common, creds credentials) (screenDeps, error)
 	// prepare runs once a profile's clients exist and before its screens
 	// start: the journal, the payment ids and resuming unfinished payments.
-	// Nil in demo mode (nothing is persisted there).
+	// Nil: nothing is journaled (the demo has it too, over its temp store).
 	prepare func(ctx context.Context, profile string, c *common.Common) error
 
 	mu   sync.Mutex // Switch runs in a tea.Cmd
 	deps map[string]screenDeps
 }
 
-func (d *dashboard) depsFor(name string, c *common.Common, creds credentials) screenDeps {
+func (d *dashboard) depsFor(name string, c *common.Common, creds credentials) (screenDeps, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if deps, ok := d.deps[name]; ok {
-		return deps
+		return deps, nil
 	}
 	if d.deps == nil {
 		d.deps = map[string]screenDeps{}
 	}
-	deps := d.newDeps(name, c, creds)
+	deps, err := d.newDeps(name, c, creds)
+	if err != nil {
+		return screenDeps{}, err
+	}
 	d.deps[name] = deps
-	return deps
+	return deps, nil
 }
 
 // open unlocks a profile and builds its clients and screens. It may read
@@ -186,7 +225,10 @@ func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
 			return nil, nil, err
 		}
 	}
-	deps := d.depsFor(name, c, creds)
+	deps, err := d.depsFor(name, c, creds)
+	if err != nil {
+		return nil, nil, err
+	}
 	deps.settings.Active = name
 	deps.settings.Config = configInfo(d.cfg, f)
 	return c, buildScreens(c, deps), nil
@@ -250,19 +292,105 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 	if f.set["base-url"] {
 		urls.BaseURL = f.baseURL
 	}
-	newDeps := func(_ string, c *common.Common, creds credentials) screenDeps {
-		deps := storeDeps(st, c, creds)
-		deps.agent.Thresholds = cfg.Agent.LowBalance
-		deps.agent.Refresh = cfg.Agent.PollInterval
-		deps.settings = settings.Deps{Accounts: st, Verifier: tuiVerifier(urls), URLs: urls, Keyring: st.Vault().Probe}
-		return deps
+	var rx *profileListener
+	if f.listen != "" {
+		rx = &profileListener{addr: f.listen, profile: name}
+		defer rx.close()
 	}
-	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: newDeps, prepare: resumeFrom(st), saveDir: os.TempDir()}
+	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, rx), prepare: resumeFrom(st), saveDir: os.TempDir()}
 	c, screens, err := d.open(name)
 	if err != nil {
 		return err
 	}
-	return runUI(c, screens, ui.Options{Profile: name, RefreshInterval: f.forProfile(cfg, store.Settings{}).refresh, Switch: d.open, Mouse: cfg.Mouse})
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGHUP, syscall.SIGTERM)
+	defer stop()
+	return runUI(ctx, c, screens, ui.Options{Profile: name, RefreshInterval: f.forProfile(cfg, store.Settings{}).refresh, Switch: d.open, Mouse: cfg.Mouse})
+}
+
+// notListening is the Live screen of a profile without a receiver.
+const notListening = "Not listening: start with --listen 127.0.0.1:8090 and point your webhook there (a tunnel such as ssh -R makes it public)."
+
+// profileListener is the in-process receiver of --listen. It serves the
+// profile the dashboard opens with (a switch to another profile does not
+// move it): wallet webhooks are checked with the key of the wallet's
+// active hook (never registered or replaced from here), bill callbacks
+// with QIWI_NOTIFY_PASSWORD, and what is accepted goes into the store and
+// the Live feed. A nil *profileListener means no --listen.
+type profileListener struct {
+	addr, profile string
+
+	url  string
+	feed *live.Feed
+	pr   *live.ProfileReceiver
+	stop func()
+}
+
+// wire gives a profile's screens their Live screen: the receiver's (started
+// at the serving profile's first open), or a note saying why there is none.
+func (l *profileListener) wire(st *store.Store, profile string, c *common.Common, deps *screenDeps) error {
+	hasLive := c.API != nil || c.Merchant != nil
+	switch {
+	case l == nil:
+		if hasLive {
+			deps.liveStatus = func() string { return notListening }
+		}
+		return nil
+	case profile != l.profile:
+		if hasLive {
+			note := fmt.Sprintf("Not listening for this profile: the receiver on %s serves profile %q (start qiwidash --profile %s --listen ADDR for this one).", l.addr, l.profile, profile)
+			deps.liveStatus = func() string { return note }
+		}
+		return nil
+	}
+	if l.stop == nil {
+		if err := l.start(st, c); err != nil {
+			return err
+		}
+	}
+	deps.events, deps.receiverURL, deps.liveStatus = l.feed, l.url, l.pr.Status
+	return nil
+}
+
+func (l *profileListener) start(st *store.Store, c *common.Common) error {
+	pr := live.NewProfileReceiver(st, c, os.Getenv(live.EnvNotifyPassword), billRecorder(st, c), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = pr.Learn(ctx) // no hook yet, or offline: the Live screen says so; webhooks retry
+	feed := live.NewFeed()
+	url, stop, err := live.StartReceiver(l.addr, feed.Config(pr.Config(notify.Config{})))
+	if err != nil {
+		pr.Close()
+		feed.Close()
+		return fmt.Errorf("--listen: %w", err)
+	}
+	l.url, l.feed, l.pr, l.stop = url, feed, pr, stop
+	return nil
+}
+
+// close stops the receiver, then the syncs it started, before the store closes.
+func (l *profileListener) close() {
+	if l == nil || l.stop == nil {
+		return
+	}
+	l.stop()
+	l.pr.Close()
+	l.feed.Close()
+}
+
+// profileDeps builds a real profile's screen dependencies: the store, the
+// config's agent settings, the Accounts screen and the Live screen (rx nil:
+// no --listen).
+func profileDeps(st *store.Store, cfg store.Config, urls store.Settings, rx *profileListener) func(string, *common.Common, credentials) (screenDeps, error) {
+	return func(profile string, c *common.Common, creds credentials) (screenDeps, error) {
+		deps := storeDeps(st, c, creds)
+		deps.agent.Thresholds = cfg.Agent.LowBalance
+		deps.agent.Refresh = cfg.Agent.PollInterval
+		deps.settings = settings.Deps{Accounts: st, Verifier: tuiVerifier(urls), URLs: urls, Keyring: st.Vault().Probe}
+		if err := rx.wire(st, profile, c, &deps); err != nil {
+			return screenDeps{}, err
+		}
+		return deps, nil
+	}
 }
 
 // pickProfile settles which profile to open. QIWI_* variables open any
@@ -296,19 +424,32 @@ func pickProfile(ctx context.Context, st *store.Store, name string, cfg store.Co
 }
 
 // runDemo starts the three sandboxes in-process, a local receiver for what
-// they push, and opens an in-memory "demo" profile with every mode. Nothing
-// is written outside a temp dir; no keyring is used.
+// they push, and opens a "demo" profile with every mode. Its accounts live
+// in memory; its store (payment journal, history cache, bills, top-ups) is
+// a file in a temp dir that is removed when the demo ends, SIGHUP and
+// SIGTERM included. No keyring is used: secrets stay in the process.
 func runDemo(f dashboardFlags, cfg store.Config) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGHUP, syscall.SIGTERM, os.Interrupt)
+	defer stop()
 	dir, err := os.MkdirTemp("", "qiwidash-demo-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	st, err := store.Open(filepath.Join(dir, "qiwidash.db"), store.Options{Keyring: newMemoryKeyring(), Getenv: func(string) string { return "" }})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 
 	events := live.NewFeed()
 	defer events.Close()
 	hookKey := &live.WebhookKey{}
-	recvURL, stopRecv, err := live.StartReceiver("127.0.0.1:0", events.Config(notify.Config{
+	addr := f.listen
+	if addr == "" {
+		addr = live.DefaultAddr
+	}
+	recvURL, stopRecv, err := live.StartReceiver(addr, events.Config(notify.Config{
 		VerifyWebhook:  hookKey.Verify,
 		ShopID:         merchantsb.DemoShopID(),
 		NotifyPassword: merchantsb.DemoNotifyPassword(),
@@ -331,26 +472,77 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		AgentID: cr.AgentTerminal, AgentPassword: cr.AgentPassword,
 		APIID: cr.MerchantAPIID, APIPassword: cr.MerchantPassword, ShopID: cr.MerchantShopID,
 	})
-	newDeps := func(string, *common.Common, credentials) screenDeps {
-		deps := demoDeps()
+	newDeps := func(_ string, c *common.Common, creds credentials) (screenDeps, error) {
+		deps := storeDeps(st, c, creds)
 		deps.events, deps.receiverURL = events, recvURL
 		// Show a low-balance warning in the demo: the USD agent account is below it.
 		deps.agent.Thresholds = map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}}
 		deps.settings = settings.Deps{Accounts: accounts, Verifier: tuiVerifier(urls), URLs: urls, InMemory: true}
-		return deps
+		return deps, nil
 	}
-	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, saveDir: dir}
+	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, prepare: resumeFrom(st), saveDir: demoSaveDir(dir)}
 	c, screens, err := d.open("demo")
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := live.RegisterWebhook(ctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
+	if err := live.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
 		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
 	}
 	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open, Mouse: cfg.Mouse}
-	return runUI(c, screens, opts)
+	return runUI(ctx, c, screens, opts)
+}
+
+// demoSaveDir is where the demo saves receipts: inside its temp dir, under
+// a name that tells whoever reads the path that it goes away.
+func demoSaveDir(dir string) string {
+	return filepath.Join(dir, "receipts-deleted-when-the-demo-quits")
+}
+
+// memoryKeyring is the demo's keyring: it keeps secrets in this process
+// only and never reaches the OS keyring.
+type memoryKeyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func newMemoryKeyring() *memoryKeyring { return &memoryKeyring{m: map[string]string{}} }
+
+func (k *memoryKeyring) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[service+"\x00"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (k *memoryKeyring) Set(service, user, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.m[service+"\x00"+user] = secret
+	return nil
+}
+
+func (k *memoryKeyring) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.m[service+"\x00"+user]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(k.m, service+"\x00"+user)
+	return nil
+}
+
+// billRecorder writes verified bill callbacks into the profile's bill
+// records; nil without merchant credentials.
+func billRecorder(st *store.Store, c *common.Common) func(context.Context, notify.BillEvent) error {
+	if c.Merchant == nil {
+		return nil
+	}
+	return merchantview.NewCallbackRecorder(merchantview.NewStoreBillsFor(st, c.MerchantShopID), c.Now).Record
 }
 
 // storeDeps keeps each screen's state in the SQLite store, scoped to the
@@ -460,12 +652,17 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 	return c, nil
 }
 
-func runUI(c *common.Common, screens []ui.Screen, opts ui.Options) error {
+// runUI runs the program until the user quits or ctx ends (a signal):
+// either way it returns, so the caller's deferred clean-up runs.
+func runUI(ctx context.Context, c *common.Common, screens []ui.Screen, opts ui.Options) error {
 	root := ui.New(c, screens, opts)
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithReportFocus()}
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithReportFocus(), tea.WithContext(ctx)}
 	if opts.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
 	_, err := tea.NewProgram(root, popts...).Run()
+	if ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
+		return nil // ended by a signal: a normal end
+	}
 	return err
 }

@@ -4,19 +4,28 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
+	"net"
 	"os"
 	"path/filepath"
-	"qiwidash/qiwiapi"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/zalando/go-keyring"
 
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/notify"
+	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox/demo"
+	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/store"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
+	merchantview "qiwidash/views/merchant"
 	"qiwidash/views/settings"
 )
 
@@ -142,11 +151,11 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	cfg := store.DefaultConfig()
 	cfg.Keys = map[string][]string{"quit": {"Q"}}
 	built := map[string]int{}
-	newDeps := func(name string, c *common.Common, creds credentials) screenDeps {
+	newDeps := func(name string, c *common.Common, creds credentials) (screenDeps, error) {
 		built[name]++
 		deps := storeDeps(st, c, creds)
 		deps.settings = settings.Deps{Accounts: st, Verifier: tuiVerifier(urls), Keyring: st.Vault().Probe}
-		return deps
+		return deps, nil
 	}
 	// A payment journaled by a run that died before sending it: opening the
 	// profile must finish it, with the same id, exactly once.
@@ -188,5 +197,304 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	root.Update(cmd())
 	if root.ProfileName() != "wallet" || !strings.Contains(root.View(), "Could not open profile nobody") {
 		t.Fatalf("failed switch: %s\n%s", root.ProfileName(), root.View())
+	}
+}
+
+// TestHelpListsEveryFlag: --help and 'qiwidash help' print the same text,
+// with one line for every dashboard flag.
+func TestHelpListsEveryFlag(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"--demo", "--help"}, &out, &errOut); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	help := errOut.String()
+	out.Reset()
+	if err := run([]string{"help"}, &out, &errOut); err != nil || out.String() != help {
+		t.Fatalf("'qiwidash help' differs from --help (%v):\n%s\n---\n%s", err, out.String(), help)
+	}
+	var names []string
+	dashboardFlagSet(&dashboardFlags{}).VisitAll(func(fl *flag.Flag) { names = append(names, fl.Name) })
+	if len(names) != len(dashboardFlagOrder) {
+		t.Fatalf("flags %v, help lists %v", names, dashboardFlagOrder)
+	}
+	for _, want := range []string{"demo", "profile", "config", "readonly", "privacy", "refresh", "base-url", "listen"} {
+		n := 0
+		for _, line := range strings.Split(help, "\n") {
+			if strings.HasPrefix(line, "  --"+want+" ") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("--%s is on %d lines of the help, want 1:\n%s", want, n, help)
+		}
+	}
+	for _, want := range []string{"QIWI_NOTIFY_PASSWORD", "qiwidash listen [--addr A] [--profile NAME]"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help does not mention %s", want)
+		}
+	}
+}
+
+// reserveAddr finds a free loopback port for a receiver that the sandbox
+// must know (its callback URL) before the receiver starts.
+func reserveAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func eventually(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// loginAll saves a profile with the demo's wallet and merchant credentials.
+func loginAll(t *testing.T, st *store.Store, sb *demo.Running, name string) store.Settings {
+	t.Helper()
+	ctx := context.Background()
+	urls := store.Settings{BaseURL: sb.URL, AgentURL: sb.URL, MerchantURL: sb.URL}
+	cr := sb.Creds
+	if _, err := st.Login(ctx, name, store.Credentials{Token: cr.WalletToken, APIID: cr.MerchantAPIID, APIPassword: cr.MerchantPassword, ShopID: cr.MerchantShopID}, tuiVerifier(urls)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveSettings(ctx, name, urls); err != nil {
+		t.Fatal(err)
+	}
+	return urls
+}
+
+// TestDashboardListen is --listen for a real profile: the Live screen is
+// there with the receiver's URL and what it checks; the hook the user
+// registered gives the key (none is registered from here); a wallet
+// payment lands in the history cache and a bill callback in the bills.
+// Another profile, and a run without --listen, say why nothing arrives.
+func TestDashboardListen(t *testing.T) {
+	cleanEnv(t)
+	keyring.MockInit()
+	t.Setenv("QIWI_NOTIFY_PASSWORD", merchantsb.DemoNotifyPassword())
+	ctx := context.Background()
+	addr := reserveAddr(t)
+	sb, err := demo.Start("", demo.Options{Seed: 1, SettleDelay: time.Millisecond, HistoryPerMinute: -1, CallbackURL: "http://" + addr + notify.DefaultBillPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	st, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	urls := loginAll(t, st, sb, "shop")
+	loginAll(t, st, sb, "other")
+	cr := sb.Creds
+	api, _ := qiwiapi.NewClient(cr.WalletToken, qiwiapi.WithBaseURL(sb.URL))
+	if _, _, err := api.Webhooks.Register(ctx, "http://"+addr+notify.DefaultWebhookPath, qiwiapi.HookBoth); err != nil {
+		t.Fatal(err)
+	}
+	cfg := store.DefaultConfig()
+	rx := &profileListener{addr: addr, profile: "shop"}
+	defer rx.close()
+	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st,
+		newDeps: profileDeps(st, cfg, urls, rx), prepare: resumeFrom(st), saveDir: t.TempDir()}
+	liveView := func(name string) string {
+		t.Helper()
+		c, screens, err := d.open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range screens {
+			if s.Mode == "Live" {
+				s.View.(interface{ SetSize(int, int) }).SetSize(120, 30)
+				return s.View.View()
+			}
+		}
+		t.Fatalf("%s: no Live screen (wallet %v)", name, c.API != nil)
+		return ""
+	}
+	v := liveView("shop")
+	for _, want := range []string{"listening on http://" + addr, "checked with the key of the active webhook → http://" + addr, "Bill callbacks checked"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("Live screen lacks %q:\n%s", want, v)
+		}
+	}
+	if v := liveView("other"); !strings.Contains(v, `serves profile "shop"`) {
+		t.Errorf("another profile's Live screen:\n%s", v)
+	}
+
+	sb.Wallet.ResetRequests()
+	id, _ := strconv.ParseInt(sb.Wallet.AddIncoming(cr.Wallet, 77700, 643, sb.Wallet.OtherWallets()[0]), 10, 64)
+	eventually(t, "the incoming transfer in the cache", func() bool {
+		got, err := st.Cached(ctx, cr.Wallet, id, qiwiapi.TypeIn)
+		return err == nil && got.Sum.Minor == 77700
+	})
+	for _, r := range sb.Wallet.Requests() {
+		if r.Method == "PUT" || r.Method == "DELETE" {
+			t.Errorf("the receiver changed the webhook: %s %s", r.Method, r.Path)
+		}
+	}
+	mapi, _ := pull.NewClient(pull.Credentials{APIID: cr.MerchantAPIID, APIPassword: cr.MerchantPassword, ShopID: cr.MerchantShopID}, pull.WithBaseURL(sb.URL))
+	if _, _, err := mapi.Bills.Create(ctx, "listen-1", &pull.CreateBill{User: "+79161234567", Amount: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Merchant.PayBill(cr.MerchantShopID, "listen-1"); err != nil {
+		t.Fatal(err)
+	}
+	bills := merchantview.NewStoreBillsFor(st, cr.MerchantShopID)
+	eventually(t, "the bill's callback in the store", func() bool {
+		all, _ := bills.Bills(ctx)
+		for _, b := range all {
+			if b.ID == "listen-1" {
+				return b.Status == pull.BillPaid && b.ViaCallback
+			}
+		}
+		return false
+	})
+
+	// Without --listen: a Live screen that says how to start one.
+	d2 := &dashboard{f: d.f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, nil), saveDir: t.TempDir()}
+	_, screens, err := d2.open("other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := screens[len(screens)-2]
+	last.View.(interface{ SetSize(int, int) }).SetSize(120, 30)
+	if last.Mode != "Live" || !strings.Contains(last.View.View(), "Not listening: start with --listen 127.0.0.1:8090") {
+		t.Errorf("without --listen: %s/%s\n%s", last.Mode, last.Title, last.View.View())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the receiver's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestListenProfileWritesStore is 'qiwidash listen --profile NAME': the
+// profile is unlocked from the keyring, the key read from its active hook,
+// and what is accepted is printed and written into the store.
+func TestListenProfileWritesStore(t *testing.T) {
+	cleanEnv(t)
+	keyring.MockInit()
+	ctx := context.Background()
+	addr := reserveAddr(t)
+	sb, err := demo.Start("", demo.Options{Seed: 1, SettleDelay: time.Millisecond, HistoryPerMinute: -1, CallbackURL: "http://" + addr + notify.DefaultBillPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	path, err := store.DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(path, store.Options{Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loginAll(t, st, sb, "shop")
+	st.Close()
+	cr := sb.Creds
+	api, _ := qiwiapi.NewClient(cr.WalletToken, qiwiapi.WithBaseURL(sb.URL))
+	if _, _, err := api.Webhooks.Register(ctx, "http://"+addr+notify.DefaultWebhookPath, qiwiapi.HookBoth); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"QIWI_NOTIFY_PASSWORD": merchantsb.DemoNotifyPassword()}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- listen(lctx, []string{"--addr", addr, "--profile", "shop"}, func(k string) string { return env[k] }, &out, &errOut)
+	}()
+	eventually(t, "listening", func() bool { return strings.Contains(out.String(), "listening on") })
+	if s := out.String(); !strings.Contains(s, "profile shop: saving") || !strings.Contains(s, "checked with the key of the active webhook") ||
+		strings.Contains(s, merchantsb.DemoNotifyPassword()) {
+		t.Fatalf("start-up lines:\n%s", s)
+	}
+	id, _ := strconv.ParseInt(sb.Wallet.AddIncoming(cr.Wallet, 4200, 643, sb.Wallet.OtherWallets()[0]), 10, 64)
+	eventually(t, "a history sync", func() bool { return strings.Contains(out.String(), "history synced:") })
+	mapi, _ := pull.NewClient(pull.Credentials{APIID: cr.MerchantAPIID, APIPassword: cr.MerchantPassword, ShopID: cr.MerchantShopID}, pull.WithBaseURL(sb.URL))
+	if _, _, err := mapi.Bills.Create(ctx, "cli-1", &pull.CreateBill{User: "+79161234567", Amount: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Merchant.PayBill(cr.MerchantShopID, "cli-1"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the bill callback", func() bool { return strings.Contains(out.String(), "id=cli-1") })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("listen: %v\n%s", err, errOut.String())
+	}
+	if s := out.String(); strings.Contains(s, "rejected") {
+		t.Errorf("something was rejected:\n%s", s)
+	}
+
+	st, err = store.Open(path, store.Options{Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, err := st.Cached(ctx, cr.Wallet, id, qiwiapi.TypeIn); err != nil || got.Sum.Minor != 4200 {
+		t.Errorf("the transfer is not cached: %+v %v", got, err)
+	}
+	var b merchantview.Bill
+	all, _ := merchantview.NewStoreBillsFor(st, cr.MerchantShopID).Bills(ctx)
+	for _, x := range all {
+		if x.ID == "cli-1" {
+			b = x
+		}
+	}
+	if b.Status != pull.BillPaid || !b.ViaCallback {
+		t.Errorf("bill record %+v", b)
+	}
+}
+
+// TestDemoStoreNeverTouchesTheOSKeyring: the demo's store keeps secrets in
+// the process (the OS keyring is made to fail here), and receipts go to a
+// folder whose name says it is temporary.
+func TestDemoStoreNeverTouchesTheOSKeyring(t *testing.T) {
+	cleanEnv(t)
+	keyring.MockInitWithError(errors.New("the demo touched the OS keyring"))
+	t.Cleanup(keyring.MockInit)
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "qiwidash.db"), store.Options{Keyring: newMemoryKeyring(), Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	ok := store.VerifierFunc(func(context.Context, store.Credentials) (store.Verified, error) {
+		return store.Verified{Wallet: "79990000000"}, nil
+	})
+	if _, err := st.Login(ctx, "demo", store.Credentials{Token: "token-demo-0123456789"}, ok); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := st.Unlock(ctx, "demo")
+	if err != nil || sess.Credentials.Token != "token-demo-0123456789" {
+		t.Fatalf("unlock: %+v %v", sess, err)
+	}
+	if got := demoSaveDir(dir); !strings.HasPrefix(got, dir) || !strings.Contains(filepath.Base(got), "deleted-when-the-demo-quits") {
+		t.Errorf("receipts folder %q", got)
 	}
 }

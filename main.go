@@ -15,16 +15,27 @@ import (
 const usage = `qiwidash: a terminal dashboard for QIWI Wallet
 
 Usage:
-  qiwidash --demo                  the whole dashboard against the embedded sandbox
-  qiwidash [--profile NAME] [--config PATH]
+  qiwidash --demo [flags]          the whole dashboard against the embedded sandbox
+  qiwidash [--profile NAME] [flags]
                                    the dashboard for a saved profile (Settings mode: accounts)
   qiwidash sandbox [--addr A]      serve the QIWI sandbox (curl-able) until interrupted
   qiwidash login [--profile NAME]  save credentials to the OS keyring (checked first)
   qiwidash logout [--profile NAME] remove a profile's secrets from the keyring
   qiwidash export --from --to --format csv|json   cached history for scripts
-  qiwidash listen [--addr A]       receive QIWI webhooks and bill callbacks, print each
+  qiwidash listen [--addr A] [--profile NAME]
+                                   receive QIWI webhooks and bill callbacks, print each;
+                                   with --profile, also save them in the profile's store
 
 Run 'qiwidash <command> --help' for the flags of a command.
+`
+
+// envHelp ends the dashboard's help: the variables it reads.
+const envHelp = `
+Environment:
+  QIWI_NOTIFY_PASSWORD   the shop's notification password, to check bill callbacks
+                         (--listen and 'listen --profile'; never logged)
+  QIWI_TOKEN, QIWI_AGENT_ID, QIWI_AGENT_PASSWORD, QIWI_API_ID, QIWI_API_PASSWORD,
+  QIWI_SHOP_ID           credentials for this run when no keyring is available
 `
 
 func main() {
@@ -51,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		case "listen":
 			return runListen(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
-			fmt.Fprint(stdout, usage)
+			fmt.Fprint(stdout, helpText())
 			return nil
 		}
 	}

@@ -22,9 +22,13 @@ type screenDeps struct {
 	merchant merchant.Deps
 	// history is the History screen's source; nil = straight from the API.
 	history history.Source
-	// events carries what the local receiver accepted; nil = no Live screen.
+	// events carries what the local receiver accepted; nil with no
+	// liveStatus = no Live screen.
 	events      *live.Feed
 	receiverURL string
+	// liveStatus says on the Live screen what is checked, or why nothing is
+	// received (a Live screen without events says only that).
+	liveStatus func() string
 	// settings is the Accounts screen's; no Accounts = no Settings mode.
 	settings settings.Deps
 }
@@ -57,9 +61,9 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 	if c.Merchant != nil {
 		add("Merchant", "Bills", merchant.New(c, deps.merchant))
 	}
-	if deps.events != nil {
+	if deps.events != nil || deps.liveStatus != nil {
 		feedView := live.New(c, deps.events)
-		feedView.URL = deps.receiverURL
+		feedView.URL, feedView.Status = deps.receiverURL, deps.liveStatus
 		add("Live", "Notifications", feedView)
 	}
 	if deps.settings.Accounts != nil {

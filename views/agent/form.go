@@ -86,7 +86,7 @@ func NewTopup(c *common.Common, deps Deps) *TopupModel {
 	in := func(placeholder string, limit int) textinput.Model {
 		t := textinput.New()
 		t.Prompt = "> "
-		t.Placeholder = placeholder
+		t.Placeholder = "e.g. " + placeholder // never only grey: an example says so in words
 		t.CharLimit = limit
 		t.Cursor.SetMode(cursor.CursorStatic) // no blink: deterministic screens
 		return t

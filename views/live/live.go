@@ -63,6 +63,10 @@ type Model struct {
 
 	// URL is the receiver's base URL, shown in the header ("" = not shown).
 	URL string
+	// Status, when set, says in words what the receiver can and cannot
+	// verify (or why there is none); asked at every draw.
+	Status      func() string
+	statusLines int // lines the status took at the last draw
 }
 
 // New builds the screen over feed (nil: the screen only says so).
@@ -174,9 +178,25 @@ func (m *Model) View() string {
 		b.WriteString(s.Subtle.Render("  listening on " + m.URL))
 	}
 	b.WriteString("  " + s.Subtle.Render(fmt.Sprintf("%d verified · %d rejected", m.verified, m.rejected)) + "\n")
+	status := ""
+	if m.Status != nil {
+		status = m.Status()
+	}
 	if m.feed == nil {
-		b.WriteString("\n" + s.Subtle.Render(" The notification receiver is not running."))
-		return b.String()
+		if status == "" {
+			status = "The notification receiver is not running."
+		}
+		b.WriteString("\n")
+	}
+	m.statusLines = 0
+	for _, line := range strings.Split(status, "\n") {
+		if line != "" {
+			b.WriteString(s.Subtle.Render(" "+line) + "\n")
+			m.statusLines++
+		}
+	}
+	if m.feed == nil {
+		return strings.TrimSuffix(b.String(), "\n")
 	}
 	if len(m.entries) == 0 {
 		b.WriteString("\n" + s.Subtle.Render(" No notifications yet. Wallet payments (in and out) and bill status changes") + "\n" +
@@ -207,7 +227,7 @@ func (m *Model) View() string {
 func (m *Model) window() (int, int) {
 	room := len(m.entries)
 	if m.height > 0 {
-		room = max(3, m.height-3)
+		room = max(3, m.height-3-m.statusLines)
 	}
 	first := 0
 	if m.cursor >= room {

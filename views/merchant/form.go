@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -50,6 +51,9 @@ func (f *field) value() string {
 func newText(key, label, placeholder, value string, limit int) *field {
 	in := textinput.New()
 	in.Prompt = "> "
+	if placeholder != "" && !strings.HasPrefix(placeholder, "e.g.") {
+		placeholder = "e.g. " + placeholder // never only grey: an example says so in words
+	}
 	in.Placeholder = placeholder
 	in.CharLimit = limit
 	in.Cursor.SetMode(cursor.CursorStatic) // no blink: deterministic screens
@@ -151,7 +155,7 @@ func (f *form) validateCreate(now time.Time) (createInput, bool) {
 	}
 	payer := f.get("payer")
 	if u, err := checkPayer(payer.value()); err != nil {
-		check(payer, err.Error(), "")
+		check(payer, sentence(err.Error()), "")
 	} else {
 		in.user = u
 		check(payer, "", "billed to "+u)
@@ -159,7 +163,7 @@ func (f *form) validateCreate(now time.Time) (createInput, bool) {
 	ccy, _ := qiwiapi.ParseCurrency(f.get("ccy").value())
 	amt := f.get("amount")
 	if a, err := checkAmount(amt.value(), ccy, qiwiapi.Amount{Minor: maxBillMinor, Currency: ccy}); err != nil {
-		check(amt, err.Error(), "")
+		check(amt, sentence(err.Error()), "")
 	} else {
 		in.amount = a
 		check(amt, "", a.Format())
@@ -174,7 +178,7 @@ func (f *form) validateCreate(now time.Time) (createInput, bool) {
 	}
 	lt := f.get("lifetime")
 	if t, err := parseLifetime(lt.value(), now); err != nil {
-		check(lt, err.Error(), "")
+		check(lt, sentence(err.Error()), "")
 	} else {
 		in.lifetime = t
 		check(lt, "", "until "+common.DateTZ(t.In(pull.Moscow))+" ("+countdown(t, now)+")")
@@ -188,7 +192,7 @@ func (f *form) validateRefund() (qiwiapi.Amount, bool) {
 	avail := available(f.bill)
 	a, err := checkAmount(fl.value(), f.bill.Amount.Currency, avail)
 	if err != nil {
-		fl.problem, fl.note = err.Error(), ""
+		fl.problem, fl.note = sentence(err.Error()), ""
 		return a, false
 	}
 	rest := avail
@@ -204,11 +208,11 @@ func (f *form) validateRefund() (qiwiapi.Amount, bool) {
 
 func checkPayer(s string) (string, error) {
 	if s == "" {
-		return "", errors.New("Required: the payer's wallet phone, +7…")
+		return "", errors.New("required: the payer's wallet phone, +7…")
 	}
 	u, err := pull.NormalizeUser(s)
 	if err != nil {
-		return "", errors.New("A phone in international format: + and 10-15 digits")
+		return "", errors.New("a phone in international format: + and 10-15 digits")
 	}
 	return u, nil
 }
@@ -217,18 +221,18 @@ func checkPayer(s string) (string, error) {
 // positive and at most limit.
 func checkAmount(s string, ccy qiwiapi.Currency, limit qiwiapi.Amount) (qiwiapi.Amount, error) {
 	if s == "" {
-		return qiwiapi.Amount{}, errors.New("Required")
+		return qiwiapi.Amount{}, errors.New("required")
 	}
 	a, err := qiwiapi.ParseAmount(strings.ReplaceAll(s, ",", "."), ccy)
 	switch {
 	case errors.Is(err, qiwiapi.ErrTooPrecise):
-		return a, errors.New("At most 2 digits after the point")
+		return a, errors.New("at most 2 digits after the point")
 	case err != nil:
-		return a, errors.New("Not a number: use digits and a point, e.g. 150.50")
+		return a, errors.New("not a number: use digits and a point, e.g. 150.50")
 	case a.Minor <= 0:
-		return a, errors.New("Must be more than zero")
+		return a, errors.New("must be more than zero")
 	case a.Minor > limit.Minor:
-		return a, errors.New("At most " + limit.Format())
+		return a, errors.New("at most " + limit.Format())
 	}
 	return a, nil
 }
@@ -241,7 +245,7 @@ var durationRe = regexp.MustCompile(`^(?:(\d+)d)?((?:\d+[hm])*)$`)
 func parseLifetime(s string, now time.Time) (time.Time, error) {
 	s = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "")
 	if s == "" {
-		return time.Time{}, errors.New("Required: e.g. 24h, 3d or 2026-12-01 18:00")
+		return time.Time{}, errors.New("required: e.g. 24h, 3d or 2026-12-01 18:00")
 	}
 	var t time.Time
 	if m := durationRe.FindStringSubmatch(s); m != nil {
@@ -253,7 +257,7 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 		if m[2] != "" {
 			rest, err := time.ParseDuration(m[2])
 			if err != nil {
-				return time.Time{}, errors.New("Not a duration: e.g. 90m, 24h, 3d")
+				return time.Time{}, errors.New("not a duration: e.g. 90m, 24h, 3d")
 			}
 			d += rest
 		}
@@ -267,14 +271,14 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 			}
 		}
 		if err != nil {
-			return time.Time{}, errors.New("Not understood: e.g. 24h, 3d or 2026-12-01 18:00 (Moscow)")
+			return time.Time{}, errors.New("not understood: e.g. 24h, 3d or 2026-12-01 18:00 (Moscow)")
 		}
 	}
 	switch {
 	case !t.After(now):
-		return t, errors.New("Must be in the future")
+		return t, errors.New("must be in the future")
 	case t.Sub(now) > pull.MaxLifetime:
-		return t, errors.New("At most 45 days: QIWI expires bills after that anyway")
+		return t, errors.New("at most 45 days: QIWI expires bills after that anyway")
 	}
 	return t, nil
 }
@@ -364,4 +368,14 @@ func (f *form) view(s *common.Styles, width int) string {
 		}
 	}
 	return b.String()
+}
+
+// sentence starts a problem with a capital letter for the screen (Go error
+// strings start lower-case).
+func sentence(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
 }

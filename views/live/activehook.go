@@ -1,0 +1,173 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/notify"
+)
+
+// HookAPI is the part of the Wallet API webhooks service ActiveHookKey
+// reads; *qiwiapi.WebhooksService implements it.
+type HookAPI interface {
+	Active(ctx context.Context) (*qiwiapi.Hook, *qiwiapi.Response, error)
+	Key(ctx context.Context, hookID string) (string, *qiwiapi.Response, error)
+}
+
+// ErrNoActiveHook means the wallet has no webhook registered.
+var ErrNoActiveHook = errors.New("no wallet webhook is active")
+
+// DefaultRelearnInterval is the least time between two re-reads of the
+// active hook caused by webhooks that failed the check of a known key.
+// While no key is known (no hook yet: the user is registering one) the
+// hook is read again sooner, every NoKeyRelearnInterval at most, so that
+// the first notification of a newly registered hook already passes.
+const (
+	DefaultRelearnInterval = 30 * time.Second
+	NoKeyRelearnInterval   = 2 * time.Second
+)
+
+// relearnTimeout bounds a re-read made while QIWI waits for an answer.
+const relearnTimeout = time.Second
+
+// ActiveHookKey verifies wallet webhooks with the signing key of the
+// wallet's ACTIVE hook, for real profiles: it only reads (the active hook
+// and its key) and never registers, replaces or deletes a hook; the user
+// points the hook at a public URL on the Webhooks screen. When a webhook
+// fails the check (no key yet, or the hook was registered again with a new
+// key), the active hook is read again, at most once per RelearnInterval,
+// so a hook registered while the dashboard runs is picked up.
+type ActiveHookKey struct {
+	api HookAPI
+	key WebhookKey
+	// RelearnInterval overrides DefaultRelearnInterval (tests).
+	RelearnInterval time.Duration
+	Now             func() time.Time
+
+	learning sync.Mutex // one read of the active hook at a time
+	mu       sync.Mutex
+	checked  time.Time // last read, successful or not
+	hookURL  string
+	err      error
+	known    bool // a read finished at least once
+	haveKey  bool
+}
+
+// NewActiveHookKey reads keys through api (usually client.Webhooks).
+func NewActiveHookKey(api HookAPI) *ActiveHookKey { return &ActiveHookKey{api: api} }
+
+func (a *ActiveHookKey) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// Learn reads the active hook and its key. ErrNoActiveHook when there is
+// none (then webhooks are refused until one is registered).
+func (a *ActiveHookKey) Learn(ctx context.Context) error {
+	a.learning.Lock()
+	defer a.learning.Unlock()
+	return a.learn(ctx)
+}
+
+func (a *ActiveHookKey) learn(ctx context.Context) error {
+	url, key, err := a.read(ctx)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.checked, a.known, a.err = a.now(), true, err
+	if err != nil {
+		if errors.Is(err, ErrNoActiveHook) {
+			a.hookURL, a.haveKey = "", false
+			a.key.Set("") // a deleted hook's key no longer signs anything
+		}
+		return err
+	}
+	a.hookURL, a.haveKey = url, true
+	a.key.Set(key)
+	return nil
+}
+
+func (a *ActiveHookKey) read(ctx context.Context) (url, key string, err error) {
+	h, _, err := a.api.Active(ctx)
+	if errors.Is(err, qiwiapi.ErrNotFound) || (err == nil && h.HookID == "") {
+		return "", "", ErrNoActiveHook
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("reading the active webhook: %w", err)
+	}
+	k, _, err := a.api.Key(ctx, h.HookID)
+	if err != nil {
+		return "", "", fmt.Errorf("reading the webhook key: %w", err)
+	}
+	return h.HookParameters.URL, k, nil
+}
+
+// Verify is for notify.Config.VerifyWebhook.
+func (a *ActiveHookKey) Verify(body []byte) error {
+	err := a.key.Verify(body)
+	if err == nil || !a.due() {
+		return a.explain(err)
+	}
+	if !a.learning.TryLock() {
+		return a.explain(err) // another request is reading it right now
+	}
+	defer a.learning.Unlock()
+	if !a.due() {
+		return a.explain(a.key.Verify(body))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), relearnTimeout)
+	defer cancel()
+	if lerr := a.learn(ctx); lerr != nil {
+		return a.explain(err)
+	}
+	return a.key.Verify(body)
+}
+
+// due says whether a failed check may read the active hook again.
+func (a *ActiveHookKey) due() bool {
+	every := a.RelearnInterval
+	if every <= 0 {
+		every = DefaultRelearnInterval
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.haveKey {
+		every = min(every, NoKeyRelearnInterval)
+	}
+	return !a.known || a.now().Sub(a.checked) >= every
+}
+
+// explain replaces "key not known" by the reason it is not known.
+func (a *ActiveHookKey) explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.known && errors.Is(a.err, ErrNoActiveHook) {
+		return errors.New("no wallet webhook is active (register one on the Webhooks screen)")
+	}
+	return err
+}
+
+// Status says in words what wallet webhooks are checked against, for the
+// Live screen.
+func (a *ActiveHookKey) Status() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case !a.known:
+		return "Wallet webhooks: reading the active webhook's key…"
+	case errors.Is(a.err, ErrNoActiveHook):
+		return "No wallet webhook is active: register your public URL (ending in " + notify.DefaultWebhookPath +
+			") on the Webhooks screen; qiwidash never registers one itself. Until then wallet webhooks are refused."
+	case a.err != nil:
+		return "Wallet webhooks cannot be checked yet: " + a.err.Error() + " (read again when one arrives)"
+	}
+	return "Wallet webhooks checked with the key of the active webhook → " + a.hookURL
+}
