@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"qiwidash/qiwiapi"
 )
@@ -15,11 +16,20 @@ import (
 const (
 	UIKindPayment = "payment" // a sinap payment or a conversion; the request is a qiwiapi.Payment
 	UIKindInvoice = "invoice" // paying an invoice issued to the wallet
+	// UIKindConversion is how Recent reports a conversion (a payment to
+	// provider 1099); Begin takes it as a synonym of UIKindPayment.
+	UIKindConversion = "conversion"
 
 	UIStateSent     = "sent"     // about to go out (again)
 	UIStateAccepted = "accepted" // QIWI took it; txnID is its id
 	UIStateUnknown  = "unknown"  // no readable answer: may be re-sent with the same id
 	UIStateFinal    = "final"    // the outcome is known: success when lastError is "", failed otherwise
+
+	// States only Recent reports: where an entry stands, final ones by outcome.
+	UIStatePending   = "pending"   // journaled, never handed to the network
+	UIStateSuccess   = "success"   // final: paid
+	UIStateFailed    = "failed"    // final: refused or failed, nothing paid
+	UIStateAbandoned = "abandoned" // final: a person gave up on it
 )
 
 // uiKinds are the journal kinds a UIJournal looks client ids up in.
@@ -48,7 +58,7 @@ func (s *Store) UIJournal(profile, wallet string) *UIJournal {
 func (u *UIJournal) Begin(kind, recipient string, amount qiwiapi.Amount, clientID string, request any) error {
 	in := Intent{ClientID: clientID, Profile: u.profile, Account: u.account, Recipient: recipient, Amount: amount}
 	switch kind {
-	case UIKindPayment:
+	case UIKindPayment, UIKindConversion:
 		in.Kind = KindWalletPayment
 		p, ok := asPayment(request)
 		if ok {
@@ -140,6 +150,99 @@ func (u *UIJournal) Update(clientID, state, lastError string, txnID int64) error
 		return err
 	}
 	return fmt.Errorf("journal: unknown state %q", state)
+}
+
+// UIEntry is one journaled payment, conversion or invoice payment as the
+// wallet screens list it (see UIJournal.Recent).
+type UIEntry struct {
+	ClientID  string
+	Kind      string // UIKindPayment, UIKindConversion or UIKindInvoice
+	Provider  int    // the sinap provider id; 0 for invoices
+	Recipient string // as the screen described it when it was journaled
+	Amount    qiwiapi.Amount
+	// State is UIStatePending, UIStateSent, UIStateAccepted or
+	// UIStateUnknown while open; UIStateSuccess, UIStateFailed or
+	// UIStateAbandoned once final.
+	State     string
+	LastError string
+	TxnID     int64           // QIWI's transaction id; 0 when not known
+	Request   json.RawMessage // as journaled (DecodePayment reads a payment's)
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Open reports an entry whose outcome is not known yet.
+func (e UIEntry) Open() bool {
+	switch e.State {
+	case UIStateSuccess, UIStateFailed, UIStateAbandoned:
+		return false
+	}
+	return true
+}
+
+// Recent lists the wallet's payments, conversions and invoice payments,
+// newest first, at most n (n <= 0: 100), from every run and every profile
+// that journaled them for this wallet (a UIJournal without a wallet lists
+// its profile's). A client id journaled again after a refusal is listed
+// once, as its latest attempt.
+func (u *UIJournal) Recent(ctx context.Context, n int) ([]UIEntry, error) {
+	if n <= 0 {
+		n = 100
+	}
+	var args []any
+	for _, k := range uiKinds {
+		args = append(args, string(k))
+	}
+	owner := "profile = ?"
+	if w := strings.TrimPrefix(u.account, "+"); w != "" {
+		owner = "account IN (?, ?)"
+		args = append(args, w, "+"+w)
+	} else {
+		args = append(args, u.profile)
+	}
+	args = append(args, n)
+	rows, err := u.j.s.db.QueryContext(ctx, `SELECT `+entryCols+` FROM journal WHERE id IN (
+			SELECT max(id) FROM journal WHERE kind IN (`+placeholders(len(uiKinds))+`) AND `+owner+` GROUP BY kind, client_id)
+		ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []UIEntry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, uiEntry(*e))
+	}
+	return out, rows.Err()
+}
+
+// uiEntry describes a journal entry in the screens' words.
+func uiEntry(e Entry) UIEntry {
+	ue := UIEntry{ClientID: e.ClientID, Provider: e.ProviderID, Recipient: e.Recipient, Amount: e.Amount,
+		State: string(e.State), LastError: e.LastError, Request: e.Request, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+	switch e.Kind {
+	case KindConversion:
+		ue.Kind = UIKindConversion
+	case KindInvoicePay:
+		ue.Kind = UIKindInvoice
+	default:
+		ue.Kind = UIKindPayment
+	}
+	if e.State == StateFinal {
+		switch e.Outcome {
+		case OutcomeSuccess:
+			ue.State = UIStateSuccess
+		case OutcomeAbandon:
+			ue.State = UIStateAbandoned
+		default:
+			ue.State = UIStateFailed
+		}
+	}
+	ue.TxnID, _ = strconv.ParseInt(e.RemoteID, 10, 64)
+	return ue
 }
 
 // BeginOrResume journals an intent idempotently: when the client id's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -198,5 +199,101 @@ func TestUIJournalFillsSkippedMovesAndRejectsNonsense(t *testing.T) {
 	bad.ID = "44"
 	if err := uj.Begin(UIKindPayment, "x", p.Sum, "45", bad); err == nil {
 		t.Error("a payment whose id is not the client id was accepted")
+	}
+}
+
+// Recent lists one wallet's payments, conversions and invoice payments
+// newest first, in the screens' words, each client id once (its latest
+// attempt), and nothing journaled for another wallet.
+func TestUIJournalRecent(t *testing.T) {
+	keyring.MockInit()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	s, err := Open(filepath.Join(t.TempDir(), "qiwidash.db"), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	const wallet = "79990000001"
+	uj := s.UIJournal("default", wallet)
+	step := func() { now = now.Add(time.Minute) }
+	rub := func(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
+	pay := qiwiapi.Payment{Provider: qiwiapi.ProviderWalletTransfer, ID: "100", Sum: rub(1000), Fields: map[string]string{"account": "+79161112233"}}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(uj.Begin(UIKindPayment, "QIWI wallet +79161112233", pay.Sum, pay.ID, pay))
+	must(uj.Update(pay.ID, UIStateSent, "", 0))
+	must(uj.Update(pay.ID, UIStateAccepted, "", 5551))
+	must(uj.Update(pay.ID, UIStateFinal, "", 5551))
+	step()
+	conv := qiwiapi.Payment{Provider: qiwiapi.ProviderConversion, ID: "101", Sum: qiwiapi.Amount{Minor: 500, Currency: qiwiapi.USD}, Fields: map[string]string{"account": wallet}}
+	must(uj.Begin(UIKindPayment, "your USD account", conv.Sum, conv.ID, conv))
+	must(uj.Update(conv.ID, UIStateSent, "", 0))
+	must(uj.Update(conv.ID, UIStateAccepted, "", 5552))
+	step()
+	// An invoice refused once, then paid: listed once, as paid.
+	req := map[string]string{"invoice_uid": "7", "currency": "643"}
+	must(uj.Begin(UIKindInvoice, "Shop", rub(5000), "invoice-7", req))
+	must(uj.Update("invoice-7", UIStateSent, "", 0))
+	must(uj.Update("invoice-7", UIStateFinal, "not enough money", 0))
+	step()
+	must(uj.Begin(UIKindInvoice, "Shop", rub(5000), "invoice-7", req))
+	must(uj.Update("invoice-7", UIStateSent, "", 0))
+	must(uj.Update("invoice-7", UIStateFinal, "", 0))
+	step()
+	lost := pay
+	lost.ID = "102"
+	must(uj.Begin(UIKindPayment, "QIWI wallet +79161112233", lost.Sum, lost.ID, lost))
+	must(uj.Update(lost.ID, UIStateSent, "", 0))
+	must(uj.Update(lost.ID, UIStateUnknown, "connection reset", 0))
+	step()
+	// Another wallet's payment, and an agent top-up: not listed.
+	other := pay
+	other.ID = "103"
+	must(s.UIJournal("other", "79990000002").Begin(UIKindPayment, "x", other.Sum, other.ID, other))
+	if _, err := s.Journal().Begin(ctx, Intent{Kind: KindAgentTopup, ClientID: "t1", Profile: "default", Account: wallet, Amount: rub(1), Request: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := uj.Recent(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ id, kind, state, lastErr string }
+	want := []row{
+		{"102", UIKindPayment, UIStateUnknown, "connection reset"},
+		{"invoice-7", UIKindInvoice, UIStateSuccess, ""},
+		{"101", UIKindConversion, UIStateAccepted, ""},
+		{"100", UIKindPayment, UIStateSuccess, ""},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d entries, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if (row{g.ClientID, g.Kind, g.State, g.LastError}) != w {
+			t.Errorf("entry %d = %+v, want %+v", i, row{g.ClientID, g.Kind, g.State, g.LastError}, w)
+		}
+	}
+	if g := got[3]; g.TxnID != 5551 || g.Provider != qiwiapi.ProviderWalletTransfer || g.Amount != pay.Sum ||
+		g.Recipient != "QIWI wallet +79161112233" || !g.CreatedAt.Equal(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("payment entry = %+v", g)
+	}
+	if p, err := DecodePayment(got[3].Request); err != nil || p.ID != "100" || p.Fields["account"] != "+79161112233" {
+		t.Errorf("request decodes to %+v, %v", p, err)
+	}
+	if got[0].Open() != true || got[1].Open() {
+		t.Error("Open() wrong")
+	}
+	if got, _ := uj.Recent(ctx, 2); len(got) != 2 || got[0].ClientID != "102" {
+		t.Errorf("limit 2: %+v", got)
+	}
+	// The wallet written with a plus is the same wallet.
+	if got, _ := s.UIJournal("default", "+"+wallet).Recent(ctx, 0); len(got) != 4 {
+		t.Errorf("with a plus: %d entries", len(got))
 	}
 }

@@ -4,6 +4,7 @@
 package common
 
 import (
+	"context"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -61,4 +62,31 @@ type Journal interface {
 	Begin(kind, recipient string, amount qiwiapi.Amount, clientID string, request any) error
 	// Update records what happened to the entry with clientID.
 	Update(clientID, state, lastError string, txnID int64) error
+}
+
+// JournalReader is what a Journal may also offer: the journaled payments of
+// the wallet, from earlier runs too. Screens check for it with a type
+// assertion on Common.Journal; without it they list this session's only.
+type JournalReader interface {
+	// Recent lists at most n entries, newest first.
+	Recent(ctx context.Context, n int) ([]JournalEntry, error)
+}
+
+// JournalEntry is one journaled money move, in the screens' words.
+type JournalEntry struct {
+	ClientID  string
+	Kind      string // "payment", "conversion" or "invoice"
+	Provider  int    // sinap provider id; 0 for invoices
+	Recipient string // as the screen described it when journaling
+	Amount    qiwiapi.Amount
+	// State is "pending" (never sent), "sent", "accepted" or "unknown"
+	// while open; "success", "failed" or "abandoned" once final.
+	State     string
+	LastError string
+	TxnID     int64 // QIWI's transaction id; 0 when not known
+	// Payment is the sinap payment as journaled (zero for invoices, or
+	// when it could not be read back): what a re-send needs.
+	Payment   qiwiapi.Payment
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -24,6 +24,7 @@ const (
 	kindService
 	kindRequisites
 	kindConversion
+	kindInvoice // paying an invoice: listed from the journal, never in the menu
 )
 
 // kinds is the menu, in order.
@@ -41,6 +42,9 @@ var kinds = []struct {
 }
 
 func kindTitle(k kindID) string {
+	if k == kindInvoice {
+		return "Invoice payment"
+	}
 	for _, x := range kinds {
 		if x.id == k {
 			return x.title

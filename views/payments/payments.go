@@ -1,8 +1,11 @@
 // Package payments is the Payments screen: forms for every kind of payment
 // (wallet, mobile, card, bank, other services, requisites, conversion) that
 // validate as you type and preview the commission, a confirmation with sum,
-// commission, total and recipient, and the list of this session's payments
-// with their live status.
+// commission, total and recipient, and the list of recent payments with
+// their live status: this session's, and — when Common.Journal can list
+// (common.JournalReader, or a *store.UIJournal) — the wallet's journaled
+// payments, conversions and invoice payments from earlier runs, followed
+// the same way while still open.
 //
 // Money safety: the client id is drawn once per confirmed payment and reused
 // on every re-send, so QIWI answers a repeat with the original payment. A
@@ -92,7 +95,13 @@ type Model struct {
 	commissionPending bool
 	confirmWhenQuoted bool
 
-	recent []*entry // this session's payments, newest first
+	recent []*entry // this session's and the journal's payments, newest first
+
+	// RecentLimit is how many journaled payments are listed (0: DefaultRecentLimit).
+	RecentLimit int
+	journalGen  int    // the journal read whose answer counts
+	journalErr  string // why the journal could not be read
+	recentTop   int    // first recent entry drawn
 }
 
 // New builds the screen.
@@ -103,8 +112,9 @@ func New(c *common.Common) *Model {
 // Title is the tab label.
 func (m *Model) Title() string { return "Payments" }
 
-// Init has nothing to load: forms load what they need when opened.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init reads the recent payments from the journal (when it can list);
+// forms load what they need when opened.
+func (m *Model) Init() tea.Cmd { return m.loadJournal() }
 
 // SetSize records the body size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
@@ -203,6 +213,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return m, m.afterLookup()
+	case journalLoadedMsg:
+		return m, m.mergeJournal(msg)
 	case ratesMsg:
 		m.lk.ratesPending = false
 		m.lk.rates, m.lk.ratesErr = msg.rates, ""
@@ -226,7 +238,7 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, m.rows()-1)
 	case key.Matches(msg, k.Refresh):
-		return m.recheckAll()
+		return tea.Batch(m.recheckAll(), m.loadJournal())
 	case key.Matches(msg, k.Enter):
 		if m.cursor < m.kindRows() {
 			return m.open(kinds[m.cursor].id)
@@ -472,7 +484,11 @@ func (m *Model) View() string {
 	var b strings.Builder
 	if m.c.Settings.ReadOnly {
 		b.WriteString(s.Warning.Render(" Read-only mode: sending payments is switched off.") + "\n")
-		b.WriteString(s.Subtle.Render(" Start without --readonly to pay. Payments of this session are listed below.") + "\n\n")
+		listed := "Payments of this session are listed below."
+		if m.reader() != nil {
+			listed = "Recent payments are listed below."
+		}
+		b.WriteString(s.Subtle.Render(" Start without --readonly to pay. "+listed) + "\n\n")
 	} else {
 		b.WriteString(s.Title.Render(" New payment") + s.Subtle.Render("  (enter opens the form)") + "\n")
 		for i, k := range kinds {
@@ -494,20 +510,37 @@ func (m *Model) row(i int, line string) string {
 func (m *Model) recentView() string {
 	s := m.c.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Recent payments") + s.Subtle.Render("  (this session; r re-checks, enter re-sends an unknown one)") + "\n")
+	journal := m.reader() != nil
+	if journal {
+		b.WriteString(s.Title.Render(" Recent payments") + s.Subtle.Render("  (this wallet, earlier runs too; r re-checks, enter re-sends an unknown one)") + "\n")
+	} else {
+		b.WriteString(s.Title.Render(" Recent payments") + s.Subtle.Render("  (this session; r re-checks, enter re-sends an unknown one)") + "\n")
+	}
+	if m.journalErr != "" {
+		b.WriteString("   " + s.Warning.Render(common.Truncate(m.journalErr, max(20, m.width-4))) + "\n")
+	}
 	if len(m.recent) == 0 {
-		b.WriteString(s.Subtle.Render("   No payments sent in this session yet.") + "\n")
+		if journal {
+			b.WriteString(s.Subtle.Render("   No payments from this wallet yet.") + "\n")
+		} else {
+			b.WriteString(s.Subtle.Render("   No payments sent in this session yet.") + "\n")
+		}
 		return b.String()
 	}
-	recipW := max(20, m.width-80)
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %-11s %-8s %-22s %-*s %14s  %s", "STATUS", "TIME", "KIND", recipW, "RECIPIENT", "AMOUNT", "TXN")) + "\n")
-	for i, e := range m.recent {
+	recipW := max(20, m.width-84)
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %-11s %-12s %-22s %-*s %14s  %s", "STATUS", "TIME", "KIND", recipW, "RECIPIENT", "AMOUNT", "TXN")) + "\n")
+	from, to := m.recentWindow(strings.Count(b.String(), "\n"))
+	if from > 0 {
+		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↑ %d newer", from)) + "\n")
+	}
+	for i := from; i < to; i++ {
+		e := m.recent[i]
 		txn := "—"
 		if e.txnID != 0 {
 			txn = strconv.FormatInt(e.txnID, 10)
 		}
 		status := e.state.label()
-		line := fmt.Sprintf(" %-11s %-8s %-22s %-*s %14s  %s", status, e.at.Format("15:04:05"), common.Truncate(kindTitle(e.kind), 22),
+		line := fmt.Sprintf(" %-11s %-12s %-22s %-*s %14s  %s", status, m.when(e.at), common.Truncate(kindTitle(e.kind), 22),
 			recipW, common.Truncate(m.c.Personal(maskCards(e)), recipW), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
 		b.WriteString(m.row(m.kindRows()+i, line) + "\n")
 		if e.note != "" {
@@ -520,7 +553,59 @@ func (m *Model) recentView() string {
 			b.WriteString("     " + st.Render(common.Truncate(e.note, max(20, m.width-6))) + "\n")
 		}
 	}
+	if to < len(m.recent) {
+		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↓ %d older", len(m.recent)-to)) + "\n")
+	}
 	return b.String()
+}
+
+// recentWindow is the range of recent entries that fits under the menu,
+// keeping the selected one in view (all of them when the size is unknown).
+func (m *Model) recentWindow(header int) (from, to int) {
+	n := len(m.recent)
+	above := 3 // the read-only banner
+	if !m.c.Settings.ReadOnly {
+		above = len(kinds) + 2
+	}
+	room := m.height - above - header - 2 // the ↑/↓ lines
+	if m.height <= 0 || room <= 0 {
+		return 0, n
+	}
+	lines := func(e *entry) int {
+		if e.note != "" {
+			return 2
+		}
+		return 1
+	}
+	total := 0
+	for _, e := range m.recent {
+		total += lines(e)
+	}
+	if total <= room+2 {
+		return 0, n
+	}
+	sel := m.cursor - m.kindRows()
+	from = min(m.recentTop, max(0, n-1))
+	if sel >= 0 && sel < from {
+		from = sel
+	}
+	used := func(a, b int) int {
+		u := 0
+		for i := a; i <= b; i++ {
+			u += lines(m.recent[i])
+		}
+		return u
+	}
+	for sel >= 0 && sel < n && from < sel && used(from, sel) > room {
+		from++
+	}
+	m.recentTop = from
+	to, left := from, room
+	for to < n && lines(m.recent[to]) <= left {
+		left -= lines(m.recent[to])
+		to++
+	}
+	return from, max(to, min(from+1, n))
 }
 
 // maskCards hides the middle of card numbers in the recent list (history
@@ -594,7 +679,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch e := m.selectedEntry(); {
 	case m.cursor < m.kindRows():
 		enter.SetHelp("enter", "new payment")
-	case e != nil && e.state.retryable() && !m.c.Settings.ReadOnly:
+	case e != nil && e.retryable() && !m.c.Settings.ReadOnly:
 		enter.SetHelp("enter", "re-send (same id)")
 	default:
 		enter.SetEnabled(false)

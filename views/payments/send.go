@@ -12,17 +12,18 @@ import (
 	"qiwidash/ui/common"
 )
 
-// entryState is where one of this session's payments stands.
+// entryState is where a listed payment stands.
 type entryState int
 
 const (
-	stSending entryState = iota // the request is on its way
-	stWaiting                   // accepted; history says WAITING
-	stSuccess                   // history says SUCCESS
-	stFailed                    // history says ERROR
-	stRefused                   // QIWI refused it outright: nothing was paid
-	stUnknown                   // no readable answer: it may or may not have gone through
-	stNotSent                   // it was not sent (journal failure, QIWI's 423)
+	stSending   entryState = iota // the request is on its way
+	stWaiting                     // accepted; history says WAITING
+	stSuccess                     // history says SUCCESS
+	stFailed                      // history says ERROR
+	stRefused                     // QIWI refused it outright: nothing was paid
+	stUnknown                     // no readable answer: it may or may not have gone through
+	stNotSent                     // it was not sent (journal failure, QIWI's 423)
+	stAbandoned                   // from the journal: a person gave up on it
 )
 
 func (s entryState) label() string {
@@ -41,6 +42,8 @@ func (s entryState) label() string {
 		return "? UNKNOWN"
 	case stNotSent:
 		return "! NOT SENT"
+	case stAbandoned:
+		return "– ABANDONED"
 	}
 	return "?"
 }
@@ -48,7 +51,8 @@ func (s entryState) label() string {
 // retryable states may be re-sent with the same client id.
 func (s entryState) retryable() bool { return s == stUnknown || s == stNotSent }
 
-// entry is one payment sent in this session, with its live status.
+// entry is one listed payment with its live status: sent in this session,
+// or read from the journal (restored) and followed the same way.
 type entry struct {
 	kind       kindID
 	payment    qiwiapi.Payment // ID is the client id, fixed for the intent
@@ -64,9 +68,19 @@ type entry struct {
 	polls    int
 	rechecks int
 	begun    bool // the journal has the intent
+
+	restored bool // read from the journal, not sent in this session
+	invoice  bool // an invoice payment (the Invoices screen pays and re-pays those)
 }
 
 func (e *entry) id() string { return e.payment.ID }
+
+// retryable: the screen may re-send it with the same client id. Invoice
+// payments, and journaled payments that could not be read back, are not
+// sent from here.
+func (e *entry) retryable() bool {
+	return e.state.retryable() && !e.invoice && e.payment.Provider != 0 && e.payment.Fields != nil
+}
 
 // draft is a confirmed form, before its client id is drawn.
 type draft struct {
@@ -208,14 +222,20 @@ func (m *Model) recheckCmd(e *entry) tea.Cmd {
 	}
 }
 
+// journalUpdate records a move, then reads the list back from the journal
+// (when it can list): a list read before the move is dropped as stale.
 func (m *Model) journalUpdate(id, state, lastErr string, txnID int64) tea.Cmd {
 	j := m.c.Journal
 	if j == nil {
 		return nil
 	}
+	reload := m.loadJournal()
 	return func() tea.Msg {
 		if err := j.Update(id, state, lastErr, txnID); err != nil {
 			return journalErrMsg{err: err}
+		}
+		if reload != nil {
+			return reload()
 		}
 		return nil
 	}
@@ -248,7 +268,7 @@ func (m *Model) startSend(d draft) tea.Cmd {
 
 // retry re-sends a payment of unknown outcome with the same client id.
 func (m *Model) retry(e *entry) tea.Cmd {
-	if m.c.Settings.ReadOnly || !e.state.retryable() {
+	if m.c.Settings.ReadOnly || !e.retryable() {
 		return nil
 	}
 	e.state, e.note = stSending, ""
@@ -257,7 +277,10 @@ func (m *Model) retry(e *entry) tea.Cmd {
 }
 
 func (m *Model) askRetry(e *entry) tea.Cmd {
-	if m.c.Settings.ReadOnly || !e.state.retryable() {
+	if e.invoice && e.state.retryable() && !m.c.Settings.ReadOnly {
+		return common.Toast("Invoices are paid from the Invoices screen: if this one is still unpaid there, pay it again from there")
+	}
+	if m.c.Settings.ReadOnly || !e.retryable() {
 		return nil
 	}
 	id := e.id()
@@ -277,6 +300,9 @@ func (m *Model) recheckAll() tea.Cmd {
 			e.gen++
 			cmds = append(cmds, m.pollCmd(e))
 		case stUnknown:
+			if e.invoice {
+				continue // no history key to look it up by; the journal reload tells
+			}
 			e.gen++
 			e.rechecks = 0
 			cmds = append(cmds, m.recheckCmd(e))
@@ -299,7 +325,7 @@ func (m *Model) handleSend(msg tea.Msg) tea.Cmd {
 		if e == nil {
 			return nil
 		}
-		var cmds []tea.Cmd
+		cmds := []tea.Cmd{m.loadJournal()} // the journal has its answer by now
 		if msg.journalErr != nil {
 			cmds = append(cmds, common.Toast("Warning: the payment journal could not be updated: "+msg.journalErr.Error()))
 		}
@@ -352,12 +378,19 @@ func (m *Model) handleSend(msg tea.Msg) tea.Cmd {
 		if msg.err == nil && msg.txn != nil {
 			e.txnID = int64(msg.txn.TxnID)
 			e.state, e.note = stWaiting, ""
+			if msg.txn.Status.Final() {
+				// Already final: one journal move, not two racing ones.
+				return m.applyStatus(e, msg.txn, nil)
+			}
 			return tea.Batch(m.journalUpdate(e.id(), "accepted", "", e.txnID), m.applyStatus(e, msg.txn, nil))
 		}
 		if e.rechecks < 3 {
 			return tick(3*m.PollInterval, recheckTickMsg{id: e.id(), gen: e.gen})
 		}
 		e.note = "Not found in history yet. Press enter to re-send with the same id (QIWI never pays twice for one id) or r to look again"
+		if !e.retryable() {
+			e.note = "Not found in history yet. Press r to look again"
+		}
 	case journalErrMsg:
 		return common.Toast("Warning: the payment journal could not be updated: " + msg.err.Error())
 	}

@@ -83,10 +83,16 @@ type Model struct {
 
 	form    *form
 	formGen int
+
+	// relogged are profiles logged in again here: enter reopens the active
+	// one with its new credentials.
+	relogged map[string]bool
 }
 
 // New builds the screen.
-func New(c *common.Common, deps Deps) *Model { return &Model{c: c, deps: deps} }
+func New(c *common.Common, deps Deps) *Model {
+	return &Model{c: c, deps: deps, relogged: map[string]bool{}}
+}
 
 // Title is the tab label.
 func (m *Model) Title() string { return "Accounts" }
@@ -265,6 +271,10 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		if !r.modes.Any() {
 			return m.openForm(r.name) // logged out: log in again
 		}
+		if r.name == m.deps.Active && !m.relogged[r.name] {
+			// Opening it again would rebuild every screen and lose their state.
+			return common.Toast("Profile " + r.name + " is already open")
+		}
 		return common.SwitchProfile(r.name)
 	case key.Matches(msg, k.Reject):
 		return m.askLogout()
@@ -348,7 +358,12 @@ func (m *Model) ShortHelp() []key.Binding {
 	logout.SetHelp(logout.Help().Key, "log out")
 	del.SetHelp(del.Help().Key, "delete")
 	has := len(m.rows) > 0
-	enter.SetEnabled(has)
+	if r, ok := m.selected(); ok && r.name == m.deps.Active && r.modes.Any() && !m.relogged[r.name] {
+		enter.SetHelp(enter.Help().Key, "open profile (it is open)")
+		enter.SetEnabled(false)
+	} else {
+		enter.SetEnabled(has)
+	}
 	logout.SetEnabled(has)
 	del.SetEnabled(has)
 	return []key.Binding{k.Up, k.Down, enter, login, logout, del, k.Refresh}

@@ -319,3 +319,66 @@ func TestGoldenAccounts(t *testing.T) {
 	final := uitest.Golden(t, New(f.env.Common, f.deps("main")), uitest.Step{WaitFor: "the profile on screen"})
 	noSecret(t, "the golden screen", final.View(), f.token, "merchant-password-1", "merchant-api-id-1", "agent-pass-2")
 }
+
+// Enter on the profile already on screen does not reopen it (that would
+// rebuild every screen and lose their state): it only says so. Once it was
+// logged in again here, enter reopens it with the new credentials.
+func TestEnterOnOpenProfileOnlySaysSo(t *testing.T) {
+	f := newFixture(t)
+	f.login(t, "a", store.Credentials{Token: f.token})
+	f.login(t, "b", store.Credentials{AgentID: "12345", AgentPassword: "agent-pass-1"})
+	m := New(f.env.Common, f.deps("a"))
+	m.SetSize(uitest.Width, uitest.Height)
+	uitest.Run(m, m.Init(), 20)
+	if got := m.Profiles(); len(got) != 2 || got[0] != "a" || m.cursor != 0 {
+		t.Fatalf("profiles %v, cursor %d", got, m.cursor)
+	}
+	var switches []common.SwitchProfileMsg
+	var toasts []common.ToastMsg
+	enter := func() {
+		_, cmd := m.Update(uitest.Key("enter"))
+		if cmd == nil {
+			t.Fatal("enter did nothing at all")
+		}
+		switch msg := cmd().(type) {
+		case common.SwitchProfileMsg:
+			switches = append(switches, msg)
+		case common.ToastMsg:
+			toasts = append(toasts, msg)
+		default:
+			t.Fatalf("enter gave %#v", msg)
+		}
+	}
+	enter()
+	if len(switches) != 0 {
+		t.Fatalf("enter on the open profile asked to reopen it: %v", switches)
+	}
+	if len(toasts) != 1 || toasts[0].Error || toasts[0].Text != "Profile a is already open" {
+		t.Fatalf("toasts = %+v", toasts)
+	}
+	for _, b := range m.ShortHelp() {
+		if b.Help().Desc == "open profile" && b.Enabled() {
+			t.Fatal("help offers to open the profile that is open")
+		}
+	}
+	// Another profile still opens.
+	m.Update(uitest.Key("down"))
+	enter()
+	if len(switches) != 1 || switches[0].Name != "b" {
+		t.Fatalf("switches = %v", switches)
+	}
+	// Logged in again here: enter reopens it with the new credentials.
+	fill(m, "a", f.token)
+	_, cmd := m.Update(uitest.Key("enter"))
+	uitest.Run(m, cmd, 20)
+	if m.InputFocused() {
+		t.Fatalf("the login failed: %q", m.FormProblem())
+	}
+	if r, _ := m.selected(); r.name != "a" {
+		t.Fatalf("cursor on %q after the login, want a", r.name)
+	}
+	enter()
+	if len(switches) != 2 || switches[1].Name != "a" {
+		t.Fatalf("after logging in again: switches = %v", switches)
+	}
+}

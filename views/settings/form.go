@@ -282,11 +282,16 @@ func (m *Model) loginDone(msg loginDoneMsg) tea.Cmd {
 		m.closeForm()
 	}
 	m.pick = msg.name
+	m.relogged[msg.name] = true
 	text := fmt.Sprintf("Profile %s saved (modes: %s", msg.name, msg.modes)
 	if msg.wallet != "" {
 		text += "; wallet " + m.c.Personal("+"+msg.wallet)
 	}
-	text += "). Press enter on it to open it."
+	if msg.name == m.deps.Active {
+		text += "). Press enter on it to reopen it with these credentials."
+	} else {
+		text += "). Press enter on it to open it."
+	}
 	toast := common.Toast(text)
 	if msg.reason != "" {
 		toast = func() tea.Msg { return common.ToastMsg{Text: msg.reason, Error: true} }

@@ -1,0 +1,83 @@
+package invoices
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/store"
+	"qiwidash/ui/uitest"
+	"qiwidash/views/payments"
+)
+
+// Paying invoices journals them in the store (the paid one and the refused
+// one), so the Payments screen lists them among the wallet's payments.
+func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
+	env := uitest.New(t)
+	keyring.MockInit()
+	st, err := store.Open(filepath.Join(t.TempDir(), "qiwidash.db"), store.Options{
+		Getenv: func(string) string { return "" },
+		Now:    func() time.Time { return uitest.Now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	uj := st.UIJournal("default", env.Common.Wallet)
+	env.Common.Journal = uj
+	d := newDriver(t, env, 50)
+	paid := d.selectAffordable()
+	d.Press("P")
+	d.yes()
+	var big qiwiapi.Invoice
+	for i, inv := range d.m.invoices {
+		if inv.Sum.Minor >= 1_000_000_00 {
+			d.m.cursor, big = i, inv
+		}
+	}
+	d.Press("P")
+	d.yes()
+	if errs := d.ErrorToasts(); len(errs) != 1 || !strings.Contains(errs[0], "Недостаточно средств") {
+		t.Fatalf("error toasts = %v", errs)
+	}
+
+	es, err := uj.Recent(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]store.UIEntry{}
+	for _, e := range es {
+		got[e.ClientID] = e
+	}
+	if len(es) != 2 {
+		t.Fatalf("journal lists %d entries, want 2: %+v", len(es), es)
+	}
+	if e := got[clientID(paid)]; e.Kind != store.UIKindInvoice || e.State != store.UIStateSuccess || e.Amount != paid.Sum || e.Recipient != merchant(paid) {
+		t.Errorf("paid invoice journaled as %+v", e)
+	}
+	if e := got[clientID(big)]; e.State != store.UIStateFailed || !strings.Contains(e.LastError, "Недостаточно средств") {
+		t.Errorf("refused invoice journaled as %+v", e)
+	}
+
+	// A Payments screen on the same journal lists both.
+	pm := payments.New(env.Common)
+	pm.SetSize(uitest.Width, uitest.Height-6)
+	uitest.NewDriver(t, pm)
+	view := pm.View()
+	for _, want := range []string{"Invoice payment", prefix(merchant(paid)), "✓ SUCCESS", "✗ REFUSED", "Недостаточно средств"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("Payments lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+// prefix is the start of s that fits the Payments list's recipient column.
+func prefix(s string) string {
+	r := []rune(s)
+	return string(r[:min(len(r), 20)])
+}
