@@ -490,8 +490,31 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	if err := live.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
 		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
 	}
+	if err := seedDemoBills(rctx, c, merchantview.NewStoreBillsFor(st, c.MerchantShopID)); err != nil {
+		return fmt.Errorf("reading the demo shop's bills: %s", common.Explain(err))
+	}
 	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open, Mouse: cfg.Mouse}
 	return runUI(ctx, c, screens, opts)
+}
+
+// seedDemoBills lists the demo shop's seeded bills (waiting, paid,
+// refunded, rejected, expired...) on the Bills screen, as if issued here,
+// reading each from the sandbox like any bill.
+func seedDemoBills(ctx context.Context, c *common.Common, bills merchantview.BillStore) error {
+	for _, id := range merchantsb.SeededBills() {
+		b, _, err := c.Merchant.Bills.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := c.Now()
+		if err := bills.SaveBill(ctx, merchantview.Bill{
+			ID: b.BillID, Payer: b.User, Amount: b.Amount, Comment: b.Comment,
+			Created: now, Status: b.Status, Updated: now,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoSaveDir is where the demo saves receipts: inside its temp dir, under

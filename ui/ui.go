@@ -618,7 +618,7 @@ func sortedKeys(m map[string]string) []string {
 // always keep their names.
 func (m *Model) tabsView() string {
 	var line string
-	for compact := 0; compact <= 2; compact++ {
+	for compact := 0; compact <= 3; compact++ {
 		line = m.tabsLine(compact)
 		if lipgloss.Width(line) <= m.width {
 			break
@@ -627,32 +627,38 @@ func (m *Model) tabsView() string {
 	return m.c.Styles.TabBar.Width(m.width).Render(line)
 }
 
+// tabsLine draws the tab line at a level of compactness: 0 full, 1 tight
+// spacing, 2 inactive modes by initial, 3 inactive screens by number.
 func (m *Model) tabsLine(compact int) string {
 	s := m.c.Styles
+	tab, active := s.Tab, s.ActiveTab
+	if compact >= 1 {
+		tab, active = tab.Padding(0, 0).MarginRight(1), active.Padding(0, 0).MarginRight(1)
+	}
 	var tabs []string
 	if modes := m.modes(); len(modes) > 1 {
 		for _, mode := range modes {
 			switch {
 			case mode == m.screens[m.active].Mode:
-				tabs = append(tabs, s.ActiveTab.Render("["+mode+"]"))
-			case compact >= 1:
-				tabs = append(tabs, s.Tab.Render(string([]rune(mode)[:1])))
+				tabs = append(tabs, active.Render("["+mode+"]"))
+			case compact >= 2:
+				tabs = append(tabs, tab.Render(string([]rune(mode)[:1])))
 			default:
-				tabs = append(tabs, s.Tab.Render(mode))
+				tabs = append(tabs, tab.Render(mode))
 			}
 		}
-		tabs = append(tabs, s.Subtle.Render("│"))
+		tabs = append(tabs, s.Subtle.Render("│ "))
 	}
 	for n, i := range m.inMode() {
 		sc := m.screens[i]
 		label := fmt.Sprintf("%d %s", n+1, sc.Title)
 		switch {
 		case i == m.active:
-			tabs = append(tabs, s.ActiveTab.Render("▶"+label))
-		case compact >= 2:
-			tabs = append(tabs, s.Tab.Render(fmt.Sprint(n+1)))
+			tabs = append(tabs, active.Render("▶"+label))
+		case compact >= 3:
+			tabs = append(tabs, tab.Render(fmt.Sprint(n+1)))
 		default:
-			tabs = append(tabs, s.Tab.Render(" "+label))
+			tabs = append(tabs, tab.Render(" "+label))
 		}
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, tabs...)

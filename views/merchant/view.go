@@ -58,8 +58,12 @@ func refundWords(r Refund) string {
 }
 
 // countdown is the time left until t: "in 1d 2h", "in 5h 3m", "in 12m",
-// or "overdue".
+// "overdue", or "—" when the deadline is not known (a bill seen only
+// through QIWI, which does not report it).
 func countdown(t, now time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
 	d := t.Sub(now)
 	if d <= 0 {
 		return "overdue"
