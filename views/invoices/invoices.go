@@ -35,11 +35,10 @@ const loadMoreMargin = 5
 
 type (
 	loadedMsg struct {
-		gen    int
-		more   bool // a next page, to append
-		page   *qiwiapi.InvoicePage
-		err    error
-		cursor int
+		gen  int
+		more bool // a next page, to append
+		page *qiwiapi.InvoicePage
+		err  error
 	}
 	paidMsg struct {
 		inv        qiwiapi.Invoice
