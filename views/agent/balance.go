@@ -14,14 +14,6 @@ import (
 	"qiwidash/ui/common"
 )
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateError
-)
-
 const noAgentText = " No agent credentials in this profile.\n\n Add the agent terminal id and password with qiwidash login, then start qiwidash again."
 
 // balanceLoadedMsg is one Ping with the samples it added.
@@ -47,7 +39,7 @@ type BalanceModel struct {
 	SampleCount int
 
 	width, height int
-	state         state
+	state         common.LoadState
 	err           error
 	storeErr      error
 	loadGen       int
@@ -68,7 +60,7 @@ func NewBalance(c *common.Common, deps Deps) *BalanceModel {
 func (m *BalanceModel) Title() string { return "Agent balance" }
 
 // Busy reports a load in flight.
-func (m *BalanceModel) Busy() bool { return m.c.Agent != nil && m.state == stateLoading }
+func (m *BalanceModel) Busy() bool { return m.c.Agent != nil && m.state == common.StateLoading }
 
 // SetSize records the body size.
 func (m *BalanceModel) SetSize(w, h int) { m.width, m.height = w, h }
@@ -96,7 +88,7 @@ func (m *BalanceModel) load() tea.Cmd {
 		return nil
 	}
 	m.loadGen++
-	m.state = stateLoading
+	m.state = common.StateLoading
 	gen, client, samples, n, now := m.loadGen, m.c.Agent, m.deps.Samples, m.SampleCount, m.c.Now
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -134,10 +126,10 @@ func (m *BalanceModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			m.state, m.err = stateError, msg.err
+			m.state, m.err = common.StateError, msg.err
 			return m, common.ErrorToast(msg.err)
 		}
-		m.state, m.err, m.storeErr = stateReady, nil, msg.storeErr
+		m.state, m.err, m.storeErr = common.StateReady, nil, msg.storeErr
 		m.balances, m.updated = msg.balances, msg.at
 		if msg.trend != nil {
 			m.trend = msg.trend
@@ -210,9 +202,9 @@ func (m *BalanceModel) View() string {
 	}
 	if len(m.balances) == 0 {
 		switch m.state {
-		case stateLoading:
+		case common.StateLoading:
 			return s.Subtle.Render(" Loading the agent balance…")
-		case stateError:
+		case common.StateError:
 			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
 		}
 	}
@@ -249,7 +241,7 @@ func (m *BalanceModel) View() string {
 			b.WriteString(line + s.Positive.Render("ok") + "\n")
 		}
 	}
-	if m.state == stateError && m.err != nil {
+	if m.state == common.StateError && m.err != nil {
 		b.WriteString("\n" + s.Error.Render(" Last refresh failed: "+common.Explain(m.err)) + "\n")
 	}
 	if m.storeErr != nil {

@@ -56,7 +56,7 @@ type TopupsModel struct {
 	JournalRetry time.Duration
 
 	width, height int
-	state         state
+	state         common.LoadState
 	err           error
 
 	rows   []*follow // newest first
@@ -91,7 +91,7 @@ func (m *TopupsModel) Init() tea.Cmd {
 	if m.deps.Journal == nil || m.c.Agent == nil {
 		return nil
 	}
-	m.state = stateLoading
+	m.state = common.StateLoading
 	return m.loadJournal()
 }
 
@@ -120,20 +120,20 @@ func (m *TopupsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case journalLoadedMsg:
 		if msg.err != nil {
 			if len(m.rows) == 0 {
-				m.state = stateError
+				m.state = common.StateError
 			}
 			m.err = msg.err
 			return m, common.ErrorToast(fmt.Errorf("the top-up journal could not be read: %w", msg.err))
 		}
-		m.state, m.err = stateReady, nil
+		m.state, m.err = common.StateReady, nil
 		var cmds []tea.Cmd
 		for _, e := range msg.entries {
 			cmds = append(cmds, m.add(e, true))
 		}
 		return m, tea.Batch(cmds...)
 	case TopupQueuedMsg:
-		if m.state == stateLoading {
-			m.state = stateReady
+		if m.state == common.StateLoading {
+			m.state = common.StateReady
 		}
 		cmd := m.add(msg.Entry, false)
 		m.cursor, m.offset = 0, 0
@@ -450,9 +450,9 @@ func (m *TopupsModel) View() string {
 		return s.Subtle.Render(noAgentText)
 	case m.deps.Journal == nil:
 		return s.Error.Render(" No top-up journal is configured.")
-	case m.state == stateLoading && len(m.rows) == 0:
+	case m.state == common.StateLoading && len(m.rows) == 0:
 		return s.Subtle.Render(" Reading the top-up journal…")
-	case m.state == stateError && len(m.rows) == 0:
+	case m.state == common.StateError && len(m.rows) == 0:
 		return s.Error.Render(" The top-up journal could not be read: "+m.err.Error()) + "\n\n" + s.Subtle.Render(" Press r to retry.")
 	}
 	var b strings.Builder

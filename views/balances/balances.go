@@ -17,14 +17,6 @@ import (
 	"qiwidash/ui/feed"
 )
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateError
-)
-
 // loadedMsg carries accounts, offers and rates for one load generation.
 type loadedMsg struct {
 	gen      int
@@ -44,7 +36,7 @@ type actionDoneMsg struct {
 type Model struct {
 	c             *common.Common
 	width, height int
-	state         state
+	state         common.LoadState
 	gen           int
 	err           error
 
@@ -64,14 +56,14 @@ func (m *Model) Title() string { return "Balances" }
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // Busy reports work in flight.
-func (m *Model) Busy() bool { return m.state == stateLoading }
+func (m *Model) Busy() bool { return m.state == common.StateLoading }
 
 // SetSize records the body size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *Model) load() tea.Cmd {
 	m.gen++
-	m.state = stateLoading
+	m.state = common.StateLoading
 	gen, api, wallet := m.gen, m.c.API, m.c.Wallet
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -101,10 +93,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // stale: a newer load is under way
 		}
 		if msg.err != nil {
-			m.state, m.err = stateError, msg.err
+			m.state, m.err = common.StateError, msg.err
 			return m, common.ErrorToast(msg.err)
 		}
-		m.state, m.err = stateReady, nil
+		m.state, m.err = common.StateReady, nil
 		m.accounts, m.offers, m.rates = msg.accounts, msg.offers, msg.rates
 		m.cursor = min(m.cursor, max(0, m.rows()-1))
 		return m, nil
@@ -189,11 +181,11 @@ func (m *Model) askCreate() tea.Cmd {
 func (m *Model) View() string {
 	s := m.c.Styles
 	switch m.state {
-	case stateLoading:
+	case common.StateLoading:
 		if len(m.accounts) == 0 {
 			return s.Subtle.Render(" Loading balances…")
 		}
-	case stateError:
+	case common.StateError:
 		if len(m.accounts) == 0 {
 			return s.Error.Render(" " + common.Explain(m.err) + "\n\n Press r to retry.")
 		}

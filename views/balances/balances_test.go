@@ -15,7 +15,7 @@ func loaded(t *testing.T) (*Model, *uitest.Env) {
 	m := New(env.Common)
 	m.SetSize(120, 30)
 	uitest.Run(m, m.Init(), 20)
-	if m.state != stateReady {
+	if m.state != common.StateReady {
 		t.Fatalf("state %v err %v", m.state, m.err)
 	}
 	return m, env
@@ -85,7 +85,7 @@ func TestStaleLoadIsDropped(t *testing.T) {
 	m, _ := loaded(t)
 	before := len(m.accounts)
 	m.Update(loadedMsg{gen: m.gen - 1}) // an older load arriving late
-	if len(m.accounts) != before || m.state != stateReady {
+	if len(m.accounts) != before || m.state != common.StateReady {
 		t.Fatal("a stale result replaced the accounts")
 	}
 }

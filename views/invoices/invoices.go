@@ -18,14 +18,6 @@ import (
 	"qiwidash/ui/common"
 )
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateError
-)
-
 // DefaultPageSize is how many invoices one request asks for (QIWI's maximum).
 const DefaultPageSize = 50
 
@@ -58,7 +50,7 @@ type (
 type Model struct {
 	c             *common.Common
 	width, height int
-	state         state
+	state         common.LoadState
 	gen           int
 	err           error
 
@@ -87,7 +79,7 @@ func (m *Model) Title() string { return "Invoices" }
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // Busy reports work in flight.
-func (m *Model) Busy() bool { return m.state == stateLoading || m.loadingMore || m.inFlight > 0 }
+func (m *Model) Busy() bool { return m.state == common.StateLoading || m.loadingMore || m.inFlight > 0 }
 
 // InputFocused is always false: the screen has no text inputs.
 func (m *Model) InputFocused() bool { return false }
@@ -97,7 +89,7 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *Model) load() tea.Cmd {
 	m.gen++
-	m.state = stateLoading
+	m.state = common.StateLoading
 	m.loadingMore = false
 	gen, api, rows := m.gen, m.c.API, m.PageSize
 	return func() tea.Msg {
@@ -110,7 +102,7 @@ func (m *Model) load() tea.Cmd {
 
 // loadMore follows the Next cursor of the last page.
 func (m *Model) loadMore() tea.Cmd {
-	if m.next == nil || m.loadingMore || m.state != stateReady {
+	if m.next == nil || m.loadingMore || m.state != common.StateReady {
 		return nil
 	}
 	m.loadingMore = true
@@ -135,11 +127,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			if !msg.more {
-				m.state, m.err = stateError, msg.err
+				m.state, m.err = common.StateError, msg.err
 			}
 			return m, common.ErrorToast(msg.err)
 		}
-		m.state, m.err = stateReady, nil
+		m.state, m.err = common.StateReady, nil
 		if !msg.more {
 			m.invoices = nil
 		}
@@ -370,11 +362,11 @@ func (m *Model) pageRows() int { return max(3, m.height-8) }
 func (m *Model) View() string {
 	s := m.c.Styles
 	switch m.state {
-	case stateLoading:
+	case common.StateLoading:
 		if len(m.invoices) == 0 {
 			return s.Subtle.Render(" Loading unpaid invoices…")
 		}
-	case stateError:
+	case common.StateError:
 		if len(m.invoices) == 0 {
 			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
 		}

@@ -17,14 +17,6 @@ import (
 	"qiwidash/ui/feed"
 )
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateError
-)
-
 type loadedMsg struct {
 	gen      int
 	limits   *qiwiapi.Limits
@@ -47,7 +39,7 @@ var limitNames = map[qiwiapi.LimitType]string{
 type Model struct {
 	c             *common.Common
 	width, height int
-	state         state
+	state         common.LoadState
 	gen           int
 	err           error
 	data          loadedMsg
@@ -63,14 +55,14 @@ func (m *Model) Title() string { return "Limits" }
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // Busy reports work in flight.
-func (m *Model) Busy() bool { return m.state == stateLoading }
+func (m *Model) Busy() bool { return m.state == common.StateLoading }
 
 // SetSize records the body size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *Model) load() tea.Cmd {
 	m.gen++
-	m.state = stateLoading
+	m.state = common.StateLoading
 	gen, api, wallet := m.gen, m.c.API, m.c.Wallet
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -95,10 +87,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			m.state, m.err = stateError, msg.err
+			m.state, m.err = common.StateError, msg.err
 			return m, common.ErrorToast(msg.err)
 		}
-		m.state, m.data = stateReady, msg
+		m.state, m.data = common.StateReady, msg
 	case tea.KeyMsg:
 		if key.Matches(msg, m.c.Keys.Refresh) {
 			return m, m.load()
@@ -111,7 +103,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) View() string {
 	s := m.c.Styles
 	if m.data.limits == nil {
-		if m.state == stateError {
+		if m.state == common.StateError {
 			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
 		}
 		return s.Subtle.Render(" Loading limits…")

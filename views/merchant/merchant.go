@@ -31,14 +31,6 @@ const DefaultPollInterval = 5 * time.Second
 
 const requestTimeout = 30 * time.Second
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateError
-)
-
 // loadedMsg carries the stored bills for one load generation.
 type loadedMsg struct {
 	gen   int
@@ -98,7 +90,7 @@ type Model struct {
 	c             *common.Common
 	store         BillStore
 	width, height int
-	state         state
+	state         common.LoadState
 	gen           int
 	err           error
 
@@ -129,7 +121,7 @@ func (m *Model) Title() string { return "Merchant" }
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // Busy reports work in flight.
-func (m *Model) Busy() bool { return m.state == stateLoading || m.inflight > 0 }
+func (m *Model) Busy() bool { return m.state == common.StateLoading || m.inflight > 0 }
 
 // InputFocused is true while a form is open: every key goes to it.
 func (m *Model) InputFocused() bool { return m.form != nil }
@@ -155,7 +147,7 @@ func (m *Model) now() time.Time {
 
 func (m *Model) load() tea.Cmd {
 	m.gen++
-	m.state = stateLoading
+	m.state = common.StateLoading
 	gen, store := m.gen, m.store
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
@@ -189,10 +181,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // stale
 		}
 		if msg.err != nil {
-			m.state, m.err = stateError, msg.err
+			m.state, m.err = common.StateError, msg.err
 			return m, common.ErrorToast(msg.err)
 		}
-		m.state, m.err = stateReady, nil
+		m.state, m.err = common.StateReady, nil
 		m.bills = msg.bills
 		m.cursor = min(m.cursor, max(0, len(m.bills)-1))
 		return m, m.refreshAll()
@@ -264,7 +256,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, len(m.bills)-1)
 	case key.Matches(msg, k.Refresh):
-		if m.state == stateError {
+		if m.state == common.StateError {
 			return m.load()
 		}
 		return m.refreshAll()

@@ -110,9 +110,9 @@ func (m *Model) View() string {
 		return m.form.view(s, m.width)
 	}
 	switch {
-	case m.state == stateLoading && len(m.bills) == 0:
+	case m.state == common.StateLoading && len(m.bills) == 0:
 		return s.Subtle.Render(" Loading bills…")
-	case m.state == stateError && len(m.bills) == 0:
+	case m.state == common.StateError && len(m.bills) == 0:
 		return s.Error.Render(" " + explain(m.err) + "\n\n Press r to retry.")
 	case len(m.bills) == 0:
 		return s.Title.Render(" Bills issued here") + "\n\n" +

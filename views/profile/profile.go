@@ -18,14 +18,6 @@ import (
 	"qiwidash/ui/common"
 )
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateError
-)
-
 type loadedMsg struct {
 	gen          int
 	profile      *qiwiapi.Profile
@@ -53,7 +45,7 @@ var formFields = []struct{ name, placeholder string }{
 type Model struct {
 	c             *common.Common
 	width, height int
-	state         state
+	state         common.LoadState
 	gen           int
 	err           error
 	data          loadedMsg
@@ -75,7 +67,7 @@ func (m *Model) Title() string { return "Profile" }
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // Busy reports work in flight.
-func (m *Model) Busy() bool { return m.state == stateLoading }
+func (m *Model) Busy() bool { return m.state == common.StateLoading }
 
 // InputFocused is true while the identification form is open.
 func (m *Model) InputFocused() bool { return m.formOpen }
@@ -85,7 +77,7 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *Model) load() tea.Cmd {
 	m.gen++
-	m.state = stateLoading
+	m.state = common.StateLoading
 	gen, api, wallet := m.gen, m.c.API, m.c.Wallet
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -121,10 +113,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
-			m.state, m.err = stateError, msg.err
+			m.state, m.err = common.StateError, msg.err
 			return m, common.ErrorToast(msg.err)
 		}
-		m.state, m.err, m.data = stateReady, nil, msg
+		m.state, m.err, m.data = common.StateReady, nil, msg
 		return m, nil
 	case identifiedMsg:
 		if msg.err != nil {
@@ -153,7 +145,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Up):
 		m.scroll = max(0, m.scroll-1)
 	case key.Matches(msg, k.New):
-		if !m.c.Settings.ReadOnly && m.state == stateReady {
+		if !m.c.Settings.ReadOnly && m.state == common.StateReady {
 			m.openForm()
 			return textinput.Blink
 		}
@@ -240,11 +232,11 @@ func (m *Model) View() string {
 		return m.formView()
 	}
 	switch m.state {
-	case stateLoading:
+	case common.StateLoading:
 		if m.data.profile == nil {
 			return s.Subtle.Render(" Loading profile…")
 		}
-	case stateError:
+	case common.StateError:
 		if m.data.profile == nil {
 			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
 		}

@@ -16,14 +16,6 @@ import (
 	"qiwidash/ui/common"
 )
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateError
-)
-
 // row is one profile as listed. Secrets are masked before they get here:
 // the model never holds a saved secret in clear.
 type row struct {
@@ -72,7 +64,7 @@ type Model struct {
 	deps Deps
 
 	width, height int
-	state         state
+	state         common.LoadState
 	gen           int
 	err           error
 	keyringErr    error
@@ -107,7 +99,9 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 func (m *Model) InputFocused() bool { return m.form != nil }
 
 // Busy reports a load or a login check in flight.
-func (m *Model) Busy() bool { return m.state == stateLoading || m.form != nil && m.form.checking }
+func (m *Model) Busy() bool {
+	return m.state == common.StateLoading || m.form != nil && m.form.checking
+}
 
 // Profiles are the listed profile names, in order (for tests).
 func (m *Model) Profiles() []string {
@@ -129,7 +123,7 @@ func (m *Model) FormProblem() string {
 
 func (m *Model) load() tea.Cmd {
 	m.gen++
-	m.state = stateLoading
+	m.state = common.StateLoading
 	gen, deps, wallet := m.gen, m.deps, m.c.Wallet
 	if deps.Accounts == nil {
 		return func() tea.Msg { return loadedMsg{gen: gen, err: errors.New("no profile store")} }
@@ -214,10 +208,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.keyringErr = msg.keyringErr
 		if msg.err != nil {
-			m.state, m.err = stateError, msg.err
+			m.state, m.err = common.StateError, msg.err
 			return m, common.ErrorToast(msg.err)
 		}
-		m.state, m.err, m.rows = stateReady, nil, msg.rows
+		m.state, m.err, m.rows = common.StateReady, nil, msg.rows
 		for i, r := range m.rows {
 			if m.pick != "" && r.name == m.pick {
 				m.cursor = i
@@ -391,9 +385,9 @@ func (m *Model) View() string {
 	}
 	b.WriteString(s.Title.Render(" Profiles") + "\n")
 	switch {
-	case m.state == stateLoading && len(m.rows) == 0:
+	case m.state == common.StateLoading && len(m.rows) == 0:
 		b.WriteString(s.Subtle.Render(" Loading profiles…") + "\n")
-	case m.state == stateError && len(m.rows) == 0:
+	case m.state == common.StateError && len(m.rows) == 0:
 		b.WriteString(s.Error.Render(" "+common.Explain(m.err)) + "\n" + s.Subtle.Render(" Press r to retry.") + "\n")
 	case len(m.rows) == 0:
 		b.WriteString(s.Subtle.Render(" No saved profile. Press n to log one in.") + "\n")
