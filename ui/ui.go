@@ -357,6 +357,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if f, ok := m.screens[m.active].View.(common.InputFocused); ok && f.InputFocused() {
 		return m, m.updateActive(msg)
 	}
+	// Keys typed faster than the terminal is read arrive as one event ("]]");
+	// outside a text field each is a command of its own.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			_, cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit

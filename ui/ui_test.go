@@ -226,3 +226,12 @@ func TestNoLineWiderThanTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysReadTogetherAreEachApplied(t *testing.T) {
+	root, _ := newRoot(t)
+	root.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("3")})
+	root.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("12")}) // "1" then "2"
+	if root.ActiveTitle() != "Balances" {
+		t.Fatalf("after \"12\": %s", root.ActiveTitle())
+	}
+}
