@@ -314,3 +314,20 @@ func TestWalletNumbersByCountry(t *testing.T) {
 		}
 	}
 }
+
+func TestPaymentErrorsReadInEnglish(t *testing.T) {
+	for code, want := range map[string]string{
+		"QWPRC-220":        PaymentErrorText(220),
+		"not.enough.funds": PaymentErrorText(220),
+		"QWPRC-242":        PaymentErrorText(242),
+	} {
+		e := &Error{StatusCode: 400, Code: code, UserMessage: "Недостаточно средств"}
+		if e.Message() != want {
+			t.Errorf("%s: %q, want %q", code, e.Message(), want)
+		}
+	}
+	e := &Error{StatusCode: 400, Code: "QWPRC-99999", UserMessage: "как есть"}
+	if e.Message() != "как есть" {
+		t.Errorf("an unknown code lost QIWI's own words: %q", e.Message())
+	}
+}

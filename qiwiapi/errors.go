@@ -40,14 +40,18 @@ type Error struct {
 
 // Message is the best human explanation available, in words.
 func (e *Error) Message() string {
+	// A documented payment code reads the same as in history, in English;
+	// QIWI's own userMessage is often Russian only.
+	if code, ok := e.PaymentCode(); ok {
+		if _, known := paymentErrorCodes[code]; known {
+			return PaymentErrorText(code)
+		}
+	}
 	switch {
 	case e.UserMessage != "":
 		return e.UserMessage
 	case e.Description != "":
 		return e.Description
-	}
-	if code, ok := sinapErrorCode(e.Code); ok {
-		return PaymentErrorText(code)
 	}
 	if e.StatusCode == http.StatusNotFound {
 		return notFoundText(e.Path)
@@ -96,8 +100,20 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// PaymentCode is the numeric errorCode behind a sinap error ("QWPRC-220" -> 220).
-func (e *Error) PaymentCode() (int, bool) { return sinapErrorCode(e.Code) }
+// PaymentCode is the numeric errorCode behind a payment error: sinap's
+// "QWPRC-220", or a named code such as the invoices API's "not.enough.funds".
+func (e *Error) PaymentCode() (int, bool) {
+	if code, ok := namedPaymentCodes[e.Code]; ok {
+		return code, true
+	}
+	return sinapErrorCode(e.Code)
+}
+
+// namedPaymentCodes maps the errorCode names other services use to the
+// numeric codes of the table.
+var namedPaymentCodes = map[string]int{
+	"not.enough.funds": 220,
+}
 
 func sinapErrorCode(code string) (int, bool) {
 	rest, ok := strings.CutPrefix(code, "QWPRC-")

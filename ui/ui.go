@@ -550,7 +550,7 @@ func (m *Model) View() string {
 	if m.confirm != nil {
 		body = m.confirmView(bodyH)
 	}
-	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.width).Render(body)
+	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(fitLines(body, m.width))
 	return lipgloss.JoinVertical(lipgloss.Left, m.headerView(), m.tabsView(), body, m.footerView())
 }
 
@@ -742,7 +742,10 @@ func (m *Model) confirmView(height int) string {
 	s := m.c.Styles
 	lines := append([]string{s.Title.Render(m.confirm.Title), ""}, m.confirm.Lines...)
 	lines = append(lines, "", s.Accent.Render("y")+" confirm   "+s.Accent.Render("n/esc")+" cancel")
-	box := s.Modal.Render(strings.Join(lines, "\n"))
+	content := strings.Join(lines, "\n")
+	// Narrow terminals wrap the text instead of cutting the box.
+	frame := s.Modal.GetHorizontalFrameSize()
+	box := s.Modal.Width(min(lipgloss.Width(content)+frame, m.width-2) - s.Modal.GetHorizontalBorderSize()).Render(content)
 	return lipgloss.Place(m.width, height, lipgloss.Center, lipgloss.Center, box)
 }
 
@@ -786,4 +789,16 @@ func (m *Model) replace(msg profileOpenedMsg) tea.Cmd {
 	m.refreshGen++ // the old timer's tick is dropped; a new one starts
 	m.resize()
 	return tea.Batch(m.Load(), m.scheduleRefresh(), m.showToast(common.ToastMsg{Text: "Opened profile " + msg.name}))
+}
+
+// fitLines cuts every line wider than width and marks the cut with "…", so
+// a clipped value never reads as a different, shorter one.
+func fitLines(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = ansi.Truncate(l, width, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -235,3 +235,22 @@ func TestKeysReadTogetherAreEachApplied(t *testing.T) {
 		t.Fatalf("after \"12\": %s", root.ActiveTitle())
 	}
 }
+
+func TestNarrowConfirmationWrapsAndCutLinesSaySo(t *testing.T) {
+	root, _ := newRoot(t)
+	root.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	long := "Transaction number 8486919233415630 is journaled first and reused for every retry of this top-up."
+	root.Update(common.ConfirmMsg{Title: "Send this top-up?", Lines: []string{long}})
+	v := root.View()
+	for i, l := range strings.Split(v, "\n") {
+		if lipgloss.Width(l) > 80 {
+			t.Fatalf("line %d is %d wide", i, lipgloss.Width(l))
+		}
+	}
+	if !strings.Contains(v, "every retry") || strings.Count(v, "╗") != 1 || strings.Count(v, "╝") != 1 {
+		t.Fatalf("the confirmation was cut instead of wrapped:\n%s", v)
+	}
+	if got := ui.AnsiFit("abcdefghij", 5); got != "abcd…" {
+		t.Fatalf("fitLines = %q", got)
+	}
+}

@@ -235,6 +235,9 @@ func (s *Server) AddIncoming(wallet string, kopecks int64, currency int, from st
 	}
 	var out []delivery
 	id := s.newTxnID()
+	if from != "" && !strings.HasPrefix(from, "+") {
+		from = "+" + from // a wallet account, as history writes it
+	}
 	t := s.incoming(w, id, s.now(), kopecks, currency, from, &out)
 	s.mu.Unlock()
 	s.deliver(out)

@@ -146,7 +146,7 @@ func TestPayWithoutFundsExplainsAndKeepsInvoice(t *testing.T) {
 	d.Press("P")
 	d.yes()
 	toast := d.LastToast()
-	if !toast.Error || !strings.Contains(toast.Text, "Недостаточно средств") {
+	if !toast.Error || !strings.Contains(toast.Text, "Not enough funds") {
 		t.Fatalf("toast = %+v, want the funds problem in words", toast)
 	}
 	if !d.has(big.ID) {

@@ -42,7 +42,7 @@ func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 	}
 	d.Press("P")
 	d.yes()
-	if errs := d.ErrorToasts(); len(errs) != 1 || !strings.Contains(errs[0], "Недостаточно средств") {
+	if errs := d.ErrorToasts(); len(errs) != 1 || !strings.Contains(errs[0], "Not enough funds") {
 		t.Fatalf("error toasts = %v", errs)
 	}
 

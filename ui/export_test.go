@@ -1,0 +1,4 @@
+package ui
+
+// AnsiFit exposes fitLines to the external tests.
+var AnsiFit = fitLines
