@@ -60,7 +60,7 @@ func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 	if e := got[clientID(paid)]; e.Kind != store.UIKindInvoice || e.State != store.UIStateSuccess || e.Amount != paid.Sum || e.Recipient != merchant(paid) {
 		t.Errorf("paid invoice journaled as %+v", e)
 	}
-	if e := got[clientID(big)]; e.State != store.UIStateFailed || !strings.Contains(e.LastError, "Недостаточно средств") {
+	if e := got[clientID(big)]; e.State != store.UIStateFailed || !strings.Contains(e.LastError, "Not enough funds") {
 		t.Errorf("refused invoice journaled as %+v", e)
 	}
 
@@ -69,7 +69,7 @@ func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 	pm.SetSize(uitest.Width, uitest.Height-6)
 	uitest.NewDriver(t, pm)
 	view := pm.View()
-	for _, want := range []string{"Invoice payment", prefix(merchant(paid)), "✓ SUCCESS", "✗ REFUSED", "Недостаточно средств"} {
+	for _, want := range []string{"Invoice payment", prefix(merchant(paid)), "✓ SUCCESS", "✗ REFUSED", "Not enough funds"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("Payments lacks %q:\n%s", want, view)
 		}
