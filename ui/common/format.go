@@ -41,6 +41,28 @@ func (c *Common) Personal(s string) string {
 	return s
 }
 
+// PersonalNumbers masks, in privacy mode, only the numbers inside a label
+// ("QIWI wallet +79161112233" -> "QIWI wallet +79•••••••33"), so the reader
+// still sees what kind of recipient it is.
+func (c *Common) PersonalNumbers(s string) string {
+	if c.Settings == nil || !c.Settings.Privacy {
+		return s
+	}
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		digits := 0
+		for _, r := range w {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		if digits >= 6 {
+			words[i] = MaskMiddle(w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // MaskMiddle keeps the first two and last two visible characters:
 // "+79991234567" -> "+7•••••••67".
 func MaskMiddle(s string) string {

@@ -261,7 +261,7 @@ func (m *Model) askPay() tea.Cmd {
 		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", m.c.Money(inv.Sum), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
 	}
 	if inv.Comment != "" {
-		lines = append(lines, "Merchant's comment: "+inv.Comment)
+		lines = append(lines, "Merchant's comment: "+m.c.Personal(inv.Comment))
 	}
 	lines = append(lines, "The money leaves your wallet at once; a paid invoice cannot be undone here.")
 	return common.Confirm("Pay this invoice?", lines, func() tea.Msg { return payConfirmedMsg{inv: inv} })
@@ -397,7 +397,7 @@ func (m *Model) View() string {
 	for i := m.offset; i < len(m.invoices) && i < m.offset+rows; i++ {
 		inv := m.invoices[i]
 		line := fmt.Sprintf(" %14s  %-28s  %-*s  %-10s  %d", m.c.Money(inv.Sum), common.Truncate(merchant(inv), 28),
-			commentW, common.Truncate(inv.Comment, commentW), Relative(inv.ExpirationDatetime.Time, now), int64(inv.ID))
+			commentW, common.Truncate(m.c.Personal(inv.Comment), commentW), Relative(inv.ExpirationDatetime.Time, now), int64(inv.ID))
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▶"+line) + "\n")
 		} else {

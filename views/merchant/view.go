@@ -193,7 +193,7 @@ func (m *Model) detail(b Bill) string {
 	}
 	out.WriteString(" " + label("Status") + status + "\n")
 	out.WriteString(" " + label("Payer") + m.c.Personal(b.Payer) + "\n")
-	comment := b.Comment
+	comment := m.c.Personal(b.Comment)
 	if comment == "" {
 		comment = "—"
 	}

@@ -443,7 +443,7 @@ func (m *Model) confirm(f *form, q quote) tea.Cmd {
 	money := m.c.Money
 	lines := []string{
 		"Payment:     " + kindTitle(f.kind) + " (provider " + strconv.Itoa(p.Provider) + ")",
-		"Recipient:   " + m.c.Personal(recipient),
+		"Recipient:   " + m.c.PersonalNumbers(recipient),
 	}
 	if f.kind == kindConversion {
 		lines = append(lines, "You receive: "+money(p.Sum)+" into your "+p.Sum.Currency.Code()+" account")
@@ -541,7 +541,7 @@ func (m *Model) recentView() string {
 		}
 		status := e.state.label()
 		line := fmt.Sprintf(" %-11s %-12s %-22s %-*s %14s  %s", status, m.when(e.at), common.Truncate(kindTitle(e.kind), 22),
-			recipW, common.Truncate(m.c.Personal(maskCards(e)), recipW), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
+			recipW, common.Truncate(m.c.PersonalNumbers(maskCards(e)), recipW), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
 		b.WriteString(m.row(m.kindRows()+i, line) + "\n")
 		if e.note != "" {
 			st := s.Subtle

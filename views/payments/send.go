@@ -285,7 +285,7 @@ func (m *Model) askRetry(e *entry) tea.Cmd {
 	}
 	id := e.id()
 	return common.Confirm("Re-send this payment?", []string{
-		fmt.Sprintf("%s of %s to %s, client id %s.", kindTitle(e.kind), m.c.Money(e.payment.Sum), m.c.Personal(e.recipient), id),
+		fmt.Sprintf("%s of %s to %s, client id %s.", kindTitle(e.kind), m.c.Money(e.payment.Sum), m.c.PersonalNumbers(e.recipient), id),
 		"It is sent again with the SAME id: if the first attempt went through,",
 		"QIWI answers with that payment and nothing is paid twice.",
 	}, func() tea.Msg { return retryConfirmedMsg{id: id} })
@@ -409,7 +409,7 @@ func (m *Model) applyStatus(e *entry, t *qiwiapi.Transaction, err error) tea.Cmd
 	case qiwiapi.StatusSuccess:
 		e.state, e.note = stSuccess, ""
 		return tea.Batch(m.journalUpdate(e.id(), "final", "", e.txnID), common.MoneyMoved(),
-			common.Toast(fmt.Sprintf("Payment of %s to %s succeeded", m.c.Money(e.payment.Sum), m.c.Personal(e.recipient))))
+			common.Toast(fmt.Sprintf("Payment of %s to %s succeeded", m.c.Money(e.payment.Sum), m.c.PersonalNumbers(e.recipient))))
 	case qiwiapi.StatusError:
 		e.state = stFailed
 		e.note = qiwiapi.PaymentErrorText(int(t.ErrorCode)) + " (the money is returned)"

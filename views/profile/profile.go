@@ -295,7 +295,7 @@ func (m *Model) lines() []string {
 	}
 	if n := m.data.nickname; n != nil {
 		section("Nickname")
-		field("Nickname", orDash(n.Nickname))
+		field("Nickname", m.c.Personal(orDash(n.Nickname)))
 		field("Can use / change", yesNo(n.CanUse)+" / "+yesNo(n.CanChange))
 	}
 	if id := m.data.ident; id != nil {
