@@ -207,7 +207,7 @@ func (m *Model) View() string {
 		b.WriteString("\n" + m.detailView(m.entries[m.cursor]))
 		return b.String()
 	}
-	header := fmt.Sprintf("   %-8s %-10s %-38s %-20s %-9s %14s  %s", "TIME", "KIND", "CHECK", "ID", "STATUS", "AMOUNT", "FROM")
+	header := fmt.Sprintf("   %-8s %-10s %-38s %-20s %-9s %14s  %s", common.Truncate("TIME "+m.c.Now().Format("MST"), 8), "KIND", "CHECK", "ID", "STATUS", "AMOUNT", "FROM")
 	b.WriteString(s.TableHeader.Render(header) + "\n")
 	first, last := m.window()
 	for i := first; i < last; i++ {
@@ -285,7 +285,7 @@ func (m *Model) row(e entry) string {
 		id = "—"
 	}
 	return fmt.Sprintf("%-8s %-10s %s %s %s %s  %s",
-		n.Time.Format("15:04:05"), m.kind(e), common.PadRight(mark(n), 38), common.PadRight(id, 20),
+		n.Time.In(m.c.Now().Location()).Format("15:04:05"), m.kind(e), common.PadRight(mark(n), 38), common.PadRight(id, 20),
 		common.PadRight(orDash(n.Status), 9), common.PadLeft(m.amount(e), 14), host(n.Remote))
 }
 
