@@ -120,3 +120,11 @@ func PadLeft(s string, width int) string {
 	s = Truncate(s, width)
 	return strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s))) + s
 }
+
+// OrDash is s, or "—" when s is blank.
+func OrDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}

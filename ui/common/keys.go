@@ -126,3 +126,10 @@ func (k *KeyMap) Rebind(m map[string][]string) error {
 	}
 	return nil
 }
+
+// Relabel is b with another description for the help bar. The key shown
+// stays b's own, so a rebinding from the config shows in the help too.
+func Relabel(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}

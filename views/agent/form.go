@@ -537,20 +537,20 @@ func (m *TopupModel) ShortHelp() []key.Binding {
 	}
 	ready := m.check != nil && m.check.deposit != nil && m.check.deposit.Possible
 	if !m.editing {
-		enter.SetHelp("enter", "edit")
+		enter = common.Relabel(enter, "edit")
 		pay := k.Pay
-		pay.SetHelp(firstKeyOf(pay), "review & send")
+		pay = common.Relabel(pay, "review & send")
 		pay.SetEnabled(ready)
 		return []key.Binding{enter, pay}
 	}
 	switch {
 	case ready:
-		enter.SetHelp("enter", "review & send")
+		enter = common.Relabel(enter, "review & send")
 	default:
-		enter.SetHelp("enter", "check wallet")
+		enter = common.Relabel(enter, "check wallet")
 	}
 	back := k.Back
-	back.SetHelp("esc", "leave form")
+	back = common.Relabel(back, "leave form")
 	left, right := k.Left, k.Right
 	left.SetHelp("←", "choice")
 	right.SetHelp("→", "choice")
@@ -562,10 +562,3 @@ func (m *TopupModel) ShortHelp() []key.Binding {
 
 // FullHelp lists every key of the screen.
 func (m *TopupModel) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
-
-func firstKeyOf(b key.Binding) string {
-	if ks := b.Keys(); len(ks) > 0 {
-		return ks[0]
-	}
-	return ""
-}

@@ -584,14 +584,14 @@ func (m *TopupsModel) detailView() string {
 func (m *TopupsModel) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	enter := k.Enter
-	enter.SetHelp("enter", "resume held")
+	enter = common.Relabel(enter, "resume held")
 	r := m.selected()
 	enter.SetEnabled(r != nil && r.e.State.Phase == topup.PhaseHeld && !readOnly(m.c))
 	copyKey := k.Copy
-	copyKey.SetHelp("y", "copy number")
+	copyKey = common.Relabel(copyKey, "copy number")
 	copyKey.SetEnabled(r != nil)
 	refresh := k.Refresh
-	refresh.SetHelp("r", "reload journal")
+	refresh = common.Relabel(refresh, "reload journal")
 	return []key.Binding{k.Up, k.Down, enter, copyKey, refresh}
 }
 

@@ -250,7 +250,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	def, enter := k.Default, k.Enter
 	def.SetEnabled(!m.c.Settings.ReadOnly)
-	enter.SetHelp("enter", "open account")
+	enter = common.Relabel(enter, "open account")
 	enter.SetEnabled(!m.c.Settings.ReadOnly)
 	return []key.Binding{k.Up, k.Down, def, enter, k.Copy, k.Refresh}
 }

@@ -651,20 +651,20 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.mode != modeTable:
 		enter, back := k.Enter, k.Back
-		enter.SetHelp("enter", "apply")
-		back.SetHelp("esc", "cancel")
+		enter = common.Relabel(enter, "apply")
+		back = common.Relabel(back, "cancel")
 		return []key.Binding{enter, back}
 	case m.detail != nil:
 		back, raw := k.Back, k.Raw
-		back.SetHelp("esc", "close")
-		raw.SetHelp("J", "raw JSON")
+		back = common.Relabel(back, "close")
+		raw = common.Relabel(raw, "raw JSON")
 		if m.raw {
-			raw.SetHelp("J", "fields")
+			raw = common.Relabel(raw, "fields")
 		}
 		return []key.Binding{back, raw, k.Receipt, k.Email, k.Copy, k.GoTo}
 	}
 	enter := k.Enter
-	enter.SetHelp("enter", "details")
+	enter = common.Relabel(enter, "details")
 	return []key.Binding{k.Up, k.Down, enter, k.Filter, k.Operation, k.Source, k.Range, k.Sort, k.Refresh}
 }
 
@@ -675,7 +675,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp(), {k.Up, k.Down, k.PageUp, k.PageDown, k.Top}}
 	}
 	enter := k.Enter
-	enter.SetHelp("enter", "details")
+	enter = common.Relabel(enter, "details")
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{enter, k.Filter, k.Sort, k.Copy, k.GoTo},

@@ -445,7 +445,7 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 
 	section("Payment")
 	add("Transaction id", itoa(int64(t.TxnID)))
-	add("Terminal txn id", orDash(string(t.TrmTxnID)))
+	add("Terminal txn id", common.OrDash(string(t.TrmTxnID)))
 	add("Date", common.DateTZ(t.Date))
 	add("Type", dirText(t.Type)+" — "+typeWords(t.Type))
 	st := string(t.Status)
@@ -464,15 +464,15 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	add("Sum", m.c.SignedMoney(t.Signed()))
 	add("Commission", m.c.Money(t.Commission))
 	add("Total", m.c.Money(t.Total))
-	add("Currency rate", orDash(string(t.CurrencyRate)))
+	add("Currency rate", common.OrDash(string(t.CurrencyRate)))
 	section("Parties")
-	add("Account", orDash(m.c.Personal(t.Account)))
+	add("Account", common.OrDash(m.c.Personal(t.Account)))
 	add("Provider", providerText(t.Provider))
 	add("Source", providerText(t.Source))
 	if t.View != nil {
-		add("View", orDash(t.View.Title)+" · "+orDash(m.c.Personal(t.View.Account)))
+		add("View", common.OrDash(t.View.Title)+" · "+common.OrDash(m.c.Personal(t.View.Account)))
 	}
-	add("Comment", m.c.Personal(orDash(t.Comment)))
+	add("Comment", m.c.Personal(common.OrDash(t.Comment)))
 	if t.PersonID != 0 {
 		add("Wallet (person)", m.c.Personal(itoa(int64(t.PersonID))))
 	}
@@ -510,14 +510,7 @@ func providerText(p *qiwiapi.Provider) string {
 	if p.LongName != "" && p.LongName != p.ShortName {
 		name += " (" + p.LongName + ")"
 	}
-	return fmt.Sprintf("#%d %s", int64(p.ID), orDash(name))
-}
-
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "—"
-	}
-	return s
+	return fmt.Sprintf("#%d %s", int64(p.ID), common.OrDash(name))
 }
 
 // wrap breaks s into lines of at most width cells, at spaces when it can.

@@ -423,7 +423,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	_, has := m.selected()
 	pay.SetEnabled(has && !m.c.Settings.ReadOnly)
 	reject.SetEnabled(has && !m.c.Settings.ReadOnly)
-	cp.SetHelp("y", "copy pay link")
+	cp = common.Relabel(cp, "copy pay link")
 	cp.SetEnabled(has)
 	return []key.Binding{k.Up, k.Down, pay, reject, cp, k.Refresh}
 }

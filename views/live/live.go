@@ -286,14 +286,7 @@ func (m *Model) row(e entry) string {
 	}
 	return fmt.Sprintf("%-8s %-10s %s %s %s %s  %s",
 		n.Time.In(m.c.Now().Location()).Format("15:04:05"), m.kind(e), common.PadRight(mark(n), 38), common.PadRight(id, 20),
-		common.PadRight(orDash(n.Status), 9), common.PadLeft(m.amount(e), 14), host(n.Remote))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
+		common.PadRight(common.OrDash(n.Status), 9), common.PadLeft(m.amount(e), 14), host(n.Remote))
 }
 
 func (m *Model) detailView(e entry) string {
@@ -374,14 +367,12 @@ func authWords(a string) string {
 // ShortHelp lists the screen's keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	enter, cp := k.Enter, k.Copy
-	enter.SetHelp("enter", "detail")
-	cp.SetHelp(k.Copy.Help().Key, "copy id")
+	enter, cp := common.Relabel(k.Enter, "detail"), common.Relabel(k.Copy, "copy id")
 	enter.SetEnabled(len(m.entries) > 0)
 	cp.SetEnabled(len(m.entries) > 0)
 	if m.detail {
 		back := k.Back
-		back.SetHelp("esc", "back to feed")
+		back = common.Relabel(back, "back to feed")
 		return []key.Binding{back, cp}
 	}
 	return []key.Binding{k.Up, k.Down, enter, cp}

@@ -710,19 +710,19 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.form != nil {
 		enter, back := k.Enter, k.Back
-		enter.SetHelp("enter", "next / submit")
-		back.SetHelp("esc", "close form")
+		enter = common.Relabel(enter, "next / submit")
+		back = common.Relabel(back, "close form")
 		return []key.Binding{k.NextField, k.PrevField, enter, back}
 	}
 	ro := m.c.Settings != nil && m.c.Settings.ReadOnly
 	b := m.selected()
 	newB, cancel, refund, cp := k.New, k.Reject, k.Refund, k.Copy
-	newB.SetHelp(k.New.Help().Key, "new bill")
+	newB = common.Relabel(newB, "new bill")
 	newB.SetEnabled(!ro && m.c.Merchant != nil)
-	cancel.SetHelp(k.Reject.Help().Key, "cancel bill")
+	cancel = common.Relabel(cancel, "cancel bill")
 	cancel.SetEnabled(!ro && b != nil && canCancel(*b))
 	refund.SetEnabled(!ro && b != nil && canRefund(*b))
-	cp.SetHelp(k.Copy.Help().Key, "copy pay link")
+	cp = common.Relabel(cp, "copy pay link")
 	cp.SetEnabled(b != nil && b.Status != "")
 	return []key.Binding{k.Up, k.Down, newB, cancel, refund, cp, k.Refresh}
 }

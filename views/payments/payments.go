@@ -667,20 +667,20 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.form != nil && !m.c.Settings.ReadOnly {
 		enter, choose, back := k.Enter, k.Right, k.Back
-		enter.SetHelp("enter", "next / review")
+		enter = common.Relabel(enter, "next / review")
 		choose.SetHelp("←/→", "choose")
-		back.SetHelp("esc", "cancel")
+		back = common.Relabel(back, "cancel")
 		return []key.Binding{k.NextField, k.PrevField, choose, enter, back}
 	}
 	enter, cp, refresh := k.Enter, k.Copy, k.Refresh
-	refresh.SetHelp("r", "re-check")
-	cp.SetHelp("y", "copy id")
+	refresh = common.Relabel(refresh, "re-check")
+	cp = common.Relabel(cp, "copy id")
 	cp.SetEnabled(m.selectedEntry() != nil)
 	switch e := m.selectedEntry(); {
 	case m.cursor < m.kindRows():
-		enter.SetHelp("enter", "new payment")
+		enter = common.Relabel(enter, "new payment")
 	case e != nil && e.retryable() && !m.c.Settings.ReadOnly:
-		enter.SetHelp("enter", "re-send (same id)")
+		enter = common.Relabel(enter, "re-send (same id)")
 	default:
 		enter.SetEnabled(false)
 	}

@@ -264,9 +264,9 @@ func (m *Model) lines() []string {
 	if a := p.AuthInfo; a != nil {
 		section("Account")
 		field("Wallet", m.c.Personal("+"+p.Wallet()))
-		field("E-mail", m.c.Personal(orDash(a.BoundEmail)))
+		field("E-mail", m.c.Personal(common.OrDash(a.BoundEmail)))
 		field("Registered", common.DateTZ(a.RegistrationDate))
-		field("Last login", common.DateTZ(a.LastLoginDate)+"  from "+m.c.Personal(orDash(a.IP)))
+		field("Last login", common.DateTZ(a.LastLoginDate)+"  from "+m.c.Personal(common.OrDash(a.IP)))
 		field("Password used", yesNo(a.PassInfo.PasswordUsed)+"  next change "+common.Date(a.PassInfo.NextPassChange))
 		field("Mobile PIN used", yesNo(a.MobilePinInfo.MobilePinUsed))
 		field("PIN used", yesNo(a.PinInfo.PinUsed))
@@ -290,21 +290,21 @@ func (m *Model) lines() []string {
 	if u := p.UserInfo; u != nil {
 		section("Preferences")
 		field("Default currency", u.DefaultPayCurrency.Code())
-		field("Operator", orDash(u.Operator))
-		field("Language", orDash(u.Language))
+		field("Operator", common.OrDash(u.Operator))
+		field("Language", common.OrDash(u.Language))
 	}
 	if n := m.data.nickname; n != nil {
 		section("Nickname")
-		field("Nickname", m.c.Personal(orDash(n.Nickname)))
+		field("Nickname", m.c.Personal(common.OrDash(n.Nickname)))
 		field("Can use / change", yesNo(n.CanUse)+" / "+yesNo(n.CanChange))
 	}
 	if id := m.data.ident; id != nil {
 		section("Identification data (masked by QIWI)")
 		field("Level", levelText(id.Type))
 		field("Name", m.c.Personal(strings.TrimSpace(id.LastName+" "+id.FirstName+" "+id.MiddleName)))
-		field("Birth date", m.c.Personal(orDash(id.BirthDate)))
-		field("Passport", common.MaskMiddle(orDash(id.Passport)))
-		field("INN / SNILS / OMS", common.MaskMiddle(orDash(id.INN))+" / "+common.MaskMiddle(orDash(id.SNILS))+" / "+common.MaskMiddle(orDash(id.OMS)))
+		field("Birth date", m.c.Personal(common.OrDash(id.BirthDate)))
+		field("Passport", common.MaskMiddle(common.OrDash(id.Passport)))
+		field("INN / SNILS / OMS", common.MaskMiddle(common.OrDash(id.INN))+" / "+common.MaskMiddle(common.OrDash(id.SNILS))+" / "+common.MaskMiddle(common.OrDash(id.OMS)))
 	}
 	section("Restrictions")
 	if len(m.data.restrictions) == 0 {
@@ -331,14 +331,7 @@ func levelText(level string) string {
 	case "FULL":
 		return "FULL (professional)"
 	}
-	return orDash(level)
-}
-
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "—"
-	}
-	return s
+	return common.OrDash(level)
 }
 
 func (m *Model) formView() string {
@@ -365,19 +358,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.formOpen {
 		return []key.Binding{k.Back}
 	}
-	ident := k.New
-	ident.SetHelp(firstKey(k.New), "identify")
+	ident := common.Relabel(k.New, "identify")
 	ident.SetEnabled(!m.c.Settings.ReadOnly)
-	copyKey := k.Copy
-	copyKey.SetHelp(firstKey(k.Copy), "copy wallet")
-	return []key.Binding{k.Up, k.Down, ident, copyKey, k.Refresh}
-}
-
-func firstKey(b key.Binding) string {
-	if ks := b.Keys(); len(ks) > 0 {
-		return ks[0]
-	}
-	return ""
+	return []key.Binding{k.Up, k.Down, ident, common.Relabel(k.Copy, "copy wallet"), k.Refresh}
 }
 
 // FullHelp lists every key of the screen.

@@ -341,19 +341,19 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.form != nil {
 		enter := k.Enter
-		enter.SetHelp(enter.Help().Key, "check & save")
+		enter = common.Relabel(enter, "check & save")
 		back := k.Back
-		back.SetHelp(back.Help().Key, "cancel")
+		back = common.Relabel(back, "cancel")
 		return []key.Binding{k.NextField, k.PrevField, enter, back}
 	}
 	enter, login, logout, del := k.Enter, k.New, k.Reject, k.Delete
-	enter.SetHelp(enter.Help().Key, "open profile")
-	login.SetHelp(login.Help().Key, "log in")
-	logout.SetHelp(logout.Help().Key, "log out")
-	del.SetHelp(del.Help().Key, "delete")
+	enter = common.Relabel(enter, "open profile")
+	login = common.Relabel(login, "log in")
+	logout = common.Relabel(logout, "log out")
+	del = common.Relabel(del, "delete")
 	has := len(m.rows) > 0
 	if r, ok := m.selected(); ok && r.name == m.deps.Active && r.modes.Any() && !m.relogged[r.name] {
-		enter.SetHelp(enter.Help().Key, "open profile (it is open)")
+		enter = common.Relabel(enter, "open profile (it is open)")
 		enter.SetEnabled(false)
 	} else {
 		enter.SetEnabled(has)

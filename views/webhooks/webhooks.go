@@ -448,19 +448,19 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.prompt != nil {
 		enter, back, choose := k.Enter, k.Back, k.Right
-		enter.SetHelp("enter", "next / register")
-		back.SetHelp("esc", "cancel")
+		enter = common.Relabel(enter, "next / register")
+		back = common.Relabel(back, "cancel")
 		choose.SetHelp("←/→", "choose")
 		return []key.Binding{k.NextField, choose, enter, back}
 	}
 	has := m.hook != nil
 	nw, del, nk, test, cp := k.New, k.Delete, k.NewKey, k.Test, k.Copy
-	nw.SetHelp(k.New.Help().Key, "register")
+	nw = common.Relabel(nw, "register")
 	nw.SetEnabled(!has && m.state == stateNone)
 	del.SetEnabled(has)
 	nk.SetEnabled(has)
 	test.SetEnabled(has)
-	cp.SetHelp(k.Copy.Help().Key, "copy key")
+	cp = common.Relabel(cp, "copy key")
 	cp.SetEnabled(m.key != "")
 	return []key.Binding{nw, del, nk, test, cp, k.Refresh}
 }
