@@ -6,8 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -579,7 +580,7 @@ func (m *Model) headerView() string {
 	if m.header.balance != nil {
 		parts = append(parts, part{s.Bold.Render(m.c.Money(*m.header.balance)), 8})
 	}
-	for _, k := range sortedKeys(m.alerts) {
+	for _, k := range slices.Sorted(maps.Keys(m.alerts)) {
 		parts = append(parts, part{s.Warning.Render("! " + m.alerts[k]), 7})
 	}
 	if m.c.Settings.Privacy {
@@ -611,15 +612,6 @@ func (m *Model) headerView() string {
 		line = join()
 	}
 	return line
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // tabsView draws the modes and the active mode's screens on one line. When

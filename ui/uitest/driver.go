@@ -18,9 +18,12 @@ type Driver struct {
 	Confirms []common.ConfirmMsg
 	Toasts   []common.ToastMsg
 	Copies   []common.CopyMsg
-	// Limit caps the messages handled per Run (0 = 200), so a screen that
+	// Limit caps the commands run per Run (0 = 200), so a screen that
 	// keeps polling cannot hang a test.
 	Limit int
+	// DeliverAll hands confirmations, toasts and copies to the model too,
+	// instead of keeping them: for driving the shell itself.
+	DeliverAll bool
 }
 
 // NewDriver starts m: its Init command is run at once.
@@ -47,22 +50,37 @@ func (d *Driver) Run(until func() bool) {
 		if c == nil {
 			continue
 		}
-		switch msg := c().(type) {
+		msg := c()
+		switch msg := msg.(type) {
 		case nil:
+			continue
 		case tea.BatchMsg:
 			d.Queue = append(d.Queue, msg...)
-		case common.ConfirmMsg:
-			d.Confirms = append(d.Confirms, msg)
-		case common.ToastMsg:
-			d.Toasts = append(d.Toasts, msg)
-		case common.CopyMsg:
-			d.Copies = append(d.Copies, msg)
-		default:
-			var next tea.Cmd
-			d.Model, next = d.Model.Update(msg)
-			d.Queue = append(d.Queue, next)
+			continue
 		}
+		if !d.DeliverAll && d.keep(msg) {
+			continue
+		}
+		var next tea.Cmd
+		d.Model, next = d.Model.Update(msg)
+		d.Queue = append(d.Queue, next)
 	}
+}
+
+// keep records what the shell would show instead of the screen handling
+// it, and says whether msg was one of those.
+func (d *Driver) keep(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case common.ConfirmMsg:
+		d.Confirms = append(d.Confirms, msg)
+	case common.ToastMsg:
+		d.Toasts = append(d.Toasts, msg)
+	case common.CopyMsg:
+		d.Copies = append(d.Copies, msg)
+	default:
+		return false
+	}
+	return true
 }
 
 // Send delivers a message as the shell would and runs what follows.

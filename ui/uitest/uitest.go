@@ -84,52 +84,26 @@ func New(t testing.TB) *Env {
 }
 
 // Run executes cmd and feeds every message it yields (batches included)
-// back into m, until no command is left or limit messages were handled.
-// It is how plain Update tests drive a screen through its I/O.
+// back into m, confirmations and toasts too (the shell's own tests need
+// them), until no command is left or limit commands were run. It is how
+// plain Update tests drive a model through its I/O.
 func Run(m tea.Model, cmd tea.Cmd, limit int) tea.Model {
-	queue := []tea.Cmd{cmd}
-	for n := 0; len(queue) > 0 && n < limit; n++ {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		switch msg := msg.(type) {
-		case nil:
-			continue
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-			continue
-		}
-		var next tea.Cmd
-		m, next = m.Update(msg)
-		queue = append(queue, next)
-	}
-	return m
+	d := &Driver{Model: m, Limit: limit, DeliverAll: true, Queue: []tea.Cmd{cmd}}
+	d.Run(nil)
+	return d.Model
+}
+
+// keyTypes are the named keys tests press; anything else is typed as runes.
+var keyTypes = map[string]tea.KeyType{
+	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab,
+	"up": tea.KeyUp, "down": tea.KeyDown, "pgdown": tea.KeyPgDown,
+	"ctrl+d": tea.KeyCtrlD, "ctrl+c": tea.KeyCtrlC, "backspace": tea.KeyBackspace,
 }
 
 // Key makes a key message from a string like "j", "enter", "ctrl+d".
 func Key(s string) tea.KeyMsg {
-	switch s {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	case "ctrl+d":
-		return tea.KeyMsg{Type: tea.KeyCtrlD}
-	case "ctrl+c":
-		return tea.KeyMsg{Type: tea.KeyCtrlC}
-	case "backspace":
-		return tea.KeyMsg{Type: tea.KeyBackspace}
+	if t, ok := keyTypes[s]; ok {
+		return tea.KeyMsg{Type: t}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
