@@ -16,8 +16,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"qiwidash/qiwiapi/budget"
 )
 
 // DefaultBaseURL is QIWI's production API host.
@@ -50,8 +51,7 @@ type Client struct {
 	userAgent  string
 	retry      RetryPolicy
 	sleep      func(ctx context.Context, d time.Duration) error
-	now        func() time.Time
-	budget     *requestBudget
+	gate       Gate
 
 	common service
 
@@ -112,19 +112,23 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(c *Client) error { c.sleep = sleep; return nil }
 }
 
-// WithClock replaces time.Now for the history request budget.
-func WithClock(now func() time.Time) Option {
-	return func(c *Client) error { c.now = now; return nil }
+// Gate admits the history-family requests (list, totals, transaction, cheque
+// file, cheque e-mail) of the client's wallet; *budget.Scheduler implements it.
+// done must be called once with the HTTP status (0 when no answer came) and,
+// for a 423, how long QIWI blocks the wallet.
+type Gate interface {
+	Admit(ctx context.Context) (done func(status int, blockedFor time.Duration), err error)
 }
 
-// WithHistoryBudget sets how many history requests may go out per minute
-// (QIWI blocks the wallet for five minutes past 100).
-func WithHistoryBudget(perMinute int) Option {
+// WithGate makes the history-family requests wait for g. Share one gate per
+// wallet across the process (budget.Registry); the default is a private
+// budget.New(budget.Options{}) per Client.
+func WithGate(g Gate) Option {
 	return func(c *Client) error {
-		if perMinute <= 0 {
-			return errors.New("qiwi: history budget must be positive")
+		if g == nil {
+			return errors.New("qiwi: nil gate")
 		}
-		c.budget = newRequestBudget(perMinute, time.Minute)
+		c.gate = g
 		return nil
 	}
 }
@@ -141,14 +145,15 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		userAgent:  defaultUserAgent,
 		retry:      DefaultRetry,
 		sleep:      sleepContext,
-		now:        time.Now,
-		budget:     newRequestBudget(100, time.Minute),
 	}
 	c.baseURL, _ = url.Parse(DefaultBaseURL)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
 		}
+	}
+	if c.gate == nil {
+		c.gate = budget.New(budget.Options{})
 	}
 	c.common.client = c
 	c.Profile = (*ProfileService)(&c.common)
@@ -202,7 +207,7 @@ type request struct {
 	query   url.Values
 	body    []byte
 	accept  string
-	history bool // counts against the history budget
+	history bool // admitted by the client's Gate
 	retry   retryMode
 }
 
@@ -262,27 +267,92 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 }
 
 // send performs the request with retries and returns the raw body of a 2xx answer.
+// A history request passes the gate before every attempt; after a 423 it is
+// not slept on here but sent again only when the gate, paused by that 423,
+// lets it through.
 func (c *Client) send(ctx context.Context, r *request, limit int64) ([]byte, *Response, error) {
 	var lastErr error
+	var lastResp *Response
 	for attempt := 0; ; attempt++ {
+		var done func(int, time.Duration)
 		if r.history {
-			if err := c.budget.wait(ctx, c.now, c.sleep); err != nil {
-				return nil, nil, err
+			d, err := c.gate.Admit(ctx)
+			if err != nil {
+				return nil, lastResp, gateError(r, err, lastErr)
 			}
+			done = d
 		}
 		body, resp, err, retryable := c.attempt(ctx, r, limit)
+		if done != nil {
+			done(answerOf(resp, err))
+		}
 		if err == nil {
 			return body, resp, nil
 		}
-		lastErr = err
+		lastErr, lastResp = err, resp
 		if !retryable || attempt >= c.retry.MaxRetries || ctx.Err() != nil {
 			return nil, resp, lastErr
+		}
+		if r.history && isStatus(err, http.StatusLocked) {
+			continue // the gate holds the next attempt until the block ends
 		}
 		if err := c.sleep(ctx, c.backoff(attempt, err)); err != nil {
 			return nil, resp, lastErr
 		}
 	}
 }
+
+// answerOf is what a gate is told about an attempt: the status (0 without
+// an answer) and, for a 423, how long QIWI blocks.
+func answerOf(resp *Response, err error) (int, time.Duration) {
+	if resp == nil {
+		return 0, 0
+	}
+	var apiErr *Error
+	if resp.StatusCode == http.StatusLocked && errors.As(err, &apiErr) {
+		return resp.StatusCode, apiErr.RetryAfter
+	}
+	return resp.StatusCode, 0
+}
+
+func isStatus(err error, status int) bool {
+	var apiErr *Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// gateError is what a caller gets when the gate refused a request: a pause
+// past its deadline (a rate limit for errors.Is, the *budget.PausedError for
+// errors.As, and the 423 that caused it if this call got one), or the end
+// of its context (the last attempt's error if there was one).
+func gateError(r *request, err, last error) error {
+	var pe *budget.PausedError
+	if errors.As(err, &pe) {
+		return &pausedError{method: r.method, path: r.path, paused: err, last: last}
+	}
+	if last != nil {
+		return last
+	}
+	return err
+}
+
+type pausedError struct {
+	method, path string
+	paused, last error
+}
+
+func (e *pausedError) Error() string {
+	return fmt.Sprintf("qiwi: %s %s: %v", e.method, e.path, e.paused)
+}
+
+func (e *pausedError) Unwrap() []error {
+	if e.last == nil {
+		return []error{e.paused}
+	}
+	return []error{e.paused, e.last}
+}
+
+// Is makes a paused wallet a rate limit for errors.Is(err, ErrRateLimited).
+func (e *pausedError) Is(target error) bool { return target == ErrRateLimited }
 
 // attempt sends once. retryable says whether sending again is allowed and useful.
 func (c *Client) attempt(ctx context.Context, r *request, limit int64) ([]byte, *Response, error, bool) {
@@ -367,39 +437,4 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-// requestBudget is a sliding-window limiter: at most n requests per window.
-type requestBudget struct {
-	mu     sync.Mutex
-	n      int
-	window time.Duration
-	sent   []time.Time
-}
-
-func newRequestBudget(n int, window time.Duration) *requestBudget {
-	return &requestBudget{n: n, window: window}
-}
-
-// wait blocks (via sleep) until one more request fits, then records it.
-func (b *requestBudget) wait(ctx context.Context, now func() time.Time, sleep func(context.Context, time.Duration) error) error {
-	for {
-		b.mu.Lock()
-		t := now()
-		cut := 0
-		for cut < len(b.sent) && t.Sub(b.sent[cut]) >= b.window {
-			cut++
-		}
-		b.sent = b.sent[cut:]
-		if len(b.sent) < b.n {
-			b.sent = append(b.sent, t)
-			b.mu.Unlock()
-			return nil
-		}
-		wait := b.window - t.Sub(b.sent[0])
-		b.mu.Unlock()
-		if err := sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
 }
