@@ -11,14 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"qiwidash/qiwiapi/budget"
+	"qiwidash/qiwiapi/internal/transport"
 )
 
 // DefaultBaseURL is QIWI's production API host.
@@ -26,16 +25,13 @@ const DefaultBaseURL = "https://edge.qiwi.com"
 
 const (
 	defaultUserAgent = "qiwidash"
-	maxBodyBytes     = 1 << 20  // JSON answers
-	maxFileBytes     = 16 << 20 // receipts
+	maxFileBytes     = 16 << 20 // receipts; JSON answers get the transport's 1 MiB
 )
 
-// RetryPolicy bounds automatic retries of failed requests.
-type RetryPolicy struct {
-	MaxRetries int           // retries after the first attempt
-	BaseDelay  time.Duration // first back-off; doubles each retry
-	MaxDelay   time.Duration // cap for one back-off
-}
+// RetryPolicy bounds automatic retries of failed requests: MaxRetries after
+// the first attempt, a back-off from BaseDelay doubling each retry, capped
+// at MaxDelay (jittered).
+type RetryPolicy = transport.RetryPolicy
 
 // DefaultRetry retries twice with jittered back-off from half a second.
 var DefaultRetry = RetryPolicy{MaxRetries: 2, BaseDelay: 500 * time.Millisecond, MaxDelay: 10 * time.Second}
@@ -45,13 +41,10 @@ type service struct{ client *Client }
 
 // Client talks to the Wallet API with one token.
 type Client struct {
-	token      string
-	baseURL    *url.URL
-	httpClient *http.Client
-	userAgent  string
-	retry      RetryPolicy
-	sleep      func(ctx context.Context, d time.Duration) error
-	gate       Gate
+	token   string
+	baseURL *url.URL
+	tr      *transport.Transport
+	gate    Gate
 
 	common service
 
@@ -86,14 +79,14 @@ func WithHTTPClient(h *http.Client) Option {
 		if h == nil {
 			return errors.New("qiwi: nil http client")
 		}
-		c.httpClient = h
+		c.tr.HTTP = h
 		return nil
 	}
 }
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
-	return func(c *Client) error { c.userAgent = ua; return nil }
+	return func(c *Client) error { c.tr.UserAgent = ua; return nil }
 }
 
 // WithRetry sets the retry policy; RetryPolicy{} turns retries off.
@@ -102,14 +95,20 @@ func WithRetry(p RetryPolicy) Option {
 		if p.MaxRetries < 0 {
 			return errors.New("qiwi: negative retry count")
 		}
-		c.retry = p
+		c.tr.Retry = p
 		return nil
 	}
 }
 
 // WithSleep replaces the back-off sleep (tests pass one that returns at once).
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(c *Client) error { c.sleep = sleep; return nil }
+	return func(c *Client) error {
+		if sleep == nil {
+			return errors.New("qiwi: nil sleep")
+		}
+		c.tr.Sleep = sleep
+		return nil
+	}
 }
 
 // Gate admits the history-family requests (list, totals, transaction, cheque
@@ -139,13 +138,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if token == "" {
 		return nil, errors.New("qiwi: empty API token")
 	}
-	c := &Client{
-		token:      token,
-		httpClient: &http.Client{Timeout: 30 * time.Second},
-		userAgent:  defaultUserAgent,
-		retry:      DefaultRetry,
-		sleep:      sleepContext,
-	}
+	c := &Client{token: token, tr: transport.New(defaultUserAgent, 30*time.Second, DefaultRetry)}
 	c.baseURL, _ = url.Parse(DefaultBaseURL)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -223,27 +216,14 @@ func (c *Client) newRequest(method, path string, query url.Values, body any) (*r
 	return r, nil
 }
 
-func (c *Client) httpRequest(ctx context.Context, r *request) (*http.Request, error) {
+// url is the request's full URL under the base URL (its path prefix kept).
+func (c *Client) url(r *request) string {
 	u := *c.baseURL
 	u.Path = strings.TrimRight(u.Path, "/") + r.path
 	if len(r.query) > 0 {
 		u.RawQuery = encodeQuery(r.query)
 	}
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
-	if err != nil {
-		return nil, fmt.Errorf("qiwi: building %s %s: %w", r.method, r.path, err)
-	}
-	req.Header.Set("Accept", r.accept)
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("User-Agent", c.userAgent)
-	return req, nil
+	return u.String()
 }
 
 // encodeQuery keeps QIWI's bracketed names (sources[0]) in a stable order,
@@ -252,7 +232,7 @@ func encodeQuery(q url.Values) string { return q.Encode() }
 
 // do sends r, retrying per policy, and decodes a JSON answer into v (if non-nil).
 func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
-	body, resp, err := c.send(ctx, r, maxBodyBytes)
+	body, resp, err := c.send(ctx, r, 0)
 	if err != nil {
 		return resp, err
 	}
@@ -266,58 +246,64 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	return resp, nil
 }
 
-// send performs the request with retries and returns the raw body of a 2xx answer.
-// A history request passes the gate before every attempt; after a 423 it is
-// not slept on here but sent again only when the gate, paused by that 423,
-// lets it through.
+// send performs the request with retries and returns the raw body of a 2xx
+// answer (at most limit bytes; 0: the transport's cap). A history request
+// passes the client's gate before every attempt; after a 423 it is not
+// slept on but sent again only when the gate, paused by that 423, lets it
+// through.
 func (c *Client) send(ctx context.Context, r *request, limit int64) ([]byte, *Response, error) {
-	var lastErr error
-	var lastResp *Response
-	for attempt := 0; ; attempt++ {
-		var done func(int, time.Duration)
-		if r.history {
-			d, err := c.gate.Admit(ctx)
-			if err != nil {
-				return nil, lastResp, gateError(r, err, lastErr)
-			}
-			done = d
-		}
-		body, resp, err, retryable := c.attempt(ctx, r, limit)
-		if done != nil {
-			done(answerOf(resp, err))
-		}
-		if err == nil {
-			return body, resp, nil
-		}
-		lastErr, lastResp = err, resp
-		if !retryable || attempt >= c.retry.MaxRetries || ctx.Err() != nil {
-			return nil, resp, lastErr
-		}
-		if r.history && isStatus(err, http.StatusLocked) {
-			continue // the gate holds the next attempt until the block ends
-		}
-		if err := c.sleep(ctx, c.backoff(attempt, err)); err != nil {
-			return nil, resp, lastErr
-		}
+	h := http.Header{}
+	h.Set("Accept", r.accept)
+	if r.body != nil {
+		h.Set("Content-Type", "application/json")
 	}
+	h.Set("Authorization", "Bearer "+c.token)
+	tr := &transport.Request{Method: r.method, URL: c.url(r), Header: h, Body: r.body, MaxBody: limit}
+	if r.history {
+		tr.Gate = c.gate
+	}
+	res := c.tr.Do(ctx, tr, func(a *transport.Answer) transport.Verdict { return c.judge(ctx, r, a) })
+	var resp *Response
+	if res.Answer != nil && res.Answer.Response != nil {
+		resp = &Response{Response: res.Answer.Response}
+	}
+	switch {
+	case res.Stopped != nil && r.history:
+		return nil, resp, gateError(r, res.Stopped, res.Err)
+	case res.Stopped != nil && res.Err == nil:
+		return nil, resp, res.Stopped
+	case res.Err != nil:
+		return nil, resp, res.Err
+	}
+	return res.Answer.Body, resp, nil
 }
 
-// answerOf is what a gate is told about an attempt: the status (0 without
-// an answer) and, for a 423, how long QIWI blocks.
-func answerOf(resp *Response, err error) (int, time.Duration) {
-	if resp == nil {
-		return 0, 0
+// judge reads one answer: the error it means and whether sending again is
+// allowed and useful.
+func (c *Client) judge(ctx context.Context, r *request, a *transport.Answer) transport.Verdict {
+	if a.Response == nil {
+		if ctx.Err() != nil {
+			return transport.Verdict{Err: ctx.Err()}
+		}
+		return transport.Verdict{Err: &NetworkError{Method: r.method, Path: r.path, Err: unwrapURLError(a.Err)}, Again: r.retry == retrySafe}
 	}
-	var apiErr *Error
-	if resp.StatusCode == http.StatusLocked && errors.As(err, &apiErr) {
-		return resp.StatusCode, apiErr.RetryAfter
+	if transport.IsTooLarge(a.Err) {
+		return transport.Verdict{Err: &DecodeError{Method: r.method, Path: r.path, Err: a.Err}}
 	}
-	return resp.StatusCode, 0
-}
-
-func isStatus(err error, status int) bool {
-	var apiErr *Error
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+	if a.Err != nil {
+		return transport.Verdict{Err: &NetworkError{Method: r.method, Path: r.path, Err: a.Err}, Again: r.retry == retrySafe}
+	}
+	status := a.Response.StatusCode
+	if status >= 200 && status <= 299 {
+		return transport.Verdict{}
+	}
+	apiErr := newError(a.Response, a.Body)
+	v := transport.Verdict{Err: apiErr, Again: status == http.StatusLocked || (r.retry == retrySafe && status >= 500)}
+	if status == http.StatusLocked {
+		v.Blocked = apiErr.RetryAfter
+		v.Wait = c.tr.Retry.MaxDelay // an ungated 423 waits at least a little longer
+	}
+	return v
 }
 
 // gateError is what a caller gets when the gate refused a request: a pause
@@ -353,70 +339,6 @@ func (e *pausedError) Unwrap() []error {
 
 // Is makes a paused wallet a rate limit for errors.Is(err, ErrRateLimited).
 func (e *pausedError) Is(target error) bool { return target == ErrRateLimited }
-
-// attempt sends once. retryable says whether sending again is allowed and useful.
-func (c *Client) attempt(ctx context.Context, r *request, limit int64) ([]byte, *Response, error, bool) {
-	req, err := c.httpRequest(ctx, r)
-	if err != nil {
-		return nil, nil, err, false
-	}
-	hresp, err := c.httpClient.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err(), false
-		}
-		return nil, nil, &NetworkError{Method: r.method, Path: r.path, Err: unwrapURLError(err)}, r.retry == retrySafe
-	}
-	defer hresp.Body.Close()
-	resp := &Response{Response: hresp}
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
-	if err != nil {
-		return nil, resp, &NetworkError{Method: r.method, Path: r.path, Err: err}, r.retry == retrySafe
-	}
-	if int64(len(body)) > limit {
-		return nil, resp, &DecodeError{Method: r.method, Path: r.path, Err: fmt.Errorf("body larger than %d bytes", limit)}, false
-	}
-	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		apiErr := newError(hresp, body)
-		retryable := hresp.StatusCode == http.StatusLocked ||
-			(r.retry == retrySafe && hresp.StatusCode >= 500)
-		return nil, resp, apiErr, retryable
-	}
-	return body, resp, nil, false
-}
-
-// backoff is exponential with full jitter, capped; a 423 waits at least a little longer.
-func (c *Client) backoff(attempt int, err error) time.Duration {
-	if c.retry.BaseDelay <= 0 {
-		return 0
-	}
-	d := c.retry.BaseDelay << attempt
-	if c.retry.MaxDelay > 0 && d > c.retry.MaxDelay {
-		d = c.retry.MaxDelay
-	}
-	var apiErr *Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusLocked {
-		d = c.retry.MaxDelay
-		if d <= 0 {
-			d = c.retry.BaseDelay
-		}
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // NetworkError is a request that got no HTTP answer (refused, reset, timeout).
 type NetworkError struct {
