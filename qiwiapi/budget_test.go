@@ -191,3 +191,63 @@ func TestA423ThatReachesTheCallerIsARateLimit(t *testing.T) {
 		t.Fatalf("the paused call reached the sandbox: %v", st.Requests)
 	}
 }
+
+// walkSpeedup is how much faster than real time the walk's clock runs. Each
+// millisecond of real scheduling delay shows as walkSpeedup ms of clock time,
+// so a high speed-up overstates the time taken on a busy machine.
+var walkSpeedup = 30.0
+
+// BenchmarkFullWalkUnderTheBudget walks every 90-day window of a 30,000-row
+// wallet concurrently through one scheduler (the real budget: 95 a minute,
+// 4 in flight) against the sandbox (100 a minute), on a clock 30 times
+// faster than real time, and reports requests, 423s and the clock minutes
+// taken next to the budget's floor (one minute per 95 requests after the
+// first 95).
+//
+//	go test ./qiwiapi/ -run '^$' -bench FullWalk -benchtime 1x
+func BenchmarkFullWalkUnderTheBudget(b *testing.B) {
+	for b.Loop() {
+		clk := budget.NewScaledClock(time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow), walkSpeedup)
+		end := clk.Now()
+		sb := sandbox.New(sandbox.Options{Seed: 5, End: end, Now: clk.Now, HistoryRows: 30000, SettleDelay: time.Hour})
+		srv := httptest.NewServer(sb)
+		sched := budget.New(budget.Options{Clock: clk})
+		c, err := qiwiapi.NewClient(sb.DemoToken(), qiwiapi.WithBaseURL(srv.URL), qiwiapi.WithGate(sched), qiwiapi.WithRetry(qiwiapi.RetryPolicy{}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := clk.Now()
+		var mu sync.Mutex
+		rows := 0
+		var wg sync.WaitGroup
+		for _, w := range qiwiapi.Windows(end.AddDate(0, -25, 0), end) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n := 0
+				for _, err := range c.History.All(context.Background(), sb.DemoWallet(), qiwiapi.HistoryOptions{Start: w[0], End: w[1]}) {
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					n++
+				}
+				mu.Lock()
+				rows += n
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		took := clk.Now().Sub(start)
+		srv.Close()
+		st := sb.Stats()
+		if rows != 30000 || st.Status["423"] != 0 {
+			b.Fatalf("%d rows, %v", rows, st.Status)
+		}
+		reqs := st.Requests[listRoute]
+		b.ReportMetric(float64(reqs), "requests")
+		b.ReportMetric(float64(st.Status["423"]), "423s")
+		b.ReportMetric(took.Minutes(), "clock-min")
+		b.ReportMetric(float64((reqs-1)/budget.DefaultPerMinute), "floor-min")
+	}
+}
