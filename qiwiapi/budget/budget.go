@@ -133,9 +133,10 @@ func (e *PausedError) Error() string {
 // place is given up). While the wallet is paused by a 423 it waits for the
 // pause to end; if ctx has a deadline before the pause ends it returns a
 // *PausedError at once (the deadline is real time; a clock with a
-// RealDuration method, such as ScaledClock, converts the pause to it). done must be called exactly once with the HTTP
-// status (0 when no answer came) and, for a 423, how long QIWI blocks
-// (0: 5 minutes); later calls are ignored.
+// RealDuration method, such as ScaledClock, converts the pause to it).
+// done must be called exactly once with the HTTP status (0 when no answer
+// came) and, for a 423, how long QIWI blocks (0: 5 minutes); later calls are
+// ignored.
 func (s *Scheduler) Admit(ctx context.Context) (done func(status int, blockedFor time.Duration), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
