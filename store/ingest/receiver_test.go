@@ -31,7 +31,7 @@ const (
 
 // walletBody is a wallet webhook signed the way QIWI signs: HMAC-SHA256
 // (key base64-decoded) over the signFields values as written, hex.
-func walletBody(t *testing.T, key, msgID, txnID, typ, amount string) []byte {
+func walletBody(t testing.TB, key, msgID, txnID, typ, amount string) []byte {
 	t.Helper()
 	k, err := base64.StdEncoding.DecodeString(key)
 	if err != nil {
@@ -53,7 +53,7 @@ func billForm(id, status, amount string) url.Values {
 	}
 }
 
-func post(t *testing.T, target string, body []byte, hdr map[string]string) int {
+func post(t testing.TB, target string, body []byte, hdr map[string]string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(string(body)))
 	for k, v := range hdr {
@@ -72,7 +72,7 @@ func basic(user, pass string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
-func openStore(t *testing.T, path string) *store.Store {
+func openStore(t testing.TB, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(path, store.Options{Keyring: noKeyring{}, Getenv: func(string) string { return "" }})
 	if err != nil {
