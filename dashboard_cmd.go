@@ -27,11 +27,12 @@ import (
 	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
+	"qiwidash/store/ingest"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
 	"qiwidash/views/agent"
 	"qiwidash/views/history"
-	"qiwidash/views/live"
 	merchantview "qiwidash/views/merchant"
 	"qiwidash/views/settings"
 )
@@ -321,15 +322,16 @@ const notListening = "Not listening: start with --listen 127.0.0.1:8090 and poin
 // profile the dashboard opens with (a switch to another profile does not
 // move it): wallet webhooks are checked with the key of the wallet's
 // active hook (never registered or replaced from here), bill callbacks
-// with QIWI_NOTIFY_PASSWORD, and what is accepted goes into the store and
-// the Live feed. A nil *profileListener means no --listen.
+// with QIWI_NOTIFY_PASSWORD, and what is accepted goes into the store
+// (store/ingest) and the Live feed. A nil *profileListener means no --listen.
 type profileListener struct {
 	addr, profile string
 
-	url  string
-	feed *live.Feed
-	pr   *live.ProfileReceiver
-	stop func()
+	url      string
+	feed     *feed.Feed
+	pr       *ingest.Profile
+	in       *ingest.Ingest
+	stopSync context.CancelFunc
 }
 
 // wire gives a profile's screens their Live screen: the receiver's (started
@@ -349,7 +351,7 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 		}
 		return nil
 	}
-	if l.stop == nil {
+	if l.in == nil {
 		if err := l.start(st, c); err != nil {
 			return err
 		}
@@ -359,28 +361,35 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 }
 
 func (l *profileListener) start(st *store.Store, c *common.Common) error {
-	pr := live.NewProfileReceiver(st, c, os.Getenv(live.EnvNotifyPassword), billRecorder(st, c), nil)
+	pr := ingest.NewProfile(walletHooks(c), c.Merchant != nil, c.MerchantShopID, os.Getenv(ingest.EnvNotifyPassword))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = pr.Learn(ctx) // no hook yet, or offline: the Live screen says so; webhooks retry
-	feed := live.NewFeed()
-	url, stop, err := live.StartReceiver(l.addr, feed.Config(pr.Config(notify.Config{})))
+	sctx, stopSync := context.WithCancel(context.Background())
+	o := ingest.Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: c.Wallet}
+	if c.API != nil {
+		o.OnWalletPayment = historySync(sctx, st, c.API.History, nil)
+	}
+	in := ingest.New(o)
+	f := feed.Subscribe(in)
+	url, err := in.Start(l.addr)
 	if err != nil {
-		pr.Close()
-		feed.Close()
+		stopSync()
+		in.Close()
+		f.Close()
 		return fmt.Errorf("--listen: %w", err)
 	}
-	l.url, l.feed, l.pr, l.stop = url, feed, pr, stop
+	l.url, l.feed, l.pr, l.in, l.stopSync = url, f, pr, in, stopSync
 	return nil
 }
 
-// close stops the receiver, then the syncs it started, before the store closes.
+// close stops the receiver and the syncs it started, before the store closes.
 func (l *profileListener) close() {
-	if l == nil || l.stop == nil {
+	if l == nil || l.in == nil {
 		return
 	}
-	l.stop()
-	l.pr.Close()
+	l.stopSync()
+	l.in.Close()
 	l.feed.Close()
 }
 
@@ -449,22 +458,19 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	}
 	defer st.Close()
 
-	events := live.NewFeed()
-	defer events.Close()
-	hookKey := &live.WebhookKey{}
-	addr := f.listen
-	if addr == "" {
-		addr = live.DefaultAddr
-	}
-	recvURL, stopRecv, err := live.StartReceiver(addr, events.Config(notify.Config{
+	hookKey := &ingest.WebhookKey{}
+	recv := ingest.New(ingest.Options{Store: st, Checks: notify.Config{
 		VerifyWebhook:  hookKey.Verify,
 		ShopID:         merchantsb.DemoShopID(),
 		NotifyPassword: merchantsb.DemoNotifyPassword(),
-	}))
+	}})
+	defer recv.Close() // after the sandbox, before the store
+	events := feed.Subscribe(recv)
+	defer events.Close()
+	recvURL, err := recv.Start(f.listen)
 	if err != nil {
 		return fmt.Errorf("starting the demo receiver: %w", err)
 	}
-	defer stopRecv()
 
 	sb, err := demo.Start("127.0.0.1:0", demo.Options{Seed: 1, CallbackURL: recvURL + notify.DefaultBillPath, Live: true})
 	if err != nil {
@@ -494,7 +500,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	}
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := live.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
+	if err := ingest.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
 		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
 	}
 	if err := seedDemoBills(rctx, c, merchantview.NewStoreBillsFor(st, c.MerchantShopID)); err != nil {
@@ -564,15 +570,6 @@ func (k *memoryKeyring) Delete(service, user string) error {
 	}
 	delete(k.m, service+"\x00"+user)
 	return nil
-}
-
-// billRecorder writes verified bill callbacks into the profile's bill
-// records; nil without merchant credentials.
-func billRecorder(st *store.Store, c *common.Common) func(context.Context, notify.BillEvent) error {
-	if c.Merchant == nil {
-		return nil
-	}
-	return merchantview.NewCallbackRecorder(merchantview.NewStoreBillsFor(st, c.MerchantShopID), c.Now).Record
 }
 
 // storeDeps keeps each screen's state in the SQLite store, scoped to the

@@ -16,9 +16,10 @@ import (
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
+	"qiwidash/store/ingest"
 	"qiwidash/ui/common"
-	"qiwidash/views/live"
 )
 
 // runListen serves the notification receiver and prints one line per
@@ -32,8 +33,10 @@ func runListen(args []string, stdout, stderr io.Writer) error {
 
 // listen is runListen until ctx ends. Without --profile it only prints;
 // with it, what is accepted is also written into the profile's store
-// (bill statuses, and a history sync per wallet payment), the webhook key
-// is read from the wallet's active hook and the shop id from the profile.
+// (bill statuses, the payment and a history sync per wallet payment), the
+// webhook key is read from the wallet's active hook and the shop id from
+// the profile. The receiver is the engine's (store/ingest); every outside
+// string printed passes sanitize.Text.
 func listen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("listen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -54,29 +57,60 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 		return fmt.Errorf("listen: unexpected argument %q", fs.Arg(0))
 	}
 	out := &lockedWriter{w: stdout}
-	cfg := notify.Config{
+	o := ingest.Options{Checks: notify.Config{
 		ShopID:         getenv("QIWI_SHOP_ID"),
-		NotifyPassword: getenv(live.EnvNotifyPassword),
+		NotifyPassword: getenv(ingest.EnvNotifyPassword),
 		CheckSource:    *checkSource,
-	}
+	}}
 	if *profile != "" {
-		pr, closeStore, err := openListenProfile(ctx, *profile, getenv, out)
+		stopSync, closeStore, err := openListenProfile(ctx, *profile, getenv, out, &o)
 		if err != nil {
 			return err
 		}
 		defer closeStore()
-		defer pr.Close() // before the store closes (deferred calls run last-in first-out)
-		cfg = pr.Config(cfg)
+		defer stopSync() // deferred calls run last-in first-out: before the store closes
 	}
 	if key := getenv("QIWI_HOOK_KEY"); key != "" {
-		cfg.VerifyWebhook = notify.VerifyWithKey(key)
+		o.Checks.VerifyWebhook = notify.VerifyWithKey(key)
 	}
-	return live.Serve(ctx, *addr, cfg, out)
+	ln, err := ingest.Listen(*addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	in := ingest.New(o)
+	sub := in.Subscribe(1024)
+	base := ingest.BaseURL(ln)
+	fmt.Fprintf(out, "listening on %s\n  wallet webhooks:    %s%s\n  merchant callbacks: %s%s\n",
+		base, base, notify.DefaultWebhookPath, base, notify.DefaultBillPath)
+	if o.Checks.VerifyWebhook == nil {
+		fmt.Fprintln(out, "  (no webhook key: wallet webhooks will be rejected)")
+	}
+	if o.Checks.NotifyPassword == "" {
+		fmt.Fprintln(out, "  (no notification password: merchant callbacks will be rejected)")
+	}
+	printed := make(chan struct{})
+	go func() {
+		defer close(printed)
+		for e := range sub.Events() {
+			fmt.Fprintln(out, ingest.Line(e))
+		}
+	}()
+	serveErr := in.Serve(ctx, ln)
+	in.Close() // ends the subscription: the printer drains it
+	<-printed
+	if n := sub.Dropped(); n > 0 {
+		fmt.Fprintf(out, "%d notification(s) not printed: the output was too slow (they were handled all the same)\n", n)
+	}
+	if serveErr != nil {
+		return fmt.Errorf("listen: %w", serveErr)
+	}
+	return nil
 }
 
 // openListenProfile opens the store, unlocks the profile (keyring or QIWI_*
-// variables) and wires its receiver; it prints what is checked with what.
-func openListenProfile(ctx context.Context, name string, getenv func(string) string, out io.Writer) (*live.ProfileReceiver, func(), error) {
+// variables) and sets o to check, save and sync for it; it prints what is
+// checked with what. stopSync ends a history sync in flight.
+func openListenProfile(ctx context.Context, name string, getenv func(string) string, out io.Writer, o *ingest.Options) (stopSync, closeStore func(), err error) {
 	path, err := store.DefaultPath()
 	if err != nil {
 		return nil, nil, err
@@ -85,7 +119,7 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	if err != nil {
 		return nil, nil, err
 	}
-	fail := func(err error) (*live.ProfileReceiver, func(), error) {
+	fail := func(err error) (func(), func(), error) {
 		st.Close()
 		return nil, nil, err
 	}
@@ -108,13 +142,7 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	if c.API == nil && c.Merchant == nil {
 		return fail(fmt.Errorf("profile %q has neither a wallet token nor merchant credentials: nothing to listen for", name))
 	}
-	pr := live.NewProfileReceiver(st, c, getenv(live.EnvNotifyPassword), billRecorder(st, c), func(res store.SyncResult, err error) {
-		if err != nil {
-			fmt.Fprintf(out, "%s  history sync failed: %s\n", time.Now().Format("2006-01-02 15:04:05 -07:00"), common.Explain(err))
-			return
-		}
-		fmt.Fprintf(out, "%s  history synced: %d new, %d updated\n", time.Now().Format("2006-01-02 15:04:05 -07:00"), res.Added, res.Updated)
-	})
+	pr := ingest.NewProfile(walletHooks(c), c.Merchant != nil, c.MerchantShopID, getenv(ingest.EnvNotifyPassword))
 	status := pr.Status()
 	if getenv("QIWI_HOOK_KEY") == "" {
 		_ = pr.Learn(octx) // Status says what went wrong; a webhook retries
@@ -122,11 +150,52 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	} else if _, rest, ok := strings.Cut(status, "\n"); ok {
 		status = "Wallet webhooks checked with the key in QIWI_HOOK_KEY.\n" + rest
 	}
-	fmt.Fprintf(out, "profile %s: saving accepted notifications in %s\n", name, st.Path())
-	for _, line := range strings.Split(status, "\n") {
-		fmt.Fprintln(out, "  "+line)
+	sctx, stop := context.WithCancel(context.Background())
+	o.Checks = pr.Checks(o.Checks)
+	o.Store, o.Wallet = st, c.Wallet
+	if c.API != nil {
+		o.OnWalletPayment = historySync(sctx, st, c.API.History, func(res store.SyncResult, err error) {
+			at := time.Now().Format("2006-01-02 15:04:05 -07:00")
+			if err != nil {
+				fmt.Fprintf(out, "%s  history sync failed: %s\n", at, sanitize.Text(common.Explain(err)))
+				return
+			}
+			fmt.Fprintf(out, "%s  history synced: %d new, %d updated\n", at, res.Added, res.Updated)
+		})
 	}
-	return pr, func() { st.Close() }, nil
+	fmt.Fprintf(out, "profile %s: saving accepted notifications in %s\n", sanitize.Text(name), sanitize.Text(st.Path()))
+	for _, line := range strings.Split(status, "\n") {
+		fmt.Fprintln(out, "  "+sanitize.Text(line)) // may quote QIWI: the hook's URL, an error
+	}
+	return stop, func() { st.Close() }, nil
+}
+
+// walletHooks is what reads the active webhook's key; nil without a
+// wallet token.
+func walletHooks(c *common.Common) ingest.HookAPI {
+	if c.API == nil {
+		return nil
+	}
+	return c.API.Webhooks
+}
+
+// historySyncTimeout bounds one history sync after a wallet payment.
+const historySyncTimeout = 2 * time.Minute
+
+// historySync is an OnWalletPayment that brings the wallet's history cache
+// up to date, so the payment lands as QIWI's history reports it (never as
+// a row built from the webhook, whose status is not signed). report (may
+// be nil) hears of each sync. ctx ends the syncs.
+func historySync(ctx context.Context, st *store.Store, api store.HistoryAPI, report func(store.SyncResult, error)) func(string, int64) {
+	sy := &store.Syncer{Store: st, API: api}
+	return func(wallet string, _ int64) {
+		sctx, cancel := context.WithTimeout(ctx, historySyncTimeout)
+		defer cancel()
+		res, err := sy.Refresh(sctx, wallet)
+		if report != nil {
+			report(res, err)
+		}
+	}
 }
 
 // lockedWriter lets the receiver and background syncs print whole lines.

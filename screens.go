@@ -3,6 +3,7 @@ package main
 import (
 	"qiwidash/ui"
 	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
 	"qiwidash/views/agent"
 	"qiwidash/views/balances"
 	"qiwidash/views/history"
@@ -24,7 +25,7 @@ type screenDeps struct {
 	history history.Source
 	// events carries what the local receiver accepted; nil with no
 	// liveStatus = no Live screen.
-	events      *live.Feed
+	events      *feed.Feed
 	receiverURL string
 	// liveStatus says on the Live screen what is checked, or why nothing is
 	// received (a Live screen without events says only that).

@@ -314,4 +314,21 @@ CREATE INDEX journal_attempts ON journal (kind, client_id, id);
 CREATE INDEX journal_open ON journal (state) WHERE state NOT IN ('final');
 CREATE INDEX journal_recent ON journal (created_at DESC);
 `,
+	// 4 (ingest): verified notifications, keyed by what QIWI signed, so a
+	// replay is recognised across restarts (see SaveNotification).
+	`
+CREATE TABLE seen_notifications (
+	key         TEXT PRIMARY KEY,          -- notify's Event.Key / BillEvent.Key, scoped by wallet or shop
+	kind        TEXT NOT NULL,             -- 'wallet' or 'bill'
+	scope       TEXT NOT NULL,             -- the wallet number or the shop id
+	ref         TEXT NOT NULL,             -- the txn id or the bill id
+	type        TEXT NOT NULL DEFAULT '',  -- IN or OUT (wallet)
+	status      TEXT NOT NULL,
+	amount      INTEGER NOT NULL DEFAULT 0,
+	currency    INTEGER NOT NULL DEFAULT 0,
+	message_id  TEXT NOT NULL DEFAULT '',
+	received_at INTEGER NOT NULL           -- Unix milliseconds
+) WITHOUT ROWID;
+CREATE INDEX seen_notifications_ref ON seen_notifications (kind, scope, ref);
+`,
 }

@@ -160,7 +160,8 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.Auth = authName
-	key := ev.BillID + "\x00" + string(ev.Status)
+	n.Bill = ev
+	key := ev.Key()
 	done, busy := rc.bills.begin(key)
 	switch {
 	case done:
@@ -175,13 +176,23 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 		err = rc.cfg.Sink.BillChanged(ctx, *ev)
 		cancel()
 	}
-	rc.bills.finish(key, err == nil)
+	dup := errors.Is(err, ErrDuplicate)
+	rc.bills.finish(key, err == nil || dup)
+	if dup {
+		answer(http.StatusOK, ResultOK, Duplicate, "")
+		return
+	}
 	if err != nil {
 		answer(http.StatusOK, ResultServerError, Failed, "sink: "+err.Error())
 		return
 	}
 	answer(http.StatusOK, ResultOK, Accepted, "")
 }
+
+// Key identifies a bill callback: the bill and its status (both
+// authenticated, by the signature or by the password), so each status
+// change of a bill is applied once.
+func (e *BillEvent) Key() string { return "bill\x00" + e.BillID + "\x00" + string(e.Status) }
 
 // checkBasic returns why Basic auth fails, or "".
 func (rc *Receiver) checkBasic(r *http.Request) string {

@@ -10,7 +10,9 @@
 //
 // What passes verification goes to a Sink once (repeats are acknowledged
 // and dropped); every notification, accepted or not, is reported to the
-// Observe callback with the reason.
+// Observe callback with the reason. Repeats are recognised in memory by
+// what QIWI signed (Event.Key, BillEvent.Key), not by the unsigned
+// messageId; a Sink that remembers across restarts returns ErrDuplicate.
 package notify
 
 import (
@@ -88,11 +90,17 @@ type BillEvent struct {
 }
 
 // Sink takes accepted notifications; the store implements it. A returned
-// error makes the receiver answer so that QIWI repeats the notification.
+// error makes the receiver answer so that QIWI repeats the notification,
+// except ErrDuplicate (or an error wrapping it): the sink had already
+// applied this notification, which is then acknowledged as a repeat.
 type Sink interface {
 	WalletPayment(ctx context.Context, e Event) error
 	BillChanged(ctx context.Context, e BillEvent) error
 }
+
+// ErrDuplicate is what a Sink returns for a notification it applied before
+// (say, before a restart): the receiver acknowledges it as a repeat.
+var ErrDuplicate = errors.New("notify: already applied")
 
 // Kind tells the two notification types apart.
 type Kind string
@@ -129,6 +137,11 @@ type Notice struct {
 	// only for merchant callbacks; -1 otherwise).
 	HTTPStatus int
 	ResultCode int
+	// Wallet and Bill hold what a verified notification carried (accepted,
+	// repeated or failed in the sink); both are nil when it was not
+	// verified, or was a test.
+	Wallet *Event
+	Bill   *BillEvent
 }
 
 // MerchantAuth chooses which callback authentication is accepted.
@@ -172,7 +185,7 @@ type Config struct {
 	WebhookPath, BillPath string
 	// SinkTimeout bounds a sink call (1.5s default: QIWI wants an answer in 1-2s).
 	SinkTimeout time.Duration
-	// DedupSize is how many ids are remembered for duplicate detection (10000).
+	// DedupSize is how many keys are remembered for duplicate detection (10000).
 	DedupSize int
 	// Now is the clock for notices.
 	Now func() time.Time

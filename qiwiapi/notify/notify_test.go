@@ -453,3 +453,70 @@ func TestVerifyWithKey(t *testing.T) {
 		t.Errorf("receiver with VerifyWithKey: %d", rec.Code)
 	}
 }
+
+// TestReplayWithNewMessageID: the messageId is not signed, so a genuine body
+// sent again under another messageId is the same payment: acknowledged as
+// a repeat, not handed on. A later status of the same payment is new.
+func TestReplayWithNewMessageID(t *testing.T) {
+	rc, s, o := newReceiver(notify.Config{})
+	body := fixture(t, "webhook_signed.json")
+	if rec := post(rc, "/qiwi/webhook", body, nil); rec.Code != 200 || o.Last().Outcome != notify.Accepted {
+		t.Fatalf("genuine: %d %+v", rec.Code, o.Last())
+	}
+	if w := o.Last().Wallet; w == nil || w.TxnID != "13353941550" || w.StatusSigned() {
+		t.Fatalf("notice carries %+v", w)
+	}
+	replay := bytes.Replace(body, []byte("7814c49d"), []byte("00000000"), 1)
+	if rec := post(rc, "/qiwi/webhook", replay, nil); rec.Code != 200 || o.Last().Outcome != notify.Duplicate || len(s.wallet) != 1 {
+		t.Fatalf("replay with a new messageId: %d %+v, sink got %d", rec.Code, o.Last(), len(s.wallet))
+	}
+	later := bytes.Replace(replay, []byte(`"SUCCESS"`), []byte(`"ERROR"`), 1)
+	if rec := post(rc, "/qiwi/webhook", later, nil); rec.Code != 200 || o.Last().Outcome != notify.Accepted || len(s.wallet) != 2 {
+		t.Fatalf("another status: %d %+v", rec.Code, o.Last())
+	}
+	// Made-up statuses share one key: at most one more passes.
+	for i, st := range []string{`"PAID"`, `"WHATEVER"`} {
+		b := bytes.Replace(replay, []byte(`"SUCCESS"`), []byte(st), 1)
+		post(rc, "/qiwi/webhook", b, nil)
+		if want := []notify.Outcome{notify.Accepted, notify.Duplicate}[i]; o.Last().Outcome != want {
+			t.Errorf("status %s: %s, want %s", st, o.Last().Outcome, want)
+		}
+	}
+}
+
+// dupSink remembers keys like a persistent store would, across receivers.
+type dupSink struct{ seen map[string]bool }
+
+func (d dupSink) WalletPayment(_ context.Context, e notify.Event) error {
+	if d.seen[e.Key()] {
+		return fmt.Errorf("stored before: %w", notify.ErrDuplicate)
+	}
+	d.seen[e.Key()] = true
+	return nil
+}
+
+func (d dupSink) BillChanged(_ context.Context, e notify.BillEvent) error {
+	if d.seen[e.Key()] {
+		return notify.ErrDuplicate
+	}
+	d.seen[e.Key()] = true
+	return nil
+}
+
+// TestSinkDuplicateIsARepeat: a sink that applied a notification before
+// (a restart in between) makes the receiver acknowledge it as a repeat.
+func TestSinkDuplicateIsARepeat(t *testing.T) {
+	d := dupSink{seen: map[string]bool{}}
+	form := url.Values{"command": {"bill"}, "bill_id": {"b-1"}, "status": {"paid"}, "amount": {"1.00"}, "ccy": {"RUB"}, "error": {"0"}}
+	for i, want := range []notify.Outcome{notify.Accepted, notify.Duplicate} {
+		rc, _, o := newReceiver(notify.Config{Sink: d}) // a new process each time
+		if rec := post(rc, "/qiwi/webhook", fixture(t, "webhook_signed.json"), nil); rec.Code != 200 || o.Last().Outcome != want {
+			t.Errorf("wallet run %d: %d %+v", i, rec.Code, o.Last())
+		}
+		hdr := map[string]string{"X-Api-Signature": notify.SignBill("test", form)}
+		if rec := post(rc, "/qiwi/bill", []byte(form.Encode()), hdr); !strings.Contains(rec.Body.String(), "<result_code>0</result_code>") ||
+			o.Last().Outcome != want || o.Last().Bill == nil {
+			t.Errorf("bill run %d: %s %+v", i, rec.Body, o.Last())
+		}
+	}
+}

@@ -3,11 +3,14 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"qiwidash/qiwiapi"
@@ -145,13 +148,15 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusForbidden, Rejected, "signature check failed: "+err.Error())
 		return
 	}
-	done, busy := rc.wallets.begin(ev.MessageID)
+	n.Wallet = ev
+	key := ev.Key()
+	done, busy := rc.wallets.begin(key)
 	switch {
 	case done:
 		answer(http.StatusOK, Duplicate, "")
 		return
 	case busy:
-		answer(http.StatusServiceUnavailable, Duplicate, "the same messageId is being processed")
+		answer(http.StatusServiceUnavailable, Duplicate, "the same payment is being processed")
 		return
 	}
 	if rc.cfg.Sink != nil {
@@ -159,12 +164,53 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 		err = rc.cfg.Sink.WalletPayment(ctx, *ev)
 		cancel()
 	}
-	rc.wallets.finish(ev.MessageID, err == nil)
+	dup := errors.Is(err, ErrDuplicate)
+	rc.wallets.finish(key, err == nil || dup)
+	if dup {
+		answer(http.StatusOK, Duplicate, "")
+		return
+	}
 	if err != nil {
 		answer(http.StatusInternalServerError, Failed, "sink: "+err.Error())
 		return
 	}
 	answer(http.StatusOK, Accepted, "")
+}
+
+// Key identifies the payment notification by what QIWI signed: the
+// signFields list and the values it names, exactly as written (txnId,
+// type, sum, account, ...), plus the status, which QIWI does not sign, so
+// that a later status of the same payment is a new notification. A genuine
+// body sent again with another messageId (not signed either) has the same
+// key. Statuses other than WAITING, SUCCESS and ERROR share one key, so a
+// replay with made-up statuses cannot pass more than once. The key is a
+// hex SHA-256, safe to store.
+func (e *Event) Key() string {
+	sf, signed, err := qiwiapi.SignedString(e.Raw)
+	if err != nil {
+		// Not verifiable, so never accepted; still a stable key.
+		sf, signed = "messageId", e.MessageID
+	}
+	status := strings.ToUpper(e.Status)
+	switch status {
+	case "WAITING", "SUCCESS", "ERROR":
+	default:
+		status = "OTHER"
+	}
+	sum := sha256.Sum256([]byte("wallet\x00" + sf + "\x00" + signed + "\x00" + status))
+	return hex.EncodeToString(sum[:])
+}
+
+// StatusSigned reports whether the payment's status is among the fields
+// QIWI signed (signFields names "status"). It usually is not: then the
+// status is only a hint until the API confirms it.
+func (e *Event) StatusSigned() bool {
+	for _, f := range strings.Split(e.SignFields, ",") {
+		if strings.TrimSpace(f) == "status" {
+			return true
+		}
+	}
+	return false
 }
 
 // flexBool accepts true, "true", false, "false".

@@ -1,26 +1,14 @@
 // Package live is the Live screen: QIWI's push notifications as they
 // arrive (wallet payments in and out, bill status changes), newest first,
 // each marked verified or rejected with the reason, with a detail on
-// Enter. It owns the feed subscription: it re-issues Feed.Listen after
-// every feed message, and the shell broadcasts those messages to the other
-// screens (history, merchant), which update without a manual refresh.
+// Enter. It renders the engine's notification events (store/ingest,
+// through a feed.Feed) and owns the feed subscription: it re-issues
+// Feed.Listen after every feed message, and the shell broadcasts those
+// messages to the other screens (history, merchant), which update without
+// a manual refresh. It runs no server: the receiver is the engine's.
 //
-// The package also starts the in-process receiver (StartReceiver) and runs
-// `qiwidash listen` (Serve). Wiring for --demo (TestDemoWiring does it):
-//
-//	f := live.NewFeed()
-//	key := &live.WebhookKey{}
-//	recv, stopRecv, err := live.StartReceiver("", f.Config(notify.Config{
-//		VerifyWebhook: key.Verify,
-//		ShopID:        merchant.DemoShopID(), // qiwiapi/sandbox/merchant
-//		NotifyPassword: merchant.DemoNotifyPassword(),
-//	}))
-//	sb, err := demo.Start("", demo.Options{Seed: 1, CallbackURL: recv + notify.DefaultBillPath})
-//	// ... wallet client api for sb ...
-//	err = live.RegisterWebhook(ctx, api, recv+notify.DefaultWebhookPath, key)
-//	screen := live.New(c, f) // and screen.URL = recv
-//
-// Close in reverse: sb.Close, stopRecv, f.Close.
+// Everything a notification carries is outside text and passes
+// sanitize.Text before it is drawn.
 package live
 
 import (
@@ -31,33 +19,24 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi/notify"
+	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store/ingest"
 	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
 )
 
 // MaxEntries is how many notifications the screen keeps.
 const MaxEntries = 500
 
-// entry is one notification with the verified event it carried, if any.
-type entry struct {
-	n      notify.Notice
-	wallet *notify.Event
-	bill   *notify.BillEvent
-}
-
 // Model is the Live screen.
 type Model struct {
 	c             *common.Common
-	feed          *Feed
+	feed          *feed.Feed
 	width, height int
 
-	entries []entry // newest first
+	entries []ingest.Event // newest first
 	cursor  int
 	detail  bool
-
-	// events wait here for their notice (the sink hears of an accepted
-	// notification just before the observer does).
-	wallets map[string]notify.Event
-	bills   map[string]notify.BillEvent
 
 	verified, rejected int
 
@@ -70,9 +49,7 @@ type Model struct {
 }
 
 // New builds the screen over feed (nil: the screen only says so).
-func New(c *common.Common, f *Feed) *Model {
-	return &Model{c: c, feed: f, wallets: map[string]notify.Event{}, bills: map[string]notify.BillEvent{}}
-}
+func New(c *common.Common, f *feed.Feed) *Model { return &Model{c: c, feed: f} }
 
 // Title is the tab label.
 func (m *Model) Title() string { return "Live" }
@@ -90,19 +67,17 @@ func (m *Model) listen() tea.Cmd {
 	return m.feed.Listen()
 }
 
-func billKey(id, status string) string { return id + "\x00" + status }
-
 // Update takes feed messages (re-subscribing after each) and keys.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case NoticeMsg:
+	case feed.NoticeMsg:
 		m.add(msg.Notice)
 		return m, m.listen()
-	case WalletPaymentMsg:
-		m.wallets[msg.Event.MessageID] = msg.Event
+	case feed.WalletPaymentMsg:
+		m.add(msg.Notice)
 		return m, m.listen()
-	case BillChangedMsg:
-		m.bills[billKey(msg.Event.BillID, string(msg.Event.Status))] = msg.Event
+	case feed.BillChangedMsg:
+		m.add(msg.Notice)
 		return m, m.listen()
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
@@ -110,30 +85,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m *Model) add(n notify.Notice) {
-	e := entry{n: n}
-	if n.Outcome == notify.Accepted {
-		switch n.Kind {
-		case notify.KindWallet:
-			if ev, ok := m.wallets[n.ID]; ok {
-				e.wallet = &ev
-				delete(m.wallets, n.ID)
-			}
-		case notify.KindBill:
-			k := billKey(n.ID, n.Status)
-			if ev, ok := m.bills[k]; ok {
-				e.bill = &ev
-				delete(m.bills, k)
-			}
-		}
-	}
-	switch n.Outcome {
+func (m *Model) add(e ingest.Event) {
+	switch e.Outcome {
 	case notify.Accepted, notify.Duplicate, notify.Failed:
 		m.verified++
 	case notify.Rejected:
 		m.rejected++
 	}
-	m.entries = append([]entry{e}, m.entries...)
+	m.entries = append([]ingest.Event{e}, m.entries...)
 	if len(m.entries) > MaxEntries {
 		m.entries = m.entries[:MaxEntries]
 	}
@@ -159,8 +118,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Enter):
 		m.detail = len(m.entries) > 0
 	case key.Matches(msg, k.Copy):
-		if m.cursor < len(m.entries) && m.entries[m.cursor].n.ID != "" {
-			return common.Copy(m.entries[m.cursor].n.ID, "notification id")
+		if m.cursor < len(m.entries) && m.entries[m.cursor].ID != "" {
+			return common.Copy(sanitize.Text(m.entries[m.cursor].ID), "notification id")
 		}
 	}
 	return nil
@@ -191,7 +150,7 @@ func (m *Model) View() string {
 	m.statusLines = 0
 	for _, line := range strings.Split(status, "\n") {
 		if line != "" {
-			b.WriteString(s.Subtle.Render(" "+line) + "\n")
+			b.WriteString(s.Subtle.Render(" "+sanitize.Text(line)) + "\n") // may quote QIWI (a hook URL, an error)
 			m.statusLines++
 		}
 	}
@@ -236,8 +195,8 @@ func (m *Model) window() (int, int) {
 	return first, min(len(m.entries), first+room)
 }
 
-func (m *Model) styleRow(e entry, line string) string {
-	if e.n.Outcome == notify.Rejected || e.n.Outcome == notify.Failed {
+func (m *Model) styleRow(e ingest.Event, line string) string {
+	if e.Outcome == notify.Rejected || e.Outcome == notify.Failed {
 		return m.c.Styles.Error.Render(line)
 	}
 	return line
@@ -247,74 +206,90 @@ func (m *Model) styleRow(e entry, line string) string {
 func mark(n notify.Notice) string {
 	switch n.Outcome {
 	case notify.Accepted, notify.Duplicate:
-		return "✓ " + Verdict(n)
+		return "✓ " + ingest.Verdict(n)
 	case notify.Rejected, notify.Failed:
-		return "✗ " + Verdict(n)
+		return "✗ " + ingest.Verdict(n)
 	}
-	return "· " + Verdict(n)
+	return "· " + ingest.Verdict(n)
 }
 
-func (m *Model) kind(e entry) string {
-	if e.wallet != nil {
-		if e.wallet.Type == "OUT" {
+func (m *Model) kind(e ingest.Event) string {
+	if e.Wallet != nil {
+		if e.Wallet.Type == "OUT" {
 			return "wallet out"
 		}
 		return "wallet in"
 	}
-	return string(e.n.Kind)
+	return string(e.Kind)
 }
 
-func (m *Model) amount(e entry) string {
-	if e.n.Amount == nil {
+func (m *Model) amount(e ingest.Event) string {
+	if e.Amount == nil {
 		return "—"
 	}
-	if e.wallet != nil {
-		a := *e.n.Amount
-		if e.wallet.Type == "OUT" {
+	if e.Wallet != nil {
+		a := *e.Amount
+		if e.Wallet.Type == "OUT" {
 			a = a.Neg()
 		}
 		return m.c.SignedMoney(a)
 	}
-	return m.c.Money(*e.n.Amount)
+	return m.c.Money(*e.Amount)
 }
 
-func (m *Model) row(e entry) string {
-	n := e.n
-	id := n.ID
+// status is the notification's status; "?" after it says the status is
+// the sender's word only (a wallet webhook's status is not signed).
+func status(e ingest.Event) string {
+	if e.Status == "" {
+		return ""
+	}
+	s := sanitize.Text(e.Status)
+	if e.Wallet != nil && !e.StatusConfirmed {
+		s += "?"
+	}
+	return s
+}
+
+func (m *Model) row(e ingest.Event) string {
+	id := sanitize.Text(e.ID)
 	if id == "" {
 		id = "—"
 	}
 	return fmt.Sprintf("%-8s %-10s %s %s %s %s  %s",
-		n.Time.In(m.c.Now().Location()).Format("15:04:05"), m.kind(e), common.PadRight(mark(n), 38), common.PadRight(id, 20),
-		common.PadRight(common.OrDash(n.Status), 9), common.PadLeft(m.amount(e), 14), host(n.Remote))
+		e.Time.In(m.c.Now().Location()).Format("15:04:05"), m.kind(e), common.PadRight(mark(e.Notice), 38), common.PadRight(common.Truncate(id, 20), 20),
+		common.PadRight(common.OrDash(status(e)), 9), common.PadLeft(m.amount(e), 14), sanitize.Text(ingest.Host(e.Remote)))
 }
 
-func (m *Model) detailView(e entry) string {
+func (m *Model) detailView(e ingest.Event) string {
 	s := m.c.Styles
-	n := e.n
+	n := e.Notice
 	var b strings.Builder
 	line := func(label, value string) {
 		if value == "" {
 			return
 		}
-		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + value + "\n")
+		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + sanitize.Text(value) + "\n")
 	}
 	b.WriteString(s.Title.Render(" Notification") + s.Subtle.Render("  (enter/esc: back)") + "\n")
 	line("Received", common.DateTZ(n.Time))
 	line("Kind", m.kind(e))
 	line("Check", mark(n))
 	line("ID", n.ID)
-	line("Status", n.Status)
+	if n.Wallet != nil && !e.StatusConfirmed && n.Status != "" {
+		line("Status", n.Status+" (not signed by QIWI: final once the history confirms it)")
+	} else {
+		line("Status", n.Status)
+	}
 	if n.Amount != nil {
 		line("Amount", m.amount(e))
 	}
-	line("From", host(n.Remote))
+	line("From", ingest.Host(n.Remote))
 	answer := fmt.Sprintf("HTTP %d", n.HTTPStatus)
 	if n.Kind == notify.KindBill {
 		answer += fmt.Sprintf(", result_code %d", n.ResultCode)
 	}
 	line("Answered", answer)
-	if w := e.wallet; w != nil {
+	if w := n.Wallet; w != nil {
 		b.WriteString("\n" + s.Title.Render(" Payment") + "\n")
 		line("Transaction", w.TxnID)
 		line("Date", common.DateTZ(w.Date))
@@ -331,7 +306,7 @@ func (m *Model) detailView(e entry) string {
 		}
 		line("Signed fields", w.SignFields)
 	}
-	if be := e.bill; be != nil {
+	if be := n.Bill; be != nil {
 		b.WriteString("\n" + s.Title.Render(" Bill") + "\n")
 		line("Bill id", be.BillID)
 		status := string(be.Status)
@@ -349,7 +324,7 @@ func (m *Model) detailView(e entry) string {
 		b.WriteString("\n" + s.Subtle.Render(" QIWI sent this one before; it was acknowledged and not applied twice.") + "\n")
 	}
 	if n.Outcome == notify.Rejected {
-		b.WriteString("\n" + s.Error.Render(" Not applied: "+n.Reason) + "\n")
+		b.WriteString("\n" + s.Error.Render(" Not applied: "+sanitize.Text(n.Reason)) + "\n")
 	}
 	return b.String()
 }

@@ -1,8 +1,6 @@
 package live
 
 import (
-	"bufio"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -14,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -23,7 +22,9 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
+	"qiwidash/store/ingest"
 	"qiwidash/ui/common"
+	"qiwidash/ui/feed"
 	"qiwidash/ui/uitest"
 )
 
@@ -85,21 +86,22 @@ func basic(user, pass string) string {
 }
 
 // TestReceiverVerifiesAndRefuses sends real HTTP notifications to the
-// in-process receiver: good ones are verified and handed on once, replays
+// engine's receiver: good ones are verified and handed on once, replays
 // are acknowledged as repeats, tampered or unauthenticated ones are
 // refused; the Live screen shows each with its verdict and reason.
 func TestReceiverVerifiesAndRefuses(t *testing.T) {
 	c := newCommon()
-	f := NewFeed()
+	key := &ingest.WebhookKey{}
+	rx := ingest.New(ingest.Options{Now: c.Now, Checks: notify.Config{
+		VerifyWebhook: key.Verify, ShopID: shopID, NotifyPassword: notifyPass,
+	}})
+	defer rx.Close()
+	f := feed.Subscribe(rx)
 	t.Cleanup(f.Close)
-	key := &WebhookKey{}
-	base, stop, err := StartReceiver("", f.Config(notify.Config{
-		VerifyWebhook: key.Verify, ShopID: shopID, NotifyPassword: notifyPass, Now: c.Now,
-	}))
+	base, err := rx.Start("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
 	hook, bill := base+notify.DefaultWebhookPath, base+notify.DefaultBillPath
 	m := New(c, f)
 	m.SetSize(uitest.Width, uitest.Height-6)
@@ -125,14 +127,12 @@ func TestReceiverVerifiesAndRefuses(t *testing.T) {
 
 	const notices = 10
 	var wallets, bills []string
-	for seen := 0; seen < notices; {
+	for seen := 0; seen < notices; seen++ {
 		msg := next(t, f)
 		switch msg := msg.(type) {
-		case NoticeMsg:
-			seen++
-		case WalletPaymentMsg:
+		case feed.WalletPaymentMsg:
 			wallets = append(wallets, msg.Event.MessageID)
-		case BillChangedMsg:
+		case feed.BillChangedMsg:
 			bills = append(bills, msg.Event.BillID+"/"+string(msg.Event.Status)+"/"+msg.Event.Auth)
 		}
 		if _, cmd := m.Update(msg); cmd == nil {
@@ -157,6 +157,7 @@ func TestReceiverVerifiesAndRefuses(t *testing.T) {
 		"✗ rejected: wrong Basic credentials",
 		"✗ rejected: signature check failed",
 		"wallet in", "wallet out", "-70.00 ₽", "+150.50 ₽",
+		"SUCCESS?", // a webhook's status is not signed
 	} {
 		if !strings.Contains(v, want) {
 			t.Errorf("feed lacks %q:\n%s", want, v)
@@ -168,8 +169,8 @@ func TestReceiverVerifiesAndRefuses(t *testing.T) {
 	// The full reasons, as the detail shows them.
 	var reasons []string
 	for _, e := range m.entries {
-		if e.n.Outcome == notify.Rejected {
-			reasons = append(reasons, e.n.Reason)
+		if e.Outcome == notify.Rejected {
+			reasons = append(reasons, e.Reason)
 		}
 	}
 	got := strings.Join(reasons, "\n")
@@ -185,7 +186,7 @@ func TestReceiverVerifiesAndRefuses(t *testing.T) {
 	}
 }
 
-func next(t *testing.T, f *Feed) tea.Msg {
+func next(t *testing.T, f *feed.Feed) tea.Msg {
 	t.Helper()
 	ch := make(chan tea.Msg, 1)
 	go func() { ch <- f.Listen()() }()
@@ -198,91 +199,42 @@ func next(t *testing.T, f *Feed) tea.Msg {
 	}
 }
 
-func TestServePrintsEachNotice(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- Serve(ctx, "127.0.0.1:0", notify.Config{ShopID: shopID, NotifyPassword: notifyPass,
-			Now: func() time.Time { return uitest.Now }}, pw)
-		pw.Close()
-	}()
-	lines := make(chan string, 16)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	read := func() string {
-		select {
-		case l := <-lines:
-			return l
-		case <-time.After(5 * time.Second):
-			t.Fatal("no line within 5s")
-			return ""
-		}
-	}
-	first := read()
-	base, ok := strings.CutPrefix(first, "listening on ")
-	if !ok {
-		t.Fatalf("first line %q", first)
-	}
-	for !strings.Contains(read(), "merchant callbacks") {
-	}
-	read() // no webhook key: a warning
-	good := billForm("qd-9", "paid", "10.00")
-	post(t, base+notify.DefaultBillPath, []byte(good.Encode()), map[string]string{"X-Api-Signature": notify.SignBill(notifyPass, good)})
-	if l := read(); l != "2026-11-20 12:00:00 +03:00  bill    verified  id=qd-9  status=paid  amount=10.00 RUB  from=127.0.0.1  answer=HTTP 200 result_code 0" {
-		t.Errorf("verified line %q", l)
-	}
-	post(t, base+notify.DefaultBillPath, []byte(good.Encode()), map[string]string{"X-Api-Signature": "AAAA"})
-	if l := read(); !strings.Contains(l, "rejected: X-Api-Signature mismatch") || !strings.Contains(l, "result_code 151") {
-		t.Errorf("rejected line %q", l)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-}
-
 // fill pushes a fixed set of notifications through the feed, as the
-// receiver would (sink first, then the observer).
-func fill(f *Feed) {
-	ctx := context.Background()
+// engine would.
+func fill(ch chan<- ingest.Event) {
 	at := func(s int) time.Time { return uitest.Now.Add(time.Duration(s) * time.Second) }
 	rub := func(s string) *qiwiapi.Amount { a, _ := qiwiapi.ParseAmount(s, qiwiapi.RUB); return &a }
 	from := "127.0.0.1:50123"
-	_ = f.WalletPayment(ctx, notify.Event{MessageID: "5a1c2e7e-0001", TxnID: "26011200001", Date: at(0), Type: "IN", Status: "SUCCESS",
+	w := &notify.Event{MessageID: "5a1c2e7e-0001", TxnID: "26011200001", Date: at(0), Type: "IN", Status: "SUCCESS",
 		Account: "+79161112233", Comment: "for lunch", Sum: *rub("150.50"), Commission: rub("0"), Total: *rub("150.50"),
-		SignFields: "sum.currency,sum.amount,type,account,txnId"})
-	f.Observe(notify.Notice{Time: at(1), Kind: notify.KindWallet, Outcome: notify.Accepted, Remote: from, ID: "5a1c2e7e-0001",
-		Status: "SUCCESS", Amount: rub("150.50"), HTTPStatus: 200, ResultCode: -1})
-	f.Observe(notify.Notice{Time: at(2), Kind: notify.KindWallet, Outcome: notify.Duplicate, Remote: from, ID: "5a1c2e7e-0001",
-		Status: "SUCCESS", Amount: rub("150.50"), HTTPStatus: 200, ResultCode: -1})
-	f.Observe(notify.Notice{Time: at(3), Kind: notify.KindWallet, Outcome: notify.Rejected, Remote: from, ID: "5a1c2e7e-0002",
-		Status: "SUCCESS", Amount: rub("15050"), HTTPStatus: 403, ResultCode: -1, Reason: "signature check failed: webhook: the signature does not match"})
-	_ = f.BillChanged(ctx, notify.BillEvent{BillID: "qd-1795165200000", Status: pull.BillPaid, Amount: *rub("1000"),
-		User: "tel:+79161234567", PrvName: "Demo Shop", Comment: "Order 77", Auth: "hmac"})
-	f.Observe(notify.Notice{Time: at(4), Kind: notify.KindBill, Outcome: notify.Accepted, Remote: from, ID: "qd-1795165200000",
-		Status: "paid", Amount: rub("1000"), HTTPStatus: 200})
-	f.Observe(notify.Notice{Time: at(5), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: from, ID: "qd-1795165200000",
-		Status: "paid", Amount: rub("100000"), HTTPStatus: 200, ResultCode: 151, Reason: "X-Api-Signature mismatch"})
-	f.Observe(notify.Notice{Time: at(6), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: "10.1.2.3:4444",
-		HTTPStatus: 200, ResultCode: 150, Reason: `wrong Basic credentials for user "373712"`})
+		SignFields: "sum.currency,sum.amount,type,account,txnId"}
+	ch <- ingest.Event{Notice: notify.Notice{Time: at(1), Kind: notify.KindWallet, Outcome: notify.Accepted, Remote: from, ID: "5a1c2e7e-0001",
+		Status: "SUCCESS", Amount: rub("150.50"), HTTPStatus: 200, ResultCode: -1, Wallet: w}}
+	ch <- ingest.Event{Notice: notify.Notice{Time: at(2), Kind: notify.KindWallet, Outcome: notify.Duplicate, Remote: from, ID: "5a1c2e7e-0001",
+		Status: "SUCCESS", Amount: rub("150.50"), HTTPStatus: 200, ResultCode: -1, Wallet: w}}
+	ch <- ingest.Event{Notice: notify.Notice{Time: at(3), Kind: notify.KindWallet, Outcome: notify.Rejected, Remote: from, ID: "5a1c2e7e-0002",
+		Status: "SUCCESS", Amount: rub("15050"), HTTPStatus: 403, ResultCode: -1, Reason: "signature check failed: webhook: the signature does not match"}}
+	bill := &notify.BillEvent{BillID: "qd-1795165200000", Status: pull.BillPaid, Amount: *rub("1000"),
+		User: "tel:+79161234567", PrvName: "Demo Shop", Comment: "Order 77", Auth: "hmac"}
+	ch <- ingest.Event{Notice: notify.Notice{Time: at(4), Kind: notify.KindBill, Outcome: notify.Accepted, Remote: from, ID: "qd-1795165200000",
+		Status: "paid", Amount: rub("1000"), HTTPStatus: 200, Bill: bill}, StatusConfirmed: true}
+	ch <- ingest.Event{Notice: notify.Notice{Time: at(5), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: from, ID: "qd-1795165200000",
+		Status: "paid", Amount: rub("100000"), HTTPStatus: 200, ResultCode: 151, Reason: "X-Api-Signature mismatch"}}
+	ch <- ingest.Event{Notice: notify.Notice{Time: at(6), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: "10.1.2.3:4444",
+		HTTPStatus: 200, ResultCode: 150, Reason: `wrong Basic credentials for user "373712"`}}
 }
 
 // golden fills the feed once the screen runs, then presses keys.
 func golden(t *testing.T, keys []string, waitFor string) {
 	t.Helper()
 	c := newCommon()
-	f := NewFeed()
+	ch := make(chan ingest.Event, 16)
+	f := feed.New(ch, nil)
 	t.Cleanup(f.Close)
 	m := New(c, f)
 	m.URL = "http://127.0.0.1:8088"
 	uitest.Golden(t, m,
-		uitest.Step{Send: func(*teatest.TestModel) { fill(f) }, WaitFor: "3 rejected"},
+		uitest.Step{Send: func(*teatest.TestModel) { fill(ch) }, WaitFor: "3 rejected"},
 		uitest.Step{Send: uitest.Press(keys...), WaitFor: waitFor})
 }
 
@@ -296,7 +248,46 @@ func TestGoldenWalletDetail(t *testing.T) {
 
 func TestGoldenEmpty(t *testing.T) {
 	c := newCommon()
-	f := NewFeed()
+	f := feed.New(make(chan ingest.Event), nil)
 	t.Cleanup(f.Close)
 	uitest.Golden(t, New(c, f), uitest.Step{WaitFor: "No notifications yet"})
+}
+
+// TestEscapesNeverReachTheScreen: every field a notification carries is
+// drawn sanitized, in the feed and in the detail, so a sender cannot set
+// the terminal's title, write its clipboard or clear it.
+func TestEscapesNeverReachTheScreen(t *testing.T) {
+	c := newCommon()
+	ch := make(chan ingest.Event, 4)
+	f := feed.New(ch, nil)
+	t.Cleanup(f.Close)
+	m := New(c, f)
+	m.SetSize(uitest.Width, 30)
+	m.Status = func() string {
+		return "Wallet webhooks checked with the key of the active webhook → http://x/\x1b]0;title\x07"
+	}
+	const evil = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\u009b31m\u202e\xff"
+	rub, _ := qiwiapi.ParseAmount("1", qiwiapi.RUB)
+	ch <- ingest.Event{Notice: notify.Notice{Time: uitest.Now, Kind: notify.KindWallet, Outcome: notify.Test, ID: "t" + evil, HTTPStatus: 200}}
+	ch <- ingest.Event{Notice: notify.Notice{Time: uitest.Now, Kind: notify.KindBill, Outcome: notify.Rejected, ID: "b" + evil,
+		Status: "paid" + evil, Remote: "1.2.3.4" + evil, Reason: "X-Api-Signature mismatch" + evil, HTTPStatus: 200}}
+	ch <- ingest.Event{Notice: notify.Notice{Time: uitest.Now, Kind: notify.KindWallet, Outcome: notify.Accepted, ID: "w" + evil,
+		Status: "SUCCESS" + evil, Amount: &rub, HTTPStatus: 200, Wallet: &notify.Event{TxnID: "1" + evil, Type: "IN", Status: "SUCCESS" + evil,
+			Account: "+7916" + evil, Comment: "lunch" + evil, Sum: rub, Total: rub, SignFields: "sum" + evil, ErrorCode: "5" + evil}}}
+	for range 3 {
+		m.Update(next(t, f))
+	}
+	views := []string{m.View()}
+	for i := range 3 {
+		m.cursor, m.detail = i, true
+		views = append(views, m.View())
+	}
+	for _, v := range views {
+		if strings.ContainsAny(v, "\x1b\x07\u009b\u202e") || !utf8.ValidString(v) {
+			t.Fatalf("raw control characters on screen:\n%q", v)
+		}
+	}
+	if !strings.Contains(views[0], "␛]52;c;cHduZWQ=␇") {
+		t.Errorf("the escape is not shown as text:\n%s", views[0])
+	}
 }

@@ -15,10 +15,10 @@ import (
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox/demo"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
+	"qiwidash/store/ingest"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 	"qiwidash/ui/uitest"
-	"qiwidash/views/live"
 )
 
 // clock is a test clock that only moves when told.
@@ -46,15 +46,16 @@ func startLoop(t *testing.T) *loop {
 	t.Helper()
 	lipgloss.SetColorProfile(termenv.Ascii)
 	clk := &clock{t: uitest.Now}
-	f := feed.New(0)
+	rx := ingest.New(ingest.Options{Now: clk.Now, Checks: notify.Config{
+		ShopID: msandbox.DemoShopID(), NotifyPassword: msandbox.DemoNotifyPassword(),
+	}})
+	t.Cleanup(func() { rx.Close() })
+	f := feed.Subscribe(rx)
 	t.Cleanup(f.Close)
-	url, stop, err := live.StartReceiver("", f.Config(notify.Config{
-		ShopID: msandbox.DemoShopID(), NotifyPassword: msandbox.DemoNotifyPassword(), Now: clk.Now,
-	}))
+	url, err := rx.Start("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(stop)
 	sb, err := demo.Start("127.0.0.1:0", demo.Options{
 		Seed: 1, End: uitest.Now, Now: clk.Now, SettleDelay: time.Millisecond, HistoryPerMinute: -1,
 		CallbackURL: url + notify.DefaultBillPath,

@@ -44,24 +44,19 @@ func TestFullLoop(t *testing.T) {
 	if err := l.sb.Merchant.PayBill(l.c.MerchantShopID, id); err != nil {
 		t.Fatal(err)
 	}
-	var changed, notices int
-	for changed == 0 || notices == 0 {
-		msg := next(t, l.feed)
-		switch msg := msg.(type) {
-		case feed.BillChangedMsg:
-			changed++
-			if msg.Event.BillID != id || msg.Event.Status != pull.BillPaid || msg.Event.Auth != "basic" {
-				t.Fatalf("event %+v", msg.Event)
-			}
-		case feed.NoticeMsg:
-			notices++
-			if msg.Notice.Outcome != notify.Accepted {
-				t.Fatalf("callback not accepted: %+v", msg.Notice)
-			}
-		}
-		feedScreen.Update(msg)
-		d.Send(msg) // the shell broadcasts feed messages to every screen
+	msg := next(t, l.feed)
+	changed, ok := msg.(feed.BillChangedMsg)
+	if !ok {
+		t.Fatalf("callback not accepted: %#v", msg)
 	}
+	if changed.Event.BillID != id || changed.Event.Status != pull.BillPaid || changed.Event.Auth != "basic" {
+		t.Fatalf("event %+v", changed.Event)
+	}
+	if changed.Notice.Outcome != notify.Accepted || !changed.Notice.StatusConfirmed {
+		t.Fatalf("callback not accepted: %+v", changed.Notice)
+	}
+	feedScreen.Update(msg)
+	d.Send(msg) // the shell broadcasts feed messages to every screen
 	b := d.bill(id)
 	if b.Status != pull.BillPaid || !b.ViaCallback {
 		t.Fatalf("after the callback: %+v", b)
@@ -86,7 +81,7 @@ func TestFullLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	msg := next(t, l.feed)
+	msg = next(t, l.feed)
 	n, ok := msg.(feed.NoticeMsg)
 	if !ok || n.Notice.Outcome != notify.Duplicate {
 		t.Fatalf("replay gave %#v", msg)

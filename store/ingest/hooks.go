@@ -1,4 +1,4 @@
-package live
+package ingest
 
 import (
 	"context"
@@ -155,8 +155,7 @@ func (a *ActiveHookKey) explain(err error) error {
 	return err
 }
 
-// Status says in words what wallet webhooks are checked against, for the
-// Live screen.
+// Status says in words what wallet webhooks are checked against.
 func (a *ActiveHookKey) Status() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -170,4 +169,63 @@ func (a *ActiveHookKey) Status() string {
 		return "Wallet webhooks cannot be checked yet: " + a.err.Error() + " (read again when one arrives)"
 	}
 	return "Wallet webhooks checked with the key of the active webhook → " + a.hookURL
+}
+
+// WebhookKey holds a wallet hook's signing key that is learnt after the
+// receiver starts (the hook is registered with the receiver's URL). Its
+// Verify is meant for notify.Config.VerifyWebhook; before Set it refuses.
+type WebhookKey struct {
+	mu  sync.RWMutex
+	key string
+}
+
+// Set stores the base64 key (as GET .../hooks/{id}/key returns it).
+func (k *WebhookKey) Set(base64Key string) {
+	k.mu.Lock()
+	k.key = base64Key
+	k.mu.Unlock()
+}
+
+// Verify checks a webhook body against the key.
+func (k *WebhookKey) Verify(body []byte) error {
+	k.mu.RLock()
+	key := k.key
+	k.mu.RUnlock()
+	if key == "" {
+		return errors.New("the webhook key is not known yet")
+	}
+	return qiwiapi.VerifySignature(body, key)
+}
+
+// RegisterWebhook points the wallet's webhook at hookURL (both directions),
+// replacing an existing hook with another URL, learns its key into key and
+// asks QIWI for a test notification, so subscribers see one at once. Only
+// the demo registers a hook; real profiles use ActiveHookKey.
+func RegisterWebhook(ctx context.Context, api *qiwiapi.Client, hookURL string, key *WebhookKey) error {
+	if h, _, err := api.Webhooks.Active(ctx); err == nil && h.HookID != "" {
+		if h.HookParameters.URL != hookURL {
+			if _, err := api.Webhooks.Delete(ctx, h.HookID); err != nil {
+				return fmt.Errorf("removing the old webhook: %w", err)
+			}
+		} else {
+			return learnKey(ctx, api, h.HookID, key)
+		}
+	}
+	h, _, err := api.Webhooks.Register(ctx, hookURL, qiwiapi.HookBoth)
+	if err != nil {
+		return fmt.Errorf("registering the webhook: %w", err)
+	}
+	return learnKey(ctx, api, h.HookID, key)
+}
+
+func learnKey(ctx context.Context, api *qiwiapi.Client, hookID string, key *WebhookKey) error {
+	k, _, err := api.Webhooks.Key(ctx, hookID)
+	if err != nil {
+		return fmt.Errorf("reading the webhook key: %w", err)
+	}
+	key.Set(k)
+	if _, _, err := api.Webhooks.Test(ctx); err != nil {
+		return fmt.Errorf("asking for a test notification: %w", err)
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package live
+package ingest
 
 import (
 	"context"
@@ -13,22 +13,22 @@ import (
 	"qiwidash/ui/uitest"
 )
 
-// TestDemoWiring is what `qiwidash --demo` does (see the package doc):
-// receiver first, then the sandbox with its CallbackURL, then the wallet
-// webhook registered to the receiver. A test notice arrives at once; a
-// wallet payment and a paid bill arrive verified.
+// TestDemoWiring is what `qiwidash --demo` does: receiver first, then the
+// sandbox with its CallbackURL, then the wallet webhook registered to the
+// receiver. A test notice arrives at once; a wallet payment and a paid
+// bill arrive verified, the payment's status marked as not signed.
 func TestDemoWiring(t *testing.T) {
 	ctx := context.Background()
-	f := NewFeed()
-	t.Cleanup(f.Close)
 	key := &WebhookKey{}
-	recvURL, stop, err := StartReceiver("", f.Config(notify.Config{
+	in := New(Options{Checks: notify.Config{
 		VerifyWebhook: key.Verify, ShopID: msandbox.DemoShopID(), NotifyPassword: msandbox.DemoNotifyPassword(),
-	}))
+	}})
+	t.Cleanup(func() { in.Close() })
+	f := in.Subscribe(0)
+	recvURL, err := in.Start("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(stop)
 	sb, err := demo.Start("", demo.Options{Seed: 1, End: uitest.Now, Now: func() time.Time { return uitest.Now },
 		SettleDelay: time.Millisecond, HistoryPerMinute: -1, CallbackURL: recvURL + notify.DefaultBillPath})
 	if err != nil {
@@ -42,8 +42,8 @@ func TestDemoWiring(t *testing.T) {
 	if err := RegisterWebhook(ctx, api, recvURL+notify.DefaultWebhookPath, key); err != nil {
 		t.Fatal(err)
 	}
-	if n, ok := next(t, f).(NoticeMsg); !ok || n.Notice.Outcome != notify.Test {
-		t.Fatalf("first message %#v, want the test notice", n)
+	if n := next(t, f); n.Outcome != notify.Test {
+		t.Fatalf("first event %#v, want the test notice", n)
 	}
 	// Registering again with the same URL keeps the hook.
 	if err := RegisterWebhook(ctx, api, recvURL+notify.DefaultWebhookPath, key); err != nil {
@@ -56,19 +56,12 @@ func TestDemoWiring(t *testing.T) {
 		Fields: map[string]string{"account": "+79161112233"}}); err != nil {
 		t.Fatal(err)
 	}
-	var wallet *WalletPaymentMsg
-	for wallet == nil {
-		switch msg := next(t, f).(type) {
-		case WalletPaymentMsg:
-			wallet = &msg
-		case NoticeMsg:
-			if msg.Notice.Outcome != notify.Accepted {
-				t.Fatalf("wallet notice %+v", msg.Notice)
-			}
-		}
+	wallet := next(t, f)
+	if wallet.Outcome != notify.Accepted || wallet.Wallet == nil {
+		t.Fatalf("wallet event %+v", wallet)
 	}
-	if wallet.Event.Type != "OUT" || wallet.Event.Sum != sum {
-		t.Errorf("wallet event %+v", wallet.Event)
+	if wallet.Wallet.Type != "OUT" || wallet.Wallet.Sum != sum || wallet.StatusConfirmed {
+		t.Errorf("wallet event %+v, status confirmed %v", wallet.Wallet, wallet.StatusConfirmed)
 	}
 
 	merchantAPI, err := pull.NewClient(pull.Credentials{APIID: sb.Creds.MerchantAPIID, APIPassword: sb.Creds.MerchantPassword,
@@ -83,12 +76,27 @@ func TestDemoWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	for {
-		msg := next(t, f)
-		if b, ok := msg.(BillChangedMsg); ok {
-			if b.Event.BillID != "wire-1" || b.Event.Status != pull.BillPaid {
-				t.Errorf("bill event %+v", b.Event)
+		e := next(t, f)
+		if b := e.Bill; b != nil {
+			if b.BillID != "wire-1" || b.Status != pull.BillPaid || !e.Applied() || !e.StatusConfirmed {
+				t.Errorf("bill event %+v (%s, confirmed %v)", b, e.Outcome, e.StatusConfirmed)
 			}
 			break
 		}
+	}
+}
+
+// next waits for the subscription's next event.
+func next(t *testing.T, s *Subscription) Event {
+	t.Helper()
+	select {
+	case e, ok := <-s.Events():
+		if !ok {
+			t.Fatal("the subscription ended")
+		}
+		return e
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event within 5s")
+		return Event{}
 	}
 }

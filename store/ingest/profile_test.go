@@ -1,4 +1,4 @@
-package live
+package ingest
 
 import (
 	"context"
@@ -16,8 +16,6 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/store"
-	"qiwidash/ui/common"
-	"qiwidash/views/merchant"
 )
 
 // noKeyring refuses every secret: these tests never need one.
@@ -54,7 +52,8 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // TestProfileReceiverWritesStore is --listen (and 'listen --profile') for a
 // real profile: the user registered the webhook (nothing here registers
 // one), the receiver learns its key, and what it accepts lands in the
-// store: a wallet payment by a history sync, bill callbacks as statuses.
+// store: a wallet payment recorded and, through OnWalletPayment, a history
+// sync; bill callbacks as statuses in the bill records, and OnBill.
 func TestProfileReceiverWritesStore(t *testing.T) {
 	ctx := context.Background()
 	addr := freeAddr(t)
@@ -78,7 +77,6 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &common.Common{API: api, Wallet: cr.Wallet, Merchant: mapi, MerchantShopID: cr.MerchantShopID, Now: time.Now}
 
 	// The cache holds the history as it was before the notification.
 	sy := &store.Syncer{Store: st, API: api.History}
@@ -87,8 +85,8 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	}
 
 	synced := make(chan error, 8)
-	record := merchant.NewCallbackRecorder(merchant.NewStoreBillsFor(st, cr.MerchantShopID), c.Now).Record
-	pr := NewProfileReceiver(st, c, msandbox.DemoNotifyPassword(), record, func(_ store.SyncResult, err error) { synced <- err })
+	billsCalled := make(chan string, 8)
+	pr := NewProfile(api.Webhooks, true, cr.MerchantShopID, msandbox.DemoNotifyPassword())
 	if err := pr.Learn(ctx); !errors.Is(err, ErrNoActiveHook) || !strings.Contains(pr.Status(), "No wallet webhook is active") {
 		t.Fatalf("no hook yet: %v, status %q", err, pr.Status())
 	}
@@ -97,13 +95,20 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	if _, _, err := api.Webhooks.Register(ctx, base+notify.DefaultWebhookPath, qiwiapi.HookBoth); err != nil {
 		t.Fatal(err)
 	}
-	f := NewFeed()
-	t.Cleanup(f.Close)
-	url, stop, err := StartReceiver(addr, f.Config(pr.Config(notify.Config{Observe: func(n notify.Notice) { t.Logf("%s", NoticeLine(n)) }})))
+	var payments []string
+	in := New(Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: cr.Wallet,
+		OnWalletPayment: func(wallet string, txnID int64) {
+			payments = append(payments, wallet+"/"+strconv.FormatInt(txnID, 10))
+			_, err := sy.Refresh(ctx, wallet)
+			synced <- err
+		},
+		OnBill: func(id string) { billsCalled <- id },
+	})
+	url, err := in.Start(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { stop(); pr.Close() })
+	t.Cleanup(func() { in.Close() })
 	if url != base {
 		t.Fatalf("receiver at %s, want %s", url, base)
 	}
@@ -123,7 +128,6 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("no sync after the webhook; status %q", pr.Status())
 	}
-	pr.Sink.Wait()
 	var historyCalls, registers int
 	for _, r := range sb.Wallet.Requests() {
 		switch {
@@ -144,10 +148,16 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	if !strings.Contains(pr.Status(), "checked with the key of the active webhook") {
 		t.Errorf("status after learning: %q", pr.Status())
 	}
+	if want := cr.Wallet + "/" + txn; len(payments) != 1 || payments[0] != want {
+		t.Errorf("OnWalletPayment got %v, want [%s]", payments, want)
+	}
+	if seen, err := st.Notifications(ctx, "wallet", cr.Wallet, 0); err != nil || len(seen) != 1 || seen[0].Ref != txn || seen[0].Amount.Minor != 12345 {
+		t.Errorf("the wallet payment is not recorded: %+v %v", seen, err)
+	}
 
 	// Bills: one issued from here (in the store, waiting) and one the
 	// store never saw (issued by another client).
-	bills := merchant.NewStoreBillsFor(st, cr.MerchantShopID)
+	kind := billRecordKind(cr.MerchantShopID)
 	sum := qiwiapi.Amount{Minor: 50000, Currency: qiwiapi.RUB}
 	for _, id := range []string{"known-1", "other-1"} {
 		b, _, err := mapi.Bills.Create(ctx, id, &pull.CreateBill{User: "tel:+79161234567", Amount: sum, Comment: "c " + id, Lifetime: time.Now().Add(time.Hour)})
@@ -155,7 +165,7 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		if id == "known-1" {
-			if err := bills.SaveBill(ctx, merchant.Bill{ID: id, Payer: "tel:+79161234567", Amount: sum, Created: time.Now(), Status: b.Status, Lifetime: time.Now().Add(time.Hour)}); err != nil {
+			if err := st.Put(ctx, kind, id, billRec{ID: id, Payer: "tel:+79161234567", Amount: sum, Created: time.Now(), Status: b.Status, Lifetime: time.Now().Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -163,13 +173,17 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	byID := map[string]merchant.Bill{}
+	byID := map[string]billRec{}
 	waitFor(t, "both bills paid in the store", func() bool {
-		all, err := bills.Bills(ctx)
+		recs, err := st.List(ctx, kind, store.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range all {
+		for _, r := range recs {
+			var b billRec
+			if err := r.Decode(&b); err != nil {
+				t.Fatal(err)
+			}
 			byID[b.ID] = b
 		}
 		return byID["known-1"].Status == pull.BillPaid && byID["other-1"].Status == pull.BillPaid
@@ -180,6 +194,32 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	if o := byID["other-1"]; !o.ViaCallback || o.Amount != sum || o.Payer == "" || o.Comment != "c other-1" {
 		t.Errorf("bill seen only from its callback: %+v", o)
 	}
+	heard := map[string]bool{}
+	for len(heard) < 2 {
+		select {
+		case id := <-billsCalled:
+			heard[id] = true
+		case <-time.After(10 * time.Second):
+			t.Fatalf("OnBill heard of %v only", heard)
+		}
+	}
+	if !heard["known-1"] || !heard["other-1"] {
+		t.Errorf("OnBill heard of %v", heard)
+	}
+}
+
+// billRec is the Bills screen's record (views/merchant.Bill) as far as
+// these tests look into it.
+type billRec struct {
+	ID          string
+	Payer       string
+	Amount      qiwiapi.Amount
+	Comment     string
+	Lifetime    time.Time
+	Created     time.Time
+	Status      pull.BillStatus
+	Updated     time.Time
+	ViaCallback bool
 }
 
 // fakeHooks is a HookAPI whose active hook the test sets.
