@@ -70,8 +70,13 @@ type Event struct {
 	Commission *qiwiapi.Amount // nil when QIWI sends null
 	Total      qiwiapi.Amount
 	SignFields string
-	Version    string
-	Raw        []byte // the body as received
+	// Signed is the text the hash covers (the SignFields values joined by
+	// "|"), read from the same parse as every field above; Hash is the
+	// body's hash.
+	Signed  string
+	Hash    string
+	Version string
+	Raw     []byte // the body as received
 }
 
 // BillEvent is a verified merchant callback.
@@ -158,10 +163,11 @@ const (
 
 // Config configures a Receiver.
 type Config struct {
-	// VerifyWebhook checks a wallet webhook body's hash (HMAC-SHA256 over
-	// the signFields values); usually VerifyWithKey(hookKey). Nil refuses
-	// every wallet webhook except test ones.
-	VerifyWebhook func(body []byte) error
+	// VerifyWebhook checks a wallet webhook's hash against the text QIWI
+	// signed (Event.Signed: the signFields values, read from the one parse
+	// of the body the event is built from); usually VerifyWithKey(hookKey).
+	// Nil refuses every wallet webhook except test ones.
+	VerifyWebhook func(signed, hash string) error
 	// ShopID is checked as the Basic auth user name when not empty.
 	ShopID string
 	// NotifyPassword is the merchant notification password (kassa
@@ -191,11 +197,11 @@ type Config struct {
 	Now func() time.Time
 }
 
-// VerifyWithKey binds qiwiapi.VerifySignature to a hook key (base64, as
+// VerifyWithKey binds qiwiapi.CheckHash to a hook key (base64, as
 // GET /payment-notifier/v1/hooks/{hookId}/key returns it), for
 // Config.VerifyWebhook.
-func VerifyWithKey(base64Key string) func(body []byte) error {
-	return func(body []byte) error { return qiwiapi.VerifySignature(body, base64Key) }
+func VerifyWithKey(base64Key string) func(signed, hash string) error {
+	return func(signed, hash string) error { return qiwiapi.CheckHash(signed, hash, base64Key) }
 }
 
 // Receiver is the http.Handler for both notification kinds.
