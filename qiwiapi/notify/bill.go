@@ -121,6 +121,10 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusForbidden, ResultBadPassword, Rejected, "source "+addr+" is outside the QIWI networks")
 		return
 	}
+	if why := contentTypeProblem(r, BillContentType); why != "" {
+		answer(http.StatusUnsupportedMediaType, ResultBadFormat, Rejected, why)
+		return
+	}
 	if rc.cfg.NotifyPassword == "" {
 		answer(http.StatusOK, ResultBadPassword, Rejected, "no notification password configured")
 		return

@@ -19,9 +19,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -288,6 +290,32 @@ func (rc *Receiver) sourceAllowed(r *http.Request, nets []netip.Prefix) (string,
 		}
 	}
 	return addr, false
+}
+
+// Media types QIWI sends.
+const (
+	WebhookContentType = "application/json"
+	BillContentType    = "application/x-www-form-urlencoded"
+)
+
+// contentTypeProblem says why a request's Content-Type is refused, or "":
+// the media type must be want, with no charset or UTF-8.
+func contentTypeProblem(r *http.Request, want string) string {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return "no Content-Type: QIWI sends " + want
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "Content-Type " + strconv.Quote(ct) + " cannot be read: QIWI sends " + want
+	}
+	if mt != want {
+		return "Content-Type " + strconv.Quote(mt) + " is not " + want + ", which QIWI sends"
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return "charset " + strconv.Quote(cs) + " is not UTF-8"
+	}
+	return ""
 }
 
 // errTooLarge marks a body over MaxBody.

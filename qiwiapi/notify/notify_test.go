@@ -121,9 +121,19 @@ func newReceiver(cfg notify.Config) (*notify.Receiver, *sink, *observer) {
 	return notify.New(cfg), s, o
 }
 
+// defaultContentType is what QIWI would send: JSON to the webhook path (or
+// a JSON body elsewhere), a form otherwise; a test's own header wins.
+func defaultContentType(path string, body []byte) string {
+	if strings.Contains(path, "webhook") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		return notify.WebhookContentType
+	}
+	return notify.BillContentType
+}
+
 func post(h http.Handler, path string, body []byte, hdr map[string]string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
 	req.RemoteAddr = "91.232.230.17:40000"
+	req.Header.Set("Content-Type", defaultContentType(path, body))
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
@@ -231,6 +241,7 @@ func TestWebhookTestFlagSizeAndSource(t *testing.T) {
 	}
 	for _, addr := range []string{"79.142.31.255:1", "195.189.103.1:1", "91.213.51.9:1", "[::ffff:91.232.231.1]:1"} {
 		req := httptest.NewRequest("POST", "/qiwi/webhook", bytes.NewReader([]byte(`{"test":true}`)))
+		req.Header.Set("Content-Type", notify.WebhookContentType)
 		req.RemoteAddr = addr
 		rr := httptest.NewRecorder()
 		rc.ServeHTTP(rr, req)
@@ -241,6 +252,7 @@ func TestWebhookTestFlagSizeAndSource(t *testing.T) {
 	// Off by default.
 	rc2, _, _ := newReceiver(notify.Config{})
 	req = httptest.NewRequest("POST", "/qiwi/webhook", bytes.NewReader([]byte(`{"test":true}`)))
+	req.Header.Set("Content-Type", notify.WebhookContentType)
 	req.RemoteAddr = "203.0.113.5:1234"
 	rr = httptest.NewRecorder()
 	rc2.ServeHTTP(rr, req)

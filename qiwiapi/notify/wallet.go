@@ -182,6 +182,10 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusForbidden, Rejected, "source "+addr+" is outside the QIWI networks")
 		return
 	}
+	if why := contentTypeProblem(r, WebhookContentType); why != "" {
+		answer(http.StatusUnsupportedMediaType, Rejected, why)
+		return
+	}
 	body, err := readBody(w, r)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
