@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -28,8 +27,6 @@ type CLI struct {
 	Merchant func(ctx context.Context, apiID, apiPassword, shopID, baseURL string) error
 	// Actions are the key-binding action names the config may use (nil: no check of [keys]).
 	Actions []string
-
-	lines *bufio.Reader
 }
 
 type commonFlags struct {
@@ -66,19 +63,31 @@ func (c *CLI) open(f *commonFlags) (*Store, Config, error) {
 	return st, cfg, err
 }
 
+// line reads one answer: the bytes up to a newline, one at a time, so
+// nothing past the line is taken from Stdin (a secret read next, without
+// echo, straight from the terminal, finds its line there). At the end of
+// the input it returns what there is, "" when nothing.
 func (c *CLI) line(prompt string) (string, error) {
 	fmt.Fprint(c.Stderr, prompt)
-	if c.lines == nil {
-		c.lines = bufio.NewReader(c.Stdin)
-	}
-	s, err := c.lines.ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
-		if errors.Is(err, io.EOF) {
-			return "", nil
+	var b []byte
+	one := make([]byte, 1)
+	for {
+		n, err := c.Stdin.Read(one)
+		if n == 1 {
+			if one[0] == '\n' {
+				break
+			}
+			b = append(b, one[0])
+			continue
 		}
-		return "", err
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
 	}
-	return strings.TrimRight(s, "\r\n"), nil
+	return strings.TrimRight(string(b), "\r"), nil
 }
 
 func (c *CLI) secret(prompt string) (string, error) {
