@@ -61,6 +61,9 @@ func DecodeWebhook(body []byte) (ev *Event, test bool, err error) {
 	if ev.TxnID == "" || sum == nil {
 		return nil, false, fmt.Errorf("%w: payment without txnId or sum", ErrMalformed)
 	}
+	if sum.Currency == 0 {
+		return nil, false, fmt.Errorf("%w: payment.sum has no currency", ErrMalformed)
+	}
 	ev.Sum = *sum
 	if _, ev.Signed, err = w.Signed(); err != nil {
 		return nil, false, err
