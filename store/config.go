@@ -171,7 +171,12 @@ func LoadConfig(path string, actions []string) (Config, error) {
 	return ParseConfig(path, data, actions)
 }
 
-var yamlLineRe = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLineRe = regexp.MustCompile(`line (\d+)`)
+	// The YAML decoder names our Go types; the user wrote settings.
+	yamlUnknownRe = regexp.MustCompile(`field (\S+) not found in type store\.\w+`)
+	yamlIntoRe    = regexp.MustCompile(` into store\.\w+`)
+)
 
 // ParseConfig parses config text; the format follows the file extension
 // (.yaml/.yml, anything else is TOML).
@@ -186,6 +191,8 @@ func ParseConfig(path string, data []byte, actions []string) (Config, error) {
 		if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
 			msg := strings.TrimPrefix(err.Error(), "yaml: ")
 			msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+			msg = yamlUnknownRe.ReplaceAllString(msg, `unknown setting "$1"`)
+			msg = yamlIntoRe.ReplaceAllString(msg, " as settings (write key: value lines)")
 			line := 0
 			if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 				line, _ = strconv.Atoi(m[1])

@@ -28,8 +28,11 @@ func FuzzParseConfig(f *testing.F) {
 		cfg, err := ParseConfig(path, data, testActions)
 		if err != nil {
 			var ce *ConfigError
-			if !errors.As(err, &ce) || ce.Path != path || ce.Msg == "" || ce.Line < 0 || ce.Line > strings.Count(string(data), "\n")+1 {
+			if !errors.As(err, &ce) || ce.Path != path || ce.Msg == "" || ce.Line < 0 || ce.Line > max(strings.Count(string(data), "\n"), strings.Count(string(data), "\r"))+1 {
 				t.Fatalf("refusal %#v (%v)", err, err)
+			}
+			if strings.Contains(ce.Msg, "store.") {
+				t.Fatalf("a Go type name in %q", ce.Msg)
 			}
 			return
 		}
