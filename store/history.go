@@ -31,22 +31,76 @@ type UpsertResult struct {
 	Known   int // rows that were already cached (changed or not)
 }
 
+// upsertSQL are the statements Upsert runs per row. They are prepared once
+// per store (and by database/sql once per connection), so a sync does not
+// parse SQL for every row it caches.
+var upsertSQL = [...]string{
+	upFind:  `SELECT id, status, error_code, account, provider, comment FROM txns WHERE wallet = ? AND txn_id = ? AND type = ?`,
+	upTaken: `SELECT 1 FROM txns WHERE id = ?`,
+	upInsert: `INSERT INTO txns (id, wallet, txn_id, type, date, tz, status, amount, currency, commission, total,
+		provider_id, source_id, error_code, account, provider, comment, synced_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	upInsertRaw: `INSERT INTO txn_raw (id, raw) VALUES (?, ?)`,
+	upInsertFTS: `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
+	upUpdate: `UPDATE txns SET date = ?, tz = ?, status = ?, amount = ?, currency = ?, commission = ?, total = ?,
+		provider_id = ?, source_id = ?, error_code = ?, account = ?, provider = ?, comment = ?, synced_at = ? WHERE id = ?`,
+	upUpdateRaw: `UPDATE txn_raw SET raw = ? WHERE id = ?`,
+	upDeleteFTS: `DELETE FROM txns_fts WHERE rowid = ?`,
+}
+
+const (
+	upFind = iota
+	upTaken
+	upInsert
+	upInsertRaw
+	upInsertFTS
+	upUpdate
+	upUpdateRaw
+	upDeleteFTS
+	upCount
+)
+
+// upsertStmts prepares the Upsert statements on first use.
+func (s *Store) upsertStmts(ctx context.Context) ([upCount]*sql.Stmt, error) {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if s.upsert[0] != nil {
+		return s.upsert, nil
+	}
+	var out [upCount]*sql.Stmt
+	for i, q := range upsertSQL {
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			for _, p := range out[:i] {
+				p.Close()
+			}
+			return out, err
+		}
+		out[i] = st
+	}
+	s.upsert = out
+	return out, nil
+}
+
 // Upsert caches transactions of one wallet in one write transaction.
 func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transaction) (UpsertResult, error) {
 	var res UpsertResult
 	if len(txns) == 0 {
 		return res, nil
 	}
+	prepared, err := s.upsertStmts(ctx)
+	if err != nil {
+		return res, err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
 	}
 	defer tx.Rollback()
-	find, err := tx.PrepareContext(ctx, `SELECT id, status, error_code, account, provider, comment FROM txns WHERE wallet = ? AND txn_id = ? AND type = ?`)
-	if err != nil {
-		return res, err
+	var st [upCount]*sql.Stmt
+	for i, p := range prepared {
+		st[i] = tx.StmtContext(ctx, p)
+		defer st[i].Close()
 	}
-	defer find.Close()
 	now := s.now().Unix()
 	for i := range txns {
 		t := &txns[i]
@@ -60,25 +114,21 @@ func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transa
 		var id int64
 		var status, account, provider, comment string
 		var errCode int64
-		err := find.QueryRowContext(ctx, wallet, int64(t.TxnID), string(t.Type)).Scan(&id, &status, &errCode, &account, &provider, &comment)
+		err := st[upFind].QueryRowContext(ctx, wallet, int64(t.TxnID), string(t.Type)).Scan(&id, &status, &errCode, &account, &provider, &comment)
 		switch {
 		case isNoRows(err):
-			id, err = freeKey(ctx, tx, sortKey(t.Date, int64(t.TxnID), t.Type))
+			id, err = freeKey(ctx, st[upTaken], sortKey(t.Date, int64(t.TxnID), t.Type))
 			if err != nil {
 				return res, err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO txns (id, wallet, txn_id, type, date, tz, status, amount, currency, commission, total,
-				provider_id, source_id, error_code, account, provider, comment, synced_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-				id, wallet, int64(t.TxnID), string(t.Type), t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency),
-				t.Commission.Minor, t.Total.Minor, row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now)
-			if err != nil {
+			if _, err := st[upInsert].ExecContext(ctx, id, wallet, int64(t.TxnID), string(t.Type), t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency),
+				t.Commission.Minor, t.Total.Minor, row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now); err != nil {
 				return res, err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO txn_raw (id, raw) VALUES (?, ?)`, id, []byte(raw)); err != nil {
+			if _, err := st[upInsertRaw].ExecContext(ctx, id, []byte(raw)); err != nil {
 				return res, err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
-				id, t.Account, row.provider, t.Comment, row.extra); err != nil {
+			if _, err := st[upInsertFTS].ExecContext(ctx, id, t.Account, row.provider, t.Comment, row.extra); err != nil {
 				return res, err
 			}
 			res.Added++
@@ -87,22 +137,19 @@ func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transa
 		default:
 			res.Known++
 			changed := status != string(t.Status) || errCode != int64(t.ErrorCode) || account != t.Account || provider != row.provider || comment != t.Comment
-			if _, err := tx.ExecContext(ctx, `UPDATE txns SET date = ?, tz = ?, status = ?, amount = ?, currency = ?, commission = ?, total = ?,
-				provider_id = ?, source_id = ?, error_code = ?, account = ?, provider = ?, comment = ?, synced_at = ? WHERE id = ?`,
-				t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency), t.Commission.Minor, t.Total.Minor,
+			if _, err := st[upUpdate].ExecContext(ctx, t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency), t.Commission.Minor, t.Total.Minor,
 				row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now, id); err != nil {
 				return res, err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE txn_raw SET raw = ? WHERE id = ?`, []byte(raw), id); err != nil {
+			if _, err := st[upUpdateRaw].ExecContext(ctx, []byte(raw), id); err != nil {
 				return res, err
 			}
 			if changed {
 				res.Updated++
-				if _, err := tx.ExecContext(ctx, `DELETE FROM txns_fts WHERE rowid = ?`, id); err != nil {
+				if _, err := st[upDeleteFTS].ExecContext(ctx, id); err != nil {
 					return res, err
 				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
-					id, t.Account, row.provider, t.Comment, row.extra); err != nil {
+				if _, err := st[upInsertFTS].ExecContext(ctx, id, t.Account, row.provider, t.Comment, row.extra); err != nil {
 					return res, err
 				}
 			}
@@ -130,11 +177,12 @@ func typeCode(t qiwiapi.TxnType) int64 {
 }
 
 // freeKey finds an unused id at or after k within the same second (two
-// transactions of one second whose ids agree in the low 22 bits).
-func freeKey(ctx context.Context, tx *sql.Tx, k int64) (int64, error) {
+// transactions of one second whose ids agree in the low 22 bits); taken is
+// the prepared "SELECT 1 FROM txns WHERE id = ?".
+func freeKey(ctx context.Context, taken *sql.Stmt, k int64) (int64, error) {
 	for {
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM txns WHERE id = ?`, k).Scan(&one)
+		err := taken.QueryRowContext(ctx, k).Scan(&one)
 		if isNoRows(err) {
 			return k, nil
 		}

@@ -1,0 +1,479 @@
+package reader
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
+	"qiwidash/store"
+)
+
+// Query is what a face asks for.
+type Query struct {
+	Operation qiwiapi.Operation // "" or ALL: every direction
+	Sources   []qiwiapi.Source  // empty: every source
+	// Start and End bound the dates (both zero: the whole history).
+	Start, End time.Time
+	// Text searches the cache (account, provider, comment, status, error,
+	// txn id); a query with text never asks QIWI.
+	Text string
+}
+
+// HasRange reports whether the query is limited to dates.
+func (q Query) HasRange() bool { return !q.Start.IsZero() }
+
+func (q Query) filter() store.Filter {
+	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text}
+}
+
+// Cursor is a position in a query's rows. It is opaque.
+type Cursor struct {
+	key store.Key
+	up  bool
+}
+
+// Below is the position just under t: a Page there brings older rows.
+func Below(t qiwiapi.Transaction) *Cursor { return &Cursor{key: store.KeyOf(t)} }
+
+// Above is the position just over t: a Page there brings the newer rows
+// right above t (from the cache), newest first.
+func Above(t qiwiapi.Transaction) *Cursor { return &Cursor{key: store.KeyOf(t), up: true} }
+
+// Page is up to PageSize rows, newest first, and the cursor to the next
+// ones in the same direction (nil: there are none).
+type Page struct {
+	Transactions []qiwiapi.Transaction
+	Next         *Cursor
+}
+
+// Page returns the rows of q at cursor (nil: the newest). It reads the
+// cache, and asks QIWI (at the priority ctx carries, Visible by default)
+// only for a window the cache does not hold; the rest of that window is
+// then read in the background. Rows above a cursor come from the cache only.
+func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
+	if err := r.load(ctx); err != nil {
+		return Page{}, err
+	}
+	f := q.filter()
+	if cur != nil && cur.up {
+		ts, more, err := r.o.Store.PageUp(ctx, r.o.Wallet, f, cur.key, PageSize)
+		if err != nil || len(ts) == 0 {
+			return Page{}, err
+		}
+		out := Page{Transactions: ts}
+		if more {
+			out.Next = Above(ts[0])
+		}
+		return out, nil
+	}
+	now := r.now()
+	top := now
+	if !q.End.IsZero() && q.End.Before(top) {
+		top = q.End
+	}
+	var after *store.Key
+	if cur != nil {
+		after = &cur.key
+		top = earlier(top, cur.key.Date)
+	}
+	fetched := false
+	for {
+		bound, w, _ := r.plan(top, q.Start, now)
+		g := f
+		if w != nil && r.o.API != nil && q.Text == "" {
+			g.From = later(g.From, bound.Add(time.Second))
+		} else {
+			w = nil // the cache is all there is to read
+		}
+		p, err := r.o.Store.Page(ctx, r.o.Wallet, g, after, PageSize)
+		if err != nil {
+			return Page{}, err
+		}
+		out := Page{Transactions: p.Transactions}
+		switch {
+		case p.Next != nil, w != nil && fetched && len(out.Transactions) > 0:
+			out.Next = Below(out.Transactions[len(out.Transactions)-1])
+			return out, nil
+		case w == nil:
+			return out, nil
+		}
+		_, _, err = r.advance(ctx, *w, time.Time{}, false)
+		if err != nil {
+			if len(out.Transactions) > 0 { // what is cached now; the next page tells the error
+				out.Next = Below(out.Transactions[len(out.Transactions)-1])
+				return out, nil
+			}
+			return Page{}, err
+		}
+		fetched = true
+		r.fillLater(*w)
+	}
+}
+
+// Transaction returns one transaction by id: from the cache, else from QIWI.
+func (r *Reader) Transaction(ctx context.Context, id int64) (*qiwiapi.Transaction, error) {
+	t, err := r.o.Store.Cached(ctx, r.o.Wallet, id, "")
+	if err == nil || !errors.Is(err, qiwiapi.ErrNotFound) || r.o.API == nil {
+		return t, err
+	}
+	t, _, err = r.o.API.Transaction(ctx, id, "")
+	return t, err
+}
+
+// Totals sums successful incoming and outgoing payments per currency over
+// q's date range, which is required (any length; q.Text is ignored). Each
+// 90-day window of it is summed from the cache when the cache holds it,
+// taken from kept totals when it is closed and was asked before, and asked
+// of QIWI otherwise; windows are asked concurrently.
+func (r *Reader) Totals(ctx context.Context, q Query) (*qiwiapi.Totals, error) {
+	if !q.HasRange() {
+		return nil, errors.New("totals need a date range")
+	}
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	pieces := windowsOf(q.Start, q.End)
+	parts := make([]*qiwiapi.Totals, len(pieces))
+	errs := make([]error, len(pieces))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, r.o.Concurrency)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for i, w := range pieces {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			parts[i], errs[i] = r.windowTotals(ctx, q, w)
+			if errs[i] != nil {
+				cancel() // the sum cannot be given: stop asking
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	sum := newTotals()
+	for _, t := range parts {
+		for _, a := range t.Incoming {
+			sum.add(a, true)
+		}
+		for _, a := range t.Outgoing {
+			sum.add(a, false)
+		}
+	}
+	return sum.result(), nil
+}
+
+// windowTotals sums one piece of a window.
+func (r *Reader) windowTotals(ctx context.Context, q Query, w window) (*qiwiapi.Totals, error) {
+	now := r.now()
+	if _, next, _ := r.plan(earlier(w.end, now), w.start, now); next == nil || r.o.API == nil {
+		return r.cacheTotals(ctx, q, w)
+	}
+	key := store.TotalsKey(q.Operation, q.Sources)
+	if t, ok, err := r.o.Store.CachedTotals(ctx, r.o.Wallet, w.start, w.end, key); err != nil || ok {
+		return t, err
+	}
+	op := q.Operation
+	if op == qiwiapi.OperationAll {
+		op = ""
+	}
+	t, _, err := r.o.API.Totals(ctx, r.o.Wallet, qiwiapi.TotalsOptions{Start: w.start, End: w.end.In(w.start.Location()), Operation: op, Sources: q.Sources})
+	r.noteErr(err)
+	if err != nil {
+		return nil, err
+	}
+	if w.end.Before(now) {
+		waiting, err := r.o.Store.HasWaiting(ctx, r.o.Wallet, w.start, w.end)
+		if err == nil && !waiting {
+			err = r.o.Store.SaveTotals(context.WithoutCancel(ctx), r.o.Wallet, w.start, w.end, key, t)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// cacheTotals sums successful payments the way QIWI does: incoming by sum,
+// outgoing by total (with commission), currencies in the wallet's order.
+func (r *Reader) cacheTotals(ctx context.Context, q Query, w window) (*qiwiapi.Totals, error) {
+	f := q.filter()
+	f.Text = ""
+	f.From, f.To = w.start, w.end
+	f.Statuses = []qiwiapi.TxnStatus{qiwiapi.StatusSuccess}
+	sm, err := r.o.Store.Summary(ctx, r.o.Wallet, f)
+	if err != nil {
+		return nil, err
+	}
+	rank := func(c qiwiapi.Currency) int {
+		for i, k := range []qiwiapi.Currency{qiwiapi.RUB, qiwiapi.USD, qiwiapi.EUR, qiwiapi.KZT} {
+			if c == k {
+				return i
+			}
+		}
+		return 4
+	}
+	slices.SortStableFunc(sm.Totals, func(a, b store.CurrencyTotal) int { return cmp.Compare(rank(a.Currency), rank(b.Currency)) })
+	sum := newTotals()
+	for _, ct := range sm.Totals {
+		sum.add(ct.In, true)
+		sum.add(ct.OutTotal, false)
+	}
+	return sum.result(), nil
+}
+
+// Refresh brings the newest history into the cache: from now down to the
+// newest cached rows (one request when nothing changed), then re-reads the
+// WAITING rows, one list request per window that holds them. With nothing
+// cached yet it does nothing: the first Page reads the newest rows. changed
+// reports rows added or updated. The outcome is recorded for Status.
+func (r *Reader) Refresh(ctx context.Context) (changed bool, err error) {
+	if err := r.load(ctx); err != nil {
+		return false, err
+	}
+	if r.o.API == nil {
+		return false, errNoAPI
+	}
+	r.mu.Lock()
+	r.syncing++
+	anything := len(r.cov) > 0
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.syncing--
+		r.mu.Unlock()
+	}()
+	if !anything {
+		return false, nil
+	}
+	started := r.o.Store.Now()
+	w := windowAt(r.now())
+	n := 0
+	for {
+		done, u, err := r.advance(ctx, w, time.Time{}, true)
+		n += u.Added + u.Updated
+		if err != nil {
+			return n > 0, r.recordSync(ctx, err)
+		}
+		if done {
+			break
+		}
+	}
+	u, err := r.recheckWaiting(ctx, started)
+	n += u
+	return n > 0, r.recordSync(ctx, err)
+}
+
+func (r *Reader) recordSync(ctx context.Context, err error) error {
+	if rerr := r.o.Store.RecordSync(context.WithoutCancel(ctx), r.o.Wallet, r.now(), err); rerr != nil && err == nil {
+		err = rerr
+	}
+	if st, serr := r.o.Store.SyncStatus(context.WithoutCancel(ctx), r.o.Wallet); serr == nil {
+		r.mu.Lock()
+		r.sync, r.syncKnown = st, true
+		r.mu.Unlock()
+	}
+	return err
+}
+
+// recheckWaiting re-reads the cached WAITING rows not read since started:
+// per window that holds them, the pages of the range from the oldest to the
+// newest of them (one request, unless more than a page of rows lies between).
+func (r *Reader) recheckWaiting(ctx context.Context, started time.Time) (int, error) {
+	dates, err := r.o.Store.Waiting(ctx, r.o.Wallet, started)
+	if err != nil || len(dates) == 0 {
+		return 0, err
+	}
+	type span struct{ lo, hi time.Time }
+	var spans []span
+	var cur window
+	for _, d := range dates { // newest first
+		d = d.In(qiwiapi.Moscow)
+		if w := windowAt(d); len(spans) == 0 || w != cur {
+			cur = w
+			spans = append(spans, span{d, d})
+			continue
+		}
+		spans[len(spans)-1].lo = d
+	}
+	n := 0
+	for _, s := range spans {
+		var next *qiwiapi.Cursor
+		for {
+			p, u, err := r.list(ctx, s.lo, s.hi, next)
+			if err != nil {
+				return n, err
+			}
+			n += u.Added + u.Updated
+			if p.Next == nil || len(p.Transactions) == 0 {
+				break
+			}
+			next = p.Next
+		}
+	}
+	return n, nil
+}
+
+// Sync reads every row from now down to until (zero: the start of history)
+// into the cache, the windows concurrently, and never a row before until.
+func (r *Reader) Sync(ctx context.Context, until time.Time) error {
+	if err := r.load(ctx); err != nil {
+		return err
+	}
+	if r.o.API == nil {
+		return errNoAPI
+	}
+	r.mu.Lock()
+	r.syncing++
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.syncing--
+		r.mu.Unlock()
+	}()
+	if _, err := r.Refresh(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	sem := make(chan struct{}, r.o.Concurrency)
+	past := func(w window) bool {
+		r.mu.Lock()
+		hs := r.histStart
+		r.mu.Unlock()
+		return !until.IsZero() && w.end.Before(until) || w.end.Before(firstWindow) || !hs.IsZero() && w.end.Before(hs)
+	}
+	for w := windowAt(r.now()); !past(w); w = w.older() {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil || past(w) { // history's start may have been found meanwhile
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for {
+				done, _, err := r.advance(ctx, w, until, false)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					cancel()
+					return
+				}
+				if done {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// Status is where a reader's rows come from and how the wallet's request
+// budget stands.
+type Status struct {
+	Sync    store.SyncStatus
+	Known   bool           // Sync has been read
+	Busy    bool           // a refresh or window fills are under way
+	Budget  *budget.Status // nil without a budget
+	LastErr error          // the last request's error in this process, nil after a success
+}
+
+// Status does not block on I/O: the screen calls it from View.
+func (r *Reader) Status() Status {
+	r.mu.Lock()
+	st := Status{Sync: r.sync, Known: r.syncKnown, Busy: r.syncing > 0 || len(r.filling) > 0, LastErr: r.lastErr}
+	r.mu.Unlock()
+	if r.o.Budget != nil {
+		b := r.o.Budget.Status()
+		st.Budget = &b
+	}
+	return st
+}
+
+// Paused reports that QIWI blocks the wallet's history (a 423): until when.
+func (s Status) Paused() (time.Time, bool) {
+	if s.Budget != nil && !s.Budget.PausedUntil.IsZero() {
+		return s.Budget.PausedUntil, true
+	}
+	var pe *budget.PausedError
+	if errors.As(s.LastErr, &pe) {
+		return pe.Until, true
+	}
+	return time.Time{}, false
+}
+
+// String is the status line: "from cache, last synced at 2026-05-01 12:03 ·
+// QIWI history paused until 14:05 (request limit) · 87 requests left". A
+// 423 is a pause, never "offline".
+func (s Status) String() string {
+	var parts []string
+	until, paused := s.Paused()
+	limited := paused || errors.Is(s.LastErr, qiwiapi.ErrRateLimited)
+	if s.Known {
+		switch {
+		case s.Sync.LastSync.IsZero() && s.Sync.LastError != "" && !limited:
+			parts = append(parts, "nothing cached yet (offline: "+s.Sync.LastError+")")
+		case s.Sync.LastSync.IsZero():
+			parts = append(parts, "nothing cached yet")
+		case s.Sync.LastError != "" && !limited:
+			parts = append(parts, "from cache, last synced at "+s.Sync.LastSync.Format("2006-01-02 15:04")+" (offline: "+s.Sync.LastError+")")
+		default:
+			parts = append(parts, "from cache, last synced at "+s.Sync.LastSync.Format("2006-01-02 15:04"))
+		}
+	}
+	if s.Busy {
+		parts = append(parts, "syncing…")
+	}
+	switch {
+	case paused:
+		parts = append(parts, (&budget.PausedError{Until: until}).Error())
+	case limited:
+		parts = append(parts, "QIWI history paused (request limit)")
+	case s.Budget != nil:
+		parts = append(parts, fmt.Sprintf("%d requests left", s.Budget.Left))
+	}
+	out := ""
+	for i, p := range parts {
+		if i > 0 {
+			out += " · "
+		}
+		out += p
+	}
+	return out
+}
