@@ -246,6 +246,9 @@ type Key struct {
 	row   int64 // the row's id when the key came from Page
 }
 
+// Less reports whether k comes after o in the cache's order (is older).
+func (k Key) Less(o Key) bool { return k.id() < o.id() }
+
 // KeyOf is the position of a transaction.
 func KeyOf(t qiwiapi.Transaction) Key { return Key{Date: t.Date, TxnID: int64(t.TxnID), Type: t.Type} }
 

@@ -351,6 +351,12 @@ CREATE TABLE history_totals (
 	PRIMARY KEY (wallet, start, end, filter)
 ) WITHOUT ROWID;
 
+-- The windows' grid per wallet: a window's first second.
+CREATE TABLE history_grid (
+	wallet    TEXT PRIMARY KEY,
+	origin    INTEGER NOT NULL
+) WITHOUT ROWID;
+
 UPDATE sync_state SET oldest = 0, complete = 0;
 `,
 }

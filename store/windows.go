@@ -26,6 +26,17 @@ type Coverage struct {
 	Next  *qiwiapi.Cursor
 }
 
+// HistoryGrid returns the origin (Unix seconds) of wallet's grid of
+// windows, recording proposed when the wallet has none yet.
+func (s *Store) HistoryGrid(ctx context.Context, wallet string, proposed int64) (int64, error) {
+	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO history_grid (wallet, origin) VALUES (?, ?)`, wallet, proposed); err != nil {
+		return 0, err
+	}
+	var origin int64
+	err := s.db.QueryRowContext(ctx, `SELECT origin FROM history_grid WHERE wallet = ?`, wallet).Scan(&origin)
+	return origin, err
+}
+
 // Coverages reads every recorded window of wallet, keyed by the start's Unix second.
 func (s *Store) Coverages(ctx context.Context, wallet string) (map[int64]Coverage, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT start, top, low, next_id, next_date FROM history_windows WHERE wallet = ?`, wallet)

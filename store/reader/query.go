@@ -32,14 +32,31 @@ func (q Query) filter() store.Filter {
 	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text}
 }
 
+// filtered reports whether q narrows what QIWI lists (operation, sources).
+func (q Query) filtered() bool {
+	return q.Operation != "" && q.Operation != qiwiapi.OperationAll || len(q.Sources) > 0
+}
+
 // Cursor is a position in a query's rows. It is opaque.
 type Cursor struct {
-	key store.Key
+	key store.Key // the last row given (first, going up)
 	up  bool
+	// pos: every row of the query dated after pos has been given.
+	pos time.Time
+	// walk continues a filtered walk of one window through QIWI.
+	walk *walk
+	// empties counts the empty windows such walks met in a row.
+	empties int
+}
+
+// walk is where a filtered list of one window continues at QIWI.
+type walk struct {
+	start, end time.Time
+	next       *qiwiapi.Cursor
 }
 
 // Below is the position just under t: a Page there brings older rows.
-func Below(t qiwiapi.Transaction) *Cursor { return &Cursor{key: store.KeyOf(t)} }
+func Below(t qiwiapi.Transaction) *Cursor { return &Cursor{key: store.KeyOf(t), pos: t.Date} }
 
 // Above is the position just over t: a Page there brings the newer rows
 // right above t (from the cache), newest first.
@@ -54,8 +71,10 @@ type Page struct {
 
 // Page returns the rows of q at cursor (nil: the newest). It reads the
 // cache, and asks QIWI (at the priority ctx carries, Visible by default)
-// only for a window the cache does not hold; the rest of that window is
-// then read in the background. Rows above a cursor come from the cache only.
+// only for what the cache does not hold: one page of the window in
+// question, narrowed by q's operation and sources; the whole window is then
+// read into the cache in the background. Rows above a cursor, and rows of
+// a text search, come from the cache only.
 func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 	if err := r.load(ctx); err != nil {
 		return Page{}, err
@@ -80,9 +99,8 @@ func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 	var after *store.Key
 	if cur != nil {
 		after = &cur.key
-		top = earlier(top, cur.key.Date)
+		top = earlier(top, cur.pos)
 	}
-	fetched := false
 	for {
 		bound, w, _ := r.plan(top, q.Start, now)
 		g := f
@@ -96,24 +114,91 @@ func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 			return Page{}, err
 		}
 		out := Page{Transactions: p.Transactions}
+		n := len(out.Transactions)
 		switch {
-		case p.Next != nil, w != nil && fetched && len(out.Transactions) > 0:
-			out.Next = Below(out.Transactions[len(out.Transactions)-1])
+		case p.Next != nil:
+			out.Next = Below(out.Transactions[n-1])
 			return out, nil
 		case w == nil:
 			return out, nil
+		case q.filtered() && cur != nil && cur.walk != nil && r.windowAt(cur.walk.start) == *w:
+			return r.walkPage(ctx, q, cur, *w, bound)
+		case q.filtered() && r.windowAt(top) == *w:
+			// The cache cannot fill the page from this window: QIWI's
+			// narrowed list of it can, from the top.
+			return r.walkPage(ctx, q, cur, *w, top)
+		case n > 0:
+			// What the cache holds down to bound; QIWI is asked on the next page.
+			out.Next = Below(out.Transactions[n-1])
+			out.Next.pos = bound
+			return out, nil
+		case q.filtered():
+			return r.walkPage(ctx, q, cur, *w, bound)
 		}
-		_, _, err = r.advance(ctx, *w, time.Time{}, false)
-		if err != nil {
-			if len(out.Transactions) > 0 { // what is cached now; the next page tells the error
-				out.Next = Below(out.Transactions[len(out.Transactions)-1])
+		if _, _, err := r.advance(ctx, *w, time.Time{}, false); err != nil {
+			if n > 0 { // what is cached; the next page tells the error
+				out.Next = Below(out.Transactions[n-1])
 				return out, nil
 			}
 			return Page{}, err
 		}
-		fetched = true
 		r.fillLater(*w)
 	}
+}
+
+// walkPage reads one page of q's rows of window w dated up to end from
+// QIWI, narrowed by q's operation and sources (the cache holds every
+// operation and source, so these rows do not make it hold w); the
+// window is read into the cache in the background.
+func (r *Reader) walkPage(ctx context.Context, q Query, cur *Cursor, w window, end time.Time) (Page, error) {
+	wk := &walk{start: later(w.start, q.Start), end: end}
+	if cur != nil && cur.walk != nil && r.windowAt(cur.walk.start) == w {
+		wk = cur.walk
+	}
+	op := q.Operation
+	if op == qiwiapi.OperationAll {
+		op = ""
+	}
+	p, _, err := r.o.API.List(ctx, r.o.Wallet, qiwiapi.HistoryOptions{Rows: PageSize, Operation: op, Sources: q.Sources,
+		Start: wk.start, End: wk.end.In(wk.start.Location()), Cursor: wk.next})
+	r.noteErr(err)
+	if err != nil {
+		return Page{}, err
+	}
+	if _, err := r.o.Store.Upsert(context.WithoutCancel(ctx), r.o.Wallet, p.Transactions); err != nil {
+		return Page{}, err
+	}
+	r.fillLater(w)
+	out := Page{Transactions: p.Transactions}
+	if cur != nil && wk.next == nil { // a walk from the cursor's second: not what was given already
+		out.Transactions = slices.DeleteFunc(slices.Clone(out.Transactions), func(t qiwiapi.Transaction) bool {
+			return !store.KeyOf(t).Less(cur.key)
+		})
+	}
+	n := len(out.Transactions)
+	switch {
+	case p.Next != nil && n > 0:
+		out.Next = Below(out.Transactions[n-1])
+		out.Next.walk = &walk{start: wk.start, end: wk.end, next: p.Next}
+		return out, nil
+	case !q.Start.IsZero() && !wk.start.After(q.Start):
+		// The walk reached the query's start: nothing older is asked for.
+		return out, nil
+	}
+	// This window is done; older windows follow.
+	out.Next = &Cursor{key: store.Key{Date: wk.start, Type: qiwiapi.TypeIn}, pos: wk.start.Add(-time.Second)}
+	if n > 0 {
+		out.Next.key = store.KeyOf(out.Transactions[n-1])
+		return out, nil
+	}
+	// An empty window: go on to the next one, unless history seems to have begun.
+	if cur != nil {
+		out.Next.empties = cur.empties + 1
+	}
+	if out.Next.empties >= r.o.EmptyWindows {
+		return Page{}, nil
+	}
+	return r.Page(ctx, q, out.Next)
 }
 
 // Transaction returns one transaction by id: from the cache, else from QIWI.
@@ -138,7 +223,7 @@ func (r *Reader) Totals(ctx context.Context, q Query) (*qiwiapi.Totals, error) {
 	if err := r.load(ctx); err != nil {
 		return nil, err
 	}
-	pieces := windowsOf(q.Start, q.End)
+	pieces := windowsOf(r.origin, q.Start, q.End)
 	parts := make([]*qiwiapi.Totals, len(pieces))
 	errs := make([]error, len(pieces))
 	var wg sync.WaitGroup
@@ -171,16 +256,16 @@ func (r *Reader) Totals(ctx context.Context, q Query) (*qiwiapi.Totals, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	sum := newTotals()
+	sum := NewSum()
 	for _, t := range parts {
 		for _, a := range t.Incoming {
-			sum.add(a, true)
+			sum.Add(a, true)
 		}
 		for _, a := range t.Outgoing {
-			sum.add(a, false)
+			sum.Add(a, false)
 		}
 	}
-	return sum.result(), nil
+	return sum.Totals(), nil
 }
 
 // windowTotals sums one piece of a window.
@@ -234,12 +319,12 @@ func (r *Reader) cacheTotals(ctx context.Context, q Query, w window) (*qiwiapi.T
 		return 4
 	}
 	slices.SortStableFunc(sm.Totals, func(a, b store.CurrencyTotal) int { return cmp.Compare(rank(a.Currency), rank(b.Currency)) })
-	sum := newTotals()
+	sum := NewSum()
 	for _, ct := range sm.Totals {
-		sum.add(ct.In, true)
-		sum.add(ct.OutTotal, false)
+		sum.Add(ct.In, true)
+		sum.Add(ct.OutTotal, false)
 	}
-	return sum.result(), nil
+	return sum.Totals(), nil
 }
 
 // Refresh brings the newest history into the cache: from now down to the
@@ -267,7 +352,7 @@ func (r *Reader) Refresh(ctx context.Context) (changed bool, err error) {
 		return false, nil
 	}
 	started := r.o.Store.Now()
-	w := windowAt(r.now())
+	w := r.windowAt(r.now())
 	n := 0
 	for {
 		done, u, err := r.advance(ctx, w, time.Time{}, true)
@@ -309,7 +394,7 @@ func (r *Reader) recheckWaiting(ctx context.Context, started time.Time) (int, er
 	var cur window
 	for _, d := range dates { // newest first
 		d = d.In(qiwiapi.Moscow)
-		if w := windowAt(d); len(spans) == 0 || w != cur {
+		if w := r.windowAt(d); len(spans) == 0 || w != cur {
 			cur = w
 			spans = append(spans, span{d, d})
 			continue
@@ -368,7 +453,7 @@ func (r *Reader) Sync(ctx context.Context, until time.Time) error {
 		r.mu.Unlock()
 		return !until.IsZero() && w.end.Before(until) || w.end.Before(firstWindow) || !hs.IsZero() && w.end.Before(hs)
 	}
-	for w := windowAt(r.now()); !past(w); w = w.older() {
+	for w := r.windowAt(r.now()); !past(w); w = w.older() {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():

@@ -57,6 +57,9 @@ type Options struct {
 	// EmptyWindows is how many empty 90-day windows in a row mean that
 	// history has begun (0: 4, one year).
 	EmptyWindows int
+	// NoFill reads only what is asked for: no window is read on in the
+	// background after a page (tests that count a screen's requests).
+	NoFill bool
 }
 
 // PageSize is how many rows a page holds at most (QIWI's largest page).
@@ -73,6 +76,7 @@ type Reader struct {
 
 	mu        sync.Mutex
 	loaded    bool
+	origin    int64 // the grid of windows: a window's first second
 	cov       map[int64]store.Coverage
 	tops      map[int64]*topWalk // top walks in progress
 	empty     map[int64]bool     // complete windows without rows
@@ -129,6 +133,11 @@ func (r *Reader) load(ctx context.Context) error {
 	if done {
 		return nil
 	}
+	// A new grid ends a window right now: the first reads split as a range ending now.
+	origin, err := r.o.Store.HistoryGrid(ctx, r.o.Wallet, r.now().Unix()+1)
+	if err != nil {
+		return err
+	}
 	cov, err := r.o.Store.Coverages(ctx, r.o.Wallet)
 	if err != nil {
 		return err
@@ -140,13 +149,21 @@ func (r *Reader) load(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.loaded {
-		r.cov, r.loaded = cov, true
+		r.cov, r.origin, r.loaded = cov, origin, true
 		if st.Complete {
 			r.histStart = st.Oldest
 		}
 		r.sync, r.syncKnown = st, true
 	}
 	return nil
+}
+
+// windowAt is the window of the wallet's grid holding t (after load).
+func (r *Reader) windowAt(t time.Time) window {
+	r.mu.Lock()
+	origin := r.origin
+	r.mu.Unlock()
+	return windowAt(origin, t)
 }
 
 func (r *Reader) coverage(w window) (store.Coverage, bool) {
@@ -179,7 +196,7 @@ func complete(c store.Coverage) bool { return c.Low.Before(c.Start) }
 func (r *Reader) plan(top, lo, now time.Time) (bound time.Time, w *window, topUp bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for win := windowAt(top); ; win = win.older() {
+	for win := windowAt(r.origin, top); ; win = win.older() {
 		if !lo.IsZero() && win.end.Before(lo) || win.end.Before(firstWindow) ||
 			!r.histStart.IsZero() && win.end.Before(r.histStart) {
 			return win.end, nil, false
@@ -225,13 +242,18 @@ func (r *Reader) advance(ctx context.Context, w window, clip time.Time, topOnly 
 	case !known:
 		// Nothing of w is known: its first page.
 		p, u, err := r.list(ctx, start, end, nil)
+		if current := !w.end.Before(now); current {
+			if rerr := r.recordSync(ctx, err); err == nil && rerr != nil {
+				err = rerr
+			}
+		}
 		if err != nil {
 			return false, u, err
 		}
 		c = store.Coverage{Start: w.start, Top: end}
 		r.below(&c, p, start)
 		return r.save(ctx, w, c, u, clip, topOnly, true)
-	case c.Top.Before(end) && (topOnly || !w.end.After(now) || tw != nil):
+	case topOnly || c.Top.Before(end) && (w.end.Before(now) || tw != nil):
 		// Newer rows than the cache's: walk from the top until reaching them.
 		if tw == nil || tw.end.Before(c.Top) {
 			tw = &topWalk{end: end}
@@ -260,7 +282,7 @@ func (r *Reader) advance(ctx context.Context, w window, clip time.Time, topOnly 
 		}
 		r.mu.Unlock()
 		return r.save(ctx, w, c, u, clip, topOnly, tw == nil)
-	case topOnly || c.Low.Before(start):
+	case c.Low.Before(start):
 		return true, res, nil
 	}
 	// The rows below what is cached.
@@ -309,7 +331,7 @@ func (r *Reader) save(ctx context.Context, w window, c store.Coverage, u store.U
 	if !clip.IsZero() && clip.After(start) {
 		start = clip
 	}
-	topFresh := w.end.After(now) || !c.Top.Before(w.end)
+	topFresh := !w.end.Before(now) || !c.Top.Before(w.end)
 	return !walking && topFresh && c.Low.Before(start), u, nil
 }
 
@@ -327,7 +349,7 @@ func (r *Reader) noteComplete(ctx context.Context, w window) error {
 	for x := w.older(); r.empty[x.key()]; x = x.older() {
 		run++
 	}
-	for x := windowAt(w.end.Add(time.Second)); r.empty[x.key()]; x = windowAt(x.end.Add(time.Second)) {
+	for x := w.newer(); r.empty[x.key()]; x = x.newer() {
 		newest = x
 		run++
 	}
@@ -373,7 +395,7 @@ var errNoAPI = errors.New("no QIWI connection is configured")
 // priority, unless that is under way already.
 func (r *Reader) fillLater(w window) {
 	r.mu.Lock()
-	if r.filling[w.key()] || r.bg.Err() != nil {
+	if r.o.NoFill || r.filling[w.key()] || r.bg.Err() != nil {
 		r.mu.Unlock()
 		return
 	}

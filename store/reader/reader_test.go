@@ -120,7 +120,7 @@ func TestFirstPageCostsOneRequest(t *testing.T) {
 	// The rest of the newest window comes in the background.
 	close(h.release)
 	r.Wait()
-	w := windowAt(end)
+	w := r.windowAt(end)
 	n, _ := e.st.CountIn(t.Context(), e.wallet, w.start, w.end)
 	if got := len(lists(e.sb)); got != max(1, (n+49)/50) {
 		t.Errorf("the newest window (%d rows) took %d requests, want %d", n, got, (n+49)/50)
@@ -144,8 +144,9 @@ func TestFirstPageCostsOneRequest(t *testing.T) {
 
 // checkSync asserts that a full sync cached every row once, with
 // ceil(rows/50) requests per window (one per empty window).
-func checkSync(t *testing.T, e *env, rows int, reqs []sandbox.Request, emptyAllowed int) {
+func checkSync(t *testing.T, e *env, r *Reader, rows int, reqs []sandbox.Request, emptyAllowed int) {
 	t.Helper()
+	origin := r.origin
 	sum, err := e.st.Summary(t.Context(), e.wallet, store.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +161,7 @@ func checkSync(t *testing.T, e *env, rows int, reqs []sandbox.Request, emptyAllo
 		if err != nil {
 			t.Fatalf("a list request without a start date: %s", q.RawQuery)
 		}
-		w := windowAt(d)
+		w := windowAt(origin, d)
 		per[w.key()]++
 		starts[w.key()] = w
 	}
@@ -187,7 +188,7 @@ func TestSyncFullHistory(t *testing.T) {
 	if err := r.Sync(t.Context(), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	checkSync(t, e, 3000, lists(e.sb), 4+3)
+	checkSync(t, e, r, 3000, lists(e.sb), 4+3)
 	t.Logf("%d requests", len(lists(e.sb)))
 	// Everything is cached now: a page anywhere and totals cost nothing.
 	e.sb.Server.ResetRequests()

@@ -2,17 +2,20 @@ package reader
 
 import "qiwidash/qiwiapi"
 
-// totals accumulates amounts per currency, in the order currencies appear.
-type totals struct {
+// Sum accumulates amounts per currency, in the order currencies appear
+// (totals of windows, of the rows a screen holds).
+type Sum struct {
 	order   []qiwiapi.Currency
 	in, out map[qiwiapi.Currency]int64
 }
 
-func newTotals() *totals {
-	return &totals{in: map[qiwiapi.Currency]int64{}, out: map[qiwiapi.Currency]int64{}}
+// NewSum is an empty sum.
+func NewSum() *Sum {
+	return &Sum{in: map[qiwiapi.Currency]int64{}, out: map[qiwiapi.Currency]int64{}}
 }
 
-func (t *totals) add(a qiwiapi.Amount, incoming bool) {
+// Add adds a to the incoming or the outgoing side.
+func (t *Sum) Add(a qiwiapi.Amount, incoming bool) {
 	_, seenIn := t.in[a.Currency]
 	_, seenOut := t.out[a.Currency]
 	if !seenIn && !seenOut {
@@ -27,7 +30,8 @@ func (t *totals) add(a qiwiapi.Amount, incoming bool) {
 	}
 }
 
-func (t *totals) result() *qiwiapi.Totals {
+// Totals is the sum, in QIWI's shape; zero sides are left out.
+func (t *Sum) Totals() *qiwiapi.Totals {
 	r := &qiwiapi.Totals{}
 	for _, c := range t.order {
 		if v := t.in[c]; v != 0 {

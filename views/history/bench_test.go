@@ -40,7 +40,7 @@ func benchModel(b *testing.B, n int) *Model {
 		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
 		Now: func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow) },
 	}
-	m := NewWithSource(c, nil)
+	m := New(c, nil)
 	m.SetSize(120, 40)
 	m.setRows(synthetic(n))
 	m.state = stateReady
