@@ -26,10 +26,10 @@ import (
 	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
+	"qiwidash/store/reader"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/views/agent"
-	"qiwidash/views/history"
 	"qiwidash/views/live"
 	merchantview "qiwidash/views/merchant"
 	"qiwidash/views/settings"
@@ -573,7 +573,7 @@ func billRecorder(st *store.Store, c *common.Common) func(context.Context, notif
 func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps {
 	deps := demoDeps()
 	if c.API != nil {
-		deps.history = history.NewCachedSource(st, &store.Syncer{Store: st, API: c.API.History}, c.Wallet)
+		deps.history = reader.New(reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet, Now: c.Now})
 	}
 	if c.Agent != nil {
 		deps.agent.Journal = agent.NewStoreJournalFor(st, creds.agentTerminal)

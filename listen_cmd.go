@@ -106,12 +106,16 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	if c.API == nil && c.Merchant == nil {
 		return fail(fmt.Errorf("profile %q has neither a wallet token nor merchant credentials: nothing to listen for", name))
 	}
-	pr := live.NewProfileReceiver(st, c, getenv(live.EnvNotifyPassword), billRecorder(st, c), func(res store.SyncResult, err error) {
+	pr := live.NewProfileReceiver(st, c, getenv(live.EnvNotifyPassword), billRecorder(st, c), func(changed bool, err error) {
 		if err != nil {
 			fmt.Fprintf(out, "%s  history sync failed: %s\n", time.Now().Format("2006-01-02 15:04:05 -07:00"), common.Explain(err))
 			return
 		}
-		fmt.Fprintf(out, "%s  history synced: %d new, %d updated\n", time.Now().Format("2006-01-02 15:04:05 -07:00"), res.Added, res.Updated)
+		what := "nothing new"
+		if changed {
+			what = "new or updated payments cached"
+		}
+		fmt.Fprintf(out, "%s  history synced: %s\n", time.Now().Format("2006-01-02 15:04:05 -07:00"), what)
 	})
 	status := pr.Status()
 	if getenv("QIWI_HOOK_KEY") == "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -474,8 +473,8 @@ type SyncStatus struct {
 	LastSync  time.Time // last successful refresh; zero: never
 	LastTry   time.Time // last attempt, successful or not
 	LastError string    // why the last attempt failed; "" when it did not
-	Oldest    time.Time // the cache is complete from here to its newest row
-	Complete  bool      // nothing older than Oldest exists
+	Oldest    time.Time // with Complete: the wallet's history starts here
+	Complete  bool      // the start of history is known: nothing older than Oldest exists
 }
 
 // Offline reports that the last refresh failed: what is shown comes from the cache.
@@ -517,42 +516,4 @@ func unixOrZero(n int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(n, 0)
-}
-
-// newest is the date of the newest cached transaction, ok=false for none.
-func (s *Store) newest(ctx context.Context, wallet string) (time.Time, bool, error) {
-	var d sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT max(date) FROM txns WHERE wallet = ?`, wallet).Scan(&d)
-	if err != nil || !d.Valid {
-		return time.Time{}, false, err
-	}
-	return time.Unix(d.Int64, 0), true, nil
-}
-
-func (s *Store) recordSync(ctx context.Context, wallet string, at time.Time, syncErr error, oldest time.Time, complete bool) error {
-	msg := ""
-	if syncErr != nil {
-		msg = syncErr.Error()
-		if errors.Is(syncErr, context.Canceled) {
-			msg = "cancelled"
-		}
-	}
-	var last int64
-	if syncErr == nil {
-		last = at.Unix()
-	}
-	var old int64
-	if !oldest.IsZero() {
-		old = oldest.Unix()
-	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sync_state (wallet, last_sync_at, last_try_at, last_error, oldest, complete)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (wallet) DO UPDATE SET
-			last_sync_at = CASE WHEN excluded.last_sync_at > 0 THEN excluded.last_sync_at ELSE sync_state.last_sync_at END,
-			last_try_at = excluded.last_try_at,
-			last_error = excluded.last_error,
-			oldest = CASE WHEN excluded.oldest > 0 AND (sync_state.oldest = 0 OR excluded.oldest < sync_state.oldest) THEN excluded.oldest ELSE sync_state.oldest END,
-			complete = max(sync_state.complete, excluded.complete)`,
-		wallet, last, at.Unix(), msg, old, complete)
-	return err
 }

@@ -330,8 +330,9 @@ func (r *Reader) cacheTotals(ctx context.Context, q Query, w window) (*qiwiapi.T
 // Refresh brings the newest history into the cache: from now down to the
 // newest cached rows (one request when nothing changed), then re-reads the
 // WAITING rows, one list request per window that holds them. With nothing
-// cached yet it does nothing: the first Page reads the newest rows. changed
-// reports rows added or updated. The outcome is recorded for Status.
+// cached yet it reads the newest page; right after a Page read that, it
+// does not read it again. changed reports rows added or updated. The
+// outcome is recorded for Status.
 func (r *Reader) Refresh(ctx context.Context) (changed bool, err error) {
 	if err := r.load(ctx); err != nil {
 		return false, err
@@ -341,16 +342,12 @@ func (r *Reader) Refresh(ctx context.Context) (changed bool, err error) {
 	}
 	r.mu.Lock()
 	r.syncing++
-	anything := len(r.cov) > 0
 	r.mu.Unlock()
 	defer func() {
 		r.mu.Lock()
 		r.syncing--
 		r.mu.Unlock()
 	}()
-	if !anything {
-		return false, nil
-	}
 	started := r.o.Store.Now()
 	w := r.windowAt(r.now())
 	n := 0

@@ -79,6 +79,7 @@ type Reader struct {
 	origin    int64 // the grid of windows: a window's first second
 	cov       map[int64]store.Coverage
 	tops      map[int64]*topWalk // top walks in progress
+	fresh     map[int64]bool     // newest windows whose top a page read since the last refresh
 	empty     map[int64]bool     // complete windows without rows
 	histStart time.Time          // no history before it; zero: unknown
 	locks     map[int64]*sync.Mutex
@@ -108,7 +109,7 @@ func New(o Options) *Reader {
 	}
 	bg, stop := context.WithCancel(context.Background())
 	return &Reader{o: o, bg: bg, stop: stop, fillSm: make(chan struct{}, o.Concurrency),
-		tops: map[int64]*topWalk{}, empty: map[int64]bool{}, locks: map[int64]*sync.Mutex{}, filling: map[int64]bool{}}
+		tops: map[int64]*topWalk{}, fresh: map[int64]bool{}, empty: map[int64]bool{}, locks: map[int64]*sync.Mutex{}, filling: map[int64]bool{}}
 }
 
 // Close stops the background work and waits for it.
@@ -238,10 +239,24 @@ func (r *Reader) advance(ctx context.Context, w window, clip time.Time, topOnly 
 	r.mu.Lock()
 	tw := r.tops[w.key()]
 	r.mu.Unlock()
+	r.mu.Lock()
+	fresh := topOnly && r.fresh[w.key()]
+	if fresh {
+		delete(r.fresh, w.key())
+	}
+	r.mu.Unlock()
+	if fresh { // a page read the top of this window since the last refresh
+		return true, res, nil
+	}
 	switch {
 	case !known:
 		// Nothing of w is known: its first page.
 		p, u, err := r.list(ctx, start, end, nil)
+		if !topOnly && err == nil && !w.end.Before(now) {
+			r.mu.Lock()
+			r.fresh[w.key()] = true // the refresh that follows a first page need not read it again
+			r.mu.Unlock()
+		}
 		if current := !w.end.Before(now); current {
 			if rerr := r.recordSync(ctx, err); err == nil && rerr != nil {
 				err = rerr

@@ -188,7 +188,9 @@ func TestSyncFullHistory(t *testing.T) {
 	if err := r.Sync(t.Context(), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	checkSync(t, e, r, 3000, lists(e.sb), 4+3)
+	// Windows are read 4 at a time and finish out of order: past the 4 empty
+	// windows in a row that end the walk, up to 2x3 more may have started.
+	checkSync(t, e, r, 3000, lists(e.sb), 4+2*3)
 	t.Logf("%d requests", len(lists(e.sb)))
 	// Everything is cached now: a page anywhere and totals cost nothing.
 	e.sb.Server.ResetRequests()

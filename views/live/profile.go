@@ -6,6 +6,7 @@ import (
 
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/store"
+	"qiwidash/store/reader"
 	"qiwidash/ui/common"
 )
 
@@ -33,12 +34,12 @@ type ProfileReceiver struct {
 // c, over its store st. recordBill writes bill callbacks into the bill
 // records (nil: not recorded); onSync (may be nil) hears of each
 // background sync.
-func NewProfileReceiver(st *store.Store, c *common.Common, notifyPassword string, recordBill func(context.Context, notify.BillEvent) error, onSync func(store.SyncResult, error)) *ProfileReceiver {
+func NewProfileReceiver(st *store.Store, c *common.Common, notifyPassword string, recordBill func(context.Context, notify.BillEvent) error, onSync func(changed bool, err error)) *ProfileReceiver {
 	p := &ProfileReceiver{notifyPassword: notifyPassword, wallet: c.API != nil, merchant: c.Merchant != nil}
 	o := StoreSinkOptions{OnSync: onSync, Now: c.Now}
 	if c.API != nil {
 		p.Hook = NewActiveHookKey(c.API.Webhooks)
-		o.Syncer, o.Wallet = &store.Syncer{Store: st, API: c.API.History}, c.Wallet
+		o.Refresh = reader.New(reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet}).Refresh
 	}
 	if c.Merchant != nil {
 		p.shopID = c.MerchantShopID

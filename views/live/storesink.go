@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi/notify"
-	"qiwidash/store"
 )
 
 // DefaultSyncTimeout bounds one background history sync.
@@ -19,13 +18,13 @@ type StoreSinkOptions struct {
 	// records (merchant.CallbackRecorder.Record); nil: bill callbacks are
 	// acknowledged, not recorded.
 	RecordBill func(ctx context.Context, e notify.BillEvent) error
-	// Syncer and Wallet fill the wallet's history cache; a nil Syncer:
-	// wallet webhooks are acknowledged, nothing is synced.
-	Syncer *store.Syncer
-	Wallet string
+	// Refresh brings the wallet's newest history into the cache (the
+	// history reader's Refresh); nil: wallet webhooks are acknowledged,
+	// nothing is synced.
+	Refresh func(ctx context.Context) (changed bool, err error)
 	// OnSync is told the outcome of every background sync (may be nil).
 	// It runs on the sync's goroutine.
-	OnSync func(store.SyncResult, error)
+	OnSync func(changed bool, err error)
 	// SyncTimeout overrides DefaultSyncTimeout.
 	SyncTimeout time.Duration
 	Now         func() time.Time
@@ -37,7 +36,7 @@ type StoreSinkOptions struct {
 //   - a bill callback sets that bill's status in the merchant bill records,
 //     marked as brought by a callback; a bill the store does not know is
 //     recorded from the callback's fields;
-//   - a wallet webhook starts a history sync (store.Syncer.Refresh) in the
+//   - a wallet webhook starts a history sync (the reader's Refresh) in the
 //     background, so the transaction lands in the cache as QIWI reports it,
 //     never as a partial row built from the webhook. Webhooks arriving
 //     during a sync cause one more sync after it, not one each.
@@ -71,7 +70,7 @@ func NewStoreSink(o StoreSinkOptions) *StoreSink {
 // WalletPayment starts a background sync of the wallet's history and
 // returns at once (QIWI wants its answer within a second or two).
 func (s *StoreSink) WalletPayment(_ context.Context, _ notify.Event) error {
-	if s.o.Syncer == nil {
+	if s.o.Refresh == nil {
 		return nil
 	}
 	s.mu.Lock()
@@ -93,10 +92,10 @@ func (s *StoreSink) syncLoop() {
 	defer s.wg.Done()
 	for {
 		ctx, cancel := context.WithTimeout(s.ctx, s.o.SyncTimeout)
-		res, err := s.o.Syncer.Refresh(ctx, s.o.Wallet)
+		changed, err := s.o.Refresh(ctx)
 		cancel()
 		if s.o.OnSync != nil {
-			s.o.OnSync(res, err)
+			s.o.OnSync(changed, err)
 		}
 		s.mu.Lock()
 		if !s.again || s.closed {

@@ -16,6 +16,7 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/store"
+	"qiwidash/store/reader"
 	"qiwidash/ui/common"
 	"qiwidash/views/merchant"
 )
@@ -81,14 +82,13 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	c := &common.Common{API: api, Wallet: cr.Wallet, Merchant: mapi, MerchantShopID: cr.MerchantShopID, Now: time.Now}
 
 	// The cache holds the history as it was before the notification.
-	sy := &store.Syncer{Store: st, API: api.History}
-	if _, err := sy.Refresh(ctx, cr.Wallet); err != nil {
+	if _, err := reader.New(reader.Options{Store: st, API: api.History, Wallet: cr.Wallet, NoFill: true}).Page(ctx, reader.Query{}, nil); err != nil {
 		t.Fatal(err)
 	}
 
 	synced := make(chan error, 8)
 	record := merchant.NewCallbackRecorder(merchant.NewStoreBillsFor(st, cr.MerchantShopID), c.Now).Record
-	pr := NewProfileReceiver(st, c, msandbox.DemoNotifyPassword(), record, func(_ store.SyncResult, err error) { synced <- err })
+	pr := NewProfileReceiver(st, c, msandbox.DemoNotifyPassword(), record, func(_ bool, err error) { synced <- err })
 	if err := pr.Learn(ctx); !errors.Is(err, ErrNoActiveHook) || !strings.Contains(pr.Status(), "No wallet webhook is active") {
 		t.Fatalf("no hook yet: %v, status %q", err, pr.Status())
 	}
