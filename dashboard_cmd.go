@@ -20,6 +20,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox/demo"
@@ -173,6 +174,9 @@ type dashboard struct {
 	// start: the journal, the payment ids and resuming unfinished payments.
 	// Nil: nothing is journaled (the demo has it too, over its temp store).
 	prepare func(ctx context.Context, profile string, c *common.Common) error
+	// budgets holds one QIWI request scheduler per wallet for the process,
+	// shared by every profile opened (created on first open).
+	budgets *budget.Registry
 
 	mu   sync.Mutex // Switch runs in a tea.Cmd
 	deps map[string]screenDeps
@@ -213,7 +217,10 @@ func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
 		agentTerminal: cr.AgentID, agentPassword: cr.AgentPassword,
 		apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID,
 	}
-	c, err := newCommon(f, creds, d.saveDir, orDefault(ps.AgentURL, topup.DefaultURL), orDefault(ps.MerchantURL, pull.DefaultBaseURL))
+	if d.budgets == nil {
+		d.budgets = budget.NewRegistry(budget.Options{})
+	}
+	c, err := newCommon(f, creds, d.saveDir, orDefault(ps.AgentURL, topup.DefaultURL), orDefault(ps.MerchantURL, pull.DefaultBaseURL), d.budgets)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -632,7 +639,9 @@ func demoDeps() screenDeps {
 }
 
 // newCommon builds the clients the credentials allow and the shared UI state.
-func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantURL string) (*common.Common, error) {
+// The Wallet API client's history requests pass budgets' scheduler for the
+// wallet (nil: a scheduler of the client's own).
+func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantURL string, budgets *budget.Registry) (*common.Common, error) {
 	c := &common.Common{
 		Styles:   common.NewStyles(common.DefaultTheme()),
 		Keys:     common.DefaultKeys(),
@@ -642,7 +651,8 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 		IDs:      qiwiapi.NewIDGenerator(0, time.Now),
 	}
 	if creds.token != "" {
-		api, err := qiwiapi.NewClient(creds.token, qiwiapi.WithBaseURL(f.baseURL), qiwiapi.WithUserAgent("qiwidash/0.1"))
+		opts := []qiwiapi.Option{qiwiapi.WithBaseURL(f.baseURL), qiwiapi.WithUserAgent("qiwidash/0.1")}
+		api, err := qiwiapi.NewClient(creds.token, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -655,6 +665,11 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 				return nil, fmt.Errorf("reading the wallet number: %s", common.Explain(err))
 			}
 			c.Wallet = p.Wallet()
+		}
+		if budgets != nil { // the wallet is known now: one scheduler per wallet for the process
+			if c.API, err = qiwiapi.NewClient(creds.token, append(opts, qiwiapi.WithGate(budgets.For(c.Wallet)))...); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if creds.agentTerminal != "" {

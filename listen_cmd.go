@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/store"
@@ -99,7 +100,8 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	}
 	ps, cr := sess.Profile.Settings, sess.Credentials
 	creds := credentials{token: cr.Token, wallet: sess.Profile.Wallet, apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID}
-	c, err := newCommon(dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL)}, creds, "", "", orDefault(ps.MerchantURL, pull.DefaultBaseURL))
+	c, err := newCommon(dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL)}, creds, "", "", orDefault(ps.MerchantURL, pull.DefaultBaseURL),
+		budget.NewRegistry(budget.Options{})) // one scheduler for the wallet, for this process
 	if err != nil {
 		return fail(err)
 	}

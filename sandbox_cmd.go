@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
+	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/qiwiapi/sandbox/demo"
 )
 
@@ -19,10 +21,15 @@ func runSandbox(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port)")
 	seed := fs.Int64("seed", 1, "seed of the deterministic data set")
 	callback := fs.String("callback-url", "", "where to POST merchant bill callbacks (optional)")
+	rows := fs.Int("history-rows", 0, "seed the demo wallet with N transactions spread evenly over the last 24 months (0: the usual data set)")
+	latency := fs.Duration("latency", 0, "delay every answer by this long (e.g. 50ms)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	sb, err := demo.Start(*addr, demo.Options{Seed: *seed, CallbackURL: *callback})
+	if *rows < 0 || *latency < 0 || *latency > time.Minute {
+		return fmt.Errorf("sandbox: --history-rows must be >= 0 and --latency between 0 and 1m")
+	}
+	sb, err := demo.Start(*addr, demo.Options{Seed: *seed, CallbackURL: *callback, HistoryRows: *rows, Latency: *latency})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
@@ -37,6 +44,7 @@ func runSandbox(args []string, stdout, stderr io.Writer) error {
 		{"merchant API_ID", c.MerchantAPIID},
 		{"merchant API_PASSWORD", c.MerchantPassword},
 		{"merchant shop id", c.MerchantShopID},
+		{"stats", sb.URL + sandbox.StatsPath},
 	} {
 		fmt.Fprintf(stdout, "%s: %s\n", kv[0], kv[1])
 	}

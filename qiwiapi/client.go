@@ -11,13 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"qiwidash/qiwiapi/budget"
+	"qiwidash/qiwiapi/internal/transport"
 )
 
 // DefaultBaseURL is QIWI's production API host.
@@ -25,16 +25,13 @@ const DefaultBaseURL = "https://edge.qiwi.com"
 
 const (
 	defaultUserAgent = "qiwidash"
-	maxBodyBytes     = 1 << 20  // JSON answers
-	maxFileBytes     = 16 << 20 // receipts
+	maxFileBytes     = 16 << 20 // receipts; JSON answers get the transport's 1 MiB
 )
 
-// RetryPolicy bounds automatic retries of failed requests.
-type RetryPolicy struct {
-	MaxRetries int           // retries after the first attempt
-	BaseDelay  time.Duration // first back-off; doubles each retry
-	MaxDelay   time.Duration // cap for one back-off
-}
+// RetryPolicy bounds automatic retries of failed requests: MaxRetries after
+// the first attempt, a back-off from BaseDelay doubling each retry, capped
+// at MaxDelay (jittered).
+type RetryPolicy = transport.RetryPolicy
 
 // DefaultRetry retries twice with jittered back-off from half a second.
 var DefaultRetry = RetryPolicy{MaxRetries: 2, BaseDelay: 500 * time.Millisecond, MaxDelay: 10 * time.Second}
@@ -44,14 +41,10 @@ type service struct{ client *Client }
 
 // Client talks to the Wallet API with one token.
 type Client struct {
-	token      string
-	baseURL    *url.URL
-	httpClient *http.Client
-	userAgent  string
-	retry      RetryPolicy
-	sleep      func(ctx context.Context, d time.Duration) error
-	now        func() time.Time
-	budget     *requestBudget
+	token   string
+	baseURL *url.URL
+	tr      *transport.Transport
+	gate    Gate
 
 	common service
 
@@ -86,14 +79,14 @@ func WithHTTPClient(h *http.Client) Option {
 		if h == nil {
 			return errors.New("qiwi: nil http client")
 		}
-		c.httpClient = h
+		c.tr.HTTP = h
 		return nil
 	}
 }
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
-	return func(c *Client) error { c.userAgent = ua; return nil }
+	return func(c *Client) error { c.tr.UserAgent = ua; return nil }
 }
 
 // WithRetry sets the retry policy; RetryPolicy{} turns retries off.
@@ -102,29 +95,39 @@ func WithRetry(p RetryPolicy) Option {
 		if p.MaxRetries < 0 {
 			return errors.New("qiwi: negative retry count")
 		}
-		c.retry = p
+		c.tr.Retry = p
 		return nil
 	}
 }
 
 // WithSleep replaces the back-off sleep (tests pass one that returns at once).
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(c *Client) error { c.sleep = sleep; return nil }
-}
-
-// WithClock replaces time.Now for the history request budget.
-func WithClock(now func() time.Time) Option {
-	return func(c *Client) error { c.now = now; return nil }
-}
-
-// WithHistoryBudget sets how many history requests may go out per minute
-// (QIWI blocks the wallet for five minutes past 100).
-func WithHistoryBudget(perMinute int) Option {
 	return func(c *Client) error {
-		if perMinute <= 0 {
-			return errors.New("qiwi: history budget must be positive")
+		if sleep == nil {
+			return errors.New("qiwi: nil sleep")
 		}
-		c.budget = newRequestBudget(perMinute, time.Minute)
+		c.tr.Sleep = sleep
+		return nil
+	}
+}
+
+// Gate admits the history-family requests (list, totals, transaction, cheque
+// file, cheque e-mail) of the client's wallet; *budget.Scheduler implements it.
+// done must be called once with the HTTP status (0 when no answer came) and,
+// for a 423, how long QIWI blocks the wallet.
+type Gate interface {
+	Admit(ctx context.Context) (done func(status int, blockedFor time.Duration), err error)
+}
+
+// WithGate makes the history-family requests wait for g. Share one gate per
+// wallet across the process (budget.Registry); the default is a private
+// budget.New(budget.Options{}) per Client.
+func WithGate(g Gate) Option {
+	return func(c *Client) error {
+		if g == nil {
+			return errors.New("qiwi: nil gate")
+		}
+		c.gate = g
 		return nil
 	}
 }
@@ -135,20 +138,15 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if token == "" {
 		return nil, errors.New("qiwi: empty API token")
 	}
-	c := &Client{
-		token:      token,
-		httpClient: &http.Client{Timeout: 30 * time.Second},
-		userAgent:  defaultUserAgent,
-		retry:      DefaultRetry,
-		sleep:      sleepContext,
-		now:        time.Now,
-		budget:     newRequestBudget(100, time.Minute),
-	}
+	c := &Client{token: token, tr: transport.New(defaultUserAgent, 30*time.Second, DefaultRetry)}
 	c.baseURL, _ = url.Parse(DefaultBaseURL)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
 		}
+	}
+	if c.gate == nil {
+		c.gate = budget.New(budget.Options{})
 	}
 	c.common.client = c
 	c.Profile = (*ProfileService)(&c.common)
@@ -202,7 +200,7 @@ type request struct {
 	query   url.Values
 	body    []byte
 	accept  string
-	history bool // counts against the history budget
+	history bool // admitted by the client's Gate
 	retry   retryMode
 }
 
@@ -218,27 +216,14 @@ func (c *Client) newRequest(method, path string, query url.Values, body any) (*r
 	return r, nil
 }
 
-func (c *Client) httpRequest(ctx context.Context, r *request) (*http.Request, error) {
+// url is the request's full URL under the base URL (its path prefix kept).
+func (c *Client) url(r *request) string {
 	u := *c.baseURL
 	u.Path = strings.TrimRight(u.Path, "/") + r.path
 	if len(r.query) > 0 {
 		u.RawQuery = encodeQuery(r.query)
 	}
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
-	if err != nil {
-		return nil, fmt.Errorf("qiwi: building %s %s: %w", r.method, r.path, err)
-	}
-	req.Header.Set("Accept", r.accept)
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("User-Agent", c.userAgent)
-	return req, nil
+	return u.String()
 }
 
 // encodeQuery keeps QIWI's bracketed names (sources[0]) in a stable order,
@@ -247,7 +232,7 @@ func encodeQuery(q url.Values) string { return q.Encode() }
 
 // do sends r, retrying per policy, and decodes a JSON answer into v (if non-nil).
 func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
-	body, resp, err := c.send(ctx, r, maxBodyBytes)
+	body, resp, err := c.send(ctx, r, 0)
 	if err != nil {
 		return resp, err
 	}
@@ -261,92 +246,99 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	return resp, nil
 }
 
-// send performs the request with retries and returns the raw body of a 2xx answer.
+// send performs the request with retries and returns the raw body of a 2xx
+// answer (at most limit bytes; 0: the transport's cap). A history request
+// passes the client's gate before every attempt; after a 423 it is not
+// slept on but sent again only when the gate, paused by that 423, lets it
+// through.
 func (c *Client) send(ctx context.Context, r *request, limit int64) ([]byte, *Response, error) {
-	var lastErr error
-	for attempt := 0; ; attempt++ {
-		if r.history {
-			if err := c.budget.wait(ctx, c.now, c.sleep); err != nil {
-				return nil, nil, err
-			}
-		}
-		body, resp, err, retryable := c.attempt(ctx, r, limit)
-		if err == nil {
-			return body, resp, nil
-		}
-		lastErr = err
-		if !retryable || attempt >= c.retry.MaxRetries || ctx.Err() != nil {
-			return nil, resp, lastErr
-		}
-		if err := c.sleep(ctx, c.backoff(attempt, err)); err != nil {
-			return nil, resp, lastErr
-		}
+	h := http.Header{}
+	h.Set("Accept", r.accept)
+	if r.body != nil {
+		h.Set("Content-Type", "application/json")
 	}
+	h.Set("Authorization", "Bearer "+c.token)
+	tr := &transport.Request{Method: r.method, URL: c.url(r), Header: h, Body: r.body, MaxBody: limit}
+	if r.history {
+		tr.Gate = c.gate
+	}
+	res := c.tr.Do(ctx, tr, func(a *transport.Answer) transport.Verdict { return c.judge(ctx, r, a) })
+	var resp *Response
+	if res.Answer != nil && res.Answer.Response != nil {
+		resp = &Response{Response: res.Answer.Response}
+	}
+	switch {
+	case res.Stopped != nil && r.history:
+		return nil, resp, gateError(r, res.Stopped, res.Err)
+	case res.Stopped != nil && res.Err == nil:
+		return nil, resp, res.Stopped
+	case res.Err != nil:
+		return nil, resp, res.Err
+	}
+	return res.Answer.Body, resp, nil
 }
 
-// attempt sends once. retryable says whether sending again is allowed and useful.
-func (c *Client) attempt(ctx context.Context, r *request, limit int64) ([]byte, *Response, error, bool) {
-	req, err := c.httpRequest(ctx, r)
-	if err != nil {
-		return nil, nil, err, false
-	}
-	hresp, err := c.httpClient.Do(req)
-	if err != nil {
+// judge reads one answer: the error it means and whether sending again is
+// allowed and useful.
+func (c *Client) judge(ctx context.Context, r *request, a *transport.Answer) transport.Verdict {
+	if a.Response == nil {
 		if ctx.Err() != nil {
-			return nil, nil, ctx.Err(), false
+			return transport.Verdict{Err: ctx.Err()}
 		}
-		return nil, nil, &NetworkError{Method: r.method, Path: r.path, Err: unwrapURLError(err)}, r.retry == retrySafe
+		return transport.Verdict{Err: &NetworkError{Method: r.method, Path: r.path, Err: unwrapURLError(a.Err)}, Again: r.retry == retrySafe}
 	}
-	defer hresp.Body.Close()
-	resp := &Response{Response: hresp}
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
-	if err != nil {
-		return nil, resp, &NetworkError{Method: r.method, Path: r.path, Err: err}, r.retry == retrySafe
+	if transport.IsTooLarge(a.Err) {
+		return transport.Verdict{Err: &DecodeError{Method: r.method, Path: r.path, Err: a.Err}}
 	}
-	if int64(len(body)) > limit {
-		return nil, resp, &DecodeError{Method: r.method, Path: r.path, Err: fmt.Errorf("body larger than %d bytes", limit)}, false
+	if a.Err != nil {
+		return transport.Verdict{Err: &NetworkError{Method: r.method, Path: r.path, Err: a.Err}, Again: r.retry == retrySafe}
 	}
-	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		apiErr := newError(hresp, body)
-		retryable := hresp.StatusCode == http.StatusLocked ||
-			(r.retry == retrySafe && hresp.StatusCode >= 500)
-		return nil, resp, apiErr, retryable
+	status := a.Response.StatusCode
+	if status >= 200 && status <= 299 {
+		return transport.Verdict{}
 	}
-	return body, resp, nil, false
+	apiErr := newError(a.Response, a.Body)
+	v := transport.Verdict{Err: apiErr, Again: status == http.StatusLocked || (r.retry == retrySafe && status >= 500)}
+	if status == http.StatusLocked {
+		v.Blocked = apiErr.RetryAfter
+		v.Wait = c.tr.Retry.MaxDelay // an ungated 423 waits at least a little longer
+	}
+	return v
 }
 
-// backoff is exponential with full jitter, capped; a 423 waits at least a little longer.
-func (c *Client) backoff(attempt int, err error) time.Duration {
-	if c.retry.BaseDelay <= 0 {
-		return 0
+// gateError is what a caller gets when the gate refused a request: a pause
+// past its deadline (a rate limit for errors.Is, the *budget.PausedError for
+// errors.As, and the 423 that caused it if this call got one), or the end
+// of its context (the last attempt's error if there was one).
+func gateError(r *request, err, last error) error {
+	var pe *budget.PausedError
+	if errors.As(err, &pe) {
+		return &pausedError{method: r.method, path: r.path, paused: err, last: last}
 	}
-	d := c.retry.BaseDelay << attempt
-	if c.retry.MaxDelay > 0 && d > c.retry.MaxDelay {
-		d = c.retry.MaxDelay
+	if last != nil {
+		return last
 	}
-	var apiErr *Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusLocked {
-		d = c.retry.MaxDelay
-		if d <= 0 {
-			d = c.retry.BaseDelay
-		}
-	}
-	return d/2 + rand.N(d/2+1)
+	return err
 }
 
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+type pausedError struct {
+	method, path string
+	paused, last error
 }
+
+func (e *pausedError) Error() string {
+	return fmt.Sprintf("qiwi: %s %s: %v", e.method, e.path, e.paused)
+}
+
+func (e *pausedError) Unwrap() []error {
+	if e.last == nil {
+		return []error{e.paused}
+	}
+	return []error{e.paused, e.last}
+}
+
+// Is makes a paused wallet a rate limit for errors.Is(err, ErrRateLimited).
+func (e *pausedError) Is(target error) bool { return target == ErrRateLimited }
 
 // NetworkError is a request that got no HTTP answer (refused, reset, timeout).
 type NetworkError struct {
@@ -367,39 +359,4 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-// requestBudget is a sliding-window limiter: at most n requests per window.
-type requestBudget struct {
-	mu     sync.Mutex
-	n      int
-	window time.Duration
-	sent   []time.Time
-}
-
-func newRequestBudget(n int, window time.Duration) *requestBudget {
-	return &requestBudget{n: n, window: window}
-}
-
-// wait blocks (via sleep) until one more request fits, then records it.
-func (b *requestBudget) wait(ctx context.Context, now func() time.Time, sleep func(context.Context, time.Duration) error) error {
-	for {
-		b.mu.Lock()
-		t := now()
-		cut := 0
-		for cut < len(b.sent) && t.Sub(b.sent[cut]) >= b.window {
-			cut++
-		}
-		b.sent = b.sent[cut:]
-		if len(b.sent) < b.n {
-			b.sent = append(b.sent, t)
-			b.mu.Unlock()
-			return nil
-		}
-		wait := b.window - t.Sub(b.sent[0])
-		b.mu.Unlock()
-		if err := sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
 }

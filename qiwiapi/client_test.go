@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"qiwidash/qiwiapi/budget"
 )
 
 const testToken = "tok-SECRET-1234567890abcdef"
@@ -24,12 +26,36 @@ func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
 	outer.Handle("/prefix/", http.StripPrefix("/prefix", mux))
 	srv := httptest.NewServer(outer)
 	t.Cleanup(srv.Close)
-	base := []Option{WithBaseURL(srv.URL + "/prefix"), WithSleep(func(context.Context, time.Duration) error { return nil })}
+	base := []Option{WithBaseURL(srv.URL + "/prefix"), WithSleep(func(context.Context, time.Duration) error { return nil }),
+		WithGate(budget.New(budget.Options{Clock: &jumpClock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}}))}
 	c, err := NewClient(testToken, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c, mux
+}
+
+// jumpClock never waits: sleeping moves it forward at once.
+type jumpClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	slept time.Duration
+}
+
+func (c *jumpClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *jumpClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d > 0 {
+		c.now = c.now.Add(d)
+		c.slept += d
+	}
+	return ctx.Err()
 }
 
 type recorded struct {
@@ -179,12 +205,8 @@ func TestBrokenBodiesAreErrorsNotPanics(t *testing.T) {
 }
 
 func TestHistoryBudgetWaitsInsteadOfTripping423(t *testing.T) {
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	var slept time.Duration
-	c, mux := setup(t,
-		WithHistoryBudget(3),
-		WithClock(func() time.Time { return now }),
-		WithSleep(func(_ context.Context, d time.Duration) error { slept += d; now = now.Add(d); return nil }))
+	clk := &jumpClock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	c, mux := setup(t, WithGate(budget.New(budget.Options{PerMinute: 3, Clock: clk})))
 	var rec recorded
 	mux.HandleFunc("GET /payment-history/v2/persons/79991112233/payments", func(w http.ResponseWriter, r *http.Request) {
 		rec.add(r.URL.RawQuery)
@@ -195,7 +217,7 @@ func TestHistoryBudgetWaitsInsteadOfTripping423(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(rec.bodies) != 4 || slept != time.Minute {
+	if slept := clk.slept; len(rec.bodies) != 4 || slept != time.Minute {
 		t.Fatalf("requests=%d slept=%v; want the 4th to wait one minute", len(rec.bodies), slept)
 	}
 }
@@ -329,5 +351,107 @@ func TestPaymentErrorsReadInEnglish(t *testing.T) {
 	e := &Error{StatusCode: 400, Code: "QWPRC-99999", UserMessage: "как есть"}
 	if e.Message() != "как есть" {
 		t.Errorf("an unknown code lost QIWI's own words: %q", e.Message())
+	}
+}
+
+// recordingGate logs what the client tells its gate.
+type recordingGate struct {
+	mu     sync.Mutex
+	log    []string
+	refuse error // returned by Admit once set
+}
+
+func (g *recordingGate) Admit(ctx context.Context) (func(int, time.Duration), error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.refuse != nil {
+		g.log = append(g.log, "refused")
+		return nil, g.refuse
+	}
+	g.log = append(g.log, "admit")
+	return func(status int, blockedFor time.Duration) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.log = append(g.log, fmt.Sprintf("done %d %v", status, blockedFor))
+	}, nil
+}
+
+func (g *recordingGate) String() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return strings.Join(g.log, ", ")
+}
+
+func TestHistoryFamilyRequestsPassTheGate(t *testing.T) {
+	g := &recordingGate{}
+	c, mux := setup(t, WithGate(g))
+	ok := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) }
+	}
+	mux.HandleFunc("GET /payment-history/v2/persons/79991112233/payments", ok(`{"data":[],"nextTxnId":null,"nextTxnDate":null}`))
+	mux.HandleFunc("GET /payment-history/v2/persons/79991112233/payments/total", ok(`{"incomingTotal":[],"outgoingTotal":[]}`))
+	mux.HandleFunc("GET /payment-history/v2/transactions/5", ok(`{"txnId":5}`))
+	mux.HandleFunc("GET /payment-history/v1/transactions/5/cheque/file", ok("%PDF-1.4"))
+	mux.HandleFunc("POST /payment-history/v1/transactions/5/cheque/send", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("GET /funding-sources/v2/persons/79991112233/accounts", ok(`{"accounts":[]}`))
+	ctx := context.Background()
+	end := time.Date(2026, 1, 1, 0, 0, 0, 0, Moscow)
+	calls := []func() error{
+		func() error { _, _, err := c.History.List(ctx, "79991112233", HistoryOptions{}); return err },
+		func() error {
+			_, _, err := c.History.Totals(ctx, "79991112233", TotalsOptions{Start: end.AddDate(0, 0, -1), End: end})
+			return err
+		},
+		func() error { _, _, err := c.History.Transaction(ctx, 5, ""); return err },
+		func() error { _, _, err := c.History.ChequeFile(ctx, 5, TypeOut, ChequePDF); return err },
+		func() error { _, err := c.History.SendCheque(ctx, 5, TypeOut, "a@example.com"); return err },
+		func() error { _, _, err := c.Balances.List(ctx, "79991112233"); return err },
+	}
+	for i, call := range calls {
+		if err := call(); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	want := strings.Repeat("admit, done 200 0s, ", 5)
+	if got := g.String() + ", "; got != want {
+		t.Fatalf("gate saw %q, want %q (five history calls, balances not gated)", got, want)
+	}
+}
+
+func TestGated423WaitsForTheGateNotTheBackOff(t *testing.T) {
+	g := &recordingGate{}
+	var slept int
+	c, mux := setup(t, WithGate(g), WithSleep(func(context.Context, time.Duration) error { slept++; return nil }))
+	var n recorded
+	mux.HandleFunc("GET /payment-history/v2/persons/79991112233/payments", func(w http.ResponseWriter, r *http.Request) {
+		if n.add("x") == 1 {
+			w.Header().Set("Retry-After", "120")
+			w.WriteHeader(http.StatusLocked)
+			fmt.Fprint(w, `{"errorCode":"request.blocked"}`)
+			return
+		}
+		fmt.Fprint(w, `{"data":[],"nextTxnId":null,"nextTxnDate":null}`)
+	})
+	if _, _, err := c.History.List(context.Background(), "79991112233", HistoryOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := g.String(), "admit, done 423 2m0s, admit, done 200 0s"; got != want || slept != 0 {
+		t.Fatalf("gate saw %q (want %q), back-off slept %d times (want 0)", got, want, slept)
+	}
+}
+
+func TestPausedGateIsARateLimit(t *testing.T) {
+	until := time.Date(2026, 1, 1, 14, 5, 0, 0, time.Local)
+	g := &recordingGate{refuse: &budget.PausedError{Until: until}}
+	c, _ := setup(t, WithGate(g))
+	_, _, err := c.History.List(context.Background(), "79991112233", HistoryOptions{})
+	var pe *budget.PausedError
+	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &pe) || !pe.Until.Equal(until) ||
+		!strings.Contains(err.Error(), "QIWI history paused until 14:05 (request limit)") {
+		t.Fatalf("err = %v", err)
+	}
+	g.refuse = context.Canceled
+	if _, _, err := c.History.List(context.Background(), "79991112233", HistoryOptions{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled wait: %v", err)
 	}
 }

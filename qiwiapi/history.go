@@ -12,7 +12,7 @@ import (
 )
 
 // HistoryService reads payment history, totals, details and receipts.
-// All its calls share the client's per-wallet budget of 100 requests a minute.
+// All its calls pass the client's Gate: QIWI allows 100 a minute per wallet.
 type HistoryService service
 
 // Operation filters history by direction.

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"qiwidash/qiwiapi/internal/transport"
 )
 
 // FlexInt decodes a JSON number or a numeric string (QIWI sends errorCode and
@@ -99,7 +101,7 @@ func (t EpochMillis) MarshalJSON() ([]byte, error) {
 }
 
 // Moscow is the +03:00 zone QIWI uses for history dates.
-var Moscow = time.FixedZone("MSK", 3*60*60)
+var Moscow = transport.Moscow
 
 // qiwiTime formats a query date the way the history API wants it.
 func qiwiTime(t time.Time) string { return t.Format("2006-01-02T15:04:05Z07:00") }

@@ -8,6 +8,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/sandbox"
 )
 
@@ -41,7 +42,7 @@ func startSandbox(t testing.TB, n int) (*sandbox.Running, time.Time) {
 func newClient(t testing.TB, url, token string) *qiwiapi.Client {
 	t.Helper()
 	c, err := qiwiapi.NewClient(token, qiwiapi.WithBaseURL(url), qiwiapi.WithRetry(qiwiapi.RetryPolicy{}),
-		qiwiapi.WithHistoryBudget(100000))
+		qiwiapi.WithGate(budget.New(budget.Options{PerMinute: 100000})))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,11 +11,12 @@ import (
 	"unicode/utf8"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/internal/transport"
 )
 
 // Moscow is the fixed UTC+3 zone the API wants lifetimes in (Moscow has had
 // no daylight saving since 2014; a fixed zone needs no tzdata).
-var Moscow = time.FixedZone("MSK", 3*60*60)
+var Moscow = transport.Moscow
 
 // MaxLifetime is the hard cap after which QIWI expires any invoice.
 const MaxLifetime = 45 * 24 * time.Hour

@@ -12,14 +12,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/internal/transport"
 )
 
 // DefaultBaseURL is the production API root.
@@ -27,7 +26,6 @@ const DefaultBaseURL = "https://api.qiwi.com/"
 
 const (
 	defaultUserAgent = "qiwidash-pull/1"
-	maxBodyBytes     = 1 << 20
 	formContentType  = "application/x-www-form-urlencoded; charset=utf-8"
 )
 
@@ -63,16 +61,13 @@ type RefundsService service
 
 // Client talks to one shop (prv_id) with one API_ID.
 type Client struct {
-	apiID     string
-	shopID    string
-	auth      string // the Authorization header value; secret
-	baseURL   *url.URL
-	checkout  string
-	http      *http.Client
-	userAgent string
-	retries   int
-	backoff   time.Duration
-	now       func() time.Time
+	apiID    string
+	shopID   string
+	auth     string // the Authorization header value; secret
+	baseURL  *url.URL
+	checkout string
+	tr       *transport.Transport
+	now      func() time.Time
 
 	common  service
 	Bills   *BillsService
@@ -111,20 +106,20 @@ func WithCheckoutURL(raw string) Option {
 	}
 }
 
-// WithHTTPClient replaces http.DefaultClient.
+// WithHTTPClient replaces the HTTP client (default: 30 s timeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
 			return errors.New("pull: nil http.Client")
 		}
-		c.http = hc
+		c.tr.HTTP = hc
 		return nil
 	}
 }
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
-	return func(c *Client) error { c.userAgent = ua; return nil }
+	return func(c *Client) error { c.tr.UserAgent = ua; return nil }
 }
 
 // WithRetry sets how many times a safe request (GET, and PUT create, which
@@ -137,7 +132,7 @@ func WithRetry(max int, backoff time.Duration) Option {
 		if max < 0 || backoff < 0 {
 			return errors.New("pull: negative retry settings")
 		}
-		c.retries, c.backoff = max, backoff
+		c.tr.Retry = transport.RetryPolicy{MaxRetries: max, BaseDelay: backoff}
 		return nil
 	}
 }
@@ -166,16 +161,13 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
-		apiID:     creds.APIID,
-		shopID:    creds.ShopID,
-		auth:      "Basic " + base64.StdEncoding.EncodeToString([]byte(creds.APIID+":"+creds.APIPassword)),
-		baseURL:   base,
-		checkout:  DefaultCheckoutURL,
-		http:      http.DefaultClient,
-		userAgent: defaultUserAgent,
-		retries:   2,
-		backoff:   500 * time.Millisecond,
-		now:       time.Now,
+		apiID:    creds.APIID,
+		shopID:   creds.ShopID,
+		auth:     "Basic " + base64.StdEncoding.EncodeToString([]byte(creds.APIID+":"+creds.APIPassword)),
+		baseURL:  base,
+		checkout: DefaultCheckoutURL,
+		tr:       transport.New(defaultUserAgent, 30*time.Second, transport.RetryPolicy{MaxRetries: 2, BaseDelay: 500 * time.Millisecond}),
+		now:      time.Now,
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -271,80 +263,50 @@ type outcome struct {
 	again bool
 }
 
+// do sends r (repeating a safe request per the retry policy) and returns
+// the last answer's envelope.
 func (c *Client) do(ctx context.Context, r request) (*Envelope, *Response, error) {
-	attempts := 1
-	if r.retryable {
-		attempts += c.retries
+	h := http.Header{}
+	h.Set("Accept", "application/json")
+	h.Set("Authorization", c.auth)
+	var body []byte
+	if r.form != nil {
+		body = []byte(r.form.Encode())
+		h.Set("Content-Type", formContentType)
 	}
+	// r.path is already escaped segment by segment; no path cleaning, so a
+	// bill_id such as "a/b" stays one segment.
+	tr := &transport.Request{Method: r.method, URL: c.baseURL.String() + r.path, Header: h, Body: body}
 	var last outcome
-	for i := 0; i < attempts; i++ {
-		if i > 0 {
-			if err := c.sleep(ctx, i); err != nil {
-				return nil, last.resp, err
-			}
-		}
-		last = c.once(ctx, r)
-		if last.resp != nil {
-			last.resp.Attempts = i + 1
-		}
-		if !last.again || ctx.Err() != nil {
-			break
-		}
+	res := c.tr.Do(ctx, tr, func(a *transport.Answer) transport.Verdict {
+		last = c.judge(ctx, r, a)
+		return transport.Verdict{Err: last.err, Again: last.again && r.retryable}
+	})
+	if last.resp != nil {
+		last.resp.Attempts = res.Attempts
+	}
+	if res.Stopped != nil {
+		return nil, last.resp, res.Stopped
+	}
+	if res.Attempts == 0 {
+		return nil, nil, fmt.Errorf("pull: %s /%s: %w", r.method, r.path, redact(res.Err))
 	}
 	return last.env, last.resp, last.err
 }
 
-func (c *Client) sleep(ctx context.Context, attempt int) error {
-	if c.backoff <= 0 {
-		return ctx.Err()
-	}
-	d := c.backoff << (attempt - 1)
-	d += rand.N(d/2 + 1)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-func (c *Client) once(ctx context.Context, r request) outcome {
-	// r.path is already escaped segment by segment; no path cleaning, so a
-	// bill_id such as "a/b" stays one segment.
-	target := c.baseURL.String() + r.path
-	var body io.Reader
-	var encoded string
-	if r.form != nil {
-		encoded = r.form.Encode()
-		body = strings.NewReader(encoded)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, target, body)
-	if err != nil {
-		return outcome{err: fmt.Errorf("pull: %s %s: %w", r.method, "/"+r.path, err)}
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", c.auth)
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-	if r.form != nil {
-		req.Header.Set("Content-Type", formContentType)
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(encoded)), nil }
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
+// judge reads one answer: the envelope, the error and whether a safe
+// request is worth repeating.
+func (c *Client) judge(ctx context.Context, r request, a *transport.Answer) outcome {
+	if a.Response == nil {
 		if ctx.Err() != nil {
 			return outcome{err: ctx.Err()}
 		}
-		return outcome{err: fmt.Errorf("pull: %s /%s: %w", r.method, r.path, redact(err)), again: true}
+		return outcome{err: fmt.Errorf("pull: %s /%s: %w", r.method, r.path, redact(a.Err)), again: true}
 	}
-	defer resp.Body.Close()
-	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	resp, raw := a.Response, a.Body
 	out := &Response{Response: resp, Body: raw}
-	if readErr != nil {
-		return outcome{resp: out, err: fmt.Errorf("pull: %s /%s: reading body: %w", r.method, r.path, redact(readErr)), again: true}
+	if a.Err != nil && !transport.IsTooLarge(a.Err) {
+		return outcome{resp: out, err: fmt.Errorf("pull: %s /%s: reading body: %w", r.method, r.path, redact(a.Err)), again: true}
 	}
 	path := "/" + r.path
 	if resp.StatusCode == http.StatusLocked || resp.StatusCode == http.StatusTooManyRequests {

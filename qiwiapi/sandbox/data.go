@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -137,10 +138,14 @@ func (s *Server) generate(end time.Time) {
 	errCycle := append([]int(nil), errorCodes...)
 	r.Shuffle(len(errCycle), func(i, j int) { errCycle[i], errCycle[j] = errCycle[j], errCycle[i] })
 	g := &gen{s: s, r: r, errCycle: errCycle, peers: others}
-	g.history(demo, s.opts.Transactions, end, true)
+	if s.opts.HistoryRows > 0 {
+		g.history(demo, s.opts.HistoryRows, end, true, evenOffsets(s.opts.HistoryRows, end))
+	} else {
+		g.history(demo, s.opts.Transactions, end, true, g.randomOffsets(s.opts.Transactions))
+	}
 	for _, o := range others {
 		g.peers = append([]*wallet{demo}, others...)
-		g.history(o, 40, end, false)
+		g.history(o, 40, end, false, g.randomOffsets(40))
 	}
 	s.seedInvoices(r, demo, end)
 }
@@ -153,10 +158,11 @@ type gen struct {
 	peers    []*wallet
 }
 
-// history seeds n items of w's history, oldest first so ids grow with time.
-func (g *gen) history(w *wallet, n int, end time.Time, rich bool) {
+// randomOffsets places n items at random over ~18 months before End:
+// seconds before End, ascending, at least 4 s apart.
+func (g *gen) randomOffsets(n int) []int64 {
 	if n <= 0 {
-		return
+		return nil
 	}
 	r := g.r
 	span := int64(historySpan / time.Second)
@@ -164,13 +170,35 @@ func (g *gen) history(w *wallet, n int, end time.Time, rich bool) {
 	for i := range offs {
 		offs[i] = 30 + r.Int64N(span)
 	}
-	sort.Slice(offs, func(i, j int) bool { return offs[i] < offs[j] })
+	slices.Sort(offs)
 	offs[0] = 30 + r.Int64N(240) // the newest is just before End
 	for i := 1; i < n; i++ {
 		if offs[i] <= offs[i-1]+3 {
 			offs[i] = offs[i-1] + 4
 		}
 	}
+	return offs
+}
+
+// evenOffsets places n items evenly over the 24 months before end, the
+// newest 30 s before it (--history-rows).
+func evenOffsets(n int, end time.Time) []int64 {
+	span := int64(end.Sub(end.AddDate(0, -24, 0)) / time.Second)
+	step := max((span-30)/int64(n), 4) // a conversion's IN leg is 2 s after its OUT leg
+	offs := make([]int64, n)
+	for i := range offs {
+		offs[i] = 30 + int64(i)*step
+	}
+	return offs
+}
+
+// history seeds len(offs) items of w's history (offs: seconds before end,
+// ascending), oldest first so ids grow with time.
+func (g *gen) history(w *wallet, n int, end time.Time, rich bool, offs []int64) {
+	if n <= 0 {
+		return
+	}
+	r := g.r
 	items := make([]*txn, 0, n)
 	waitingLeft := 0
 	if rich {
@@ -186,9 +214,7 @@ func (g *gen) history(w *wallet, n int, end time.Time, rich bool) {
 		}
 		items = append(items, g.item(w, date, rich))
 	}
-	for _, t := range items {
-		insertTxn(w, t)
-	}
+	insertTxns(w, items)
 	// The newest outgoing items are still WAITING and settle later.
 	for _, t := range w.txns {
 		if waitingLeft == 0 {

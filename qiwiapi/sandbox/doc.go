@@ -36,6 +36,27 @@
 //     account with hasBalance:true, balance:null (re-ask with
 //     ?timeout=1000&alias=qw_wallet_usd);
 //   - more than HistoryPerMinute history requests (list, total, details,
-//     cheque file/send) in a minute of the server clock: 423
-//     request.blocked, and the wallet stays blocked for 5 minutes.
+//     cheque file/send) in a sliding minute of the server clock, counted
+//     when they arrive (before any Latency fault): 423 request.blocked, and
+//     the wallet stays blocked for 5 minutes.
+//
+// Options.HistoryRows (qiwidash sandbox --history-rows N) replaces the demo
+// history by exactly N transactions spread evenly over the 24 months before
+// End, for tests at a real wallet's scale; seeding 30,000 takes well under
+// a second. Share one clock (Options.Now, e.g. budget.NewScaledClock's Now)
+// with a client's scheduler to run QIWI's minutes fast.
+//
+// # Stats
+//
+// GET /sandbox/stats (StatsPath; no token, not counted itself, not in
+// Requests) answers the counts since start:
+//
+//	{"requests": {"GET /payment-history/v2/persons/{wallet}/payments": 607, ...},
+//	 "status": {"200": 606, "423": 1}}
+//
+// requests are keyed by method and route template ("{wallet}" is the
+// token's wallet, other "{name}" a path parameter; "GET (unknown)" for a
+// path that is no endpoint); status by the HTTP status of the answer
+// ("dropped" for a connection closed by CommitThenDrop). Server.Stats
+// returns the same counts.
 package sandbox

@@ -14,12 +14,16 @@ import (
 
 // Options configure a sandbox server.
 type Options struct {
-	Seed             int64            // deterministic data set; 0 means 1
-	End              time.Time        // newest seeded transaction is just before End; zero = time.Now()
-	Now              func() time.Time // server clock; nil = time.Now
-	Transactions     int              // seeded history size for the demo wallet; 0 = 3000
-	SettleDelay      time.Duration    // WAITING -> SUCCESS/ERROR delay for new payments; 0 = 2s
-	HistoryPerMinute int              // history budget per wallet per minute; 0 = 100; <0 = unlimited
+	Seed         int64            // deterministic data set; 0 means 1
+	End          time.Time        // newest seeded transaction is just before End; zero = time.Now()
+	Now          func() time.Time // server clock; nil = time.Now
+	Transactions int              // seeded history size for the demo wallet; 0 = 3000
+	// HistoryRows > 0 seeds the demo wallet with exactly that many
+	// transactions spread evenly over the 24 months before End, instead of
+	// Transactions spread at random over ~18 months.
+	HistoryRows      int
+	SettleDelay      time.Duration // WAITING -> SUCCESS/ERROR delay for new payments; 0 = 2s
+	HistoryPerMinute int           // history budget per wallet per minute; 0 = 100; <0 = unlimited
 	Logf             func(format string, args ...any)
 }
 
@@ -87,6 +91,7 @@ type Server struct {
 	invoices  map[int64]*invoice
 	closed    bool
 	timers    map[*time.Timer]bool
+	stats     stats
 	hc        *http.Client
 	wg        sync.WaitGroup
 }
@@ -109,6 +114,7 @@ func New(opts Options) *Server {
 		wallets:     map[string]*wallet{},
 		invoices:    map[int64]*invoice{},
 		timers:      map[*time.Timer]bool{},
+		stats:       stats{requests: map[string]int{}, status: map[string]int{}},
 		hc:          &http.Client{Timeout: 2 * time.Second},
 	}
 	if s.now == nil {
@@ -326,24 +332,31 @@ func (rp reply) isJSON() bool { return strings.HasPrefix(rp.ctype, "application/
 
 // call carries one request through a handler.
 type call struct {
-	r      *http.Request
-	q      url.Values
-	body   []byte
-	now    time.Time
-	tok    *token
-	w      *wallet
-	params []string
-	rt     *route
-	out    []delivery
+	r       *http.Request
+	q       url.Values
+	body    []byte
+	now     time.Time
+	arrived time.Time // when the request arrived (before any Latency fault)
+	tok     *token
+	w       *wallet
+	params  []string
+	rt      *route
+	out     []delivery
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == StatsPath {
+		s.serveStats(w, r)
+		return
+	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	s.mu.Lock()
 	s.reqs = append(s.reqs, Request{
 		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Query: r.URL.Query(), Header: r.Header.Clone(), Body: append([]byte(nil), body...),
 	})
+	s.stats.requests[routeKey(r)]++
+	arrived := s.now() // QIWI counts a request when it arrives, not when it is answered
 	latency := s.faults.Latency
 	s.mu.Unlock()
 	if latency > 0 {
@@ -357,7 +370,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	c := &call{r: r, q: r.URL.Query(), body: body, now: s.now()}
+	c := &call{r: r, q: r.URL.Query(), body: body, now: s.now(), arrived: arrived}
 	var rp reply
 	drop := false
 	switch {
@@ -385,6 +398,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	out := c.out
+	if drop {
+		s.stats.status["dropped"]++
+	} else {
+		s.stats.status[itoa(rp.status)]++
+	}
 	s.mu.Unlock()
 	s.deliver(out)
 
@@ -410,17 +428,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // route describes one endpoint.
 type route struct {
 	method  string
-	pattern []string // "{w}" = the token's wallet, "{}" = a parameter
+	pattern []string // "{wallet}" = the token's wallet, other "{name}" = a parameter
 	scope   Scope    // "" = any valid token
 	svc     string   // serviceName in error bodies
 	h       func(*Server, *call) reply
-	history bool // counts against the history budget
-	payment bool // subject to CommitThenDrop
+	history bool   // counts against the history budget
+	payment bool   // subject to CommitThenDrop
+	key     string // "GET /payment-history/v2/persons/{wallet}/payments", the /sandbox/stats key
 }
 
 func rt(method, path string, scope Scope, svc string, h func(*Server, *call) reply) *route {
-	return &route{method: method, pattern: strings.Split(strings.Trim(path, "/"), "/"), scope: scope, svc: svc, h: h}
+	return &route{method: method, pattern: strings.Split(strings.Trim(path, "/"), "/"), scope: scope, svc: svc, h: h, key: method + " " + path}
 }
+
+func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
 
 var routes []*route
 
@@ -429,27 +450,27 @@ func init() {
 	pay := func(r *route) *route { r.payment = true; return r }
 	routes = []*route{
 		rt("GET", "/person-profile/v1/profile/current", ScopeProfile, "person-profile", (*Server).hProfile),
-		rt("GET", "/person-profile/v1/persons/{w}/status/restrictions", ScopeProfile, "person-profile", (*Server).hRestrictions),
-		rt("POST", "/identification/v1/persons/{w}/identification", ScopeProfile, "identification", (*Server).hIdentPost),
-		rt("GET", "/identification/v1/persons/{w}/identification", ScopeProfile, "identification", (*Server).hIdentGet),
-		rt("GET", "/qw-limits/v1/persons/{w}/actual-limits", ScopeProfile, "qw-limits", (*Server).hLimits),
-		rt("GET", "/qw-limits/v1/persons/{w}/p2p-payment-count-limit", ScopeProfile, "qw-limits", (*Server).hP2PCount),
-		hist(rt("GET", "/payment-history/v2/persons/{w}/payments", ScopeHistory, "payment-history", (*Server).hHistory)),
-		hist(rt("GET", "/payment-history/v2/persons/{w}/payments/total", ScopeHistory, "payment-history", (*Server).hTotal)),
-		hist(rt("GET", "/payment-history/v2/transactions/{}", ScopeHistory, "payment-history", (*Server).hDetails)),
-		hist(rt("GET", "/payment-history/v1/transactions/{}", ScopeHistory, "payment-history", (*Server).hDetails)),
-		hist(rt("GET", "/payment-history/v1/transactions/{}/cheque/file", ScopeHistory, "payment-history", (*Server).hChequeFile)),
-		hist(rt("POST", "/payment-history/v1/transactions/{}/cheque/send", ScopeHistory, "payment-history", (*Server).hChequeSend)),
-		rt("GET", "/funding-sources/v2/persons/{w}/accounts", ScopeBalance, "funding-sources", (*Server).hAccounts),
-		rt("POST", "/funding-sources/v2/persons/{w}/accounts", ScopeBalance, "funding-sources", (*Server).hAccountCreate),
-		rt("GET", "/funding-sources/v2/persons/{w}/accounts/offer", ScopeBalance, "funding-sources", (*Server).hAccountOffer),
-		rt("PATCH", "/funding-sources/v2/persons/{w}/accounts/{}", ScopeBalance, "funding-sources", (*Server).hAccountDefault),
-		rt("POST", "/sinap/providers/{}/onlineCommission", ScopePayments, "sinap", (*Server).hCommission),
+		rt("GET", "/person-profile/v1/persons/{wallet}/status/restrictions", ScopeProfile, "person-profile", (*Server).hRestrictions),
+		rt("POST", "/identification/v1/persons/{wallet}/identification", ScopeProfile, "identification", (*Server).hIdentPost),
+		rt("GET", "/identification/v1/persons/{wallet}/identification", ScopeProfile, "identification", (*Server).hIdentGet),
+		rt("GET", "/qw-limits/v1/persons/{wallet}/actual-limits", ScopeProfile, "qw-limits", (*Server).hLimits),
+		rt("GET", "/qw-limits/v1/persons/{wallet}/p2p-payment-count-limit", ScopeProfile, "qw-limits", (*Server).hP2PCount),
+		hist(rt("GET", "/payment-history/v2/persons/{wallet}/payments", ScopeHistory, "payment-history", (*Server).hHistory)),
+		hist(rt("GET", "/payment-history/v2/persons/{wallet}/payments/total", ScopeHistory, "payment-history", (*Server).hTotal)),
+		hist(rt("GET", "/payment-history/v2/transactions/{txnId}", ScopeHistory, "payment-history", (*Server).hDetails)),
+		hist(rt("GET", "/payment-history/v1/transactions/{txnId}", ScopeHistory, "payment-history", (*Server).hDetails)),
+		hist(rt("GET", "/payment-history/v1/transactions/{txnId}/cheque/file", ScopeHistory, "payment-history", (*Server).hChequeFile)),
+		hist(rt("POST", "/payment-history/v1/transactions/{txnId}/cheque/send", ScopeHistory, "payment-history", (*Server).hChequeSend)),
+		rt("GET", "/funding-sources/v2/persons/{wallet}/accounts", ScopeBalance, "funding-sources", (*Server).hAccounts),
+		rt("POST", "/funding-sources/v2/persons/{wallet}/accounts", ScopeBalance, "funding-sources", (*Server).hAccountCreate),
+		rt("GET", "/funding-sources/v2/persons/{wallet}/accounts/offer", ScopeBalance, "funding-sources", (*Server).hAccountOffer),
+		rt("PATCH", "/funding-sources/v2/persons/{wallet}/accounts/{alias}", ScopeBalance, "funding-sources", (*Server).hAccountDefault),
+		rt("POST", "/sinap/providers/{providerId}/onlineCommission", ScopePayments, "sinap", (*Server).hCommission),
 		rt("GET", "/sinap/crossRates", "", "sinap", (*Server).hCrossRates),
 		rt("GET", "/search/v1/search", "", "search", (*Server).hSearch),
-		rt("GET", "/qw-nicknames/v1/persons/{w}/nickname", ScopePayments, "qw-nicknames", (*Server).hNickname),
+		rt("GET", "/qw-nicknames/v1/persons/{wallet}/nickname", ScopePayments, "qw-nicknames", (*Server).hNickname),
 		rt("GET", "/qw-mobile-providers-resolver/v1/providers", "", "qw-mobile-providers-resolver", (*Server).hMobileResolver),
-		pay(rt("POST", "/sinap/api/v2/terms/{}/payments", ScopePayments, "sinap", (*Server).hPayment)),
+		pay(rt("POST", "/sinap/api/v2/terms/{providerId}/payments", ScopePayments, "sinap", (*Server).hPayment)),
 		rt("POST", "/widgets-api/api/p2p/protected/keys/create", ScopePayments, "widgets-api", (*Server).hP2PKeys),
 		rt("GET", "/checkout-api/api/bill/search", ScopePayments, "checkout-api", (*Server).hBillSearch),
 		pay(rt("POST", "/checkout-api/invoice/pay/wallet", ScopePayments, "checkout-api", (*Server).hInvoicePay)),
@@ -457,9 +478,9 @@ func init() {
 		rt("PUT", "/payment-notifier/v1/hooks", ScopePayments, "payment-notifier", (*Server).hHookPut),
 		rt("GET", "/payment-notifier/v1/hooks/active", ScopePayments, "payment-notifier", (*Server).hHookActive),
 		rt("GET", "/payment-notifier/v1/hooks/test", ScopePayments, "payment-notifier", (*Server).hHookTest),
-		rt("DELETE", "/payment-notifier/v1/hooks/{}", ScopePayments, "payment-notifier", (*Server).hHookDelete),
-		rt("GET", "/payment-notifier/v1/hooks/{}/key", ScopePayments, "payment-notifier", (*Server).hHookKey),
-		rt("POST", "/payment-notifier/v1/hooks/{}/newkey", ScopePayments, "payment-notifier", (*Server).hHookNewKey),
+		rt("DELETE", "/payment-notifier/v1/hooks/{hookId}", ScopePayments, "payment-notifier", (*Server).hHookDelete),
+		rt("GET", "/payment-notifier/v1/hooks/{hookId}/key", ScopePayments, "payment-notifier", (*Server).hHookKey),
+		rt("POST", "/payment-notifier/v1/hooks/{hookId}/newkey", ScopePayments, "payment-notifier", (*Server).hHookNewKey),
 	}
 }
 
@@ -475,13 +496,12 @@ func match(method, path string) (*route, []string, bool) {
 		var ps []string
 		ok := true
 		for i, p := range rt.pattern {
-			switch p {
-			case "{w}", "{}":
+			if isParam(p) {
 				if segs[i] == "" {
 					ok = false
 				}
 				ps = append(ps, segs[i])
-			default:
+			} else {
 				ok = ok && p == segs[i]
 			}
 			if !ok {
@@ -524,7 +544,7 @@ func (s *Server) dispatch(c *call) reply {
 	c.w = s.wallets[tok.wallet]
 	walletMissing := c.w == nil
 	for i, p := range rt.pattern {
-		if p == "{w}" {
+		if p == "{wallet}" {
 			if pathSeg(c.r.URL.Path, i) != tok.wallet {
 				walletMissing = true
 			}
@@ -549,10 +569,10 @@ func (s *Server) historyBudget(c *call) (reply, bool) {
 		return reply{}, false
 	}
 	w := c.w
-	if c.now.Before(w.blockedUntil) {
+	if c.arrived.Before(w.blockedUntil) {
 		return s.qerr(c, c.rt.svc, 423, "request.blocked", "Слишком много запросов, доступ временно заблокирован", "History request limit exceeded; blocked for 5 minutes"), true
 	}
-	cut := c.now.Add(-time.Minute)
+	cut := c.arrived.Add(-time.Minute)
 	keep := w.histTimes[:0]
 	for _, t := range w.histTimes {
 		if t.After(cut) {
@@ -561,11 +581,11 @@ func (s *Server) historyBudget(c *call) (reply, bool) {
 	}
 	w.histTimes = keep
 	if len(w.histTimes) >= s.histLimit {
-		w.blockedUntil = c.now.Add(5 * time.Minute)
+		w.blockedUntil = c.arrived.Add(5 * time.Minute)
 		w.histTimes = nil
 		return s.qerr(c, c.rt.svc, 423, "request.blocked", "Слишком много запросов, доступ временно заблокирован", "History request limit exceeded; blocked for 5 minutes"), true
 	}
-	w.histTimes = append(w.histTimes, c.now)
+	w.histTimes = append(w.histTimes, c.arrived)
 	return reply{}, false
 }
 

@@ -116,6 +116,17 @@ func insertTxn(w *wallet, t *txn) {
 	w.byID[t.id] = append(w.byID[t.id], t)
 }
 
+// insertTxns adds many transactions at once (seeding): one sort instead of
+// one shifting insert each.
+func insertTxns(w *wallet, ts []*txn) {
+	for _, t := range ts {
+		t.w = w
+		w.byID[t.id] = append(w.byID[t.id], t)
+	}
+	w.txns = append(w.txns, ts...)
+	sort.SliceStable(w.txns, func(i, j int) bool { return w.txns[i].newer(w.txns[j]) })
+}
+
 // payment is a sinap payment remembered for idempotency.
 type payment struct {
 	body []byte // the original PaymentInfo

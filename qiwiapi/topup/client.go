@@ -17,16 +17,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/internal/transport"
 )
 
 // Endpoints of the real service.
@@ -43,19 +42,9 @@ const (
 // requests for the same payment against the real service.
 const MinStatusInterval = 10 * time.Minute
 
-const maxBody = 1 << 20
-
-var moscow = sync.OnceValue(func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Moscow"); err == nil {
-		return l
-	}
-	return time.FixedZone("MSK", 3*60*60)
-})
-
 // Location is the time zone of txn-date. The docs give none; the service
-// runs on Moscow time (Europe/Moscow, or a fixed UTC+3 when the system has
-// no time zone database).
-func Location() *time.Location { return moscow() }
+// runs on Moscow time, UTC+3 (the zone the other QIWI APIs write).
+func Location() *time.Location { return transport.Moscow }
 
 // Password is the agent's password. It prints as [redacted] with every fmt
 // verb, in JSON/XML/text marshalling and in slog, and holds the text behind a
@@ -101,12 +90,9 @@ type Client struct {
 	password   Password
 	signer     *Signer
 	endpoint   *url.URL
-	hc         *http.Client
+	tr         *transport.Transport
 	loc        *time.Location
-	userAgent  string
-	retries    int
 	now        func() time.Time
-	sleep      func(context.Context, time.Duration) error
 	sandboxGap time.Duration
 }
 
@@ -136,7 +122,7 @@ func WithHTTPClient(hc *http.Client) Option {
 		if hc == nil {
 			return errors.New("topup: nil http client")
 		}
-		c.hc = hc
+		c.tr.HTTP = hc
 		return nil
 	}
 }
@@ -151,7 +137,7 @@ func WithTLSConfig(cfg *tls.Config) Option {
 		}
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSClientConfig = cfg.Clone()
-		c.hc = &http.Client{Transport: tr, Timeout: 60 * time.Second}
+		c.tr.HTTP = &http.Client{Transport: tr, Timeout: 60 * time.Second}
 		return nil
 	}
 }
@@ -174,7 +160,7 @@ func WithBaseURL(raw string) Option {
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
-	return func(c *Client) error { c.userAgent = ua; return nil }
+	return func(c *Client) error { c.tr.UserAgent = ua; return nil }
 }
 
 // WithRetry sets how many times a read-only request (ping, check-user,
@@ -186,7 +172,7 @@ func WithRetry(max int) Option {
 		if max < 0 {
 			return errors.New("topup: negative retry count")
 		}
-		c.retries = max
+		c.tr.Retry.MaxRetries = max
 		return nil
 	}
 }
@@ -210,7 +196,13 @@ func WithClock(now func() time.Time) Option {
 // WithSleep injects the sleep used by Follow and retries; it must return
 // ctx.Err() when ctx ends first.
 func WithSleep(sleep func(context.Context, time.Duration) error) Option {
-	return func(c *Client) error { c.sleep = sleep; return nil }
+	return func(c *Client) error {
+		if sleep == nil {
+			return errors.New("topup: nil sleep")
+		}
+		c.tr.Sleep = sleep
+		return nil
+	}
 }
 
 // WithSandboxPolling allows a status interval shorter than
@@ -237,12 +229,9 @@ func NewClient(terminalID string, opts ...Option) (*Client, error) {
 	c := &Client{
 		terminalID: terminalID,
 		endpoint:   u,
-		hc:         &http.Client{Timeout: 60 * time.Second},
+		tr:         transport.New("qiwidash-topup/1", 60*time.Second, transport.RetryPolicy{MaxRetries: 2, BaseDelay: 250 * time.Millisecond}),
 		loc:        Location(),
-		userAgent:  "qiwidash-topup/1",
-		retries:    2,
 		now:        time.Now,
-		sleep:      sleepCtx,
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -253,20 +242,6 @@ func NewClient(terminalID string, opts ...Option) (*Client, error) {
 		return nil, errors.New("topup: no credentials: give a password or a signing key")
 	}
 	return c, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // TerminalID is the agent id the client sends.
@@ -392,25 +367,31 @@ func (c *Client) do(ctx context.Context, req *xmlRequest, retry bool) (*Document
 	if err != nil {
 		return nil, nil, fmt.Errorf("topup: encode request: %w", err)
 	}
-	attempts := 1
-	if retry {
-		attempts += c.retries
+	h := http.Header{}
+	h.Set("Content-Type", "application/xml")
+	h.Set("Accept", "application/xml")
+	if c.signer != nil {
+		sig, err := c.signer.Sign(body)
+		if err != nil {
+			return nil, nil, err
+		}
+		h.Set(HeaderSign, sig)
+		h.Set(HeaderSignAlg, string(c.signer.alg))
 	}
 	var (
 		doc  *Document
 		resp *Response
 	)
-	for i := 0; i < attempts; i++ {
-		if i > 0 {
-			backoff := time.Duration(250<<uint(i-1))*time.Millisecond + rand.N(100*time.Millisecond)
-			if err := c.sleep(ctx, backoff); err != nil {
-				return nil, resp, err
-			}
-		}
-		doc, resp, err = c.send(ctx, body)
-		if err == nil || !retryable(err) || ctx.Err() != nil {
-			break
-		}
+	res := c.tr.Do(ctx, &transport.Request{Method: http.MethodPost, URL: c.endpoint.String(), Header: h, Body: body},
+		func(a *transport.Answer) transport.Verdict {
+			doc, resp, err = c.judge(a)
+			return transport.Verdict{Err: err, Again: retry && retryable(err)}
+		})
+	switch {
+	case res.Stopped != nil:
+		return nil, resp, res.Stopped
+	case res.Attempts == 0:
+		err = fmt.Errorf("topup: %w", res.Err)
 	}
 	if err != nil {
 		// Belt and braces: no error text may carry the password.
@@ -443,36 +424,19 @@ func redactErr(err error, p Password) error {
 	return err
 }
 
-func (c *Client) send(ctx context.Context, body []byte) (*Document, *Response, error) {
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint.String(), bytes.NewReader(body))
-	if err != nil {
-		return nil, nil, fmt.Errorf("topup: %w", err)
+// judge reads one answer: the document, and an error for anything but a
+// complete HTTP 200 with a request-level code 0.
+func (c *Client) judge(a *transport.Answer) (*Document, *Response, error) {
+	if a.Response == nil {
+		return nil, nil, &NetworkError{Err: a.Err}
 	}
-	hr.Header.Set("Content-Type", "application/xml")
-	hr.Header.Set("Accept", "application/xml")
-	if c.userAgent != "" {
-		hr.Header.Set("User-Agent", c.userAgent)
-	}
-	if c.signer != nil {
-		sig, err := c.signer.Sign(body)
-		if err != nil {
-			return nil, nil, err
-		}
-		hr.Header.Set(HeaderSign, sig)
-		hr.Header.Set(HeaderSignAlg, string(c.signer.alg))
-	}
-	hresp, err := c.hc.Do(hr)
-	if err != nil {
-		return nil, nil, &NetworkError{Err: err}
-	}
-	defer hresp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody+1))
+	hresp, raw := a.Response, a.Body
 	resp := &Response{Response: hresp, Raw: raw}
-	if err != nil {
-		return nil, resp, &NetworkError{Err: err}
-	}
-	if len(raw) > maxBody {
+	if transport.IsTooLarge(a.Err) {
 		return nil, resp, &DecodeError{Err: errors.New("response larger than 1 MiB"), Body: raw[:4096]}
+	}
+	if a.Err != nil {
+		return nil, resp, &NetworkError{Err: a.Err}
 	}
 	if hresp.StatusCode != http.StatusOK || len(bytes.TrimSpace(raw)) == 0 {
 		b := raw

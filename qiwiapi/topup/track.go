@@ -348,7 +348,7 @@ func (c *Client) Follow(ctx context.Context, s State, onStep func(State)) (State
 	p := c.Policy()
 	for s.Next.Kind != ActNone {
 		if d := s.Next.At.Sub(c.now()); d > 0 {
-			if err := c.sleep(ctx, d); err != nil {
+			if err := c.tr.Sleep(ctx, d); err != nil {
 				return s, err
 			}
 		}

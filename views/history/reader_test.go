@@ -11,6 +11,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/store"
 	"qiwidash/store/reader"
@@ -38,7 +39,7 @@ func newCacheEnv(t *testing.T) *cacheEnv {
 	}
 	t.Cleanup(sb.Close)
 	api, err := qiwiapi.NewClient(sb.Server.DemoToken(), qiwiapi.WithBaseURL(sb.URL), qiwiapi.WithRetry(qiwiapi.RetryPolicy{}),
-		qiwiapi.WithHistoryBudget(100000))
+		qiwiapi.WithGate(budget.New(budget.Options{PerMinute: 100000})))
 	if err != nil {
 		t.Fatal(err)
 	}

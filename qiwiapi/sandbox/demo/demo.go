@@ -26,6 +26,11 @@ type Options struct {
 	SettleDelay time.Duration
 	// HistoryPerMinute is the wallet history budget (<0 = unlimited).
 	HistoryPerMinute int
+	// HistoryRows > 0 seeds the demo wallet with that many transactions
+	// spread evenly over the 24 months before End (0 = the usual data set).
+	HistoryRows int
+	// Latency delays every answer of the three sandboxes.
+	Latency time.Duration
 	// CallbackURL receives merchant bill callbacks (empty = none).
 	CallbackURL string
 	// Live makes the demo world move on its own: every LivePeriod an
@@ -72,9 +77,15 @@ func Start(addr string, opts Options) (*Running, error) {
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
-	w := sandbox.New(sandbox.Options{Seed: opts.Seed, End: opts.End, Now: opts.Now, SettleDelay: opts.SettleDelay, HistoryPerMinute: opts.HistoryPerMinute})
+	w := sandbox.New(sandbox.Options{Seed: opts.Seed, End: opts.End, Now: opts.Now, SettleDelay: opts.SettleDelay,
+		HistoryPerMinute: opts.HistoryPerMinute, HistoryRows: opts.HistoryRows})
 	a := agent.New(agent.Options{Seed: opts.Seed, Now: opts.Now, SettleDelay: opts.SettleDelay})
 	m := merchant.New(merchant.Options{Seed: opts.Seed, Now: opts.Now, CallbackURL: opts.CallbackURL})
+	if opts.Latency > 0 {
+		w.SetFaults(sandbox.Faults{Latency: opts.Latency})
+		a.SetFaults(agent.Faults{Latency: opts.Latency})
+		m.SetFaults(merchant.Faults{Latency: opts.Latency})
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
