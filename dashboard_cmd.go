@@ -580,7 +580,11 @@ func billRecorder(st *store.Store, c *common.Common) func(context.Context, notif
 func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps {
 	deps := demoDeps()
 	if c.API != nil {
-		deps.history = reader.New(reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet, Now: c.Now})
+		o := reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet, Now: c.Now}
+		if b, ok := c.API.Gate().(reader.Budget); ok {
+			o.Budget = b // the status line shows the wallet's scheduler
+		}
+		deps.history = reader.New(o)
 	}
 	if c.Agent != nil {
 		deps.agent.Journal = agent.NewStoreJournalFor(st, creds.agentTerminal)

@@ -100,7 +100,7 @@ func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transa
 		st[i] = tx.StmtContext(ctx, p)
 		defer st[i].Close()
 	}
-	now := s.now().Unix()
+	now := s.now().UnixMilli() // synced_at: Unix milliseconds since schema 4
 	for i := range txns {
 		t := &txns[i]
 		raw := t.Raw

@@ -358,5 +358,7 @@ CREATE TABLE history_grid (
 ) WITHOUT ROWID;
 
 UPDATE sync_state SET oldest = 0, complete = 0;
+-- txns.synced_at is written in Unix milliseconds from now on (older rows
+-- keep seconds, which only makes them look long unread).
 `,
 }

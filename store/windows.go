@@ -128,7 +128,7 @@ func (s *Store) HasWaiting(ctx context.Context, wallet string, from, to time.Tim
 // since, newest first.
 func (s *Store) Waiting(ctx context.Context, wallet string, since time.Time) ([]time.Time, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT date FROM txns WHERE wallet = ? AND status = 'WAITING' AND synced_at < ? ORDER BY date DESC`,
-		wallet, since.Unix())
+		wallet, since.UnixMilli())
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,9 @@ type Options struct {
 	NoFill bool
 }
 
+// gridLead is how far past the first read of a wallet its newest window ends.
+const gridLead = time.Hour
+
 // PageSize is how many rows a page holds at most (QIWI's largest page).
 const PageSize = 50
 
@@ -134,8 +137,10 @@ func (r *Reader) load(ctx context.Context) error {
 	if done {
 		return nil
 	}
-	// A new grid ends a window right now: the first reads split as a range ending now.
-	origin, err := r.o.Store.HistoryGrid(ctx, r.o.Wallet, r.now().Unix()+1)
+	// A new grid ends a window an hour from now: the first reads split as a
+	// range ending now would, and the newest window does not end before the
+	// first page has been read.
+	origin, err := r.o.Store.HistoryGrid(ctx, r.o.Wallet, r.now().Add(gridLead).Unix()+1)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,9 @@ package reader
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,14 +19,30 @@ import (
 	"qiwidash/store"
 )
 
-// end is the sandbox's "now" in tests with a fixed clock.
+// end is the sandbox's "now" when a test starts: its newest row is just before.
 var end = time.Date(2026, 6, 1, 12, 0, 0, 0, qiwiapi.Moscow)
+
+// speed is how much faster than real time the tests' clock runs: QIWI's
+// budget (the sandbox allows 100 history requests a minute, the scheduler
+// sends 95) and its five-minute blocks pass in a fraction of a second.
+const speed = 300
 
 type env struct {
 	sb     *sandbox.Running
 	st     *store.Store
 	api    *qiwiapi.Client
+	clk    *budget.ScaledClock
+	sched  *budget.Scheduler
 	wallet string
+	mu     sync.Mutex
+	at     []arrival // every request, as the sandbox got it
+}
+
+// arrival is one request to the sandbox, on the shared clock.
+type arrival struct {
+	at     time.Time
+	path   string
+	status int
 }
 
 func openStore(t testing.TB) *store.Store {
@@ -37,32 +56,54 @@ func openStore(t testing.TB) *store.Store {
 	return st
 }
 
-// newEnv starts a sandbox with rows transactions and a fixed clock, no
-// request limit, and an empty store.
+// newEnv starts a sandbox whose demo wallet holds rows transactions spread
+// over the 24 months before end, with QIWI's real request limit, on a
+// scaled clock shared with the wallet's scheduler (the real budget), and
+// an empty store.
 func newEnv(t testing.TB, rows int) *env {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{Seed: 3, End: end, Now: func() time.Time { return end },
-		Transactions: rows, SettleDelay: time.Hour, HistoryPerMinute: -1})
+	e := &env{clk: budget.NewScaledClock(end, speed)}
+	srv := sandbox.New(sandbox.Options{Seed: 3, End: end, Now: e.clk.Now, HistoryRows: rows, SettleDelay: time.Hour})
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusWriter{ResponseWriter: w, status: 200}
+		srv.ServeHTTP(rec, r)
+		e.mu.Lock()
+		e.at = append(e.at, arrival{at: e.clk.Now(), path: r.URL.Path, status: rec.status})
+		e.mu.Unlock()
+	}))
+	t.Cleanup(hs.Close)
+	e.sb = &sandbox.Running{URL: hs.URL, Server: srv, Close: hs.Close}
+	e.sched = budget.New(budget.Options{Clock: e.clk})
+	api, err := qiwiapi.NewClient(srv.DemoToken(), qiwiapi.WithBaseURL(hs.URL), qiwiapi.WithGate(e.sched),
+		qiwiapi.WithRetry(qiwiapi.RetryPolicy{MaxRetries: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(sb.Close)
-	api, err := qiwiapi.NewClient(sb.Server.DemoToken(), qiwiapi.WithBaseURL(sb.URL), qiwiapi.WithRetry(qiwiapi.RetryPolicy{}),
-		qiwiapi.WithHistoryBudget(1_000_000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{sb: sb, st: openStore(t), api: api, wallet: sb.Server.DemoWallet()}
+	e.api, e.st, e.wallet = api, openStore(t), srv.DemoWallet()
+	return e
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func (e *env) reader(t testing.TB, api API) *Reader {
 	if api == nil {
 		api = e.api.History
 	}
-	r := New(Options{Store: e.st, API: api, Wallet: e.wallet, Now: func() time.Time { return end }})
+	r := New(Options{Store: e.st, API: api, Wallet: e.wallet, Now: e.clk.Now, Budget: e.sched})
 	t.Cleanup(r.Close)
 	return r
 }
+
+// blocked counts the 423 answers the sandbox gave.
+func (e *env) blocked() int { return e.sb.Server.Stats().Status["423"] }
 
 // lists are the history list requests the sandbox saw.
 func lists(sb *sandbox.Running) []sandbox.Request {
@@ -145,6 +186,11 @@ func TestFirstPageCostsOneRequest(t *testing.T) {
 // checkSync asserts that a full sync cached every row once, with
 // ceil(rows/50) requests per window (one per empty window).
 func checkSync(t *testing.T, e *env, r *Reader, rows int, reqs []sandbox.Request, emptyAllowed int) {
+	checkSyncBlocked(t, e, r, rows, reqs, emptyAllowed, 0)
+}
+
+// checkSyncBlocked allows blocked more requests: ones answered 423 and sent again.
+func checkSyncBlocked(t *testing.T, e *env, r *Reader, rows int, reqs []sandbox.Request, emptyAllowed, blocked int) {
 	t.Helper()
 	origin := r.origin
 	sum, err := e.st.Summary(t.Context(), e.wallet, store.Filter{})
@@ -172,7 +218,9 @@ func checkSync(t *testing.T, e *env, r *Reader, rows int, reqs []sandbox.Request
 		if n == 0 {
 			empty++
 		}
-		if want := max(1, (n+49)/50); got != want {
+		if want := max(1, (n+49)/50); got > want && got-want <= blocked {
+			blocked -= got - want
+		} else if got != want {
 			t.Errorf("window %s: %d rows took %d requests, want %d", w.start.Format(time.DateOnly), n, got, want)
 		}
 	}
@@ -182,39 +230,229 @@ func checkSync(t *testing.T, e *env, r *Reader, rows int, reqs []sandbox.Request
 }
 
 func TestSyncFullHistory(t *testing.T) {
-	e := newEnv(t, 3000)
+	const rows = 30_000
+	e := newEnv(t, rows)
 	r := e.reader(t, nil)
-	e.sb.Server.ResetRequests()
 	if err := r.Sync(t.Context(), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	// Windows are read 4 at a time and finish out of order: past the 4 empty
 	// windows in a row that end the walk, up to 2x3 more may have started.
-	checkSync(t, e, r, 3000, lists(e.sb), 4+2*3)
-	t.Logf("%d requests", len(lists(e.sb)))
-	// Everything is cached now: a page anywhere and totals cost nothing.
+	checkSync(t, e, r, rows, lists(e.sb), 4+2*3)
+	if n := e.blocked(); n != 0 {
+		t.Errorf("%d answers were 423", n)
+	}
+	if st, _ := e.st.SyncStatus(t.Context(), e.wallet); !st.Complete {
+		t.Error("the start of history was not recorded")
+	}
+	t.Logf("%d rows, %d list requests, %.1f clock minutes", rows, len(lists(e.sb)), e.clk.Now().Sub(end).Minutes())
+
+	// Everything up to end is cached now: a page anywhere and totals cost
+	// nothing. (The clock has moved on: what came after end would be asked.)
 	e.sb.Server.ResetRequests()
 	q := Query{Start: end.AddDate(-1, 0, 0), End: end}
 	if _, err := r.Totals(t.Context(), q); err != nil {
 		t.Fatal(err)
 	}
 	var cur *Cursor
-	rows := 0
-	for {
-		p, err := r.Page(t.Context(), Query{}, cur)
+	got := 0
+	for range 40 { // the first 2,000 rows, and a page deep in the past
+		p, err := r.Page(t.Context(), Query{End: end}, cur)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows += len(p.Transactions)
-		if p.Next == nil {
-			break
-		}
+		got += len(p.Transactions)
 		cur = p.Next
 	}
-	if rows != 3000 {
-		t.Errorf("paged %d rows, want 3000", rows)
+	if p, err := r.Page(t.Context(), Query{Start: end.AddDate(-2, 0, 0), End: end.AddDate(-2, 1, 0)}, nil); err != nil || len(p.Transactions) != PageSize {
+		t.Errorf("a page two years back: %d rows, %v", len(p.Transactions), err)
+	}
+	if got != 40*PageSize {
+		t.Errorf("paged %d rows, want %d", got, 40*PageSize)
 	}
 	if n := len(e.sb.Server.Requests()); n != 0 {
 		t.Errorf("%d requests over a synced cache", n)
+	}
+}
+
+func TestSyncPausesOnA423UntilTheBlockEnds(t *testing.T) {
+	const rows = 3_000
+	e := newEnv(t, rows)
+	r := e.reader(t, nil)
+	e.sb.Server.SetFaults(sandbox.Faults{Burst423: 1})
+	if err := r.Sync(t.Context(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	checkSyncBlocked(t, e, r, rows, lists(e.sb), 4+2*3, 1)
+	if n := e.blocked(); n != 1 {
+		t.Fatalf("%d answers were 423, want the one injected", n)
+	}
+	if st := e.sched.Status(); st.Blocked != 1 {
+		t.Errorf("the scheduler saw %d blocks", st.Blocked)
+	}
+	// Nothing reached QIWI during the five minutes after the 423.
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var at time.Time
+	for _, a := range e.at {
+		switch {
+		case a.status == http.StatusLocked:
+			at = a.at
+		case !at.IsZero() && a.at.Before(at.Add(budget.DefaultBlock)):
+			t.Fatalf("a request %s after the 423, inside the block", a.at.Sub(at))
+		}
+	}
+	if at.IsZero() {
+		t.Fatal("no 423 was seen")
+	}
+}
+
+func TestStatusSaysPausedNeverOffline(t *testing.T) {
+	e := newEnv(t, 600)
+	r := e.reader(t, nil)
+	e.sb.Server.SetFaults(sandbox.Faults{Burst423: 1})
+	// The screen's requests give up after a deadline shorter than the block.
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	_, err := r.Page(ctx, Query{}, nil)
+	var pe *budget.PausedError
+	if !errors.As(err, &pe) && !errors.Is(err, qiwiapi.ErrRateLimited) {
+		t.Fatalf("page during a block: %v", err)
+	}
+	st := r.Status()
+	line := st.String()
+	until := e.sched.Status().PausedUntil
+	if until.IsZero() || !strings.Contains(line, "QIWI history paused until "+until.Local().Format("15:04")+" (request limit)") || strings.Contains(line, "offline") {
+		t.Errorf("status line %q (paused until %v)", line, until)
+	}
+}
+
+func TestExportSyncStopsAtItsStart(t *testing.T) {
+	e := newEnv(t, 12_000)
+	r := e.reader(t, nil)
+	until := end.AddDate(-1, 0, 0)
+	if err := r.Sync(t.Context(), until); err != nil {
+		t.Fatal(err)
+	}
+	reqs := lists(e.sb)
+	want := 0
+	for _, w := range windowsOf(r.origin, until, e.clk.Now()) {
+		n, _ := e.st.CountIn(t.Context(), e.wallet, w.start, w.end)
+		want += max(1, (n+49)/50)
+	}
+	for _, q := range reqs {
+		if d, _ := time.Parse(time.RFC3339, q.Query.Get("startDate")); d.Before(until) {
+			t.Fatalf("a request from %s, before the export's start %s", d, until)
+		}
+	}
+	if len(reqs) != want {
+		t.Errorf("a 1-year export took %d requests, want %d", len(reqs), want)
+	}
+	sum, _ := e.st.Summary(t.Context(), e.wallet, store.Filter{To: until.Add(-time.Second)})
+	if sum.Count != 0 {
+		t.Errorf("%d rows before the export's start were read", sum.Count)
+	}
+	all, _ := e.st.Summary(t.Context(), e.wallet, store.Filter{})
+	t.Logf("1-year export of a %d-row wallet: %d rows, %d requests", 12_000, all.Count, len(reqs))
+}
+
+func TestRefreshNewRowsAndWaiting(t *testing.T) {
+	e := newEnv(t, 3_000)
+	r := e.reader(t, nil)
+	ctx := t.Context()
+	if err := r.Sync(ctx, end.AddDate(0, -6, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing new: exactly one request.
+	e.sb.Server.ResetRequests()
+	changed, err := r.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.sb.Server.Requests()); n != 1 || changed {
+		t.Errorf("refresh with nothing new: %d requests, changed %v; want 1, false", n, changed)
+	}
+	// A new incoming transfer appears.
+	id := e.sb.Server.AddIncoming(e.wallet, 12345, 643, "79990000001")
+	if changed, err := r.Refresh(ctx); err != nil || !changed {
+		t.Fatalf("refresh after a new payment: changed %v, %v", changed, err)
+	}
+	p, err := r.Page(ctx, Query{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Transactions[0]; got.TxnID.String() != id || got.Sum.Minor != 12345 {
+		t.Errorf("newest row %s %v, want the new %s", got.TxnID, got.Sum, id)
+	}
+	// WAITING rows are re-read with one list request per window that holds
+	// them, never one detail request each.
+	waiting, _ := e.st.Summary(ctx, e.wallet, store.Filter{Statuses: []qiwiapi.TxnStatus{qiwiapi.StatusWaiting}})
+	if waiting.Count == 0 {
+		t.Fatal("the sandbox seeded no WAITING payments")
+	}
+	e.sb.Server.SettleNow()
+	e.sb.Server.ResetRequests()
+	if _, err := r.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range e.sb.Server.Requests() {
+		if strings.Contains(q.Path, "/transactions/") {
+			t.Errorf("a detail request: %s", q.Path)
+		}
+	}
+	if n := len(lists(e.sb)); n > 2 {
+		t.Errorf("the refresh took %d list requests, want the newest page and one per window with WAITING rows", n)
+	}
+	waiting, _ = e.st.Summary(ctx, e.wallet, store.Filter{Statuses: []qiwiapi.TxnStatus{qiwiapi.StatusWaiting}})
+	if waiting.Count != 0 {
+		t.Errorf("%d WAITING rows left after they settled", waiting.Count)
+	}
+	// Offline: the cache still answers, and the status line says so.
+	e.sb.Close()
+	if _, err := r.Refresh(ctx); err == nil {
+		t.Fatal("refresh against a closed sandbox succeeded")
+	}
+	p, err = r.Page(ctx, Query{}, nil)
+	if err != nil || len(p.Transactions) != PageSize {
+		t.Fatalf("offline page: %d rows, %v", len(p.Transactions), err)
+	}
+	if line := r.Status().String(); !strings.Contains(line, "from cache, last synced at") || !strings.Contains(line, "offline") {
+		t.Errorf("offline status %q", line)
+	}
+}
+
+func TestClosedWindowTotalsAreKept(t *testing.T) {
+	e := newEnv(t, 6_000)
+	r := e.reader(t, nil)
+	ctx := t.Context()
+	q := Query{Operation: qiwiapi.OperationIn, Start: end.AddDate(0, -20, 0), End: end}
+	totals := func() int {
+		e.sb.Server.ResetRequests()
+		if _, err := r.Totals(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, q := range e.sb.Server.Requests() {
+			if strings.HasSuffix(q.Path, "/payments/total") {
+				n++
+			}
+		}
+		return n
+	}
+	n := totals()
+	if pieces := len(windowsOf(r.origin, q.Start, q.End)); n != pieces {
+		t.Fatalf("totals of %d windows took %d requests", pieces, n)
+	}
+	// Again: the windows have ended (the clock is past end) and hold no
+	// WAITING row, so their totals were kept.
+	if n := totals(); n != 0 {
+		t.Errorf("totals again took %d requests, want 0", n)
+	}
+	// Once the cache holds the range, nothing is asked.
+	if err := r.Sync(ctx, q.Start); err != nil {
+		t.Fatal(err)
+	}
+	if n := totals(); n != 0 {
+		t.Errorf("totals of a cached range took %d requests", n)
 	}
 }
