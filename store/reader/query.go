@@ -62,6 +62,12 @@ func Below(t qiwiapi.Transaction) *Cursor { return &Cursor{key: store.KeyOf(t), 
 // right above t (from the cache), newest first.
 func Above(t qiwiapi.Transaction) *Cursor { return &Cursor{key: store.KeyOf(t), up: true} }
 
+// Below is the position just under t (the Reader's seam for screens).
+func (r *Reader) Below(t qiwiapi.Transaction) *Cursor { return Below(t) }
+
+// Above is the position just over t (the Reader's seam for screens).
+func (r *Reader) Above(t qiwiapi.Transaction) *Cursor { return Above(t) }
+
 // Page is up to PageSize rows, newest first, and the cursor to the next
 // ones in the same direction (nil: there are none).
 type Page struct {

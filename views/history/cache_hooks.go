@@ -25,6 +25,10 @@ type Reader interface {
 	Refresh(ctx context.Context) (changed bool, err error)
 	// Status is the status line's text source; it must not block.
 	Status() reader.Status
+	// Below and Above are the positions just under and over a row: where
+	// the screen pages on from the rows it holds.
+	Below(t qiwiapi.Transaction) *Cursor
+	Above(t qiwiapi.Transaction) *Cursor
 }
 
 // The reader's types, under the names the screen has always used.

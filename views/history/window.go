@@ -7,7 +7,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
-	"qiwidash/store/reader"
 )
 
 // The screen holds a bounded window of rows, not every row ever loaded:
@@ -54,7 +53,7 @@ func (m *Model) trimTop() {
 	if m.offset < len(m.view) {
 		top = int(m.view[m.offset])
 	}
-	m.above = reader.Above(m.rows[drop])
+	m.above = m.r.Above(m.rows[drop])
 	m.replaceRows(slices.Clone(m.rows[drop:]), slices.Clone(m.hay[drop:]))
 	m.placeAfterShift(sel-drop, top-drop)
 }
@@ -76,7 +75,7 @@ func (m *Model) trimBottom() {
 	if m.offset < len(m.view) {
 		top = int(m.view[m.offset])
 	}
-	m.next, m.moreErr = reader.Below(m.rows[keep-1]), nil
+	m.next, m.moreErr = m.r.Below(m.rows[keep-1]), nil
 	m.replaceRows(slices.Clone(m.rows[:keep]), slices.Clone(m.hay[:keep]))
 	m.placeAfterShift(sel, top)
 }
