@@ -219,6 +219,9 @@ func TestStaleRefreshIsDropped(t *testing.T) {
 // screen in the background) never starts over; r does.
 func TestMoreThanAPageOfNewPayments(t *testing.T) {
 	env, m := setup(t)
+	// Settled payments: a refresh re-reads WAITING rows (one list request
+	// per window); here only the page requests are counted.
+	env.Sandbox.Server.SettleNow()
 	press(m, "G", "G")
 	want, _ := m.selected()
 	for i := range 60 {
