@@ -60,9 +60,12 @@ func openStore(t testing.TB) *store.Store {
 // over the 24 months before end, with QIWI's real request limit, on a
 // scaled clock shared with the wallet's scheduler (the real budget), and
 // an empty store.
-func newEnv(t testing.TB, rows int) *env {
+func newEnv(t testing.TB, rows int) *env { return newEnvSpeed(t, rows, speed) }
+
+// newEnvSpeed is newEnv with a clock factor times faster than real time.
+func newEnvSpeed(t testing.TB, rows int, factor float64) *env {
 	t.Helper()
-	e := &env{clk: budget.NewScaledClock(end, speed)}
+	e := &env{clk: budget.NewScaledClock(end, factor)}
 	srv := sandbox.New(sandbox.Options{Seed: 3, End: end, Now: e.clk.Now, HistoryRows: rows, SettleDelay: time.Hour})
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusWriter{ResponseWriter: w, status: 200}
