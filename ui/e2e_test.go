@@ -77,6 +77,9 @@ func TestEndToEnd(t *testing.T) {
 
 	wait("the first history page", seen("row 1 of 50"))
 	if cursorRequests() != 0 {
+		for _, r := range env.Sandbox.Server.Requests() {
+			t.Log(r.Path, r.RawQuery)
+		}
 		t.Fatal("a cursor request before scrolling")
 	}
 	keys("G") // to the bottom: the next page is fetched as the end nears

@@ -109,6 +109,10 @@ func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 	}
 	for {
 		bound, w, _ := r.plan(top, q.Start, now)
+		var was seen
+		if w != nil {
+			was.c, was.known = r.coverage(*w)
+		}
 		g := f
 		if w != nil && r.o.API != nil && q.Text == "" {
 			g.From = later(g.From, bound.Add(time.Second))
@@ -141,7 +145,7 @@ func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 		case q.filtered():
 			return r.walkPage(ctx, q, cur, *w, bound)
 		}
-		if _, _, err := r.advance(ctx, *w, time.Time{}, false); err != nil {
+		if _, _, err := r.advanceFrom(ctx, *w, time.Time{}, false, &was); err != nil {
 			if n > 0 { // what is cached; the next page tells the error
 				out.Next = Below(out.Transactions[n-1])
 				return out, nil
@@ -356,6 +360,9 @@ func (r *Reader) Refresh(ctx context.Context) (changed bool, err error) {
 	}()
 	started := r.o.Store.Now()
 	w := r.windowAt(r.now())
+	if r.takeFresh(w) { // a page has just read the newest rows (and the WAITING ones among them)
+		return false, r.recordSync(ctx, nil)
+	}
 	n := 0
 	for {
 		done, u, err := r.advance(ctx, w, time.Time{}, true)
@@ -385,8 +392,8 @@ func (r *Reader) recordSync(ctx context.Context, err error) error {
 }
 
 // recheckWaiting re-reads the cached WAITING rows not read since started:
-// per window that holds them, the pages of the range from the oldest to the
-// newest of them (one request, unless more than a page of rows lies between).
+// one list request per run of them that the cache says fits in a page
+// (usually one per window, as WAITING rows are the newest ones).
 func (r *Reader) recheckWaiting(ctx context.Context, started time.Time) (int, error) {
 	dates, err := r.o.Store.Waiting(ctx, r.o.Wallet, started)
 	if err != nil || len(dates) == 0 {
@@ -394,30 +401,26 @@ func (r *Reader) recheckWaiting(ctx context.Context, started time.Time) (int, er
 	}
 	type span struct{ lo, hi time.Time }
 	var spans []span
-	var cur window
 	for _, d := range dates { // newest first
 		d = d.In(qiwiapi.Moscow)
-		if w := r.windowAt(d); len(spans) == 0 || w != cur {
-			cur = w
-			spans = append(spans, span{d, d})
-			continue
+		if len(spans) > 0 {
+			s := &spans[len(spans)-1]
+			if r.windowAt(d) == r.windowAt(s.hi) {
+				if n, err := r.o.Store.CountIn(ctx, r.o.Wallet, d, s.hi); err == nil && n <= PageSize {
+					s.lo = d
+					continue
+				}
+			}
 		}
-		spans[len(spans)-1].lo = d
+		spans = append(spans, span{d, d})
 	}
 	n := 0
 	for _, s := range spans {
-		var next *qiwiapi.Cursor
-		for {
-			p, u, err := r.list(ctx, s.lo, s.hi, next)
-			if err != nil {
-				return n, err
-			}
-			n += u.Added + u.Updated
-			if p.Next == nil || len(p.Transactions) == 0 {
-				break
-			}
-			next = p.Next
+		_, u, err := r.list(ctx, s.lo, s.hi, nil)
+		if err != nil {
+			return n, err
 		}
+		n += u.Added + u.Updated
 	}
 	return n, nil
 }

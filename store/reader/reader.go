@@ -172,6 +172,16 @@ func (r *Reader) windowAt(t time.Time) window {
 	return windowAt(origin, t)
 }
 
+// takeFresh reports, once, that a page read the top of window w since the
+// last refresh.
+func (r *Reader) takeFresh(w window) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fresh := r.fresh[w.key()]
+	delete(r.fresh, w.key())
+	return fresh
+}
+
 func (r *Reader) coverage(w window) (store.Coverage, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -228,11 +238,30 @@ func (r *Reader) plan(top, lo, now time.Time) (bound time.Time, w *window, topUp
 // rows below what is cached, but none before clip. done reports that
 // nothing more is needed (with topOnly: the top is up to date).
 func (r *Reader) advance(ctx context.Context, w window, clip time.Time, topOnly bool) (done bool, res store.UpsertResult, err error) {
+	return r.advanceFrom(ctx, w, clip, topOnly, nil)
+}
+
+// seen is what a caller knew of a window's coverage when it decided to read it.
+type seen struct {
+	known bool
+	c     store.Coverage
+}
+
+// advanceFrom is advance that, when was is set, reads nothing if the
+// window's coverage moved on since the caller saw it (another reader of
+// the window got there first): the caller looks at the cache again.
+func (r *Reader) advanceFrom(ctx context.Context, w window, clip time.Time, topOnly bool, was *seen) (done bool, res store.UpsertResult, err error) {
 	l := r.windowLock(w)
 	l.Lock()
 	defer l.Unlock()
 	if err := ctx.Err(); err != nil {
 		return false, res, err
+	}
+	if was != nil {
+		c, known := r.coverage(w)
+		if known != was.known || known && (!c.Low.Equal(was.c.Low) || !c.Top.Equal(was.c.Top)) {
+			return false, res, nil
+		}
 	}
 	now := r.now()
 	end := earlier(w.end, now)
@@ -244,15 +273,6 @@ func (r *Reader) advance(ctx context.Context, w window, clip time.Time, topOnly 
 	r.mu.Lock()
 	tw := r.tops[w.key()]
 	r.mu.Unlock()
-	r.mu.Lock()
-	fresh := topOnly && r.fresh[w.key()]
-	if fresh {
-		delete(r.fresh, w.key())
-	}
-	r.mu.Unlock()
-	if fresh { // a page read the top of this window since the last refresh
-		return true, res, nil
-	}
 	switch {
 	case !known:
 		// Nothing of w is known: its first page.
