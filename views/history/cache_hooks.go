@@ -51,6 +51,7 @@ func (m *Model) syncCmd(passive bool) tea.Cmd {
 		return nil
 	}
 	r := m.r
+	m.syncing++
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
@@ -62,6 +63,7 @@ func (m *Model) syncCmd(passive bool) tea.Cmd {
 // onSynced merges the newest page of the refreshed cache: always after the
 // user's refresh, after a passive one when it brought rows.
 func (m *Model) onSynced(msg syncedMsg) tea.Cmd {
+	m.syncing--
 	if msg.err != nil {
 		m.refreshing = false
 		m.err = msg.err // the rows stay; the status line says why

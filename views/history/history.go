@@ -122,6 +122,7 @@ type Model struct {
 	more      bool    // a next page is in flight
 	above     *Cursor // rows above the held ones were let go: where to page back up; nil at the top
 	moreUp    bool    // the page above is in flight
+	syncing   int     // reader refreshes in flight
 	moreErr   error   // the next page failed; r retries it
 	replacing bool    // a reload keeping the rows is in flight: its first page replaces them
 
@@ -179,7 +180,7 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(false), m.syncCmd(fal
 
 // Busy reports work in flight (the footer spinner).
 func (m *Model) Busy() bool {
-	return m.state == stateLoading || m.more || m.moreUp || m.replacing || m.refreshing || m.totalsLoading || m.gotoBusy || m.actionBusy > 0
+	return m.state == stateLoading || m.more || m.moreUp || m.syncing > 0 || m.replacing || m.refreshing || m.totalsLoading || m.gotoBusy || m.actionBusy > 0
 }
 
 // InputFocused is true while a prompt is typing, so letters are text.
