@@ -360,7 +360,7 @@ func TestExportSyncStopsAtItsStart(t *testing.T) {
 }
 
 func TestRefreshNewRowsAndWaiting(t *testing.T) {
-	e := newEnv(t, 3_000)
+	e := newEnvSpeed(t, 3_000, 60) // a payment stays WAITING for an hour of the clock: a minute
 	r := e.reader(t, nil)
 	ctx := t.Context()
 	if err := r.Sync(ctx, end.AddDate(0, -6, 0)); err != nil {
@@ -387,11 +387,20 @@ func TestRefreshNewRowsAndWaiting(t *testing.T) {
 	if got := p.Transactions[0]; got.TxnID.String() != id || got.Sum.Minor != 12345 {
 		t.Errorf("newest row %s %v, want the new %s", got.TxnID, got.Sum, id)
 	}
-	// WAITING rows are re-read with one list request per window that holds
-	// them, never one detail request each.
+	// A payment stays WAITING until the sandbox settles it.
+	pay := qiwiapi.Payment{Provider: qiwiapi.ProviderWalletTransfer, ID: "1717000000001",
+		Sum: qiwiapi.Amount{Minor: 1000, Currency: qiwiapi.RUB}, Fields: map[string]string{"account": "+" + e.sb.Server.OtherWallets()[0]}}
+	if _, _, err := e.api.Payments.Pay(ctx, pay); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// WAITING rows are re-read with one list request per run of them,
+	// never one detail request each.
 	waiting, _ := e.st.Summary(ctx, e.wallet, store.Filter{Statuses: []qiwiapi.TxnStatus{qiwiapi.StatusWaiting}})
 	if waiting.Count == 0 {
-		t.Fatal("the sandbox seeded no WAITING payments")
+		t.Fatal("no WAITING payment is cached")
 	}
 	e.sb.Server.SettleNow()
 	e.sb.Server.ResetRequests()
