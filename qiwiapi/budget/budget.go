@@ -132,9 +132,11 @@ func (e *PausedError) Error() string {
 // first, then FIFO), or ctx ends (then it returns ctx.Err() and the caller's
 // place is given up). While the wallet is paused by a 423 it waits for the
 // pause to end; if ctx has a deadline before the pause ends it returns a
-// *PausedError at once. done must be called exactly once with the HTTP
-// status (0 when no answer came) and, for a 423, how long QIWI blocks
-// (0: 5 minutes); later calls are ignored.
+// *PausedError at once (the deadline is real time; a clock with a
+// RealDuration method, such as ScaledClock, converts the pause to it).
+// done must be called exactly once with the HTTP status (0 when no answer
+// came) and, for a 423, how long QIWI blocks (0: 5 minutes); later calls are
+// ignored.
 func (s *Scheduler) Admit(ctx context.Context) (done func(status int, blockedFor time.Duration), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -154,8 +156,7 @@ func (s *Scheduler) Admit(ctx context.Context) (done func(status int, blockedFor
 			return s.doneFunc(), nil
 		}
 		if until := s.pausedUntil; now.Before(until) {
-			// The deadline is real time and the pause is clock time: compare what is left of each.
-			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < until.Sub(now) {
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < s.realTime(until.Sub(now)) {
 				s.leaveLocked(w)
 				s.mu.Unlock()
 				return nil, &PausedError{Until: until}
@@ -184,6 +185,17 @@ func (s *Scheduler) Admit(ctx context.Context) (done func(status int, blockedFor
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// realTime converts a span of the scheduler's clock into real time, which
+// context deadlines are in (a ScaledClock runs faster).
+func (s *Scheduler) realTime(d time.Duration) time.Duration {
+	if rc, ok := s.clock.(interface {
+		RealDuration(time.Duration) time.Duration
+	}); ok {
+		return rc.RealDuration(d)
+	}
+	return d
 }
 
 // dispatchLocked admits waiters from the head of the queue while the budget allows.

@@ -409,3 +409,25 @@ func TestScaledClock(t *testing.T) {
 		t.Fatalf("cancelled sleep: %v", err)
 	}
 }
+
+func TestDeadlinesAreRealTimeUnderAScaledClock(t *testing.T) {
+	clk := NewScaledClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 6000) // 5 minutes pass in 50 ms
+	s := New(Options{Clock: clk})
+	mustAdmit(t, s)(423, 0)
+	short, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	var pe *PausedError
+	if _, err := s.Admit(short); !errors.As(err, &pe) {
+		t.Fatalf("10 ms real cannot outlast a 50 ms pause: %v", err)
+	}
+	long, cancel2 := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel2()
+	d, err := s.Admit(long) // a minute of real time outlasts five scaled minutes
+	if err != nil {
+		t.Fatal(err)
+	}
+	d(200, 0)
+	if st := s.Status(); st.Sent != 2 || !st.PausedUntil.IsZero() {
+		t.Fatalf("status %+v", st)
+	}
+}

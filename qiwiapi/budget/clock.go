@@ -71,5 +71,11 @@ func (c *ScaledClock) Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	return sleepReal(ctx, time.Duration(float64(d)/c.factor)+1)
+	return sleepReal(ctx, c.RealDuration(d)+1)
+}
+
+// RealDuration is how much real time d of the clock's time takes. A
+// Scheduler uses it to compare a pause with a context's (real) deadline.
+func (c *ScaledClock) RealDuration(d time.Duration) time.Duration {
+	return time.Duration(float64(d) / c.factor)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/qiwiapi/sandbox/demo"
@@ -53,7 +54,9 @@ func New(t testing.TB) *Env {
 	}
 	t.Cleanup(sb.Close)
 	noSleep := func(context.Context, time.Duration) error { return nil }
-	api, err := qiwiapi.NewClient(sb.Creds.WalletToken, qiwiapi.WithBaseURL(sb.URL), qiwiapi.WithSleep(noSleep))
+	// The sandbox here has no history budget, so neither has the client.
+	api, err := qiwiapi.NewClient(sb.Creds.WalletToken, qiwiapi.WithBaseURL(sb.URL), qiwiapi.WithSleep(noSleep),
+		qiwiapi.WithGate(budget.New(budget.Options{PerMinute: 1 << 20})))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,11 @@
 package demo
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,4 +81,58 @@ func TestLiveWorldMoves(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("nothing moved: bill %q", r.Merchant.BillStatus(r.Creds.MerchantShopID, "user-1"))
+}
+
+// --history-rows reaches the wallet sandbox, and /sandbox/stats answers on the shared URL.
+func TestHistoryRowsAndStats(t *testing.T) {
+	r, err := Start("", Options{Seed: 1, HistoryRows: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rows, pages := 0, 0
+	q := url.Values{"rows": {"50"}}
+	for {
+		req, _ := http.NewRequest("GET", r.URL+"/payment-history/v2/persons/"+r.Creds.Wallet+"/payments?"+q.Encode(), nil)
+		req.Header.Set("Authorization", "Bearer "+r.Creds.WalletToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct {
+			Data        []json.RawMessage `json:"data"`
+			NextTxnID   *int64            `json:"nextTxnId"`
+			NextTxnDate *string           `json:"nextTxnDate"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("page %d: %d %v", pages, resp.StatusCode, err)
+		}
+		rows += len(page.Data)
+		pages++
+		if page.NextTxnID == nil {
+			break
+		}
+		q.Set("nextTxnId", strconv.FormatInt(*page.NextTxnID, 10))
+		q.Set("nextTxnDate", *page.NextTxnDate)
+	}
+	if rows != 120 || pages != 3 {
+		t.Fatalf("%d rows in %d pages, want 120 in 3", rows, pages)
+	}
+	resp, err := http.Get(r.URL + "/sandbox/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		Requests map[string]int `json:"requests"`
+		Status   map[string]int `json:"status"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Requests["GET /payment-history/v2/persons/{wallet}/payments"] != 3 || st.Status["200"] != 3 {
+		t.Fatalf("stats %+v", st)
+	}
 }
