@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"time"
 
 	"golang.org/x/term"
 
+	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
+	"qiwidash/store/reader"
 )
 
 // The login, logout and export subcommands. The logic lives in store.CLI;
@@ -26,6 +29,11 @@ func accountsCLI() *store.CLI {
 		Getenv:     os.Getenv,
 		Agent:      verifyAgent,
 		Merchant:   verifyMerchant,
+		SyncHistory: func(ctx context.Context, st *store.Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error {
+			r := reader.New(reader.Options{Store: st, API: api, Wallet: wallet})
+			defer r.Close()
+			return r.Sync(ctx, from)
+		},
 	}
 }
 

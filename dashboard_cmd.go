@@ -28,11 +28,11 @@ import (
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
 	"qiwidash/store/ingest"
+	"qiwidash/store/reader"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 	"qiwidash/views/agent"
-	"qiwidash/views/history"
 	merchantview "qiwidash/views/merchant"
 	"qiwidash/views/settings"
 )
@@ -352,7 +352,7 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 		return nil
 	}
 	if l.in == nil {
-		if err := l.start(st, c); err != nil {
+		if err := l.start(st, c, deps.history); err != nil {
 			return err
 		}
 	}
@@ -360,15 +360,17 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 	return nil
 }
 
-func (l *profileListener) start(st *store.Store, c *common.Common) error {
+// start serves the profile's notifications; a wallet payment refreshes the
+// history through the screens' reader (nil: no wallet).
+func (l *profileListener) start(st *store.Store, c *common.Common, history *reader.Reader) error {
 	pr := ingest.NewProfile(walletHooks(c), c.Merchant != nil, c.MerchantShopID, os.Getenv(ingest.EnvNotifyPassword))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = pr.Learn(ctx) // no hook yet, or offline: the Live screen says so; webhooks retry
 	sctx, stopSync := context.WithCancel(context.Background())
 	o := ingest.Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: c.Wallet}
-	if c.API != nil {
-		o.OnWalletPayment = historySync(sctx, st, c.API.History, nil)
+	if history != nil {
+		o.OnWalletPayment = historySync(sctx, history, nil)
 	}
 	in := ingest.New(o)
 	f := feed.Subscribe(in)
@@ -572,12 +574,22 @@ func (k *memoryKeyring) Delete(service, user string) error {
 	return nil
 }
 
+// newHistoryReader is the engine's history reader of the profile's wallet,
+// on the wallet's request scheduler.
+func newHistoryReader(st *store.Store, c *common.Common) *reader.Reader {
+	o := reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet, Now: c.Now}
+	if b, ok := c.API.Gate().(reader.Budget); ok {
+		o.Budget = b // the status line shows the wallet's scheduler
+	}
+	return reader.New(o)
+}
+
 // storeDeps keeps each screen's state in the SQLite store, scoped to the
 // profile's wallet, terminal and shop so profiles never see each other's.
 func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps {
 	deps := demoDeps()
 	if c.API != nil {
-		deps.history = history.NewCachedSource(st, &store.Syncer{Store: st, API: c.API.History}, c.Wallet)
+		deps.history = newHistoryReader(st, c)
 	}
 	if c.Agent != nil {
 		deps.agent.Journal = agent.NewStoreJournalFor(st, creds.agentTerminal)

@@ -99,7 +99,7 @@ func Run(m tea.Model, cmd tea.Cmd, limit int) tea.Model {
 // keyTypes are the named keys tests press; anything else is typed as runes.
 var keyTypes = map[string]tea.KeyType{
 	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab,
-	"up": tea.KeyUp, "down": tea.KeyDown, "pgdown": tea.KeyPgDown,
+	"up": tea.KeyUp, "down": tea.KeyDown, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
 	"ctrl+d": tea.KeyCtrlD, "ctrl+c": tea.KeyCtrlC, "backspace": tea.KeyBackspace,
 }
 
