@@ -314,4 +314,9 @@ CREATE INDEX journal_attempts ON journal (kind, client_id, id);
 CREATE INDEX journal_open ON journal (state) WHERE state NOT IN ('final');
 CREATE INDEX journal_recent ON journal (created_at DESC);
 `,
+	// 4: a journal entry's progress (the top-up state machine, what a saga
+	// needs besides the request to pick an entry up after a restart).
+	`
+ALTER TABLE journal ADD COLUMN progress BLOB NOT NULL DEFAULT x'';
+`,
 }
