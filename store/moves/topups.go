@@ -132,7 +132,9 @@ func (t *Topups) List(ctx context.Context) ([]store.Entry, error) {
 }
 
 // Await blocks until entry e moves (or ctx ends) and returns it as it is now.
-func (t *Topups) Await(ctx context.Context, e store.Entry) (store.Entry, error) { return t.await(ctx, e) }
+func (t *Topups) Await(ctx context.Context, e store.Entry) (store.Entry, error) {
+	return t.await(ctx, e)
+}
 
 // errInterrupted is the outcome recorded for a pay that went out before a
 // restart without its answer being journaled: unknown, never failed.

@@ -235,7 +235,9 @@ func (w *Wallet) Recent(ctx context.Context, n int) ([]store.Entry, error) {
 
 // Await blocks until entry e moves (or ctx ends) and returns it as it is
 // now. A final entry, or a held one nobody runs, is returned at once.
-func (w *Wallet) Await(ctx context.Context, e store.Entry) (store.Entry, error) { return w.await(ctx, e) }
+func (w *Wallet) Await(ctx context.Context, e store.Entry) (store.Entry, error) {
+	return w.await(ctx, e)
+}
 
 // backoff doubles d per step up to 8x.
 func backoff(d time.Duration, step int) time.Duration {

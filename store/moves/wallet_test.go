@@ -309,4 +309,3 @@ func countTrm(t testing.TB, e *env, trm string) int {
 	}
 	return n
 }
-
