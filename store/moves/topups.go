@@ -1,10 +1,12 @@
 package moves
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
@@ -128,7 +130,14 @@ func mustJSON(v any) json.RawMessage {
 
 // List returns the terminal's top-ups, newest (largest number) first.
 func (t *Topups) List(ctx context.Context) ([]store.Entry, error) {
-	return t.j.Recent(ctx, store.RecentOptions{Kinds: []store.Kind{store.KindAgentTopup}, Account: t.terminal, Limit: 1000})
+	es, err := t.j.Recent(ctx, store.RecentOptions{Kinds: []store.Kind{store.KindAgentTopup}, Account: t.terminal, Limit: 1000})
+	slices.SortStableFunc(es, func(a, b store.Entry) int {
+		if len(a.ClientID) != len(b.ClientID) {
+			return cmp.Compare(len(b.ClientID), len(a.ClientID))
+		}
+		return cmp.Compare(b.ClientID, a.ClientID)
+	})
+	return es, err
 }
 
 // Await blocks until entry e moves (or ctx ends) and returns it as it is now.
