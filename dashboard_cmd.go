@@ -26,6 +26,7 @@ import (
 	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
+	"qiwidash/store/moves"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/views/agent"
@@ -170,7 +171,7 @@ type dashboard struct {
 	// profile sees another's top-ups or bills.
 	newDeps func(profile string, c *common.Common, creds credentials) (screenDeps, error)
 	// prepare runs once a profile's clients exist and before its screens
-	// start: the journal, the payment ids and resuming unfinished payments.
+	// start: the money-move engines, resuming what was left unfinished.
 	// Nil: nothing is journaled (the demo has it too, over its temp store).
 	prepare func(ctx context.Context, profile string, c *common.Common) error
 
@@ -576,7 +577,6 @@ func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps 
 		deps.history = history.NewCachedSource(st, &store.Syncer{Store: st, API: c.API.History}, c.Wallet)
 	}
 	if c.Agent != nil {
-		deps.agent.Journal = agent.NewStoreJournalFor(st, creds.agentTerminal)
 		deps.agent.Samples = agent.NewStoreSamplesFor(st, creds.agentTerminal)
 	}
 	if c.Merchant != nil {
@@ -585,40 +585,59 @@ func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps 
 	return deps
 }
 
-// resumeFrom journals the wallet screens' payments in the store, continues
-// client ids after the last one used, and finishes what a crash left open:
-// re-asked by status, or re-sent with the same id.
+// resumeFrom starts the profile's money-move engines over the store (the
+// wallet's payments and invoice pays, the agent's top-ups) and resumes
+// what a crash or the last run left open: re-asked, or re-sent with the
+// same id. Reopening a profile stops its earlier engines first, so one
+// saga runs per entry.
 func resumeFrom(st *store.Store) func(ctx context.Context, profile string, c *common.Common) error {
+	var mu sync.Mutex
+	running := map[string][]interface{ Close() }{}
 	return func(ctx context.Context, profile string, c *common.Common) error {
-		if c.API == nil {
-			return nil
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range running[profile] {
+			e.Close()
 		}
-		c.Journal = st.UIJournal(profile, c.Wallet)
-		j := st.Journal()
-		last, err := j.LastClientID(ctx, store.KindWalletPayment)
-		if err != nil {
-			return err
+		running[profile] = nil
+		var notes []string
+		if c.API != nil {
+			w, err := moves.NewWallet(ctx, st, c.API, moves.WalletOptions{Profile: profile, Wallet: c.Wallet})
+			if err != nil {
+				return err
+			}
+			c.Moves = w
+			running[profile] = append(running[profile], w)
+			rep, err := w.Resume(ctx)
+			notes = append(notes, resumeNotice("payment", rep, err))
 		}
-		if lc, err := j.LastClientID(ctx, store.KindConversion); err == nil && lc > last {
-			last = lc
+		if c.Agent != nil {
+			t, err := moves.NewTopups(st, c.Agent, moves.TopupOptions{Profile: profile})
+			if err != nil {
+				return err
+			}
+			c.Topups = t
+			running[profile] = append(running[profile], t)
+			rep, err := t.Resume(ctx)
+			notes = append(notes, resumeNotice("top-up", rep, err))
 		}
-		c.IDs = qiwiapi.NewIDGenerator(last, time.Now)
-		rep, err := j.Resume(ctx, store.WalletResenders(c.Wallet, c.API.Payments, c.API.History))
-		c.Notice = resumeNotice(rep, err)
+		c.Notice = strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
 		return nil // not fatal: open entries are tried again at the next start
 	}
 }
 
-// resumeNotice tells the user, in words, what start-up did with payments a
-// previous run left unfinished.
-func resumeNotice(rep store.ResumeReport, err error) string {
+// resumeNotice tells the user, in words, what start-up did with moves of
+// a kind a previous run left unfinished.
+func resumeNotice(what string, rep moves.Report, err error) string {
 	switch {
 	case err != nil:
-		return "Unfinished payments could not be checked: " + common.Explain(err)
-	case len(rep.Open) > 0:
-		return fmt.Sprintf("%d unfinished payment(s) still unresolved; they are re-checked at the next start", len(rep.Open))
-	case len(rep.Resumed) > 0:
-		return fmt.Sprintf("Finished %d payment(s) left open by the last run (same ids, never paid twice)", len(rep.Resumed))
+		return "Unfinished " + what + "s could not be checked: " + common.Explain(err)
+	case rep.Held > 0 && rep.Followed > 0:
+		return fmt.Sprintf("Finishing %d %s(s) left open by the last run (same ids, never paid twice); %d wait for you", rep.Followed, what, rep.Held)
+	case rep.Held > 0:
+		return fmt.Sprintf("%d %s(s) wait for you to act", rep.Held, what)
+	case rep.Followed > 0:
+		return fmt.Sprintf("Finishing %d %s(s) left open by the last run (same ids, never paid twice)", rep.Followed, what)
 	}
 	return ""
 }
@@ -626,7 +645,7 @@ func resumeNotice(rep store.ResumeReport, err error) string {
 // demoDeps keeps everything in memory.
 func demoDeps() screenDeps {
 	return screenDeps{
-		agent:    agent.Deps{Journal: agent.NewMemoryJournal(), Samples: agent.NewMemorySamples(), Refresh: agent.DefaultRefresh},
+		agent:    agent.Deps{Samples: agent.NewMemorySamples(), Refresh: agent.DefaultRefresh},
 		merchant: merchantview.Deps{Bills: merchantview.NewMemoryBills()},
 	}
 }
