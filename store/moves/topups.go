@@ -55,7 +55,15 @@ func TopupOf(e store.Entry) (TopupProgress, error) {
 	if e.Kind != store.KindAgentTopup {
 		return p, fmt.Errorf("moves: %s is not a top-up", e.Kind)
 	}
-	if err := json.Unmarshal(e.Progress, &p); err != nil {
+	if len(e.Progress) == 0 {
+		// Journaled, and the run ended before anything else was written:
+		// nothing was asked yet, so the algorithm starts from its request.
+		var tp topup.Topup
+		if err := json.Unmarshal(e.Request, &tp); err != nil {
+			return p, fmt.Errorf("moves: top-up %s: request unreadable: %w", e.ClientID, err)
+		}
+		p.State, _ = topup.Start(tp, e.CreatedAt)
+	} else if err := json.Unmarshal(e.Progress, &p); err != nil {
 		return p, fmt.Errorf("moves: top-up %s: progress unreadable: %w", e.ClientID, err)
 	}
 	if p.State.Topup.Number != topup.TxnNumber(e.ClientID) {

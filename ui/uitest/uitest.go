@@ -74,7 +74,9 @@ type Clock struct{}
 func (Clock) Now() time.Time { return Now }
 
 // Sleep waits d for real, or until ctx ends.
-func (Clock) Sleep(ctx context.Context, d time.Duration) error { return moves.RealClock().Sleep(ctx, d) }
+func (Clock) Sleep(ctx context.Context, d time.Duration) error {
+	return moves.RealClock().Sleep(ctx, d)
+}
 
 // New starts a deterministic sandbox (seed 1, fixed end date and clock)
 // and returns a Common for it. ASCII colour profile keeps goldens stable.
