@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -224,12 +225,19 @@ func soakRun(t *testing.T, rng *rand.Rand, run int) (moves, duplicated, lost int
 		t.Fatal(err)
 	}
 	defer tp.Close()
-	if _, err := w.Resume(ctx); err != nil {
+	wrep, err := w.Resume(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tp.Resume(ctx); err != nil {
+	trep, err := tp.Resume(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() {
+		if lost > 0 {
+			t.Logf("run %d: resume %+v %+v, killed %v", run, wrep, trep, killed)
+		}
+	}()
 	entries, err := st.Journal().Recent(ctx, store.RecentOptions{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -248,6 +256,13 @@ func soakRun(t *testing.T, rng *rand.Rand, run int) (moves, duplicated, lost int
 			cancel()
 		}
 		entries[i] = en
+	}
+	for i, en := range entries { // as the journal has them now
+		cur, err := st.Journal().Get(ctx, en.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries[i] = *cur
 	}
 
 	// Judge every journaled intent against the sandboxes.
@@ -270,7 +285,15 @@ func soakRun(t *testing.T, rng *rand.Rand, run int) (moves, duplicated, lost int
 		}
 		if en.Open() {
 			lost++
-			t.Errorf("run %d: %s %s never reached a final state: %s (%s)", run, en.Kind, en.ClientID, en.State, en.LastError)
+			detail := fmt.Sprintf(" id %d, running %v/%v", en.ID, w.running(en.ID), tp.running(en.ID))
+			if p, err := TopupOf(en); err == nil {
+				detail += fmt.Sprintf("; next %s at %s (now %s), phase %s", p.State.Next.Kind, p.State.Next.At.Format(time.TimeOnly), e.clock.Now().Format(time.TimeOnly), p.State.Phase)
+			}
+			t.Errorf("run %d: %s %s never reached a final state: %s (%s)%s", run, en.Kind, en.ClientID, en.State, en.LastError, detail)
+			if os.Getenv("SOAK_DEBUG") != "" {
+				buf := make([]byte, 1<<20)
+				os.Stderr.Write(buf[:runtime.Stack(buf, true)])
+			}
 			continue
 		}
 		var n int

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
@@ -63,6 +64,7 @@ func TopupOf(e store.Entry) (TopupProgress, error) {
 			return p, fmt.Errorf("moves: top-up %s: request unreadable: %w", e.ClientID, err)
 		}
 		p.State, _ = topup.Start(tp, e.CreatedAt)
+		p.State.Next.At = time.Time{} // due at once, whatever the clocks say
 	} else if err := json.Unmarshal(e.Progress, &p); err != nil {
 		return p, fmt.Errorf("moves: top-up %s: progress unreadable: %w", e.ClientID, err)
 	}
