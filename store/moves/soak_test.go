@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -290,10 +289,6 @@ func soakRun(t *testing.T, rng *rand.Rand, run int) (moves, duplicated, lost int
 				detail += fmt.Sprintf("; next %s at %s (now %s), phase %s", p.State.Next.Kind, p.State.Next.At.Format(time.TimeOnly), e.clock.Now().Format(time.TimeOnly), p.State.Phase)
 			}
 			t.Errorf("run %d: %s %s never reached a final state: %s (%s)%s", run, en.Kind, en.ClientID, en.State, en.LastError, detail)
-			if os.Getenv("SOAK_DEBUG") != "" {
-				buf := make([]byte, 1<<20)
-				os.Stderr.Write(buf[:runtime.Stack(buf, true)])
-			}
 			continue
 		}
 		var n int

@@ -29,7 +29,7 @@ func TestTopupJournaledWithoutProgressIsResumed(t *testing.T) {
 	}
 	got := awaitState(t, tops.Await, *en, store.StateAccepted)
 	e.sb.Agent.SettleNow()
-	got = awaitState(t, tops.Await, got, store.StateSucceeded)
+	awaitState(t, tops.Await, got, store.StateSucceeded)
 	if n := e.sb.Agent.PaymentCount(); n != 1 {
 		t.Fatalf("%d payments, want 1", n)
 	}

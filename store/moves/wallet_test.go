@@ -195,7 +195,7 @@ func TestNudgeSettlesAtOnce(t *testing.T) {
 	if w.Nudge(got.TxnID() + 12345) {
 		t.Error("Nudge of another txn found a payment")
 	}
-	got = awaitState(t, w.Await, got, store.StateSucceeded)
+	awaitState(t, w.Await, got, store.StateSucceeded)
 }
 
 // Unknown payments left by a run are re-sent with the same id by Resume,
