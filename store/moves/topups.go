@@ -24,6 +24,7 @@ type TopupOptions struct {
 // request journaled before it leaves.
 type Topups struct {
 	*engine
+	st       *store.Store
 	c        *topup.Client
 	terminal string
 	o        TopupOptions
@@ -35,7 +36,7 @@ func NewTopups(st *store.Store, c *topup.Client, o TopupOptions) (*Topups, error
 	if c == nil {
 		return nil, errors.New("moves: top-ups need an agent client")
 	}
-	return &Topups{engine: newEngine(st.Journal(), o.Clock), c: c, terminal: c.TerminalID(), o: o}, nil
+	return &Topups{engine: newEngine(st.Journal(), o.Clock), st: st, c: c, terminal: c.TerminalID(), o: o}, nil
 }
 
 // TopupProgress is a top-up's journaled progress (store.Entry.Progress).
@@ -164,6 +165,9 @@ var errInterrupted = errors.New("the app stopped before QIWI's answer was record
 // never sent under a new number. Held top-ups wait for Release.
 func (t *Topups) Resume(ctx context.Context) (Report, error) {
 	var rep Report
+	if err := t.importRecords(ctx); err != nil {
+		return rep, err
+	}
 	open, err := t.j.Recent(ctx, store.RecentOptions{Kinds: []store.Kind{store.KindAgentTopup}, Account: t.terminal, Open: true, Limit: 1000})
 	if err != nil {
 		return rep, err
@@ -285,4 +289,66 @@ func lastCode(ev topup.Event) topup.RequestCode {
 		return ev.Deposit.Result.Code
 	}
 	return topup.RequestOK
+}
+
+// legacyTopup is a top-up as the Top-ups screen kept it in the store's
+// records before the engine journaled top-ups ("agent.topup/<terminal>").
+type legacyTopup struct {
+	Number   topup.TxnNumber
+	State    topup.State
+	Attempts int
+	InFlight topup.ActionKind
+	LastCode topup.RequestCode
+}
+
+// importRecords moves the terminal's top-ups from the old records into the
+// journal once, so an upgrade loses none (open ones are resumed).
+func (t *Topups) importRecords(ctx context.Context) error {
+	kind := "agent.topup/" + t.terminal
+	recs, err := t.st.List(ctx, kind, store.ListOptions{Order: store.ByNumericKeyDesc})
+	if err != nil {
+		return err
+	}
+	for i := len(recs) - 1; i >= 0; i-- {
+		var old legacyTopup
+		if err := recs[i].Decode(&old); err != nil || old.Number == "" || old.Number != old.State.Topup.Number {
+			continue // unreadable: left where it is for a person
+		}
+		if _, err := t.j.Find(ctx, store.KindAgentTopup, string(old.Number)); errors.Is(err, store.ErrNoEntry) {
+			if err := t.importOne(ctx, old); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if err := t.st.Delete(ctx, kind, recs[i].Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Topups) importOne(ctx context.Context, old legacyTopup) error {
+	tp := old.State.Topup
+	req, err := json.Marshal(tp)
+	if err != nil {
+		return err
+	}
+	e, err := t.j.Begin(ctx, store.Intent{Kind: store.KindAgentTopup, ClientID: string(old.Number), Profile: t.o.Profile,
+		Account: t.terminal, Recipient: tp.Account, Amount: tp.Amount, Request: req})
+	if err != nil {
+		return err
+	}
+	p := TopupProgress{State: old.State, InFlight: old.InFlight, LastCode: old.LastCode}
+	through := store.StatePending
+	if old.State.Sent || old.InFlight == topup.ActPay {
+		through = store.StateSent
+	}
+	for range max(old.Attempts, 1) {
+		if e, err = t.j.Advance(ctx, e.ID, store.Update{State: through, Attempt: true}); err != nil {
+			return err
+		}
+	}
+	_, err = t.j.Advance(ctx, e.ID, store.Update{State: stateOf(p), RemoteID: old.State.TxnID, Progress: mustJSON(p)})
+	return err
 }
