@@ -3,6 +3,7 @@ package moves
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
@@ -13,7 +14,8 @@ import (
 // Issuing and refunding are repeatable under the same bill and refund ids
 // (QIWI answers a repeat as the first time), so a lost answer is settled by
 // asking again; Classify judges every error. The caller keeps the bill
-// records and saves an intent before handing it over.
+// records; the engine saves an intent (through the caller's save) before
+// anything is sent.
 type Bills struct{ c *pull.Client }
 
 // NewBills makes the merchant's bill engine; nil without a client.
@@ -42,8 +44,15 @@ func billAnswer(b *pull.Bill, err error) BillAnswer {
 	return a
 }
 
-// Create issues bill id (again, after a lost answer: same id, same data).
-func (b *Bills) Create(ctx context.Context, id string, cb pull.CreateBill) BillAnswer {
+// ErrNotSaved wraps the error of an intent's save: nothing was sent.
+var ErrNotSaved = errors.New("not sent: the intent could not be saved")
+
+// Create saves the intent with save, then issues bill id (again, after a
+// lost answer: same id, same data). Nothing leaves unsaved.
+func (b *Bills) Create(ctx context.Context, id string, cb pull.CreateBill, save func(context.Context) error) BillAnswer {
+	if err := save(ctx); err != nil {
+		return BillAnswer{Err: fmt.Errorf("%w: %w", ErrNotSaved, err), Verdict: Retry}
+	}
 	got, _, err := b.c.Bills.Create(ctx, id, &cb)
 	return billAnswer(got, err)
 }
@@ -75,8 +84,14 @@ func refundAnswer(r *pull.Refund, err error) RefundAnswer {
 	return a
 }
 
-// Refund asks QIWI to refund amount of a paid bill under refundID.
-func (b *Bills) Refund(ctx context.Context, billID, refundID string, amount qiwiapi.Amount) RefundAnswer {
+// Refund saves the intent with save (nil: saved already), then asks QIWI
+// to refund amount of a paid bill under refundID.
+func (b *Bills) Refund(ctx context.Context, billID, refundID string, amount qiwiapi.Amount, save func(context.Context) error) RefundAnswer {
+	if save != nil {
+		if err := save(ctx); err != nil {
+			return RefundAnswer{Err: fmt.Errorf("%w: %w", ErrNotSaved, err), Verdict: Retry}
+		}
+	}
 	got, _, err := b.c.Refunds.Create(ctx, billID, refundID, amount)
 	return refundAnswer(got, err)
 }
@@ -88,7 +103,7 @@ func (b *Bills) FollowRefund(ctx context.Context, billID, refundID string, amoun
 	got, _, err := b.c.Refunds.Get(ctx, billID, refundID, amount.Currency)
 	var er *pull.ErrorResponse
 	if !confirmed && errors.As(err, &er) && er.Code == pull.CodeBillNotFound {
-		return b.Refund(ctx, billID, refundID, amount)
+		return b.Refund(ctx, billID, refundID, amount, nil)
 	}
 	return refundAnswer(got, err)
 }

@@ -2,6 +2,7 @@ package moves
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -25,19 +26,27 @@ func TestBillsRepeatSafelyAndClassify(t *testing.T) {
 	b := NewBills(c)
 	rub := qiwiapi.Amount{Minor: 10000, Currency: qiwiapi.RUB}
 	cb := pull.CreateBill{User: "tel:+79161112233", Amount: rub, Lifetime: testNow.Add(24 * time.Hour)}
-	first := b.Create(ctx, "qd-1", cb)
-	again := b.Create(ctx, "qd-1", cb)
+	saves := 0
+	save := func(context.Context) error { saves++; return nil }
+	if a := b.Create(ctx, "qd-0", cb, func(context.Context) error { return errors.New("disk full") }); !errors.Is(a.Err, ErrNotSaved) || a.Verdict == Refused {
+		t.Fatalf("an unsaved bill: %+v", a)
+	}
+	first := b.Create(ctx, "qd-1", cb, save)
+	again := b.Create(ctx, "qd-1", cb, save)
 	if first.Err != nil || again.Err != nil || first.Bill.Status != pull.BillWaiting || again.Bill.Status != pull.BillWaiting {
 		t.Fatalf("create: %+v / %+v", first, again)
 	}
-	if r := b.Refund(ctx, "qd-1", "r1", rub); r.Err == nil || r.Verdict == Unknown {
+	if saves != 2 {
+		t.Errorf("saved %d times, want 2", saves)
+	}
+	if r := b.Refund(ctx, "qd-1", "r1", rub, nil); r.Err == nil || r.Verdict == Unknown {
 		t.Fatalf("a refund of an unpaid bill: %+v", r)
 	}
 	if err := e.sb.Merchant.PayBill(cr.MerchantShopID, "qd-1"); err != nil {
 		t.Fatal(err)
 	}
 	part := qiwiapi.Amount{Minor: 4000, Currency: qiwiapi.RUB}
-	if r := b.Refund(ctx, "qd-1", "r2", part); r.Err != nil {
+	if r := b.Refund(ctx, "qd-1", "r2", part, save); r.Err != nil {
 		t.Fatalf("refund: %v", r.Err)
 	}
 	for range 2 {

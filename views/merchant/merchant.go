@@ -446,7 +446,7 @@ func unfinishedRefunds(b Bill) bool {
 	return false
 }
 
-// createCmd saves the intent, then has the engine issue the bill.
+// createCmd has the engine save the intent, then issue the bill.
 // Repeating it with the same id and amount is safe: QIWI answers as the
 // first time.
 func (m *Model) createCmd(b Bill) tea.Cmd {
@@ -454,10 +454,8 @@ func (m *Model) createCmd(b Bill) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		if err := store.SaveBill(ctx, b); err != nil {
-			return createdMsg{id: b.ID, err: fmt.Errorf("not sent: saving the bill failed: %w", err)}
-		}
-		a := eng.Create(ctx, b.ID, pull.CreateBill{User: b.Payer, Amount: b.Amount, Comment: b.Comment, Lifetime: b.Lifetime})
+		a := eng.Create(ctx, b.ID, pull.CreateBill{User: b.Payer, Amount: b.Amount, Comment: b.Comment, Lifetime: b.Lifetime},
+			func(ctx context.Context) error { return store.SaveBill(ctx, b) })
 		return createdMsg{id: b.ID, bill: a.Bill, err: a.Err}
 	}
 }
@@ -487,21 +485,15 @@ func (m *Model) fetchCmd(b Bill, getBill bool) tea.Cmd {
 	}
 }
 
-// refundCmd saves the bill with the new refund, then has the engine send
+// refundCmd has the engine save the bill with the new refund, then send
 // the refund.
 func (m *Model) refundCmd(b Bill, r Refund) tea.Cmd {
 	eng, store := m.moves, m.store
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		res := refundResult{id: r.ID}
-		if err := store.SaveBill(ctx, b); err != nil {
-			res.err = fmt.Errorf("not sent: saving the refund failed: %w", err)
-			return refundedMsg{billID: b.ID, res: res}
-		}
-		a := eng.Refund(ctx, b.ID, r.ID, r.Amount)
-		res.refund, res.err = a.Refund, a.Err
-		return refundedMsg{billID: b.ID, res: res}
+		a := eng.Refund(ctx, b.ID, r.ID, r.Amount, func(ctx context.Context) error { return store.SaveBill(ctx, b) })
+		return refundedMsg{billID: b.ID, res: refundResult{id: r.ID, refund: a.Refund, err: a.Err}}
 	}
 }
 
