@@ -298,7 +298,7 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 		rx = &profileListener{addr: f.listen, profile: name}
 		defer rx.close()
 	}
-	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, rx), prepare: resumeFrom(st), saveDir: os.TempDir()}
+	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, rx), prepare: newEngines(st).prepare, saveDir: os.TempDir()}
 	c, screens, err := d.open(name)
 	if err != nil {
 		return err
@@ -481,7 +481,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		deps.settings = settings.Deps{Accounts: accounts, Verifier: tuiVerifier(urls), URLs: urls, InMemory: true}
 		return deps, nil
 	}
-	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, prepare: resumeFrom(st), saveDir: demoSaveDir(dir)}
+	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, prepare: newEngines(st).prepare, saveDir: demoSaveDir(dir)}
 	c, screens, err := d.open("demo")
 	if err != nil {
 		return err
@@ -585,44 +585,67 @@ func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps 
 	return deps
 }
 
-// resumeFrom starts the profile's money-move engines over the store (the
-// wallet's payments and invoice pays, the agent's top-ups) and resumes
-// what a crash or the last run left open: re-asked, or re-sent with the
-// same id. Reopening a profile stops its earlier engines first, so one
-// saga runs per entry.
-func resumeFrom(st *store.Store) func(ctx context.Context, profile string, c *common.Common) error {
-	var mu sync.Mutex
-	running := map[string][]interface{ Close() }{}
-	return func(ctx context.Context, profile string, c *common.Common) error {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, e := range running[profile] {
-			e.Close()
+// engines are the process's money-move engines over the store, one set per
+// open profile (the wallet's payments and invoice pays, the agent's
+// top-ups). prepare starts a profile's set and resumes what a crash or the
+// last run left open: re-asked, or re-sent with the same id. Reopening a
+// profile stops its earlier set first, so one saga runs per entry.
+type engines struct {
+	st      *store.Store
+	mu      sync.Mutex
+	running map[string][]interface{ Close() } // by profile
+	wallets map[string]*moves.Wallet          // by profile
+}
+
+func newEngines(st *store.Store) *engines {
+	return &engines{st: st, running: map[string][]interface{ Close() }{}, wallets: map[string]*moves.Wallet{}}
+}
+
+// prepare is the dashboard's prepare step.
+func (g *engines) prepare(ctx context.Context, profile string, c *common.Common) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, e := range g.running[profile] {
+		e.Close()
+	}
+	delete(g.running, profile)
+	delete(g.wallets, profile)
+	var notes []string
+	if c.API != nil {
+		w, err := moves.NewWallet(ctx, g.st, c.API, moves.WalletOptions{Profile: profile, Wallet: c.Wallet})
+		if err != nil {
+			return err
 		}
-		running[profile] = nil
-		var notes []string
-		if c.API != nil {
-			w, err := moves.NewWallet(ctx, st, c.API, moves.WalletOptions{Profile: profile, Wallet: c.Wallet})
-			if err != nil {
-				return err
-			}
-			c.Moves = w
-			running[profile] = append(running[profile], w)
-			rep, err := w.Resume(ctx)
-			notes = append(notes, resumeNotice("payment", rep, err))
+		c.Moves = w
+		g.running[profile] = append(g.running[profile], w)
+		g.wallets[profile] = w
+		rep, err := w.Resume(ctx)
+		notes = append(notes, resumeNotice("payment", rep, err))
+	}
+	if c.Agent != nil {
+		t, err := moves.NewTopups(g.st, c.Agent, moves.TopupOptions{Profile: profile})
+		if err != nil {
+			return err
 		}
-		if c.Agent != nil {
-			t, err := moves.NewTopups(st, c.Agent, moves.TopupOptions{Profile: profile})
-			if err != nil {
-				return err
-			}
-			c.Topups = t
-			running[profile] = append(running[profile], t)
-			rep, err := t.Resume(ctx)
-			notes = append(notes, resumeNotice("top-up", rep, err))
+		c.Topups = t
+		g.running[profile] = append(g.running[profile], t)
+		rep, err := t.Resume(ctx)
+		notes = append(notes, resumeNotice("top-up", rep, err))
+	}
+	c.Notice = strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
+	return nil // not fatal: open entries are tried again at the next start
+}
+
+// NudgeWallet tells the engines that a verified notification reported txn
+// txnID of wallet: the payment followed under that id reads its status now
+// (store/ingest's OnWalletPayment).
+func (g *engines) NudgeWallet(wallet string, txnID int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, w := range g.wallets {
+		if w.Owns(wallet) {
+			w.Nudge(txnID)
 		}
-		c.Notice = strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
-		return nil // not fatal: open entries are tried again at the next start
 	}
 }
 

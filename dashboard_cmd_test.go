@@ -166,7 +166,8 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st, newDeps: newDeps, prepare: resumeFrom(st), saveDir: t.TempDir()}
+	eng := newEngines(st)
+	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st, newDeps: newDeps, prepare: eng.prepare, saveDir: t.TempDir()}
 	c, screens, err := d.open("wallet")
 	if err != nil {
 		t.Fatal(err)
@@ -184,6 +185,17 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	}
 	if n := sb.Wallet.PaymentCount(cr.Wallet); n != 1 || got.State != store.StateAccepted {
 		t.Fatalf("resume at open: %d payments, entry %s (%s)", n, got.State, got.LastError)
+	}
+	// A notification about it settles it (the ingest hook).
+	sb.Wallet.SettleNow()
+	eng.NudgeWallet("+"+cr.Wallet, got.TxnID())
+	for got.State == store.StateAccepted {
+		if got, err = c.Moves.Await(actx, got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got.State != store.StateSucceeded {
+		t.Fatalf("after the nudge: %s (%s)", got.State, got.LastError)
 	}
 	next, err := c.Moves.Pay(ctx, qiwiapi.Payment{Provider: 99, Sum: seeded.Sum, Fields: seeded.Fields}, "+79161112233")
 	if err != nil || len(next.ClientID) < len(seeded.ID) || next.ClientID <= seeded.ID {
@@ -320,7 +332,7 @@ func TestDashboardListen(t *testing.T) {
 	rx := &profileListener{addr: addr, profile: "shop"}
 	defer rx.close()
 	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st,
-		newDeps: profileDeps(st, cfg, urls, rx), prepare: resumeFrom(st), saveDir: t.TempDir()}
+		newDeps: profileDeps(st, cfg, urls, rx), prepare: newEngines(st).prepare, saveDir: t.TempDir()}
 	liveView := func(name string) string {
 		t.Helper()
 		c, screens, err := d.open(name)

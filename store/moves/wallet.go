@@ -222,6 +222,11 @@ func (w *Wallet) Retry(ctx context.Context, id int64) error {
 // It reports whether a followed payment had that id.
 func (w *Wallet) Nudge(txnID int64) bool { return w.nudge(0, txnID) }
 
+// Owns reports whether wallet (with or without "+") is this engine's.
+func (w *Wallet) Owns(wallet string) bool {
+	return w.o.Wallet != "" && strings.TrimPrefix(wallet, "+") == w.o.Wallet
+}
+
 // Recent lists the wallet's payments, conversions and invoice pays, newest
 // first, at most n (0: 100): a client id journaled again after a refusal
 // once, as its latest attempt.
