@@ -378,4 +378,9 @@ UPDATE sync_state SET oldest = 0, complete = 0;
 -- txns.synced_at is written in Unix milliseconds from now on (older rows
 -- keep seconds, which only makes them look long unread).
 `,
+	// 6 (moves): a journal entry's progress (the top-up state machine, what a saga
+	// needs besides the request to pick an entry up after a restart).
+	`
+ALTER TABLE journal ADD COLUMN progress BLOB NOT NULL DEFAULT x'';
+`,
 }
