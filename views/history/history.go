@@ -122,6 +122,7 @@ type Model struct {
 	more      bool    // a next page is in flight
 	above     *Cursor // rows above the held ones were let go: where to page back up; nil at the top
 	moreUp    bool    // the page above is in flight
+	skipped   int     // how many rows above the held ones were let go, so positions stay those of the list
 	syncing   int     // reader refreshes in flight
 	moreErr   error   // the next page failed; r retries it
 	replacing bool    // a reload keeping the rows is in flight: its first page replaces them
@@ -203,7 +204,7 @@ func (m *Model) reload(keep bool) tea.Cmd {
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.next, m.more, m.moreErr, m.err = nil, false, nil, nil
-	m.above, m.moreUp = nil, false
+	m.above, m.moreUp, m.skipped = nil, false, 0
 	m.refreshing, m.behind = false, false // a refresh in flight is of the old generation
 	if keep && len(m.rows) > 0 {
 		m.replacing = true

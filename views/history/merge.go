@@ -135,7 +135,7 @@ func (m *Model) restartFrom(p Page) tea.Cmd {
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.more, m.moreErr, m.err, m.replacing, m.behind = false, nil, nil, false, false
-	m.above, m.moreUp = nil, false
+	m.above, m.moreUp, m.skipped = nil, false, 0
 	m.applyFirst(p)
 	m.clampOffset()
 	return tea.Batch(m.loadTotals(true), m.fetchMore(false))

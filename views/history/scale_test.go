@@ -2,8 +2,10 @@ package history
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,6 +121,10 @@ func TestBoundedWindowOver100kRows(t *testing.T) {
 	if got, _ := m.selected(); got.TxnID != f.rows[n-1].TxnID {
 		t.Errorf("the last row selected is %d, want %d", got.TxnID, f.rows[n-1].TxnID)
 	}
+	// The position is the row's place in the list, not in the held window.
+	if want := fmt.Sprintf("row %d of %d", n, n); !strings.Contains(m.View(), want) {
+		t.Errorf("at the bottom the status line lacks %q", want)
+	}
 	// And back up to the newest row: the rows let go come back, in order.
 	for i := 0; i < 10*n/reader.PageSize && (m.above != nil || m.cursor > 0); i++ {
 		press(m, "pgup", "pgup", "pgup", "pgup", "pgup", "pgup")
@@ -129,6 +135,9 @@ func TestBoundedWindowOver100kRows(t *testing.T) {
 	}
 	if most > keepRows {
 		t.Fatalf("the screen held up to %d rows, its bound is %d", most, keepRows)
+	}
+	if want := fmt.Sprintf("row 1 of %d", len(m.rows)); !strings.Contains(m.View(), want) {
+		t.Errorf("back at the top the status line lacks %q", want)
 	}
 	for i := 1; i < len(m.rows); i++ {
 		if f.index[m.rows[i].TxnID] != f.index[m.rows[i-1].TxnID]+1 {

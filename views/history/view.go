@@ -347,7 +347,7 @@ func (m *Model) statusLine() string {
 	}
 	var parts []string
 	if m.detail == nil && len(m.view) > 0 {
-		parts = append(parts, fmt.Sprintf("row %d of %d", m.cursor+1, len(m.view)))
+		parts = append(parts, fmt.Sprintf("row %d of %d", m.skipped+m.cursor+1, m.skipped+len(m.view)))
 	}
 	switch {
 	case m.gotoBusy:

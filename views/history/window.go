@@ -54,6 +54,7 @@ func (m *Model) trimTop() {
 		top = int(m.view[m.offset])
 	}
 	m.above = m.r.Above(m.rows[drop])
+	m.skipped += drop
 	m.replaceRows(slices.Clone(m.rows[drop:]), slices.Clone(m.hay[drop:]))
 	m.placeAfterShift(sel-drop, top-drop)
 }
@@ -134,8 +135,11 @@ func (m *Model) onAbove(msg abovePageMsg) tea.Cmd {
 	}
 	n := len(msg.page.Transactions)
 	m.above = msg.page.Next
+	m.skipped = max(0, m.skipped-n)
+	if n == 0 || m.above == nil {
+		m.above, m.skipped = nil, 0 // the top: the held rows start the list
+	}
 	if n == 0 {
-		m.above = nil
 		return nil
 	}
 	sel := m.selectedRow()
