@@ -43,7 +43,7 @@ func (c *fastClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	c.slept = append(c.slept, d)
 	c.mu.Unlock()
-	return RealClock().Sleep(ctx, d/c.scale)
+	return budget.RealClock().Sleep(ctx, d/c.scale)
 }
 
 // RealDuration is how long d of this clock lasts in real time (the

@@ -21,36 +21,14 @@ import (
 	"sync"
 	"time"
 
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/store"
 )
 
 // Clock is the engine's time: Now, and a Sleep that ends early with
-// ctx.Err() when ctx ends. Tests pass a fast or fake one.
-type Clock interface {
-	Now() time.Time
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// RealClock is the wall clock.
-func RealClock() Clock { return realClock{} }
+// ctx.Err() when ctx ends; the wallet's request scheduler runs on the same
+// kind of clock. Tests pass a fast or fake one.
+type Clock = budget.Clock
 
 // Report says what Resume picked up.
 type Report struct {
@@ -83,7 +61,7 @@ type follower struct {
 
 func newEngine(j *store.Journal, clock Clock) *engine {
 	if clock == nil {
-		clock = realClock{}
+		clock = budget.RealClock()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &engine{j: j, clock: clock, ctx: ctx, cancel: cancel, followers: map[int64]*follower{}, changed: make(chan struct{})}

@@ -76,7 +76,7 @@ func (Clock) Now() time.Time { return Now }
 
 // Sleep waits d for real, or until ctx ends.
 func (Clock) Sleep(ctx context.Context, d time.Duration) error {
-	return moves.RealClock().Sleep(ctx, d)
+	return budget.RealClock().Sleep(ctx, d)
 }
 
 // New starts a deterministic sandbox (seed 1, fixed end date and clock)
