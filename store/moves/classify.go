@@ -1,7 +1,6 @@
 package moves
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -109,27 +108,3 @@ func Classify(err error) Decision {
 	return Decision{Verdict: Unknown}
 }
 
-// explain words an error for the journal (LastError) and the screens.
-func explain(err error) string {
-	var qe *qiwiapi.Error
-	var ne *qiwiapi.NetworkError
-	switch {
-	case errors.Is(err, context.Canceled):
-		return "the app stopped before QIWI's answer was recorded"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "QIWI did not answer in time"
-	case errors.Is(err, qiwiapi.ErrUnauthorized):
-		return "the token was refused (wrong or expired): log in again"
-	case errors.Is(err, qiwiapi.ErrForbidden):
-		return "the token lacks the permission for this: issue a token with the payments scope"
-	case errors.Is(err, qiwiapi.ErrRateLimited):
-		return "QIWI blocks requests for a while (423 request limit)"
-	case errors.As(err, &qe):
-		return qe.Message()
-	case errors.As(err, &ne):
-		return "no connection to QIWI"
-	case errors.Is(err, qiwiapi.ErrBadResponse):
-		return "QIWI sent an answer that could not be read"
-	}
-	return err.Error()
-}
