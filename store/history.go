@@ -477,9 +477,6 @@ type SyncStatus struct {
 	Complete  bool      // the start of history is known: nothing older than Oldest exists
 }
 
-// Offline reports that the last refresh failed: what is shown comes from the cache.
-func (st SyncStatus) Offline() bool { return st.LastError != "" }
-
 // Describe is the status line: "from cache, last synced at 2024-05-01 12:03 (offline: ...)".
 func (st SyncStatus) Describe() string {
 	if st.LastSync.IsZero() {

@@ -537,16 +537,11 @@ func (s Status) String() string {
 	until, paused := s.Paused()
 	limited := paused || errors.Is(s.LastErr, qiwiapi.ErrRateLimited)
 	if s.Known {
-		switch {
-		case s.Sync.LastSync.IsZero() && s.Sync.LastError != "" && !limited:
-			parts = append(parts, "nothing cached yet (offline: "+s.Sync.LastError+")")
-		case s.Sync.LastSync.IsZero():
-			parts = append(parts, "nothing cached yet")
-		case s.Sync.LastError != "" && !limited:
-			parts = append(parts, "from cache, last synced at "+s.Sync.LastSync.Format("2006-01-02 15:04")+" (offline: "+s.Sync.LastError+")")
-		default:
-			parts = append(parts, "from cache, last synced at "+s.Sync.LastSync.Format("2006-01-02 15:04"))
+		st := s.Sync
+		if limited {
+			st.LastError = "" // a pause is said below, never as "offline"
 		}
+		parts = append(parts, st.Describe())
 	}
 	if s.Busy {
 		parts = append(parts, "syncing…")
