@@ -107,4 +107,3 @@ func Classify(err error) Decision {
 	// No answer, an unreadable answer, a timeout, or the app stopping.
 	return Decision{Verdict: Unknown}
 }
-
