@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"time"
 
 	"golang.org/x/term"
 
+	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
+	"qiwidash/store/reader"
 )
 
 // The login, logout and export subcommands. The logic lives in store.CLI;
@@ -32,6 +35,11 @@ func newAccountsCLI(stdin *os.File, stdout, stderr io.Writer) *store.CLI {
 		Getenv:   os.Getenv,
 		Agent:    verifyAgent,
 		Merchant: verifyMerchant,
+		SyncHistory: func(ctx context.Context, st *store.Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error {
+			r := reader.New(reader.Options{Store: st, API: api, Wallet: wallet})
+			defer r.Close()
+			return r.Sync(ctx, from)
+		},
 	}
 	if fd := int(stdin.Fd()); term.IsTerminal(fd) {
 		c.ReadSecret = func(prompt string) (string, error) {

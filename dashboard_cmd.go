@@ -28,11 +28,12 @@ import (
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
 	"qiwidash/store/ingest"
+	"qiwidash/store/moves"
+	"qiwidash/store/reader"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 	"qiwidash/views/agent"
-	"qiwidash/views/history"
 	merchantview "qiwidash/views/merchant"
 	"qiwidash/views/settings"
 )
@@ -172,7 +173,7 @@ type dashboard struct {
 	// profile sees another's top-ups or bills.
 	newDeps func(profile string, c *common.Common, creds credentials) (screenDeps, error)
 	// prepare runs once a profile's clients exist and before its screens
-	// start: the journal, the payment ids and resuming unfinished payments.
+	// start: the money-move engines, resuming what was left unfinished.
 	// Nil: nothing is journaled (the demo has it too, over its temp store).
 	prepare func(ctx context.Context, profile string, c *common.Common) error
 	// budgets holds one QIWI request scheduler per wallet for the process,
@@ -300,12 +301,13 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 	if f.set["base-url"] {
 		urls.BaseURL = f.baseURL
 	}
+	eng := newEngines(st)
 	var rx *profileListener
 	if f.listen != "" {
-		rx = &profileListener{addr: f.listen, profile: name}
+		rx = &profileListener{addr: f.listen, profile: name, nudge: eng.NudgeWallet}
 		defer rx.close()
 	}
-	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, rx), prepare: resumeFrom(st), saveDir: os.TempDir()}
+	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, rx), prepare: eng.prepare, saveDir: os.TempDir()}
 	c, screens, err := d.open(name)
 	if err != nil {
 		return err
@@ -326,6 +328,8 @@ const notListening = "Not listening: start with --listen 127.0.0.1:8090 and poin
 // (store/ingest) and the Live feed. A nil *profileListener means no --listen.
 type profileListener struct {
 	addr, profile string
+	// nudge tells the money-move engines of a verified wallet payment.
+	nudge func(wallet string, txnID int64)
 
 	url      string
 	feed     *feed.Feed
@@ -352,7 +356,7 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 		return nil
 	}
 	if l.in == nil {
-		if err := l.start(st, c); err != nil {
+		if err := l.start(st, c, deps.history); err != nil {
 			return err
 		}
 	}
@@ -360,15 +364,23 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 	return nil
 }
 
-func (l *profileListener) start(st *store.Store, c *common.Common) error {
+// start serves the profile's notifications; a wallet payment refreshes the
+// history through the screens' reader (nil: no wallet).
+func (l *profileListener) start(st *store.Store, c *common.Common, history *reader.Reader) error {
 	pr := ingest.NewProfile(walletHooks(c), c.Merchant != nil, c.MerchantShopID, os.Getenv(ingest.EnvNotifyPassword))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = pr.Learn(ctx) // no hook yet, or offline: the Live screen says so; webhooks retry
 	sctx, stopSync := context.WithCancel(context.Background())
 	o := ingest.Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: c.Wallet}
-	if c.API != nil {
-		o.OnWalletPayment = historySync(sctx, st, c.API.History, nil)
+	if history != nil {
+		sync := historySync(sctx, history, nil)
+		o.OnWalletPayment = func(wallet string, txnID int64) {
+			if l.nudge != nil {
+				l.nudge(wallet, txnID) // the payment's screen settles without waiting for the history
+			}
+			sync(wallet, txnID)
+		}
 	}
 	in := ingest.New(o)
 	f := feed.Subscribe(in)
@@ -459,11 +471,12 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	defer st.Close()
 
 	hookKey := &ingest.WebhookKey{}
+	eng := newEngines(st)
 	recv := ingest.New(ingest.Options{Store: st, Checks: notify.Config{
 		VerifyWebhook:  hookKey.Verify,
 		ShopID:         merchantsb.DemoShopID(),
 		NotifyPassword: merchantsb.DemoNotifyPassword(),
-	}})
+	}, OnWalletPayment: eng.NudgeWallet}) // a followed payment settles at once; History refreshes on the feed
 	defer recv.Close() // after the sandbox, before the store
 	events := feed.Subscribe(recv)
 	defer events.Close()
@@ -493,7 +506,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		deps.settings = settings.Deps{Accounts: accounts, Verifier: tuiVerifier(urls), URLs: urls, InMemory: true}
 		return deps, nil
 	}
-	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, prepare: resumeFrom(st), saveDir: demoSaveDir(dir)}
+	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, prepare: eng.prepare, saveDir: demoSaveDir(dir)}
 	c, screens, err := d.open("demo")
 	if err != nil {
 		return err
@@ -572,15 +585,24 @@ func (k *memoryKeyring) Delete(service, user string) error {
 	return nil
 }
 
+// newHistoryReader is the engine's history reader of the profile's wallet,
+// on the wallet's request scheduler.
+func newHistoryReader(st *store.Store, c *common.Common) *reader.Reader {
+	o := reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet, Now: c.Now}
+	if b, ok := c.API.Gate().(reader.Budget); ok {
+		o.Budget = b // the status line shows the wallet's scheduler
+	}
+	return reader.New(o)
+}
+
 // storeDeps keeps each screen's state in the SQLite store, scoped to the
 // profile's wallet, terminal and shop so profiles never see each other's.
 func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps {
 	deps := demoDeps()
 	if c.API != nil {
-		deps.history = history.NewCachedSource(st, &store.Syncer{Store: st, API: c.API.History}, c.Wallet)
+		deps.history = newHistoryReader(st, c)
 	}
 	if c.Agent != nil {
-		deps.agent.Journal = agent.NewStoreJournalFor(st, creds.agentTerminal)
 		deps.agent.Samples = agent.NewStoreSamplesFor(st, creds.agentTerminal)
 	}
 	if c.Merchant != nil {
@@ -589,40 +611,82 @@ func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps 
 	return deps
 }
 
-// resumeFrom journals the wallet screens' payments in the store, continues
-// client ids after the last one used, and finishes what a crash left open:
-// re-asked by status, or re-sent with the same id.
-func resumeFrom(st *store.Store) func(ctx context.Context, profile string, c *common.Common) error {
-	return func(ctx context.Context, profile string, c *common.Common) error {
-		if c.API == nil {
-			return nil
-		}
-		c.Journal = st.UIJournal(profile, c.Wallet)
-		j := st.Journal()
-		last, err := j.LastClientID(ctx, store.KindWalletPayment)
+// engines are the process's money-move engines over the store, one set per
+// open profile (the wallet's payments and invoice pays, the agent's
+// top-ups). prepare starts a profile's set and resumes what a crash or the
+// last run left open: re-asked, or re-sent with the same id. Reopening a
+// profile stops its earlier set first, so one saga runs per entry.
+type engines struct {
+	st      *store.Store
+	mu      sync.Mutex
+	running map[string][]interface{ Close() } // by profile
+	wallets map[string]*moves.Wallet          // by profile
+}
+
+func newEngines(st *store.Store) *engines {
+	return &engines{st: st, running: map[string][]interface{ Close() }{}, wallets: map[string]*moves.Wallet{}}
+}
+
+// prepare is the dashboard's prepare step.
+func (g *engines) prepare(ctx context.Context, profile string, c *common.Common) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, e := range g.running[profile] {
+		e.Close()
+	}
+	delete(g.running, profile)
+	delete(g.wallets, profile)
+	var notes []string
+	if c.API != nil {
+		w, err := moves.NewWallet(ctx, g.st, c.API, moves.WalletOptions{Profile: profile, Wallet: c.Wallet})
 		if err != nil {
 			return err
 		}
-		if lc, err := j.LastClientID(ctx, store.KindConversion); err == nil && lc > last {
-			last = lc
+		c.Moves = w
+		g.running[profile] = append(g.running[profile], w)
+		g.wallets[profile] = w
+		rep, err := w.Resume(ctx)
+		notes = append(notes, resumeNotice("payment", rep, err))
+	}
+	if c.Agent != nil {
+		t, err := moves.NewTopups(g.st, c.Agent, moves.TopupOptions{Profile: profile})
+		if err != nil {
+			return err
 		}
-		c.IDs = qiwiapi.NewIDGenerator(last, time.Now)
-		rep, err := j.Resume(ctx, store.WalletResenders(c.Wallet, c.API.Payments, c.API.History))
-		c.Notice = resumeNotice(rep, err)
-		return nil // not fatal: open entries are tried again at the next start
+		c.Topups = t
+		g.running[profile] = append(g.running[profile], t)
+		rep, err := t.Resume(ctx)
+		notes = append(notes, resumeNotice("top-up", rep, err))
+	}
+	c.Notice = strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
+	return nil // not fatal: open entries are tried again at the next start
+}
+
+// NudgeWallet tells the engines that a verified notification reported txn
+// txnID of wallet: the payment followed under that id reads its status now
+// (store/ingest's OnWalletPayment).
+func (g *engines) NudgeWallet(wallet string, txnID int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, w := range g.wallets {
+		if w.Owns(wallet) {
+			w.Nudge(txnID)
+		}
 	}
 }
 
-// resumeNotice tells the user, in words, what start-up did with payments a
-// previous run left unfinished.
-func resumeNotice(rep store.ResumeReport, err error) string {
+// resumeNotice tells the user, in words, what start-up did with moves of
+// a kind a previous run left unfinished.
+func resumeNotice(what string, rep moves.Report, err error) string {
 	switch {
 	case err != nil:
-		return "Unfinished payments could not be checked: " + common.Explain(err)
-	case len(rep.Open) > 0:
-		return fmt.Sprintf("%d unfinished payment(s) still unresolved; they are re-checked at the next start", len(rep.Open))
-	case len(rep.Resumed) > 0:
-		return fmt.Sprintf("Finished %d payment(s) left open by the last run (same ids, never paid twice)", len(rep.Resumed))
+		return "Unfinished " + what + "s could not be checked: " + common.Explain(err)
+	case rep.Held > 0 && rep.Followed > 0:
+		return fmt.Sprintf("Finishing %d %s(s) left open by the last run (same ids, never paid twice); %d wait for you", rep.Followed, what, rep.Held)
+	case rep.Held > 0:
+		return fmt.Sprintf("%d %s(s) wait for you to act", rep.Held, what)
+	case rep.Followed > 0:
+		return fmt.Sprintf("Finishing %d %s(s) left open by the last run (same ids, never paid twice)", rep.Followed, what)
 	}
 	return ""
 }
@@ -630,7 +694,7 @@ func resumeNotice(rep store.ResumeReport, err error) string {
 // demoDeps keeps everything in memory.
 func demoDeps() screenDeps {
 	return screenDeps{
-		agent:    agent.Deps{Journal: agent.NewMemoryJournal(), Samples: agent.NewMemorySamples(), Refresh: agent.DefaultRefresh},
+		agent:    agent.Deps{Samples: agent.NewMemorySamples(), Refresh: agent.DefaultRefresh},
 		merchant: merchantview.Deps{Bills: merchantview.NewMemoryBills()},
 	}
 }

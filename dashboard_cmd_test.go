@@ -23,6 +23,7 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/store"
+	"qiwidash/store/moves"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	merchantview "qiwidash/views/merchant"
@@ -159,20 +160,46 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	}
 	// A payment journaled by a run that died before sending it: opening the
 	// profile must finish it, with the same id, exactly once.
-	if err := st.UIJournal("wallet", cr.Wallet).Begin("payment", "+79161112233", qiwiapi.Amount{Minor: 12345, Currency: qiwiapi.RUB}, "1763600000123",
-		qiwiapi.Payment{Provider: 99, ID: "1763600000123", Sum: qiwiapi.Amount{Minor: 12345, Currency: qiwiapi.RUB}, Fields: map[string]string{"account": "+79161112233"}}); err != nil {
+	seeded := qiwiapi.Payment{Provider: 99, ID: "1763600000123", Sum: qiwiapi.Amount{Minor: 12345, Currency: qiwiapi.RUB}, Fields: map[string]string{"account": "+79161112233"}}
+	je, err := st.Journal().Begin(ctx, store.Intent{Kind: store.KindWalletPayment, ClientID: seeded.ID, Profile: "wallet", Account: cr.Wallet,
+		Recipient: "+79161112233", Amount: seeded.Sum, ProviderID: seeded.Provider, Request: moves.EncodePayment(seeded)})
+	if err != nil {
 		t.Fatal(err)
 	}
-	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st, newDeps: newDeps, prepare: resumeFrom(st), saveDir: t.TempDir()}
+	eng := newEngines(st)
+	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st, newDeps: newDeps, prepare: eng.prepare, saveDir: t.TempDir()}
 	c, screens, err := d.open("wallet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := sb.Wallet.PaymentCount(cr.Wallet); n != 1 || !strings.Contains(c.Notice, "Finished 1 payment") {
-		t.Fatalf("resume at open: %d payments, notice %q", n, c.Notice)
+	if c.Moves == nil || !strings.Contains(c.Notice, "Finishing 1 payment") {
+		t.Fatalf("resume at open: engine %v, notice %q", c.Moves != nil, c.Notice)
 	}
-	if c.Journal == nil || c.IDs.Next() <= "1763600000123" {
-		t.Fatal("the journal is not wired or ids do not continue after the journaled one")
+	actx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	got := *je
+	for got.State == store.StatePending || got.State == store.StateSent {
+		if got, err = c.Moves.Await(actx, got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := sb.Wallet.PaymentCount(cr.Wallet); n != 1 || got.State != store.StateAccepted {
+		t.Fatalf("resume at open: %d payments, entry %s (%s)", n, got.State, got.LastError)
+	}
+	// A notification about it settles it (the ingest hook).
+	sb.Wallet.SettleNow()
+	eng.NudgeWallet("+"+cr.Wallet, got.TxnID())
+	for got.State == store.StateAccepted {
+		if got, err = c.Moves.Await(actx, got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got.State != store.StateSucceeded {
+		t.Fatalf("after the nudge: %s (%s)", got.State, got.LastError)
+	}
+	next, err := c.Moves.Pay(ctx, qiwiapi.Payment{Provider: 99, Sum: seeded.Sum, Fields: seeded.Fields}, "+79161112233")
+	if err != nil || len(next.ClientID) < len(seeded.ID) || next.ClientID <= seeded.ID {
+		t.Fatalf("ids do not continue after the journaled one: %q, %v", next.ClientID, err)
 	}
 	if c.API == nil || c.Agent != nil || c.Wallet != cr.Wallet || c.Keys.Quit.Keys()[0] != "Q" {
 		t.Fatalf("common: api %v agent %v wallet %q quit %v", c.API != nil, c.Agent != nil, c.Wallet, c.Keys.Quit.Keys())
@@ -305,7 +332,7 @@ func TestDashboardListen(t *testing.T) {
 	rx := &profileListener{addr: addr, profile: "shop"}
 	defer rx.close()
 	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st,
-		newDeps: profileDeps(st, cfg, urls, rx), prepare: resumeFrom(st), saveDir: t.TempDir()}
+		newDeps: profileDeps(st, cfg, urls, rx), prepare: newEngines(st).prepare, saveDir: t.TempDir()}
 	liveView := func(name string) string {
 		t.Helper()
 		c, screens, err := d.open(name)

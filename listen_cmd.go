@@ -19,6 +19,7 @@ import (
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
 	"qiwidash/store/ingest"
+	"qiwidash/store/reader"
 	"qiwidash/ui/common"
 )
 
@@ -155,13 +156,17 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	o.Store, o.Wallet = st, c.Wallet
 	if c.API != nil {
 		o.Confirm = ingest.ConfirmWithAPI(c.API.History) // a webhook's status is confirmed inside the wallet's budget
-		o.OnWalletPayment = historySync(sctx, st, c.API.History, func(res store.SyncResult, err error) {
+		o.OnWalletPayment = historySync(sctx, newHistoryReader(st, c), func(changed bool, err error) {
 			at := time.Now().Format("2006-01-02 15:04:05 -07:00")
 			if err != nil {
 				fmt.Fprintf(out, "%s  history sync failed: %s\n", at, sanitize.Text(common.Explain(err)))
 				return
 			}
-			fmt.Fprintf(out, "%s  history synced: %d new, %d updated\n", at, res.Added, res.Updated)
+			what := "nothing new"
+			if changed {
+				what = "new or updated payments cached"
+			}
+			fmt.Fprintf(out, "%s  history synced: %s\n", at, what)
 		})
 	}
 	fmt.Fprintf(out, "profile %s: saving accepted notifications in %s\n", sanitize.Text(name), sanitize.Text(st.Path()))
@@ -187,14 +192,14 @@ const historySyncTimeout = 2 * time.Minute
 // up to date, so the payment lands as QIWI's history reports it (never as
 // a row built from the webhook, whose status is not signed). report (may
 // be nil) hears of each sync. ctx ends the syncs.
-func historySync(ctx context.Context, st *store.Store, api store.HistoryAPI, report func(store.SyncResult, error)) func(string, int64) {
-	sy := &store.Syncer{Store: st, API: api}
-	return func(wallet string, _ int64) {
+func historySync(ctx context.Context, history *reader.Reader, report func(changed bool, err error)) func(string, int64) {
+	return func(string, int64) {
 		sctx, cancel := context.WithTimeout(ctx, historySyncTimeout)
 		defer cancel()
-		res, err := sy.Refresh(sctx, wallet)
+		history.Stale()
+		changed, err := history.Refresh(sctx)
 		if report != nil {
-			report(res, err)
+			report(changed, err)
 		}
 	}
 }

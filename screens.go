@@ -1,6 +1,7 @@
 package main
 
 import (
+	"qiwidash/store/reader"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
@@ -21,8 +22,8 @@ import (
 type screenDeps struct {
 	agent    agent.Deps
 	merchant merchant.Deps
-	// history is the History screen's source; nil = straight from the API.
-	history history.Source
+	// history is the wallet's history reader (the engine's, over the store).
+	history *reader.Reader
 	// events carries what the local receiver accepted; nil with no
 	// liveStatus = no Live screen.
 	events      *feed.Feed
@@ -46,9 +47,7 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 		add("Wallet", "Balances", balances.New(c))
 		add("Wallet", "Limits", limits.New(c))
 		if deps.history != nil {
-			add("Wallet", "History", history.NewWithSource(c, deps.history))
-		} else {
-			add("Wallet", "History", history.New(c))
+			add("Wallet", "History", history.New(c, deps.history))
 		}
 		add("Wallet", "Invoices", invoices.New(c))
 		add("Wallet", "Payments", payments.New(c))

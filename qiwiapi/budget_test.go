@@ -225,12 +225,18 @@ func BenchmarkFullWalkUnderTheBudget(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				n := 0
-				for _, err := range c.History.All(context.Background(), sb.DemoWallet(), qiwiapi.HistoryOptions{Start: w[0], End: w[1]}) {
+				o := qiwiapi.HistoryOptions{Start: w[0], End: w[1]}
+				for {
+					p, _, err := c.History.List(context.Background(), sb.DemoWallet(), o)
 					if err != nil {
 						b.Error(err)
 						return
 					}
-					n++
+					n += len(p.Transactions)
+					if p.Next == nil || len(p.Transactions) == 0 {
+						break
+					}
+					o.Cursor = p.Next
 				}
 				mu.Lock()
 				rows += n

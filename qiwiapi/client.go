@@ -132,6 +132,11 @@ func WithGate(g Gate) Option {
 	}
 }
 
+// Gate is the gate the client's history-family requests wait for (a
+// *budget.Scheduler unless WithGate gave another), so that a screen can
+// show how the wallet's budget stands.
+func (c *Client) Gate() Gate { return c.gate }
+
 // NewClient builds a client for one token. The token is never printed.
 func NewClient(token string, opts ...Option) (*Client, error) {
 	token = strings.TrimSpace(token)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -150,7 +149,7 @@ func (t *Transaction) UnmarshalJSON(b []byte) error {
 
 // HistoryOptions filters a history request. Rows is 1..50 (0 means 50).
 // Start and End go together and may be at most 90 days apart for one
-// request; the iterator splits longer ranges.
+// request; the engine's history reader (store/reader) splits longer ranges.
 type HistoryOptions struct {
 	Rows      int
 	Operation Operation
@@ -270,40 +269,6 @@ func Windows(start, end time.Time) [][2]time.Time {
 		}
 		out = append(out, [2]time.Time{lo, hi})
 		hi = lo.Add(-time.Second) // dates have second precision
-	}
-}
-
-// All walks the whole history matching opts: every window of a long range,
-// every page of each window, until the cursor ends. Stop early by breaking.
-func (s *HistoryService) All(ctx context.Context, wallet string, opts HistoryOptions) iter.Seq2[Transaction, error] {
-	return func(yield func(Transaction, error) bool) {
-		windows := [][2]time.Time{{opts.Start, opts.End}}
-		if !opts.Start.IsZero() {
-			windows = Windows(opts.Start, opts.End)
-		}
-		for i, w := range windows {
-			o := opts // copy: the caller's options are never changed
-			o.Start, o.End = w[0], w[1]
-			if i > 0 {
-				o.Cursor = nil // a starting cursor belongs to the newest window only
-			}
-			for {
-				page, _, err := s.List(ctx, wallet, o)
-				if err != nil {
-					yield(Transaction{}, err)
-					return
-				}
-				for _, t := range page.Transactions {
-					if !yield(t, nil) {
-						return
-					}
-				}
-				if page.Next == nil || len(page.Transactions) == 0 {
-					break
-				}
-				o.Cursor = page.Next
-			}
-		}
 	}
 }
 

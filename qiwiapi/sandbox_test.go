@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -234,58 +233,6 @@ func TestSandboxHistoryFiltersAndDetails(t *testing.T) {
 	}
 	if b := bodyJSON(t, e.last(t, "POST", "/payment-history/v1/transactions/"+d.TxnID.String()+"/cheque/send")); b["email"] != "me@example.com" {
 		t.Fatalf("cheque send body %v", b)
-	}
-}
-
-func TestSandboxHistoryIteratorWindowsAndPages(t *testing.T) {
-	e := newEnv(t)
-	start := sbNow.AddDate(0, -13, 0)
-	var got []qiwiapi.Transaction
-	for tx, err := range e.c.History.All(e.ctx, e.wallet, qiwiapi.HistoryOptions{Start: start, End: sbNow}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, tx)
-	}
-	windows := qiwiapi.Windows(start, sbNow)
-	if len(windows) != 5 {
-		t.Fatalf("%d windows", len(windows))
-	}
-	// Count per window what the sandbox holds, then check the requests.
-	wantRequests := 0
-	// A conversion is two items with one txnId (OUT and IN), so the key is both.
-	seen := map[string]bool{}
-	for _, tx := range got {
-		k := tx.TxnID.String() + string(tx.Type)
-		if seen[k] {
-			t.Fatalf("txn %d %s twice", tx.TxnID, tx.Type)
-		}
-		seen[k] = true
-	}
-	for _, w := range windows {
-		n := 0
-		for _, tx := range got {
-			if !tx.Date.Before(w[0]) && !tx.Date.After(w[1]) {
-				n++
-			}
-		}
-		wantRequests += max(1, int(math.Ceil(float64(n)/50)))
-	}
-	if reqs := e.count("GET", "/payment-history/v2/persons/"+e.wallet+"/payments"); reqs != wantRequests {
-		t.Fatalf("%d history requests for %d transactions in 5 windows, want %d", reqs, len(got), wantRequests)
-	}
-	if len(got) < 1000 {
-		t.Fatalf("only %d transactions over 13 months", len(got))
-	}
-	for i := 1; i < len(got); i++ {
-		if got[i].Date.After(got[i-1].Date) {
-			t.Fatalf("not newest first at %d", i)
-		}
-	}
-	// A range with nothing in it is an empty walk, not an error.
-	old := time.Date(2000, 1, 1, 0, 0, 0, 0, qiwiapi.Moscow)
-	for _, err := range e.c.History.All(e.ctx, e.wallet, qiwiapi.HistoryOptions{Start: old, End: old.AddDate(0, 1, 0)}) {
-		t.Fatalf("empty range yielded %v", err)
 	}
 }
 

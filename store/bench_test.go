@@ -266,3 +266,32 @@ func TestRSSChild(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkUpsert caches 1,000 new transactions (20 pages of 50, one write
+// transaction each, as a sync does) per iteration:
+//
+//	go test ./store/ -run '^$' -bench Upsert -benchtime 20x
+func BenchmarkUpsert(b *testing.B) {
+	st := openTest(b)
+	ctx := context.Background()
+	base := time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow)
+	prov := &qiwiapi.Provider{ID: 99, ShortName: "QIWI Кошелек", LongName: "Перевод на QIWI Кошелек"}
+	next := int64(30_000_000_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		for page := 0; page < 20; page++ {
+			txns := make([]qiwiapi.Transaction, 50)
+			for i := range txns {
+				next--
+				sum := qiwiapi.Amount{Minor: 1000 + next%90000, Currency: qiwiapi.RUB}
+				txns[i] = qiwiapi.Transaction{TxnID: qiwiapi.FlexInt(next), Date: base.Add(-time.Duration(30_000_000_000-next) * time.Minute),
+					Type: qiwiapi.TypeOut, Status: qiwiapi.StatusSuccess, Sum: sum, Total: sum, Account: "+79161234567", Provider: prov,
+					Comment: "payment " + strconv.FormatInt(next, 10)}
+			}
+			if _, err := st.Upsert(ctx, benchWallet, txns); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/1000rows")
+}

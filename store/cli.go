@@ -27,6 +27,10 @@ type CLI struct {
 	Merchant func(ctx context.Context, apiID, apiPassword, shopID, baseURL string) error
 	// Actions are the key-binding action names the config may use (nil: no check of [keys]).
 	Actions []string
+	// SyncHistory brings the wallet's cached history up to date from now
+	// down to from (zero: all of it) before an export: the engine's history
+	// reader (store/reader) does it. nil: the cache is exported as it is.
+	SyncHistory func(ctx context.Context, st *Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error
 }
 
 type commonFlags struct {
@@ -257,12 +261,9 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 			}
 			wallet = p.Wallet()
 		}
-		sy := &Syncer{Store: st, API: cl.History}
-		_, err := sy.Refresh(ctx, wallet)
-		if err == nil && !lo.IsZero() {
-			_, err = sy.BackfillTo(ctx, wallet, lo)
-		}
-		if err != nil {
+		if c.SyncHistory == nil {
+			fmt.Fprintln(c.Stderr, "qiwidash: exporting the cache as it is (no history sync configured)")
+		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, lo); err != nil {
 			s, _ := st.SyncStatus(ctx, wallet)
 			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); exporting %s\n", err, s.Describe())
 		}

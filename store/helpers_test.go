@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -48,3 +49,12 @@ func newClient(t testing.TB, url, token string) *qiwiapi.Client {
 	}
 	return c
 }
+
+// failingKeyring is a keyring that is never there (child processes, benches).
+type failingKeyring struct{}
+
+func (failingKeyring) Get(string, string) (string, error) {
+	return "", errors.New("no keyring in the child")
+}
+func (failingKeyring) Set(string, string, string) error { return errors.New("no keyring in the child") }
+func (failingKeyring) Delete(string, string) error      { return errors.New("no keyring in the child") }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,23 +30,77 @@ type UpsertResult struct {
 	Known   int // rows that were already cached (changed or not)
 }
 
+// upsertSQL are the statements Upsert runs per row. They are prepared once
+// per store (and by database/sql once per connection), so a sync does not
+// parse SQL for every row it caches.
+var upsertSQL = [...]string{
+	upFind:  `SELECT id, status, error_code, account, provider, comment FROM txns WHERE wallet = ? AND txn_id = ? AND type = ?`,
+	upTaken: `SELECT 1 FROM txns WHERE id = ?`,
+	upInsert: `INSERT INTO txns (id, wallet, txn_id, type, date, tz, status, amount, currency, commission, total,
+		provider_id, source_id, error_code, account, provider, comment, synced_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	upInsertRaw: `INSERT INTO txn_raw (id, raw) VALUES (?, ?)`,
+	upInsertFTS: `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
+	upUpdate: `UPDATE txns SET date = ?, tz = ?, status = ?, amount = ?, currency = ?, commission = ?, total = ?,
+		provider_id = ?, source_id = ?, error_code = ?, account = ?, provider = ?, comment = ?, synced_at = ? WHERE id = ?`,
+	upUpdateRaw: `UPDATE txn_raw SET raw = ? WHERE id = ?`,
+	upDeleteFTS: `DELETE FROM txns_fts WHERE rowid = ?`,
+}
+
+const (
+	upFind = iota
+	upTaken
+	upInsert
+	upInsertRaw
+	upInsertFTS
+	upUpdate
+	upUpdateRaw
+	upDeleteFTS
+	upCount
+)
+
+// upsertStmts prepares the Upsert statements on first use.
+func (s *Store) upsertStmts(ctx context.Context) ([upCount]*sql.Stmt, error) {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if s.upsert[0] != nil {
+		return s.upsert, nil
+	}
+	var out [upCount]*sql.Stmt
+	for i, q := range upsertSQL {
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			for _, p := range out[:i] {
+				p.Close()
+			}
+			return out, err
+		}
+		out[i] = st
+	}
+	s.upsert = out
+	return out, nil
+}
+
 // Upsert caches transactions of one wallet in one write transaction.
 func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transaction) (UpsertResult, error) {
 	var res UpsertResult
 	if len(txns) == 0 {
 		return res, nil
 	}
+	prepared, err := s.upsertStmts(ctx)
+	if err != nil {
+		return res, err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
 	}
 	defer tx.Rollback()
-	find, err := tx.PrepareContext(ctx, `SELECT id, status, error_code, account, provider, comment FROM txns WHERE wallet = ? AND txn_id = ? AND type = ?`)
-	if err != nil {
-		return res, err
+	var st [upCount]*sql.Stmt
+	for i, p := range prepared {
+		st[i] = tx.StmtContext(ctx, p)
+		defer st[i].Close()
 	}
-	defer find.Close()
-	now := s.now().Unix()
+	now := s.now().UnixMilli() // synced_at: Unix milliseconds since schema 4
 	for i := range txns {
 		t := &txns[i]
 		raw := t.Raw
@@ -60,25 +113,21 @@ func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transa
 		var id int64
 		var status, account, provider, comment string
 		var errCode int64
-		err := find.QueryRowContext(ctx, wallet, int64(t.TxnID), string(t.Type)).Scan(&id, &status, &errCode, &account, &provider, &comment)
+		err := st[upFind].QueryRowContext(ctx, wallet, int64(t.TxnID), string(t.Type)).Scan(&id, &status, &errCode, &account, &provider, &comment)
 		switch {
 		case isNoRows(err):
-			id, err = freeKey(ctx, tx, sortKey(t.Date, int64(t.TxnID), t.Type))
+			id, err = freeKey(ctx, st[upTaken], sortKey(t.Date, int64(t.TxnID), t.Type))
 			if err != nil {
 				return res, err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO txns (id, wallet, txn_id, type, date, tz, status, amount, currency, commission, total,
-				provider_id, source_id, error_code, account, provider, comment, synced_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-				id, wallet, int64(t.TxnID), string(t.Type), t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency),
-				t.Commission.Minor, t.Total.Minor, row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now)
-			if err != nil {
+			if _, err := st[upInsert].ExecContext(ctx, id, wallet, int64(t.TxnID), string(t.Type), t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency),
+				t.Commission.Minor, t.Total.Minor, row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now); err != nil {
 				return res, err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO txn_raw (id, raw) VALUES (?, ?)`, id, []byte(raw)); err != nil {
+			if _, err := st[upInsertRaw].ExecContext(ctx, id, []byte(raw)); err != nil {
 				return res, err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
-				id, t.Account, row.provider, t.Comment, row.extra); err != nil {
+			if _, err := st[upInsertFTS].ExecContext(ctx, id, t.Account, row.provider, t.Comment, row.extra); err != nil {
 				return res, err
 			}
 			res.Added++
@@ -87,22 +136,19 @@ func (s *Store) Upsert(ctx context.Context, wallet string, txns []qiwiapi.Transa
 		default:
 			res.Known++
 			changed := status != string(t.Status) || errCode != int64(t.ErrorCode) || account != t.Account || provider != row.provider || comment != t.Comment
-			if _, err := tx.ExecContext(ctx, `UPDATE txns SET date = ?, tz = ?, status = ?, amount = ?, currency = ?, commission = ?, total = ?,
-				provider_id = ?, source_id = ?, error_code = ?, account = ?, provider = ?, comment = ?, synced_at = ? WHERE id = ?`,
-				t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency), t.Commission.Minor, t.Total.Minor,
+			if _, err := st[upUpdate].ExecContext(ctx, t.Date.Unix(), row.tz, string(t.Status), t.Sum.Minor, int(t.Sum.Currency), t.Commission.Minor, t.Total.Minor,
 				row.providerID, row.sourceID, int64(t.ErrorCode), t.Account, row.provider, t.Comment, now, id); err != nil {
 				return res, err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE txn_raw SET raw = ? WHERE id = ?`, []byte(raw), id); err != nil {
+			if _, err := st[upUpdateRaw].ExecContext(ctx, []byte(raw), id); err != nil {
 				return res, err
 			}
 			if changed {
 				res.Updated++
-				if _, err := tx.ExecContext(ctx, `DELETE FROM txns_fts WHERE rowid = ?`, id); err != nil {
+				if _, err := st[upDeleteFTS].ExecContext(ctx, id); err != nil {
 					return res, err
 				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO txns_fts (rowid, account, provider, comment, extra) VALUES (?,?,?,?,?)`,
-					id, t.Account, row.provider, t.Comment, row.extra); err != nil {
+				if _, err := st[upInsertFTS].ExecContext(ctx, id, t.Account, row.provider, t.Comment, row.extra); err != nil {
 					return res, err
 				}
 			}
@@ -130,11 +176,12 @@ func typeCode(t qiwiapi.TxnType) int64 {
 }
 
 // freeKey finds an unused id at or after k within the same second (two
-// transactions of one second whose ids agree in the low 22 bits).
-func freeKey(ctx context.Context, tx *sql.Tx, k int64) (int64, error) {
+// transactions of one second whose ids agree in the low 22 bits); taken is
+// the prepared "SELECT 1 FROM txns WHERE id = ?".
+func freeKey(ctx context.Context, taken *sql.Stmt, k int64) (int64, error) {
 	for {
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM txns WHERE id = ?`, k).Scan(&one)
+		err := taken.QueryRowContext(ctx, k).Scan(&one)
 		if isNoRows(err) {
 			return k, nil
 		}
@@ -197,6 +244,9 @@ type Key struct {
 	Type  qiwiapi.TxnType
 	row   int64 // the row's id when the key came from Page
 }
+
+// Less reports whether k comes after o in the cache's order (is older).
+func (k Key) Less(o Key) bool { return k.id() < o.id() }
 
 // KeyOf is the position of a transaction.
 func KeyOf(t qiwiapi.Transaction) Key { return Key{Date: t.Date, TxnID: int64(t.TxnID), Type: t.Type} }
@@ -423,12 +473,9 @@ type SyncStatus struct {
 	LastSync  time.Time // last successful refresh; zero: never
 	LastTry   time.Time // last attempt, successful or not
 	LastError string    // why the last attempt failed; "" when it did not
-	Oldest    time.Time // the cache is complete from here to its newest row
-	Complete  bool      // nothing older than Oldest exists
+	Oldest    time.Time // with Complete: the wallet's history starts here
+	Complete  bool      // the start of history is known: nothing older than Oldest exists
 }
-
-// Offline reports that the last refresh failed: what is shown comes from the cache.
-func (st SyncStatus) Offline() bool { return st.LastError != "" }
 
 // Describe is the status line: "from cache, last synced at 2024-05-01 12:03 (offline: ...)".
 func (st SyncStatus) Describe() string {
@@ -466,42 +513,4 @@ func unixOrZero(n int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(n, 0)
-}
-
-// newest is the date of the newest cached transaction, ok=false for none.
-func (s *Store) newest(ctx context.Context, wallet string) (time.Time, bool, error) {
-	var d sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT max(date) FROM txns WHERE wallet = ?`, wallet).Scan(&d)
-	if err != nil || !d.Valid {
-		return time.Time{}, false, err
-	}
-	return time.Unix(d.Int64, 0), true, nil
-}
-
-func (s *Store) recordSync(ctx context.Context, wallet string, at time.Time, syncErr error, oldest time.Time, complete bool) error {
-	msg := ""
-	if syncErr != nil {
-		msg = syncErr.Error()
-		if errors.Is(syncErr, context.Canceled) {
-			msg = "cancelled"
-		}
-	}
-	var last int64
-	if syncErr == nil {
-		last = at.Unix()
-	}
-	var old int64
-	if !oldest.IsZero() {
-		old = oldest.Unix()
-	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sync_state (wallet, last_sync_at, last_try_at, last_error, oldest, complete)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (wallet) DO UPDATE SET
-			last_sync_at = CASE WHEN excluded.last_sync_at > 0 THEN excluded.last_sync_at ELSE sync_state.last_sync_at END,
-			last_try_at = excluded.last_try_at,
-			last_error = excluded.last_error,
-			oldest = CASE WHEN excluded.oldest > 0 AND (sync_state.oldest = 0 OR excluded.oldest < sync_state.oldest) THEN excluded.oldest ELSE sync_state.oldest END,
-			complete = max(sync_state.complete, excluded.complete)`,
-		wallet, last, at.Unix(), msg, old, complete)
-	return err
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,38 +25,79 @@ const (
 	KindMerchantRefund Kind = "merchant.refund" // Pull REST refund
 )
 
-// State is where a journaled action stands.
+// State is where a journaled money move stands. It is the one state type
+// of every saga (store/moves) and of the screens that show them.
 //
-//	pending -> sent -> accepted -> final
-//	              \-> unknown ---^  (re-asked or re-sent with the same id until known)
-type State string
+//	pending -> sent -> accepted -> succeeded | failed
+//	              \-> unknown ---^  (re-asked, or re-sent with the same id, until known)
+//	any open state -> held (a fatal answer: waits for a person) -> resumed
+type State int
 
-// Journal states.
+// Journal states. Succeeded, Failed and Abandoned are final.
 const (
-	StatePending  State = "pending"  // written, not yet handed to the network
-	StateSent     State = "sent"     // on the wire; the answer has not been seen
-	StateAccepted State = "accepted" // the service took it (RemoteID known); the final status is awaited
-	StateUnknown  State = "unknown"  // the answer was lost or unreadable: ask again
-	StateFinal    State = "final"    // the outcome is known (see Outcome)
+	StatePending   State = iota // written, not yet handed to the network (or still being checked)
+	StateSent                   // on the wire; the answer has not been seen
+	StateAccepted               // the service took it (RemoteID known); the final status is awaited
+	StateUnknown                // the answer was lost or unreadable: ask again, never "failed"
+	StateHeld                   // a fatal answer: nothing is retried until a person acts
+	StateSucceeded              // final: done (paid, credited)
+	StateFailed                 // final: refused, or failed with the money returned
+	StateAbandoned              // final: a person gave up on it
 )
 
-// Outcome of a final entry.
-type Outcome string
+var stateNames = [...]string{"pending", "sent", "accepted", "unknown", "held", "succeeded", "failed", "abandoned"}
 
-// Outcomes.
-const (
-	OutcomeSuccess Outcome = "success"
-	OutcomeFailed  Outcome = "failed"    // the service refused or the payment failed
-	OutcomeAbandon Outcome = "abandoned" // a person gave up on it
-	OutcomeNone    Outcome = ""
-)
+func (s State) String() string {
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return "invalid"
+}
+
+// Final reports a state nothing moves out of.
+func (s State) Final() bool {
+	return s == StateSucceeded || s == StateFailed || s == StateAbandoned
+}
+
+// row is how the state is kept in the journal table: open states by name,
+// final ones as "final" with an outcome (the table's unique index lets a
+// client id be journaled again after a final non-success).
+func (s State) row() (state, outcome string) {
+	switch s {
+	case StateSucceeded:
+		return "final", "success"
+	case StateFailed:
+		return "final", "failed"
+	case StateAbandoned:
+		return "final", "abandoned"
+	}
+	return s.String(), ""
+}
+
+func stateOfRow(state, outcome string) State {
+	if state == "final" {
+		switch outcome {
+		case "success":
+			return StateSucceeded
+		case "abandoned":
+			return StateAbandoned
+		}
+		return StateFailed
+	}
+	for i, n := range stateNames {
+		if n == state {
+			return State(i)
+		}
+	}
+	return StateUnknown // never guess a final state from an unreadable row
+}
 
 var transitions = map[State][]State{
-	StatePending:  {StateSent, StateFinal},
-	StateSent:     {StateSent, StateAccepted, StateUnknown, StateFinal},
-	StateUnknown:  {StateSent, StateAccepted, StateUnknown, StateFinal},
-	StateAccepted: {StateAccepted, StateUnknown, StateFinal},
-	StateFinal:    {},
+	StatePending:  {StatePending, StateSent, StateHeld, StateFailed, StateAbandoned},
+	StateSent:     {StateSent, StateAccepted, StateUnknown, StateHeld, StateSucceeded, StateFailed},
+	StateUnknown:  {StateSent, StateAccepted, StateUnknown, StateHeld, StateSucceeded, StateFailed},
+	StateAccepted: {StateAccepted, StateUnknown, StateHeld, StateSucceeded, StateFailed},
+	StateHeld:     {StatePending, StateSent, StateAccepted, StateUnknown, StateHeld, StateSucceeded, StateFailed, StateAbandoned},
 }
 
 func canMove(from, to State) bool {
@@ -84,10 +126,12 @@ type Entry struct {
 	ID int64
 	Intent
 	State     State
-	Outcome   Outcome
 	RemoteID  string // the service's transaction id once known
-	Attempts  int    // how many times it was sent or asked about
+	Attempts  int    // how many requests were made for it (counted before each leaves)
 	LastError string
+	// Progress is the saga's own record beyond the request (the top-up
+	// state machine); empty for sagas that need none.
+	Progress  json.RawMessage
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	SentAt    time.Time
@@ -95,7 +139,14 @@ type Entry struct {
 }
 
 // Open reports an entry the journal still has to bring to a final state.
-func (e Entry) Open() bool { return e.State != StateFinal }
+func (e Entry) Open() bool { return !e.State.Final() }
+
+// TxnID is the service's transaction id as a number (0 when not known or
+// not numeric).
+func (e Entry) TxnID() int64 {
+	n, _ := strconv.ParseInt(e.RemoteID, 10, 64)
+	return n
+}
 
 // Journal is the write-ahead record of money-moving requests.
 type Journal struct{ s *Store }
@@ -109,6 +160,9 @@ func (s *Store) Journal() *Journal { return &Journal{s: s} }
 // was paid under it.
 var ErrDuplicate = errors.New("this client id is already in the journal")
 
+// ErrNoEntry is returned by Find for a client id never journaled.
+var ErrNoEntry = errors.New("no journal entry")
+
 // Begin writes an intent durably (state pending) before anything is sent.
 func (j *Journal) Begin(ctx context.Context, in Intent) (*Entry, error) {
 	if in.Kind == "" || in.ClientID == "" {
@@ -118,10 +172,11 @@ func (j *Journal) Begin(ctx context.Context, in Intent) (*Entry, error) {
 		return nil, errors.New("journal: the request must be JSON")
 	}
 	now := j.s.now().UnixMilli()
+	st, _ := StatePending.row()
 	r, err := j.s.db.ExecContext(ctx, `INSERT INTO journal (kind, client_id, profile, account, recipient, amount, currency, provider_id, request, state, created_at, updated_at)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		string(in.Kind), in.ClientID, in.Profile, in.Account, in.Recipient, in.Amount.Minor, int(in.Amount.Currency), in.ProviderID,
-		[]byte(in.Request), string(StatePending), now, now)
+		[]byte(in.Request), st, now, now)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return nil, fmt.Errorf("%w: %s %s", ErrDuplicate, in.Kind, in.ClientID)
@@ -135,27 +190,28 @@ func (j *Journal) Begin(ctx context.Context, in Intent) (*Entry, error) {
 // Update moves an entry along the state machine.
 type Update struct {
 	State    State
-	Outcome  Outcome // with StateFinal
-	RemoteID string  // "" keeps the known one
-	Err      error   // recorded as LastError ("" clears it)
+	RemoteID string          // "" keeps the known one
+	Err      error           // recorded as LastError (nil clears it)
+	Progress json.RawMessage // nil keeps the saga's progress
+	Attempt  bool            // a request is about to leave (StateSent always counts one)
 }
 
 // Advance applies u to the entry, refusing moves the state machine does not allow.
-// Moving to StateSent counts an attempt.
+// Moving to StateSent (or an Update with Attempt) counts an attempt.
 func (j *Journal) Advance(ctx context.Context, id int64, u Update) (*Entry, error) {
 	tx, err := j.s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	var cur string
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM journal WHERE id = ?`, id).Scan(&cur); err != nil {
+	var curState, curOutcome string
+	if err := tx.QueryRowContext(ctx, `SELECT state, outcome FROM journal WHERE id = ?`, id).Scan(&curState, &curOutcome); err != nil {
 		if isNoRows(err) {
 			return nil, fmt.Errorf("journal: no entry %d", id)
 		}
 		return nil, err
 	}
-	if !canMove(State(cur), u.State) {
+	if cur := stateOfRow(curState, curOutcome); !canMove(cur, u.State) {
 		return nil, fmt.Errorf("journal: entry %d cannot go from %s to %s", id, cur, u.State)
 	}
 	now := j.s.now().UnixMilli()
@@ -163,20 +219,29 @@ func (j *Journal) Advance(ctx context.Context, id int64, u Update) (*Entry, erro
 	if u.Err != nil {
 		msg = u.Err.Error()
 	}
-	sent, final := 0, 0
+	sent, final, attempt := 0, 0, 0
 	if u.State == StateSent {
 		sent = 1
 	}
-	if u.State == StateFinal {
+	if sent == 1 || u.Attempt {
+		attempt = 1
+	}
+	if u.State.Final() {
 		final = 1
 	}
+	keep := 1
+	if u.Progress != nil {
+		keep = 0
+	}
+	state, outcome := u.State.row()
 	_, err = tx.ExecContext(ctx, `UPDATE journal SET state = ?, outcome = ?, last_error = ?, updated_at = ?,
 		remote_id = CASE WHEN ? <> '' THEN ? ELSE remote_id END,
 		attempts = attempts + ?,
+		progress = CASE WHEN ? = 1 THEN progress ELSE ? END,
 		sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,
 		final_at = CASE WHEN ? = 1 THEN ? ELSE final_at END
 		WHERE id = ?`,
-		string(u.State), string(u.Outcome), msg, now, u.RemoteID, u.RemoteID, sent, sent, now, final, now, id)
+		state, outcome, msg, now, u.RemoteID, u.RemoteID, attempt, keep, []byte(u.Progress), sent, now, final, now, id)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +252,7 @@ func (j *Journal) Advance(ctx context.Context, id int64, u Update) (*Entry, erro
 }
 
 const entryCols = `id, kind, client_id, profile, account, recipient, amount, currency, provider_id, request, state, outcome,
-	remote_id, attempts, last_error, created_at, updated_at, sent_at, final_at`
+	remote_id, attempts, last_error, progress, created_at, updated_at, sent_at, final_at`
 
 type scanner interface{ Scan(...any) error }
 
@@ -195,13 +260,16 @@ func scanEntry(r scanner) (*Entry, error) {
 	var e Entry
 	var kind, state, outcome string
 	var cur int
-	var req []byte
+	var req, progress []byte
 	var created, updated, sent, final int64
 	if err := r.Scan(&e.ID, &kind, &e.ClientID, &e.Profile, &e.Account, &e.Recipient, &e.Amount.Minor, &cur, &e.ProviderID, &req,
-		&state, &outcome, &e.RemoteID, &e.Attempts, &e.LastError, &created, &updated, &sent, &final); err != nil {
+		&state, &outcome, &e.RemoteID, &e.Attempts, &e.LastError, &progress, &created, &updated, &sent, &final); err != nil {
 		return nil, err
 	}
-	e.Kind, e.State, e.Outcome = Kind(kind), State(state), Outcome(outcome)
+	e.Kind, e.State = Kind(kind), stateOfRow(state, outcome)
+	if len(progress) > 0 {
+		e.Progress = json.RawMessage(progress)
+	}
 	e.Amount.Currency = qiwiapi.Currency(cur)
 	e.Request = json.RawMessage(req)
 	e.CreatedAt, e.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)
@@ -229,7 +297,7 @@ func (j *Journal) Find(ctx context.Context, kind Kind, clientID string) (*Entry,
 	e, err := scanEntry(j.s.db.QueryRowContext(ctx, `SELECT `+entryCols+` FROM journal WHERE kind = ? AND client_id = ? ORDER BY id DESC LIMIT 1`,
 		string(kind), clientID))
 	if isNoRows(err) {
-		return nil, fmt.Errorf("journal: no %s entry %s", kind, clientID)
+		return nil, fmt.Errorf("journal: %s %s: %w", kind, clientID, ErrNoEntry)
 	}
 	return e, err
 }
@@ -238,11 +306,16 @@ func (j *Journal) Find(ctx context.Context, kind Kind, clientID string) (*Entry,
 type RecentOptions struct {
 	Kinds   []Kind
 	Profile string
+	// Account matches the paying wallet (with or without "+"), terminal or shop.
+	Account string
 	Open    bool // only entries not final
-	Limit   int  // 0: 100
+	// Latest lists a client id journaled again after a refusal once, as
+	// its latest attempt.
+	Latest bool
+	Limit  int // 0: 100
 }
 
-// Recent lists entries newest first: the Payments screen's "recent" list.
+// Recent lists entries newest first: the screens' lists.
 func (j *Journal) Recent(ctx context.Context, o RecentOptions) ([]Entry, error) {
 	conds := []string{"1"}
 	var args []any
@@ -256,14 +329,22 @@ func (j *Journal) Recent(ctx context.Context, o RecentOptions) ([]Entry, error) 
 		conds = append(conds, "profile = ?")
 		args = append(args, o.Profile)
 	}
+	if a := strings.TrimPrefix(o.Account, "+"); a != "" {
+		conds = append(conds, "account IN (?, ?)")
+		args = append(args, a, "+"+a)
+	}
 	if o.Open {
 		conds = append(conds, "state <> 'final'")
+	}
+	where := strings.Join(conds, " AND ")
+	if o.Latest {
+		where = "id IN (SELECT max(id) FROM journal WHERE " + where + " GROUP BY kind, client_id)"
 	}
 	if o.Limit <= 0 {
 		o.Limit = 100
 	}
 	args = append(args, o.Limit)
-	rows, err := j.s.db.QueryContext(ctx, `SELECT `+entryCols+` FROM journal WHERE `+strings.Join(conds, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
+	rows, err := j.s.db.QueryContext(ctx, `SELECT `+entryCols+` FROM journal WHERE `+where+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -279,101 +360,39 @@ func (j *Journal) Recent(ctx context.Context, o RecentOptions) ([]Entry, error) 
 	return out, rows.Err()
 }
 
-// LastClientID is the largest numeric client id of a kind, to seed
-// qiwiapi.NewIDGenerator so ids keep increasing across restarts.
-func (j *Journal) LastClientID(ctx context.Context, kind Kind) (int64, error) {
-	var n *int64
-	err := j.s.db.QueryRowContext(ctx, `SELECT max(CAST(client_id AS INTEGER)) FROM journal WHERE kind = ?`, string(kind)).Scan(&n)
-	if err != nil || n == nil {
-		return 0, err
+// MaxClientID is the largest numeric client id of a kind ("" when none),
+// compared as a number of any length: it seeds the id generators so ids
+// keep increasing across restarts.
+func (j *Journal) MaxClientID(ctx context.Context, kind Kind) (string, error) {
+	var id string
+	err := j.s.db.QueryRowContext(ctx, `SELECT client_id FROM journal WHERE kind = ? AND client_id <> '' AND client_id NOT GLOB '*[^0-9]*'
+		ORDER BY length(ltrim(client_id, '0')) DESC, ltrim(client_id, '0') DESC LIMIT 1`, string(kind)).Scan(&id)
+	if isNoRows(err) {
+		return "", nil
 	}
-	return *n, nil
+	return id, err
 }
 
-// Resender brings an unfinished entry forward. It asks the service about it
-// and re-sends it with the SAME client id when the service never saw it (or
-// when re-sending is idempotent, as for sinap payments). It returns the
-// entry's new state; an error leaves the entry open for the next resume.
-// sending is called right before a request that may move money goes out,
-// so that the journal records the attempt first.
-type Resender interface {
-	Resume(ctx context.Context, e Entry, sending func() error) (Update, error)
-}
-
-// Resenders routes entries to a Resender by kind.
-type Resenders map[Kind]Resender
-
-// Resume implements Resender.
-func (m Resenders) Resume(ctx context.Context, e Entry, sending func() error) (Update, error) {
-	r, ok := m[e.Kind]
-	if !ok {
-		return Update{}, errSkip
+// BeginOrResume journals an intent idempotently: when the client id's
+// latest attempt is still open and is the same intent (amount and
+// recipient), that entry is returned as it is; when the latest attempt was
+// refused or abandoned, a new attempt is journaled; when it succeeded, or
+// is open with another amount or recipient, ErrDuplicate is returned.
+func (j *Journal) BeginOrResume(ctx context.Context, in Intent) (*Entry, error) {
+	e, err := j.Find(ctx, in.Kind, in.ClientID)
+	if errors.Is(err, ErrNoEntry) {
+		return j.Begin(ctx, in)
 	}
-	return r.Resume(ctx, e, sending)
-}
-
-var errSkip = errors.New("no resender for this kind")
-
-// ResumeReport says what Resume did.
-type ResumeReport struct {
-	Resumed []Entry // entries that moved (final or accepted)
-	Open    []Entry // entries still open (an error is in LastError)
-	Skipped int     // entries of kinds r does not handle
-}
-
-// Resume brings every open entry forward once with r, oldest first. It is
-// meant for startup, and for a periodic pass while entries stay open.
-func (j *Journal) Resume(ctx context.Context, r Resender) (ResumeReport, error) {
-	var rep ResumeReport
-	open, err := j.Recent(ctx, RecentOptions{Open: true, Limit: 1000})
 	if err != nil {
-		return rep, err
+		return nil, err
 	}
-	for i := len(open) - 1; i >= 0; i-- {
-		e := open[i]
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		sending := func() error {
-			_, err := j.Advance(ctx, e.ID, Update{State: StateSent, RemoteID: e.RemoteID})
-			return err
-		}
-		u, rerr := r.Resume(ctx, e, sending)
-		if errors.Is(rerr, errSkip) {
-			rep.Skipped++
-			continue
-		}
-		cur, err := j.Get(ctx, e.ID)
-		if err != nil {
-			return rep, err
-		}
-		if rerr != nil {
-			if cur.State == StatePending {
-				// Never sent: still safe to send later, so it stays pending.
-				_, err = j.s.db.ExecContext(ctx, `UPDATE journal SET last_error = ?, updated_at = ? WHERE id = ?`, rerr.Error(), j.s.now().UnixMilli(), e.ID)
-			} else {
-				st := cur.State
-				if st == StateSent {
-					st = StateUnknown
-				}
-				_, err = j.Advance(ctx, e.ID, Update{State: st, Err: rerr})
-			}
-			if err != nil {
-				return rep, err
-			}
-			cur, _ = j.Get(ctx, e.ID)
-			rep.Open = append(rep.Open, *cur)
-			continue
-		}
-		next, err := j.Advance(ctx, e.ID, u)
-		if err != nil {
-			return rep, err
-		}
-		if next.Open() && next.State != StateAccepted {
-			rep.Open = append(rep.Open, *next)
-		} else {
-			rep.Resumed = append(rep.Resumed, *next)
-		}
+	switch {
+	case e.State.Final() && e.State != StateSucceeded:
+		return j.Begin(ctx, in)
+	case e.State.Final():
+		return nil, fmt.Errorf("%w: %s %s already succeeded", ErrDuplicate, in.Kind, in.ClientID)
+	case e.Amount != in.Amount || e.Recipient != in.Recipient:
+		return nil, fmt.Errorf("%w: %s %s is open for %s to %s", ErrDuplicate, in.Kind, in.ClientID, e.Amount.Decimal(), e.Recipient)
 	}
-	return rep, nil
+	return e, nil
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"qiwidash/qiwiapi"
-	"qiwidash/qiwiapi/sandbox"
 )
 
 func TestJournalStateMachine(t *testing.T) {
@@ -28,57 +27,61 @@ func TestJournalStateMachine(t *testing.T) {
 	if _, err := j.Advance(ctx, e.ID, Update{State: StateAccepted}); err == nil {
 		t.Error("pending -> accepted allowed")
 	}
+	e, _ = j.Advance(ctx, e.ID, Update{State: StatePending, Attempt: true, Progress: json.RawMessage(`{"step":1}`)})
 	e, _ = j.Advance(ctx, e.ID, Update{State: StateSent})
 	e, _ = j.Advance(ctx, e.ID, Update{State: StateUnknown, Err: errors.New("timeout")})
-	if e.Attempts != 1 || e.LastError != "timeout" {
+	if e.Attempts != 2 || e.LastError != "timeout" || string(e.Progress) != `{"step":1}` {
 		t.Errorf("unknown: %+v", e)
 	}
 	e, _ = j.Advance(ctx, e.ID, Update{State: StateAccepted, RemoteID: "9001"})
-	e, _ = j.Advance(ctx, e.ID, Update{State: StateFinal, Outcome: OutcomeSuccess})
-	if e.State != StateFinal || e.RemoteID != "9001" || e.LastError != "" || e.FinalAt.IsZero() {
+	e, _ = j.Advance(ctx, e.ID, Update{State: StateSucceeded})
+	if e.State != StateSucceeded || e.RemoteID != "9001" || e.TxnID() != 9001 || e.LastError != "" || e.FinalAt.IsZero() || e.Open() {
 		t.Errorf("final: %+v", e)
 	}
 	if _, err := j.Advance(ctx, e.ID, Update{State: StateSent}); err == nil {
 		t.Error("final -> sent allowed")
 	}
 	recent, _ := j.Recent(ctx, RecentOptions{Kinds: []Kind{KindAgentTopup}})
-	if len(recent) != 1 || recent[0].ClientID != "42" {
+	if len(recent) != 1 || recent[0].ClientID != "42" || recent[0].State != StateSucceeded {
 		t.Errorf("recent = %+v", recent)
 	}
-	if n, _ := j.LastClientID(ctx, KindAgentTopup); n != 42 {
-		t.Errorf("last client id = %d", n)
+	if n, _ := j.MaxClientID(ctx, KindAgentTopup); n != "42" {
+		t.Errorf("max client id = %q", n)
 	}
 }
 
-// A payment whose answer is lost in transit (executed, then the connection
-// drops) is unknown; Resume re-sends the same id and ends with one payment.
-func TestPayLostAnswerResumes(t *testing.T) {
+// A held entry waits for a person, then goes on; a client id refused once
+// may be journaled again, and Recent lists it once, as its latest attempt,
+// for its wallet written with or without "+".
+func TestJournalHeldRetriedAndLatest(t *testing.T) {
 	ctx := context.Background()
-	sb, _ := startSandbox(t, 20)
-	srv := sb.Server
-	wallet := srv.DemoWallet()
-	before := srv.PaymentCount(wallet)
-	cl := newClient(t, sb.URL, srv.DemoToken())
 	j := openTest(t).Journal()
-	srv.SetFaults(sandbox.Faults{CommitThenDrop: 1})
-	p := qiwiapi.Payment{Provider: qiwiapi.ProviderWalletTransfer, ID: "1717000000555",
-		Sum: qiwiapi.Amount{Minor: 777, Currency: qiwiapi.RUB}, Fields: map[string]string{"account": "+" + srv.OtherWallets()[0]}}
-	e, _, err := j.Pay(ctx, cl.Payments, "default", wallet, p)
-	if err == nil || e.State != StateUnknown {
-		t.Fatalf("lost answer: err %v, state %v", err, e.State)
+	in := Intent{Kind: KindInvoicePay, ClientID: "invoice-7", Account: "79001112233", Amount: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB},
+		Request: json.RawMessage(`{}`)}
+	e, _ := j.BeginOrResume(ctx, in)
+	e, _ = j.Advance(ctx, e.ID, Update{State: StateHeld, Err: errors.New("401")})
+	if again, err := j.BeginOrResume(ctx, in); err != nil || again.ID != e.ID {
+		t.Errorf("an open client id was journaled twice: %+v, %v", again, err)
 	}
-	rep, err := j.Resume(ctx, Resenders{KindWalletPayment: WalletResender{Payments: cl.Payments, History: cl.History}})
-	if err != nil {
-		t.Fatal(err)
+	e, _ = j.Advance(ctx, e.ID, Update{State: StateSent})
+	e, _ = j.Advance(ctx, e.ID, Update{State: StateFailed, Err: errors.New("not enough funds")})
+	second, err := j.BeginOrResume(ctx, in)
+	if err != nil || second.ID == e.ID {
+		t.Fatalf("a refused client id could not be journaled again: %v", err)
 	}
-	if len(rep.Resumed) != 1 || rep.Resumed[0].State != StateAccepted || rep.Resumed[0].Attempts != 2 {
-		t.Errorf("resume report %+v", rep)
+	got, _ := j.Recent(ctx, RecentOptions{Account: "+79001112233", Latest: true})
+	if len(got) != 1 || got[0].ID != second.ID || got[0].State != StatePending {
+		t.Errorf("latest = %+v", got)
 	}
-	if n := srv.PaymentCount(wallet) - before; n != 1 {
-		t.Errorf("%d payments, want 1", n)
+	if all, _ := j.Recent(ctx, RecentOptions{Account: "79001112233"}); len(all) != 2 {
+		t.Errorf("all attempts = %d", len(all))
 	}
-	// A refusal (4xx other than 423) proves nothing was paid; 5xx and lost answers do not.
-	if !Refused(&qiwiapi.Error{StatusCode: 400}) || Refused(&qiwiapi.Error{StatusCode: 423}) || Refused(&qiwiapi.Error{StatusCode: 502}) || Refused(errors.New("EOF")) {
-		t.Error("Refused classifies wrongly")
+	second, _ = j.Advance(ctx, second.ID, Update{State: StateSent})
+	_, _ = j.Advance(ctx, second.ID, Update{State: StateSucceeded})
+	if _, err := j.BeginOrResume(ctx, in); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("a paid client id was journaled again: %v", err)
+	}
+	if n, _ := j.MaxClientID(ctx, KindInvoicePay); n != "" {
+		t.Errorf("non-numeric ids give max %q", n)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -33,6 +34,9 @@ type Store struct {
 	path  string
 	now   func() time.Time
 	vault *Vault
+
+	prepMu sync.Mutex
+	upsert [upCount]*sql.Stmt // Upsert's statements, prepared on first use
 }
 
 // Options configure Open. The zero value uses the system keyring, the
@@ -77,7 +81,16 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 // Close releases the file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.prepMu.Lock()
+	for _, st := range s.upsert {
+		if st != nil {
+			st.Close()
+		}
+	}
+	s.prepMu.Unlock()
+	return s.db.Close()
+}
 
 // Path is the store file's location.
 func (s *Store) Path() string { return s.path }
@@ -330,5 +343,44 @@ CREATE TABLE seen_notifications (
 	received_at INTEGER NOT NULL           -- Unix milliseconds
 ) WITHOUT ROWID;
 CREATE INDEX seen_notifications_ref ON seen_notifications (kind, scope, ref);
+`,
+	// 5 (reader): the history reader's per-window coverage (which rows of each 90-day
+	// window are cached, and where QIWI's cursor continues) and the cached
+	// totals of closed windows. Coverage starts afresh: the old single
+	// boundary (sync_state.oldest) is no longer read as coverage.
+	`
+CREATE TABLE history_windows (
+	wallet    TEXT NOT NULL,
+	start     INTEGER NOT NULL,            -- Unix seconds, the window's first second
+	top       INTEGER NOT NULL,            -- rows with low < date <= top are all cached
+	low       INTEGER NOT NULL,
+	next_id   INTEGER NOT NULL DEFAULT 0,  -- QIWI's cursor below low; 0: none
+	next_date INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (wallet, start)
+) WITHOUT ROWID;
+
+CREATE TABLE history_totals (
+	wallet    TEXT NOT NULL,
+	start     INTEGER NOT NULL,
+	end       INTEGER NOT NULL,
+	filter    TEXT NOT NULL,               -- operation and sources
+	totals    TEXT NOT NULL,               -- qiwiapi.Totals as JSON
+	PRIMARY KEY (wallet, start, end, filter)
+) WITHOUT ROWID;
+
+-- The windows' grid per wallet: a window's first second.
+CREATE TABLE history_grid (
+	wallet    TEXT PRIMARY KEY,
+	origin    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+UPDATE sync_state SET oldest = 0, complete = 0;
+-- txns.synced_at is written in Unix milliseconds from now on (older rows
+-- keep seconds, which only makes them look long unread).
+`,
+	// 6 (moves): a journal entry's progress (the top-up state machine, what a saga
+	// needs besides the request to pick an entry up after a restart).
+	`
+ALTER TABLE journal ADD COLUMN progress BLOB NOT NULL DEFAULT x'';
 `,
 }

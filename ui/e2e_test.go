@@ -2,12 +2,16 @@ package ui_test
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/zalando/go-keyring"
 
+	"qiwidash/store"
+	"qiwidash/store/reader"
 	"qiwidash/ui"
 	"qiwidash/ui/uitest"
 	"qiwidash/views/history"
@@ -20,8 +24,17 @@ import (
 func TestEndToEnd(t *testing.T) {
 	env := uitest.New(t)
 	c := env.Common
+	keyring.MockInit()
+	st, err := store.Open(filepath.Join(t.TempDir(), "qiwidash.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	// Nothing is read in the background, so that the cursor request below is the scroll's.
+	hist := reader.New(reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet, Now: c.Now, NoFill: true})
+	t.Cleanup(hist.Close)
 	root := ui.New(c, []ui.Screen{
-		{Mode: "Wallet", Title: "History", View: history.New(c)},
+		{Mode: "Wallet", Title: "History", View: history.New(c, hist)},
 		{Mode: "Wallet", Title: "Payments", View: payments.New(c)},
 	}, ui.Options{})
 	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 40))
@@ -64,6 +77,9 @@ func TestEndToEnd(t *testing.T) {
 
 	wait("the first history page", seen("row 1 of 50"))
 	if cursorRequests() != 0 {
+		for _, r := range env.Sandbox.Server.Requests() {
+			t.Log(r.Path, r.RawQuery)
+		}
 		t.Fatal("a cursor request before scrolling")
 	}
 	keys("G") // to the bottom: the next page is fetched as the end nears

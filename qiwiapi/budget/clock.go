@@ -14,6 +14,9 @@ type Clock interface {
 
 type realClock struct{}
 
+// RealClock is the wall clock, with a Sleep that ends early when ctx ends.
+func RealClock() Clock { return realClock{} }
+
 func (realClock) Now() time.Time { return time.Now() }
 
 func (realClock) Sleep(ctx context.Context, d time.Duration) error { return sleepReal(ctx, d) }

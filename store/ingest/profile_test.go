@@ -16,6 +16,7 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/store"
+	"qiwidash/store/reader"
 )
 
 // noKeyring refuses every secret: these tests never need one.
@@ -79,8 +80,8 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	}
 
 	// The cache holds the history as it was before the notification.
-	sy := &store.Syncer{Store: st, API: api.History}
-	if _, err := sy.Refresh(ctx, cr.Wallet); err != nil {
+	rd := reader.New(reader.Options{Store: st, API: api.History, Wallet: cr.Wallet, NoFill: true})
+	if _, err := rd.Page(ctx, reader.Query{}, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -99,7 +100,8 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	in := New(Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: cr.Wallet,
 		OnWalletPayment: func(wallet string, txnID int64) {
 			payments = append(payments, wallet+"/"+strconv.FormatInt(txnID, 10))
-			_, err := sy.Refresh(ctx, wallet)
+			rd.Stale()
+			_, err := rd.Refresh(ctx)
 			synced <- err
 		},
 		OnBill: func(id string) { billsCalled <- id },

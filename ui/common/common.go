@@ -4,7 +4,6 @@
 package common
 
 import (
-	"context"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -13,6 +12,7 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store/moves"
 )
 
 // Component is one screen or panel: a bubbletea model that tells the help
@@ -47,46 +47,16 @@ type Common struct {
 	Now            func() time.Time
 	// TempDir is where receipts are saved (a temp dir in demo mode).
 	SaveDir string
-	// IDs makes payment client ids; shared so they stay increasing.
+	// IDs makes client ids (merchant bills, refunds); shared so they stay increasing.
 	IDs *qiwiapi.IDGenerator
-	// Journal records money-moving actions before they are sent; may be nil.
-	Journal Journal
+	// Moves runs the wallet's money moves (payments, conversions, invoice
+	// pays): screens send intents to it and render the journal entries it
+	// reports. Nil: the profile cannot pay (no token or no store).
+	Moves *moves.Wallet
+	// Topups runs the agent terminal's top-ups; nil without agent
+	// credentials or a store.
+	Topups *moves.Topups
 	// Notice is told once when the profile opens (e.g. payments resumed
 	// after a crash); the shell shows it as a toast and clears it.
 	Notice string
-}
-
-// Journal is the part of the payment journal the screens use.
-type Journal interface {
-	// Begin records an intent before it is sent and returns its id.
-	Begin(kind, recipient string, amount qiwiapi.Amount, clientID string, request any) error
-	// Update records what happened to the entry with clientID.
-	Update(clientID, state, lastError string, txnID int64) error
-}
-
-// JournalReader is what a Journal may also offer: the journaled payments of
-// the wallet, from earlier runs too. Screens check for it with a type
-// assertion on Common.Journal; without it they list this session's only.
-type JournalReader interface {
-	// Recent lists at most n entries, newest first.
-	Recent(ctx context.Context, n int) ([]JournalEntry, error)
-}
-
-// JournalEntry is one journaled money move, in the screens' words.
-type JournalEntry struct {
-	ClientID  string
-	Kind      string // "payment", "conversion" or "invoice"
-	Provider  int    // sinap provider id; 0 for invoices
-	Recipient string // as the screen described it when journaling
-	Amount    qiwiapi.Amount
-	// State is "pending" (never sent), "sent", "accepted" or "unknown"
-	// while open; "success", "failed" or "abandoned" once final.
-	State     string
-	LastError string
-	TxnID     int64 // QIWI's transaction id; 0 when not known
-	// Payment is the sinap payment as journaled (zero for invoices, or
-	// when it could not be read back): what a re-send needs.
-	Payment   qiwiapi.Payment
-	CreatedAt time.Time
-	UpdatedAt time.Time
 }

@@ -2,7 +2,6 @@ package common
 
 import (
 	"errors"
-	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -80,31 +79,14 @@ type Titled interface {
 
 // Explain turns an error into a sentence for the user, with what to do.
 func Explain(err error) string {
-	if err == nil {
-		return ""
-	}
-	var apiErr *qiwiapi.Error
-	switch {
-	case errors.Is(err, qiwiapi.ErrUnauthorized):
-		return "The token was refused (wrong or expired). Log in again: qiwidash login"
-	case errors.Is(err, qiwiapi.ErrForbidden):
-		return "The token lacks the permission for this. Issue a token with that scope at qiwi.com/api"
-	case errors.Is(err, qiwiapi.ErrRateLimited):
-		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
-			return fmt.Sprintf("QIWI asks to slow down; try again in %s", apiErr.RetryAfter.Round(1e9))
-		}
-		return "QIWI asks to slow down; try again in a few minutes"
-	case errors.As(err, &apiErr):
-		return apiErr.Message()
-	}
 	var netErr *qiwiapi.NetworkError
-	if errors.As(err, &netErr) {
-		return "No connection to QIWI. Check the network and press r to retry"
+	switch {
+	case errors.As(err, &netErr):
+		return qiwiapi.Explain(err) + ". Check the network and press r to retry"
+	case errors.Is(err, qiwiapi.ErrBadResponse):
+		return qiwiapi.Explain(err) + ". Press r to retry"
 	}
-	if errors.Is(err, qiwiapi.ErrBadResponse) {
-		return "QIWI sent an answer that could not be read. Press r to retry"
-	}
-	return err.Error()
+	return qiwiapi.Explain(err)
 }
 
 // SwitchProfileMsg asks the shell to open another saved profile: new

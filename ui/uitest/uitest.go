@@ -4,12 +4,15 @@ package uitest
 
 import (
 	"context"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
@@ -17,6 +20,8 @@ import (
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/qiwiapi/sandbox/demo"
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 )
 
@@ -35,6 +40,43 @@ type Env struct {
 	Sandbox *sandbox.Running
 	Demo    *demo.Running
 	Common  *common.Common
+	// Store is the SQLite store (in t.TempDir()) behind the engines; its
+	// clock is StoreClock (Now unless a test sets it).
+	Store      *store.Store
+	StoreClock *StoreClock
+}
+
+// StoreClock is the store's clock in screen tests: journal entries made
+// "in an earlier run" get an earlier time.
+type StoreClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Set moves the clock to t.
+func (c *StoreClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Now reads the clock.
+func (c *StoreClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Clock is the engines' clock in screen tests: the fixed Now, with real
+// (short) sleeps.
+type Clock struct{}
+
+// Now is the fixed moment.
+func (Clock) Now() time.Time { return Now }
+
+// Sleep waits d for real, or until ctx ends.
+func (Clock) Sleep(ctx context.Context, d time.Duration) error {
+	return budget.RealClock().Sleep(ctx, d)
 }
 
 // New starts a deterministic sandbox (seed 1, fixed end date and clock)
@@ -83,7 +125,25 @@ func New(t testing.TB) *Env {
 		SaveDir:        t.TempDir(),
 		IDs:            qiwiapi.NewIDGenerator(0, func() time.Time { return Now }),
 	}
-	return &Env{Sandbox: &sandbox.Running{URL: sb.URL, Server: sb.Wallet, Close: sb.Close}, Demo: sb, Common: c}
+	keyring.MockInit()
+	clock := &StoreClock{t: Now}
+	st, err := store.Open(filepath.Join(t.TempDir(), "qiwidash.db"), store.Options{Getenv: func(string) string { return "" }, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c.Moves, err = moves.NewWallet(context.Background(), st, api, moves.WalletOptions{Profile: "default", Wallet: c.Wallet, Clock: Clock{},
+		PollEvery: 50 * time.Millisecond, RetryEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Moves.Close)
+	c.Topups, err = moves.NewTopups(st, agentClient, moves.TopupOptions{Profile: "default", Clock: Clock{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Topups.Close)
+	return &Env{Store: st, StoreClock: clock, Sandbox: &sandbox.Running{URL: sb.URL, Server: sb.Wallet, Close: sb.Close}, Demo: sb, Common: c}
 }
 
 // Run executes cmd and feeds every message it yields (batches included)
@@ -99,7 +159,7 @@ func Run(m tea.Model, cmd tea.Cmd, limit int) tea.Model {
 // keyTypes are the named keys tests press; anything else is typed as runes.
 var keyTypes = map[string]tea.KeyType{
 	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab,
-	"up": tea.KeyUp, "down": tea.KeyDown, "pgdown": tea.KeyPgDown,
+	"up": tea.KeyUp, "down": tea.KeyDown, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
 	"ctrl+d": tea.KeyCtrlD, "ctrl+c": tea.KeyCtrlC, "backspace": tea.KeyBackspace,
 }
 

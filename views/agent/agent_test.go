@@ -10,21 +10,21 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
+	smoves "qiwidash/store/moves"
 	"qiwidash/ui/uitest"
 )
 
 // setup makes the Top-up and Top-ups screens over one journal, with the
 // Top-up screen in front.
-func setup(t *testing.T) (*uitest.Env, *shell, *TopupModel, *TopupsModel, *MemoryJournal) {
+func setup(t *testing.T) (*uitest.Env, *shell, *TopupModel, *TopupsModel, *journal) {
 	t.Helper()
 	env := uitest.New(t)
-	j := NewMemoryJournal()
-	deps := Deps{Journal: j, Samples: NewMemorySamples()}
+	deps := Deps{Samples: NewMemorySamples()}
 	form := NewTopup(env.Common, deps)
 	list := NewTopups(env.Common, deps)
 	sh := newShell(t, form, list)
 	sh.run(100, nil)
-	return env, sh, form, list, j
+	return env, sh, form, list, &journal{t: t, st: env.Store}
 }
 
 // fill opens the form and types a phone and an amount; currency and funds
@@ -132,10 +132,10 @@ func TestTopupThroughConfirmationPaysOnceAndSucceeds(t *testing.T) {
 	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
 	e := list.Entries()[0]
 	// Journaled before sending, with the number shown in the confirmation.
-	if !strings.Contains(lines, string(e.Number)) {
-		t.Errorf("confirmation shows another number than %s", e.Number)
+	if !strings.Contains(lines, e.ClientID) {
+		t.Errorf("confirmation shows another number than %s", e.ClientID)
 	}
-	if saved, ok := j.Get(e.Number); !ok || saved.State.Phase != topup.PhasePending {
+	if _, saved, ok := j.Get(topup.TxnNumber(e.ClientID)); !ok || saved.State.Phase != topup.PhasePending {
 		t.Errorf("journal has %+v", saved)
 	}
 	env.Demo.Agent.SettleNow()
@@ -153,7 +153,7 @@ func TestTopupThroughConfirmationPaysOnceAndSucceeds(t *testing.T) {
 	if !strings.Contains(sh.toastTexts(), "succeeded") {
 		t.Errorf("toasts: %s", sh.toastTexts())
 	}
-	if form.phone.Value() != "" || form.queued != e.Number {
+	if form.phone.Value() != "" || form.queued != topup.TxnNumber(e.ClientID) {
 		t.Error("the form was not reset after the hand-over")
 	}
 	sh.run(50, nil)
@@ -185,27 +185,25 @@ func TestDroppedPayAnswerIsUnknownThenPaidOnce(t *testing.T) {
 
 func TestJournaledButUnsentIsResumedOnInitAndPaidOnce(t *testing.T) {
 	env := uitest.New(t)
-	j := NewMemoryJournal()
+	j := &journal{t: t, st: env.Store}
 	number := topup.NewTxnGen(env.Common.Now, "", 0).Next()
-	st, _ := topup.Start(topup.Topup{Number: number, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 5000, Currency: qiwiapi.RUB}, Funds: topup.NonCash}, uitest.Now)
-	if err := j.Save(context.Background(), Entry{Number: number, State: st, Created: uitest.Now, Updated: uitest.Now}); err != nil {
-		t.Fatal(err)
-	}
-	list := NewTopups(env.Common, Deps{Journal: j})
+	j.seed(topup.Topup{Number: number, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 5000, Currency: qiwiapi.RUB}, Funds: topup.NonCash}, nil)
+	resume(t, env) // what the app does at start
+	list := NewTopups(env.Common, Deps{})
 	sh := newShell(t, list)
 	settleOnce(t, env, sh, list)
 	if pays := paysOf(t, env, number); pays != 1 {
 		t.Errorf("pay requests = %d, want 1", pays)
 	}
-	saved, _ := j.Get(number)
-	if saved.State.Phase != topup.PhaseSucceeded || saved.InFlight != topup.ActNone || saved.Attempts != list.Entries()[0].Attempts {
+	e, saved, _ := j.Get(number)
+	if saved.State.Phase != topup.PhaseSucceeded || saved.InFlight != topup.ActNone || e.Attempts != list.Entries()[0].Attempts {
 		t.Errorf("journal: %+v", saved)
 	}
 }
 
 func TestPayInFlightAtRestartIsAskedByStatus(t *testing.T) {
 	env := uitest.New(t)
-	j := NewMemoryJournal()
+	j := &journal{t: t, st: env.Store}
 	number := topup.NewTxnGen(env.Common.Now, "", 0).Next()
 	tp := topup.Topup{Number: number, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 7000, Currency: qiwiapi.RUB}, Funds: topup.Cash}
 	// The pay went out (and was made) but the app stopped before the answer
@@ -213,12 +211,12 @@ func TestPayInFlightAtRestartIsAskedByStatus(t *testing.T) {
 	if _, _, err := env.Common.Agent.Pay(context.Background(), tp); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := topup.Start(tp, uitest.Now)
-	st.Phase, st.Next = topup.PhaseSending, topup.Action{Kind: topup.ActPay, At: uitest.Now}
-	if err := j.Save(context.Background(), Entry{Number: number, State: st, Attempts: 2, InFlight: topup.ActPay, Created: uitest.Now}); err != nil {
-		t.Fatal(err)
-	}
-	list := NewTopups(env.Common, Deps{Journal: j})
+	j.seed(tp, func(p *smoves.TopupProgress) {
+		p.State.Phase, p.State.Next = topup.PhaseSending, topup.Action{Kind: topup.ActPay, At: uitest.Now}
+		p.InFlight = topup.ActPay
+	})
+	resume(t, env)
+	list := NewTopups(env.Common, Deps{})
 	sh := newShell(t, list)
 	sh.mustRun("pending", func() bool { return phaseOf(list) == topup.PhasePending })
 	if n := requestsOf(env, "pay"); n != 1 {
@@ -273,7 +271,9 @@ func TestHeldUntilResumedThenPaidOnce(t *testing.T) {
 		}
 	}
 	// A restart keeps it held.
-	again := NewTopups(env.Common, Deps{Journal: j})
+	_ = j
+	resume(t, env)
+	again := NewTopups(env.Common, Deps{})
 	sh2 := newShell(t, again)
 	sh2.run(100, nil)
 	if phaseOf(again) != topup.PhaseHeld || requestsOf(env, "pay") != 1 {
@@ -381,22 +381,20 @@ func TestSparkline(t *testing.T) {
 	}
 }
 
-func TestMemoryJournalOrdersNumerically(t *testing.T) {
-	j := NewMemoryJournal()
+func TestTopupsOrderNumerically(t *testing.T) {
+	env := uitest.New(t)
+	j := &journal{t: t, st: env.Store}
 	ctx := context.Background()
 	for _, n := range []topup.TxnNumber{"99", "100", "7"} {
-		st, _ := topup.Start(topup.Topup{Number: n}, uitest.Now)
-		if err := j.Save(ctx, Entry{Number: n, State: st}); err != nil {
-			t.Fatal(err)
-		}
+		j.seed(topup.Topup{Number: n, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}}, nil)
 	}
-	if err := j.Save(ctx, Entry{Number: "5"}); err == nil {
-		t.Error("an entry whose number differs from its top-up was saved")
+	if _, err := env.Common.Topups.Start(ctx, topup.Topup{Number: "5x"}); err == nil {
+		t.Error("a top-up with a bad number was journaled")
 	}
-	max, _ := j.MaxNumber(ctx)
-	list, _ := j.List(ctx)
-	if max != "100" || list[0].Number != "100" || list[2].Number != "7" {
-		t.Errorf("max %s, list %v %v %v", max, list[0].Number, list[1].Number, list[2].Number)
+	max, _ := env.Common.Topups.MaxNumber(ctx)
+	list, _ := env.Common.Topups.List(ctx)
+	if max != "100" || len(list) != 3 || list[0].ClientID != "100" || list[2].ClientID != "7" {
+		t.Fatalf("max %s, list %+v", max, list)
 	}
 	// The generator seeded with the maximum only goes up.
 	if next := topup.NewTxnGen(func() time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) }, max, 0).Next(); !lessNumber(max, next) {
@@ -406,22 +404,20 @@ func TestMemoryJournalOrdersNumerically(t *testing.T) {
 
 func TestNewNumberIsAboveTheJournalsLargest(t *testing.T) {
 	env := uitest.New(t)
-	j := NewMemoryJournal()
+	j := &journal{t: t, st: env.Store}
 	big := topup.TxnNumber("9900000000000000005")
-	st, _ := topup.Start(topup.Topup{Number: big, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}}, uitest.Now)
-	st.Phase, st.Next = topup.PhaseSucceeded, topup.Action{}
-	if err := j.Save(context.Background(), Entry{Number: big, State: st}); err != nil {
-		t.Fatal(err)
-	}
-	form := NewTopup(env.Common, Deps{Journal: j})
+	j.seed(topup.Topup{Number: big, Account: agent.WalletOK, Amount: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB}}, func(p *smoves.TopupProgress) {
+		p.State.Phase, p.State.Next = topup.PhaseSucceeded, topup.Action{}
+	})
+	form := NewTopup(env.Common, Deps{})
 	sh := newShell(t, form)
 	sh.run(20, nil)
 	fill(sh, "+"+agent.WalletOK, "1", "")
 	sh.Press("enter", "enter")
 	sh.yes()
 	sh.run(5, nil)
-	list, _ := j.List(context.Background())
-	if len(list) != 2 || !lessNumber(big, list[0].Number) {
-		t.Fatalf("new number %s is not above %s", list[0].Number, big)
+	list, _ := env.Common.Topups.List(context.Background())
+	if len(list) != 2 || !lessNumber(big, topup.TxnNumber(list[0].ClientID)) {
+		t.Fatalf("new number %s is not above %s", list[0].ClientID, big)
 	}
 }

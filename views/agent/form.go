@@ -113,14 +113,14 @@ func (m *TopupModel) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Init reads the largest journaled number to seed the number generator.
 func (m *TopupModel) Init() tea.Cmd {
-	j := m.deps.Journal
-	if j == nil || m.c.Agent == nil {
+	eng := m.c.Topups
+	if eng == nil || m.c.Agent == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		n, err := j.MaxNumber(ctx)
+		n, err := eng.MaxNumber(ctx)
 		return numbersMsg{max: n, err: err}
 	}
 }
@@ -148,7 +148,7 @@ func (m *TopupModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return common.ToastMsg{Text: "The top-up could not be journaled, so nothing was sent: " + msg.err.Error(), Error: true}
 		}
 	case TopupQueuedMsg:
-		m.queued = msg.Entry.Number
+		m.queued = topup.TxnNumber(msg.Entry.ClientID)
 		m.phone.SetValue("")
 		m.amount.SetValue("")
 		m.touched = [fieldCount]bool{}
@@ -156,7 +156,7 @@ func (m *TopupModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.invalidate()
 		m.editing = false
 		m.blurAll()
-		return m, common.Toast("Top-up " + string(msg.Entry.Number) + " journaled; it is being sent, follow it on the Top-ups screen")
+		return m, common.Toast("Top-up " + msg.Entry.ClientID + " journaled; it is being sent, follow it on the Top-ups screen")
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	}
@@ -169,7 +169,7 @@ func (m *TopupModel) disabled() string {
 		return noAgentText
 	case readOnly(m.c):
 		return " Read-only mode: top-ups are off."
-	case m.deps.Journal == nil:
+	case m.c.Topups == nil:
 		return " No journal: top-ups are off, because a top-up must be recorded before it is sent."
 	}
 	return ""
@@ -427,14 +427,12 @@ func (m *TopupModel) confirm() tea.Cmd {
 		"QIWI checked: " + m.answerText(),
 		fmt.Sprintf("Transaction number %s is journaled first and reused for every retry.", t.Number),
 	}
-	journal, now := m.deps.Journal, m.c.Now
+	eng := m.c.Topups
 	return common.Confirm("Send this top-up?", lines, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		at := now()
-		st, _ := topup.Start(t, at)
-		e := Entry{Number: t.Number, State: st, Created: at, Updated: at}
-		if err := journal.Save(ctx, e); err != nil {
+		e, err := eng.Start(ctx, t)
+		if err != nil {
 			return queueFailedMsg{err: err}
 		}
 		return TopupQueuedMsg{Entry: e}

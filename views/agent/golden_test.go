@@ -2,12 +2,15 @@ package agent
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store"
+	smoves "qiwidash/store/moves"
 	"qiwidash/ui/uitest"
 )
 
@@ -34,7 +37,7 @@ func TestGoldenBalance(t *testing.T) {
 
 func TestGoldenTopupForm(t *testing.T) {
 	env := uitest.New(t)
-	m := NewTopup(env.Common, Deps{Journal: NewMemoryJournal()})
+	m := NewTopup(env.Common, Deps{})
 	uitest.Golden(t, m,
 		uitest.Step{Send: uitest.Press("enter")}, uitest.Step{Send: uitest.Type("+" + agent.WalletNoCash)},
 		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("100.5")},
@@ -43,17 +46,38 @@ func TestGoldenTopupForm(t *testing.T) {
 
 func TestGoldenTopups(t *testing.T) {
 	env := uitest.New(t)
-	j := NewMemoryJournal()
+	jr := env.Store.Journal()
 	gen := topup.NewTxnGen(env.Common.Now, "", 0)
 	now := uitest.Now
 	rub := func(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
 	add := func(phone string, amount qiwiapi.Amount, funds topup.Funds, attempts int, code topup.RequestCode, edit func(*topup.State)) {
 		st, _ := topup.Start(topup.Topup{Number: gen.Next(), Account: phone, Amount: amount, Funds: funds}, now.Add(-time.Hour))
 		edit(&st)
-		e := Entry{Number: st.Topup.Number, State: st, Attempts: attempts, LastCode: code, Created: now.Add(-time.Hour), Updated: now.Add(-time.Minute)}
-		if err := j.Save(context.Background(), e); err != nil {
+		ctx := context.Background()
+		env.StoreClock.Set(now.Add(-time.Hour))
+		req, _ := json.Marshal(st.Topup)
+		e, err := jr.Begin(ctx, store.Intent{Kind: store.KindAgentTopup, ClientID: string(st.Topup.Number), Account: env.Common.Agent.TerminalID(),
+			Recipient: phone, Amount: amount, Request: req})
+		if err != nil {
 			t.Fatal(err)
 		}
+		env.StoreClock.Set(now.Add(-time.Minute))
+		for i := range attempts {
+			u := store.Update{State: store.StatePending, Attempt: true}
+			if st.Sent && i == attempts-1 {
+				u = store.Update{State: store.StateSent}
+			}
+			if e, err = jr.Advance(ctx, e.ID, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prog, _ := json.Marshal(smoves.TopupProgress{State: st, LastCode: code})
+		final := map[topup.Phase]store.State{topup.PhaseSucceeded: store.StateSucceeded, topup.PhaseFailed: store.StateFailed,
+			topup.PhaseRefused: store.StateFailed, topup.PhaseUnknown: store.StateUnknown, topup.PhasePending: store.StateAccepted, topup.PhaseHeld: store.StateHeld}
+		if _, err := jr.Advance(ctx, e.ID, store.Update{State: final[st.Phase], Progress: prog}); err != nil {
+			t.Fatal(err)
+		}
+		env.StoreClock.Set(now)
 	}
 	add(agent.WalletOK, rub(150000), topup.Cash, 3, 0, func(s *topup.State) {
 		s.Phase, s.Next, s.Sent, s.Registered = topup.PhaseSucceeded, topup.Action{}, true, true
@@ -81,6 +105,6 @@ func TestGoldenTopups(t *testing.T) {
 		s.Phase, s.Next, s.Sent, s.Fatal = topup.PhaseHeld, topup.Action{}, true, true
 		s.Note = "stopped until a person acts (contact bss@qiwi.com): topup: request error 339 the sender IP address is blocked"
 	})
-	m := NewTopups(env.Common, Deps{Journal: j})
+	m := NewTopups(env.Common, Deps{})
 	uitest.Golden(t, m, uitest.Step{WaitFor: "6 in the journal"})
 }

@@ -1,12 +1,18 @@
 package agent
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	sbagent "qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store"
+	smoves "qiwidash/store/moves"
 	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
@@ -56,6 +62,9 @@ func newShell(t *testing.T, list ...common.Component) *shell {
 	sc := &screens{list: list}
 	for _, s := range list {
 		s.SetSize(uitest.Width, uitest.Height-6)
+		if l, ok := s.(*TopupsModel); ok {
+			l.WatchFor = 20 * time.Millisecond // a blocked wait must not hang the driver
+		}
 	}
 	return &shell{Driver: &uitest.Driver{T: t, Model: sc, Queue: []tea.Cmd{sc.Init()}, Limit: 50}, screens: sc}
 }
@@ -100,10 +109,84 @@ func (sh *shell) toastTexts() string {
 
 // phaseOf reports the phase of the only (or first) entry of the Top-ups screen.
 func phaseOf(m *TopupsModel) topup.Phase {
-	if e := m.Entries(); len(e) > 0 {
-		return e[0].State.Phase
+	if len(m.rows) > 0 {
+		return m.rows[0].p.State.Phase
 	}
 	return topup.PhaseNew
+}
+
+// journal reads and seeds the engine's top-ups in the store directly.
+type journal struct {
+	t  *testing.T
+	st *store.Store
+}
+
+// Get is the journal entry of number and its progress.
+func (j *journal) Get(number topup.TxnNumber) (store.Entry, smoves.TopupProgress, bool) {
+	j.t.Helper()
+	e, err := j.st.Journal().Find(context.Background(), store.KindAgentTopup, string(number))
+	if err != nil {
+		return store.Entry{}, smoves.TopupProgress{}, false
+	}
+	p, err := smoves.TopupOf(*e)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	return *e, p, true
+}
+
+// seed journals a top-up as an earlier run left it: started, then changed
+// by edit (nil: journaled, nothing sent).
+func (j *journal) seed(tp topup.Topup, edit func(*smoves.TopupProgress)) store.Entry {
+	j.t.Helper()
+	st, _ := topup.Start(tp, uitest.Now)
+	p := smoves.TopupProgress{State: st}
+	if edit != nil {
+		edit(&p)
+	}
+	req, _ := json.Marshal(tp)
+	prog, _ := json.Marshal(p)
+	jr := j.st.Journal()
+	e, err := jr.Begin(context.Background(), store.Intent{Kind: store.KindAgentTopup, ClientID: string(tp.Number), Account: agentTerminal,
+		Recipient: tp.Account, Amount: tp.Amount, Request: req})
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	state := store.StatePending
+	switch {
+	case p.InFlight == topup.ActPay:
+		state = store.StateSent
+	case p.State.Phase == topup.PhaseSucceeded:
+		state = store.StateSucceeded
+	}
+	if state == store.StateSucceeded {
+		if e, err = jr.Advance(context.Background(), e.ID, store.Update{State: store.StateSent}); err != nil {
+			j.t.Fatal(err)
+		}
+	}
+	if e, err = jr.Advance(context.Background(), e.ID, store.Update{State: state, Progress: prog}); err != nil {
+		j.t.Fatal(err)
+	}
+	return *e
+}
+
+// agentTerminal is the demo agent's terminal id.
+var agentTerminal = sbagent.DemoTerminalID()
+
+// resume is what the app does at start: the engine picks up open top-ups.
+func resume(t *testing.T, env *uitest.Env) {
+	t.Helper()
+	if _, err := env.Common.Topups.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lessNumber orders transaction numbers numerically.
+func lessNumber(a, b topup.TxnNumber) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
 }
 
 // requestsOf counts the agent sandbox requests of a kind.

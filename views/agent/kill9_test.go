@@ -12,12 +12,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	sbagent "qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store"
+	smoves "qiwidash/store/moves"
 	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
@@ -37,6 +40,17 @@ const (
 func kill9() {
 	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	select {}
+}
+
+// killBeforeSending SIGKILLs the process at the first request once armed
+// (after the confirmation): journaled, nothing sent.
+type killBeforeSending struct{ armed *atomic.Bool }
+
+func (k killBeforeSending) RoundTrip(r *http.Request) (*http.Response, error) {
+	if k.armed.Load() {
+		kill9()
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // killAfterPay passes every request on; once a pay request has been written
@@ -82,8 +96,12 @@ func TestKill9Child(t *testing.T) {
 	}
 	st := openStore(t, os.Getenv(kill9DBEnv))
 	hc := &http.Client{Timeout: 30 * time.Second}
-	if role == "sent" {
+	armed := &atomic.Bool{}
+	switch role {
+	case "sent":
 		hc.Transport = killAfterPay{}
+	case "journaled":
+		hc.Transport = killBeforeSending{armed: armed}
 	}
 	now := func() time.Time { return uitest.Now }
 	client, err := topup.NewClient(os.Getenv(kill9TerminalEnv), topup.WithPassword(topup.NewPassword(os.Getenv(kill9PasswordEnv))),
@@ -91,8 +109,12 @@ func TestKill9Child(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &common.Common{Agent: client, Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{}, Now: now}
-	deps := Deps{Journal: NewStoreJournalFor(st, client.TerminalID())}
+	topups, err := smoves.NewTopups(st, client, smoves.TopupOptions{Clock: uitest.Clock{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &common.Common{Agent: client, Topups: topups, Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{}, Now: now}
+	deps := Deps{}
 	form := NewTopup(c, deps)
 	list := NewTopups(c, deps)
 	sh := newShell(t, form, list)
@@ -106,16 +128,17 @@ func TestKill9Child(t *testing.T) {
 		if len(sh.Confirms) != 1 {
 			t.Fatalf("confirmations = %d, want 1; toasts: %s", len(sh.Confirms), sh.toastTexts())
 		}
-		// The hand-over message is what the shell would pass to the Top-ups
-		// screen, which sends; the process dies before it can.
+		// Yes hands the top-up to the engine, which journals it; the
+		// process dies at its first request, before anything leaves.
+		armed.Store(true)
 		if msg, ok := sh.Confirms[0].Yes().(TopupQueuedMsg); !ok {
 			t.Fatalf("the top-up was not journaled: %#v", msg)
 		}
-		kill9()
+		select {}
 	}
 	sh.yes()
-	// The Top-ups screen checks the deposit and sends the pay; the transport
-	// kills the process once the pay's answer is there.
+	// The engine checks the deposit and sends the pay; the transport kills
+	// the process once the pay's answer is there.
 	sh.run(5000, nil)
 	t.Fatalf("the child survived its top-up: %+v", list.Entries())
 }
@@ -135,7 +158,7 @@ func TestKill9BetweenJournalAndSend(t *testing.T) {
 		phase    topup.Phase      // the journaled phase at the crash
 		next     topup.ActionKind // the journaled next action at the crash
 	}{
-		{role: "journaled", paid: 0, inFlight: topup.ActNone, phase: topup.PhaseChecking, next: topup.ActCheckDeposit},
+		{role: "journaled", paid: 0, inFlight: topup.ActCheckDeposit, phase: topup.PhaseChecking, next: topup.ActCheckDeposit},
 		{role: "sent", paid: 1, inFlight: topup.ActPay, phase: topup.PhaseSending, next: topup.ActPay},
 	} {
 		t.Run(tc.role, func(t *testing.T) {
@@ -164,23 +187,37 @@ func TestKill9BetweenJournalAndSend(t *testing.T) {
 
 			st := openStore(t, db)
 			defer st.Close()
-			j := NewStoreJournalFor(st, terminal)
+			j, err := smoves.NewTopups(st, env.Common.Agent, smoves.TopupOptions{Clock: uitest.Clock{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer j.Close()
 			crashed, err := j.List(ctx)
 			if err != nil || len(crashed) != 1 {
 				t.Fatalf("journal after the crash: %+v, %v; want one entry", crashed, err)
 			}
 			e := crashed[0]
-			if e.Number != e.State.Topup.Number || e.State.Phase != tc.phase || e.State.Next.Kind != tc.next || e.InFlight != tc.inFlight || e.State.Sent {
-				t.Fatalf("journaled entry at the crash: %+v", e)
+			p, err := smoves.TopupOf(e)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if tc.role == "journaled" && (e.Attempts != 0 || !e.Created.Equal(uitest.Now) || !e.Updated.Equal(uitest.Now)) {
-				t.Fatalf("the entry is not as the Top-up screen journals it before sending: %+v", e)
+			if p.State.Phase != tc.phase || p.State.Next.Kind != tc.next || p.InFlight != tc.inFlight || p.State.Sent {
+				t.Fatalf("journaled entry at the crash: %+v", p)
+			}
+			// The attempt is journaled before its request leaves.
+			if tc.role == "journaled" && (e.Attempts != 1 || !e.CreatedAt.Equal(uitest.Now) || !e.UpdatedAt.Equal(uitest.Now)) {
+				t.Fatalf("the entry is not as the engine journals it before sending: %+v", e)
 			}
 
-			list := NewTopups(env.Common, Deps{Journal: j})
+			// The next run: the engine resumes what the crash left open.
+			env.Common.Topups = j
+			if _, err := j.Resume(ctx); err != nil {
+				t.Fatal(err)
+			}
+			list := NewTopups(env.Common, Deps{})
 			sh := newShell(t, list)
 			settleOnce(t, env, sh, list)
-			if pays := paysOf(t, env, e.Number); pays != 1 {
+			if pays := paysOf(t, env, topup.TxnNumber(e.ClientID)); pays != 1 {
 				t.Errorf("pay requests = %d, want 1", pays)
 			}
 			if tc.role == "sent" && requestsOf(env, "status") == 0 {
@@ -190,8 +227,10 @@ func TestKill9BetweenJournalAndSend(t *testing.T) {
 			if err != nil || len(after) != 1 {
 				t.Fatalf("journal after the restart: %+v, %v; want one entry", after, err)
 			}
-			if got := after[0]; got.Number != e.Number || got.State.Topup != e.State.Topup || got.State.Phase != topup.PhaseSucceeded || got.InFlight != topup.ActNone {
-				t.Errorf("journaled entry after the restart = %+v, want success under %s", got, e.Number)
+			got, err := smoves.TopupOf(after[0])
+			if err != nil || after[0].ID != e.ID || got.State.Topup != p.State.Topup || got.State.Phase != topup.PhaseSucceeded || got.InFlight != topup.ActNone ||
+				after[0].State != store.StateSucceeded {
+				t.Errorf("journaled entry after the restart = %+v, want success under %s", got, e.ClientID)
 			}
 		})
 	}

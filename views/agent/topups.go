@@ -2,7 +2,6 @@ package agent
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,62 +11,61 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 )
 
-// errInterrupted is the outcome recorded for a pay that went out before a
-// restart without its answer being journaled: unknown, never failed.
-var errInterrupted = errors.New("the app stopped before QIWI's answer was recorded")
-
-// journalLoadedMsg carries the journal read on Init or on r.
+// journalLoadedMsg carries the engine's top-ups, read on Init, on r and
+// after every move, and the engine's version they were read at.
 type journalLoadedMsg struct {
-	entries []Entry
+	gen     int
+	version uint64
+	entries []store.Entry
 	err     error
 }
 
-// stepTickMsg says an entry's next action is due; gen drops older timers.
-type stepTickMsg struct {
+// changedMsg says the engine moved a top-up since the list was read.
+type changedMsg struct{ version uint64 }
+
+// releasedMsg is the engine's answer to resuming a held top-up.
+type releasedMsg struct {
 	number topup.TxnNumber
-	gen    int
+	err    error
 }
 
-// stepDoneMsg is an entry after one request and its journaling.
-type stepDoneMsg struct {
-	entry   Entry
-	sent    bool  // the request went out
-	saveErr error // the journal refused to record before or after
+// row is one journaled top-up: the engine's entry and its progress.
+type row struct {
+	je store.Entry
+	p  moves.TopupProgress
 }
 
-// follow is one journal entry and its driver bookkeeping.
-type follow struct {
-	e    Entry
-	gen  int  // timer generation: only the latest timer runs a step
-	busy bool // a request is in flight
-}
-
-// TopupsModel is the Top-ups screen: the journal as a table, every unfinished
-// top-up driven to its final status by the documented state machine.
+// TopupsModel is the Top-ups screen: the engine's top-ups as a table; the
+// engine drives every unfinished one to its final status and the screen
+// renders what it reports.
 type TopupsModel struct {
 	c    *common.Common
 	deps Deps
 
-	// JournalRetry is how long to wait before trying again when the journal
-	// refused to record an entry (nothing is sent unjournaled).
-	JournalRetry time.Duration
+	// WatchFor is how long one wait for the engine's next move lasts (0: a
+	// minute); tests keep it short.
+	WatchFor time.Duration
 
 	width, height int
 	state         common.LoadState
 	err           error
 
-	rows   []*follow // newest first
-	byNum  map[topup.TxnNumber]*follow
-	cursor int
-	offset int
+	rows     []*row // newest first
+	cursor   int
+	offset   int
+	gen      int
+	version  uint64
+	watching bool
 }
 
 // NewTopups builds the Top-ups screen.
 func NewTopups(c *common.Common, deps Deps) *TopupsModel {
-	return &TopupsModel{c: c, deps: deps, JournalRetry: 30 * time.Second, byNum: map[topup.TxnNumber]*follow{}}
+	return &TopupsModel{c: c, deps: deps}
 }
 
 // Title is the tab label.
@@ -79,16 +77,16 @@ func (m *TopupsModel) SetSize(w, h int) { m.width, m.height = w, h }
 // Busy reports a request in flight.
 func (m *TopupsModel) Busy() bool {
 	for _, r := range m.rows {
-		if r.busy {
+		if r.p.InFlight != topup.ActNone {
 			return true
 		}
 	}
 	return false
 }
 
-// Init reads the journal; every unfinished entry is then resumed.
+// Init reads the engine's top-ups.
 func (m *TopupsModel) Init() tea.Cmd {
-	if m.deps.Journal == nil || m.c.Agent == nil {
+	if m.c.Topups == nil || m.c.Agent == nil {
 		return nil
 	}
 	m.state = common.StateLoading
@@ -96,174 +94,122 @@ func (m *TopupsModel) Init() tea.Cmd {
 }
 
 func (m *TopupsModel) loadJournal() tea.Cmd {
-	j := m.deps.Journal
+	eng := m.c.Topups
+	m.gen++
+	gen := m.gen
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		entries, err := j.List(ctx)
-		return journalLoadedMsg{entries: entries, err: err}
+		v := eng.Version()
+		entries, err := eng.List(ctx)
+		return journalLoadedMsg{gen: gen, version: v, entries: entries, err: err}
 	}
 }
 
-// Entries returns the entries as shown, newest first (for tests).
-func (m *TopupsModel) Entries() []Entry {
-	out := make([]Entry, len(m.rows))
+// watch waits for the engine's next move while a top-up can still move.
+func (m *TopupsModel) watch() tea.Cmd {
+	if m.watching {
+		return nil
+	}
+	moving := false
+	for _, r := range m.rows {
+		moving = moving || (r.je.Open() && r.je.State != store.StateHeld)
+	}
+	if !moving {
+		return nil
+	}
+	m.watching = true
+	eng, v, d := m.c.Topups, m.version, m.WatchFor
+	if d <= 0 {
+		d = time.Minute
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		next, _ := eng.Changes(ctx, v)
+		return changedMsg{version: next}
+	}
+}
+
+// Entries returns the top-ups as shown, newest first (for tests).
+func (m *TopupsModel) Entries() []store.Entry {
+	out := make([]store.Entry, len(m.rows))
 	for i, r := range m.rows {
-		out[i] = r.e
+		out[i] = r.je
 	}
 	return out
 }
 
-// Update handles the journal, timers, answers and keys.
+// Update handles the engine's reports and keys.
 func (m *TopupsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case journalLoadedMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
 		if msg.err != nil {
 			if len(m.rows) == 0 {
 				m.state = common.StateError
 			}
 			m.err = msg.err
-			return m, common.ErrorToast(fmt.Errorf("the top-up journal could not be read: %w", msg.err))
+			return m, tea.Batch(common.ErrorToast(fmt.Errorf("the top-up journal could not be read: %w", msg.err)), m.watch())
 		}
-		m.state, m.err = common.StateReady, nil
-		var cmds []tea.Cmd
-		for _, e := range msg.entries {
-			cmds = append(cmds, m.add(e, true))
-		}
-		return m, tea.Batch(cmds...)
+		m.state, m.err, m.version = common.StateReady, nil, msg.version
+		return m, m.merge(msg.entries)
 	case TopupQueuedMsg:
 		if m.state == common.StateLoading {
 			m.state = common.StateReady
 		}
-		cmd := m.add(msg.Entry, false)
 		m.cursor, m.offset = 0, 0
-		return m, cmd
-	case stepTickMsg:
-		r, ok := m.byNum[msg.number]
-		if !ok || r.gen != msg.gen || r.busy || r.e.State.Next.Kind == topup.ActNone {
-			return m, nil
+		m.watching = false
+		return m, m.loadJournal()
+	case changedMsg:
+		m.watching = false
+		return m, m.loadJournal()
+	case releasedMsg:
+		m.watching = false
+		if msg.err != nil {
+			return m, tea.Batch(common.ErrorToast(msg.err), m.loadJournal())
 		}
-		r.busy = true
-		return m, m.step(r.e)
-	case stepDoneMsg:
-		r, ok := m.byNum[msg.entry.Number]
-		if !ok {
-			return m, nil
-		}
-		r.busy = false
-		r.e = msg.entry
-		var cmds []tea.Cmd
-		if msg.saveErr != nil {
-			cmds = append(cmds, common.ErrorToast(fmt.Errorf("top-up %s: the journal refused to record it: %w", r.e.Number, msg.saveErr)))
-		}
-		if !msg.sent {
-			// Nothing went out because the journal failed: try later.
-			cmds = append(cmds, m.scheduleIn(r, m.JournalRetry))
-		} else {
-			cmds = append(cmds, m.schedule(r), m.announce(r.e))
-		}
-		return m, tea.Batch(cmds...)
+		return m, tea.Batch(common.Toast("Top-up "+string(msg.number)+" resumed"), m.loadJournal())
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	}
 	return m, nil
 }
 
-// add shows an entry once and starts following it. On start (restart
-// safety) an entry whose pay went out without a journaled answer is moved
-// to "unknown" and asked by status, never sent under a new number.
-func (m *TopupsModel) add(e Entry, onStart bool) tea.Cmd {
-	if _, known := m.byNum[e.Number]; known {
-		return nil
+// merge shows the engine's entries, announcing each top-up's outcome once,
+// when it happens.
+func (m *TopupsModel) merge(entries []store.Entry) tea.Cmd {
+	was := map[int64]topup.Phase{}
+	for _, r := range m.rows {
+		was[r.je.ID] = r.p.State.Phase
 	}
-	if onStart && !e.State.Phase.Done() && e.State.Phase != topup.PhaseHeld {
-		switch e.InFlight {
-		case topup.ActPay:
-			e.State, _ = topup.Next(e.State, topup.Event{Kind: topup.ActPay, Err: &topup.NetworkError{Err: errInterrupted}}, m.c.Now(), m.c.Agent.Policy())
-			e.InFlight = topup.ActNone
-		case topup.ActCheckDeposit, topup.ActStatus:
-			// Read-only requests: simply ask again.
-			e.InFlight = topup.ActNone
+	first := len(m.rows) == 0
+	var cmds []tea.Cmd
+	rows := make([]*row, 0, len(entries))
+	for _, e := range entries {
+		p, err := moves.TopupOf(e)
+		if err != nil {
+			cmds = append(cmds, common.ErrorToast(err))
+			continue
 		}
-	}
-	r := &follow{e: e}
-	m.byNum[e.Number] = r
-	m.insert(r)
-	return m.schedule(r)
-}
-
-// insert keeps rows newest (largest number) first.
-func (m *TopupsModel) insert(r *follow) {
-	i := 0
-	for i < len(m.rows) && !lessNumber(m.rows[i].e.Number, r.e.Number) {
-		i++
-	}
-	m.rows = append(m.rows, nil)
-	copy(m.rows[i+1:], m.rows[i:])
-	m.rows[i] = r
-}
-
-// schedule arms the timer for the entry's next action (a new generation, so
-// earlier timers of the entry are ignored); nothing when final or held.
-func (m *TopupsModel) schedule(r *follow) tea.Cmd {
-	if r.e.State.Next.Kind == topup.ActNone {
-		r.gen++
-		return nil
-	}
-	return m.scheduleIn(r, r.e.State.Next.At.Sub(m.c.Now()))
-}
-
-func (m *TopupsModel) scheduleIn(r *follow, d time.Duration) tea.Cmd {
-	r.gen++
-	tick := stepTickMsg{number: r.e.Number, gen: r.gen}
-	if d <= 0 {
-		return func() tea.Msg { return tick }
-	}
-	return tea.Tick(d, func(time.Time) tea.Msg { return tick })
-}
-
-// step journals the attempt, makes the request, feeds the answer to the
-// state machine and journals the new state, all inside one command so the
-// journal always sees the attempt before the request goes out.
-func (m *TopupsModel) step(e Entry) tea.Cmd {
-	client, journal, now, policy := m.c.Agent, m.deps.Journal, m.c.Now, m.c.Agent.Policy()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		before := e
-		a := e.State.Next
-		e.Attempts++
-		e.InFlight = a.Kind
-		e.Updated = now()
-		if err := journal.Save(ctx, e); err != nil {
-			return stepDoneMsg{entry: before, saveErr: err}
+		r := &row{je: e, p: p}
+		if ph, ok := was[e.ID]; (ok && ph != p.State.Phase) || (!ok && !first) {
+			cmds = append(cmds, m.announce(r))
 		}
-		ev := client.Run(ctx, e.State, a)
-		e.State, _ = topup.Next(e.State, ev, now(), policy)
-		e.InFlight = topup.ActNone
-		e.LastCode = lastCode(ev)
-		e.Updated = now()
-		return stepDoneMsg{entry: e, sent: true, saveErr: journal.Save(ctx, e)}
+		rows = append(rows, r)
 	}
-}
-
-// lastCode is the request-level code behind an event, if any.
-func lastCode(ev topup.Event) topup.RequestCode {
-	var re *topup.RequestError
-	if errors.As(ev.Err, &re) {
-		return re.Code
-	}
-	if ev.Deposit != nil && !ev.Deposit.Possible {
-		return ev.Deposit.Result.Code
-	}
-	return topup.RequestOK
+	m.rows = rows
+	m.cursor = min(m.cursor, max(0, len(m.rows)-1))
+	return tea.Batch(append(cmds, m.watch())...)
 }
 
 // announce toasts the final outcome (and a hold) once, when it happens.
-func (m *TopupsModel) announce(e Entry) tea.Cmd {
-	n := string(e.Number)
-	amount := e.State.Topup.Amount.Format()
-	switch e.State.Phase {
+func (m *TopupsModel) announce(r *row) tea.Cmd {
+	n := r.je.ClientID
+	amount := r.je.Amount.Format()
+	switch r.p.State.Phase {
 	case topup.PhaseSucceeded:
 		return common.Toast("Top-up " + n + " succeeded: " + amount + " credited")
 	case topup.PhaseFailed:
@@ -271,7 +217,7 @@ func (m *TopupsModel) announce(e Entry) tea.Cmd {
 	case topup.PhaseRefused:
 		return errToast("Top-up " + n + " refused, nothing was paid: return the money to the customer")
 	case topup.PhaseHeld:
-		return errToast("Top-up " + n + " is held: " + fixHint(e))
+		return errToast("Top-up " + n + " is held: " + fixHint(r.p))
 	}
 	return nil
 }
@@ -292,12 +238,13 @@ func (m *TopupsModel) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, len(m.rows)-1)
 	case key.Matches(msg, k.Refresh):
-		if m.deps.Journal != nil && m.c.Agent != nil {
+		if m.c.Topups != nil && m.c.Agent != nil {
+			m.watching = false
 			return m.loadJournal()
 		}
 	case key.Matches(msg, k.Copy):
 		if r := m.selected(); r != nil {
-			return common.Copy(string(r.e.Number), "transaction number")
+			return common.Copy(r.je.ClientID, "transaction number")
 		}
 	case key.Matches(msg, k.Enter):
 		return m.resume()
@@ -305,27 +252,31 @@ func (m *TopupsModel) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *TopupsModel) selected() *follow {
+func (m *TopupsModel) selected() *row {
 	if m.cursor >= 0 && m.cursor < len(m.rows) {
 		return m.rows[m.cursor]
 	}
 	return nil
 }
 
-// resume re-arms the selected held top-up after the user fixed the cause:
-// a sent one is asked by status, an unsent one starts with the check.
+// resume asks the engine to re-arm the selected held top-up after the user
+// fixed the cause: a sent one is asked by status, an unsent one starts with
+// the check.
 func (m *TopupsModel) resume() tea.Cmd {
 	r := m.selected()
-	if r == nil || r.e.State.Phase != topup.PhaseHeld || r.busy || readOnly(m.c) {
+	if r == nil || r.je.State != store.StateHeld || readOnly(m.c) {
 		return nil
 	}
-	r.e.State, _ = topup.Resume(r.e.State, m.c.Now(), m.c.Agent.Policy())
-	r.e.LastCode = topup.RequestOK
-	return tea.Batch(common.Toast("Top-up "+string(r.e.Number)+" resumed"), m.schedule(r))
+	eng, id, n := m.c.Topups, r.je.ID, topup.TxnNumber(r.je.ClientID)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return releasedMsg{number: n, err: eng.Release(ctx, id)}
+	}
 }
 
 // statusWords is the phase in words. Unknown is never called failed.
-func statusWords(e Entry) string {
+func statusWords(e moves.TopupProgress) string {
 	s := e.State
 	switch s.Phase {
 	case topup.PhaseNew, topup.PhaseChecking:
@@ -360,7 +311,7 @@ func statusWords(e Entry) string {
 }
 
 // resultWords is the result code explained ("—" when there is none yet).
-func resultWords(e Entry) string {
+func resultWords(e moves.TopupProgress) string {
 	s := e.State
 	switch {
 	case s.Result != topup.ResultOK:
@@ -374,7 +325,7 @@ func resultWords(e Entry) string {
 }
 
 // todo is what the operator has to do about the entry, in words ("" = nothing).
-func todo(e Entry) string {
+func todo(e moves.TopupProgress) string {
 	s := e.State
 	switch s.Phase {
 	case topup.PhaseFailed:
@@ -390,7 +341,7 @@ func todo(e Entry) string {
 }
 
 // fixHint says what a person has to fix on a held top-up.
-func fixHint(e Entry) string {
+func fixHint(e moves.TopupProgress) string {
 	switch e.LastCode {
 	case topup.RequestAuthError:
 		return "QIWI refused the credentials: check the agent terminal id and password (or signing key)"
@@ -417,11 +368,11 @@ func fixHint(e Entry) string {
 }
 
 // nextWords is the next request as a relative time.
-func (m *TopupsModel) nextWords(r *follow) string {
-	if r.busy {
+func (m *TopupsModel) nextWords(r *row) string {
+	if r.p.InFlight != topup.ActNone {
 		return "asking…"
 	}
-	n := r.e.State.Next
+	n := r.p.State.Next
 	if n.Kind == topup.ActNone {
 		return "—"
 	}
@@ -448,7 +399,7 @@ func (m *TopupsModel) View() string {
 	switch {
 	case m.c.Agent == nil:
 		return s.Subtle.Render(noAgentText)
-	case m.deps.Journal == nil:
+	case m.c.Topups == nil:
 		return s.Error.Render(" No top-up journal is configured.")
 	case m.state == common.StateLoading && len(m.rows) == 0:
 		return s.Subtle.Render(" Reading the top-up journal…")
@@ -459,12 +410,12 @@ func (m *TopupsModel) View() string {
 	following, held, todoN := 0, 0, 0
 	for _, r := range m.rows {
 		switch {
-		case r.e.State.Phase == topup.PhaseHeld:
+		case r.p.State.Phase == topup.PhaseHeld:
 			held++
-		case !r.e.State.Phase.Done():
+		case !r.p.State.Phase.Done():
 			following++
 		}
-		if r.e.State.Phase == topup.PhaseFailed || r.e.State.Phase == topup.PhaseRefused {
+		if r.p.State.Phase == topup.PhaseFailed || r.p.State.Phase == topup.PhaseRefused {
 			todoN++
 		}
 	}
@@ -497,22 +448,22 @@ func (m *TopupsModel) View() string {
 	for i := m.offset; i < len(m.rows) && used < avail; i++ {
 		r := m.rows[i]
 		line := fmt.Sprintf("%-*s %-*s %*s  %-*s %-*s %*d %-*s",
-			colNumber, string(r.e.Number),
-			colPhone, common.Truncate(common.MaskMiddle("+"+r.e.State.Topup.Account), colPhone),
-			colAmount, m.c.Money(r.e.State.Topup.Amount),
-			colStatus-1, common.Truncate(statusWords(r.e), colStatus-1),
-			colResult, common.Truncate(resultWords(r.e), colResult),
-			colTries, r.e.Attempts,
+			colNumber, r.je.ClientID,
+			colPhone, common.Truncate(common.MaskMiddle("+"+r.p.State.Topup.Account), colPhone),
+			colAmount, m.c.Money(r.p.State.Topup.Amount),
+			colStatus-1, common.Truncate(statusWords(r.p), colStatus-1),
+			colResult, common.Truncate(resultWords(r.p), colResult),
+			colTries, r.je.Attempts,
 			colNext, m.nextWords(r))
-		styled := m.styleRow(r.e, line)
+		styled := m.styleRow(r.p, line)
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▶ "+line) + "\n")
 		} else {
 			b.WriteString("  " + styled + "\n")
 		}
 		used++
-		if t := todo(r.e); t != "" && used < avail {
-			b.WriteString(m.todoStyle(r.e).Render("    → "+common.Truncate(t, width-7)) + "\n")
+		if t := todo(r.p); t != "" && used < avail {
+			b.WriteString(m.todoStyle(r.p).Render("    → "+common.Truncate(t, width-7)) + "\n")
 			used++
 		}
 	}
@@ -520,7 +471,7 @@ func (m *TopupsModel) View() string {
 	return b.String()
 }
 
-func (m *TopupsModel) styleRow(e Entry, line string) string {
+func (m *TopupsModel) styleRow(e moves.TopupProgress, line string) string {
 	s := m.c.Styles
 	switch e.State.Phase {
 	case topup.PhaseSucceeded:
@@ -533,7 +484,7 @@ func (m *TopupsModel) styleRow(e Entry, line string) string {
 	return line
 }
 
-func (m *TopupsModel) todoStyle(e Entry) lipgloss.Style {
+func (m *TopupsModel) todoStyle(e moves.TopupProgress) lipgloss.Style {
 	s := m.c.Styles
 	switch e.State.Phase {
 	case topup.PhaseFailed, topup.PhaseRefused:
@@ -551,10 +502,11 @@ func (m *TopupsModel) detailView() string {
 		return ""
 	}
 	s := m.c.Styles
-	e := r.e
+	e := r.p
 	t := e.State.Topup
+	loc := m.c.Now().Location()
 	var b strings.Builder
-	head := fmt.Sprintf(" %s · wallet %s · %s %s · debit from the agent's %s account", e.Number, m.c.Personal("+"+t.Account),
+	head := fmt.Sprintf(" %s · wallet %s · %s %s · debit from the agent's %s account", r.je.ClientID, m.c.Personal("+"+t.Account),
 		m.c.Money(t.Amount), t.Funds, t.Amount.Currency.Code())
 	b.WriteString(s.Bold.Render(head) + "\n")
 	var facts []string
@@ -564,9 +516,9 @@ func (m *TopupsModel) detailView() string {
 	if e.State.Registered || e.State.Phase.Done() && e.State.Phase != topup.PhaseRefused {
 		facts = append(facts, "status "+e.State.Status.String())
 	}
-	facts = append(facts, "journaled "+e.Created.Format("2006-01-02 15:04:05"))
-	if !e.Updated.IsZero() {
-		facts = append(facts, "updated "+e.Updated.Format("15:04:05"))
+	facts = append(facts, "journaled "+r.je.CreatedAt.In(loc).Format("2006-01-02 15:04:05"))
+	if !r.je.UpdatedAt.IsZero() {
+		facts = append(facts, "updated "+r.je.UpdatedAt.In(loc).Format("15:04:05"))
 	}
 	b.WriteString(s.Subtle.Render(" "+strings.Join(facts, " · ")) + "\n")
 	if rw := resultWords(e); rw != "—" {
@@ -586,7 +538,7 @@ func (m *TopupsModel) ShortHelp() []key.Binding {
 	enter := k.Enter
 	enter = common.Relabel(enter, "resume held")
 	r := m.selected()
-	enter.SetEnabled(r != nil && r.e.State.Phase == topup.PhaseHeld && !readOnly(m.c))
+	enter.SetEnabled(r != nil && r.p.State.Phase == topup.PhaseHeld && !readOnly(m.c))
 	copyKey := k.Copy
 	copyKey = common.Relabel(copyKey, "copy number")
 	copyKey.SetEnabled(r != nil)

@@ -18,6 +18,11 @@ import (
 
 const dayLayout = "2006-01-02"
 
+var (
+	errNoAPI    = errors.New("no QIWI connection is configured")
+	errNoReader = errors.New("history cannot be read: no history store is open")
+)
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // receiptType is the type QIWI's receipt calls want for a transaction.
@@ -123,8 +128,11 @@ func looksLikeEmail(s string) bool {
 func (m *Model) goTo(id int64) tea.Cmd {
 	m.gotoGen++
 	m.gotoBusy = true
-	gen, src := m.gotoGen, m.src
+	gen, src := m.gotoGen, m.r
 	return func() tea.Msg {
+		if src == nil {
+			return txnMsg{gen: gen, id: id, err: errNoReader}
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		t, err := src.Transaction(ctx, id)

@@ -20,7 +20,7 @@ const tableLoaded = "row 1 of 50 · more on scroll"
 // golden checks the screen and that no work was in flight in that frame.
 func golden(t *testing.T, env *uitest.Env, steps ...uitest.Step) {
 	t.Helper()
-	if uitest.Golden(t, New(env.Common), steps...).(*Model).Busy() {
+	if uitest.Golden(t, New(env.Common, newReader(t, env.Common, false)), steps...).(*Model).Busy() {
 		t.Fatal("the golden frame was taken while work was in flight")
 	}
 }
@@ -33,7 +33,7 @@ func TestGoldenTable(t *testing.T) {
 func TestGoldenDetail(t *testing.T) {
 	env := uitest.New(t)
 	// Find a failed payment in the first page, to show the explained error.
-	probe := New(env.Common)
+	probe := New(env.Common, newReader(t, env.Common, false))
 	probe.SetSize(uitest.Width, uitest.Height)
 	uitest.Run(probe, probe.Init(), limit)
 	var id int64

@@ -17,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store/reader"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 )
@@ -105,7 +106,7 @@ type emailMsg struct {
 // Model is the History screen.
 type Model struct {
 	c             *common.Common
-	src           Source
+	r             Reader
 	width, height int
 
 	state  state
@@ -119,6 +120,10 @@ type Model struct {
 	srcIdx    int
 	next      *Cursor // nil: nothing more to load (once the first page came)
 	more      bool    // a next page is in flight
+	above     *Cursor // rows above the held ones were let go: where to page back up; nil at the top
+	moreUp    bool    // the page above is in flight
+	skipped   int     // how many rows above the held ones were let go, so positions stay those of the list
+	syncing   int     // reader refreshes in flight
 	moreErr   error   // the next page failed; r retries it
 	replacing bool    // a reload keeping the rows is in flight: its first page replaces them
 
@@ -133,7 +138,7 @@ type Model struct {
 	view  []int32  // indices into rows: filtered and sorted
 	sort  sortKey
 	text  string // the applied "/" filter, lower-cased
-	local *totals
+	local *reader.Sum
 	zone  zoneSet // the UTC offsets of the loaded rows' dates
 
 	cursor, offset int // in view
@@ -156,11 +161,8 @@ type Model struct {
 	actionBusy   int // receipts being fetched or sent
 }
 
-// New builds the screen over the Wallet API.
-func New(c *common.Common) *Model { return NewWithSource(c, newSource(c)) }
-
-// NewWithSource builds the screen over any Source (the offline cache).
-func NewWithSource(c *common.Common, src Source) *Model {
+// New builds the screen over the wallet's history reader (store/reader).
+func New(c *common.Common, r Reader) *Model {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = 200
@@ -168,7 +170,7 @@ func NewWithSource(c *common.Common, src Source) *Model {
 	// A steady cursor: no blink ticks while a prompt is open (and stable
 	// test frames).
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return &Model{c: c, src: src, input: in, local: newTotals(), q: Query{Operation: qiwiapi.OperationAll}}
+	return &Model{c: c, r: r, input: in, local: reader.NewSum(), q: Query{Operation: qiwiapi.OperationAll}}
 }
 
 // Title is the tab label.
@@ -179,7 +181,7 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(false), m.syncCmd(fal
 
 // Busy reports work in flight (the footer spinner).
 func (m *Model) Busy() bool {
-	return m.state == stateLoading || m.more || m.replacing || m.refreshing || m.totalsLoading || m.gotoBusy || m.actionBusy > 0
+	return m.state == stateLoading || m.more || m.moreUp || m.syncing > 0 || m.replacing || m.refreshing || m.totalsLoading || m.gotoBusy || m.actionBusy > 0
 }
 
 // InputFocused is true while a prompt is typing, so letters are text.
@@ -202,6 +204,7 @@ func (m *Model) reload(keep bool) tea.Cmd {
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.next, m.more, m.moreErr, m.err = nil, false, nil, nil
+	m.above, m.moreUp, m.skipped = nil, false, 0
 	m.refreshing, m.behind = false, false // a refresh in flight is of the old generation
 	if keep && len(m.rows) > 0 {
 		m.replacing = true
@@ -211,8 +214,11 @@ func (m *Model) reload(keep bool) tea.Cmd {
 		m.setRows(nil)
 		m.cursor, m.offset = 0, 0
 	}
-	gen, src, q, parent := m.gen, m.src, m.q, m.ctx
+	gen, src, q, parent := m.gen, m.r, m.q, m.ctx
 	page := func() tea.Msg {
+		if src == nil {
+			return pageMsg{gen: gen, first: true, err: errNoReader}
+		}
 		ctx, cancel := context.WithTimeout(parent, requestTimeout)
 		defer cancel()
 		p, err := src.Page(ctx, q, nil)
@@ -245,13 +251,16 @@ func (m *Model) loadTotals(keep bool) tea.Cmd {
 		m.apiTotals = nil
 	}
 	m.totSeq++
-	gen, seq, src, q, parent := m.gen, m.totSeq, m.src, m.q, m.ctx
+	gen, seq, src, q, parent := m.gen, m.totSeq, m.r, m.q, m.ctx
 	if parent == nil {
 		parent = context.Background()
 	}
 	q.Start, q.End = m.totalsRange()
 	m.totStart, m.totEnd = q.Start, q.End
 	return func() tea.Msg {
+		if src == nil {
+			return totalsMsg{gen: gen, seq: seq, start: q.Start, end: q.End, err: errNoReader}
+		}
 		ctx, cancel := context.WithTimeout(parent, requestTimeout)
 		defer cancel()
 		t, err := src.Totals(ctx, q)
@@ -279,11 +288,11 @@ func (m *Model) fetchMore(fromKey bool) tea.Cmd {
 func (m *Model) loadNext() tea.Cmd {
 	m.more, m.moreErr = true, nil
 	m.clampOffset() // make room for the "loading more…" row
-	gen, src, q, cur, parent := m.gen, m.src, m.q, *m.next, m.ctx
+	gen, src, q, cur, parent := m.gen, m.r, m.q, m.next, m.ctx
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, requestTimeout)
 		defer cancel()
-		p, err := src.Page(ctx, q, &cur)
+		p, err := src.Page(ctx, q, cur)
 		return pageMsg{gen: gen, page: p, err: err}
 	}
 }
@@ -297,6 +306,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.refresh(true)
 	case pageMsg:
 		return m, m.onPage(msg)
+	case abovePageMsg:
+		return m, m.onAbove(msg)
 	case refreshMsg:
 		return m, m.onRefresh(msg)
 	case syncedMsg:
@@ -372,6 +383,7 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		if len(m.rows) == 0 {
 			m.state = stateEmpty
 		}
+		m.trimTop()
 	}
 	m.clampOffset()
 	return m.fetchMore(false)
@@ -450,7 +462,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	return m.fetchMore(true)
+	return tea.Batch(m.fetchMore(true), m.fetchAbove())
 }
 
 // detailKey handles the keys that mean something else while the detail

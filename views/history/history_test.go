@@ -9,20 +9,39 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox"
+	"qiwidash/store"
+	"qiwidash/store/reader"
 	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
 
 const limit = 500 // messages uitest.Run may handle per step
 
+// newReader opens a store in t.TempDir() and the wallet's history reader
+// over it and c's API. Without fill, nothing is read in the background, so
+// that tests can count the requests a screen's moves make.
+func newReader(t testing.TB, c *common.Common, fill bool) *reader.Reader {
+	t.Helper()
+	keyring.MockInit()
+	st, err := store.Open(filepath.Join(t.TempDir(), "qiwidash.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	r := reader.New(reader.Options{Store: st, API: c.API.History, Wallet: c.Wallet, Now: c.Now, NoFill: !fill})
+	t.Cleanup(r.Close)
+	return r
+}
+
 // setup loads the first page at the golden size.
 func setup(t *testing.T) (*uitest.Env, *Model) {
 	t.Helper()
 	env := uitest.New(t)
-	m := New(env.Common)
+	m := New(env.Common, newReader(t, env.Common, false))
 	m.SetSize(uitest.Width, uitest.Height)
 	uitest.Run(m, m.Init(), limit)
 	if m.state != stateReady {
@@ -236,6 +255,7 @@ func TestSourceFilter(t *testing.T) {
 
 func TestTextFilterNarrowsLoadedRows(t *testing.T) {
 	_, m := setup(t)
+	loaded := append([]qiwiapi.Transaction(nil), m.rows...)
 	press(m, "/")
 	if !m.InputFocused() {
 		t.Fatal("the filter prompt does not hold the keyboard")
@@ -258,12 +278,12 @@ func TestTextFilterNarrowsLoadedRows(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, `filter "tele2"`) || strings.Count(v, "Tele2") != n {
 		t.Errorf("view does not show the %d filtered rows:\n%s", n, v)
 	}
-	// A txn id matches too.
-	id := itoa(int64(m.rows[7].TxnID))
+	// A txn id matches too (enter searches the whole cache).
+	id := itoa(int64(loaded[7].TxnID))
 	press(m, "/", "backspace", "backspace", "backspace", "backspace", "backspace")
 	typeText(m, id)
 	press(m, "enter")
-	if len(m.view) != 1 || m.rows[m.view[0]].TxnID != m.rows[7].TxnID {
+	if len(m.view) != 1 || m.rows[m.view[0]].TxnID != loaded[7].TxnID {
 		t.Fatalf("txn id filter kept %d rows", len(m.view))
 	}
 	press(m, "esc")
@@ -496,9 +516,22 @@ func TestLongRangeWalksWindows(t *testing.T) {
 	if m.mode != modeTable || !m.q.HasRange() {
 		t.Fatalf("range not applied: %v", m.input.Err)
 	}
-	// Scroll until the whole range is loaded.
+	// Scroll until the whole range is loaded. The screen holds a bounded
+	// window of rows: keep what scrolled by, in order.
+	var rows []qiwiapi.Transaction
+	held := map[string]bool{}
+	collect := func() {
+		for _, r := range m.rows {
+			if !held[legKey(r)] {
+				held[legKey(r)] = true
+				rows = append(rows, r)
+			}
+		}
+	}
+	collect()
 	for i := 0; i < 100 && m.next != nil; i++ {
 		press(m, "G")
+		collect()
 	}
 	if m.next != nil {
 		t.Fatal("the range never finished loading")
@@ -526,29 +559,50 @@ func TestLongRangeWalksWindows(t *testing.T) {
 	}
 	// Every row is in the range, newest first, none twice, none missing.
 	lo, hi := m.q.Start, m.q.End
-	seen := map[string]bool{}
-	for i, r := range m.rows {
-		if r.Date.Before(lo) || r.Date.After(hi) || seen[legKey(r)] || i > 0 && r.Date.After(m.rows[i-1].Date) {
+	for i, r := range rows {
+		if r.Date.Before(lo) || r.Date.After(hi) || i > 0 && r.Date.After(rows[i-1].Date) {
 			t.Fatalf("row %d (%s, %s) out of place", i, legKey(r), r.Date)
 		}
-		seen[legKey(r)] = true
+	}
+	if len(m.rows) > keepRows {
+		t.Fatalf("the screen holds %d rows, more than its bound %d", len(m.rows), keepRows)
 	}
 	want := 0
-	for _, err := range env.Common.API.History.All(t.Context(), env.Common.Wallet, qiwiapi.HistoryOptions{Start: lo, End: hi}) {
-		if err != nil {
-			t.Fatal(err)
+	for _, w := range qiwiapi.Windows(lo, hi) { // QIWI's own pages, window by window
+		o := qiwiapi.HistoryOptions{Start: w[0], End: w[1]}
+		for {
+			p, _, err := env.Common.API.History.List(t.Context(), env.Common.Wallet, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want += len(p.Transactions)
+			if p.Next == nil || len(p.Transactions) == 0 {
+				break
+			}
+			o.Cursor = p.Next
 		}
-		want++
 	}
-	if len(m.rows) != want {
-		t.Fatalf("loaded %d rows, the range has %d", len(m.rows), want)
+	if len(rows) != want {
+		t.Fatalf("loaded %d rows, the range has %d", len(rows), want)
 	}
 	// QIWI's totals (summed over the windows) agree with the loaded rows.
 	if m.apiTotals == nil || m.totalsErr != nil {
 		t.Fatalf("no API totals: %v", m.totalsErr)
 	}
-	api, local := m.totalsText(m.apiTotals), m.totalsText(m.local.result())
-	if api == "in — out —" || !sameAmounts(m.apiTotals, m.local.result()) {
+	loaded := reader.NewSum()
+	for i := range rows {
+		if r := &rows[i]; r.Status == qiwiapi.StatusSuccess {
+			if r.Type == qiwiapi.TypeIn {
+				loaded.Add(r.Sum, true)
+			} else if r.Total.IsZero() && r.Total.Currency == 0 {
+				loaded.Add(r.Sum, false)
+			} else {
+				loaded.Add(r.Total, false)
+			}
+		}
+	}
+	api, local := m.totalsText(m.apiTotals), m.totalsText(loaded.Totals())
+	if api == "in — out —" || !sameAmounts(m.apiTotals, loaded.Totals()) {
 		t.Fatalf("totals differ: QIWI %s, loaded %s", api, local)
 	}
 }

@@ -39,13 +39,14 @@ type legID struct {
 
 func idOf(t *qiwiapi.Transaction) legID { return legID{t.TxnID, t.Type} }
 
-// refresh merges the newest page of the query into the loaded rows and
-// syncs a cached source (which merges again when the sync brings rows).
-// passive is true for live notifications.
+// refresh asks the reader to bring the newest history into its cache, then
+// merges the query's newest page into the loaded rows (onSynced). passive
+// is true for live notifications.
 func (m *Model) refresh(passive bool) tea.Cmd {
 	switch m.state {
 	case stateReady, stateEmpty:
-		return tea.Batch(m.refreshPage(passive), m.syncCmd(passive))
+		m.refreshing, m.refreshPassive = true, passive
+		return m.syncCmd(passive)
 	case stateLoading, stateError:
 		if passive {
 			return nil // the load in flight (or the user's r after an error) brings it
@@ -76,7 +77,7 @@ func (m *Model) refreshPage(passive bool) tea.Cmd {
 	rctx, cancel := context.WithCancel(parent)
 	m.refreshCancel = cancel
 	m.refreshing, m.refreshPassive = true, passive
-	gen, seq, src, q := m.gen, m.refreshSeq, m.src, m.q
+	gen, seq, src, q := m.gen, m.refreshSeq, m.r, m.q
 	page := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(rctx, requestTimeout)
 		defer cancel()
@@ -103,6 +104,12 @@ func (m *Model) onRefresh(msg refreshMsg) tea.Cmd {
 		return common.ErrorToast(msg.err)
 	}
 	m.err = nil
+	if m.above != nil { // the held rows are not the newest: new ones show when scrolling up
+		if msg.passive {
+			return nil
+		}
+		return m.restartFrom(msg.page)
+	}
 	if len(m.rows) == 0 || m.mergeTop(msg.page) {
 		if len(m.rows) == 0 { // nothing loaded: nothing to keep
 			m.applyFirst(msg.page)
@@ -128,6 +135,7 @@ func (m *Model) restartFrom(p Page) tea.Cmd {
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.more, m.moreErr, m.err, m.replacing, m.behind = false, nil, nil, false, false
+	m.above, m.moreUp, m.skipped = nil, false, 0
 	m.applyFirst(p)
 	m.clampOffset()
 	return tea.Batch(m.loadTotals(true), m.fetchMore(false))

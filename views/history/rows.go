@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store/reader"
 )
 
 // The loaded rows stay in the API's order (newest first). view holds the
@@ -20,7 +21,7 @@ func (m *Model) setRows(ts []qiwiapi.Transaction) {
 	m.rows = m.rows[:0:0]
 	m.hay = m.hay[:0:0]
 	m.view = m.view[:0:0]
-	m.local = newTotals()
+	m.local = reader.NewSum()
 	m.zone = zoneSet{}
 	m.appendRows(ts)
 }
@@ -85,7 +86,7 @@ func (m *Model) rebuild() {
 // is the caller's to place.
 func (m *Model) rebuildView() {
 	m.view = m.view[:0]
-	m.local = newTotals()
+	m.local = reader.NewSum()
 	for i := range m.rows {
 		if m.matches(i) {
 			m.view = append(m.view, int32(i))
@@ -163,14 +164,14 @@ func (m *Model) countLocal(t *qiwiapi.Transaction) {
 		return
 	}
 	if t.Type == qiwiapi.TypeIn {
-		m.local.add(t.Sum, true)
+		m.local.Add(t.Sum, true)
 		return
 	}
 	out := t.Total
 	if out.IsZero() && out.Currency == 0 {
 		out = t.Sum
 	}
-	m.local.add(out, false)
+	m.local.Add(out, false)
 }
 
 // haystack is what "/" searches: txn id, account, provider, comment.

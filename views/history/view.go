@@ -202,7 +202,7 @@ func (m *Model) localTotalsLine() string {
 	if m.text != "" {
 		label = fmt.Sprintf("Over %d matching of %d loaded", len(m.view), len(m.rows))
 	}
-	return m.withNote(" "+s.Label.Render(common.PadRight(label+":", max(totalsLabelW, utf8.RuneCountInString(label)+1)))+" "+m.totalsText(m.local.result()), false)
+	return m.withNote(" "+s.Label.Render(common.PadRight(label+":", max(totalsLabelW, utf8.RuneCountInString(label)+1)))+" "+m.totalsText(m.local.Totals()), false)
 }
 
 func (m *Model) headerLine(l layout) string {
@@ -347,7 +347,7 @@ func (m *Model) statusLine() string {
 	}
 	var parts []string
 	if m.detail == nil && len(m.view) > 0 {
-		parts = append(parts, fmt.Sprintf("row %d of %d", m.cursor+1, len(m.view)))
+		parts = append(parts, fmt.Sprintf("row %d of %d", m.skipped+m.cursor+1, m.skipped+len(m.view)))
 	}
 	switch {
 	case m.gotoBusy:
@@ -368,8 +368,10 @@ func (m *Model) statusLine() string {
 	if m.c.Settings != nil && m.c.Settings.Privacy {
 		parts = append(parts, "privacy on")
 	}
-	if st, ok := m.src.(Statuser); ok && st.Status() != "" {
-		parts = append(parts, st.Status())
+	if m.r != nil {
+		if st := m.r.Status().String(); st != "" {
+			parts = append(parts, st)
+		}
 	}
 	return s.Subtle.Render(" " + strings.Join(parts, " · "))
 }

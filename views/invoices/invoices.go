@@ -15,6 +15,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 )
 
@@ -32,11 +34,12 @@ type (
 		page *qiwiapi.InvoicePage
 		err  error
 	}
+	// paidMsg is where the engine's invoice pay stands once its first
+	// answer is in: succeeded, failed, unknown (being resolved) or held.
 	paidMsg struct {
-		inv        qiwiapi.Invoice
-		err        error
-		notSent    bool
-		journalErr error
+		inv qiwiapi.Invoice
+		e   store.Entry
+		err error // the pay was not journaled, so not sent
 	}
 	rejectedMsg struct {
 		inv qiwiapi.Invoice
@@ -63,13 +66,12 @@ type Model struct {
 	cursor      int
 	offset      int // first row drawn
 
-	inFlight int             // pays and rejects under way
-	begun    map[string]bool // journal intents recorded in this session
+	inFlight int // pays and rejects under way
 }
 
 // New builds the screen.
 func New(c *common.Common) *Model {
-	return &Model{c: c, PageSize: DefaultPageSize, begun: map[string]bool{}}
+	return &Model{c: c, PageSize: DefaultPageSize}
 }
 
 // Title is the tab label.
@@ -161,27 +163,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.rejectCmd(msg.inv)
 	case paidMsg:
 		m.inFlight--
-		if !msg.notSent && m.c.Journal != nil {
-			m.begun[clientID(msg.inv)] = true
-		}
-		var cmds []tea.Cmd
-		if msg.journalErr != nil {
-			cmds = append(cmds, common.Toast("Warning: the payment journal could not be updated: "+msg.journalErr.Error()))
-		}
+		id := strconv.FormatInt(int64(msg.inv.ID), 10)
 		switch {
-		case msg.err == nil:
-			cmds = append(cmds, common.Toast(fmt.Sprintf("Paid %s to %s (invoice %d)", m.c.Money(msg.inv.Sum), merchant(msg.inv), int64(msg.inv.ID))), common.MoneyMoved(), m.load())
-		case msg.notSent:
-			cmds = append(cmds, common.ErrorToast(msg.err))
-		case unknownOutcome(msg.err):
-			cmds = append(cmds, func() tea.Msg {
-				return common.ToastMsg{Text: "No clear answer from QIWI about invoice " + strconv.FormatInt(int64(msg.inv.ID), 10) +
-					": reloading — if it left the list, it was paid", Error: true}
-			}, m.load())
-		default:
-			cmds = append(cmds, common.ErrorToast(msg.err))
+		case msg.err != nil:
+			return m, common.ErrorToast(msg.err)
+		case msg.e.State == store.StateSucceeded:
+			return m, tea.Batch(common.Toast(fmt.Sprintf("Paid %s to %s (invoice %d)", m.c.Money(msg.inv.Sum), merchant(msg.inv), int64(msg.inv.ID))), common.MoneyMoved(), m.load())
+		case msg.e.State == store.StateFailed, msg.e.State == store.StateHeld:
+			text := msg.e.LastError
+			if msg.e.State == store.StateHeld {
+				text = "Invoice " + id + " is held until you act: " + text
+			}
+			return m, func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 		}
-		return m, tea.Batch(cmds...)
+		return m, tea.Batch(func() tea.Msg {
+			return common.ToastMsg{Text: "No clear answer from QIWI about invoice " + id +
+				": its state is read until it is known — it is never paid twice (Payments lists it)", Error: true}
+		}, m.load())
 	case rejectedMsg:
 		m.inFlight--
 		if msg.err != nil {
@@ -290,52 +288,27 @@ func (m *Model) rejectCmd(inv qiwiapi.Invoice) tea.Cmd {
 }
 
 // clientID is the journal's id for paying an invoice.
-func clientID(inv qiwiapi.Invoice) string { return "invoice-" + strconv.FormatInt(int64(inv.ID), 10) }
+func clientID(inv qiwiapi.Invoice) string { return moves.InvoiceClientID(int64(inv.ID)) }
 
-// unknownOutcome: the request may have reached QIWI, no readable answer came.
-func unknownOutcome(err error) bool {
-	var ne *qiwiapi.NetworkError
-	return errors.As(err, &ne) || errors.Is(err, qiwiapi.ErrBadResponse) || errors.Is(err, qiwiapi.ErrServer) ||
-		errors.Is(err, context.DeadlineExceeded)
-}
-
-// payCmd journals the intent (client id "invoice-<id>") and pays. The pay
-// call is not retried automatically; an unknown outcome is settled by the
-// reload (a paid invoice leaves the unpaid list).
+// payCmd hands the pay to the engine (journaled as "invoice-<id>", paid
+// once; an unknown outcome is settled by reading the invoice's state) and
+// waits for its first answer.
 func (m *Model) payCmd(inv qiwiapi.Invoice) tea.Cmd {
-	api, j := m.c.API, m.c.Journal
-	uid := strconv.FormatInt(int64(inv.ID), 10)
-	clientID := clientID(inv)
-	first := !m.begun[clientID]
+	eng := m.c.Moves
 	return func() tea.Msg {
-		msg := paidMsg{inv: inv}
-		if j != nil {
-			if first {
-				req := map[string]string{"invoice_uid": uid, "currency": strconv.Itoa(int(inv.Sum.Currency))}
-				if err := j.Begin("invoice", merchant(inv), inv.Sum, clientID, req); err != nil {
-					msg.notSent = true
-					msg.err = fmt.Errorf("the payment journal could not record it, so the invoice was not paid: %w", err)
-					return msg
-				}
-			}
-			msg.journalErr = j.Update(clientID, "sent", "", 0)
+		if eng == nil {
+			return paidMsg{inv: inv, err: errors.New("paying is off: the payment journal (the store) could not be opened")}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		_, _, msg.err = api.Invoices.Pay(ctx, uid, inv.Sum.Currency)
-		if j != nil {
-			var jerr error
-			switch {
-			case msg.err == nil:
-				jerr = j.Update(clientID, "final", "", 0)
-			case unknownOutcome(msg.err):
-				jerr = j.Update(clientID, "unknown", common.Explain(msg.err), 0)
-			default:
-				jerr = j.Update(clientID, "final", common.Explain(msg.err), 0)
-			}
-			msg.journalErr = errors.Join(msg.journalErr, jerr)
+		e, err := eng.PayInvoice(ctx, inv, merchant(inv))
+		for err == nil && (e.State == store.StatePending || e.State == store.StateSent) {
+			e, err = eng.Await(ctx, e)
 		}
-		return msg
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = nil // still on its way: the engine goes on, Payments lists it
+		}
+		return paidMsg{inv: inv, e: e, err: err}
 	}
 }
 

@@ -1,12 +1,13 @@
 package invoices
 
 import (
+	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store"
 	"qiwidash/ui/uitest"
 )
 
@@ -76,29 +77,8 @@ func TestLoadsAndFollowsPaging(t *testing.T) {
 	}
 }
 
-type fakeJournal struct {
-	mu    sync.Mutex
-	calls []string
-}
-
-func (j *fakeJournal) Begin(kind, recipient string, amount qiwiapi.Amount, clientID string, request any) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.calls = append(j.calls, "begin "+kind+" "+clientID)
-	return nil
-}
-
-func (j *fakeJournal) Update(clientID, state, lastError string, txnID int64) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.calls = append(j.calls, "update "+clientID+" "+state)
-	return nil
-}
-
 func TestPayThroughConfirmation(t *testing.T) {
 	env := uitest.New(t)
-	j := &fakeJournal{}
-	env.Common.Journal = j
 	srv, wallet := env.Sandbox.Server, env.Common.Wallet
 	before, _ := srv.Balance(wallet, 643)
 	d := newDriver(t, env, 50)
@@ -128,9 +108,13 @@ func TestPayThroughConfirmation(t *testing.T) {
 		t.Fatalf("balance %d -> %d, want a drop of %d", before, after, inv.Sum.Minor)
 	}
 	id := "invoice-" + qiwiapi.Amount{Minor: int64(inv.ID) * 100}.Number()
-	wantCalls := "begin invoice " + id + ",update " + id + " sent,update " + id + " final"
-	if got := strings.Join(j.calls, ","); got != wantCalls {
-		t.Fatalf("journal = %s, want %s", got, wantCalls)
+	// One journal entry: sent once, then succeeded.
+	all, err := env.Store.Journal().Recent(context.Background(), store.RecentOptions{Account: wallet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || all[0].Kind != store.KindInvoicePay || all[0].ClientID != id || all[0].Attempts != 1 || all[0].State != store.StateSucceeded {
+		t.Fatalf("journal = %+v, want one invoice pay %s sent once, succeeded", all, id)
 	}
 }
 

@@ -2,12 +2,8 @@ package invoices
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
@@ -19,17 +15,6 @@ import (
 // one), so the Payments screen lists them among the wallet's payments.
 func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 	env := uitest.New(t)
-	keyring.MockInit()
-	st, err := store.Open(filepath.Join(t.TempDir(), "qiwidash.db"), store.Options{
-		Getenv: func(string) string { return "" },
-		Now:    func() time.Time { return uitest.Now },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	uj := st.UIJournal("default", env.Common.Wallet)
-	env.Common.Journal = uj
 	d := newDriver(t, env, 50)
 	paid := d.selectAffordable()
 	d.Press("P")
@@ -46,21 +31,21 @@ func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 		t.Fatalf("error toasts = %v", errs)
 	}
 
-	es, err := uj.Recent(context.Background(), 10)
+	es, err := env.Common.Moves.Recent(context.Background(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]store.UIEntry{}
+	got := map[string]store.Entry{}
 	for _, e := range es {
 		got[e.ClientID] = e
 	}
 	if len(es) != 2 {
 		t.Fatalf("journal lists %d entries, want 2: %+v", len(es), es)
 	}
-	if e := got[clientID(paid)]; e.Kind != store.UIKindInvoice || e.State != store.UIStateSuccess || e.Amount != paid.Sum || e.Recipient != merchant(paid) {
+	if e := got[clientID(paid)]; e.Kind != store.KindInvoicePay || e.State != store.StateSucceeded || e.Amount != paid.Sum || e.Recipient != merchant(paid) {
 		t.Errorf("paid invoice journaled as %+v", e)
 	}
-	if e := got[clientID(big)]; e.State != store.UIStateFailed || !strings.Contains(e.LastError, "Not enough funds") {
+	if e := got[clientID(big)]; e.State != store.StateFailed || !strings.Contains(e.LastError, "Not enough funds") {
 		t.Errorf("refused invoice journaled as %+v", e)
 	}
 

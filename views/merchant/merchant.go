@@ -16,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi/pull"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 )
@@ -94,6 +95,7 @@ type Model struct {
 	gen           int
 	err           error
 
+	moves    *moves.Bills // the engine's bill moves (issue, cancel, refund)
 	bills    []Bill
 	cursor   int
 	form     *form
@@ -111,7 +113,7 @@ func New(c *common.Common, deps Deps) *Model {
 	if deps.Bills == nil {
 		deps.Bills = NewMemoryBills()
 	}
-	return &Model{c: c, store: deps.Bills, PollInterval: DefaultPollInterval}
+	return &Model{c: c, store: deps.Bills, moves: moves.NewBills(c.Merchant), PollInterval: DefaultPollInterval}
 }
 
 // Title is the tab label.
@@ -399,7 +401,7 @@ func (m *Model) askRefund() tea.Cmd {
 }
 
 func (m *Model) askCancel(b Bill) tea.Cmd {
-	api := m.c.Merchant
+	eng := m.moves
 	lines := []string{
 		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + common.MaskMiddle(phone(b.Payer)),
 		"The payer will no longer be able to pay it.",
@@ -407,8 +409,8 @@ func (m *Model) askCancel(b Bill) tea.Cmd {
 	return common.Confirm("Cancel this bill?", lines, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		got, _, err := api.Bills.Cancel(ctx, b.ID)
-		return cancelledMsg{id: b.ID, bill: got, err: err}
+		a := eng.Cancel(ctx, b.ID)
+		return cancelledMsg{id: b.ID, bill: a.Bill, err: a.Err}
 	})
 }
 
@@ -444,34 +446,31 @@ func unfinishedRefunds(b Bill) bool {
 	return false
 }
 
-// createCmd saves the intent, then issues the bill. Repeating it with the
-// same id and amount is safe: QIWI answers as the first time.
+// createCmd has the engine save the intent, then issue the bill.
+// Repeating it with the same id and amount is safe: QIWI answers as the
+// first time.
 func (m *Model) createCmd(b Bill) tea.Cmd {
-	api, store := m.c.Merchant, m.store
+	eng, store := m.moves, m.store
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		if err := store.SaveBill(ctx, b); err != nil {
-			return createdMsg{id: b.ID, err: fmt.Errorf("not sent: saving the bill failed: %w", err)}
-		}
-		got, _, err := api.Bills.Create(ctx, b.ID, &pull.CreateBill{
-			User: b.Payer, Amount: b.Amount, Comment: b.Comment, Lifetime: b.Lifetime,
-		})
-		return createdMsg{id: b.ID, bill: got, err: err}
+		a := eng.Create(ctx, b.ID, pull.CreateBill{User: b.Payer, Amount: b.Amount, Comment: b.Comment, Lifetime: b.Lifetime},
+			func(ctx context.Context) error { return store.SaveBill(ctx, b) })
+		return createdMsg{id: b.ID, bill: a.Bill, err: a.Err}
 	}
 }
 
-// fetchCmd reads the bill (when getBill) and its unfinished refunds. A
-// refund QIWI never received (210) is sent again with the same id.
+// fetchCmd reads the bill (when getBill) and its unfinished refunds; the
+// engine sends a refund QIWI never received (210) again with the same id.
 func (m *Model) fetchCmd(b Bill, getBill bool) tea.Cmd {
-	api := m.c.Merchant
+	eng := m.moves
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		msg := fetchedMsg{id: b.ID}
 		if getBill {
-			msg.bill, _, msg.err = api.Bills.Get(ctx, b.ID)
-			if msg.err != nil {
+			a := eng.Get(ctx, b.ID)
+			if msg.bill, msg.err = a.Bill, a.Err; msg.err != nil {
 				return msg
 			}
 		}
@@ -479,30 +478,22 @@ func (m *Model) fetchCmd(b Bill, getBill bool) tea.Cmd {
 			if r.Status.Final() {
 				continue
 			}
-			res := refundResult{id: r.ID}
-			res.refund, _, res.err = api.Refunds.Get(ctx, b.ID, r.ID, b.Amount.Currency)
-			if r.Status == "" && codeOf(res.err) == pull.CodeBillNotFound {
-				res.refund, _, res.err = api.Refunds.Create(ctx, b.ID, r.ID, r.Amount)
-			}
-			msg.refunds = append(msg.refunds, res)
+			a := eng.FollowRefund(ctx, b.ID, r.ID, r.Amount, r.Status != "")
+			msg.refunds = append(msg.refunds, refundResult{id: r.ID, refund: a.Refund, err: a.Err})
 		}
 		return msg
 	}
 }
 
-// refundCmd saves the bill with the new refund, then sends the refund.
+// refundCmd has the engine save the bill with the new refund, then send
+// the refund.
 func (m *Model) refundCmd(b Bill, r Refund) tea.Cmd {
-	api, store := m.c.Merchant, m.store
+	eng, store := m.moves, m.store
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		res := refundResult{id: r.ID}
-		if err := store.SaveBill(ctx, b); err != nil {
-			res.err = fmt.Errorf("not sent: saving the refund failed: %w", err)
-			return refundedMsg{billID: b.ID, res: res}
-		}
-		res.refund, _, res.err = api.Refunds.Create(ctx, b.ID, r.ID, r.Amount)
-		return refundedMsg{billID: b.ID, res: res}
+		a := eng.Refund(ctx, b.ID, r.ID, r.Amount, func(ctx context.Context) error { return store.SaveBill(ctx, b) })
+		return refundedMsg{billID: b.ID, res: refundResult{id: r.ID, refund: a.Refund, err: a.Err}}
 	}
 }
 
@@ -515,20 +506,9 @@ func (m *Model) saveCmd(b Bill) tea.Cmd {
 	}
 }
 
-// codeOf is the Pull API result code in err (0 when there is none).
-func codeOf(err error) pull.ResultCode {
-	var er *pull.ErrorResponse
-	if errors.As(err, &er) {
-		return er.Code
-	}
-	return 0
-}
-
-// refused reports a definite "no" from QIWI: repeating cannot help.
-func refused(err error) bool {
-	var er *pull.ErrorResponse
-	return errors.As(err, &er) && er.Code.Fatal()
-}
+// refused reports a definite "no" from QIWI (the engine's classifier):
+// repeating cannot help.
+func refused(err error) bool { return moves.Classify(err).Verdict == moves.Refused }
 
 // explain turns a merchant API error into a sentence.
 func explain(err error) string {

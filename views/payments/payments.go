@@ -2,15 +2,14 @@
 // (wallet, mobile, card, bank, other services, requisites, conversion) that
 // validate as you type and preview the commission, a confirmation with sum,
 // commission, total and recipient, and the list of recent payments with
-// their live status: this session's, and — when Common.Journal can list
-// (common.JournalReader, or a *store.UIJournal) — the wallet's journaled
-// payments, conversions and invoice payments from earlier runs, followed
-// the same way while still open.
+// their live status: the wallet's journaled payments, conversions and
+// invoice payments, this run's and earlier runs'.
 //
-// Money safety: the client id is drawn once per confirmed payment and reused
-// on every re-send, so QIWI answers a repeat with the original payment. A
-// network error or unreadable answer after sending is "unknown", never
-// "failed": the screen re-checks history and offers a re-send with that id.
+// The screen only sends intents and renders: the engine (Common.Moves,
+// store/moves) draws the client id, journals, sends, retries with the same
+// id and follows each payment to its final status; the screen waits for
+// its moves and re-reads the list. A network error or unreadable answer
+// after sending is "unknown", never "failed".
 package payments
 
 import (
@@ -24,14 +23,17 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store"
 	"qiwidash/ui/common"
 )
 
-// Defaults for the timing knobs (tests set them to 0).
-const (
-	DefaultPollInterval = time.Second
-	DefaultDebounce     = 400 * time.Millisecond
-)
+// DefaultDebounce is how long typing must pause before previews are asked
+// for (tests set it to 0).
+const DefaultDebounce = 400 * time.Millisecond
+
+// DefaultWatchFor is how long one wait for the engine's next move lasts
+// before the list is read again (and the wait renewed).
+const DefaultWatchFor = time.Minute
 
 // lookups are the answers the open form depends on.
 type lookups struct {
@@ -77,8 +79,9 @@ type Model struct {
 	c             *common.Common
 	width, height int
 
-	// PollInterval is the pause between status checks of a sent payment.
-	PollInterval time.Duration
+	// WatchFor is how long one wait for the engine's next move lasts (0:
+	// DefaultWatchFor); tests keep it short.
+	WatchFor time.Duration
 	// Debounce is how long typing must pause before previews are asked for.
 	Debounce time.Duration
 
@@ -102,11 +105,13 @@ type Model struct {
 	journalGen  int    // the journal read whose answer counts
 	journalErr  string // why the journal could not be read
 	recentTop   int    // first recent entry drawn
+	version     uint64 // the engine's version the list was read at
+	watching    bool   // a wait for the engine's next move is out
 }
 
 // New builds the screen.
 func New(c *common.Common) *Model {
-	return &Model{c: c, PollInterval: DefaultPollInterval, Debounce: DefaultDebounce}
+	return &Model{c: c, Debounce: DefaultDebounce}
 }
 
 // Title is the tab label.
@@ -128,7 +133,7 @@ func (m *Model) Busy() bool {
 		return true
 	}
 	for _, e := range m.recent {
-		if e.state == stSending {
+		if e.je.State == store.StatePending || e.je.State == store.StateSent {
 			return true
 		}
 	}
@@ -238,6 +243,7 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, m.rows()-1)
 	case key.Matches(msg, k.Refresh):
+		m.watching = false // a person asked: wait afresh
 		return tea.Batch(m.recheckAll(), m.loadJournal())
 	case key.Matches(msg, k.Enter):
 		if m.cursor < m.kindRows() {
@@ -248,8 +254,8 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Copy):
 		if e := m.selectedEntry(); e != nil {
-			if e.txnID != 0 {
-				return common.Copy(strconv.FormatInt(e.txnID, 10), "transaction id")
+			if id := e.je.TxnID(); id != 0 {
+				return common.Copy(strconv.FormatInt(id, 10), "transaction id")
 			}
 			return common.Copy(e.id(), "client payment id")
 		}
@@ -269,6 +275,9 @@ func (m *Model) selectedEntry() *entry {
 func (m *Model) open(k kindID) tea.Cmd {
 	if m.c.Settings.ReadOnly {
 		return nil
+	}
+	if m.c.Moves == nil {
+		return common.Toast(noJournal)
 	}
 	m.resetQuote()
 	m.lk.opFor, m.lk.opPending, m.lk.op, m.lk.opErr = "", "", nil, ""
@@ -482,10 +491,13 @@ func (m *Model) View() string {
 		return m.formView()
 	}
 	var b strings.Builder
+	if m.c.Moves == nil && !m.c.Settings.ReadOnly {
+		b.WriteString(s.Warning.Render(" "+noJournal+".") + "\n\n")
+	}
 	if m.c.Settings.ReadOnly {
 		b.WriteString(s.Warning.Render(" Read-only mode: sending payments is switched off.") + "\n")
 		listed := "Payments of this session are listed below."
-		if m.reader() != nil {
+		if m.reader() {
 			listed = "Recent payments are listed below."
 		}
 		b.WriteString(s.Subtle.Render(" Start without --readonly to pay. "+listed) + "\n\n")
@@ -510,7 +522,7 @@ func (m *Model) row(i int, line string) string {
 func (m *Model) recentView() string {
 	s := m.c.Styles
 	var b strings.Builder
-	journal := m.reader() != nil
+	journal := m.reader()
 	if journal {
 		b.WriteString(s.Title.Render(" Recent payments") + s.Subtle.Render("  (this wallet, earlier runs too; r re-checks, enter re-sends an unknown one)") + "\n")
 	} else {
@@ -536,21 +548,21 @@ func (m *Model) recentView() string {
 	for i := from; i < to; i++ {
 		e := m.recent[i]
 		txn := "—"
-		if e.txnID != 0 {
-			txn = strconv.FormatInt(e.txnID, 10)
+		if id := e.je.TxnID(); id != 0 {
+			txn = strconv.FormatInt(id, 10)
 		}
-		status := e.state.label()
+		status := label(e.je)
 		line := fmt.Sprintf(" %-11s %-12s %-22s %-*s %14s  %s", status, m.when(e.at), common.Truncate(kindTitle(e.kind), 22),
 			recipW, common.Truncate(m.c.PersonalNumbers(maskCards(e)), recipW), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
 		b.WriteString(m.row(m.kindRows()+i, line) + "\n")
-		if e.note != "" {
+		if note := e.note(); note != "" {
 			st := s.Subtle
-			if e.state == stFailed || e.state == stRefused || e.state == stNotSent {
+			if e.je.State == store.StateFailed || e.je.State == store.StateHeld {
 				st = s.Error
-			} else if e.state == stUnknown {
+			} else if e.je.State == store.StateUnknown {
 				st = s.Warning
 			}
-			b.WriteString("     " + st.Render(common.Truncate(e.note, max(20, m.width-6))) + "\n")
+			b.WriteString("     " + st.Render(common.Truncate(note, max(20, m.width-6))) + "\n")
 		}
 	}
 	if to < len(m.recent) {
@@ -572,7 +584,7 @@ func (m *Model) recentWindow(header int) (from, to int) {
 		return 0, n
 	}
 	lines := func(e *entry) int {
-		if e.note != "" {
+		if e.note() != "" {
 			return 2
 		}
 		return 1
@@ -689,3 +701,11 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// tick waits d (or not at all when d is 0: tests) and then yields msg.
+func tick(d time.Duration, msg tea.Msg) tea.Cmd {
+	if d <= 0 {
+		return func() tea.Msg { return msg }
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}

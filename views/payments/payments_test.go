@@ -1,12 +1,14 @@
 package payments
 
 import (
+	"context"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox"
+	"qiwidash/store"
 	"qiwidash/ui/uitest"
 )
 
@@ -20,7 +22,7 @@ type driver struct {
 func newDriver(t *testing.T, env *uitest.Env) *driver {
 	t.Helper()
 	m := New(env.Common)
-	m.PollInterval, m.Debounce = 0, 0
+	m.Debounce, m.WatchFor = 0, 20*time.Millisecond
 	m.SetSize(uitest.Width, uitest.Height-6)
 	d := &driver{Driver: uitest.NewDriver(t, m), m: m}
 	d.Limit = 50
@@ -144,23 +146,21 @@ func TestWalletTransferSendsOnceAndFollowsStatus(t *testing.T) {
 		t.Fatalf("sent before the confirmation: %d", n)
 	}
 	d.yes()
-	d.run(20, func() bool {
-		return len(d.m.recent) == 1 && d.m.recent[0].state == stWaiting && d.m.recent[0].polls >= 2
-	})
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateAccepted })
 	if n := srv.PaymentCount(wallet); n != 1 {
 		t.Fatalf("PaymentCount = %d, want 1", n)
 	}
 	e := d.m.recent[0]
-	if e.state != stWaiting || e.txnID == 0 {
-		t.Fatalf("state %v txn %d, want WAITING with a txn id", e.state, e.txnID)
+	if e.je.State != store.StateAccepted || e.je.TxnID() == 0 {
+		t.Fatalf("state %v txn %d, want WAITING with a txn id", e.je.State, e.je.TxnID())
 	}
 	if !strings.Contains(d.m.View(), "… WAITING") {
 		t.Fatalf("WAITING not on screen:\n%s", d.m.View())
 	}
 	srv.SettleNow()
-	d.run(20, func() bool { return e.state != stWaiting })
-	if e.state != stSuccess {
-		t.Fatalf("state = %v, want SUCCESS", e.state)
+	d.run(20, func() bool { return e.je.State != store.StateAccepted })
+	if e.je.State != store.StateSucceeded {
+		t.Fatalf("state = %v, want SUCCESS", e.je.State)
 	}
 	if !strings.Contains(d.m.View(), "✓ SUCCESS") {
 		t.Fatalf("SUCCESS not on screen:\n%s", d.m.View())
@@ -179,38 +179,17 @@ func TestRecipientEndingIn0000ShowsError(t *testing.T) {
 	d := newDriver(t, env)
 	d.sendWallet("+79161110000", "10")
 	d.yes()
-	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state == stWaiting })
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateAccepted })
 	env.Sandbox.Server.SettleNow()
 	e := d.m.recent[0]
-	d.run(30, func() bool { return e.state != stWaiting })
-	if e.state != stFailed {
-		t.Fatalf("state = %v, want ERROR", e.state)
+	d.run(30, func() bool { return e.je.State != store.StateAccepted })
+	if e.je.State != store.StateFailed {
+		t.Fatalf("state = %v, want ERROR", e.je.State)
 	}
 	view := d.m.View()
 	if !strings.Contains(view, "✗ ERROR") || !strings.Contains(view, qiwiapi.PaymentErrorText(5)) {
 		t.Fatalf("the error is not explained on screen:\n%s", view)
 	}
-}
-
-// fakeJournal records what the screen tells the journal.
-type fakeJournal struct {
-	mu      sync.Mutex
-	begins  []string
-	updates []string
-}
-
-func (j *fakeJournal) Begin(kind, recipient string, amount qiwiapi.Amount, clientID string, request any) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.begins = append(j.begins, kind+":"+clientID)
-	return nil
-}
-
-func (j *fakeJournal) Update(clientID, state, lastError string, txnID int64) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.updates = append(j.updates, clientID+":"+state)
-	return nil
 }
 
 func TestRetryAfterDroppedResponseSendsOnce(t *testing.T) {
@@ -222,19 +201,17 @@ func TestRetryAfterDroppedResponseSendsOnce(t *testing.T) {
 	srv.SetFaults(sandbox.Faults{CommitThenDrop: 1})
 	d.sendWallet("+79161112233", "25")
 	d.yes()
-	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state != stSending })
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateAccepted })
 	if n := srv.PaymentCount(wallet); n != 1 {
 		t.Fatalf("PaymentCount = %d, want 1", n)
 	}
-	if st := d.m.recent[0].state; st != stWaiting {
+	if st := d.m.recent[0].je.State; st != store.StateAccepted {
 		t.Fatalf("state = %v, want WAITING", st)
 	}
 }
 
 func TestUnknownOutcomeRetryReusesTheID(t *testing.T) {
 	env := uitest.New(t)
-	j := &fakeJournal{}
-	env.Common.Journal = j
 	srv, wallet := env.Sandbox.Server, env.Common.Wallet
 	d := newDriver(t, env)
 	// Every attempt (the first and the client's two retries) is executed
@@ -242,17 +219,17 @@ func TestUnknownOutcomeRetryReusesTheID(t *testing.T) {
 	srv.SetFaults(sandbox.Faults{CommitThenDrop: 3})
 	d.sendWallet("+79161112233", "25")
 	d.yes()
-	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state != stSending })
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateUnknown })
 	e := d.m.recent[0]
-	if e.state != stUnknown {
-		t.Fatalf("state = %v, want UNKNOWN (never failed)", e.state)
+	if e.je.State != store.StateUnknown {
+		t.Fatalf("state = %v, want UNKNOWN (never failed)", e.je.State)
 	}
 	view := d.m.View()
 	if !strings.Contains(view, "? UNKNOWN") || strings.Contains(view, "ERROR") || strings.Contains(view, "REFUSED") {
 		t.Fatalf("unknown outcome shown wrongly:\n%s", view)
 	}
 	id := e.id()
-	d.Queue = nil // drop the scheduled re-check: retry by hand instead
+	d.Queue = nil // the engine waits before asking again: retry by hand instead
 	srv.SetFaults(sandbox.Faults{})
 	d.m.cursor = d.m.kindRows()
 	d.Press("enter")
@@ -260,22 +237,25 @@ func TestUnknownOutcomeRetryReusesTheID(t *testing.T) {
 		t.Fatalf("re-send was not confirmed: %+v", d.Confirms)
 	}
 	d.yes()
-	d.run(20, func() bool { return e.state == stWaiting })
-	if e.state != stWaiting || e.id() != id || e.txnID == 0 {
-		t.Fatalf("after retry: state %v id %s (was %s) txn %d", e.state, e.id(), id, e.txnID)
+	d.run(20, func() bool { return e.je.State == store.StateAccepted })
+	if e.je.State != store.StateAccepted || e.id() != id || e.je.TxnID() == 0 {
+		t.Fatalf("after retry: state %v id %s (was %s) txn %d", e.je.State, e.id(), id, e.je.TxnID())
 	}
 	if n := srv.PaymentCount(wallet); n != 1 {
 		t.Fatalf("PaymentCount = %d, want 1", n)
 	}
-	if len(j.begins) != 1 || j.begins[0] != "payment:"+id {
-		t.Fatalf("journal begins = %v, want one for %s", j.begins, id)
+	// One journal entry for the intent, sent twice under the same id.
+	all, err := env.Store.Journal().Recent(context.Background(), store.RecentOptions{Account: wallet})
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := []string{id + ":sent", id + ":unknown", id + ":sent", id + ":accepted"}
-	if strings.Join(j.updates, ",") != strings.Join(want, ",") {
-		t.Fatalf("journal updates = %v, want %v", j.updates, want)
+	if len(all) != 1 || all[0].ClientID != id || all[0].Attempts != 2 || all[0].State != store.StateAccepted {
+		t.Fatalf("journal = %+v, want one entry for %s sent twice, accepted", all, id)
 	}
 }
 
+// r asks the engine to look at an unknown payment again now: it is re-sent
+// with its id, and QIWI answers with the original payment.
 func TestUnknownOutcomeRecheckFindsThePayment(t *testing.T) {
 	env := uitest.New(t)
 	srv := env.Sandbox.Server
@@ -283,10 +263,13 @@ func TestUnknownOutcomeRecheckFindsThePayment(t *testing.T) {
 	srv.SetFaults(sandbox.Faults{CommitThenDrop: 3})
 	d.sendWallet("+79161112233", "30")
 	d.yes()
-	d.run(40, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].state == stWaiting })
+	d.run(40, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateUnknown })
+	d.Queue = nil
+	d.Press("r")
+	d.run(40, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateAccepted })
 	e := d.m.recent[0]
-	if e.state != stWaiting || e.txnID == 0 {
-		t.Fatalf("re-check did not find the payment: state %v note %q", e.state, e.note)
+	if e.je.State != store.StateAccepted || e.je.TxnID() == 0 {
+		t.Fatalf("re-check did not find the payment: state %v note %q", e.je.State, e.note())
 	}
 	if srv.PaymentCount(env.Common.Wallet) != 1 {
 		t.Fatal("more than one payment")
@@ -366,7 +349,7 @@ func TestGoldenMenu(t *testing.T) {
 func TestGoldenWalletForm(t *testing.T) {
 	env := uitest.New(t)
 	m := New(env.Common)
-	m.Debounce = 0
+	m.Debounce, m.WatchFor = 0, 20*time.Millisecond
 	// enter opens the wallet form; type a recipient, move on, type an amount.
 	uitest.Golden(t, m,
 		uitest.Step{Send: uitest.Press("enter")}, uitest.Step{Send: uitest.Type("+79161112233")},

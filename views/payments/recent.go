@@ -10,6 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 )
 
@@ -19,22 +21,24 @@ const DefaultRecentLimit = 30
 // cardRunRe finds what may be a card number in a journaled recipient.
 var cardRunRe = regexp.MustCompile(`[0-9]{13,19}`)
 
-// journalLoadedMsg is the wallet's journaled payments, newest first.
+// journalLoadedMsg is the wallet's journaled payments, newest first, and
+// the engine's version they were read at.
 type journalLoadedMsg struct {
 	gen     int
-	entries []common.JournalEntry
+	version uint64
+	entries []store.Entry
 	err     error
 }
 
-// reader is the journal as a list, nil when Common.Journal cannot list:
-// then the screen shows this session's payments only.
-func (m *Model) reader() common.JournalReader { return readerOf(m.c.Journal) }
+// reader reports whether the screen lists the wallet's journal (earlier
+// runs too): it does whenever the engine is there.
+func (m *Model) reader() bool { return m.c.Moves != nil }
 
-// loadJournal reads the recent payments back from the journal. A read
-// started earlier is dropped when its answer comes after this one began.
+// loadJournal reads the recent payments back from the engine's journal. A
+// read started earlier is dropped when its answer comes after this one began.
 func (m *Model) loadJournal() tea.Cmd {
-	r := m.reader()
-	if r == nil {
+	eng := m.c.Moves
+	if eng == nil {
 		return nil
 	}
 	m.journalGen++
@@ -45,36 +49,25 @@ func (m *Model) loadJournal() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		es, err := r.Recent(ctx, n)
-		return journalLoadedMsg{gen: gen, entries: es, err: err}
+		v := eng.Version()
+		es, err := eng.Recent(ctx, n)
+		return journalLoadedMsg{gen: gen, version: v, entries: es, err: err}
 	}
 }
 
-// followed entries are being brought forward by this screen (sent, polled
-// or re-checked): their state here is newer than an open one in the journal.
-func (e *entry) followed() bool {
-	switch e.state {
-	case stSending, stWaiting:
-		return true
-	case stUnknown:
-		return !e.invoice
-	}
-	return false
-}
-
-// mergeJournal lists the journal's entries with this session's: a payment
-// sent in this session keeps its live entry; one from the journal is
-// listed with its journaled state and followed like this session's while
-// still open.
+// mergeJournal lists the journal's entries; a payment sent in this session
+// keeps what the session knows besides (kind, commission, full recipient).
+// A move of a listed payment is announced once.
 func (m *Model) mergeJournal(msg journalLoadedMsg) tea.Cmd {
 	if msg.gen != m.journalGen {
 		return nil // stale: the journal moved since this read began
 	}
 	if msg.err != nil {
 		m.journalErr = "Earlier payments could not be read from the journal: " + common.Explain(msg.err)
-		return nil
+		return m.watch()
 	}
 	m.journalErr = ""
+	m.version = msg.version
 	sel := m.selectedEntry()
 	have := map[string]*entry{}
 	for _, e := range m.recent {
@@ -82,34 +75,21 @@ func (m *Model) mergeJournal(msg journalLoadedMsg) tea.Cmd {
 	}
 	var next []*entry
 	var cmds []tea.Cmd
-	seen := map[string]bool{}
 	for _, je := range msg.entries {
-		if seen[je.ClientID] {
+		e := have[je.ClientID]
+		if e == nil {
+			next = append(next, m.restore(je))
 			continue
 		}
-		seen[je.ClientID] = true
-		e := have[je.ClientID]
-		switch {
-		case e == nil:
-			e = m.restore(je)
-			cmds = append(cmds, m.follow(e))
-		case !e.restored:
-			// Sent in this session: its live state stands.
-		case !e.followed() || finalState(je.State):
-			// Moved elsewhere (the Invoices screen, a resume): take it.
-			was := e.state
-			fresh := m.restore(je)
-			fresh.gen = e.gen + 1 // drops ticks meant for the old state
-			*e = *fresh
-			if was != e.state {
-				cmds = append(cmds, m.follow(e))
-			}
-		}
+		was := e.je.State
+		e.je = je
+		cmds = append(cmds, m.announce(e, was))
 		next = append(next, e)
+		delete(have, je.ClientID)
 	}
 	for _, e := range m.recent {
-		if !seen[e.id()] && (!e.restored || e.followed()) {
-			next = append(next, e) // not journaled, or beyond the limit: keep it
+		if have[e.id()] == e {
+			next = append(next, e) // beyond the limit: keep it
 		}
 	}
 	sort.SliceStable(next, func(i, j int) bool { return next[i].at.After(next[j].at) })
@@ -122,22 +102,22 @@ func (m *Model) mergeJournal(msg journalLoadedMsg) tea.Cmd {
 		}
 	}
 	m.cursor = min(m.cursor, max(0, m.rows()-1))
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.watch())...)
 }
 
-func finalState(s string) bool { return s == "success" || s == "failed" || s == "abandoned" }
-
 // restore makes a list entry of a journaled one.
-func (m *Model) restore(je common.JournalEntry) *entry {
-	e := &entry{payment: je.Payment, recipient: je.Recipient, at: je.CreatedAt, txnID: je.TxnID,
-		begun: true, restored: true, invoice: je.Kind == "invoice"}
+func (m *Model) restore(je store.Entry) *entry {
+	e := &entry{je: je, recipient: je.Recipient, at: je.CreatedAt, invoice: je.Kind == store.KindInvoicePay}
 	if m.c.Now != nil {
 		e.at = e.at.In(m.c.Now().Location())
 	}
-	if e.payment.ID == "" {
+	p, err := moves.PaymentOf(je)
+	if err == nil {
+		e.payment = p
+	} else {
 		// An invoice, or a request that could not be read back: maskCards
 		// has no card field to go by, so card numbers are masked here.
-		e.payment = qiwiapi.Payment{ID: je.ClientID, Provider: je.Provider, Sum: je.Amount}
+		e.payment = qiwiapi.Payment{ID: je.ClientID, Provider: je.ProviderID, Sum: je.Amount}
 		e.recipient = cardRunRe.ReplaceAllStringFunc(e.recipient, func(n string) string {
 			if qiwiapi.Luhn(n) {
 				return maskCard(n)
@@ -146,70 +126,18 @@ func (m *Model) restore(je common.JournalEntry) *entry {
 		})
 	}
 	e.kind = kindOfJournal(je)
-	why := ""
-	if je.LastError != "" {
-		why = " (" + je.LastError + ")"
-	}
-	switch je.State {
-	case "pending":
-		e.state = stNotSent
-		e.note = "Journaled in an earlier run but never sent; nothing was paid"
-		if e.retryable() {
-			e.note += ". Enter sends it (same id)"
-		}
-		if e.invoice {
-			e.note = "Journaled but never sent; nothing was paid. Pay it from the Invoices screen"
-		}
-	case "sent", "unknown":
-		e.state = stUnknown
-		e.note = "No clear answer from QIWI" + why + ". Re-checking history"
-		if e.retryable() {
-			e.note += "; enter re-sends with the same id — QIWI never pays twice for one id"
-		}
-		if e.invoice {
-			e.note = "No clear answer from QIWI" + why + ". If the invoice is no longer unpaid on the Invoices screen, it was paid"
-		}
-	case "accepted":
-		e.state = stWaiting
-		if e.txnID == 0 || e.invoice {
-			e.state, e.note = stUnknown, "QIWI accepted it but no transaction id was recorded; look for it in History"
-		}
-	case "success":
-		e.state = stSuccess
-	case "abandoned":
-		e.state, e.note = stAbandoned, "Given up by hand"+why
-	default: // failed
-		e.state, e.note = stRefused, je.LastError
-		if e.txnID != 0 {
-			e.state = stFailed
-		}
-	}
 	return e
 }
 
-// follow starts bringing a journaled entry forward: a status poll when QIWI
-// took it, a history re-check when its answer was lost.
-func (m *Model) follow(e *entry) tea.Cmd {
-	switch {
-	case e.state == stWaiting:
-		e.polls = 0
-		return m.pollCmd(e)
-	case e.state == stUnknown && !e.invoice && e.txnID == 0:
-		e.rechecks = 0
-		return m.recheckCmd(e)
-	}
-	return nil
-}
-
 // kindOfJournal names a journaled payment's kind from its provider.
-func kindOfJournal(je common.JournalEntry) kindID {
+func kindOfJournal(je store.Entry) kindID {
 	switch je.Kind {
-	case "invoice":
+	case store.KindInvoicePay:
 		return kindInvoice
-	case "conversion":
+	case store.KindConversion:
 		return kindConversion
 	}
-	switch je.Provider {
+	switch je.ProviderID {
 	case qiwiapi.ProviderWalletTransfer, qiwiapi.ProviderNickname:
 		return kindWallet
 	case qiwiapi.ProviderConversion:
@@ -220,7 +148,7 @@ func kindOfJournal(je common.JournalEntry) kindID {
 		qiwiapi.ProviderVisaForeign, qiwiapi.ProviderMCForeign:
 		return kindCard
 	}
-	if _, ok := bankNames[je.Provider]; ok {
+	if _, ok := bankNames[je.ProviderID]; ok {
 		return kindBank
 	}
 	if strings.HasPrefix(je.Recipient, "phone ") {

@@ -2,36 +2,18 @@ package payments
 
 import (
 	"context"
-	"path/filepath"
+	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
-	"qiwidash/ui/common"
+	smoves "qiwidash/store/moves"
 	"qiwidash/ui/uitest"
 )
-
-// The store's journal lists in the screens' terms.
-var _ common.JournalReader = NewJournalReader(nil)
-
-// openStore is a real store in a temp dir whose clock is *clock.
-func openStore(t *testing.T, clock *time.Time) *store.Store {
-	t.Helper()
-	keyring.MockInit()
-	st, err := store.Open(filepath.Join(t.TempDir(), "qiwidash.db"), store.Options{
-		Getenv: func(string) string { return "" },
-		Now:    func() time.Time { return *clock },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func must(t *testing.T, err error) {
 	t.Helper()
@@ -42,55 +24,70 @@ func must(t *testing.T, err error) {
 
 func rub(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
 
-// journalState is the state the journal lists for client id.
-func journalState(t *testing.T, uj *store.UIJournal, id string) store.UIEntry {
+// seed journals an entry as an earlier run left it: begun, then moved
+// through moves (state, and for some a txn id or an error).
+func seed(t *testing.T, env *uitest.Env, kind store.Kind, account, recipient, clientID string, amount qiwiapi.Amount, request any, moves ...store.Update) store.Entry {
 	t.Helper()
-	es, err := uj.Recent(context.Background(), 100)
+	req, err := json.Marshal(request)
 	must(t, err)
-	for _, e := range es {
-		if e.ClientID == id {
-			return e
-		}
+	provider := 0
+	if p, ok := request.(qiwiapi.Payment); ok {
+		req, provider = smoves.EncodePayment(p), p.Provider
 	}
-	t.Fatalf("%s is not in the journal", id)
-	return store.UIEntry{}
+	j := env.Store.Journal()
+	e, err := j.Begin(context.Background(), store.Intent{Kind: kind, ClientID: clientID, Profile: "default", Account: account,
+		Recipient: recipient, Amount: amount, ProviderID: provider, Request: req})
+	must(t, err)
+	for _, u := range moves {
+		e, err = j.Advance(context.Background(), e.ID, u)
+		must(t, err)
+	}
+	return *e
 }
+
+// journalState is the journal's latest entry for client id.
+func journalState(t *testing.T, env *uitest.Env, kind store.Kind, id string) store.Entry {
+	t.Helper()
+	e, err := env.Store.Journal().Find(context.Background(), kind, id)
+	must(t, err)
+	return *e
+}
+
+var (
+	sent     = store.Update{State: store.StateSent}
+	success  = store.Update{State: store.StateSucceeded}
+	accepted = func(txn string) store.Update { return store.Update{State: store.StateAccepted, RemoteID: txn} }
+	unknown  = func(why string) store.Update { return store.Update{State: store.StateUnknown, Err: errors.New(why)} }
+)
 
 // A new Payments screen lists what earlier runs journaled for the wallet
 // (a transfer and an invoice payment), and a new transfer goes on top.
 func TestRecentPaymentsComeFromTheJournal(t *testing.T) {
 	env := uitest.New(t)
-	clock := uitest.Now.Add(-26 * time.Hour) // "yesterday": an earlier run
-	st := openStore(t, &clock)
+	env.StoreClock.Set(uitest.Now.Add(-26 * time.Hour)) // "yesterday": an earlier run
 	wallet := env.Common.Wallet
-	uj := st.UIJournal("default", wallet)
 
 	old, err := qiwiapi.WalletTransfer("1000", "+79161112233", rub(4200), "rent")
 	must(t, err)
-	must(t, uj.Begin("payment", "QIWI wallet +79161112233", old.Sum, old.ID, old))
-	must(t, uj.Update(old.ID, "sent", "", 0))
-	must(t, uj.Update(old.ID, "accepted", "", 777001))
-	must(t, uj.Update(old.ID, "final", "", 777001))
-	clock = clock.Add(time.Hour)
+	seed(t, env, store.KindWalletPayment, wallet, "QIWI wallet +79161112233", old.ID, old.Sum, old, sent, accepted("777001"), success)
+	env.StoreClock.Set(uitest.Now.Add(-25 * time.Hour))
 	req := map[string]string{"invoice_uid": "55", "currency": "643"}
-	must(t, uj.Begin("invoice", "ООО Ромашка", rub(99900), "invoice-55", req))
-	must(t, uj.Update("invoice-55", "sent", "", 0))
-	must(t, uj.Update("invoice-55", "final", "", 0))
+	seed(t, env, store.KindInvoicePay, wallet, "ООО Ромашка", "invoice-55", rub(99900), req, sent, success)
 	// Another wallet's payment is not this screen's business.
 	foreign := old
 	foreign.ID = "1001"
-	must(t, st.UIJournal("other", "79990000002").Begin("payment", "QIWI wallet +79161112233", foreign.Sum, foreign.ID, foreign))
+	seed(t, env, store.KindWalletPayment, "79990000002", "QIWI wallet +79161112233", foreign.ID, foreign.Sum, foreign)
+	env.StoreClock.Set(uitest.Now)
 
-	env.Common.Journal = uj
 	d := newDriver(t, env)
 	if n := len(d.m.recent); n != 2 {
 		t.Fatalf("listed %d payments, want 2", n)
 	}
 	inv, tr := d.m.recent[0], d.m.recent[1]
-	if inv.id() != "invoice-55" || inv.kind != kindInvoice || inv.state != stSuccess || inv.recipient != "ООО Ромашка" || inv.payment.Sum != rub(99900) {
+	if inv.id() != "invoice-55" || inv.kind != kindInvoice || inv.je.State != store.StateSucceeded || inv.recipient != "ООО Ромашка" || inv.payment.Sum != rub(99900) {
 		t.Fatalf("first entry = %+v, want the invoice payment", inv)
 	}
-	if tr.id() != "1000" || tr.kind != kindWallet || tr.state != stSuccess || tr.txnID != 777001 {
+	if tr.id() != "1000" || tr.kind != kindWallet || tr.je.State != store.StateSucceeded || tr.je.TxnID() != 777001 {
 		t.Fatalf("second entry = %+v, want the transfer", tr)
 	}
 	view := d.m.View()
@@ -102,43 +99,42 @@ func TestRecentPaymentsComeFromTheJournal(t *testing.T) {
 	if strings.Count(view, "✓ SUCCESS") != 2 {
 		t.Errorf("want two SUCCESS rows:\n%s", view)
 	}
-	// Nothing final is re-checked: no request went out for them.
+	// Nothing final is followed: no wait for the engine is left.
 	if len(d.Queue) != 0 {
 		t.Fatalf("%d commands left after loading", len(d.Queue))
 	}
 
 	// A new transfer in this run goes on top, and stays there once the
 	// list is read back from the journal.
-	clock = uitest.Now
 	d.sendWallet("+79161112233", "10")
 	d.yes()
-	d.run(20, func() bool { return len(d.m.recent) == 3 && d.m.recent[0].state == stWaiting })
+	d.run(20, func() bool { return len(d.m.recent) == 3 && d.m.recent[0].je.State == store.StateAccepted })
 	if n := len(d.m.recent); n != 3 {
 		t.Fatalf("listed %d payments, want 3", n)
 	}
 	e := d.m.recent[0]
-	if e.restored || e.state != stWaiting || e.txnID == 0 || e.payment.Sum != rub(1000) {
+	if e.je.State != store.StateAccepted || e.je.TxnID() == 0 || e.payment.Sum != rub(1000) || e.kind != kindWallet {
 		t.Fatalf("top entry = %+v, want the new transfer, waiting", e)
 	}
 	if d.m.recent[1] != inv || d.m.recent[2] != tr {
 		t.Fatal("the earlier entries moved")
 	}
-	if got := journalState(t, uj, e.id()); got.State != "accepted" || got.TxnID != e.txnID {
+	if got := journalState(t, env, store.KindWalletPayment, e.id()); got.State != store.StateAccepted || got.TxnID() != e.je.TxnID() {
 		t.Fatalf("journal has %+v", got)
 	}
 	if d.m.selectedEntry() != e {
 		t.Fatal("the cursor left the new payment")
 	}
 	env.Sandbox.Server.SettleNow()
-	d.run(30, func() bool { return e.state != stWaiting })
-	if e.state != stSuccess {
-		t.Fatalf("state = %v, want SUCCESS", e.state)
+	d.run(30, func() bool { return e.je.State != store.StateAccepted })
+	if e.je.State != store.StateSucceeded {
+		t.Fatalf("state = %v, want SUCCESS", e.je.State)
 	}
 	d.run(20, nil)
 	if len(d.m.recent) != 3 || d.m.recent[0] != e {
 		t.Fatalf("after settling: %d entries, top %+v", len(d.m.recent), d.m.recent[0])
 	}
-	if got := journalState(t, uj, e.id()); got.State != "success" {
+	if got := journalState(t, env, store.KindWalletPayment, e.id()); got.State != store.StateSucceeded {
 		t.Fatalf("journal has %+v", got)
 	}
 	if n := env.Sandbox.Server.PaymentCount(wallet); n != 1 {
@@ -146,35 +142,33 @@ func TestRecentPaymentsComeFromTheJournal(t *testing.T) {
 	}
 }
 
-// Payments an earlier run left open are followed: one QIWI accepted is
-// polled to its end, one whose answer was lost is found in history by its
-// id. Neither is sent again.
+// Payments an earlier run left open are followed by the engine's resume:
+// one QIWI accepted is polled to its end, one whose answer was lost is
+// re-sent with its id (QIWI answers with the original). Neither is paid
+// again.
 func TestJournaledOpenPaymentsAreFollowed(t *testing.T) {
 	env := uitest.New(t)
-	clock := uitest.Now.Add(-time.Hour)
-	st := openStore(t, &clock)
+	env.StoreClock.Set(uitest.Now.Add(-time.Hour))
 	srv, wallet := env.Sandbox.Server, env.Common.Wallet
-	uj := st.UIJournal("default", wallet)
 	ctx := context.Background()
 
-	accepted, err := qiwiapi.WalletTransfer("2000", "+79161112233", rub(1500), "")
+	acc, err := qiwiapi.WalletTransfer("2000", "+79161112233", rub(1500), "")
 	must(t, err)
-	must(t, uj.Begin("payment", "QIWI wallet +79161112233", accepted.Sum, accepted.ID, accepted))
-	must(t, uj.Update(accepted.ID, "sent", "", 0))
-	info, _, err := env.Common.API.Payments.Pay(ctx, accepted)
+	info, _, err := env.Common.API.Payments.Pay(ctx, acc)
 	must(t, err)
-	must(t, uj.Update(accepted.ID, "accepted", "", info.TxnID()))
+	seed(t, env, store.KindWalletPayment, wallet, "QIWI wallet +79161112233", acc.ID, acc.Sum, acc, sent, accepted(strconv.FormatInt(info.TxnID(), 10)))
 
 	lost, err := qiwiapi.WalletTransfer("2001", "+79161112233", rub(2500), "")
 	must(t, err)
-	must(t, uj.Begin("payment", "QIWI wallet +79161112233", lost.Sum, lost.ID, lost))
-	must(t, uj.Update(lost.ID, "sent", "", 0))
 	_, _, err = env.Common.API.Payments.Pay(ctx, lost) // went through; the run "never saw" the answer
 	must(t, err)
-	must(t, uj.Update(lost.ID, "unknown", "connection reset", 0))
-	sent := srv.PaymentCount(wallet)
+	seed(t, env, store.KindWalletPayment, wallet, "QIWI wallet +79161112233", lost.ID, lost.Sum, lost, sent, unknown("connection reset"))
+	paid := srv.PaymentCount(wallet)
+	env.StoreClock.Set(uitest.Now)
 
-	env.Common.Journal = uj
+	if rep, err := env.Common.Moves.Resume(ctx); err != nil || rep.Followed != 2 {
+		t.Fatalf("resume: %+v, %v", rep, err)
+	}
 	d := newDriver(t, env)
 	if len(d.m.recent) != 2 {
 		t.Fatalf("listed %d payments, want 2", len(d.m.recent))
@@ -184,53 +178,47 @@ func TestJournaledOpenPaymentsAreFollowed(t *testing.T) {
 		byID[e.id()] = e
 	}
 	a, l := byID["2000"], byID["2001"]
-	d.run(40, func() bool { return a.state == stWaiting && l.state == stWaiting && a.polls >= 1 && l.polls >= 1 })
-	if a.state != stWaiting || a.txnID != info.TxnID() {
-		t.Fatalf("accepted entry: %+v", a)
+	d.run(40, func() bool { return a.je.State == store.StateAccepted && l.je.State == store.StateAccepted })
+	if a.je.State != store.StateAccepted || a.je.TxnID() != info.TxnID() {
+		t.Fatalf("accepted entry: %+v", a.je)
 	}
-	if l.state != stWaiting || l.txnID == 0 {
-		t.Fatalf("lost entry was not found in history: state %v note %q", l.state, l.note)
+	if l.je.State != store.StateAccepted || l.je.TxnID() == 0 {
+		t.Fatalf("lost entry was not found again: state %v note %q", l.je.State, l.note())
 	}
-	if got := journalState(t, uj, "2001"); got.State != "accepted" || got.TxnID != l.txnID {
+	if got := journalState(t, env, store.KindWalletPayment, "2001"); got.State != store.StateAccepted || got.TxnID() != l.je.TxnID() {
 		t.Fatalf("journal has %+v for the found payment", got)
 	}
 	srv.SettleNow()
-	d.run(60, func() bool { return a.state == stSuccess && l.state == stSuccess })
-	if a.state != stSuccess || l.state != stSuccess {
-		t.Fatalf("states %v %v, want both SUCCESS", a.state, l.state)
+	d.run(60, func() bool { return a.je.State == store.StateSucceeded && l.je.State == store.StateSucceeded })
+	if a.je.State != store.StateSucceeded || l.je.State != store.StateSucceeded {
+		t.Fatalf("states %v %v (%s / %s), want both SUCCESS", a.je.State, l.je.State, a.je.LastError, l.je.LastError)
 	}
 	d.run(40, nil)
 	if len(d.Queue) != 0 {
 		t.Fatal("following did not stop after the final status")
 	}
 	for _, id := range []string{"2000", "2001"} {
-		if got := journalState(t, uj, id); got.State != "success" {
+		if got := journalState(t, env, store.KindWalletPayment, id); got.State != store.StateSucceeded {
 			t.Errorf("journal has %+v for %s", got, id)
 		}
 	}
-	if n := srv.PaymentCount(wallet); n != sent {
-		t.Fatalf("PaymentCount %d -> %d: something was sent again", sent, n)
+	if n := srv.PaymentCount(wallet); n != paid {
+		t.Fatalf("PaymentCount %d -> %d: something was paid again", paid, n)
 	}
 	if errs := d.ErrorToasts(); len(errs) != 0 {
 		t.Fatalf("error toasts: %v", errs)
 	}
 }
 
-// An open invoice payment is listed as unknown but neither re-sent nor
-// looked up here (the Invoices screen pays invoices); once the journal says
-// it is paid, a reload shows it.
+// An open invoice payment is listed as unknown but not re-sent from here
+// (the Invoices screen pays invoices); once the journal says it is paid, a
+// reload shows it.
 func TestJournaledInvoiceIsNotResentHere(t *testing.T) {
 	env := uitest.New(t)
-	clock := uitest.Now.Add(-time.Hour)
-	st := openStore(t, &clock)
-	uj := st.UIJournal("default", env.Common.Wallet)
 	req := map[string]string{"invoice_uid": "9", "currency": "643"}
-	must(t, uj.Begin("invoice", "Shop", rub(100), "invoice-9", req))
-	must(t, uj.Update("invoice-9", "sent", "", 0))
-	must(t, uj.Update("invoice-9", "unknown", "timeout", 0))
-	env.Common.Journal = uj
+	je := seed(t, env, store.KindInvoicePay, env.Common.Wallet, "Shop", "invoice-9", rub(100), req, sent, unknown("timeout"))
 	d := newDriver(t, env)
-	if len(d.m.recent) != 1 || d.m.recent[0].state != stUnknown {
+	if len(d.m.recent) != 1 || d.m.recent[0].je.State != store.StateUnknown {
 		t.Fatalf("recent = %+v", d.m.recent)
 	}
 	e := d.m.recent[0]
@@ -239,20 +227,26 @@ func TestJournaledInvoiceIsNotResentHere(t *testing.T) {
 	if len(d.Confirms) != 0 || !strings.Contains(d.LastToast().Text, "Invoices screen") {
 		t.Fatalf("enter on an invoice: confirms %d, toast %q", len(d.Confirms), d.LastToast().Text)
 	}
-	must(t, uj.Update("invoice-9", "final", "", 0)) // paid from the Invoices screen
+	_, err := env.Store.Journal().Advance(context.Background(), je.ID, success) // paid from the Invoices screen
+	must(t, err)
 	d.Press("r")
-	if e.state != stSuccess || d.m.recent[0] != e {
+	if e.je.State != store.StateSucceeded || d.m.recent[0] != e {
 		t.Fatalf("after reload: %+v", d.m.recent[0])
 	}
 }
 
-// A screen without a listing journal shows this session's payments only.
-func TestNoReaderListsThisSessionOnly(t *testing.T) {
+// A screen without the engine (no store) cannot pay and says so.
+func TestNoEngineNoPayments(t *testing.T) {
 	env := uitest.New(t)
-	env.Common.Journal = &fakeJournal{}
+	env.Common.Moves = nil
 	d := newDriver(t, env)
-	if view := d.m.View(); !strings.Contains(view, "No payments sent in this session yet.") {
+	if view := d.m.View(); !strings.Contains(view, "payment journal") {
 		t.Fatalf("view:\n%s", view)
+	}
+	d.m.cursor = 0
+	d.Press("enter")
+	if d.m.form != nil || !strings.Contains(d.LastToast().Text, "payment journal") {
+		t.Fatalf("a payment form opened without the journal; toast %q", d.LastToast().Text)
 	}
 }
 
@@ -260,16 +254,13 @@ func TestNoReaderListsThisSessionOnly(t *testing.T) {
 // request could be read back.
 func TestJournaledCardIsMasked(t *testing.T) {
 	env := uitest.New(t)
-	clock := uitest.Now.Add(-time.Hour)
-	st := openStore(t, &clock)
-	uj := st.UIJournal("default", env.Common.Wallet)
 	card, err := qiwiapi.CardTransfer("3000", qiwiapi.ProviderVisaRU, "4111111111111111", rub(5000))
 	must(t, err)
-	must(t, uj.Begin("payment", "card 4111111111111111 (Visa)", card.Sum, card.ID, card))
-	must(t, uj.Update(card.ID, "final", "card blocked", 0))
-	// A request the screen cannot read back as a payment.
-	must(t, uj.Begin("payment", "card 5500000000000004 (MasterCard)", rub(100), "3001", map[string]string{"what": "?"}))
-	env.Common.Journal = uj
+	seed(t, env, store.KindWalletPayment, env.Common.Wallet, "card 4111111111111111 (Visa)", card.ID, card.Sum, card, sent,
+		store.Update{State: store.StateFailed, Err: errors.New("card blocked")})
+	// A request nobody can read back as a payment: the engine holds it.
+	seed(t, env, store.KindWalletPayment, env.Common.Wallet, "card 5500000000000004 (MasterCard)", "3001", rub(100), map[string]string{"what": "?"},
+		store.Update{State: store.StateHeld, Err: errors.New("request unreadable")})
 	d := newDriver(t, env)
 	view := d.m.View()
 	for _, n := range []string{"4111111111111111", "5500000000000004"} {
@@ -281,7 +272,7 @@ func TestJournaledCardIsMasked(t *testing.T) {
 		t.Fatalf("view:\n%s", view)
 	}
 	for _, e := range d.m.recent {
-		if e.id() == "3001" && (e.retryable() || e.state != stNotSent) {
+		if e.id() == "3001" && (e.retryable() || e.je.State != store.StateHeld) {
 			t.Fatalf("an unreadable request is offered for re-sending: %+v", e)
 		}
 	}

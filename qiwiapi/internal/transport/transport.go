@@ -18,6 +18,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"qiwidash/qiwiapi/budget"
 )
 
 // Moscow is the +03:00 zone QIWI writes its dates in (Moscow has kept UTC+3
@@ -53,7 +55,7 @@ type Transport struct {
 
 // New is a transport with an HTTP client of the given timeout.
 func New(userAgent string, timeout time.Duration, retry RetryPolicy) *Transport {
-	return &Transport{HTTP: &http.Client{Timeout: timeout}, UserAgent: userAgent, Retry: retry, Sleep: SleepContext}
+	return &Transport{HTTP: &http.Client{Timeout: timeout}, UserAgent: userAgent, Retry: retry, Sleep: budget.RealClock().Sleep}
 }
 
 // Request is one call, replayable for retries.
@@ -199,21 +201,6 @@ func (t *Transport) send(ctx context.Context, r *Request) *Answer {
 		a.Body, a.Err = b[:limit], &TooLargeError{Limit: limit}
 	}
 	return a
-}
-
-// SleepContext waits d or until ctx ends (then it returns ctx.Err()).
-func SleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // IsTooLarge reports an answer over its cap.
