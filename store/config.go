@@ -174,7 +174,7 @@ func LoadConfig(path string, actions []string) (Config, error) {
 var (
 	yamlLineRe = regexp.MustCompile(`line (\d+)`)
 	// The YAML decoder names our Go types; the user wrote settings.
-	yamlUnknownRe = regexp.MustCompile(`field (\S+) not found in type store\.\w+`)
+	yamlUnknownRe = regexp.MustCompile(`field (.+?) not found in type store\.\w+`)
 	yamlIntoRe    = regexp.MustCompile(` into store\.\w+`)
 )
 
