@@ -495,3 +495,34 @@ func TestStaleRefreshReadsAfterAFirstPage(t *testing.T) {
 		t.Errorf("the new payment %s is not cached: %v", id, err)
 	}
 }
+
+// A background fill may hold a window for as long as QIWI blocks the
+// wallet; a refresh of that window gives up at its own deadline instead of
+// waiting the pause out behind it.
+func TestRefreshDoesNotWaitBehindAHeldFill(t *testing.T) {
+	e := newEnv(t, 3_000)
+	h := &heldAPI{API: e.api.History, release: make(chan struct{}), byPrio: map[budget.Priority]int{}}
+	r := e.reader(t, h)
+	if _, err := r.Page(t.Context(), Query{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The newest window's fill is now held in a Background request.
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		r.Stale()
+		_, err := r.Refresh(ctx)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("refresh behind a held fill: %v, want its deadline", err)
+		}
+	case <-time.After(30 * time.Second): // a hang, not a timing: the refresh never returned
+		t.Fatal("the refresh waited behind the held fill past its deadline")
+	}
+	close(h.release)
+	r.Wait()
+}
