@@ -81,10 +81,10 @@ type Reader struct {
 	loaded    bool
 	origin    int64 // the grid of windows: a window's first second
 	cov       map[int64]store.Coverage
-	tops      map[int64]*topWalk // top walks in progress
-	fresh     map[int64]bool     // newest windows whose top a page read since the last refresh
-	empty     map[int64]bool     // complete windows without rows
-	histStart time.Time          // no history before it; zero: unknown
+	tops      map[int64]*topWalk      // top walks in progress
+	fresh     map[int64]bool          // newest windows whose top a page read since the last refresh
+	empty     map[int64]bool          // complete windows without rows
+	histStart time.Time               // no history before it; zero: unknown
 	locks     map[int64]chan struct{} // one reader of a window at a time; a waiter's ctx can end the wait
 	filling   map[int64]bool
 	sync      store.SyncStatus
