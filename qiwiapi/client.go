@@ -303,10 +303,12 @@ func (c *Client) judge(ctx context.Context, r *request, a *transport.Answer) tra
 		return transport.Verdict{}
 	}
 	apiErr := newError(a.Response, a.Body)
-	v := transport.Verdict{Err: apiErr, Again: status == http.StatusLocked || (r.retry == retrySafe && status >= 500)}
+	// A 423 blocks for minutes: a history request goes again only once its
+	// gate lets it through after the block; any other reaches its caller (a
+	// money move's saga waits the block out), never a quick retry.
+	v := transport.Verdict{Err: apiErr, Again: (status == http.StatusLocked && r.history) || (r.retry == retrySafe && status >= 500)}
 	if status == http.StatusLocked {
 		v.Blocked = apiErr.RetryAfter
-		v.Wait = c.tr.Retry.MaxDelay // an ungated 423 waits at least a little longer
 	}
 	return v
 }

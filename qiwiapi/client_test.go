@@ -455,3 +455,25 @@ func TestPausedGateIsARateLimit(t *testing.T) {
 		t.Fatalf("a cancelled wait: %v", err)
 	}
 }
+
+// A 423 blocks the wallet for minutes: a payment is not sent again into
+// the block; its caller (the engine's saga) hears of it and waits it out.
+func TestUngated423IsNotRetriedQuickly(t *testing.T) {
+	c, mux := setup(t, WithRetry(RetryPolicy{MaxRetries: 2}))
+	var rec recorded
+	mux.HandleFunc("POST /sinap/api/v2/terms/99/payments", func(w http.ResponseWriter, r *http.Request) {
+		rec.add("x")
+		w.WriteHeader(http.StatusLocked)
+		fmt.Fprint(w, `{"errorCode":"request.blocked","description":"Too many requests"}`)
+	})
+	sum, _ := ParseAmount("10.50", RUB)
+	p, _ := WalletTransfer("1700000000001", "+79991112233", sum, "")
+	_, _, err := c.Payments.Pay(context.Background(), p)
+	var apiErr *Error
+	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.RetryAfter != 5*time.Minute {
+		t.Fatalf("423 -> %v", err)
+	}
+	if len(rec.bodies) != 1 {
+		t.Fatalf("the payment was sent %d times into a 423 block, want 1", len(rec.bodies))
+	}
+}

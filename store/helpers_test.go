@@ -9,7 +9,6 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
-	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/sandbox"
 )
 
@@ -38,16 +37,6 @@ func startSandbox(t testing.TB, n int) (*sandbox.Running, time.Time) {
 	}
 	t.Cleanup(sb.Close)
 	return sb, end
-}
-
-func newClient(t testing.TB, url, token string) *qiwiapi.Client {
-	t.Helper()
-	c, err := qiwiapi.NewClient(token, qiwiapi.WithBaseURL(url), qiwiapi.WithRetry(qiwiapi.RetryPolicy{}),
-		qiwiapi.WithGate(budget.New(budget.Options{PerMinute: 100000})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // failingKeyring is a keyring that is never there (child processes, benches).

@@ -311,7 +311,8 @@ func (c *Client) judge(ctx context.Context, r request, a *transport.Answer) outc
 	path := "/" + r.path
 	if resp.StatusCode == http.StatusLocked || resp.StatusCode == http.StatusTooManyRequests {
 		er := &ErrorResponse{Response: resp, Method: r.method, Path: path, Code: CodeBusy, Message: resp.Status}
-		return outcome{resp: out, err: &RateLimitError{ErrorResponse: er, RetryAfter: retryAfter(resp)}, again: true}
+		// Never a quick retry into a block: the caller (the engine) waits RetryAfter.
+		return outcome{resp: out, err: &RateLimitError{ErrorResponse: er, RetryAfter: retryAfter(resp)}}
 	}
 	env, decErr := DecodeEnvelope(raw, r.refundCcy)
 	if decErr != nil {

@@ -587,3 +587,29 @@ func TestNonJSONErrorBody(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A 429 or 423 is not answered by sending again at once: the caller (the
+// engine) hears RetryAfter and waits.
+func TestRateLimitIsNotRetriedQuickly(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusLocked} {
+		n := 0
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n++
+			w.Header().Set("Retry-After", "120")
+			w.WriteHeader(status)
+		}))
+		c, err := pull.NewClient(pull.Credentials{APIID: "1", APIPassword: "p", ShopID: "2"}, pull.WithBaseURL(ts.URL), pull.WithRetry(2, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = c.Bills.Get(context.Background(), "b1")
+		ts.Close()
+		var rl *pull.RateLimitError
+		if !errors.As(err, &rl) || rl.RetryAfter != 2*time.Minute {
+			t.Fatalf("%d -> %v", status, err)
+		}
+		if n != 1 {
+			t.Errorf("%d: sent %d times into the limit, want 1", status, n)
+		}
+	}
+}

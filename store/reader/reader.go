@@ -81,11 +81,11 @@ type Reader struct {
 	loaded    bool
 	origin    int64 // the grid of windows: a window's first second
 	cov       map[int64]store.Coverage
-	tops      map[int64]*topWalk // top walks in progress
-	fresh     map[int64]bool     // newest windows whose top a page read since the last refresh
-	empty     map[int64]bool     // complete windows without rows
-	histStart time.Time          // no history before it; zero: unknown
-	locks     map[int64]*sync.Mutex
+	tops      map[int64]*topWalk      // top walks in progress
+	fresh     map[int64]bool          // newest windows whose top a page read since the last refresh
+	empty     map[int64]bool          // complete windows without rows
+	histStart time.Time               // no history before it; zero: unknown
+	locks     map[int64]chan struct{} // one reader of a window at a time; a waiter's ctx can end the wait
 	filling   map[int64]bool
 	sync      store.SyncStatus
 	syncKnown bool
@@ -112,7 +112,7 @@ func New(o Options) *Reader {
 	}
 	bg, stop := context.WithCancel(context.Background())
 	return &Reader{o: o, bg: bg, stop: stop, fillSm: make(chan struct{}, o.Concurrency),
-		tops: map[int64]*topWalk{}, fresh: map[int64]bool{}, empty: map[int64]bool{}, locks: map[int64]*sync.Mutex{}, filling: map[int64]bool{}}
+		tops: map[int64]*topWalk{}, fresh: map[int64]bool{}, empty: map[int64]bool{}, locks: map[int64]chan struct{}{}, filling: map[int64]bool{}}
 }
 
 // Close stops the background work and waits for it.
@@ -197,15 +197,23 @@ func (r *Reader) coverage(w window) (store.Coverage, bool) {
 	return c, ok
 }
 
-func (r *Reader) windowLock(w window) *sync.Mutex {
+// lockWindow makes the caller w's one reader, or gives up when ctx ends
+// first (a background fill may hold w through a 423 pause: a page or a
+// refresh must not wait it out past its deadline). unlock frees w.
+func (r *Reader) lockWindow(ctx context.Context, w window) (unlock func(), err error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	l := r.locks[w.key()]
 	if l == nil {
-		l = new(sync.Mutex)
+		l = make(chan struct{}, 1)
 		r.locks[w.key()] = l
 	}
-	return l
+	r.mu.Unlock()
+	select {
+	case l <- struct{}{}:
+		return func() { <-l }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // complete reports whether every row of c's window is cached.
@@ -259,9 +267,11 @@ type seen struct {
 // window's coverage moved on since the caller saw it (another reader of
 // the window got there first): the caller looks at the cache again.
 func (r *Reader) advanceFrom(ctx context.Context, w window, clip time.Time, topOnly bool, was *seen) (done bool, res store.UpsertResult, err error) {
-	l := r.windowLock(w)
-	l.Lock()
-	defer l.Unlock()
+	unlock, err := r.lockWindow(ctx, w)
+	if err != nil {
+		return false, res, err
+	}
+	defer unlock()
 	if err := ctx.Err(); err != nil {
 		return false, res, err
 	}

@@ -187,13 +187,9 @@ func TestFirstPageCostsOneRequest(t *testing.T) {
 	}
 }
 
-// checkSync asserts that a full sync cached every row once, with
-// ceil(rows/50) requests per window (one per empty window).
-func checkSync(t *testing.T, e *env, r *Reader, rows int, reqs []sandbox.Request, emptyAllowed int) {
-	checkSyncBlocked(t, e, r, rows, reqs, emptyAllowed, 0)
-}
-
-// checkSyncBlocked allows blocked more requests: ones answered 423 and sent again.
+// checkSyncBlocked asserts that a full sync cached every row once, with
+// ceil(rows/50) requests per window (one per empty window), allowing blocked
+// more: ones answered 423 and sent again, or a window read once more.
 func checkSyncBlocked(t *testing.T, e *env, r *Reader, rows int, reqs []sandbox.Request, emptyAllowed, blocked int) {
 	t.Helper()
 	origin := r.origin
@@ -498,4 +494,35 @@ func TestStaleRefreshReadsAfterAFirstPage(t *testing.T) {
 	if _, err := e.st.Cached(ctx, e.wallet, n, qiwiapi.TypeIn); err != nil {
 		t.Errorf("the new payment %s is not cached: %v", id, err)
 	}
+}
+
+// A background fill may hold a window for as long as QIWI blocks the
+// wallet; a refresh of that window gives up at its own deadline instead of
+// waiting the pause out behind it.
+func TestRefreshDoesNotWaitBehindAHeldFill(t *testing.T) {
+	e := newEnv(t, 3_000)
+	h := &heldAPI{API: e.api.History, release: make(chan struct{}), byPrio: map[budget.Priority]int{}}
+	r := e.reader(t, h)
+	if _, err := r.Page(t.Context(), Query{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The newest window's fill is now held in a Background request.
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		r.Stale()
+		_, err := r.Refresh(ctx)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("refresh behind a held fill: %v, want its deadline", err)
+		}
+	case <-time.After(30 * time.Second): // a hang, not a timing: the refresh never returned
+		t.Fatal("the refresh waited behind the held fill past its deadline")
+	}
+	close(h.release)
+	r.Wait()
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 )
@@ -67,48 +65,5 @@ func BenchmarkHistoryView(b *testing.B) {
 				_ = m.View()
 			}
 		})
-	}
-}
-
-// BenchmarkScroll100k scrolls the screen from the newest to the oldest of
-// 100,000 rows served by a fake engine and reports the rows it then holds
-// and the Go heap in use (after a GC): both stay flat, whatever the history.
-//
-//	go test ./views/history/ -run '^$' -bench Scroll100k -benchtime 1x
-func BenchmarkScroll100k(b *testing.B) {
-	c := &common.Common{
-		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
-		Now: func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow) },
-	}
-	for b.Loop() {
-		f := newMemReader(100_000)
-		m := New(c, f)
-		m.SetSize(120, 40)
-		run := func(cmd tea.Cmd) {
-			for queue := []tea.Cmd{cmd}; len(queue) > 0; queue = queue[1:] {
-				if queue[0] == nil {
-					continue
-				}
-				switch msg := queue[0]().(type) {
-				case tea.BatchMsg:
-					queue = append(queue, msg...)
-				case nil:
-				default:
-					_, next := m.Update(msg)
-					queue = append(queue, next)
-				}
-			}
-		}
-		run(m.Init())
-		for m.next != nil {
-			_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
-			run(cmd)
-		}
-		_ = m.View()
-		var ms runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		b.ReportMetric(float64(len(m.rows)), "rows-held")
-		b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 	}
 }
