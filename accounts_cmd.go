@@ -41,6 +41,9 @@ func newAccountsCLI(stdin *os.File, stdout, stderr io.Writer) *store.CLI {
 			return r.Sync(ctx, from)
 		},
 	}
+	if f, ok := stdout.(*os.File); ok {
+		c.Terminal = term.IsTerminal(int(f.Fd()))
+	}
 	if fd := int(stdin.Fd()); term.IsTerminal(fd) {
 		c.ReadSecret = func(prompt string) (string, error) {
 			fmt.Fprint(stderr, prompt)

@@ -253,3 +253,20 @@ func TestCLILineReadsNoFurther(t *testing.T) {
 		t.Errorf("the agent check got %q / %q", got.AgentID, got.AgentPassword)
 	}
 }
+
+// TestTerminalWriterSanitizes: what export writes to a terminal keeps its
+// lines, and an escape sequence inside one (a payer's comment) shows as
+// visible placeholders, even when a write splits the line or a rune.
+func TestTerminalWriterSanitizes(t *testing.T) {
+	var out bytes.Buffer
+	tw := &terminalWriter{w: &out}
+	text := "date,comment\n2026-01-01,hi \x1b]52;c;cHduZWQ=\x07 \u202eЖ\n2026-01-02,tail"
+	for _, chunk := range []string{text[:20], text[20:41], text[41:]} { // 41 splits Ж
+		tw.Write([]byte(chunk))
+	}
+	tw.Flush()
+	want := "date,comment\n2026-01-01,hi ␛]52;c;cHduZWQ=␇ \ufffdЖ\n2026-01-02,tail"
+	if out.String() != want {
+		t.Errorf("wrote %q\nwant  %q", out.String(), want)
+	}
+}
