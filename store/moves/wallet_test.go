@@ -118,8 +118,9 @@ func TestInvoice423IsWaitedOutNotFailed(t *testing.T) {
 	}
 }
 
-// An invoice pay whose answer cannot be read is resolved by reading the
-// invoice: it left the unpaid list, so it was paid; it is not paid again.
+// An invoice pay whose answer cannot be read is settled by reading the
+// invoice: it left the unpaid list and its payment is in the history, so it
+// was paid; it is not paid again.
 func TestInvoiceUnknownResolvedByItsState(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
@@ -130,7 +131,7 @@ func TestInvoiceUnknownResolvedByItsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = awaitState(t, w.Await, got, store.StateSucceeded, store.StateFailed)
+	got = awaitState(t, w.Await, got, store.StateSucceeded, store.StateFailed, store.StateHeld)
 	if got.State != store.StateSucceeded || got.Attempts != 1 {
 		t.Fatalf("state %s after %d attempts (%s), want succeeded after 1", got.State, got.Attempts, got.LastError)
 	}
@@ -308,4 +309,35 @@ func countTrm(t testing.TB, e *env, trm string) int {
 		}
 	}
 	return n
+}
+
+// With no saga running, Changes waits for a move (or its context) instead
+// of returning at once: a screen watching it would otherwise spin.
+func TestChangesWaitsWhenIdle(t *testing.T) {
+	e := newEnv(t)
+	w := e.wallet(t)
+	v := w.Version()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	got, err := w.Changes(ctx, v)
+	if !errors.Is(err, context.DeadlineExceeded) || got != v {
+		t.Fatalf("idle Changes returned %d, %v; want to wait until its deadline", got, err)
+	}
+	// A new intent is a move: Changes returns with the new version.
+	done := make(chan uint64, 1)
+	go func() {
+		n, _ := w.Changes(context.Background(), v)
+		done <- n
+	}()
+	if _, err := w.Pay(context.Background(), transfer(e.sb.Wallet.OtherWallets()[0], 100), "x"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-done:
+		if n == v {
+			t.Fatalf("Changes returned the old version %d", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Changes did not return after a new payment")
+	}
 }
