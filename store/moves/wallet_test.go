@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/qiwiapi/topup"
@@ -23,7 +24,7 @@ func TestClassify(t *testing.T) {
 		wait time.Duration
 	}{
 		{"423 names its block", blocked, Retry, 7 * time.Minute},
-		{"423 without a time waits 5 minutes", &qiwiapi.Error{StatusCode: 423}, Retry, DefaultBlock},
+		{"423 without a time waits 5 minutes", &qiwiapi.Error{StatusCode: 423}, Retry, budget.DefaultBlock},
 		{"wrapped 423", fmt.Errorf("pay: %w", blocked), Retry, 7 * time.Minute},
 		{"400 is a refusal", &qiwiapi.Error{StatusCode: 400}, Refused, 0},
 		{"404 is a refusal", &qiwiapi.Error{StatusCode: 404}, Refused, 0},
@@ -36,7 +37,7 @@ func TestClassify(t *testing.T) {
 		{"anything else is unknown", errors.New("EOF"), Unknown, 0},
 		{"top-up broken XML is unknown", &topup.DecodeError{Err: errors.New("eof")}, Unknown, 0},
 		{"top-up HTTP 500 is unknown", &topup.HTTPError{StatusCode: 500}, Unknown, 0},
-		{"top-up HTTP 423 waits", &topup.HTTPError{StatusCode: 423}, Retry, DefaultBlock},
+		{"top-up HTTP 423 waits", &topup.HTTPError{StatusCode: 423}, Retry, budget.DefaultBlock},
 		{"top-up fatal code holds", &topup.RequestError{RequestResult: topup.RequestResult{Code: topup.RequestIPBlocked, Fatal: true}}, Fatal, 0},
 		{"top-up busy is unknown", &topup.RequestError{RequestResult: topup.RequestResult{Code: 13}}, Unknown, 0},
 		{"merchant auth holds", &pull.AuthError{ErrorResponse: &pull.ErrorResponse{Code: pull.CodeAuthFailed}}, Fatal, 0},
@@ -110,7 +111,7 @@ func TestInvoice423IsWaitedOutNotFailed(t *testing.T) {
 			got = awaitState(t, w.Await, got, store.StateSucceeded, store.StateFailed, store.StateSent)
 		}
 	}
-	if n := e.clock.sleptAtLeast(DefaultBlock); n != 1 {
+	if n := e.clock.sleptAtLeast(budget.DefaultBlock); n != 1 {
 		t.Errorf("%d waits of the 5-minute block, want 1", n)
 	}
 	if n := paidInvoice(t, e, int64(inv.ID)); n != 1 {
