@@ -184,6 +184,18 @@ type dashboard struct {
 	deps map[string]screenDeps
 }
 
+// close stops what the opened profiles' screens left running in the
+// background (the history readers' window fills), before the store closes.
+func (d *dashboard) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, deps := range d.deps {
+		if deps.history != nil {
+			deps.history.Close()
+		}
+	}
+}
+
 func (d *dashboard) depsFor(name string, c *common.Common, creds credentials) (screenDeps, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -302,12 +314,14 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 		urls.BaseURL = f.baseURL
 	}
 	eng := newEngines(st)
+	defer eng.Close()
 	var rx *profileListener
 	if f.listen != "" {
 		rx = &profileListener{addr: f.listen, profile: name, nudge: eng.NudgeWallet}
 		defer rx.close()
 	}
 	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, rx), prepare: eng.prepare, saveDir: os.TempDir()}
+	defer d.close()
 	c, screens, err := d.open(name)
 	if err != nil {
 		return err
@@ -472,6 +486,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 
 	hookKey := &ingest.WebhookKey{}
 	eng := newEngines(st)
+	defer eng.Close() // after the receiver, which nudges it
 	recv := ingest.New(ingest.Options{Store: st, Checks: notify.Config{
 		VerifyWebhook:  hookKey.Verify,
 		ShopID:         merchantsb.DemoShopID(),
@@ -507,6 +522,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		return deps, nil
 	}
 	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, prepare: eng.prepare, saveDir: demoSaveDir(dir)}
+	defer d.close()
 	c, screens, err := d.open("demo")
 	if err != nil {
 		return err
@@ -611,31 +627,36 @@ func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps 
 	return deps
 }
 
-// engines are the process's money-move engines over the store, one set per
-// open profile (the wallet's payments and invoice pays, the agent's
-// top-ups). prepare starts a profile's set and resumes what a crash or the
-// last run left open: re-asked, or re-sent with the same id. Reopening a
-// profile stops its earlier set first, so one saga runs per entry.
+// engines are the process's money-move engines over the store, one per
+// paying account (a wallet's payments and invoice pays, a terminal's
+// top-ups), whichever profile opened it. prepare starts a profile's engines
+// and resumes what a crash or the last run left open: re-asked, or re-sent
+// with the same id. An account opened again (the same profile, or another
+// profile on the same wallet or terminal) stops its earlier engine first,
+// so one saga runs per entry.
 type engines struct {
 	st      *store.Store
 	mu      sync.Mutex
-	running map[string][]interface{ Close() } // by profile
-	wallets map[string]*moves.Wallet          // by profile
+	running map[string]interface{ Close() } // by "wallet:" or "agent:" and the account
+	wallets map[string]*moves.Wallet        // by wallet number
 }
 
 func newEngines(st *store.Store) *engines {
-	return &engines{st: st, running: map[string][]interface{ Close() }{}, wallets: map[string]*moves.Wallet{}}
+	return &engines{st: st, running: map[string]interface{ Close() }{}, wallets: map[string]*moves.Wallet{}}
+}
+
+// start runs e as the one engine of account key, stopping an earlier one.
+func (g *engines) start(key string, e interface{ Close() }) {
+	if old := g.running[key]; old != nil {
+		old.Close()
+	}
+	g.running[key] = e
 }
 
 // prepare is the dashboard's prepare step.
 func (g *engines) prepare(ctx context.Context, profile string, c *common.Common) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, e := range g.running[profile] {
-		e.Close()
-	}
-	delete(g.running, profile)
-	delete(g.wallets, profile)
 	var notes []string
 	if c.API != nil {
 		w, err := moves.NewWallet(ctx, g.st, c.API, moves.WalletOptions{Profile: profile, Wallet: c.Wallet})
@@ -643,8 +664,8 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 			return err
 		}
 		c.Moves = w
-		g.running[profile] = append(g.running[profile], w)
-		g.wallets[profile] = w
+		g.start("wallet:"+c.Wallet, w)
+		g.wallets[c.Wallet] = w
 		rep, err := w.Resume(ctx)
 		notes = append(notes, resumeNotice("payment", rep, err))
 	}
@@ -654,12 +675,24 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 			return err
 		}
 		c.Topups = t
-		g.running[profile] = append(g.running[profile], t)
+		g.start("agent:"+c.Agent.TerminalID(), t)
 		rep, err := t.Resume(ctx)
 		notes = append(notes, resumeNotice("top-up", rep, err))
 	}
 	c.Notice = strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
 	return nil // not fatal: open entries are tried again at the next start
+}
+
+// Close stops every engine, before the store closes: what is open stays
+// journaled and is picked up at the next start.
+func (g *engines) Close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for key, e := range g.running {
+		e.Close()
+		delete(g.running, key)
+	}
+	clear(g.wallets)
 }
 
 // NudgeWallet tells the engines that a verified notification reported txn

@@ -525,3 +525,36 @@ func TestDemoStoreNeverTouchesTheOSKeyring(t *testing.T) {
 		t.Errorf("receipts folder %q", got)
 	}
 }
+
+// Two profiles on one wallet share one money-move engine: opening the
+// second stops the first, so no journal entry is followed (or an invoice
+// re-paid) by two sagas at once.
+func TestOneEnginePerWallet(t *testing.T) {
+	sb, err := demo.Start("127.0.0.1:0", demo.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	st, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g := newEngines(st)
+	defer g.Close()
+	var opened []*common.Common
+	for _, profile := range []string{"family", "family-readonly"} {
+		api, err := qiwiapi.NewClient(sb.Creds.WalletToken, qiwiapi.WithBaseURL(sb.URL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &common.Common{API: api, Wallet: sb.Creds.Wallet}
+		if err := g.prepare(context.Background(), profile, c); err != nil {
+			t.Fatal(err)
+		}
+		opened = append(opened, c)
+	}
+	if len(g.running) != 1 || len(g.wallets) != 1 || g.wallets[sb.Creds.Wallet] != opened[1].Moves {
+		t.Fatalf("%d engines running for one wallet (%d followed), want the last profile's only", len(g.running), len(g.wallets))
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"qiwidash/qiwiapi/budget"
 )
 
 // Kinds of API failure, for errors.Is. An *Error matches the kind of its status.
@@ -139,9 +141,6 @@ type errorBody struct {
 	TraceID     string          `json:"traceId"`
 }
 
-// rateLimitPause is the documented block after going over the history budget.
-const rateLimitPause = 5 * time.Minute
-
 func newError(resp *http.Response, body []byte) *Error {
 	e := &Error{StatusCode: resp.StatusCode, Method: resp.Request.Method, Path: resp.Request.URL.Path}
 	var eb errorBody
@@ -156,7 +155,7 @@ func newError(resp *http.Response, body []byte) *Error {
 		e.TraceID = eb.TraceID
 	}
 	if resp.StatusCode == http.StatusLocked || resp.StatusCode == http.StatusTooManyRequests {
-		e.RetryAfter = rateLimitPause
+		e.RetryAfter = budget.DefaultBlock // the documented block after going over the history budget
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
 			e.RetryAfter = time.Duration(s) * time.Second
 		}

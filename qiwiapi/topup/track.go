@@ -340,26 +340,3 @@ func (c *Client) Run(ctx context.Context, s State, a Action) Event {
 	}
 	return ev
 }
-
-// Follow drives the state machine until the top-up is final or held, or ctx
-// ends, sleeping with the client's injectable clock and sleep. onStep, if
-// not nil, sees every new state (persist it there).
-func (c *Client) Follow(ctx context.Context, s State, onStep func(State)) (State, error) {
-	p := c.Policy()
-	for s.Next.Kind != ActNone {
-		if d := s.Next.At.Sub(c.now()); d > 0 {
-			if err := c.tr.Sleep(ctx, d); err != nil {
-				return s, err
-			}
-		}
-		ev := c.Run(ctx, s, s.Next)
-		s, _ = Next(s, ev, c.now(), p)
-		if onStep != nil {
-			onStep(s)
-		}
-		if err := ctx.Err(); err != nil {
-			return s, err
-		}
-	}
-	return s, nil
-}

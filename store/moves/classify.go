@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
 )
@@ -46,9 +47,6 @@ type Decision struct {
 	Wait time.Duration
 }
 
-// DefaultBlock is how long QIWI blocks after a 423 that names no time.
-const DefaultBlock = 5 * time.Minute
-
 // Classify is the one error classifier of every saga (wallet, invoice,
 // top-up, merchant bills). err must not be nil.
 func Classify(err error) Decision {
@@ -60,7 +58,7 @@ func Classify(err error) Decision {
 			wait = qe.RetryAfter
 		}
 		if wait <= 0 {
-			wait = DefaultBlock
+			wait = budget.DefaultBlock
 		}
 		return Decision{Verdict: Retry, Wait: wait}
 	}
@@ -87,7 +85,7 @@ func Classify(err error) Decision {
 	}
 	var he *topup.HTTPError
 	if errors.As(err, &he) && (he.StatusCode == http.StatusLocked || he.StatusCode == http.StatusTooManyRequests) {
-		return Decision{Verdict: Retry, Wait: DefaultBlock}
+		return Decision{Verdict: Retry, Wait: budget.DefaultBlock}
 	}
 	if topup.IsUnknown(err) {
 		return Decision{Verdict: Unknown}

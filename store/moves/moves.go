@@ -92,14 +92,15 @@ func (g *engine) Version() uint64 {
 }
 
 // Changes blocks until the engine moved an entry after version (then it
-// returns the new version) or ctx ends. When no saga runs it returns at
-// once: nothing would move an entry but a new intent.
+// returns the new version) or ctx ends. It waits even when no saga runs: a
+// new intent or a resume moves an entry too, and a caller that came back
+// at once would spin.
 func (g *engine) Changes(ctx context.Context, version uint64) (uint64, error) {
 	for {
 		g.mu.Lock()
-		v, ch, idle := g.version, g.changed, len(g.followers) == 0
+		v, ch := g.version, g.changed
 		g.mu.Unlock()
-		if v != version || idle {
+		if v != version {
 			return v, nil
 		}
 		select {

@@ -362,7 +362,22 @@ func (w *Wallet) invoiceSaga(ctx context.Context, e store.Entry, f *follower) {
 				continue
 			}
 			if !unpaid {
-				_ = w.advance(ctx, &e, store.Update{State: store.StateSucceeded, Err: nil})
+				// Gone from the unpaid list: paid by us, or expired or rejected
+				// meanwhile. The wallet's history tells which; when it cannot,
+				// a person does. Never paid again blindly.
+				paid, err := w.invoicePaid(ctx, req.ID)
+				switch {
+				case err != nil:
+					if !w.settle(ctx, &e, f, err, step) {
+						return
+					}
+					step++
+					continue
+				case paid:
+					_ = w.advance(ctx, &e, store.Update{State: store.StateSucceeded})
+				default:
+					_ = w.advance(ctx, &e, store.Update{State: store.StateHeld, Err: errInvoiceGone})
+				}
 				return
 			}
 		}
@@ -384,6 +399,24 @@ func (w *Wallet) invoiceSaga(ctx context.Context, e store.Entry, f *follower) {
 }
 
 // invoiceUnpaid reads whether invoice id is still among the unpaid ones.
+// invoicePaid looks for the invoice's payment among the wallet's newest
+// outgoing transactions (QIWI writes the invoice id as its trmTxnId).
+func (w *Wallet) invoicePaid(ctx context.Context, id int64) (bool, error) {
+	page, _, err := w.api.History.List(ctx, w.o.Wallet, qiwiapi.HistoryOptions{Rows: 50, Operation: qiwiapi.OperationOut})
+	if err != nil {
+		return false, err
+	}
+	for _, t := range page.Transactions {
+		if string(t.TrmTxnID) == strconv.FormatInt(id, 10) && t.Status != qiwiapi.StatusError {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// errInvoiceGone is why an invoice pay with an unknown outcome is held.
+var errInvoiceGone = errors.New("the invoice is no longer unpaid: it was paid, or it expired or was rejected meanwhile; check History before paying it again")
+
 func (w *Wallet) invoiceUnpaid(ctx context.Context, id int64) (bool, error) {
 	o := qiwiapi.InvoiceOptions{Rows: 50}
 	for range 200 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/qiwiapi/topup"
@@ -23,7 +24,7 @@ func TestClassify(t *testing.T) {
 		wait time.Duration
 	}{
 		{"423 names its block", blocked, Retry, 7 * time.Minute},
-		{"423 without a time waits 5 minutes", &qiwiapi.Error{StatusCode: 423}, Retry, DefaultBlock},
+		{"423 without a time waits 5 minutes", &qiwiapi.Error{StatusCode: 423}, Retry, budget.DefaultBlock},
 		{"wrapped 423", fmt.Errorf("pay: %w", blocked), Retry, 7 * time.Minute},
 		{"400 is a refusal", &qiwiapi.Error{StatusCode: 400}, Refused, 0},
 		{"404 is a refusal", &qiwiapi.Error{StatusCode: 404}, Refused, 0},
@@ -36,7 +37,7 @@ func TestClassify(t *testing.T) {
 		{"anything else is unknown", errors.New("EOF"), Unknown, 0},
 		{"top-up broken XML is unknown", &topup.DecodeError{Err: errors.New("eof")}, Unknown, 0},
 		{"top-up HTTP 500 is unknown", &topup.HTTPError{StatusCode: 500}, Unknown, 0},
-		{"top-up HTTP 423 waits", &topup.HTTPError{StatusCode: 423}, Retry, DefaultBlock},
+		{"top-up HTTP 423 waits", &topup.HTTPError{StatusCode: 423}, Retry, budget.DefaultBlock},
 		{"top-up fatal code holds", &topup.RequestError{RequestResult: topup.RequestResult{Code: topup.RequestIPBlocked, Fatal: true}}, Fatal, 0},
 		{"top-up busy is unknown", &topup.RequestError{RequestResult: topup.RequestResult{Code: 13}}, Unknown, 0},
 		{"merchant auth holds", &pull.AuthError{ErrorResponse: &pull.ErrorResponse{Code: pull.CodeAuthFailed}}, Fatal, 0},
@@ -110,7 +111,7 @@ func TestInvoice423IsWaitedOutNotFailed(t *testing.T) {
 			got = awaitState(t, w.Await, got, store.StateSucceeded, store.StateFailed, store.StateSent)
 		}
 	}
-	if n := e.clock.sleptAtLeast(DefaultBlock); n != 1 {
+	if n := e.clock.sleptAtLeast(budget.DefaultBlock); n != 1 {
 		t.Errorf("%d waits of the 5-minute block, want 1", n)
 	}
 	if n := paidInvoice(t, e, int64(inv.ID)); n != 1 {
@@ -118,8 +119,9 @@ func TestInvoice423IsWaitedOutNotFailed(t *testing.T) {
 	}
 }
 
-// An invoice pay whose answer cannot be read is resolved by reading the
-// invoice: it left the unpaid list, so it was paid; it is not paid again.
+// An invoice pay whose answer cannot be read is settled by reading the
+// invoice: it left the unpaid list and its payment is in the history, so it
+// was paid; it is not paid again.
 func TestInvoiceUnknownResolvedByItsState(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
@@ -130,7 +132,7 @@ func TestInvoiceUnknownResolvedByItsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = awaitState(t, w.Await, got, store.StateSucceeded, store.StateFailed)
+	got = awaitState(t, w.Await, got, store.StateSucceeded, store.StateFailed, store.StateHeld)
 	if got.State != store.StateSucceeded || got.Attempts != 1 {
 		t.Fatalf("state %s after %d attempts (%s), want succeeded after 1", got.State, got.Attempts, got.LastError)
 	}
@@ -308,4 +310,35 @@ func countTrm(t testing.TB, e *env, trm string) int {
 		}
 	}
 	return n
+}
+
+// With no saga running, Changes waits for a move (or its context) instead
+// of returning at once: a screen watching it would otherwise spin.
+func TestChangesWaitsWhenIdle(t *testing.T) {
+	e := newEnv(t)
+	w := e.wallet(t)
+	v := w.Version()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	got, err := w.Changes(ctx, v)
+	if !errors.Is(err, context.DeadlineExceeded) || got != v {
+		t.Fatalf("idle Changes returned %d, %v; want to wait until its deadline", got, err)
+	}
+	// A new intent is a move: Changes returns with the new version.
+	done := make(chan uint64, 1)
+	go func() {
+		n, _ := w.Changes(context.Background(), v)
+		done <- n
+	}()
+	if _, err := w.Pay(context.Background(), transfer(e.sb.Wallet.OtherWallets()[0], 100), "x"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-done:
+		if n == v {
+			t.Fatalf("Changes returned the old version %d", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Changes did not return after a new payment")
+	}
 }
