@@ -14,10 +14,7 @@ func TestTopupsPrivacy(t *testing.T) {
 	env := uitest.New(t)
 	seedTopups(t, env)
 	env.Common.Settings.Privacy = true
-	d := uitest.NewDriver(t, NewTopups(env.Common, Deps{}))
-	m := d.Model.(*TopupsModel)
-	m.SetSize(140, 40)
-	d.Run(func() bool { return strings.Contains(m.View(), "6 in the journal") })
+	m := uitest.Golden(t, NewTopups(env.Common, Deps{}), uitest.Step{WaitFor: "6 in the journal"})
 	view := m.View()
 	if !strings.Contains(view, "QIWI put ") || !strings.Contains(view, "back on the agent balance") {
 		t.Fatalf("no failed top-up to check:\n%s", view)
