@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"time"
@@ -20,52 +22,42 @@ import (
 // The login, logout and export subcommands. The logic lives in store.CLI;
 // this file only wires the terminal and the agent and merchant checks.
 
-func accountsCLI() *store.CLI {
-	return &store.CLI{
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		ReadSecret: readSecret,
-		Getenv:     os.Getenv,
-		Agent:      verifyAgent,
-		Merchant:   verifyMerchant,
+func accountsCLI() *store.CLI { return newAccountsCLI(os.Stdin, os.Stdout, os.Stderr) }
+
+// newAccountsCLI wires a CLI to stdin. From a terminal a secret is read
+// without echo; from a pipe every answer, secret or not, is one line of
+// the same reader, so nothing is read ahead and lost between two answers.
+func newAccountsCLI(stdin *os.File, stdout, stderr io.Writer) *store.CLI {
+	c := &store.CLI{
+		Stdin:    stdin,
+		Stdout:   stdout,
+		Stderr:   stderr,
+		Getenv:   os.Getenv,
+		Agent:    verifyAgent,
+		Merchant: verifyMerchant,
 		SyncHistory: func(ctx context.Context, st *store.Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error {
 			r := reader.New(reader.Options{Store: st, API: api, Wallet: wallet})
 			defer r.Close()
 			return r.Sync(ctx, from)
 		},
 	}
-}
-
-// readSecret prompts on stderr and reads without echo from a terminal;
-// from a pipe it reads a plain line (scripts, tests).
-func readSecret(prompt string) (string, error) {
-	fd := int(os.Stdin.Fd())
-	if !term.IsTerminal(fd) {
-		return lineFromStdin(prompt)
+	if f, ok := stdout.(*os.File); ok {
+		c.Terminal = term.IsTerminal(int(f.Fd()))
 	}
-	fmt.Fprint(os.Stderr, prompt)
-	b, err := term.ReadPassword(fd)
-	fmt.Fprintln(os.Stderr)
-	return string(b), err
-}
-
-func lineFromStdin(prompt string) (string, error) {
-	fmt.Fprint(os.Stderr, prompt)
-	var b []byte
-	one := make([]byte, 1)
-	for {
-		n, err := os.Stdin.Read(one)
-		if n == 1 && one[0] != '\n' {
-			b = append(b, one[0])
-			continue
-		}
-		if n == 1 || err != nil {
-			return string(b), nil
+	if fd := int(stdin.Fd()); term.IsTerminal(fd) {
+		c.ReadSecret = func(prompt string) (string, error) {
+			fmt.Fprint(stderr, prompt)
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(stderr)
+			return string(b), err
 		}
 	}
+	return c
 }
 
+// verifyAgent pings the Top-Up API with the terminal's credentials. An
+// answer that is not the API's XML (HTML, a 5xx, an empty body) is a
+// *store.BadAnswerError, never an acceptance or a refusal.
 func verifyAgent(ctx context.Context, terminalID, password, baseURL string) error {
 	opts := []topup.Option{topup.WithPassword(topup.NewPassword(password))}
 	if baseURL != "" {
@@ -75,10 +67,26 @@ func verifyAgent(ctx context.Context, terminalID, password, baseURL string) erro
 	if err != nil {
 		return err
 	}
-	_, _, err = c.Ping(ctx)
+	_, resp, err := c.Ping(ctx)
+	var httpErr *topup.HTTPError
+	var decErr *topup.DecodeError
+	switch {
+	case errors.As(err, &httpErr):
+		return &store.BadAnswerError{Status: httpErr.StatusCode}
+	case errors.As(err, &decErr):
+		status := http.StatusOK
+		if resp != nil && resp.Response != nil {
+			status = resp.StatusCode
+		}
+		return &store.BadAnswerError{Status: status}
+	}
 	return err
 }
 
+// verifyMerchant asks for a bill that does not exist: the API's own "no
+// such bill" proves the credentials, an authorisation failure refuses
+// them, and an answer that is not the API's (HTML, a 5xx, a proxy's page)
+// is a *store.BadAnswerError: neither.
 func verifyMerchant(ctx context.Context, apiID, apiPassword, shopID, baseURL string) error {
 	var opts []pull.Option
 	if baseURL != "" {
@@ -88,13 +96,20 @@ func verifyMerchant(ctx context.Context, apiID, apiPassword, shopID, baseURL str
 	if err != nil {
 		return err
 	}
-	// Asking for a bill that does not exist proves the credentials: only an
-	// authorisation failure or no answer at all refuses them.
-	_, _, err = c.Bills.Get(ctx, "qiwidash-login-check")
-	var auth *pull.AuthError
-	var apiErr *pull.ErrorResponse
-	if err == nil || (!errors.As(err, &auth) && errors.As(err, &apiErr)) {
+	_, resp, err := c.Bills.Get(ctx, "qiwidash-login-check")
+	if err == nil {
 		return nil
+	}
+	var auth *pull.AuthError
+	var busy *pull.RateLimitError
+	var apiErr *pull.ErrorResponse
+	switch {
+	case errors.As(err, &auth), errors.As(err, &busy):
+		return err
+	case errors.As(err, &apiErr) && apiErr.Response != nil && apiErr.Response.StatusCode < 500 && resp != nil && resp.ResultCode == apiErr.Code:
+		return nil // the API's own answer about the bill: the credentials work
+	case resp != nil && resp.Response != nil:
+		return &store.BadAnswerError{Status: resp.StatusCode}
 	}
 	return err
 }

@@ -155,6 +155,7 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	o.Checks = pr.Checks(o.Checks)
 	o.Store, o.Wallet = st, c.Wallet
 	if c.API != nil {
+		o.Confirm = ingest.ConfirmWithAPI(c.API.History) // a webhook's status is confirmed inside the wallet's budget
 		o.OnWalletPayment = historySync(sctx, newHistoryReader(st, c), func(changed bool, err error) {
 			at := time.Now().Format("2006-01-02 15:04:05 -07:00")
 			if err != nil {

@@ -64,6 +64,7 @@ func listenLines(t *testing.T, env map[string]string) (base string, read func() 
 func postForm(t *testing.T, target string, body string, hdr map[string]string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+	req.Header.Set("Content-Type", notify.BillContentType) // what QIWI sends; hdr may say otherwise
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}

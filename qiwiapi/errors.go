@@ -64,7 +64,10 @@ func (e *Error) Message() string {
 	if e.StatusCode >= 500 {
 		return httpStatusText[500]
 	}
-	return http.StatusText(e.StatusCode)
+	if t := http.StatusText(e.StatusCode); t != "" {
+		return t
+	}
+	return fmt.Sprintf("QIWI answered with HTTP status %d", e.StatusCode)
 }
 
 func (e *Error) Error() string {

@@ -10,10 +10,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -130,105 +132,209 @@ func (s *WebhooksService) Test(ctx context.Context) (string, *Response, error) {
 	return out.Response, resp, err
 }
 
-// Notification is a webhook message. Payment keeps its raw JSON so the
-// signature can be checked against the exact text.
-type Notification struct {
-	MessageID string              `json:"messageId"`
-	HookID    string              `json:"hookId"`
-	Payment   NotificationPayment `json:"payment"`
-	Hash      string              `json:"hash"`
-	Version   string              `json:"version"`
-	Test      bool                `json:"test"`
-}
-
-// NotificationPayment is the transaction a webhook reports.
-type NotificationPayment struct {
-	TxnID      FlexString `json:"txnId"`
-	Date       FlexTime   `json:"date"`
-	Type       TxnType    `json:"type"`
-	Status     TxnStatus  `json:"status"`
-	ErrorCode  FlexInt    `json:"errorCode"`
-	PersonID   FlexInt    `json:"personId"`
-	Account    string     `json:"account"`
-	Comment    string     `json:"comment"`
-	Provider   FlexInt    `json:"provider"`
-	Sum        Amount     `json:"sum"`
-	Commission *Amount    `json:"commission"`
-	Total      Amount     `json:"total"`
-	SignFields string     `json:"signFields"`
-}
-
 // Signature errors.
 var (
 	ErrBadSignature = errors.New("webhook: the signature does not match")
 	ErrNoSignature  = errors.New("webhook: the notification carries no hash or signFields")
+	// ErrAmbiguous marks a body that could be read two ways: a key given
+	// twice, also in another letter case ("Sum" beside "sum") or at any
+	// depth. Such a body is refused, never guessed at.
+	ErrAmbiguous = errors.New("webhook: ambiguous notification")
 )
 
-// ParseNotification decodes a webhook body.
-func ParseNotification(body []byte) (*Notification, error) {
-	n := new(Notification)
-	if err := json.Unmarshal(body, n); err != nil {
-		return nil, fmt.Errorf("webhook: not a QIWI notification: %w", err)
-	}
-	return n, nil
+// SignedFields are the payment fields QIWI signs, in its order. A
+// notification's signFields must begin with them: the values that
+// identify a payment (txnId, type, sum, account) are then always among
+// what the hash covers, each at its documented place.
+const SignedFields = "sum.currency,sum.amount,type,account,txnId"
+
+// JSONKind is the kind of one value in a webhook body.
+type JSONKind int
+
+// Kinds of JSON values.
+const (
+	JSONNull JSONKind = iota
+	JSONString
+	JSONNumber
+	JSONBool
+	JSONObject
+	JSONArray
+)
+
+// WebhookValue is one value of a webhook body. Text is a string's
+// content (unescaped) or a number, true or false exactly as written;
+// empty for null, objects and arrays.
+type WebhookValue struct {
+	Kind JSONKind
+	Text string
 }
 
-// SignedString is the text QIWI signs: the values of the payment fields
-// named in signFields, in that order, each exactly as written in the JSON,
-// joined by "|".
-func SignedString(body []byte) (signFields string, signed string, err error) {
-	var top struct {
-		Payment map[string]json.RawMessage `json:"payment"`
-	}
+// WebhookBody is a webhook body read once, strictly: the signature and the
+// event are both taken from this one reading, so they cannot disagree.
+// ParseWebhook refuses a body that is not one JSON object, or that has a
+// key twice in one object in any letter case (encoding/json would take
+// "Sum" for "sum", the last one winning), at any depth.
+type WebhookBody struct{ root *jsonNode }
+
+type jsonNode struct {
+	WebhookValue
+	fields map[string]*jsonNode // objects: by exact key
+	items  []*jsonNode          // arrays
+}
+
+// ParseWebhook reads a webhook body strictly (see WebhookBody).
+func ParseWebhook(body []byte) (*WebhookBody, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := dec.Decode(&top); err != nil {
-		return "", "", fmt.Errorf("webhook: not a QIWI notification: %w", err)
+	root, err := readNode(dec)
+	if err != nil {
+		return nil, err
 	}
-	var sf string
-	if raw, ok := top.Payment["signFields"]; !ok || json.Unmarshal(raw, &sf) != nil || sf == "" {
-		return "", "", ErrNoSignature
+	if root.Kind != JSONObject {
+		return nil, fmt.Errorf("webhook: not a QIWI notification: the body is not a JSON object")
 	}
-	parts := strings.Split(sf, ",")
-	values := make([]string, len(parts))
-	for i, path := range parts {
-		v, err := lookupRaw(top.Payment, strings.TrimSpace(path))
-		if err != nil {
-			return sf, "", err
-		}
-		values[i] = v
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("webhook: not a QIWI notification: data after the JSON object")
 	}
-	return sf, strings.Join(values, "|"), nil
+	return &WebhookBody{root: root}, nil
 }
 
-// lookupRaw follows a dotted path ("sum.amount") and returns the value's
-// text: strings unquoted, numbers and literals exactly as written.
-func lookupRaw(obj map[string]json.RawMessage, path string) (string, error) {
-	keys := strings.Split(path, ".")
-	cur := obj
-	for i, k := range keys {
-		raw, ok := cur[k]
-		if !ok {
-			return "", fmt.Errorf("webhook: signed field %q is missing", path)
+func readNode(dec *json.Decoder) (*jsonNode, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
 		}
-		if i == len(keys)-1 {
-			raw = bytes.TrimSpace(raw)
-			if len(raw) > 0 && raw[0] == '"' {
-				var s string
-				if err := json.Unmarshal(raw, &s); err != nil {
-					return "", err
-				}
-				return s, nil
-			}
-			return string(raw), nil
-		}
-		next := map[string]json.RawMessage{}
-		if err := json.Unmarshal(raw, &next); err != nil {
-			return "", fmt.Errorf("webhook: signed field %q is not inside an object", path)
-		}
-		cur = next
+		return nil, fmt.Errorf("webhook: not a QIWI notification: %w", err)
 	}
-	return "", fmt.Errorf("webhook: empty signed field name")
+	switch t := tok.(type) {
+	case nil:
+		return &jsonNode{}, nil
+	case string:
+		return &jsonNode{WebhookValue: WebhookValue{Kind: JSONString, Text: t}}, nil
+	case json.Number:
+		return &jsonNode{WebhookValue: WebhookValue{Kind: JSONNumber, Text: string(t)}}, nil
+	case bool:
+		return &jsonNode{WebhookValue: WebhookValue{Kind: JSONBool, Text: strconv.FormatBool(t)}}, nil
+	case json.Delim:
+		if t == '[' {
+			n := &jsonNode{WebhookValue: WebhookValue{Kind: JSONArray}}
+			for dec.More() {
+				item, err := readNode(dec)
+				if err != nil {
+					return nil, err
+				}
+				n.items = append(n.items, item)
+			}
+			_, err := dec.Token() // ]
+			return n, err
+		}
+		n := &jsonNode{WebhookValue: WebhookValue{Kind: JSONObject}, fields: map[string]*jsonNode{}}
+		folded := map[string]string{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, fmt.Errorf("webhook: not a QIWI notification: %w", err)
+			}
+			key, _ := kt.(string)
+			f := foldKey(key)
+			if prev, ok := folded[f]; ok {
+				if prev == key {
+					return nil, fmt.Errorf("%w: key %q given twice", ErrAmbiguous, key)
+				}
+				return nil, fmt.Errorf("%w: keys %q and %q differ only in letter case", ErrAmbiguous, prev, key)
+			}
+			folded[f] = key
+			v, err := readNode(dec)
+			if err != nil {
+				return nil, err
+			}
+			n.fields[key] = v
+		}
+		_, err := dec.Token() // }
+		return n, err
+	}
+	return nil, fmt.Errorf("webhook: not a QIWI notification: unexpected %v", tok)
+}
+
+// foldKey maps every letter to the smallest rune of its case-folding
+// orbit, so "Sum", "SUM" and "ſum" (long s, which encoding/json also
+// matches to "sum") fold alike.
+func foldKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
+}
+
+// Value returns the value at a dotted path from the top ("messageId",
+// "payment.sum.amount"); keys match exactly.
+func (w *WebhookBody) Value(path string) (WebhookValue, bool) {
+	n := w.root
+	for _, k := range strings.Split(path, ".") {
+		if n.Kind != JSONObject {
+			return WebhookValue{}, false
+		}
+		next, ok := n.fields[k]
+		if !ok {
+			return WebhookValue{}, false
+		}
+		n = next
+	}
+	return n.WebhookValue, true
+}
+
+// Hash is the body's "hash" (empty when there is none or it is not a string).
+func (w *WebhookBody) Hash() string {
+	v, ok := w.Value("hash")
+	if !ok || v.Kind != JSONString {
+		return ""
+	}
+	return v.Text
+}
+
+// Signed returns the payment's signFields and the text QIWI signs: the
+// values of the payment fields it names, in that order, each exactly as
+// written in the JSON (strings unquoted), joined by "|". It refuses a
+// signFields that does not begin with SignedFields, a signed value that is
+// an object, an array or missing, and a signed value containing "|"
+// (which would let values slide from one field into another under the
+// same hash).
+func (w *WebhookBody) Signed() (signFields, signed string, err error) {
+	sf, ok := w.Value("payment.signFields")
+	if !ok || sf.Kind != JSONString || sf.Text == "" {
+		return "", "", ErrNoSignature
+	}
+	parts := strings.Split(sf.Text, ",")
+	core := strings.Split(SignedFields, ",")
+	if len(parts) < len(core) {
+		return sf.Text, "", fmt.Errorf("%w: signFields %q does not cover %s", ErrNoSignature, sf.Text, SignedFields)
+	}
+	values := make([]string, len(parts))
+	for i, path := range parts {
+		path = strings.TrimSpace(path)
+		if i < len(core) && path != core[i] {
+			return sf.Text, "", fmt.Errorf("%w: signFields %q does not begin with %s", ErrNoSignature, sf.Text, SignedFields)
+		}
+		v, ok := w.Value("payment." + path)
+		switch {
+		case !ok:
+			return sf.Text, "", fmt.Errorf("webhook: signed field %q is missing", path)
+		case v.Kind == JSONObject || v.Kind == JSONArray:
+			return sf.Text, "", fmt.Errorf("webhook: signed field %q is not a single value", path)
+		case v.Kind == JSONNull:
+			v.Text = "null"
+		case strings.Contains(v.Text, "|"):
+			return sf.Text, "", fmt.Errorf("%w: signed field %q contains the separator |", ErrAmbiguous, path)
+		}
+		values[i] = v.Text
+	}
+	return sf.Text, strings.Join(values, "|"), nil
 }
 
 // Sign computes the lower-case hex HMAC-SHA256 of msg with a base64 hook key.
@@ -242,27 +348,18 @@ func Sign(msg, base64Key string) (string, error) {
 	return hex.EncodeToString(m.Sum(nil)), nil
 }
 
-// VerifySignature checks a webhook body against the hook's base64 key with a
-// constant-time comparison. It returns nil only for an authentic body.
-func VerifySignature(body []byte, base64Key string) error {
-	_, signed, err := SignedString(body)
-	if err != nil {
-		return err
-	}
-	var top struct {
-		Hash string `json:"hash"`
-	}
-	if err := json.Unmarshal(body, &top); err != nil {
-		return fmt.Errorf("webhook: not a QIWI notification: %w", err)
-	}
-	if top.Hash == "" {
+// CheckHash compares a notification's hash (hex) with the HMAC-SHA256 of
+// the signed text under a base64 hook key, in constant time. It returns nil
+// only for an authentic pair.
+func CheckHash(signed, hash, base64Key string) error {
+	if hash == "" {
 		return ErrNoSignature
 	}
 	want, err := Sign(signed, base64Key)
 	if err != nil {
 		return err
 	}
-	got, err := hex.DecodeString(strings.ToLower(top.Hash))
+	got, err := hex.DecodeString(strings.ToLower(hash))
 	if err != nil {
 		return ErrBadSignature
 	}
@@ -271,4 +368,19 @@ func VerifySignature(body []byte, base64Key string) error {
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// VerifySignature reads a webhook body (ParseWebhook) and checks its hash
+// against the hook's base64 key. It returns nil only for an authentic,
+// unambiguous body.
+func VerifySignature(body []byte, base64Key string) error {
+	w, err := ParseWebhook(body)
+	if err != nil {
+		return err
+	}
+	_, signed, err := w.Signed()
+	if err != nil {
+		return err
+	}
+	return CheckHash(signed, w.Hash(), base64Key)
 }

@@ -1,7 +1,7 @@
 package store
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 )
 
 // CLI runs the login, logout and export subcommands. package main fills it
@@ -28,12 +29,15 @@ type CLI struct {
 	Merchant func(ctx context.Context, apiID, apiPassword, shopID, baseURL string) error
 	// Actions are the key-binding action names the config may use (nil: no check of [keys]).
 	Actions []string
+	// Terminal says Stdout is a terminal: what export writes there (QIWI's
+	// comments, names, accounts) passes sanitize.Text line by line, so no
+	// escape sequence in a comment reaches it raw. A file or a pipe gets
+	// the data as it is.
+	Terminal bool
 	// SyncHistory brings the wallet's cached history up to date from now
 	// down to from (zero: all of it) before an export: the engine's history
 	// reader (store/reader) does it. nil: the cache is exported as it is.
 	SyncHistory func(ctx context.Context, st *Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error
-
-	lines *bufio.Reader
 }
 
 type commonFlags struct {
@@ -70,19 +74,31 @@ func (c *CLI) open(f *commonFlags) (*Store, Config, error) {
 	return st, cfg, err
 }
 
+// line reads one answer: the bytes up to a newline, one at a time, so
+// nothing past the line is taken from Stdin (a secret read next, without
+// echo, straight from the terminal, finds its line there). At the end of
+// the input it returns what there is, "" when nothing.
 func (c *CLI) line(prompt string) (string, error) {
 	fmt.Fprint(c.Stderr, prompt)
-	if c.lines == nil {
-		c.lines = bufio.NewReader(c.Stdin)
-	}
-	s, err := c.lines.ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
-		if errors.Is(err, io.EOF) {
-			return "", nil
+	var b []byte
+	one := make([]byte, 1)
+	for {
+		n, err := c.Stdin.Read(one)
+		if n == 1 {
+			if one[0] == '\n' {
+				break
+			}
+			b = append(b, one[0])
+			continue
 		}
-		return "", err
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
 	}
-	return strings.TrimRight(s, "\r\n"), nil
+	return strings.TrimRight(string(b), "\r"), nil
 }
 
 func (c *CLI) secret(prompt string) (string, error) {
@@ -262,10 +278,47 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 	if wallet == "" {
 		return fmt.Errorf("export: the wallet number of profile %q is unknown; run without --offline once", f.profile)
 	}
-	n, err := st.Export(ctx, c.Stdout, wallet, Filter{From: lo, To: hi}, *format)
+	out := c.Stdout
+	if c.Terminal {
+		tw := &terminalWriter{w: c.Stdout}
+		defer tw.Flush()
+		out = tw
+	}
+	n, err := st.Export(ctx, out, wallet, Filter{From: lo, To: hi}, *format)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "qiwidash: exported %d transactions\n", n)
 	return nil
+}
+
+// terminalWriter passes each line through sanitize.Text before it reaches
+// a terminal (newlines stay); Flush writes an unfinished last line.
+type terminalWriter struct {
+	w       io.Writer
+	pending []byte
+}
+
+func (t *terminalWriter) Write(p []byte) (int, error) {
+	t.pending = append(t.pending, p...)
+	for {
+		i := bytes.IndexByte(t.pending, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		if _, err := io.WriteString(t.w, sanitize.Text(string(t.pending[:i]))+"\n"); err != nil {
+			return 0, err
+		}
+		t.pending = t.pending[i+1:]
+	}
+}
+
+// Flush writes what is left after the last newline.
+func (t *terminalWriter) Flush() error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	_, err := io.WriteString(t.w, sanitize.Text(string(t.pending)))
+	t.pending = nil
+	return err
 }

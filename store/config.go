@@ -171,7 +171,12 @@ func LoadConfig(path string, actions []string) (Config, error) {
 	return ParseConfig(path, data, actions)
 }
 
-var yamlLineRe = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLineRe = regexp.MustCompile(`line (\d+)`)
+	// The YAML decoder names our Go types; the user wrote settings.
+	yamlUnknownRe = regexp.MustCompile(`field (.+?) not found in type store\.\w+`)
+	yamlIntoRe    = regexp.MustCompile(` into store\.\w+`)
+)
 
 // ParseConfig parses config text; the format follows the file extension
 // (.yaml/.yml, anything else is TOML).
@@ -186,6 +191,8 @@ func ParseConfig(path string, data []byte, actions []string) (Config, error) {
 		if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
 			msg := strings.TrimPrefix(err.Error(), "yaml: ")
 			msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+			msg = yamlUnknownRe.ReplaceAllString(msg, `unknown setting "$1"`)
+			msg = yamlIntoRe.ReplaceAllString(msg, " as settings (write key: value lines)")
 			line := 0
 			if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 				line, _ = strconv.Atoi(m[1])
@@ -335,6 +342,16 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, actions []str
 	return nil
 }
 
+// maxSeconds is the longest interval a time.Duration holds, in seconds.
+const maxSeconds = int64(1<<63-1) / int64(time.Second)
+
+func toInt64(v any) int64 {
+	if n, ok := v.(int); ok {
+		return int64(n)
+	}
+	return v.(int64)
+}
+
 // parseInterval reads "30s", "5m", "0" / "off", or a number of seconds.
 func parseInterval(v any) (time.Duration, error) {
 	var d time.Duration
@@ -348,10 +365,15 @@ func parseInterval(v any) (time.Duration, error) {
 		if d, err = time.ParseDuration(s); err != nil {
 			return 0, fmt.Errorf("%q is not a duration (use 30s, 5m or 0 for off)", x)
 		}
-	case int64:
-		d = time.Duration(x) * time.Second
-	case int:
-		d = time.Duration(x) * time.Second
+	case int64, int:
+		n := toInt64(x)
+		if n < 0 {
+			return 0, errors.New("cannot be negative")
+		}
+		if n > maxSeconds {
+			return 0, fmt.Errorf("%d seconds is too long for an interval", n)
+		}
+		d = time.Duration(n) * time.Second
 	default:
 		return 0, fmt.Errorf("%v is not a duration (use \"30s\", \"5m\" or 0 for off)", v)
 	}

@@ -73,6 +73,20 @@ func (s *Store) SaveNotification(ctx context.Context, n Notification, update *Re
 	return true, nil
 }
 
+// SetNotificationStatus replaces the recorded status of the notification
+// saved under key (say, "SUCCESS?" by "SUCCESS" once the API confirmed
+// it); the key stays, so the notification is still recognised as seen.
+func (s *Store) SetNotificationStatus(ctx context.Context, key, status string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE seen_notifications SET status = ? WHERE key = ?`, status, key)
+	if err != nil {
+		return fmt.Errorf("store: notification: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("store: no notification saved under that key")
+	}
+	return nil
+}
+
 func applyRecord(ctx context.Context, tx *sql.Tx, u RecordUpdate, now time.Time) error {
 	if u.Kind == "" || u.Key == "" || u.Apply == nil {
 		return errors.New("store: a record update needs a kind, a key and a change")

@@ -88,6 +88,59 @@ func (e *LoginError) Error() string {
 
 func (e *LoginError) Unwrap() error { return e.Err }
 
+// BadAnswerError is an answer that is not the API's: an HTML page, a 5xx,
+// a proxy's or a captive portal's page. The credentials were neither
+// accepted nor refused, and nothing is saved. It deliberately does not
+// unwrap to the client's error, so that no caller words it as a refusal.
+type BadAnswerError struct {
+	Mode   string // "wallet", "agent", "merchant" ("" until Verify sets it)
+	Status int    // the HTTP status of the answer
+	Detail string // the client's error, secrets masked, for logs
+}
+
+func (e *BadAnswerError) Error() string {
+	msg := fmt.Sprintf("QIWI did not answer properly (HTTP %d)", e.Status)
+	if e.Mode != "" {
+		msg += " when checking the " + e.Mode + " credentials"
+	}
+	return msg + "; nothing was saved"
+}
+
+// in is a copy of e for mode, with err (secrets masked) as the detail.
+func (e *BadAnswerError) in(mode string, err error, c Credentials) *BadAnswerError {
+	out := *e
+	out.Mode = mode
+	if out.Detail == "" {
+		out.Detail = Redact(err.Error(), c)
+	}
+	return &out
+}
+
+// badAnswer reads a Wallet API failure: an answer whose body was not the
+// API's (a 5xx, a 2xx that is not JSON, a 4xx other than 401/403/423/429
+// without any QIWI field) is a *BadAnswerError; anything else is nil.
+func badAnswer(err error, resp *qiwiapi.Response) *BadAnswerError {
+	status := 0
+	if resp != nil && resp.Response != nil {
+		status = resp.StatusCode
+	}
+	var apiErr *qiwiapi.Error
+	switch {
+	case errors.As(err, &apiErr):
+		quiet := apiErr.Code == "" && apiErr.Description == "" && apiErr.UserMessage == ""
+		switch apiErr.StatusCode {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusLocked, http.StatusTooManyRequests:
+			return nil
+		}
+		if apiErr.StatusCode >= 500 || quiet {
+			return &BadAnswerError{Status: apiErr.StatusCode}
+		}
+	case errors.Is(err, qiwiapi.ErrBadResponse) && status != 0:
+		return &BadAnswerError{Status: status}
+	}
+	return nil
+}
+
 // Verify implements Verifier.
 func (v APIVerifier) Verify(ctx context.Context, c Credentials) (Verified, error) {
 	var out Verified
@@ -103,7 +156,10 @@ func (v APIVerifier) Verify(ctx context.Context, c Credentials) (Verified, error
 		if err != nil {
 			return out, redactErr(err, c)
 		}
-		p, _, err := cl.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipUserInfo: true})
+		p, resp, err := cl.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipUserInfo: true})
+		if bad := badAnswer(err, resp); bad != nil {
+			return out, bad.in("wallet", err, c)
+		}
 		if err != nil {
 			return out, &LoginError{Mode: "wallet", Reason: reason(err, c), Err: redactErr(err, c)}
 		}
@@ -117,6 +173,9 @@ func (v APIVerifier) Verify(ctx context.Context, c Credentials) (Verified, error
 			return out, errors.New("agent credentials cannot be checked by this build")
 		}
 		if err := v.Agent(ctx, c.AgentID, c.AgentPassword); err != nil {
+			if bad := (*BadAnswerError)(nil); errors.As(err, &bad) {
+				return out, bad.in("agent", err, c)
+			}
 			return out, &LoginError{Mode: "agent", Reason: reason(err, c), Err: redactErr(err, c)}
 		}
 	}
@@ -125,6 +184,9 @@ func (v APIVerifier) Verify(ctx context.Context, c Credentials) (Verified, error
 			return out, errors.New("merchant credentials cannot be checked by this build")
 		}
 		if err := v.Merchant(ctx, c.APIID, c.APIPassword, c.ShopID); err != nil {
+			if bad := (*BadAnswerError)(nil); errors.As(err, &bad) {
+				return out, bad.in("merchant", err, c)
+			}
 			return out, &LoginError{Mode: "merchant", Reason: reason(err, c), Err: redactErr(err, c)}
 		}
 	}

@@ -196,3 +196,77 @@ func leakCheck(t *testing.T, kr Keyring) {
 		t.Fatal(err)
 	}
 }
+
+// TestPasswordsShowNoCharacters: a password shows nothing of itself, in
+// Settings (Masked), in %v and in a redacted error (issue 10: the agent
+// password showed as "sand…pass"); a token keeps at most its first and
+// last four characters.
+func TestPasswordsShowNoCharacters(t *testing.T) {
+	c := Credentials{Token: "0123456789abcdef0123456789abcdef", AgentID: "770001", AgentPassword: "sandbox-agent-pass",
+		APIID: "1234567", APIPassword: "merchant-password-1", ShopID: "2042"}
+	m := c.Masked()
+	if m.AgentPassword != PasswordMask || m.APIPassword != PasswordMask || strings.ContainsAny(PasswordMask, "abcdefghijklmnopqrstuvwxyz0123456789-") {
+		t.Errorf("passwords masked as %q, %q", m.AgentPassword, m.APIPassword)
+	}
+	if m.Token != "0123…cdef" || m.AgentID != "770001" || m.ShopID != "2042" {
+		t.Errorf("masked %+v", m)
+	}
+	if (Credentials{Token: "x"}).Masked().AgentPassword != "" {
+		t.Error("an absent password shows a mask")
+	}
+	text := fmt.Sprintf("%v %+v %#v %s", c, c, c, Redact("login with sandbox-agent-pass and merchant-password-1 failed", c))
+	for _, secret := range []string{"sand…pass", "merc…rd-1", "sandbox", "merchant-pass"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("%q shows %q", text, secret)
+		}
+	}
+}
+
+// TestCLILineReadsNoFurther: a line answer takes nothing past its newline,
+// so a secret read straight from the same input next (as a terminal's
+// no-echo read does) still finds its own line (issue 10: the buffered
+// reader took the agent password along with the terminal id).
+func TestCLILineReadsNoFurther(t *testing.T) {
+	keyring.MockInit()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfgPath, []byte("theme = \"dark\"\n"), 0o600)
+	in := strings.NewReader("\n770001\nsandbox-agent-pass\n\n")
+	rawLine := func(prompt string) (string, error) { // the no-echo read: the same input, unbuffered
+		var b []byte
+		one := make([]byte, 1)
+		for {
+			if n, err := in.Read(one); n == 0 || err != nil || one[0] == '\n' {
+				return string(b), nil
+			}
+			b = append(b, one[0])
+		}
+	}
+	var got Credentials
+	var errOut bytes.Buffer
+	cli := &CLI{Stdin: in, Stdout: &bytes.Buffer{}, Stderr: &errOut, ReadSecret: rawLine, Getenv: func(string) string { return "" },
+		Agent: func(_ context.Context, id, pw, _ string) error { got.AgentID, got.AgentPassword = id, pw; return nil }}
+	if err := cli.Login(context.Background(), []string{"--profile", "p1", "--config", cfgPath, "--store", filepath.Join(dir, "q.db")}); err != nil {
+		t.Fatalf("login: %v\n%s", err, errOut.String())
+	}
+	if got.AgentID != "770001" || got.AgentPassword != "sandbox-agent-pass" {
+		t.Errorf("the agent check got %q / %q", got.AgentID, got.AgentPassword)
+	}
+}
+
+// TestTerminalWriterSanitizes: what export writes to a terminal keeps its
+// lines, and an escape sequence inside one (a payer's comment) shows as
+// visible placeholders, even when a write splits the line or a rune.
+func TestTerminalWriterSanitizes(t *testing.T) {
+	var out bytes.Buffer
+	tw := &terminalWriter{w: &out}
+	text := "date,comment\n2026-01-01,hi \x1b]52;c;cHduZWQ=\x07 \u202eЖ\n2026-01-02,tail"
+	for _, chunk := range []string{text[:20], text[20:41], text[41:]} { // 41 splits Ж
+		tw.Write([]byte(chunk))
+	}
+	tw.Flush()
+	want := "date,comment\n2026-01-01,hi ␛]52;c;cHduZWQ=␇ \ufffdЖ\n2026-01-02,tail"
+	if out.String() != want {
+		t.Errorf("wrote %q\nwant  %q", out.String(), want)
+	}
+}

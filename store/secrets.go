@@ -144,11 +144,34 @@ func (c Credentials) Check() error {
 	return nil
 }
 
-// String shows which credentials are present, masked.
+// PasswordMask is how a password shows: no character of it, and not its
+// length either.
+const PasswordMask = "••••••••"
+
+// Masked is the one place that decides how each credential shows on a
+// screen or in a message: a password shows no characters at all
+// (PasswordMask); a token or an API_ID at most its first and last four
+// (qiwiapi.MaskSecret); the agent terminal id and the shop id are names,
+// not secrets, and show as they are. Empty fields stay empty.
+func (c Credentials) Masked() Credentials {
+	password := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return PasswordMask
+	}
+	return Credentials{
+		Token: qiwiapi.MaskSecret(c.Token), AgentID: c.AgentID, AgentPassword: password(c.AgentPassword),
+		APIID: qiwiapi.MaskSecret(c.APIID), APIPassword: password(c.APIPassword), ShopID: c.ShopID,
+	}
+}
+
+// String shows which credentials are present, masked (see Masked; here the
+// ids are masked too).
 func (c Credentials) String() string {
+	m := c.Masked()
 	return fmt.Sprintf("store.Credentials{Token:%s AgentID:%s AgentPassword:%s APIID:%s APIPassword:%s ShopID:%s}",
-		qiwiapi.MaskSecret(c.Token), qiwiapi.MaskSecret(c.AgentID), qiwiapi.MaskSecret(c.AgentPassword),
-		qiwiapi.MaskSecret(c.APIID), qiwiapi.MaskSecret(c.APIPassword), qiwiapi.MaskSecret(c.ShopID))
+		m.Token, qiwiapi.MaskSecret(c.AgentID), m.AgentPassword, m.APIID, m.APIPassword, qiwiapi.MaskSecret(c.ShopID))
 }
 
 // GoString masks too, so %#v cannot leak.
@@ -270,21 +293,29 @@ func (v *Vault) Delete(profile string) error {
 	return nil
 }
 
+// Redact replaces every credential of c that shows up in text by its mask
+// (see Masked; the ids are masked too).
+func Redact(text string, c Credentials) string {
+	m := c.Masked()
+	for _, f := range secretFields {
+		s, masked := *f.get(&c), *f.get(&m)
+		if masked == s { // an id: in an error's text, masked all the same
+			masked = qiwiapi.MaskSecret(s)
+		}
+		if len(s) >= 4 {
+			text = strings.ReplaceAll(text, s, masked)
+		}
+	}
+	return text
+}
+
 // redactErr makes sure no secret of c survives in an error's text.
 func redactErr(err error, c Credentials) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	changed := false
-	for _, f := range secretFields {
-		if s := *f.get(&c); len(s) >= 4 && strings.Contains(msg, s) {
-			msg = strings.ReplaceAll(msg, s, qiwiapi.MaskSecret(s))
-			changed = true
-		}
+	if msg := Redact(err.Error(), c); msg != err.Error() {
+		return errors.New(msg)
 	}
-	if !changed {
-		return err
-	}
-	return errors.New(msg)
+	return err
 }

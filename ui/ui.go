@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 )
@@ -705,7 +706,8 @@ func (m *Model) footerView() string {
 		if m.toast.Error {
 			st, prefix = s.ToastError, "✗ "
 		}
-		status += st.Render(prefix + common.Truncate(m.toast.Text, m.width-4))
+		// A toast may quote QIWI (an error's userMessage) or a file: sanitized.
+		status += st.Render(prefix + common.Truncate(sanitize.Text(m.toast.Text), m.width-4))
 	}
 	m.help.Width = m.width - 2
 	// While the user types, the shell's letter keys do not apply: the help

@@ -58,17 +58,25 @@ func VerifyBillSignature(password string, form url.Values, header string) bool {
 }
 
 // DecodeBill reads a merchant callback form body. Every parameter must
-// appear once; command must be "bill"; the amount is read exactly.
+// appear once, also counting names that differ only in letter case
+// ("Status" beside "status"), which are refused as ambiguous; command must
+// be "bill"; the amount is read exactly.
 func DecodeBill(body []byte) (*BillEvent, url.Values, error) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	fields := make(map[string]string, len(form))
+	folded := make(map[string]string, len(form))
 	for k, v := range form {
 		if len(v) != 1 {
-			return nil, form, fmt.Errorf("%w: parameter %q given %d times", ErrMalformed, k, len(v))
+			return nil, nil, fmt.Errorf("%w: parameter %q given %d times", ErrMalformed, k, len(v))
 		}
+		f := strings.ToLower(k)
+		if prev, ok := folded[f]; ok {
+			return nil, nil, fmt.Errorf("%w: parameters %q and %q differ only in letter case", ErrMalformed, min(prev, k), max(prev, k))
+		}
+		folded[f] = k
 		fields[k] = v[0]
 	}
 	if fields["command"] != "bill" {
@@ -113,6 +121,10 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusForbidden, ResultBadPassword, Rejected, "source "+addr+" is outside the QIWI networks")
 		return
 	}
+	if why := contentTypeProblem(r, BillContentType); why != "" {
+		answer(http.StatusUnsupportedMediaType, ResultBadFormat, Rejected, why)
+		return
+	}
 	if rc.cfg.NotifyPassword == "" {
 		answer(http.StatusOK, ResultBadPassword, Rejected, "no notification password configured")
 		return
@@ -154,6 +166,11 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 			answer(http.StatusOK, ResultBadSign, Rejected, "X-Api-Signature mismatch")
 			return
 		}
+		if k := pipeField(form); k != "" {
+			answer(http.StatusOK, ResultBadSign, Rejected, "parameter "+strconv.Quote(k)+
+				" contains |, the separator of the signed text: the signature cannot tell the values apart")
+			return
+		}
 	}
 	if decErr != nil {
 		answer(http.StatusOK, ResultBadFormat, Rejected, decErr.Error())
@@ -193,6 +210,25 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 // authenticated, by the signature or by the password), so each status
 // change of a bill is applied once.
 func (e *BillEvent) Key() string { return "bill\x00" + e.BillID + "\x00" + string(e.Status) }
+
+// pipeField names a parameter whose value contains "|" (the first by
+// name), or returns "". The signature covers the values joined by "|", so
+// such a value could be moved into its neighbour under the same signature.
+func pipeField(form url.Values) string {
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range form[k] {
+			if strings.Contains(v, "|") {
+				return k
+			}
+		}
+	}
+	return ""
+}
 
 // checkBasic returns why Basic auth fails, or "".
 func (rc *Receiver) checkBasic(r *http.Request) string {

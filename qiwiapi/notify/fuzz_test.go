@@ -1,7 +1,10 @@
 package notify_test
 
 import (
+	"strings"
 	"testing"
+
+	"qiwidash/qiwiapi"
 
 	"qiwidash/qiwiapi/notify"
 )
@@ -16,6 +19,19 @@ func FuzzDecodeWebhook(f *testing.F) {
 		}
 		if !test && (ev.MessageID == "" || ev.TxnID == "") {
 			t.Fatalf("accepted a payment without ids: %+v", ev)
+		}
+		// The event's identity is exactly what the hash covers: the signed
+		// text starts with its currency, sum, type, account and txnId.
+		if test {
+			return
+		}
+		parts := strings.Split(ev.Signed, "|")
+		if len(parts) < 5 || parts[2] != ev.Type || parts[3] != ev.Account || parts[4] != ev.TxnID {
+			t.Fatalf("event %+v is not what was signed: %q", ev, ev.Signed)
+		}
+		cur, err := qiwiapi.ParseCurrency(parts[0])
+		if sum, err2 := qiwiapi.ParseAmount(parts[1], cur); err != nil || err2 != nil || sum != ev.Sum {
+			t.Fatalf("sum %+v is not the signed %q %q", ev.Sum, parts[1], parts[0])
 		}
 	})
 }

@@ -19,9 +19,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,8 +72,13 @@ type Event struct {
 	Commission *qiwiapi.Amount // nil when QIWI sends null
 	Total      qiwiapi.Amount
 	SignFields string
-	Version    string
-	Raw        []byte // the body as received
+	// Signed is the text the hash covers (the SignFields values joined by
+	// "|"), read from the same parse as every field above; Hash is the
+	// body's hash.
+	Signed  string
+	Hash    string
+	Version string
+	Raw     []byte // the body as received
 }
 
 // BillEvent is a verified merchant callback.
@@ -158,10 +165,11 @@ const (
 
 // Config configures a Receiver.
 type Config struct {
-	// VerifyWebhook checks a wallet webhook body's hash (HMAC-SHA256 over
-	// the signFields values); usually VerifyWithKey(hookKey). Nil refuses
-	// every wallet webhook except test ones.
-	VerifyWebhook func(body []byte) error
+	// VerifyWebhook checks a wallet webhook's hash against the text QIWI
+	// signed (Event.Signed: the signFields values, read from the one parse
+	// of the body the event is built from); usually VerifyWithKey(hookKey).
+	// Nil refuses every wallet webhook except test ones.
+	VerifyWebhook func(signed, hash string) error
 	// ShopID is checked as the Basic auth user name when not empty.
 	ShopID string
 	// NotifyPassword is the merchant notification password (kassa
@@ -191,11 +199,11 @@ type Config struct {
 	Now func() time.Time
 }
 
-// VerifyWithKey binds qiwiapi.VerifySignature to a hook key (base64, as
+// VerifyWithKey binds qiwiapi.CheckHash to a hook key (base64, as
 // GET /payment-notifier/v1/hooks/{hookId}/key returns it), for
 // Config.VerifyWebhook.
-func VerifyWithKey(base64Key string) func(body []byte) error {
-	return func(body []byte) error { return qiwiapi.VerifySignature(body, base64Key) }
+func VerifyWithKey(base64Key string) func(signed, hash string) error {
+	return func(signed, hash string) error { return qiwiapi.CheckHash(signed, hash, base64Key) }
 }
 
 // Receiver is the http.Handler for both notification kinds.
@@ -282,6 +290,32 @@ func (rc *Receiver) sourceAllowed(r *http.Request, nets []netip.Prefix) (string,
 		}
 	}
 	return addr, false
+}
+
+// Media types QIWI sends.
+const (
+	WebhookContentType = "application/json"
+	BillContentType    = "application/x-www-form-urlencoded"
+)
+
+// contentTypeProblem says why a request's Content-Type is refused, or "":
+// the media type must be want, with no charset or UTF-8.
+func contentTypeProblem(r *http.Request, want string) string {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return "no Content-Type: QIWI sends " + want
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "Content-Type " + strconv.Quote(ct) + " cannot be read: QIWI sends " + want
+	}
+	if mt != want {
+		return "Content-Type " + strconv.Quote(mt) + " is not " + want + ", which QIWI sends"
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return "charset " + strconv.Quote(cs) + " is not UTF-8"
+	}
+	return ""
 }
 
 // errTooLarge marks a body over MaxBody.

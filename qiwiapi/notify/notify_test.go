@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -26,47 +25,28 @@ import (
 
 const hookKey = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc="
 
-// testVerifier stands in for qiwiapi.VerifySignature: HMAC-SHA256 with the
-// base64-decoded key over the signFields values, each as written in the JSON
-// text, joined by "|", lower-case hex, compared with "hash".
-func testVerifier(key string) func([]byte) error {
+// testVerifier stands in for qiwiapi.CheckHash: HMAC-SHA256 with the
+// base64-decoded key over the signed text, lower-case hex, compared with
+// the hash.
+func testVerifier(key string) func(signed, hash string) error {
 	k, _ := base64.StdEncoding.DecodeString(key)
-	return func(body []byte) error {
-		var top struct {
-			Hash    string                     `json:"hash"`
-			Payment map[string]json.RawMessage `json:"payment"`
-		}
-		if err := json.Unmarshal(body, &top); err != nil {
-			return err
-		}
-		var fields string
-		json.Unmarshal(top.Payment["signFields"], &fields)
-		var vals []string
-		for _, f := range strings.Split(fields, ",") {
-			obj := top.Payment
-			parts := strings.Split(f, ".")
-			for _, p := range parts[:len(parts)-1] {
-				var next map[string]json.RawMessage
-				if err := json.Unmarshal(obj[p], &next); err != nil {
-					return fmt.Errorf("field %s: %v", f, err)
-				}
-				obj = next
-			}
-			raw := bytes.TrimSpace(obj[parts[len(parts)-1]])
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
-				vals = append(vals, s)
-			} else {
-				vals = append(vals, string(raw))
-			}
-		}
+	return func(signed, hash string) error {
 		m := hmac.New(sha256.New, k)
-		m.Write([]byte(strings.Join(vals, "|")))
-		if !hmac.Equal([]byte(hex.EncodeToString(m.Sum(nil))), []byte(strings.ToLower(top.Hash))) {
+		m.Write([]byte(signed))
+		if !hmac.Equal([]byte(hex.EncodeToString(m.Sum(nil))), []byte(strings.ToLower(hash))) {
 			return errors.New("hash mismatch")
 		}
 		return nil
 	}
+}
+
+// verifyBody decodes a body and checks it with testVerifier.
+func verifyBody(body []byte) error {
+	ev, _, err := notify.DecodeWebhook(body)
+	if err != nil {
+		return err
+	}
+	return testVerifier(hookKey)(ev.Signed, ev.Hash)
 }
 
 type sink struct {
@@ -141,9 +121,19 @@ func newReceiver(cfg notify.Config) (*notify.Receiver, *sink, *observer) {
 	return notify.New(cfg), s, o
 }
 
+// defaultContentType is what QIWI would send: JSON to the webhook path (or
+// a JSON body elsewhere), a form otherwise; a test's own header wins.
+func defaultContentType(path string, body []byte) string {
+	if strings.Contains(path, "webhook") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		return notify.WebhookContentType
+	}
+	return notify.BillContentType
+}
+
 func post(h http.Handler, path string, body []byte, hdr map[string]string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
 	req.RemoteAddr = "91.232.230.17:40000"
+	req.Header.Set("Content-Type", defaultContentType(path, body))
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
@@ -172,6 +162,7 @@ func TestWebhookSignatureVectors(t *testing.T) {
 		Type: "IN", Status: "SUCCESS", ErrorCode: "0", PersonID: 78000008000, Account: "+79161112233",
 		Provider: 7, Sum: qiwiapi.Amount{Minor: 100, Currency: 643}, Total: qiwiapi.Amount{Minor: 100, Currency: 643},
 		SignFields: "sum.currency,sum.amount,type,account,txnId", Version: "1.0.0",
+		Signed: "643|1|IN|+79161112233|13353941550", Hash: "f05c4e7bdf00620205d47696d77f924bfd3ba4d02b0398ac8a626e737dc27243",
 	}
 	if ev.Commission == nil || *ev.Commission != (qiwiapi.Amount{Currency: 643}) || !ev.Date.Equal(want.Date) {
 		t.Errorf("commission/date: %+v %v", ev.Commission, ev.Date)
@@ -195,7 +186,7 @@ func TestWebhookSignatureVectors(t *testing.T) {
 	}
 	// The amount literal matters: 1.00 is a different signature.
 	reformatted := bytes.Replace(fixture(t, "webhook_signed.json"), []byte(`"sum":{"amount":1,`), []byte(`"sum":{"amount":1.00,`), 1)
-	if err := testVerifier(hookKey)(reformatted); err == nil {
+	if err := verifyBody(reformatted); err == nil {
 		t.Error("1.00 verified against the hash of 1")
 	}
 }
@@ -250,6 +241,7 @@ func TestWebhookTestFlagSizeAndSource(t *testing.T) {
 	}
 	for _, addr := range []string{"79.142.31.255:1", "195.189.103.1:1", "91.213.51.9:1", "[::ffff:91.232.231.1]:1"} {
 		req := httptest.NewRequest("POST", "/qiwi/webhook", bytes.NewReader([]byte(`{"test":true}`)))
+		req.Header.Set("Content-Type", notify.WebhookContentType)
 		req.RemoteAddr = addr
 		rr := httptest.NewRecorder()
 		rc.ServeHTTP(rr, req)
@@ -260,6 +252,7 @@ func TestWebhookTestFlagSizeAndSource(t *testing.T) {
 	// Off by default.
 	rc2, _, _ := newReceiver(notify.Config{})
 	req = httptest.NewRequest("POST", "/qiwi/webhook", bytes.NewReader([]byte(`{"test":true}`)))
+	req.Header.Set("Content-Type", notify.WebhookContentType)
 	req.RemoteAddr = "203.0.113.5:1234"
 	rr = httptest.NewRecorder()
 	rc2.ServeHTTP(rr, req)
@@ -438,14 +431,21 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-// The lead's qiwiapi.VerifySignature, wired through VerifyWithKey, agrees
-// with the spec's vectors.
+// qiwiapi.CheckHash, wired through VerifyWithKey, agrees with the spec's
+// vectors.
 func TestVerifyWithKey(t *testing.T) {
 	v := notify.VerifyWithKey(hookKey)
-	if err := v(fixture(t, "webhook_signed.json")); err != nil {
+	check := func(body []byte) error {
+		ev, _, err := notify.DecodeWebhook(body)
+		if err != nil {
+			return err
+		}
+		return v(ev.Signed, ev.Hash)
+	}
+	if err := check(fixture(t, "webhook_signed.json")); err != nil {
 		t.Errorf("f05c4e7b: %v", err)
 	}
-	if err := v(fixture(t, "webhook_doc_example.json")); err == nil {
+	if err := check(fixture(t, "webhook_doc_example.json")); err == nil {
 		t.Error("76687ffe verified")
 	}
 	rc, s, _ := newReceiver(notify.Config{VerifyWebhook: v})

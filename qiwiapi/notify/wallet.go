@@ -1,11 +1,9 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,80 +17,149 @@ import (
 // ErrMalformed wraps every notification that cannot be read.
 var ErrMalformed = errors.New("notify: malformed notification")
 
-type wireWebhook struct {
-	Hash      string       `json:"hash"`
-	HookID    string       `json:"hookId"`
-	MessageID string       `json:"messageId"`
-	Payment   *wirePayment `json:"payment"`
-	Test      flexBool     `json:"test"`
-	Version   string       `json:"version"`
-}
-
-type wirePayment struct {
-	TxnID      flexString      `json:"txnId"`
-	Date       string          `json:"date"`
-	Type       string          `json:"type"`
-	Status     string          `json:"status"`
-	ErrorCode  flexString      `json:"errorCode"`
-	PersonID   flexString      `json:"personId"`
-	Account    string          `json:"account"`
-	Comment    string          `json:"comment"`
-	Provider   flexString      `json:"provider"`
-	Sum        *qiwiapi.Amount `json:"sum"`
-	Commission *qiwiapi.Amount `json:"commission"`
-	Total      *qiwiapi.Amount `json:"total"`
-	SignFields string          `json:"signFields"`
-}
-
-// DecodeWebhook reads a wallet webhook body. test reports a test
-// notification (its payment may be empty; nothing else is checked then).
-// Amounts keep their exact decimal value.
+// DecodeWebhook reads a wallet webhook body once (qiwiapi.ParseWebhook):
+// a body with a key given twice, in any letter case and at any depth, is
+// refused. test reports a test notification (its payment may be empty;
+// nothing else is checked then). Otherwise the payment's identity (TxnID,
+// Type, Account, Sum) is taken from exactly the values its signature
+// covers, and Signed holds the signed text: a body whose signFields does
+// not cover them is refused with qiwiapi.ErrNoSignature. Amounts keep
+// their exact decimal value.
 func DecodeWebhook(body []byte) (ev *Event, test bool, err error) {
-	var w wireWebhook
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&w); err != nil {
+	w, err := qiwiapi.ParseWebhook(body)
+	if err != nil {
 		return nil, false, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if dec.More() {
-		return nil, false, fmt.Errorf("%w: trailing data", ErrMalformed)
+	r := fieldReader{w: w}
+	ev = &Event{MessageID: r.text("messageId"), HookID: r.text("hookId"), Version: r.text("version"), Hash: w.Hash(), Raw: body}
+	if r.flag("test") {
+		return ev, true, r.err
 	}
-	ev = &Event{MessageID: w.MessageID, HookID: w.HookID, Version: w.Version, Raw: body}
-	if w.Test {
-		return ev, true, nil
-	}
-	if w.MessageID == "" {
+	if ev.MessageID == "" {
 		return nil, false, fmt.Errorf("%w: no messageId", ErrMalformed)
 	}
-	p := w.Payment
-	if p == nil {
+	if v, ok := w.Value("payment"); !ok || v.Kind != qiwiapi.JSONObject {
 		return nil, false, fmt.Errorf("%w: no payment", ErrMalformed)
 	}
-	if p.TxnID == "" || p.Sum == nil {
+	ev.TxnID, ev.Type, ev.Status = r.text("payment.txnId"), r.text("payment.type"), r.text("payment.status")
+	ev.ErrorCode, ev.Account, ev.Comment = r.text("payment.errorCode"), r.text("payment.account"), r.text("payment.comment")
+	ev.SignFields = r.text("payment.signFields")
+	if date := r.text("payment.date"); date != "" && r.err == nil {
+		if ev.Date, err = time.Parse(time.RFC3339, date); err != nil {
+			return nil, false, fmt.Errorf("%w: payment.date %q", ErrMalformed, date)
+		}
+	}
+	ev.PersonID, ev.Provider = r.int("payment.personId"), r.int("payment.provider")
+	sum := r.amount("payment.sum")
+	ev.Commission = r.amount("payment.commission")
+	if total := r.amount("payment.total"); total != nil {
+		ev.Total = *total
+	}
+	if r.err != nil {
+		return nil, false, r.err
+	}
+	if ev.TxnID == "" || sum == nil {
 		return nil, false, fmt.Errorf("%w: payment without txnId or sum", ErrMalformed)
 	}
-	ev.TxnID, ev.Type, ev.Status = string(p.TxnID), p.Type, p.Status
-	ev.ErrorCode, ev.Account, ev.Comment, ev.SignFields = string(p.ErrorCode), p.Account, p.Comment, p.SignFields
-	if p.Date != "" {
-		if ev.Date, err = time.Parse(time.RFC3339, p.Date); err != nil {
-			return nil, false, fmt.Errorf("%w: payment.date %q", ErrMalformed, p.Date)
-		}
+	if sum.Currency == 0 {
+		return nil, false, fmt.Errorf("%w: payment.sum has no currency", ErrMalformed)
 	}
-	if p.PersonID != "" {
-		if ev.PersonID, err = strconv.ParseInt(string(p.PersonID), 10, 64); err != nil {
-			return nil, false, fmt.Errorf("%w: payment.personId %q", ErrMalformed, string(p.PersonID))
-		}
-	}
-	if p.Provider != "" {
-		if ev.Provider, err = strconv.ParseInt(string(p.Provider), 10, 64); err != nil {
-			return nil, false, fmt.Errorf("%w: payment.provider %q", ErrMalformed, string(p.Provider))
-		}
-	}
-	ev.Sum = *p.Sum
-	ev.Commission = p.Commission
-	if p.Total != nil {
-		ev.Total = *p.Total
+	ev.Sum = *sum
+	if _, ev.Signed, err = w.Signed(); err != nil {
+		return nil, false, err
 	}
 	return ev, false, nil
+}
+
+// fieldReader takes typed values out of a parsed body; the first problem
+// is kept in err (wrapping ErrMalformed) and later reads return zero.
+type fieldReader struct {
+	w   *qiwiapi.WebhookBody
+	err error
+}
+
+func (r *fieldReader) fail(path, want string, v qiwiapi.WebhookValue) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: %s is not %s (%q)", ErrMalformed, path, want, v.Text)
+	}
+}
+
+// text reads a string or a number as text; null and absent read "".
+func (r *fieldReader) text(path string) string {
+	v, ok := r.w.Value(path)
+	switch {
+	case !ok || v.Kind == qiwiapi.JSONNull:
+		return ""
+	case v.Kind == qiwiapi.JSONString || v.Kind == qiwiapi.JSONNumber:
+		return v.Text
+	}
+	r.fail(path, "a string or a number", v)
+	return ""
+}
+
+// flag reads true, "true", false, "false", null or absent.
+func (r *fieldReader) flag(path string) bool {
+	v, ok := r.w.Value(path)
+	if !ok || v.Kind == qiwiapi.JSONNull {
+		return false
+	}
+	if v.Kind == qiwiapi.JSONBool || v.Kind == qiwiapi.JSONString {
+		switch v.Text {
+		case "true":
+			return true
+		case "false", "":
+			return false
+		}
+	}
+	r.fail(path, "true or false", v)
+	return false
+}
+
+// int reads a whole number given as a number or a string; absent reads 0.
+func (r *fieldReader) int(path string) int64 {
+	s := r.text(path)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		r.fail(path, "a whole number", qiwiapi.WebhookValue{Text: s})
+	}
+	return n
+}
+
+// amount reads {"amount": ..., "currency": ...} exactly; null or absent
+// reads nil.
+func (r *fieldReader) amount(path string) *qiwiapi.Amount {
+	v, ok := r.w.Value(path)
+	if !ok || v.Kind == qiwiapi.JSONNull {
+		return nil
+	}
+	if v.Kind != qiwiapi.JSONObject {
+		r.fail(path, "an amount object", v)
+		return nil
+	}
+	curText, amtText := r.text(path+".currency"), r.text(path+".amount")
+	if r.err != nil {
+		return nil
+	}
+	var cur qiwiapi.Currency
+	if curText != "" && curText != "0" { // "0": no currency, as qiwiapi.Currency reads it
+		var err error
+		if cur, err = qiwiapi.ParseCurrency(curText); err != nil {
+			r.fail(path+".currency", "a currency", qiwiapi.WebhookValue{Text: curText})
+			return nil
+		}
+	}
+	if amtText == "" {
+		return &qiwiapi.Amount{Currency: cur}
+	}
+	a, err := qiwiapi.ParseAmount(amtText, cur)
+	if err != nil {
+		r.fail(path+".amount", "an exact amount", qiwiapi.WebhookValue{Text: amtText})
+		return nil
+	}
+	return &a
 }
 
 func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
@@ -118,6 +185,10 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusForbidden, Rejected, "source "+addr+" is outside the QIWI networks")
 		return
 	}
+	if why := contentTypeProblem(r, WebhookContentType); why != "" {
+		answer(http.StatusUnsupportedMediaType, Rejected, why)
+		return
+	}
 	body, err := readBody(w, r)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
@@ -129,7 +200,11 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, test, err := DecodeWebhook(body)
 	if err != nil {
-		answer(http.StatusBadRequest, Rejected, err.Error())
+		if errors.Is(err, ErrMalformed) {
+			answer(http.StatusBadRequest, Rejected, err.Error())
+		} else {
+			answer(http.StatusForbidden, Rejected, "signature check failed: "+err.Error())
+		}
 		return
 	}
 	n.ID = ev.MessageID
@@ -144,7 +219,7 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusForbidden, Rejected, "no webhook key configured")
 		return
 	}
-	if err := rc.cfg.VerifyWebhook(body); err != nil {
+	if err := rc.cfg.VerifyWebhook(ev.Signed, ev.Hash); err != nil {
 		answer(http.StatusForbidden, Rejected, "signature check failed: "+err.Error())
 		return
 	}
@@ -179,15 +254,15 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 
 // Key identifies the payment notification by what QIWI signed: the
 // signFields list and the values it names, exactly as written (txnId,
-// type, sum, account, ...), plus the status, which QIWI does not sign, so
+// type, sum, account, ...: Signed), plus the status, which QIWI does not sign, so
 // that a later status of the same payment is a new notification. A genuine
 // body sent again with another messageId (not signed either) has the same
 // key. Statuses other than WAITING, SUCCESS and ERROR share one key, so a
 // replay with made-up statuses cannot pass more than once. The key is a
 // hex SHA-256, safe to store.
 func (e *Event) Key() string {
-	sf, signed, err := qiwiapi.SignedString(e.Raw)
-	if err != nil {
+	sf, signed := e.SignFields, e.Signed
+	if signed == "" {
 		// Not verifiable, so never accepted; still a stable key.
 		sf, signed = "messageId", e.MessageID
 	}
@@ -211,47 +286,4 @@ func (e *Event) StatusSigned() bool {
 		}
 	}
 	return false
-}
-
-// flexBool accepts true, "true", false, "false".
-type flexBool bool
-
-func (b *flexBool) UnmarshalJSON(data []byte) error {
-	s := string(bytes.TrimSpace(data))
-	if unq, err := strconv.Unquote(s); err == nil {
-		s = unq
-	}
-	switch s {
-	case "true":
-		*b = true
-	case "false", "null", "":
-		*b = false
-	default:
-		return fmt.Errorf("not a boolean: %s", data)
-	}
-	return nil
-}
-
-// flexString keeps a string or a number literal as text.
-type flexString string
-
-func (f *flexString) UnmarshalJSON(data []byte) error {
-	data = bytes.TrimSpace(data)
-	if string(data) == "null" {
-		return nil
-	}
-	if len(data) > 0 && data[0] == '"' {
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(data, &n); err != nil {
-		return fmt.Errorf("expected a string or a number, got %s", data)
-	}
-	*f = flexString(n)
-	return nil
 }

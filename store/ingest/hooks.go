@@ -108,8 +108,8 @@ func (a *ActiveHookKey) read(ctx context.Context) (url, key string, err error) {
 }
 
 // Verify is for notify.Config.VerifyWebhook.
-func (a *ActiveHookKey) Verify(body []byte) error {
-	err := a.key.Verify(body)
+func (a *ActiveHookKey) Verify(signed, hash string) error {
+	err := a.key.Verify(signed, hash)
 	if err == nil || !a.due() {
 		return a.explain(err)
 	}
@@ -118,14 +118,14 @@ func (a *ActiveHookKey) Verify(body []byte) error {
 	}
 	defer a.learning.Unlock()
 	if !a.due() {
-		return a.explain(a.key.Verify(body))
+		return a.explain(a.key.Verify(signed, hash))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), relearnTimeout)
 	defer cancel()
 	if lerr := a.learn(ctx); lerr != nil {
 		return a.explain(err)
 	}
-	return a.key.Verify(body)
+	return a.key.Verify(signed, hash)
 }
 
 // due says whether a failed check may read the active hook again.
@@ -186,15 +186,16 @@ func (k *WebhookKey) Set(base64Key string) {
 	k.mu.Unlock()
 }
 
-// Verify checks a webhook body against the key.
-func (k *WebhookKey) Verify(body []byte) error {
+// Verify checks a webhook's hash against the signed text (see
+// notify.Config.VerifyWebhook) with the key.
+func (k *WebhookKey) Verify(signed, hash string) error {
 	k.mu.RLock()
 	key := k.key
 	k.mu.RUnlock()
 	if key == "" {
 		return errors.New("the webhook key is not known yet")
 	}
-	return qiwiapi.VerifySignature(body, key)
+	return qiwiapi.CheckHash(signed, hash, key)
 }
 
 // RegisterWebhook points the wallet's webhook at hookURL (both directions),

@@ -12,9 +12,13 @@
 //     after a verified notification that was not seen before is stored,
 //     so the history is refreshed and a followed payment re-checked.
 //
-// A wallet webhook's status is not among the fields QIWI signs: its Event
-// says so (StatusConfirmed false), and the screens, `listen` and the
-// callbacks treat it as a hint to look, never as a final word.
+// A wallet webhook's status is not among the fields QIWI signs: it is a
+// hint. Its Event says "signature ok, status not yet confirmed"
+// (StatusConfirmed false), the store records the status with a "?"
+// ("SUCCESS?"), and, when Options.Confirm is set, the Ingest asks the API
+// about a SUCCESS or ERROR and publishes a second Event with the answer
+// ("signature ok, status confirmed", or what QIWI says instead), records
+// the confirmed status, and only then calls OnWalletPayment.
 //
 // The same Ingest serves `qiwidash listen`, `--listen` and the demo; no
 // screen runs a server.
@@ -27,6 +31,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,8 +89,14 @@ type Options struct {
 	// delays the next, never QIWI's answer.
 	OnWalletPayment func(wallet string, txnID int64)
 	OnBill          func(billID string)
-	Limits          Limits
-	Now             func() time.Time
+	// Confirm asks the API for the status of wallet transaction txnID of
+	// type typ (IN or OUT), e.g. one history or transaction request inside
+	// the wallet's request budget; it runs on the Ingest's own goroutine
+	// with ConfirmTimeout. Nil: wallet statuses stay "not yet confirmed".
+	Confirm        func(ctx context.Context, wallet string, txnID int64, typ string) (status string, err error)
+	ConfirmTimeout time.Duration // 30s when <= 0
+	Limits         Limits
+	Now            func() time.Time
 }
 
 // Event is one notification as the receiver judged it. The embedded
@@ -98,11 +109,33 @@ type Event struct {
 	// wallet webhook's status is not among QIWI's signed fields (unless
 	// its signFields name it): false, until the API confirms it.
 	StatusConfirmed bool
+	// Confirmation is where a verified wallet payment's status stands.
+	Confirmation Confirmation
+	// APIStatus is the status the API gave (Confirmed, Contradicted);
+	// ConfirmError why it could not be asked (NotConfirmed).
+	APIStatus, ConfirmError string
+	// FollowUp marks the second event of a wallet payment: the answer of
+	// the API about the status of the notification it repeats.
+	FollowUp bool
 }
 
+// Confirmation says whether the API has confirmed a wallet payment's
+// status.
+type Confirmation int
+
+// Confirmations.
+const (
+	NoConfirmation  Confirmation = iota // not a verified wallet payment, or its status is signed
+	NotYetConfirmed                     // the API has not been asked (yet)
+	Confirmed                           // the API gives the same status
+	Contradicted                        // the API gives another status (APIStatus)
+	NotConfirmed                        // asking the API failed (ConfirmError)
+)
+
 // Applied reports a verified notification seen for the first time and
-// stored: the one event per payment or bill status that changes things.
-func (e Event) Applied() bool { return e.Outcome == notify.Accepted }
+// stored: the one event per payment or bill status that changes things
+// (a FollowUp is not one: it confirms an applied one).
+func (e Event) Applied() bool { return e.Outcome == notify.Accepted && !e.FollowUp }
 
 // Ingest is one receiver with its store writer, subscribers and
 // callbacks. It is safe for concurrent use.
@@ -135,6 +168,9 @@ func New(o Options) *Ingest {
 		o.Now = time.Now
 	}
 	o.Limits = o.Limits.withDefaults()
+	if o.ConfirmTimeout <= 0 {
+		o.ConfirmTimeout = 30 * time.Second
+	}
 	in := &Ingest{o: o, now: o.Now, subs: map[*Subscription]struct{}{}, wake: make(chan struct{}, 1), stop: make(chan struct{}), qdone: make(chan struct{})}
 	in.ctx, in.cancel = context.WithCancel(context.Background())
 	cfg := o.Checks
@@ -253,7 +289,9 @@ func (in *Ingest) Close() error {
 	return in.srvErr
 }
 
-// observe publishes every notification to the subscribers.
+// observe publishes every notification to the subscribers; a wallet
+// payment applied for the first time then has its status confirmed and
+// its callback called, in that order, on the dispatcher.
 func (in *Ingest) observe(n notify.Notice) {
 	e := Event{Notice: n}
 	switch {
@@ -261,9 +299,78 @@ func (in *Ingest) observe(n notify.Notice) {
 		e.StatusConfirmed = true
 	case n.Wallet != nil:
 		e.StatusConfirmed = n.Wallet.StatusSigned()
+		if !e.StatusConfirmed {
+			e.Confirmation = NotYetConfirmed
+		}
 	}
 	in.publish(e)
+	if !e.Applied() || n.Wallet == nil {
+		return
+	}
+	wallet, txn := in.walletOf(*n.Wallet), parseTxn(n.Wallet.TxnID)
+	if e.Confirmation == NotYetConfirmed && in.o.Confirm != nil && needsConfirm(n.Wallet.Status) {
+		in.later(func() { in.confirm(e, wallet, txn) })
+	}
+	if cb := in.o.OnWalletPayment; cb != nil && txn != 0 {
+		in.later(func() { cb(wallet, txn) })
+	}
 }
+
+// needsConfirm: only a final status is worth a request; WAITING is never
+// taken as final anyway.
+func needsConfirm(status string) bool { return status == "SUCCESS" || status == "ERROR" }
+
+// parseTxn reads QIWI's transaction id; 0 when it is not a number.
+func parseTxn(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// walletOf is the wallet a payment is about: Options.Wallet, or its personId.
+func (in *Ingest) walletOf(e notify.Event) string {
+	if in.o.Wallet == "" && e.PersonID != 0 {
+		return strconv.FormatInt(e.PersonID, 10)
+	}
+	return in.o.Wallet
+}
+
+// confirm asks the API about a payment's status, records the answer and
+// publishes it as a FollowUp of e.
+func (in *Ingest) confirm(e Event, wallet string, txn int64) {
+	w := e.Wallet
+	f := e
+	f.FollowUp, f.Time = true, in.now()
+	var status string
+	err := errors.New("the transaction id " + strconv.Quote(w.TxnID) + " is not a number")
+	if txn != 0 {
+		ctx, cancel := context.WithTimeout(in.ctx, in.o.ConfirmTimeout)
+		status, err = in.o.Confirm(ctx, wallet, txn, w.Type)
+		cancel()
+	}
+	switch {
+	case err != nil:
+		f.Confirmation, f.ConfirmError = NotConfirmed, err.Error()
+	case strings.EqualFold(status, w.Status):
+		f.Confirmation, f.APIStatus, f.StatusConfirmed = Confirmed, status, true
+	default:
+		f.Confirmation, f.APIStatus = Contradicted, status
+	}
+	if st := in.o.Store; st != nil && err == nil {
+		// The seen record keeps the sender's claim with a "?" until now.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if serr := st.SetNotificationStatus(ctx, walletKey(wallet, w), status); serr != nil {
+			f.ConfirmError = "recording the confirmed status: " + serr.Error()
+		}
+		cancel()
+	}
+	in.publish(f)
+}
+
+// walletKey is the store key of a wallet payment notification.
+func walletKey(wallet string, e *notify.Event) string { return "wallet:" + wallet + ":" + e.Key() }
 
 func (in *Ingest) publish(e Event) {
 	in.mu.Lock()
@@ -367,28 +474,28 @@ func (s *Subscription) Close() {
 // callbacks; it is the notify.Sink of the receiver.
 type sink struct{ in *Ingest }
 
+// WalletPayment records the payment as seen; the status is recorded with
+// a "?" unless it is signed: it is the sender's word until confirmed. The
+// callback is queued by observe, once the event is published.
 func (k sink) WalletPayment(ctx context.Context, e notify.Event) error {
 	in := k.in
-	wallet := in.o.Wallet
-	if wallet == "" && e.PersonID != 0 {
-		wallet = strconv.FormatInt(e.PersonID, 10)
+	st := in.o.Store
+	if st == nil {
+		return nil
 	}
-	if st := in.o.Store; st != nil {
-		fresh, err := st.SaveNotification(ctx, store.Notification{
-			Key: "wallet:" + wallet + ":" + e.Key(), Kind: "wallet", Scope: wallet, Ref: e.TxnID, Type: e.Type,
-			Status: e.Status, Amount: e.Sum, MessageID: e.MessageID, Received: in.now(),
-		}, nil)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			return notify.ErrDuplicate
-		}
+	wallet, status := in.walletOf(e), e.Status
+	if status != "" && !e.StatusSigned() {
+		status += "?"
 	}
-	if cb := in.o.OnWalletPayment; cb != nil {
-		if txn, err := strconv.ParseInt(e.TxnID, 10, 64); err == nil {
-			in.later(func() { cb(wallet, txn) })
-		}
+	fresh, err := st.SaveNotification(ctx, store.Notification{
+		Key: walletKey(wallet, &e), Kind: "wallet", Scope: wallet, Ref: e.TxnID, Type: e.Type,
+		Status: status, Amount: e.Sum, MessageID: e.MessageID, Received: in.now(),
+	}, nil)
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		return notify.ErrDuplicate
 	}
 	return nil
 }

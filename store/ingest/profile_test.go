@@ -251,8 +251,8 @@ func TestActiveHookKeyRelearnsSparingly(t *testing.T) {
 	if err := a.Learn(context.Background()); !errors.Is(err, ErrNoActiveHook) {
 		t.Fatal(err)
 	}
-	body := []byte(`{"hash":"x","messageId":"m"}`)
-	if err := a.Verify(body); err == nil || !strings.Contains(err.Error(), "no wallet webhook is active") {
+	signed, hash := "643|1|IN|+79161112233|1", "x"
+	if err := a.Verify(signed, hash); err == nil || !strings.Contains(err.Error(), "no wallet webhook is active") {
 		t.Fatalf("verify without a hook: %v", err)
 	}
 	if api.reads != 1 {
@@ -262,17 +262,17 @@ func TestActiveHookKeyRelearnsSparingly(t *testing.T) {
 	api.hook.HookParameters.URL = "https://example.org/qiwi/webhook"
 	api.key = "c2VjcmV0"
 	now = now.Add(NoKeyRelearnInterval)
-	a.Verify(body) // unsigned: refused, but the hook is read again
+	a.Verify(signed, hash) // unsigned: refused, but the hook is read again
 	if api.reads != 2 || !strings.Contains(a.Status(), "https://example.org/qiwi/webhook") {
 		t.Fatalf("after the hook appeared: %d reads, status %q", api.reads, a.Status())
 	}
 	now = now.Add(NoKeyRelearnInterval)
-	a.Verify(body) // a key is known: the next re-read waits longer
+	a.Verify(signed, hash) // a key is known: the next re-read waits longer
 	if api.reads != 2 {
 		t.Fatalf("re-read too soon with a key known: %d reads", api.reads)
 	}
 	now = now.Add(DefaultRelearnInterval)
-	a.Verify(body)
+	a.Verify(signed, hash)
 	if api.reads != 3 {
 		t.Fatalf("no re-read after the interval: %d reads", api.reads)
 	}

@@ -56,6 +56,10 @@ func billForm(id, status, amount string) url.Values {
 func post(t testing.TB, target string, body []byte, hdr map[string]string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", notify.BillContentType)
+	if strings.HasSuffix(target, notify.DefaultWebhookPath) {
+		req.Header.Set("Content-Type", notify.WebhookContentType+"; charset=utf-8")
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}

@@ -15,14 +15,18 @@ import (
 // or escape sequence a sender put in an id or a status reaches a terminal.
 func Line(e Event) string {
 	n := e.Notice
-	parts := []string{n.Time.Format("2006-01-02 15:04:05 -07:00"), fmt.Sprintf("%-6s", n.Kind), Verdict(n)}
+	verdict := Verdict(n)
+	if e.FollowUp {
+		verdict = "status checked with the API"
+	}
+	parts := []string{n.Time.Format("2006-01-02 15:04:05 -07:00"), fmt.Sprintf("%-6s", n.Kind), verdict}
 	if n.ID != "" {
 		parts = append(parts, "id="+sanitize.Text(n.ID))
 	}
 	if n.Status != "" {
 		s := "status=" + sanitize.Text(n.Status)
-		if n.Wallet != nil && !e.StatusConfirmed {
-			s += " (not signed, not final)"
+		if w := StatusWords(e); w != "" {
+			s += " (" + w + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -32,11 +36,37 @@ func Line(e Event) string {
 	if h := Host(n.Remote); h != "" {
 		parts = append(parts, "from="+sanitize.Text(h))
 	}
+	if e.FollowUp {
+		return strings.Join(parts, "  ")
+	}
 	parts = append(parts, fmt.Sprintf("answer=HTTP %d", n.HTTPStatus))
 	if n.ResultCode >= 0 && n.Kind == notify.KindBill {
 		parts[len(parts)-1] += fmt.Sprintf(" result_code %d", n.ResultCode)
 	}
 	return strings.Join(parts, "  ")
+}
+
+// StatusWords says how far a verified wallet payment's status can be
+// trusted: "signature ok, status not yet confirmed", "signature ok, status
+// confirmed", "signature ok, QIWI says WAITING", "signature ok, status not
+// confirmed: <why>", or "signature ok, status signed"; "" for anything
+// else (a bill's status is authenticated with the callback).
+func StatusWords(e Event) string {
+	if e.Wallet == nil {
+		return ""
+	}
+	switch e.Confirmation {
+	case Confirmed:
+		return "signature ok, status confirmed"
+	case Contradicted:
+		return "signature ok, QIWI says " + sanitize.Text(e.APIStatus)
+	case NotConfirmed:
+		return "signature ok, status not confirmed: " + sanitize.Text(e.ConfirmError)
+	}
+	if e.StatusConfirmed {
+		return "signature ok, status signed"
+	}
+	return "signature ok, status not yet confirmed"
 }
 
 // Verdict says in words whether a notification was verified, and if not

@@ -5,6 +5,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"qiwidash/qiwiapi"
 )
 
@@ -94,31 +96,29 @@ func DateTZ(t time.Time) string {
 	return t.Format("2006-01-02 15:04:05 -07:00")
 }
 
-// Truncate cuts s to width cells, ending with "…".
+// Truncate cuts s to width cells, ending with "…". Widths are terminal
+// cells: a wide character or a ZWJ emoji sequence (👨‍👩‍👧) counts as the
+// two cells it takes, so borders and columns stay put.
 func Truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if utf8.RuneCountInString(s) <= width {
+	if ansi.StringWidth(s) <= width {
 		return s
 	}
-	r := []rune(s)
-	if width == 1 {
-		return "…"
-	}
-	return string(r[:width-1]) + "…"
+	return ansi.Truncate(s, width, "…")
 }
 
-// PadRight pads s with spaces to width cells (runes).
+// PadRight pads s with spaces to width cells.
 func PadRight(s string, width int) string {
 	s = Truncate(s, width)
-	return s + strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s)))
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
 }
 
 // PadLeft right-aligns s in width cells.
 func PadLeft(s string, width int) string {
 	s = Truncate(s, width)
-	return strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s))) + s
+	return strings.Repeat(" ", max(0, width-ansi.StringWidth(s))) + s
 }
 
 // OrDash is s, or "—" when s is blank.

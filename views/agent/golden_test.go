@@ -46,6 +46,14 @@ func TestGoldenTopupForm(t *testing.T) {
 
 func TestGoldenTopups(t *testing.T) {
 	env := uitest.New(t)
+	seedTopups(t, env)
+	m := NewTopups(env.Common, Deps{})
+	uitest.Golden(t, m, uitest.Step{WaitFor: "6 in the journal"})
+}
+
+// seedTopups journals six top-ups, one in each phase (the failed one of
+// 60 000.01 ₽ put back on the agent balance).
+func seedTopups(t *testing.T, env *uitest.Env) {
 	jr := env.Store.Journal()
 	gen := topup.NewTxnGen(env.Common.Now, "", 0)
 	now := uitest.Now
@@ -105,6 +113,4 @@ func TestGoldenTopups(t *testing.T) {
 		s.Phase, s.Next, s.Sent, s.Fatal = topup.PhaseHeld, topup.Action{}, true, true
 		s.Note = "stopped until a person acts (contact bss@qiwi.com): topup: request error 339 the sender IP address is blocked"
 	})
-	m := NewTopups(env.Common, Deps{})
-	uitest.Golden(t, m, uitest.Step{WaitFor: "6 in the journal"})
 }

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
 	"qiwidash/store/moves"
@@ -208,7 +209,7 @@ func (m *TopupsModel) merge(entries []store.Entry) tea.Cmd {
 // announce toasts the final outcome (and a hold) once, when it happens.
 func (m *TopupsModel) announce(r *row) tea.Cmd {
 	n := r.je.ClientID
-	amount := r.je.Amount.Format()
+	amount := m.c.Money(r.je.Amount)
 	switch r.p.State.Phase {
 	case topup.PhaseSucceeded:
 		return common.Toast("Top-up " + n + " succeeded: " + amount + " credited")
@@ -324,12 +325,13 @@ func resultWords(e moves.TopupProgress) string {
 	return "—"
 }
 
-// todo is what the operator has to do about the entry, in words ("" = nothing).
-func todo(e moves.TopupProgress) string {
+// todo is what the operator has to do about the entry, in words ("" =
+// nothing); the amount is masked in privacy mode.
+func (m *TopupsModel) todo(e moves.TopupProgress) string {
 	s := e.State
 	switch s.Phase {
 	case topup.PhaseFailed:
-		return "return the money to the customer: QIWI put " + s.Topup.Amount.Format() + " back on the agent balance"
+		return "return the money to the customer: QIWI put " + m.c.Money(s.Topup.Amount) + " back on the agent balance"
 	case topup.PhaseRefused:
 		return "return the money to the customer: nothing was paid"
 	case topup.PhaseHeld:
@@ -364,7 +366,7 @@ func fixHint(e moves.TopupProgress) string {
 	if e.LastCode != topup.RequestOK {
 		return e.LastCode.Text() + ": contact bss@qiwi.com"
 	}
-	return "QIWI answered with an error a person must look at (" + e.State.Note + ")"
+	return "QIWI answered with an error a person must look at (" + sanitize.Text(e.State.Note) + ")"
 }
 
 // nextWords is the next request as a relative time.
@@ -462,7 +464,7 @@ func (m *TopupsModel) View() string {
 			b.WriteString("  " + styled + "\n")
 		}
 		used++
-		if t := todo(r.p); t != "" && used < avail {
+		if t := m.todo(r.p); t != "" && used < avail {
 			b.WriteString(m.todoStyle(r.p).Render("    → "+common.Truncate(t, width-7)) + "\n")
 			used++
 		}
@@ -511,7 +513,7 @@ func (m *TopupsModel) detailView() string {
 	b.WriteString(s.Bold.Render(head) + "\n")
 	var facts []string
 	if e.State.TxnID != "" {
-		facts = append(facts, "QIWI txn "+e.State.TxnID)
+		facts = append(facts, "QIWI txn "+sanitize.Text(e.State.TxnID))
 	}
 	if e.State.Registered || e.State.Phase.Done() && e.State.Phase != topup.PhaseRefused {
 		facts = append(facts, "status "+e.State.Status.String())
@@ -525,7 +527,7 @@ func (m *TopupsModel) detailView() string {
 		b.WriteString(s.Subtle.Render(" Result: "+rw) + "\n")
 	}
 	if e.State.Note != "" {
-		for _, line := range wrap("Last answer: "+e.State.Note, max(40, m.width-2)) {
+		for _, line := range wrap("Last answer: "+sanitize.Text(e.State.Note), max(40, m.width-2)) {
 			b.WriteString(s.Subtle.Render(" "+line) + "\n")
 		}
 	}

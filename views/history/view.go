@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
 )
 
@@ -69,10 +70,13 @@ func (l layout) cols() []column {
 }
 
 // cell pads s into a column, with the leading separator.
+// cell writes one column; the text passes sanitize.Text (comments,
+// accounts and provider names come from QIWI).
 func cell(b *strings.Builder, c column, s string, first bool) {
 	if c.width == 0 {
 		return
 	}
+	s = sanitize.Text(s)
 	if !first {
 		b.WriteByte(' ')
 	}
@@ -435,6 +439,7 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	valueW := max(20, m.width-22)
 	add := func(label, value string) {
 		label = s.Label.Render(common.PadRight(label, 18))
+		value = sanitize.Text(value) // QIWI's words: comments, names, accounts, error texts
 		// Long values wrap under themselves rather than off screen.
 		for i, part := range wrap(value, valueW) {
 			if i > 0 {

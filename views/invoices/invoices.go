@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
 	"qiwidash/store/moves"
 	"qiwidash/ui/common"
@@ -242,10 +243,10 @@ func (m *Model) selected() (qiwiapi.Invoice, bool) {
 // merchant is the invoice issuer's name, the legal one when known.
 func merchant(inv qiwiapi.Invoice) string {
 	if inv.Provider.LongName != "" {
-		return inv.Provider.LongName
+		return sanitize.Text(inv.Provider.LongName)
 	}
 	if inv.Provider.ShortName != "" {
-		return inv.Provider.ShortName
+		return sanitize.Text(inv.Provider.ShortName)
 	}
 	return "merchant " + strconv.Itoa(int(inv.Provider.ID))
 }
@@ -370,7 +371,7 @@ func (m *Model) View() string {
 	for i := m.offset; i < len(m.invoices) && i < m.offset+rows; i++ {
 		inv := m.invoices[i]
 		line := fmt.Sprintf(" %14s  %-28s  %-*s  %-10s  %d", m.c.Money(inv.Sum), common.Truncate(merchant(inv), 28),
-			commentW, common.Truncate(m.c.Personal(inv.Comment), commentW), Relative(inv.ExpirationDatetime.Time, now), int64(inv.ID))
+			commentW, common.Truncate(m.c.Personal(sanitize.Text(inv.Comment)), commentW), Relative(inv.ExpirationDatetime.Time, now), int64(inv.ID))
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▶"+line) + "\n")
 		} else {
@@ -381,10 +382,10 @@ func (m *Model) View() string {
 		b.WriteString(s.Subtle.Render("   loading more…") + "\n")
 	}
 	if inv, ok := m.selected(); ok {
-		b.WriteString("\n" + s.Label.Render(" Merchant  ") + inv.Provider.ShortName + " — " + merchant(inv) + s.Subtle.Render(" (provider "+strconv.Itoa(int(inv.Provider.ID))+")") + "\n")
+		b.WriteString("\n" + s.Label.Render(" Merchant  ") + sanitize.Text(inv.Provider.ShortName) + " — " + merchant(inv) + s.Subtle.Render(" (provider "+strconv.Itoa(int(inv.Provider.ID))+")") + "\n")
 		loc := now.Location() // epoch dates carry no zone: show them in the clock's
 		b.WriteString(s.Label.Render(" Issued    ") + common.Date(inv.CreationDatetime.In(loc)) + s.Label.Render("   expires ") + common.Date(inv.ExpirationDatetime.In(loc)) + "\n")
-		b.WriteString(s.Label.Render(" Pay link  ") + inv.PayURL + "\n")
+		b.WriteString(s.Label.Render(" Pay link  ") + sanitize.Text(inv.PayURL) + "\n")
 	}
 	return b.String()
 }

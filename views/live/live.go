@@ -86,10 +86,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) add(e ingest.Event) {
-	switch e.Outcome {
-	case notify.Accepted, notify.Duplicate, notify.Failed:
+	switch {
+	case e.FollowUp: // the API's word on a payment already counted
+	case e.Outcome == notify.Accepted, e.Outcome == notify.Duplicate, e.Outcome == notify.Failed:
 		m.verified++
-	case notify.Rejected:
+	case e.Outcome == notify.Rejected:
 		m.rejected++
 	}
 	m.entries = append([]ingest.Event{e}, m.entries...)
@@ -275,8 +276,8 @@ func (m *Model) detailView(e ingest.Event) string {
 	line("Kind", m.kind(e))
 	line("Check", mark(n))
 	line("ID", n.ID)
-	if n.Wallet != nil && !e.StatusConfirmed && n.Status != "" {
-		line("Status", n.Status+" (not signed by QIWI: final once the history confirms it)")
+	if w := ingest.StatusWords(e); w != "" && n.Status != "" {
+		line("Status", n.Status+" ("+w+")")
 	} else {
 		line("Status", n.Status)
 	}

@@ -69,6 +69,10 @@ func billForm(id, status, amount string) url.Values {
 func post(t *testing.T, target string, body []byte, hdr map[string]string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", notify.BillContentType)
+	if strings.HasSuffix(target, notify.DefaultWebhookPath) {
+		req.Header.Set("Content-Type", notify.WebhookContentType)
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}

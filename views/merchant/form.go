@@ -249,15 +249,22 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 	}
 	var t time.Time
 	if m := durationRe.FindStringSubmatch(s); m != nil {
+		tooLong := errors.New("at most 45 days: QIWI expires bills after that anyway")
 		var d time.Duration
 		if m[1] != "" {
-			days, _ := strconv.Atoi(m[1])
+			// Checked before multiplying: 213504d would wrap round to minutes.
+			days, err := strconv.Atoi(m[1])
+			if err != nil || days > int(pull.MaxLifetime/(24*time.Hour)) {
+				return time.Time{}, tooLong
+			}
 			d = time.Duration(days) * 24 * time.Hour
 		}
 		if m[2] != "" {
+			// The pattern lets only digits with h or m through: the one
+			// way left to fail is a number too large for a duration.
 			rest, err := time.ParseDuration(m[2])
-			if err != nil {
-				return time.Time{}, errors.New("not a duration: e.g. 90m, 24h, 3d")
+			if err != nil || rest > pull.MaxLifetime {
+				return time.Time{}, tooLong
 			}
 			d += rest
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi/pull"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
 )
 
@@ -132,7 +133,7 @@ func (m *Model) View() string {
 			refunded = m.c.Money(r)
 		}
 		line := fmt.Sprintf("%s %s %s %s %s %s",
-			common.PadRight(bill.ID, colID), common.PadRight(statusWords(bill), colStatus),
+			common.PadRight(sanitize.Text(bill.ID), colID), common.PadRight(statusWords(bill), colStatus),
 			common.PadLeft(m.c.Money(bill.Amount), colAmount), common.PadRight(common.MaskMiddle(phone(bill.Payer)), colPayer),
 			common.PadRight(m.expires(bill), colExpires), common.PadLeft(refunded, colRefunded))
 		if i == m.cursor {
@@ -186,14 +187,14 @@ func (m *Model) detail(b Bill) string {
 	s := m.c.Styles
 	var out strings.Builder
 	label := func(l string) string { return s.Label.Render(common.PadRight(l, 12)) }
-	out.WriteString(s.Title.Render(" Bill "+b.ID) + "\n")
+	out.WriteString(s.Title.Render(" Bill "+sanitize.Text(b.ID)) + "\n")
 	status := statusWords(b)
 	if b.ViaCallback && !b.Updated.IsZero() {
 		status += s.Subtle.Render(" (callback at " + b.Updated.In(pull.Moscow).Format("15:04:05") + ")")
 	}
 	out.WriteString(" " + label("Status") + status + "\n")
-	out.WriteString(" " + label("Payer") + m.c.Personal(b.Payer) + "\n")
-	comment := m.c.Personal(b.Comment)
+	out.WriteString(" " + label("Payer") + m.c.Personal(sanitize.Text(b.Payer)) + "\n")
+	comment := m.c.Personal(sanitize.Text(b.Comment))
 	if comment == "" {
 		comment = "—"
 	}

@@ -23,6 +23,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
 	"qiwidash/ui/common"
 )
@@ -554,7 +555,7 @@ func (m *Model) recentView() string {
 		status := label(e.je)
 		line := fmt.Sprintf(" %-11s %-12s %-22s %-*s %14s  %s", status, m.when(e.at), common.Truncate(kindTitle(e.kind), 22),
 			recipW, common.Truncate(m.c.PersonalNumbers(maskCards(e)), recipW), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
-		b.WriteString(m.row(m.kindRows()+i, line) + "\n")
+		b.WriteString(m.row(m.kindRows()+i, sanitize.Text(line)) + "\n") // recipients and ids may come from outside
 		if note := e.note(); note != "" {
 			st := s.Subtle
 			if e.je.State == store.StateFailed || e.je.State == store.StateHeld {
@@ -562,7 +563,7 @@ func (m *Model) recentView() string {
 			} else if e.je.State == store.StateUnknown {
 				st = s.Warning
 			}
-			b.WriteString("     " + st.Render(common.Truncate(note, max(20, m.width-6))) + "\n")
+			b.WriteString("     " + st.Render(common.Truncate(sanitize.Text(note), max(20, m.width-6))) + "\n")
 		}
 	}
 	if to < len(m.recent) {

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
 )
 
@@ -295,7 +296,7 @@ func (m *Model) lines() []string {
 	}
 	if n := m.data.nickname; n != nil {
 		section("Nickname")
-		field("Nickname", m.c.Personal(common.OrDash(n.Nickname)))
+		field("Nickname", m.c.Personal(common.OrDash(sanitize.Text(n.Nickname))))
 		field("Can use / change", yesNo(n.CanUse)+" / "+yesNo(n.CanChange))
 	}
 	if id := m.data.ident; id != nil {

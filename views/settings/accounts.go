@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/ui/common"
 )
@@ -183,14 +182,13 @@ func (r *row) fill(s *store.Session, inMemory bool) {
 	default:
 		r.source = "keyring"
 	}
-	if c.Token != "" {
-		r.token = qiwiapi.MaskSecret(c.Token)
-	}
+	m := c.Masked()
+	r.token = m.Token
 	if c.AgentID != "" {
-		r.agentID, r.agentPW = c.AgentID, qiwiapi.MaskSecret(c.AgentPassword)
+		r.agentID, r.agentPW = m.AgentID, m.AgentPassword
 	}
 	if c.APIID != "" {
-		r.apiID, r.apiPW, r.shopID = qiwiapi.MaskSecret(c.APIID), qiwiapi.MaskSecret(c.APIPassword), c.ShopID
+		r.apiID, r.apiPW, r.shopID = m.APIID, m.APIPassword, m.ShopID
 	}
 }
 

@@ -261,7 +261,8 @@ func TestEnterSwitchesProfile(t *testing.T) {
 	f.login(t, "a", store.Credentials{Token: f.token})
 	f.login(t, "b", store.Credentials{AgentID: "12345", AgentPassword: "agent-pass-1"})
 	m := f.screen(t, "a")
-	if !strings.Contains(m.View(), "agent 12345 / "+qiwiapi.MaskSecret("agent-pass-1")) {
+	// A password shows no character at all (issue 10: "sand…pass").
+	if !strings.Contains(m.View(), "agent 12345 / "+store.PasswordMask+"\n") {
 		t.Fatalf("agent secrets not masked:\n%s", m.View())
 	}
 	noSecret(t, "the list", m.View(), "agent-pass-1", f.token)

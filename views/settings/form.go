@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/ui/common"
 )
@@ -223,7 +222,7 @@ func (m *Model) submit() tea.Cmd {
 			set := p.Settings
 			set.BaseURL, set.AgentURL, set.MerchantURL = urls.BaseURL, urls.AgentURL, urls.MerchantURL
 			if err := acc.SaveSettings(ctx, name, set); err != nil {
-				msg.reason = "The credentials were saved, but the API hosts were not: " + redact(err.Error(), cr)
+				msg.reason = "The credentials were saved, but the API hosts were not: " + store.Redact(err.Error(), cr)
 			}
 		}
 		return msg
@@ -252,17 +251,7 @@ func refusal(err error, cr store.Credentials) (string, int) {
 	default:
 		text = common.Explain(err) + ". Nothing was saved."
 	}
-	return redact(text, cr), field
-}
-
-// redact masks every secret of cr that shows up in s.
-func redact(s string, cr store.Credentials) string {
-	for _, secret := range []string{cr.Token, cr.AgentPassword, cr.APIPassword, cr.APIID} {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, qiwiapi.MaskSecret(secret))
-		}
-	}
-	return s
+	return store.Redact(text, cr), field
 }
 
 func (m *Model) loginDone(msg loginDoneMsg) tea.Cmd {
