@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -387,6 +388,9 @@ func (l *profileListener) start(st *store.Store, c *common.Common, history *read
 	_ = pr.Learn(ctx) // no hook yet, or offline: the Live screen says so; webhooks retry
 	sctx, stopSync := context.WithCancel(context.Background())
 	o := ingest.Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: c.Wallet}
+	if c.API != nil {
+		o.Confirm = ingest.ConfirmWithAPI(c.API.History) // a webhook's status is confirmed inside the wallet's budget
+	}
 	if history != nil {
 		sync := historySync(sctx, history, nil)
 		o.OnWalletPayment = func(wallet string, txnID int64) {
@@ -486,12 +490,20 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 
 	hookKey := &ingest.WebhookKey{}
 	eng := newEngines(st)
-	defer eng.Close() // after the receiver, which nudges it
+	defer eng.Close()                                      // after the receiver, which nudges it
+	var demoHistory atomic.Pointer[qiwiapi.HistoryService] // confirms webhook statuses
 	recv := ingest.New(ingest.Options{Store: st, Checks: notify.Config{
 		VerifyWebhook:  hookKey.Verify,
 		ShopID:         merchantsb.DemoShopID(),
 		NotifyPassword: merchantsb.DemoNotifyPassword(),
-	}, OnWalletPayment: eng.NudgeWallet}) // a followed payment settles at once; History refreshes on the feed
+	}, OnWalletPayment: eng.NudgeWallet, // a followed payment settles at once; History refreshes on the feed
+		Confirm: func(ctx context.Context, wallet string, txnID int64, typ string) (string, error) {
+			h := demoHistory.Load() // the wallet's client exists once the demo profile is open
+			if h == nil {
+				return "", errors.New("the demo wallet is not open yet")
+			}
+			return ingest.ConfirmWithAPI(h)(ctx, wallet, txnID, typ)
+		}})
 	defer recv.Close() // after the sandbox, before the store
 	events := feed.Subscribe(recv)
 	defer events.Close()
@@ -527,6 +539,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	if err != nil {
 		return err
 	}
+	demoHistory.Store(c.API.History)
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := ingest.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
