@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"qiwidash/qiwiapi/notify"
+	"qiwidash/store/ingest/ingesttest"
 )
 
 // BenchmarkWebhook is one signed wallet webhook end to end: HTTP on
@@ -24,11 +25,11 @@ func BenchmarkWebhook(b *testing.B) {
 	}
 	bodies := make([][]byte, b.N)
 	for i := range bodies {
-		bodies[i] = walletBody(b, hookKey, fmt.Sprintf("m-%d", i), fmt.Sprint(100000+i), "IN", "1.5")
+		bodies[i] = ingesttest.WalletBody(b, hookKey, fmt.Sprintf("m-%d", i), fmt.Sprint(100000+i), "IN", "1.5")
 	}
 	b.ResetTimer()
 	for i := range b.N {
-		if code := post(b, base+notify.DefaultWebhookPath, bodies[i], nil); code != 200 {
+		if code := ingesttest.Post(b, base+notify.DefaultWebhookPath, bodies[i], nil); code != 200 {
 			b.Fatalf("HTTP %d", code)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/sandbox/demo"
 	"qiwidash/store"
+	"qiwidash/store/ingest/ingesttest"
 	"qiwidash/ui/uitest"
 )
 
@@ -100,7 +101,7 @@ func withStatus(body []byte, status string) []byte {
 // SUCCESS); the payment callback runs after the check.
 func TestWalletStatusConfirmedByTheAPI(t *testing.T) {
 	r := newConfirmRig(t)
-	if code := post(t, r.hook, walletBody(t, hookKey, "m-1", "1001", "IN", "150.5"), nil); code != 200 {
+	if code := ingesttest.Post(t, r.hook, ingesttest.WalletBody(t, hookKey, "m-1", "1001", "IN", "150.5"), nil); code != 200 {
 		t.Fatalf("HTTP %d", code)
 	}
 	first := next(t, r.sub)
@@ -136,7 +137,7 @@ func TestWalletStatusConfirmedByTheAPI(t *testing.T) {
 // status stays unconfirmed, in words; a WAITING webhook asks nothing.
 func TestWalletStatusContradictedOrUnconfirmed(t *testing.T) {
 	r := newConfirmRig(t)
-	post(t, r.hook, walletBody(t, hookKey, "m-1", "1001", "IN", "150.5"), nil)
+	ingesttest.Post(t, r.hook, ingesttest.WalletBody(t, hookKey, "m-1", "1001", "IN", "150.5"), nil)
 	next(t, r.sub)
 	r.answers <- confirmAnswer{status: "WAITING"}
 	e := next(t, r.sub)
@@ -148,7 +149,7 @@ func TestWalletStatusContradictedOrUnconfirmed(t *testing.T) {
 		t.Errorf("stored: %q", s)
 	}
 
-	post(t, r.hook, withStatus(walletBody(t, hookKey, "m-2", "1002", "OUT", "70"), "ERROR"), nil)
+	ingesttest.Post(t, r.hook, withStatus(ingesttest.WalletBody(t, hookKey, "m-2", "1002", "OUT", "70"), "ERROR"), nil)
 	next(t, r.sub)
 	r.answers <- confirmAnswer{err: errors.New("QIWI history paused until 14:05 (request limit)")}
 	e = next(t, r.sub)
@@ -160,7 +161,7 @@ func TestWalletStatusContradictedOrUnconfirmed(t *testing.T) {
 		t.Errorf("stored: %q", s)
 	}
 
-	post(t, r.hook, withStatus(walletBody(t, hookKey, "m-3", "1003", "IN", "5"), "WAITING"), nil)
+	ingesttest.Post(t, r.hook, withStatus(ingesttest.WalletBody(t, hookKey, "m-3", "1003", "IN", "5"), "WAITING"), nil)
 	if e := next(t, r.sub); e.Confirmation != NotYetConfirmed || !strings.Contains(Line(e), "status=WAITING (signature ok, status not yet confirmed)") {
 		t.Errorf("waiting: %+v", e)
 	}
@@ -213,7 +214,7 @@ func TestDemoLieContradictedByHistory(t *testing.T) {
 	}
 	lie := bytes.Replace(waiting.Wallet.Raw, []byte(`"status":"WAITING"`), []byte(`"status":"SUCCESS"`), 1)
 	lie = bytes.Replace(lie, []byte(waiting.Wallet.MessageID), []byte("lie-1"), 1)
-	if code := post(t, recvURL+notify.DefaultWebhookPath, lie, nil); code != 200 {
+	if code := ingesttest.Post(t, recvURL+notify.DefaultWebhookPath, lie, nil); code != 200 {
 		t.Fatalf("the replayed body: HTTP %d", code)
 	}
 	claimed := next(t, f)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"qiwidash/qiwiapi/notify"
+	"qiwidash/store/ingest/ingesttest"
 )
 
 // TestContentTypeChecked: the receiver takes what QIWI sends (JSON
@@ -22,7 +23,7 @@ func TestContentTypeChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	hook, bill := base+notify.DefaultWebhookPath, base+notify.DefaultBillPath
-	form := billForm("ct-1", "paid", "1.00")
+	form := ingesttest.BillForm("ct-1", "paid", "1.00")
 	sig := notify.SignBill(notifyPass, form)
 	cases := []struct {
 		target, ctype string
@@ -30,12 +31,12 @@ func TestContentTypeChecked(t *testing.T) {
 		code          int
 		reason        string
 	}{
-		{hook, "application/json", walletBody(t, hookKey, "m-1", "2001", "IN", "1"), 200, ""},
-		{hook, "application/json; charset=UTF-8", walletBody(t, hookKey, "m-2", "2002", "IN", "1"), 200, ""},
-		{hook, "text/plain", walletBody(t, hookKey, "m-3", "2003", "IN", "1"), 415, `Content-Type "text/plain" is not application/json, which QIWI sends`},
-		{hook, "application/x-www-form-urlencoded", walletBody(t, hookKey, "m-4", "2004", "IN", "1"), 415, "is not application/json"},
-		{hook, "application/json; charset=koi8-r", walletBody(t, hookKey, "m-5", "2005", "IN", "1"), 415, `charset "koi8-r" is not UTF-8`},
-		{hook, "", walletBody(t, hookKey, "m-6", "2006", "IN", "1"), 415, "no Content-Type: QIWI sends application/json"},
+		{hook, "application/json", ingesttest.WalletBody(t, hookKey, "m-1", "2001", "IN", "1"), 200, ""},
+		{hook, "application/json; charset=UTF-8", ingesttest.WalletBody(t, hookKey, "m-2", "2002", "IN", "1"), 200, ""},
+		{hook, "text/plain", ingesttest.WalletBody(t, hookKey, "m-3", "2003", "IN", "1"), 415, `Content-Type "text/plain" is not application/json, which QIWI sends`},
+		{hook, "application/x-www-form-urlencoded", ingesttest.WalletBody(t, hookKey, "m-4", "2004", "IN", "1"), 415, "is not application/json"},
+		{hook, "application/json; charset=koi8-r", ingesttest.WalletBody(t, hookKey, "m-5", "2005", "IN", "1"), 415, `charset "koi8-r" is not UTF-8`},
+		{hook, "", ingesttest.WalletBody(t, hookKey, "m-6", "2006", "IN", "1"), 415, "no Content-Type: QIWI sends application/json"},
 		{bill, "application/x-www-form-urlencoded; charset=utf-8", []byte(form.Encode()), 200, ""},
 		{bill, "application/json", []byte(form.Encode()), 415, `Content-Type "application/json" is not application/x-www-form-urlencoded`},
 		{bill, "multipart/form-data; boundary=x", []byte(form.Encode()), 415, "is not application/x-www-form-urlencoded"},

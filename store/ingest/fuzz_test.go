@@ -11,6 +11,7 @@ import (
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
+	"qiwidash/store/ingest/ingesttest"
 )
 
 // FuzzReceiver sends any request to the receiver's handler end to end
@@ -21,8 +22,8 @@ import (
 // hook key, a bill form signed with the notification password or sent with
 // the right Basic credentials. Seed corpus: testdata/fuzz/FuzzReceiver.
 func FuzzReceiver(f *testing.F) {
-	signed := walletBody(f, hookKey, "m-1", "1001", "IN", "150.5")
-	form := billForm("qd-1", "paid", "100.00")
+	signed := ingesttest.WalletBody(f, hookKey, "m-1", "1001", "IN", "150.5")
+	form := ingesttest.BillForm("qd-1", "paid", "100.00")
 	f.Add(uint8(0), "application/json", "", signed)
 	f.Add(uint8(0), "application/json; charset=utf-8", "", bytes.Replace(signed, []byte(`"commission"`), []byte(`"Sum":{"amount":9,"currency":643},"commission"`), 1))
 	f.Add(uint8(0), "application/json", "", []byte(`{"messageId":"t-\u001b]52;c;eA==\u0007","test":true}`))

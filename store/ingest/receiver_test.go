@@ -3,15 +3,11 @@ package ingest
 import (
 	"bufio"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,6 +17,7 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/store"
+	"qiwidash/store/ingest/ingesttest"
 )
 
 const (
@@ -28,49 +25,6 @@ const (
 	shopID     = "373712"
 	notifyPass = "test"
 )
-
-// walletBody is a wallet webhook signed the way QIWI signs: HMAC-SHA256
-// (key base64-decoded) over the signFields values as written, hex.
-func walletBody(t testing.TB, key, msgID, txnID, typ, amount string) []byte {
-	t.Helper()
-	k, err := base64.StdEncoding.DecodeString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mac := hmac.New(sha256.New, k)
-	mac.Write([]byte(strings.Join([]string{"643", amount, typ, "+79161112233", txnID}, "|")))
-	return fmt.Appendf(nil, `{"messageId":%q,"hookId":"h-1","payment":{"txnId":%q,"date":"2026-11-20T12:00:00+03:00",`+
-		`"type":%q,"status":"SUCCESS","errorCode":"0","personId":79031234567,"account":"+79161112233","comment":"for lunch",`+
-		`"provider":7,"sum":{"amount":%s,"currency":643},"commission":{"amount":0,"currency":643},"total":{"amount":%s,"currency":643},`+
-		`"signFields":"sum.currency,sum.amount,type,account,txnId"},"hash":%q,"version":"1.0.0","test":false}`,
-		msgID, txnID, typ, amount, amount, hex.EncodeToString(mac.Sum(nil)))
-}
-
-func billForm(id, status, amount string) url.Values {
-	return url.Values{
-		"command": {"bill"}, "bill_id": {id}, "status": {status}, "error": {"0"}, "amount": {amount},
-		"user": {"tel:+79161234567"}, "prv_name": {"Demo Shop"}, "ccy": {"RUB"}, "comment": {"Order 77"},
-	}
-}
-
-func post(t testing.TB, target string, body []byte, hdr map[string]string) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", notify.BillContentType)
-	if strings.HasSuffix(target, notify.DefaultWebhookPath) {
-		req.Header.Set("Content-Type", notify.WebhookContentType+"; charset=utf-8")
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
-}
 
 func basic(user, pass string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
@@ -111,24 +65,24 @@ func TestReceiverVerifiesAndRefuses(t *testing.T) {
 	}
 	hook, bill := base+notify.DefaultWebhookPath, base+notify.DefaultBillPath
 
-	in1 := walletBody(t, hookKey, "m-1", "1001", "IN", "150.5")
-	if got := post(t, hook, in1, nil); got != http.StatusForbidden {
+	in1 := ingesttest.WalletBody(t, hookKey, "m-1", "1001", "IN", "150.5")
+	if got := ingesttest.Post(t, hook, in1, nil); got != http.StatusForbidden {
 		t.Errorf("webhook before the key is known: HTTP %d", got)
 	}
 	key.Set(hookKey)
-	post(t, hook, in1, nil)                                                                         // verified
-	post(t, hook, in1, nil)                                                                         // replay
-	post(t, hook, []byte(strings.Replace(string(in1), `"amount":150.5`, `"amount":15050`, 1)), nil) // tampered sum
-	post(t, hook, walletBody(t, hookKey, "m-2", "1002", "OUT", "70"), nil)                          // verified, outgoing
+	ingesttest.Post(t, hook, in1, nil)                                                                         // verified
+	ingesttest.Post(t, hook, in1, nil)                                                                         // replay
+	ingesttest.Post(t, hook, []byte(strings.Replace(string(in1), `"amount":150.5`, `"amount":15050`, 1)), nil) // tampered sum
+	ingesttest.Post(t, hook, ingesttest.WalletBody(t, hookKey, "m-2", "1002", "OUT", "70"), nil)               // verified, outgoing
 
-	good := billForm("qd-1", "paid", "100.00")
+	good := ingesttest.BillForm("qd-1", "paid", "100.00")
 	sig := notify.SignBill(notifyPass, good)
-	post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // verified
-	post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // replay
-	forged := billForm("qd-1", "paid", "1000.00")
-	post(t, bill, []byte(forged.Encode()), map[string]string{"X-Api-Signature": sig}) // tampered
-	post(t, bill, []byte(billForm("qd-2", "paid", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, "guess")})
-	post(t, bill, []byte(billForm("qd-3", "rejected", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, notifyPass)})
+	ingesttest.Post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // verified
+	ingesttest.Post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // replay
+	forged := ingesttest.BillForm("qd-1", "paid", "1000.00")
+	ingesttest.Post(t, bill, []byte(forged.Encode()), map[string]string{"X-Api-Signature": sig}) // tampered
+	ingesttest.Post(t, bill, []byte(ingesttest.BillForm("qd-2", "paid", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, "guess")})
+	ingesttest.Post(t, bill, []byte(ingesttest.BillForm("qd-3", "rejected", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, notifyPass)})
 	if err := in.Close(); err != nil { // the callbacks queued so far run before Close returns
 		t.Fatal(err)
 	}
@@ -200,7 +154,7 @@ func TestReplayRecognisedAcrossRestarts(t *testing.T) {
 	key := &WebhookKey{}
 	key.Set(hookKey)
 	checks := notify.Config{VerifyWebhook: key.Verify, ShopID: shopID, NotifyPassword: notifyPass}
-	good := billForm("qd-7", "paid", "10.00")
+	good := ingesttest.BillForm("qd-7", "paid", "10.00")
 	sig := map[string]string{"X-Api-Signature": notify.SignBill(notifyPass, good)}
 
 	run := func(msgIDs ...string) (outcomes []notify.Outcome, calls int) {
@@ -214,11 +168,11 @@ func TestReplayRecognisedAcrossRestarts(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, id := range msgIDs {
-			if got := post(t, base+notify.DefaultWebhookPath, walletBody(t, hookKey, id, "2001", "IN", "99.99"), nil); got != http.StatusOK {
+			if got := ingesttest.Post(t, base+notify.DefaultWebhookPath, ingesttest.WalletBody(t, hookKey, id, "2001", "IN", "99.99"), nil); got != http.StatusOK {
 				t.Errorf("webhook %s: HTTP %d (QIWI must stop resending a repeat)", id, got)
 			}
 		}
-		post(t, base+notify.DefaultBillPath, []byte(good.Encode()), sig)
+		ingesttest.Post(t, base+notify.DefaultBillPath, []byte(good.Encode()), sig)
 		in.Close()
 		for e := range sub.Events() {
 			outcomes = append(outcomes, e.Outcome)
@@ -328,8 +282,8 @@ func TestSlowSubscriberNeverBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 10 {
-		f := billForm(fmt.Sprintf("qd-%d", i), "paid", "1.00")
-		post(t, base+notify.DefaultBillPath, []byte(f.Encode()), map[string]string{"X-Api-Signature": notify.SignBill(notifyPass, f)})
+		f := ingesttest.BillForm(fmt.Sprintf("qd-%d", i), "paid", "1.00")
+		ingesttest.Post(t, base+notify.DefaultBillPath, []byte(f.Encode()), map[string]string{"X-Api-Signature": notify.SignBill(notifyPass, f)})
 	}
 	in.Close()
 	n := 0

@@ -1,14 +1,8 @@
 package live
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +17,7 @@ import (
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/store/ingest"
+	"qiwidash/store/ingest/ingesttest"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 	"qiwidash/ui/uitest"
@@ -40,49 +35,6 @@ func newCommon() *common.Common {
 		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
 		Now: func() time.Time { return uitest.Now },
 	}
-}
-
-// walletBody is a wallet webhook signed the way QIWI signs: HMAC-SHA256
-// (key base64-decoded) over the signFields values as written, hex.
-func walletBody(t *testing.T, key, msgID, txnID, typ, amount string) []byte {
-	t.Helper()
-	k, err := base64.StdEncoding.DecodeString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mac := hmac.New(sha256.New, k)
-	mac.Write([]byte(strings.Join([]string{"643", amount, typ, "+79161112233", txnID}, "|")))
-	return fmt.Appendf(nil, `{"messageId":%q,"hookId":"h-1","payment":{"txnId":%q,"date":"2026-11-20T12:00:00+03:00",`+
-		`"type":%q,"status":"SUCCESS","errorCode":"0","personId":79031234567,"account":"+79161112233","comment":"for lunch",`+
-		`"provider":7,"sum":{"amount":%s,"currency":643},"commission":{"amount":0,"currency":643},"total":{"amount":%s,"currency":643},`+
-		`"signFields":"sum.currency,sum.amount,type,account,txnId"},"hash":%q,"version":"1.0.0","test":false}`,
-		msgID, txnID, typ, amount, amount, hex.EncodeToString(mac.Sum(nil)))
-}
-
-func billForm(id, status, amount string) url.Values {
-	return url.Values{
-		"command": {"bill"}, "bill_id": {id}, "status": {status}, "error": {"0"}, "amount": {amount},
-		"user": {"tel:+79161234567"}, "prv_name": {"Demo Shop"}, "ccy": {"RUB"}, "comment": {"Order 77"},
-	}
-}
-
-func post(t *testing.T, target string, body []byte, hdr map[string]string) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", notify.BillContentType)
-	if strings.HasSuffix(target, notify.DefaultWebhookPath) {
-		req.Header.Set("Content-Type", notify.WebhookContentType)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 func basic(user, pass string) string {
@@ -110,24 +62,24 @@ func TestReceiverVerifiesAndRefuses(t *testing.T) {
 	m := New(c, f)
 	m.SetSize(uitest.Width, uitest.Height-6)
 
-	in := walletBody(t, hookKey, "m-1", "1001", "IN", "150.5")
-	if got := post(t, hook, in, nil); got != http.StatusForbidden {
+	in := ingesttest.WalletBody(t, hookKey, "m-1", "1001", "IN", "150.5")
+	if got := ingesttest.Post(t, hook, in, nil); got != http.StatusForbidden {
 		t.Errorf("webhook before the key is known: HTTP %d", got)
 	}
 	key.Set(hookKey)
-	post(t, hook, in, nil)                                                                         // verified
-	post(t, hook, in, nil)                                                                         // replay
-	post(t, hook, []byte(strings.Replace(string(in), `"amount":150.5`, `"amount":15050`, 1)), nil) // tampered sum
-	post(t, hook, walletBody(t, hookKey, "m-2", "1002", "OUT", "70"), nil)                         // verified, outgoing
+	ingesttest.Post(t, hook, in, nil)                                                                         // verified
+	ingesttest.Post(t, hook, in, nil)                                                                         // replay
+	ingesttest.Post(t, hook, []byte(strings.Replace(string(in), `"amount":150.5`, `"amount":15050`, 1)), nil) // tampered sum
+	ingesttest.Post(t, hook, ingesttest.WalletBody(t, hookKey, "m-2", "1002", "OUT", "70"), nil)              // verified, outgoing
 
-	good := billForm("qd-1", "paid", "100.00")
+	good := ingesttest.BillForm("qd-1", "paid", "100.00")
 	sig := notify.SignBill(notifyPass, good)
-	post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // verified
-	post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // replay
-	forged := billForm("qd-1", "paid", "1000.00")
-	post(t, bill, []byte(forged.Encode()), map[string]string{"X-Api-Signature": sig}) // tampered
-	post(t, bill, []byte(billForm("qd-2", "paid", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, "guess")})
-	post(t, bill, []byte(billForm("qd-3", "rejected", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, notifyPass)})
+	ingesttest.Post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // verified
+	ingesttest.Post(t, bill, []byte(good.Encode()), map[string]string{"X-Api-Signature": sig}) // replay
+	forged := ingesttest.BillForm("qd-1", "paid", "1000.00")
+	ingesttest.Post(t, bill, []byte(forged.Encode()), map[string]string{"X-Api-Signature": sig}) // tampered
+	ingesttest.Post(t, bill, []byte(ingesttest.BillForm("qd-2", "paid", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, "guess")})
+	ingesttest.Post(t, bill, []byte(ingesttest.BillForm("qd-3", "rejected", "5.00").Encode()), map[string]string{"Authorization": basic(shopID, notifyPass)})
 
 	const notices = 10
 	var wallets, bills []string
