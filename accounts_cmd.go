@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"qiwidash/qiwiapi"
@@ -17,12 +19,12 @@ import (
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
 	"qiwidash/store/reader"
+	"qiwidash/ui/common"
 )
 
 // The login, logout and export subcommands. The logic lives in store.CLI;
-// this file only wires the terminal and the agent and merchant checks.
-
-func accountsCLI() *store.CLI { return newAccountsCLI(os.Stdin, os.Stdout, os.Stderr) }
+// this file only declares their flags and wires the terminal and the agent
+// and merchant checks.
 
 // newAccountsCLI wires a CLI to stdin. From a terminal a secret is read
 // without echo; from a pipe every answer, secret or not, is one line of
@@ -33,6 +35,7 @@ func newAccountsCLI(stdin *os.File, stdout, stderr io.Writer) *store.CLI {
 		Stdout:   stdout,
 		Stderr:   stderr,
 		Getenv:   os.Getenv,
+		Keys:     common.DefaultKeys(), // the config is checked as the dashboard checks it
 		Agent:    verifyAgent,
 		Merchant: verifyMerchant,
 		SyncHistory: func(ctx context.Context, st *store.Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error {
@@ -114,12 +117,89 @@ func verifyMerchant(ctx context.Context, apiID, apiPassword, shopID, baseURL str
 	return err
 }
 
-func withInterrupt(f func(ctx context.Context, args []string) error, args []string) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	return f(ctx, args)
+// targetFlags declares the flags login, logout and export share.
+func targetFlags(fs *pflag.FlagSet, t *store.Target) {
+	fs.SortFlags = false
+	fs.StringVar(&t.Profile, "profile", "", "profile `NAME` (default: default_profile from the config, else \"default\")")
+	fs.StringVar(&t.Config, "config", "", "config file at `PATH` (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
+	fs.StringVar(&t.Store, "store", "", "store file at `PATH` (default: $XDG_DATA_HOME/qiwidash/qiwidash.db)")
+	fs.StringVar(&t.BaseURL, "base-url", "", "Wallet API base `URL` (default: the profile's, else "+qiwiapi.DefaultBaseURL+")")
 }
 
-func runLogin(args []string) error  { return withInterrupt(accountsCLI().Login, args) }
-func runLogout(args []string) error { return withInterrupt(accountsCLI().Logout, args) }
-func runExport(args []string) error { return withInterrupt(accountsCLI().Export, args) }
+// accounts is the store's CLI on this app's terminal, its Wallet API
+// requests in the --debug log.
+func (a *app) accounts(cmd *cobra.Command) *store.CLI {
+	c := newAccountsCLI(a.stdin, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	c.HTTPClient = httpClient(a.log.logger(), 30*time.Second)
+	return c
+}
+
+// interruptible is ctx that ends at Ctrl+C.
+func interruptible(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(cmd.Context(), os.Interrupt)
+}
+
+func (a *app) loginCmd() *cobra.Command {
+	var o store.LoginOptions
+	c := &cobra.Command{
+		Use:   "login",
+		Short: "Save a profile's credentials to the OS keyring (checked with QIWI first)",
+		Long: `Asks for the credentials you have (Wallet API token, Top-Up agent terminal id and
+password, merchant API_ID, API_PASSWORD and shop id; Enter skips one), checks them
+with the APIs and saves them to the OS keyring. Secrets are read without echo from
+a terminal, or one line each from a pipe; never from flags.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := interruptible(cmd)
+			defer stop()
+			orDiscard(a.log.logger()).Info("profile", "name", o.Profile)
+			return a.accounts(cmd).Login(ctx, o)
+		},
+	}
+	targetFlags(c.Flags(), &o.Target)
+	c.Flags().StringVar(&o.AgentURL, "agent-url", "", "Top-Up agent API `URL` (default: production)")
+	c.Flags().StringVar(&o.MerchantURL, "merchant-url", "", "Pull REST API base `URL` (default: production)")
+	return c
+}
+
+func (a *app) logoutCmd() *cobra.Command {
+	var t store.Target
+	c := &cobra.Command{
+		Use:   "logout",
+		Short: "Remove a profile's secrets from the keyring",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := interruptible(cmd)
+			defer stop()
+			orDiscard(a.log.logger()).Info("profile", "name", t.Profile)
+			return a.accounts(cmd).Logout(ctx, t)
+		},
+	}
+	targetFlags(c.Flags(), &t)
+	return c
+}
+
+func (a *app) exportCmd() *cobra.Command {
+	var o store.ExportOptions
+	c := &cobra.Command{
+		Use:   "export",
+		Short: "Write the cached wallet history as CSV or JSON, for scripts",
+		Long: `Brings the profile's cached history up to date for the range (unless --offline)
+and writes it to stdout as CSV or JSON. On a terminal, text from QIWI is
+sanitized; a file or a pipe gets it as it is.`,
+		Example: "  qiwidash export --from 2024-05-01 --to 2024-05-31 --format json > may.json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := interruptible(cmd)
+			defer stop()
+			orDiscard(a.log.logger()).Info("profile", "name", o.Profile)
+			return a.accounts(cmd).Export(ctx, o)
+		},
+	}
+	targetFlags(c.Flags(), &o.Target)
+	c.Flags().StringVar(&o.From, "from", "", "first `DAY`, YYYY-MM-DD (Moscow time) or RFC 3339")
+	c.Flags().StringVar(&o.To, "to", "", "last `DAY`, YYYY-MM-DD or RFC 3339 (default: now)")
+	c.Flags().StringVar(&o.Format, "format", "csv", "csv or json")
+	c.Flags().BoolVar(&o.Offline, "offline", false, "do not sync; export the cache as it is")
+	return c
+}

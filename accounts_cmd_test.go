@@ -17,8 +17,8 @@ import (
 	"qiwidash/store"
 )
 
-// pipedLogin runs `qiwidash login` the way the binary does, its stdin a
-// pipe holding input (as `printf ... | qiwidash login` gives it).
+// pipedLogin runs `qiwidash login` the way the binary does (the command
+// line through cobra), its stdin a pipe holding input (as `printf ... | qiwidash login` gives it).
 func pipedLogin(t *testing.T, input string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	r, w, perr := os.Pipe()
@@ -31,9 +31,7 @@ func pipedLogin(t *testing.T, input string, args ...string) (stdout, stderr stri
 	}
 	w.Close()
 	var out, errOut bytes.Buffer
-	cli := newAccountsCLI(r, &out, &errOut)
-	cli.Getenv = func(string) string { return "" }
-	err = cli.Login(context.Background(), args)
+	err = newApp(r, &out, &errOut).run(append([]string{"login"}, args...))
 	return out.String(), errOut.String(), err
 }
 

@@ -3,9 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/pflag"
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
@@ -52,6 +52,7 @@ type dashboardFlags struct {
 	// none; --demo always has one, on a free loopback port by default).
 	listen string
 	set    map[string]bool // the flags given on the command line
+	log    *slog.Logger    // the --debug log; nil: none
 }
 
 // credentials are what a profile holds; any part may be empty.
@@ -64,26 +65,19 @@ type credentials struct {
 // errNoProfileYet is the answer when there is nothing to open.
 var errNoProfileYet = errors.New("no profile yet: run 'qiwidash login' or 'qiwidash --demo'")
 
-func runDashboard(args []string, stdout, stderr io.Writer) error {
-	var f dashboardFlags
-	fs := dashboardFlagSet(&f)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, helpText()) }
-	if err := fs.Parse(args); err != nil {
-		return err
+// runDashboard opens the dashboard: the demo, or a saved profile.
+func runDashboard(f dashboardFlags) error {
+	if f.baseURL == "" {
+		f.baseURL = qiwiapi.DefaultBaseURL
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unknown command %q (see 'qiwidash help')", fs.Arg(0))
-	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	cfg, err := store.LoadConfig(f.config, common.DefaultKeys().ActionNames())
+	cfg, err := store.LoadConfig(f.config, common.DefaultKeys())
 	if err != nil {
 		return err
 	}
 	if err := common.DefaultKeys().Rebind(cfg.Keys); err != nil {
 		return err
 	}
+	orDiscard(f.log).Info("config", "path", cfg.Path, "theme", cfg.Theme, "refresh", cfg.RefreshInterval, "demo", f.demo)
 	applyTheme(cfg.Theme)
 	if f.demo {
 		return runDemo(f, cfg)
@@ -91,41 +85,18 @@ func runDashboard(args []string, stdout, stderr io.Writer) error {
 	return runProfile(f, cfg)
 }
 
-// dashboardFlagSet declares the dashboard's flags into f. helpText lists
-// them, one line each, so --help and 'qiwidash help' always agree.
-func dashboardFlagSet(f *dashboardFlags) *flag.FlagSet {
-	fs := flag.NewFlagSet("qiwidash", flag.ContinueOnError)
+// dashboardFlagSet declares the dashboard's flags into f, in the order
+// --help lists them.
+func dashboardFlagSet(fs *pflag.FlagSet, f *dashboardFlags) {
+	fs.SortFlags = false
 	fs.BoolVar(&f.demo, "demo", false, "run against the embedded sandbox, no account needed")
 	fs.StringVar(&f.profile, "profile", "", "profile `NAME` to open (default: default_profile from the config, else the only one)")
 	fs.StringVar(&f.config, "config", "", "config file at `PATH` (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
 	fs.BoolVar(&f.readOnly, "readonly", false, "hide every action that moves money (default: read_only from the config)")
 	fs.BoolVar(&f.privacy, "privacy", false, "start with amounts and personal data masked (default: privacy from the config)")
 	fs.DurationVar(&f.refresh, "refresh", 0, "refresh interval, e.g. 30s; 0 = off (default: refresh_interval from the config)")
-	fs.StringVar(&f.baseURL, "base-url", qiwiapi.DefaultBaseURL, "Wallet API base `URL` (default: the profile's, else QIWI's)")
+	fs.StringVar(&f.baseURL, "base-url", "", "Wallet API base `URL` (default: the profile's, else "+qiwiapi.DefaultBaseURL+")")
 	fs.StringVar(&f.listen, "listen", "", "receive webhooks and bill callbacks on `ADDR` (e.g. 127.0.0.1:8090) into Live and the store")
-	return fs
-}
-
-// dashboardFlagOrder is the order --help lists the flags in (every flag
-// of dashboardFlagSet; a test checks none is missing).
-var dashboardFlagOrder = []string{"demo", "profile", "config", "readonly", "privacy", "refresh", "base-url", "listen"}
-
-// helpText is the usage followed by every dashboard flag, one line each.
-func helpText() string {
-	var b strings.Builder
-	b.WriteString(usage)
-	b.WriteString("\nDashboard flags:\n")
-	fs := dashboardFlagSet(&dashboardFlags{})
-	for _, n := range dashboardFlagOrder {
-		fl := fs.Lookup(n)
-		name, text := flag.UnquoteUsage(fl)
-		if name != "" {
-			name = " " + strings.ToUpper(name)
-		}
-		fmt.Fprintf(&b, "  %-22s %s\n", "--"+fl.Name+name, text)
-	}
-	b.WriteString(envHelp)
-	return b.String()
 }
 
 // applyTheme forces the palette's light or dark side; "auto" asks the terminal.
@@ -253,6 +224,7 @@ func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
 	}
 	deps.settings.Active = name
 	deps.settings.Config = configInfo(d.cfg, f)
+	orDiscard(f.log).Info("profile", "name", name, "wallet", c.API != nil, "agent", c.Agent != nil, "merchant", c.Merchant != nil, "privacy", f.privacy, "readonly", f.readOnly)
 	return c, buildScreens(c, deps), nil
 }
 
@@ -759,6 +731,9 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 	}
 	if creds.token != "" {
 		opts := []qiwiapi.Option{qiwiapi.WithBaseURL(f.baseURL), qiwiapi.WithUserAgent("qiwidash/0.1")}
+		if hc := httpClient(f.log, 30*time.Second); hc != nil {
+			opts = append(opts, qiwiapi.WithHTTPClient(hc))
+		}
 		api, err := qiwiapi.NewClient(creds.token, opts...)
 		if err != nil {
 			return nil, err
@@ -781,6 +756,9 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 	}
 	if creds.agentTerminal != "" {
 		opts := []topup.Option{topup.WithPassword(topup.NewPassword(creds.agentPassword)), topup.WithBaseURL(agentURL), topup.WithSandboxPolling(2 * time.Second)}
+		if hc := httpClient(f.log, 60*time.Second); hc != nil {
+			opts = append(opts, topup.WithHTTPClient(hc))
+		}
 		ag, err := topup.NewClient(creds.agentTerminal, opts...)
 		if err != nil {
 			return nil, err
@@ -788,7 +766,11 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 		c.Agent = ag
 	}
 	if creds.apiID != "" {
-		m, err := pull.NewClient(pull.Credentials{APIID: creds.apiID, APIPassword: creds.apiPassword, ShopID: creds.shopID}, pull.WithBaseURL(merchantURL))
+		opts := []pull.Option{pull.WithBaseURL(merchantURL)}
+		if hc := httpClient(f.log, 30*time.Second); hc != nil {
+			opts = append(opts, pull.WithHTTPClient(hc))
+		}
+		m, err := pull.NewClient(pull.Credentials{APIID: creds.apiID, APIPassword: creds.apiPassword, ShopID: creds.shopID}, opts...)
 		if err != nil {
 			return nil, err
 		}

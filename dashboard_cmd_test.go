@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/pflag"
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
@@ -36,6 +37,7 @@ func cleanEnv(t *testing.T) (dataHome, configHome string) {
 	dataHome, configHome = t.TempDir(), t.TempDir()
 	t.Setenv("XDG_DATA_HOME", dataHome)
 	t.Setenv("XDG_CONFIG_HOME", configHome)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	for _, k := range []string{store.EnvToken, store.EnvAgentID, store.EnvAgentPassword, store.EnvAPIID, store.EnvAPIPassword, store.EnvShopID} {
 		t.Setenv(k, "")
 	}
@@ -227,35 +229,39 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	}
 }
 
-// TestHelpListsEveryFlag: --help and 'qiwidash help' print the same text,
-// with one line for every dashboard flag.
+// TestHelpListsEveryFlag: --help and 'qiwidash help' print the same text
+// on stdout, with one line for every dashboard flag, the commands and the
+// environment the dashboard reads.
 func TestHelpListsEveryFlag(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run([]string{"--demo", "--help"}, &out, &errOut); !errors.Is(err, flag.ErrHelp) {
-		t.Fatalf("--help: %v", err)
+	if err := run([]string{"--demo", "--help"}, &out, &errOut); err != nil || errOut.Len() > 0 {
+		t.Fatalf("--help: %v, stderr %q", err, errOut.String())
 	}
-	help := errOut.String()
+	help := out.String()
 	out.Reset()
 	if err := run([]string{"help"}, &out, &errOut); err != nil || out.String() != help {
 		t.Fatalf("'qiwidash help' differs from --help (%v):\n%s\n---\n%s", err, out.String(), help)
 	}
 	var names []string
-	dashboardFlagSet(&dashboardFlags{}).VisitAll(func(fl *flag.Flag) { names = append(names, fl.Name) })
-	if len(names) != len(dashboardFlagOrder) {
-		t.Fatalf("flags %v, help lists %v", names, dashboardFlagOrder)
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	dashboardFlagSet(fs, &dashboardFlags{})
+	fs.VisitAll(func(fl *pflag.Flag) { names = append(names, fl.Name) })
+	want := []string{"demo", "profile", "config", "readonly", "privacy", "refresh", "base-url", "listen"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("flags %v, want %v", names, want)
 	}
-	for _, want := range []string{"demo", "profile", "config", "readonly", "privacy", "refresh", "base-url", "listen"} {
+	for _, name := range append(want, "debug", "version", "help") {
 		n := 0
 		for _, line := range strings.Split(help, "\n") {
-			if strings.HasPrefix(line, "  --"+want+" ") {
+			if f := strings.Fields(line); len(f) > 0 && (f[0] == "--"+name || strings.HasSuffix(f[0], ",") && len(f) > 1 && f[1] == "--"+name) {
 				n++
 			}
 		}
 		if n != 1 {
-			t.Errorf("--%s is on %d lines of the help, want 1:\n%s", want, n, help)
+			t.Errorf("--%s is on %d lines of the help, want 1:\n%s", name, n, help)
 		}
 	}
-	for _, want := range []string{"QIWI_NOTIFY_PASSWORD", "qiwidash listen [--addr A] [--profile NAME]"} {
+	for _, want := range []string{"QIWI_NOTIFY_PASSWORD", "QIWI_TOKEN", "sandbox", "login", "logout", "export", "listen", "completion", "qiwidash --demo"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help does not mention %s", want)
 		}
@@ -452,7 +458,7 @@ func TestListenProfileWritesStore(t *testing.T) {
 	var out, errOut syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- listen(lctx, []string{"--addr", addr, "--profile", "shop"}, func(k string) string { return env[k] }, &out, &errOut)
+		done <- listen(lctx, listenOptions{addr: addr, profile: "shop"}, func(k string) string { return env[k] }, &out)
 	}()
 	eventually(t, "listening", func() bool { return strings.Contains(out.String(), "listening on") })
 	if s := out.String(); !strings.Contains(s, "profile shop: saving") || !strings.Contains(s, "checked with the key of the active webhook") ||

@@ -2,15 +2,17 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
@@ -23,48 +25,63 @@ import (
 	"qiwidash/ui/common"
 )
 
-// runListen serves the notification receiver and prints one line per
-// notification: verified or rejected, and why. Secrets come from the
-// environment for this run only, never from flags (they would show in ps).
-func runListen(args []string, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-	return listen(ctx, args, os.Getenv, stdout, stderr)
+// listenOptions are the listen command's flags.
+type listenOptions struct {
+	addr, profile string
+	checkSource   bool
+	log           *slog.Logger // the --debug log; nil: none
 }
 
-// listen is runListen until ctx ends. Without --profile it only prints;
-// with it, what is accepted is also written into the profile's store
-// (bill statuses, the payment and a history sync per wallet payment), the
+// listenCmd serves the notification receiver and prints one line per
+// notification: verified or rejected, and why. Secrets come from the
+// environment for this run only, never from flags (they would show in ps).
+func (a *app) listenCmd() *cobra.Command {
+	var o listenOptions
+	c := &cobra.Command{
+		Use:   "listen",
+		Short: "Receive QIWI webhooks and bill callbacks and print each; with --profile, save them",
+		Long: `Serves the notification receiver and prints one line per notification:
+verified or rejected, and why. With --profile, what is accepted is also saved in
+the profile's store, the webhook key is read from the wallet's active hook and
+the shop id from the profile.
+
+Environment:
+  QIWI_NOTIFY_PASSWORD   the merchant notification password
+  QIWI_HOOK_KEY          the wallet webhook key, base64 (with --profile: read from
+                         the active hook when unset)
+  QIWI_SHOP_ID           the shop id (without --profile)`,
+		Example: "  QIWI_NOTIFY_PASSWORD=... qiwidash listen --addr 127.0.0.1:8090 --profile shop",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			o.log = a.log.logger()
+			return listen(ctx, o, os.Getenv, cmd.OutOrStdout())
+		},
+	}
+	fs := c.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8090", "listen address (host:port)")
+	fs.BoolVar(&o.checkSource, "check-source", false, "refuse requests from outside QIWI's documented networks")
+	fs.StringVar(&o.profile, "profile", "", "save what is accepted in this profile's `NAME` store; its wallet's active webhook gives the key, its shop the id")
+	return c
+}
+
+// listen serves until ctx ends. Without a profile it only prints; with
+// one, what is accepted is also written into the profile's store (bill
+// statuses, the payment and a history sync per wallet payment), the
 // webhook key is read from the wallet's active hook and the shop id from
 // the profile. The receiver is the engine's (store/ingest); every outside
 // string printed passes sanitize.Text.
-func listen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("listen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8090", "listen address (host:port)")
-	checkSource := fs.Bool("check-source", false, "refuse requests from outside QIWI's documented networks")
-	profile := fs.String("profile", "", "save what is accepted in this profile's store; its wallet's active webhook gives the key, its shop the id")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: qiwidash listen [--addr 127.0.0.1:8090] [--check-source] [--profile NAME]")
-		fmt.Fprintln(stderr, "Environment: QIWI_NOTIFY_PASSWORD (merchant notification password),")
-		fmt.Fprintln(stderr, "  QIWI_HOOK_KEY (wallet webhook key, base64; with --profile: read from the active hook when unset),")
-		fmt.Fprintln(stderr, "  QIWI_SHOP_ID (without --profile)")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("listen: unexpected argument %q", fs.Arg(0))
-	}
+func listen(ctx context.Context, lo listenOptions, getenv func(string) string, stdout io.Writer) error {
 	out := &lockedWriter{w: stdout}
 	o := ingest.Options{Checks: notify.Config{
 		ShopID:         getenv("QIWI_SHOP_ID"),
 		NotifyPassword: getenv(ingest.EnvNotifyPassword),
-		CheckSource:    *checkSource,
+		CheckSource:    lo.checkSource,
 	}}
-	if *profile != "" {
-		stopSync, closeStore, err := openListenProfile(ctx, *profile, getenv, out, &o)
+	if lo.profile != "" {
+		stopSync, closeStore, err := openListenProfile(ctx, lo, getenv, out, &o)
 		if err != nil {
 			return err
 		}
@@ -74,7 +91,7 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 	if key := getenv("QIWI_HOOK_KEY"); key != "" {
 		o.Checks.VerifyWebhook = notify.VerifyWithKey(key)
 	}
-	ln, err := ingest.Listen(*addr)
+	ln, err := ingest.Listen(lo.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -111,7 +128,7 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 // openListenProfile opens the store, unlocks the profile (keyring or QIWI_*
 // variables) and sets o to check, save and sync for it; it prints what is
 // checked with what. stopSync ends a history sync in flight.
-func openListenProfile(ctx context.Context, name string, getenv func(string) string, out io.Writer, o *ingest.Options) (stopSync, closeStore func(), err error) {
+func openListenProfile(ctx context.Context, lo listenOptions, getenv func(string) string, out io.Writer, o *ingest.Options) (stopSync, closeStore func(), err error) {
 	path, err := store.DefaultPath()
 	if err != nil {
 		return nil, nil, err
@@ -126,7 +143,8 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	}
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if name, err = pickProfile(octx, st, name, store.Config{}); err != nil {
+	name, err := pickProfile(octx, st, lo.profile, store.Config{})
+	if err != nil {
 		return fail(err)
 	}
 	sess, err := st.Unlock(octx, name)
@@ -135,7 +153,7 @@ func openListenProfile(ctx context.Context, name string, getenv func(string) str
 	}
 	ps, cr := sess.Profile.Settings, sess.Credentials
 	creds := credentials{token: cr.Token, wallet: sess.Profile.Wallet, apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID}
-	c, err := newCommon(dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL)}, creds, "", "", orDefault(ps.MerchantURL, pull.DefaultBaseURL),
+	c, err := newCommon(dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL), log: lo.log}, creds, "", "", orDefault(ps.MerchantURL, pull.DefaultBaseURL),
 		budget.NewRegistry(budget.Options{})) // one scheduler for the wallet, for this process
 	if err != nil {
 		return fail(err)

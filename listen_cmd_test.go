@@ -23,7 +23,7 @@ func listenLines(t *testing.T, env map[string]string) (base string, read func() 
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- listen(ctx, []string{"--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, pw, io.Discard)
+		done <- listen(ctx, listenOptions{addr: "127.0.0.1:0"}, func(k string) string { return env[k] }, pw)
 		pw.Close()
 	}()
 	lines := make(chan string, 64)

@@ -1,70 +1,120 @@
 // Command qiwidash is a terminal dashboard for QIWI Wallet: wallet owners,
 // payment agents, merchants and support staff, in one binary.
 //
-// main only wires: flags and subcommands -> config -> store -> clients -> ui.
+// main only wires: commands and flags -> config -> store -> clients -> ui.
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-const usage = `qiwidash: a terminal dashboard for QIWI Wallet
+const rootLong = `qiwidash: a terminal dashboard for QIWI Wallet, for wallet owners, payment
+agents, merchants and support staff.
 
-Usage:
-  qiwidash --demo [flags]          the whole dashboard against the embedded sandbox
-  qiwidash [--profile NAME] [flags]
-                                   the dashboard for a saved profile (Settings mode: accounts)
-  qiwidash sandbox [--addr A]      serve the QIWI sandbox (curl-able) until interrupted
-  qiwidash login [--profile NAME]  save credentials to the OS keyring (checked first)
-  qiwidash logout [--profile NAME] remove a profile's secrets from the keyring
-  qiwidash export --from --to --format csv|json   cached history for scripts
-  qiwidash listen [--addr A] [--profile NAME]
-                                   receive QIWI webhooks and bill callbacks, print each;
-                                   with --profile, also save them in the profile's store
+With no command it opens the dashboard: with --demo against the embedded
+sandbox (no account, no network), else for a saved profile (--profile NAME,
+else default_profile from the config, else the only one; Settings mode
+manages them).
 
-Run 'qiwidash <command> --help' for the flags of a command.
-`
-
-// envHelp ends the dashboard's help: the variables it reads.
-const envHelp = `
 Environment:
   QIWI_NOTIFY_PASSWORD   the shop's notification password, to check bill callbacks
                          (--listen and 'listen --profile'; never logged)
   QIWI_TOKEN, QIWI_AGENT_ID, QIWI_AGENT_PASSWORD, QIWI_API_ID, QIWI_API_PASSWORD,
-  QIWI_SHOP_ID           credentials for this run when no keyring is available
-`
+  QIWI_SHOP_ID           credentials for this run when no keyring is available`
+
+const rootExample = `  qiwidash --demo
+  qiwidash --profile work --privacy
+  qiwidash login --profile work
+  qiwidash export --from 2024-05-01 --to 2024-05-31 --format json > may.json
+  source <(qiwidash completion bash)`
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "qiwidash:", err)
-		}
+		fmt.Fprintln(os.Stderr, "qiwidash:", err)
 		os.Exit(1)
 	}
 }
 
-// run dispatches a subcommand; with none, it opens the dashboard.
+// run runs the command line args: a subcommand, else the dashboard.
+// Help and --version print on stdout and return nil; a mistake returns an
+// error for main to print on stderr.
 func run(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "sandbox":
-			return runSandbox(args[1:], stdout, stderr)
-		case "login":
-			return runLogin(args[1:])
-		case "logout":
-			return runLogout(args[1:])
-		case "export":
-			return runExport(args[1:])
-		case "listen":
-			return runListen(args[1:], stdout, stderr)
-		case "help", "-h", "--help":
-			fmt.Fprint(stdout, helpText())
-			return nil
-		}
+	return newApp(os.Stdin, stdout, stderr).run(args)
+}
+
+// app is what the commands share: the terminal and the --debug log.
+type app struct {
+	stdin          *os.File
+	stdout, stderr io.Writer
+	debug          bool
+	log            *debugLog // nil without --debug
+}
+
+func newApp(stdin *os.File, stdout, stderr io.Writer) *app {
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr}
+}
+
+func (a *app) run(args []string) error {
+	root := a.rootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	a.log.end(err)
+	return err
+}
+
+// rootCmd is qiwidash itself: the dashboard, and the subcommands below it.
+func (a *app) rootCmd() *cobra.Command {
+	var f dashboardFlags
+	root := &cobra.Command{
+		Use:           "qiwidash",
+		Short:         "A terminal dashboard for QIWI Wallet",
+		Long:          rootLong,
+		Example:       rootExample,
+		Version:       version(debug.ReadBuildInfo()),
+		SilenceUsage:  true, // a mistake is one line on stderr, not the whole help
+		SilenceErrors: true, // main prints it
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.startLog(cmd)
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.set = map[string]bool{}
+			cmd.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
+			f.log = a.log.logger()
+			return runDashboard(f)
+		},
 	}
-	return runDashboard(args, stdout, stderr)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
+	})
+	root.PersistentFlags().BoolVar(&a.debug, "debug", false, "write a debug log (never a secret) to $XDG_STATE_HOME/qiwidash/debug.log")
+	dashboardFlagSet(root.Flags(), &f)
+	root.AddCommand(newSandboxCmd(), a.loginCmd(), a.logoutCmd(), a.exportCmd(), a.listenCmd())
+	return root
+}
+
+// startLog opens the --debug log before any command runs.
+func (a *app) startLog(cmd *cobra.Command) error {
+	if !a.debug {
+		return nil
+	}
+	l, err := openDebugLog()
+	if err != nil {
+		return fmt.Errorf("--debug: %w", err)
+	}
+	a.log = l
+	fmt.Fprintf(cmd.ErrOrStderr(), "qiwidash: debug log: %s\n", l.path)
+	var set []string
+	cmd.Flags().Visit(func(fl *pflag.Flag) { set = append(set, fl.Name) })
+	l.slog.Info("start", "version", cmd.Root().Version, "command", cmd.CommandPath(), "flags", set, "pid", os.Getpid())
+	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,27 +8,51 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/qiwiapi/sandbox/demo"
 )
 
+// sandboxOptions are the sandbox command's flags.
+type sandboxOptions struct {
+	addr, callback string
+	seed           int64
+	rows           int
+	latency        time.Duration
+}
+
+func newSandboxCmd() *cobra.Command {
+	var o sandboxOptions
+	c := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve the QIWI sandbox (Wallet, Top-Up, Pull REST; curl-able) until interrupted",
+		Long: `Serves the embedded QIWI-compatible sandboxes on one address, seeded with the
+demo's deterministic data set, and prints the demo credentials, one per line,
+labelled. Any QIWI client, curl included, can talk to it.`,
+		Example: "  qiwidash sandbox --addr 127.0.0.1:8080 --latency 50ms",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSandbox(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	fs := c.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address (host:port)")
+	fs.Int64Var(&o.seed, "seed", 1, "seed of the deterministic data set")
+	fs.StringVar(&o.callback, "callback-url", "", "where to POST merchant bill callbacks (optional)")
+	fs.IntVar(&o.rows, "history-rows", 0, "seed the demo wallet with N transactions spread evenly over the last 24 months (0: the usual data set)")
+	fs.DurationVar(&o.latency, "latency", 0, "delay every answer by this long (e.g. 50ms)")
+	return c
+}
+
 // runSandbox serves the embedded QIWI sandboxes (Wallet, Top-Up, Pull REST)
 // until interrupted and prints the demo credentials, one per line, labelled.
-func runSandbox(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port)")
-	seed := fs.Int64("seed", 1, "seed of the deterministic data set")
-	callback := fs.String("callback-url", "", "where to POST merchant bill callbacks (optional)")
-	rows := fs.Int("history-rows", 0, "seed the demo wallet with N transactions spread evenly over the last 24 months (0: the usual data set)")
-	latency := fs.Duration("latency", 0, "delay every answer by this long (e.g. 50ms)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *rows < 0 || *latency < 0 || *latency > time.Minute {
+func runSandbox(o sandboxOptions, stdout, stderr io.Writer) error {
+	if o.rows < 0 || o.latency < 0 || o.latency > time.Minute {
 		return fmt.Errorf("sandbox: --history-rows must be >= 0 and --latency between 0 and 1m")
 	}
-	sb, err := demo.Start(*addr, demo.Options{Seed: *seed, CallbackURL: *callback, HistoryRows: *rows, Latency: *latency})
+	sb, err := demo.Start(o.addr, demo.Options{Seed: o.seed, CallbackURL: o.callback, HistoryRows: o.rows, Latency: o.latency})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}

@@ -7,7 +7,11 @@ import (
 
 func TestSandboxFlagsAreChecked(t *testing.T) {
 	for _, args := range [][]string{{"--history-rows", "-1"}, {"--latency", "-1s"}, {"--latency", "2m"}, {"--history-rows", "many"}} {
-		if err := runSandbox(args, io.Discard, io.Discard); err == nil {
+		c := newSandboxCmd()
+		c.SetArgs(args)
+		c.SetOut(io.Discard)
+		c.SetErr(io.Discard)
+		if err := c.Execute(); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -27,8 +27,11 @@ type CLI struct {
 	// Agent and Merchant check those credentials (see APIVerifier).
 	Agent    func(ctx context.Context, terminalID, password, baseURL string) error
 	Merchant func(ctx context.Context, apiID, apiPassword, shopID, baseURL string) error
-	// Actions are the key-binding action names the config may use (nil: no check of [keys]).
-	Actions []string
+	// Keys checks the config's [keys] (nil: only their form).
+	Keys KeySpec
+	// HTTPClient carries the Wallet API's requests (the --debug log's;
+	// nil: the client's own).
+	HTTPClient *http.Client
 	// Terminal says Stdout is a terminal: what export writes there (QIWI's
 	// comments, names, accounts) passes sanitize.Text line by line, so no
 	// escape sequence in a comment reaches it raw. A file or a pipe gets
@@ -40,31 +43,39 @@ type CLI struct {
 	SyncHistory func(ctx context.Context, st *Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error
 }
 
-type commonFlags struct {
-	profile, config, db, baseURL string
+// Target is what the login, logout and export subcommands work on (their
+// --profile, --config, --store and --base-url flags); "" is the default.
+type Target struct {
+	Profile string // default: default_profile from the config
+	Config  string // default: FindConfig's
+	Store   string // default: DefaultPath()
+	BaseURL string // Wallet API; default: the profile's, else production
 }
 
-func (c *CLI) flags(name string) (*flag.FlagSet, *commonFlags) {
-	fs := flag.NewFlagSet("qiwidash "+name, flag.ContinueOnError)
-	fs.SetOutput(c.Stderr)
-	f := &commonFlags{}
-	fs.StringVar(&f.profile, "profile", "", "profile name (default: default_profile from the config, else \"default\")")
-	fs.StringVar(&f.config, "config", "", "config file (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
-	fs.StringVar(&f.db, "store", "", "store file (default: $XDG_DATA_HOME/qiwidash/qiwidash.db)")
-	fs.StringVar(&f.baseURL, "base-url", "", "Wallet API base URL (default: "+qiwiapi.DefaultBaseURL+")")
-	return fs, f
+// LoginOptions are `login`'s: the target and the agent and merchant hosts.
+type LoginOptions struct {
+	Target
+	AgentURL, MerchantURL string // "" = production
+}
+
+// ExportOptions are `export`'s.
+type ExportOptions struct {
+	Target
+	From, To string // YYYY-MM-DD (Moscow time) or RFC 3339; "" = open
+	Format   string // "csv" or "json"
+	Offline  bool   // export the cache as it is, without a sync
 }
 
 // open loads the config and the store and settles the profile name.
-func (c *CLI) open(f *commonFlags) (*Store, Config, error) {
-	cfg, err := LoadConfig(f.config, c.Actions)
+func (c *CLI) open(f *Target) (*Store, Config, error) {
+	cfg, err := LoadConfig(f.Config, c.Keys)
 	if err != nil {
 		return nil, cfg, err
 	}
-	if f.profile == "" {
-		f.profile = cfg.DefaultProfile
+	if f.Profile == "" {
+		f.Profile = cfg.DefaultProfile
 	}
-	path := f.db
+	path := f.Store
 	if path == "" {
 		if path, err = DefaultPath(); err != nil {
 			return nil, cfg, err
@@ -108,15 +119,10 @@ func (c *CLI) secret(prompt string) (string, error) {
 	return c.line(prompt)
 }
 
-// Login is `qiwidash login [--profile NAME] [--base-url URL]`: it asks for
-// the credentials the user has, checks them with the APIs and saves them.
-func (c *CLI) Login(ctx context.Context, args []string) error {
-	fs, f := c.flags("login")
-	agentURL := fs.String("agent-url", "", "Top-Up agent API URL (default: production)")
-	merchantURL := fs.String("merchant-url", "", "Pull REST API base URL (default: production)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// Login is `qiwidash login`: it asks for the credentials the user has,
+// checks them with the APIs and saves them.
+func (c *CLI) Login(ctx context.Context, o LoginOptions) error {
+	f := &o.Target
 	st, _, err := c.open(f)
 	if err != nil {
 		return err
@@ -125,7 +131,7 @@ func (c *CLI) Login(ctx context.Context, args []string) error {
 	if err := st.vault.Probe(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "Logging in profile %q. Press Enter to skip what you do not have.\n", f.profile)
+	fmt.Fprintf(c.Stderr, "Logging in profile %q. Press Enter to skip what you do not have.\n", f.Profile)
 	var cr Credentials
 	if cr.Token, err = c.secret("Wallet API token (hidden): "); err != nil {
 		return err
@@ -149,23 +155,23 @@ func (c *CLI) Login(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	v := APIVerifier{BaseURL: f.baseURL}
+	v := APIVerifier{BaseURL: f.BaseURL, HTTPClient: c.HTTPClient}
 	if c.Agent != nil {
-		v.Agent = func(ctx context.Context, id, pw string) error { return c.Agent(ctx, id, pw, *agentURL) }
+		v.Agent = func(ctx context.Context, id, pw string) error { return c.Agent(ctx, id, pw, o.AgentURL) }
 	}
 	if c.Merchant != nil {
 		v.Merchant = func(ctx context.Context, id, pw, shop string) error {
-			return c.Merchant(ctx, id, pw, shop, *merchantURL)
+			return c.Merchant(ctx, id, pw, shop, o.MerchantURL)
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
-	p, err := st.Login(ctx, f.profile, cr, v)
+	p, err := st.Login(ctx, f.Profile, cr, v)
 	if err != nil {
 		return err
 	}
 	set := p.Settings
-	set.BaseURL, set.AgentURL, set.MerchantURL = f.baseURL, *agentURL, *merchantURL
+	set.BaseURL, set.AgentURL, set.MerchantURL = f.BaseURL, o.AgentURL, o.MerchantURL
 	if err := st.SaveSettings(ctx, p.Name, set); err != nil {
 		return err
 	}
@@ -177,21 +183,17 @@ func (c *CLI) Login(ctx context.Context, args []string) error {
 	return nil
 }
 
-// Logout is `qiwidash logout [--profile NAME]`: it removes the profile's secrets.
-func (c *CLI) Logout(ctx context.Context, args []string) error {
-	fs, f := c.flags("logout")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	st, _, err := c.open(f)
+// Logout is `qiwidash logout`: it removes the profile's secrets.
+func (c *CLI) Logout(ctx context.Context, f Target) error {
+	st, _, err := c.open(&f)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Logout(ctx, f.profile); err != nil {
+	if err := st.Logout(ctx, f.Profile); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "Removed the credentials of profile %q from the keyring.\n", f.profile)
+	fmt.Fprintf(c.Stdout, "Removed the credentials of profile %q from the keyring.\n", f.Profile)
 	return nil
 }
 
@@ -213,25 +215,18 @@ func parseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	return t, nil
 }
 
-// Export is `qiwidash export --from --to --format csv|json [--profile]`:
-// it syncs the range when online and writes the cached history to Stdout.
-func (c *CLI) Export(ctx context.Context, args []string) error {
-	fs, f := c.flags("export")
-	from := fs.String("from", "", "first day, YYYY-MM-DD (Moscow time) or RFC 3339")
-	to := fs.String("to", "", "last day, YYYY-MM-DD or RFC 3339 (default: now)")
-	format := fs.String("format", "csv", "csv or json")
-	offline := fs.Bool("offline", false, "do not sync; export the cache as it is")
-	if err := fs.Parse(args); err != nil {
-		return err
+// Export is `qiwidash export`: it syncs the range when online and writes
+// the cached history to Stdout.
+func (c *CLI) Export(ctx context.Context, o ExportOptions) error {
+	f := &o.Target
+	if o.Format != "csv" && o.Format != "json" {
+		return fmt.Errorf("export: --format %q: use csv or json", o.Format)
 	}
-	if *format != "csv" && *format != "json" {
-		return fmt.Errorf("export: --format %q: use csv or json", *format)
-	}
-	lo, err := parseDay(*from, qiwiapi.Moscow, false)
+	lo, err := parseDay(o.From, qiwiapi.Moscow, false)
 	if err != nil {
 		return fmt.Errorf("export: --from %w", err)
 	}
-	hi, err := parseDay(*to, qiwiapi.Moscow, true)
+	hi, err := parseDay(o.To, qiwiapi.Moscow, true)
 	if err != nil {
 		return fmt.Errorf("export: --to %w", err)
 	}
@@ -240,14 +235,14 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	sess, err := st.Unlock(ctx, f.profile)
+	sess, err := st.Unlock(ctx, f.Profile)
 	if err != nil {
 		return err
 	}
 	if !sess.Modes().Wallet {
-		return fmt.Errorf("export: profile %q has no Wallet API token", f.profile)
+		return fmt.Errorf("export: profile %q has no Wallet API token", f.Profile)
 	}
-	base := f.baseURL
+	base := f.BaseURL
 	if base == "" {
 		base = sess.Profile.Settings.BaseURL
 	}
@@ -255,12 +250,15 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 	if base != "" {
 		opts = append(opts, qiwiapi.WithBaseURL(base))
 	}
+	if c.HTTPClient != nil {
+		opts = append(opts, qiwiapi.WithHTTPClient(c.HTTPClient))
+	}
 	cl, err := qiwiapi.NewClient(sess.Credentials.Token, opts...)
 	if err != nil {
 		return err
 	}
 	wallet := sess.Profile.Wallet
-	if !*offline {
+	if !o.Offline {
 		if wallet == "" {
 			p, _, err := cl.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipContractInfo: true, SkipUserInfo: true})
 			if err != nil {
@@ -276,7 +274,7 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 		}
 	}
 	if wallet == "" {
-		return fmt.Errorf("export: the wallet number of profile %q is unknown; run without --offline once", f.profile)
+		return fmt.Errorf("export: the wallet number of profile %q is unknown; run without --offline once", f.Profile)
 	}
 	out := c.Stdout
 	if c.Terminal {
@@ -284,7 +282,7 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 		defer tw.Flush()
 		out = tw
 	}
-	n, err := st.Export(ctx, out, wallet, Filter{From: lo, To: hi}, *format)
+	n, err := st.Export(ctx, out, wallet, Filter{From: lo, To: hi}, o.Format)
 	if err != nil {
 		return err
 	}

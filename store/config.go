@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -53,13 +54,15 @@ func DefaultConfig() Config {
 
 // rawConfig is the file as written; both TOML and YAML use these names.
 type rawConfig struct {
-	DefaultProfile  *string             `toml:"default_profile" yaml:"default_profile"`
-	Theme           *string             `toml:"theme" yaml:"theme"`
-	Keys            map[string][]string `toml:"keys" yaml:"keys"`
-	RefreshInterval any                 `toml:"refresh_interval" yaml:"refresh_interval"`
-	Mouse           *bool               `toml:"mouse" yaml:"mouse"`
-	Privacy         *bool               `toml:"privacy" yaml:"privacy"`
-	ReadOnly        *bool               `toml:"read_only" yaml:"read_only"`
+	// Every value is read as it is written and checked in apply, so one
+	// wrong type does not hide the mistakes after it.
+	DefaultProfile  any            `toml:"default_profile" yaml:"default_profile"`
+	Theme           any            `toml:"theme" yaml:"theme"`
+	Keys            map[string]any `toml:"keys" yaml:"keys"`
+	RefreshInterval any            `toml:"refresh_interval" yaml:"refresh_interval"`
+	Mouse           any            `toml:"mouse" yaml:"mouse"`
+	Privacy         any            `toml:"privacy" yaml:"privacy"`
+	ReadOnly        any            `toml:"read_only" yaml:"read_only"`
 	Agent           *struct {
 		LowBalance   map[string]any `toml:"low_balance" yaml:"low_balance"`
 		PollInterval any            `toml:"poll_interval" yaml:"poll_interval"`
@@ -78,6 +81,30 @@ func (e *ConfigError) Error() string {
 		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
 	}
 	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// ConfigErrors is every mistake found in a configuration file, in line
+// order; errors.As finds the first *ConfigError.
+type ConfigErrors []*ConfigError
+
+func (es ConfigErrors) Error() string {
+	if len(es) == 1 {
+		return es[0].Error()
+	}
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = "  " + e.Error()
+	}
+	return fmt.Sprintf("the config has %d mistakes:\n%s", len(es), strings.Join(lines, "\n"))
+}
+
+// Unwrap lets errors.As and errors.Is look at each mistake.
+func (es ConfigErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
 }
 
 // homeDir is $HOME (overridable in tests through the environment).
@@ -116,6 +143,12 @@ func DataDir() (string, error) {
 	return xdgDir("XDG_DATA_HOME", filepath.Join(".local", "share"), os.UserConfigDir)
 }
 
+// StateDir is $XDG_STATE_HOME/qiwidash, or ~/.local/state/qiwidash on
+// every Unix: the --debug log lives here.
+func StateDir() (string, error) {
+	return xdgDir("XDG_STATE_HOME", filepath.Join(".local", "state"), os.UserCacheDir)
+}
+
 // DefaultPath is where the store file lives.
 func DefaultPath() (string, error) {
 	d, err := DataDir()
@@ -149,9 +182,9 @@ func FindConfig() (string, error) {
 }
 
 // LoadConfig reads the file at path ("" finds the default one; a missing
-// default file gives the defaults). actions are the names key rebinding
-// may use; any other name is refused (nil actions: names are not checked).
-func LoadConfig(path string, actions []string) (Config, error) {
+// default file gives the defaults). keys says which actions [keys] may
+// rebind and which keys they hold before the config (nil: not checked).
+func LoadConfig(path string, keys KeySpec) (Config, error) {
 	cfg := DefaultConfig()
 	explicit := path != ""
 	if !explicit {
@@ -168,7 +201,24 @@ func LoadConfig(path string, actions []string) (Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("config: %w", err)
 	}
-	return ParseConfig(path, data, actions)
+	return ParseConfig(path, data, keys)
+}
+
+// KeySpec is what a config's [keys] table is checked against; the UI's
+// key map (ui/common.KeyMap) is one.
+type KeySpec interface {
+	// ActionNames are the actions the config may rebind.
+	ActionNames() []string
+	// ActionKeys is each of those actions' keys before the config.
+	ActionKeys() map[string][]string
+	// FixedKeys are the keys no config moves (ctrl+c, the screen
+	// numbers), each with what it does: an action's name ("quit": binding
+	// ctrl+c to quit as well is harmless) or words ("screen 1").
+	FixedKeys() map[string]string
+	// Together lists the sets of actions that are live at the same moment
+	// (the global ones with one screen's own, a dialog's, a form's). A key
+	// may serve at most one action of each set.
+	Together() [][]string
 }
 
 var (
@@ -178,44 +228,66 @@ var (
 	yamlIntoRe    = regexp.MustCompile(` into store\.\w+`)
 )
 
+// yamlError turns one YAML decoder message into a ConfigError with its line.
+func yamlError(path, msg string) *ConfigError {
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = yamlUnknownRe.ReplaceAllString(msg, `unknown setting "$1"`)
+	msg = yamlIntoRe.ReplaceAllString(msg, " as settings (write key: value lines)")
+	line := 0
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.TrimSpace(yamlLineRe.ReplaceAllString(msg, ""))
+		msg = strings.TrimPrefix(msg, ": ")
+	}
+	return &ConfigError{Path: path, Line: line, Msg: strings.TrimSpace(msg)}
+}
+
 // ParseConfig parses config text; the format follows the file extension
-// (.yaml/.yml, anything else is TOML).
-func ParseConfig(path string, data []byte, actions []string) (Config, error) {
+// (.yaml/.yml, anything else is TOML). A refusal is a ConfigErrors that
+// holds every mistake found, each with its line; only a syntax error stops
+// the reading at the first.
+func ParseConfig(path string, data []byte, keys KeySpec) (Config, error) {
 	cfg := DefaultConfig()
 	cfg.Path = path
 	var raw rawConfig
+	var errs ConfigErrors
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
-			msg := strings.TrimPrefix(err.Error(), "yaml: ")
-			msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-			msg = yamlUnknownRe.ReplaceAllString(msg, `unknown setting "$1"`)
-			msg = yamlIntoRe.ReplaceAllString(msg, " as settings (write key: value lines)")
-			line := 0
-			if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-				line, _ = strconv.Atoi(m[1])
-				msg = strings.TrimSpace(yamlLineRe.ReplaceAllString(msg, ""))
-				msg = strings.TrimPrefix(msg, ": ")
+			var te *yaml.TypeError
+			if !errors.As(err, &te) {
+				return cfg, ConfigErrors{yamlError(path, err.Error())}
 			}
-			return cfg, &ConfigError{Path: path, Line: line, Msg: strings.TrimSpace(msg)}
+			for _, msg := range te.Errors { // unknown settings: the rest was read
+				errs = append(errs, yamlError(path, msg))
+			}
 		}
 	default:
 		md, err := toml.Decode(string(data), &raw)
 		if err != nil {
 			var pe toml.ParseError
 			if errors.As(err, &pe) {
-				return cfg, &ConfigError{Path: path, Line: pe.Position.Line, Msg: pe.Message}
+				return cfg, ConfigErrors{{Path: path, Line: pe.Position.Line, Msg: pe.Message}}
 			}
-			return cfg, &ConfigError{Path: path, Line: tomlErrLine(err), Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+			return cfg, ConfigErrors{{Path: path, Line: tomlErrLine(err), Msg: strings.TrimPrefix(err.Error(), "toml: ")}}
 		}
-		if und := md.Undecoded(); len(und) > 0 {
-			k := und[0]
-			return cfg, &ConfigError{Path: path, Line: lineOf(data, k[len(k)-1]), Msg: fmt.Sprintf("unknown setting %q", k.String())}
+		seen := map[string]bool{}
+		for _, k := range md.Undecoded() {
+			seen[k.String()] = true
+			if len(k) > 1 && seen[toml.Key(k[:len(k)-1]).String()] {
+				continue // inside an unknown table: the table is the mistake
+			}
+			errs = append(errs, &ConfigError{Path: path, Line: lineOf(data, k[len(k)-1]), Msg: fmt.Sprintf("unknown setting %q", k.String())})
 		}
 	}
-	return cfg, raw.apply(&cfg, path, data, actions)
+	errs = append(errs, raw.apply(&cfg, path, data, keys)...)
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+		return cfg, errs
+	}
+	return cfg, nil
 }
 
 var tomlLineRe = regexp.MustCompile(`line (\d+)`)
@@ -245,101 +317,195 @@ func lineOf(data []byte, key string) int {
 	return 0
 }
 
-func (raw *rawConfig) apply(cfg *Config, path string, data []byte, actions []string) error {
-	bad := func(key, format string, args ...any) error {
-		return &ConfigError{Path: path, Line: lineOf(data, key), Msg: fmt.Sprintf(format, args...)}
+// apply checks every setting and fills cfg; it returns every mistake.
+func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec) ConfigErrors {
+	var errs ConfigErrors
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &ConfigError{Path: path, Line: lineOf(data, key), Msg: fmt.Sprintf(format, args...)})
+	}
+	text := func(key string, v any) (string, bool) {
+		s, ok := v.(string)
+		if !ok {
+			bad(key, "%s: write it as a string in quotes", key)
+		}
+		return s, ok
+	}
+	flag := func(key string, v any, dst *bool) {
+		if v == nil {
+			return
+		}
+		b, ok := v.(bool)
+		if !ok {
+			bad(key, "%s: use true or false", key)
+			return
+		}
+		*dst = b
 	}
 	if raw.DefaultProfile != nil {
-		if err := CheckProfileName(*raw.DefaultProfile); err != nil {
-			return bad("default_profile", "default_profile: %v", err)
+		if s, ok := text("default_profile", raw.DefaultProfile); ok {
+			if err := CheckProfileName(s); err != nil {
+				bad("default_profile", "default_profile: %v", err)
+			} else {
+				cfg.DefaultProfile = s
+			}
 		}
-		cfg.DefaultProfile = *raw.DefaultProfile
 	}
 	if raw.Theme != nil {
-		switch t := strings.ToLower(*raw.Theme); t {
-		case "auto", "light", "dark":
-			cfg.Theme = t
-		default:
-			return bad("theme", "theme %q: use auto, light or dark", *raw.Theme)
+		if s, ok := text("theme", raw.Theme); ok {
+			switch t := strings.ToLower(s); t {
+			case "auto", "light", "dark":
+				cfg.Theme = t
+			default:
+				bad("theme", "theme %q: use auto, light or dark", s)
+			}
 		}
 	}
-	if len(raw.Keys) > 0 {
-		names := make([]string, 0, len(raw.Keys))
-		for a := range raw.Keys {
-			names = append(names, a)
-		}
-		sort.Strings(names)
-		for _, a := range names {
-			if actions != nil && !slices.Contains(actions, a) {
-				known := slices.Clone(actions)
-				sort.Strings(known)
-				return bad(a, "keys: unknown action %q (actions: %s)", a, strings.Join(known, ", "))
-			}
-			keys := raw.Keys[a]
-			if len(keys) == 0 {
-				return bad(a, "keys: action %q has no keys", a)
-			}
-			for _, k := range keys {
-				if strings.TrimSpace(k) == "" {
-					return bad(a, "keys: action %q has an empty key", a)
-				}
-			}
-			cfg.Keys[a] = keys
-		}
-	}
+	errs = append(errs, raw.applyKeys(cfg, path, data, keys)...)
 	if raw.RefreshInterval != nil {
-		d, err := parseInterval(raw.RefreshInterval)
-		if err != nil {
-			return bad("refresh_interval", "refresh_interval: %v", err)
+		if d, err := parseInterval(raw.RefreshInterval); err != nil {
+			bad("refresh_interval", "refresh_interval: %v", err)
+		} else {
+			cfg.RefreshInterval = d
 		}
-		cfg.RefreshInterval = d
 	}
-	if raw.Mouse != nil {
-		cfg.Mouse = *raw.Mouse
+	flag("mouse", raw.Mouse, &cfg.Mouse)
+	flag("privacy", raw.Privacy, &cfg.Privacy)
+	flag("read_only", raw.ReadOnly, &cfg.ReadOnly)
+	if raw.Agent == nil {
+		return errs
 	}
-	if raw.Privacy != nil {
-		cfg.Privacy = *raw.Privacy
-	}
-	if raw.ReadOnly != nil {
-		cfg.ReadOnly = *raw.ReadOnly
-	}
-	if raw.Agent != nil {
-		if raw.Agent.PollInterval != nil {
-			d, err := parseInterval(raw.Agent.PollInterval)
-			if err != nil {
-				return bad("poll_interval", "agent.poll_interval: %v", err)
-			}
+	if raw.Agent.PollInterval != nil {
+		if d, err := parseInterval(raw.Agent.PollInterval); err != nil {
+			bad("poll_interval", "agent.poll_interval: %v", err)
+		} else {
 			cfg.Agent.PollInterval = d
 		}
-		for code, v := range raw.Agent.LowBalance {
-			cur, err := qiwiapi.ParseCurrency(code)
-			if err != nil {
-				return bad(code, "agent.low_balance: %v", err)
-			}
-			var lit string
-			switch x := v.(type) {
-			case string:
-				lit = x
-			case int64:
-				lit = strconv.FormatInt(x, 10)
-			case int:
-				lit = strconv.Itoa(x)
-			case float64:
-				return bad(code, "agent.low_balance.%s: write the amount as a string (\"%s\" = \"1000.50\"), money is never read as a float", code, code)
-			default:
-				return bad(code, "agent.low_balance.%s: %v is not an amount", code, v)
-			}
-			a, err := qiwiapi.ParseAmount(lit, cur)
-			if err != nil {
-				return bad(code, "agent.low_balance.%s: %q: %v", code, lit, err)
-			}
-			if a.Minor < 0 {
-				return bad(code, "agent.low_balance.%s: the threshold cannot be negative", code)
-			}
+	}
+	for code, v := range raw.Agent.LowBalance {
+		cur, err := qiwiapi.ParseCurrency(code)
+		if err != nil {
+			bad(code, "agent.low_balance: %v", err)
+			continue
+		}
+		var lit string
+		switch x := v.(type) {
+		case string:
+			lit = x
+		case int64:
+			lit = strconv.FormatInt(x, 10)
+		case int:
+			lit = strconv.Itoa(x)
+		case float64:
+			bad(code, "agent.low_balance.%s: write the amount as a string (\"%s\" = \"1000.50\"), money is never read as a float", code, code)
+			continue
+		default:
+			bad(code, "agent.low_balance.%s: %v is not an amount", code, v)
+			continue
+		}
+		a, err := qiwiapi.ParseAmount(lit, cur)
+		switch {
+		case err != nil:
+			bad(code, "agent.low_balance.%s: %q: %v", code, lit, err)
+		case a.Minor < 0:
+			bad(code, "agent.low_balance.%s: the threshold cannot be negative", code)
+		default:
 			cfg.Agent.LowBalance[cur] = a
 		}
 	}
-	return nil
+	return errs
+}
+
+// applyKeys checks [keys]: known actions, keys written as strings, and no
+// key that would do two things at once (with what the other actions keep
+// of their defaults). keys nil: only the form is checked.
+func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeySpec) ConfigErrors {
+	var errs ConfigErrors
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &ConfigError{Path: path, Line: lineOf(data, key), Msg: fmt.Sprintf(format, args...)})
+	}
+	var known []string
+	if keys != nil {
+		known = keys.ActionNames()
+		sort.Strings(known)
+	}
+	for _, a := range slices.Sorted(maps.Keys(raw.Keys)) {
+		if keys != nil && !slices.Contains(known, a) {
+			bad(a, "keys: unknown action %q (actions: %s)", a, strings.Join(known, ", "))
+			continue
+		}
+		var list []string
+		switch v := raw.Keys[a].(type) {
+		case string:
+			list = []string{v}
+		case []any:
+			for _, k := range v {
+				if s, ok := k.(string); ok {
+					list = append(list, s)
+				}
+			}
+			if len(list) < len(v) {
+				bad(a, "keys: action %q: write each key in quotes, e.g. [\"q\", \"ctrl+c\"]", a)
+				continue
+			}
+		default:
+			bad(a, "keys: action %q: write its keys as a list, e.g. [\"q\", \"ctrl+c\"]", a)
+			continue
+		}
+		if len(list) == 0 {
+			bad(a, "keys: action %q has no keys", a)
+			continue
+		}
+		if slices.ContainsFunc(list, func(k string) bool { return strings.TrimSpace(k) == "" }) {
+			bad(a, "keys: action %q has an empty key", a)
+			continue
+		}
+		cfg.Keys[a] = list
+	}
+	if keys == nil {
+		return errs
+	}
+	fixed := keys.FixedKeys()
+	for _, a := range slices.Sorted(maps.Keys(cfg.Keys)) {
+		for _, k := range slices.Compact(slices.Sorted(slices.Values(cfg.Keys[a]))) {
+			if does, ok := fixed[k]; ok && does != a {
+				bad(a, "keys: %q always does %s; it cannot also do %s", k, does, a)
+			}
+		}
+	}
+	bound := keys.ActionKeys()
+	maps.Copy(bound, cfg.Keys)
+	reported := map[[3]string]bool{}
+	for _, group := range keys.Together() {
+		owner := map[string]string{}
+		for _, a := range group {
+			for _, k := range bound[a] {
+				o, taken := owner[k]
+				if !taken {
+					owner[k] = a
+					continue
+				}
+				if o == a {
+					continue
+				}
+				pair := [3]string{k, min(o, a), max(o, a)}
+				_, oSet := cfg.Keys[o]
+				_, aSet := cfg.Keys[a]
+				if reported[pair] || (!oSet && !aSet) {
+					continue
+				}
+				reported[pair] = true
+				switch {
+				case oSet && aSet:
+					bad(a, "keys: %q is bound to two actions, %s and %s: give one of them another key", k, o, a)
+				case aSet:
+					bad(a, "keys: %q is bound to two actions, %s and %s (its default key): give one of them another key", k, a, o)
+				default:
+					bad(o, "keys: %q is bound to two actions, %s and %s (its default key): give one of them another key", k, o, a)
+				}
+			}
+		}
+	}
+	return errs
 }
 
 // maxSeconds is the longest interval a time.Duration holds, in seconds.

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +13,28 @@ import (
 	"qiwidash/qiwiapi"
 )
 
-var testActions = []string{"quit", "refresh", "help", "up", "down"}
+// testKeySpec is a small key map: the screens' actions, a fixed ctrl+c and
+// a dialog whose "y" and "n" live apart from the screens' keys.
+type testKeySpec struct{}
+
+func (testKeySpec) ActionNames() []string {
+	return []string{"quit", "refresh", "help", "up", "down", "sort", "copy", "yes"}
+}
+
+func (testKeySpec) ActionKeys() map[string][]string {
+	return map[string][]string{"quit": {"q"}, "refresh": {"r"}, "help": {"?"}, "up": {"up", "k"}, "down": {"down", "j"},
+		"sort": {"s"}, "copy": {"y"}, "yes": {"y"}}
+}
+
+func (testKeySpec) FixedKeys() map[string]string {
+	return map[string]string{"ctrl+c": "quit", "1": "screen 1"}
+}
+
+func (testKeySpec) Together() [][]string {
+	return [][]string{{"quit", "refresh", "help", "up", "down", "sort", "copy"}, {"yes"}}
+}
+
+var testActions KeySpec = testKeySpec{}
 
 func TestConfigTOML(t *testing.T) {
 	cfg, err := ParseConfig("config.toml", []byte(`
@@ -82,8 +106,8 @@ func TestConfigErrorsHaveLines(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := ParseConfig(c.name, []byte(c.text), testActions)
-		ce, ok := err.(*ConfigError)
-		if !ok {
+		var ce *ConfigError
+		if !errors.As(err, &ce) {
 			t.Errorf("%s %q: err = %v, want *ConfigError", c.name, c.text, err)
 			continue
 		}
@@ -115,5 +139,82 @@ func TestConfigPathsFollowXDG(t *testing.T) {
 	cfg, err = LoadConfig("", testActions)
 	if err != nil || cfg.Theme != "dark" {
 		t.Fatalf("yaml file: %v %+v", err, cfg)
+	}
+}
+
+// TestConfigReportsEveryMistake: a file with several mistakes names each
+// one with its line, in line order, in TOML and in YAML; a wrong type does
+// not hide what follows it.
+func TestConfigReportsEveryMistake(t *testing.T) {
+	cases := []struct {
+		name, text string
+		want       []string // "line:words", in order
+	}{
+		{"config.toml", "theme = \"blue\"\nmouse = \"yes\"\ncolour = 1\nrefresh_interval = \"soon\"\n[keys]\nfly = [\"f\"]\nhelp = []\n[agent.low_balance]\nRUB = 10.5\nXYZ = \"1\"\n",
+			[]string{"1:theme \"blue\"", "2:mouse: use true or false", "3:unknown setting \"colour\"", "4:refresh_interval", "6:unknown action \"fly\"", "7:action \"help\" has no keys", "9:as a string", "10:agent.low_balance"}},
+		{"config.yaml", "theme: blue\ncolour: red\nprivacy: 3\nkeys:\n  fly: [f]\n  quit: q\nsize: 2\n",
+			[]string{"1:theme \"blue\"", "2:unknown setting \"colour\"", "3:privacy: use true or false", "5:unknown action \"fly\"", "7:unknown setting \"size\""}},
+	}
+	for _, c := range cases {
+		cfg, err := ParseConfig(c.name, []byte(c.text), testActions)
+		var all ConfigErrors
+		if !errors.As(err, &all) {
+			t.Fatalf("%s: err = %v, want ConfigErrors", c.name, err)
+		}
+		if len(all) != len(c.want) {
+			t.Errorf("%s: %d mistakes, want %d:\n%v", c.name, len(all), len(c.want), err)
+			continue
+		}
+		for i, w := range c.want {
+			line, words, _ := strings.Cut(w, ":")
+			if got := all[i]; strconv.Itoa(got.Line) != line || !strings.Contains(got.Msg, words) || got.Path != c.name {
+				t.Errorf("%s: mistake %d is %q (line %d), want line %s and %q", c.name, i+1, got.Msg, got.Line, line, words)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("%s:%s: ", c.name, line)) {
+				t.Errorf("%s: the message does not name line %s:\n%v", c.name, line, err)
+			}
+		}
+		if c.name == "config.yaml" && strings.Join(cfg.Keys["quit"], ",") != "q" {
+			t.Errorf("a single key as a string: %v", cfg.Keys)
+		}
+	}
+}
+
+// TestConfigRefusesAKeyBoundTwice: a key that would do two things on the
+// same screen is refused, naming the key and both actions, whether the
+// other action has it from the config or by default; a key shared by
+// actions never live together (copy and a dialog's yes) is fine.
+func TestConfigRefusesAKeyBoundTwice(t *testing.T) {
+	cases := []struct {
+		text string
+		line int
+		want string // "" = accepted
+	}{
+		{"[keys]\nsort = [\"r\"]\n", 2, `"r" is bound to two actions, sort and refresh (its default key)`},
+		{"[keys]\nquit = [\"x\"]\nsort = [\"S\", \"x\"]\n", 3, `"x" is bound to two actions, quit and sort`},
+		{"[keys]\nhelp = [\"ctrl+c\"]\n", 2, `"ctrl+c" always does quit; it cannot also do help`},
+		{"[keys]\nyes = [\"1\"]\n", 2, `"1" always does screen 1; it cannot also do yes`},
+		{"[keys]\nquit = [\"q\", \"ctrl+c\"]\n", 0, ""},         // ctrl+c quits anyway
+		{"[keys]\nsort = [\"r\"]\nrefresh = [\"f5\"]\n", 0, ""}, // refresh moved away: fine
+		{"[keys]\nyes = [\"s\"]\n", 0, ""},                      // the dialog's keys live apart
+		{"[keys]\nquit = [\"q\", \"q\"]\n", 0, ""},              // twice for one action is harmless
+		{"[keys]\nrefresh = [\"y\"]\n", 2, `"y" is bound to two actions, refresh and copy (its default key)`},
+	}
+	for _, c := range cases {
+		_, err := ParseConfig("config.toml", []byte(c.text), testActions)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%q refused: %v", c.text, err)
+			}
+			continue
+		}
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Line != c.line || !strings.Contains(ce.Msg, c.want) {
+			t.Errorf("%q: %v, want line %d and %q", c.text, err, c.line, c.want)
+		}
+	}
+	// With no key map there is nothing to compare with.
+	if _, err := ParseConfig("config.toml", []byte("[keys]\nsort = [\"r\"]\n"), nil); err != nil {
+		t.Errorf("without a key map: %v", err)
 	}
 }

@@ -149,14 +149,14 @@ func leakCheck(t *testing.T, kr Keyring) {
 			}
 			return err
 		}}
-	if err := cli.Login(ctx, []string{"--config", cfgPath, "--store", db, "--base-url", sb.URL}); err != nil {
+	if err := cli.Login(ctx, LoginOptions{Target: Target{Config: cfgPath, Store: db, BaseURL: sb.URL}}); err != nil {
 		t.Fatalf("login: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(out.String(), `Profile "main" saved (modes: wallet; wallet +`) {
 		t.Errorf("login said %q", out.String())
 	}
 	cli.Stdin = strings.NewReader("")
-	if err := cli.Export(ctx, []string{"--config", cfgPath, "--store", db, "--format", "json", "--from", "2024-05-01", "--to", "2024-06-01"}); err != nil {
+	if err := cli.Export(ctx, ExportOptions{Target: Target{Config: cfgPath, Store: db}, Format: "json", From: "2024-05-01", To: "2024-06-01"}); err != nil {
 		t.Fatalf("export: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(out.String(), `"amount":"`) {
@@ -192,7 +192,7 @@ func leakCheck(t *testing.T, kr Keyring) {
 		t.Errorf("expected the store and config files, got %v", files)
 	}
 	cli.Stdout, cli.Stderr = &out, &errOut
-	if err := cli.Logout(ctx, []string{"--config", cfgPath, "--store", db}); err != nil {
+	if err := cli.Logout(ctx, Target{Config: cfgPath, Store: db}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -246,7 +246,7 @@ func TestCLILineReadsNoFurther(t *testing.T) {
 	var errOut bytes.Buffer
 	cli := &CLI{Stdin: in, Stdout: &bytes.Buffer{}, Stderr: &errOut, ReadSecret: rawLine, Getenv: func(string) string { return "" },
 		Agent: func(_ context.Context, id, pw, _ string) error { got.AgentID, got.AgentPassword = id, pw; return nil }}
-	if err := cli.Login(context.Background(), []string{"--profile", "p1", "--config", cfgPath, "--store", filepath.Join(dir, "q.db")}); err != nil {
+	if err := cli.Login(context.Background(), LoginOptions{Target: Target{Profile: "p1", Config: cfgPath, Store: filepath.Join(dir, "q.db")}}); err != nil {
 		t.Fatalf("login: %v\n%s", err, errOut.String())
 	}
 	if got.AgentID != "770001" || got.AgentPassword != "sandbox-agent-pass" {

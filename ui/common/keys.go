@@ -2,6 +2,7 @@ package common
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -107,6 +108,55 @@ func (k *KeyMap) ActionNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ActionKeys is each rebindable action's keys (store.KeySpec).
+func (k *KeyMap) ActionKeys() map[string][]string {
+	out := map[string][]string{}
+	for name, b := range k.bindings() {
+		out[name] = b.Keys()
+	}
+	return out
+}
+
+// FixedKeys are the keys no config moves, with what they do (store.KeySpec).
+func (k *KeyMap) FixedKeys() map[string]string {
+	out := map[string]string{}
+	for _, key := range k.ForceQuit.Keys() {
+		out[key] = "quit"
+	}
+	for i, t := range []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.Tab5, k.Tab6, k.Tab7, k.Tab8, k.Tab9} {
+		for _, key := range t.Keys() {
+			out[key] = fmt.Sprintf("screen %d", i+1)
+		}
+	}
+	return out
+}
+
+// globalActions work on every screen, beside the screen's own.
+var globalActions = []string{"up", "down", "page_up", "page_down", "top", "bottom", "left", "right",
+	"next_tab", "prev_tab", "next_mode", "prev_mode", "enter", "back", "refresh", "copy", "help",
+	"quit", "suspend", "privacy"}
+
+// Together lists the actions live at the same moment (store.KeySpec): the
+// global ones with each screen's own, and a form's. Two actions of one set
+// may not share a key; "tab" moves to the next screen on a list and to the
+// next field in a form. (The confirm dialog's y/n are not rebindable.)
+func (k *KeyMap) Together() [][]string {
+	screens := [][]string{
+		{"filter", "sort", "goto", "raw", "receipt", "email", "operation", "source", "range"}, // History
+		{"pay", "reject"},                    // Invoices
+		{"new", "default"},                   // Balances
+		{"new", "pay"},                       // Top-ups
+		{"new", "refund", "reject"},          // Bills
+		{"new", "delete", "reject"},          // Accounts
+		{"new", "delete", "new_key", "test"}, // Webhooks
+	}
+	out := make([][]string, 0, len(screens)+1)
+	for _, own := range screens {
+		out = append(out, append(slices.Clone(globalActions), own...))
+	}
+	return append(out, []string{"next_field", "prev_field", "enter", "back"})
 }
 
 // Rebind applies a config's action -> keys map; unknown actions are an error.

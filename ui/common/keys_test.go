@@ -18,3 +18,40 @@ func TestRelabelShowsTheReboundKey(t *testing.T) {
 		t.Fatal("an unknown action was accepted")
 	}
 }
+
+// TestDefaultKeysDoOneThingEach: every rebindable action is live in some
+// set of Together, and no set holds a key twice or a fixed key (ctrl+c,
+// the screen numbers) for another action, so the config check
+// (store.ParseConfig) starts from a clean map.
+func TestDefaultKeysDoOneThingEach(t *testing.T) {
+	k := DefaultKeys()
+	keys, fixed := k.ActionKeys(), k.FixedKeys()
+	live := map[string]bool{}
+	for _, set := range k.Together() {
+		owner := map[string]string{}
+		for _, a := range set {
+			live[a] = true
+			bound, ok := keys[a]
+			if !ok {
+				t.Fatalf("Together names %q, which is no action", a)
+			}
+			for _, key := range bound {
+				if o, taken := owner[key]; taken && o != a {
+					t.Errorf("%q does %s and %s", key, o, a)
+				}
+				if does, ok := fixed[key]; ok {
+					t.Errorf("%q of %s always does %s", key, a, does)
+				}
+				owner[key] = a
+			}
+		}
+	}
+	for _, a := range k.ActionNames() {
+		if !live[a] {
+			t.Errorf("action %q is in no set of Together: its keys are never checked", a)
+		}
+	}
+	if fixed["ctrl+c"] != "quit" || fixed["9"] != "screen 9" {
+		t.Errorf("fixed keys = %v", fixed)
+	}
+}
