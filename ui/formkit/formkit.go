@@ -29,6 +29,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/qiwiapi"
@@ -242,13 +243,15 @@ type Form struct {
 }
 
 // New builds a form over fields, checks them, and focuses the first one
-// to fill: the first visible typed field that is empty, else the first
-// visible field. Every opening is a new Form, so focus never carries over.
+// to fill: the first visible field, passing over typed fields that come
+// filled in (a profile's name when it is logged in again); the first
+// visible field when all are filled. Every opening is a new Form, so focus
+// never carries over from the last one.
 func New(fields ...*Field) *Form {
 	f := &Form{Fields: fields, focus: -1}
 	f.Check()
 	for i, fl := range fields {
-		if !fl.Hidden && fl.typed() && fl.input.Value() == "" {
+		if !fl.Hidden && (!fl.typed() || fl.input.Value() == "") {
 			f.SetFocus(i)
 			return f
 		}
@@ -482,13 +485,22 @@ func (fl *Field) label() string {
 	return fl.Label
 }
 
-// Lines renders the visible fields: each on one line (marker, label,
-// value, counter), then its problem (once typed or submitted) or its note.
-// focused says whether the form is being edited (the ▶ marker).
-func (f *Form) Lines(s *common.Styles, focused bool) []string {
+// Lines renders the visible fields within width columns (0: no limit):
+// each on one line (marker, label, value scrolled to fit, counter), then
+// its problem (once typed or submitted) or its note, wrapped. focused says
+// whether the form is being edited (the ▶ marker).
+func (f *Form) Lines(s *common.Styles, focused bool, width int) []string {
 	var out []string
 	lw := f.labelWidth()
 	indent := strings.Repeat(" ", 3+lw)
+	under := func(st lipgloss.Style, text string) {
+		if width > 0 {
+			text = ansi.Wordwrap(text, max(10, width-len(indent)-1), "")
+		}
+		for _, l := range strings.Split(text, "\n") {
+			out = append(out, indent+st.Render(l))
+		}
+	}
 	for i, fl := range f.Fields {
 		if fl.Hidden {
 			continue
@@ -517,9 +529,16 @@ func (f *Form) Lines(s *common.Styles, focused bool) []string {
 				val = "[x] yes"
 			}
 		default:
+			counter := ""
+			if fl.Limit > 0 {
+				counter = fmt.Sprintf("  %d/%d", fl.chars(), fl.Limit)
+			}
+			if width > 0 {
+				// The text scrolls within what is left of the line.
+				fl.input.Width = max(4, width-len(indent)-ansi.StringWidth(fl.input.Prompt)-ansi.StringWidth(counter)-2)
+			}
 			val = fl.input.View()
 			if fl.Limit > 0 {
-				counter := fmt.Sprintf("  %d/%d", fl.chars(), fl.Limit)
 				if fl.chars() > fl.Limit {
 					val += s.Error.Render(counter)
 				} else {
@@ -530,21 +549,28 @@ func (f *Form) Lines(s *common.Styles, focused bool) []string {
 		out = append(out, " "+marker+s.Label.Render(common.PadRight(fl.label(), lw))+val)
 		switch {
 		case fl.Problem != "" && (fl.touched || f.submitted):
-			out = append(out, indent+s.Error.Render("✗ "+fl.Problem))
+			under(s.Error, "✗ "+fl.Problem)
 		case fl.Note != "":
-			out = append(out, indent+s.Subtle.Render(fl.Note))
+			under(s.Subtle, fl.Note)
 		}
 	}
 	return out
 }
 
-// View renders the fields within height lines (0: all), keeping the
-// focused field in view, then the banner.
-func (f *Form) View(s *common.Styles, focused bool, height int) string {
-	lines := f.Lines(s, focused)
-	room := height
+// View renders the fields within width x height (0: no limit), keeping
+// the focused field in view, then the banner.
+func (f *Form) View(s *common.Styles, focused bool, width, height int) string {
+	lines := f.Lines(s, focused, width)
+	banner := ""
 	if f.Banner != "" {
-		room -= 2
+		banner = "✗ " + f.Banner
+		if width > 0 {
+			banner = ansi.Wordwrap(banner, max(10, width-2), "")
+		}
+	}
+	room := height
+	if banner != "" {
+		room -= 1 + strings.Count(banner, "\n") + 1
 	}
 	if room > 0 && len(lines) > room {
 		at := 0
@@ -557,8 +583,11 @@ func (f *Form) View(s *common.Styles, focused bool, height int) string {
 		lines = lines[start : start+room]
 	}
 	out := strings.Join(lines, "\n")
-	if f.Banner != "" {
-		out += "\n\n " + s.Error.Render("✗ "+f.Banner)
+	if banner != "" {
+		out += "\n"
+		for _, l := range strings.Split(banner, "\n") {
+			out += "\n " + s.Error.Render(l)
+		}
 	}
 	return out
 }
