@@ -88,7 +88,7 @@ func newInput(placeholder string) textinput.Model {
 		placeholder = "e.g. " + placeholder // never only grey: an example says so in words
 	}
 	in.Placeholder = placeholder
-	in.CharLimit = 0                        // never cut: Limit counts and refuses in words
+	in.CharLimit = 0                       // never cut: Limit counts and refuses in words
 	in.Cursor.SetMode(cursor.CursorStatic) // no blink: no ticks, deterministic screens
 	return in
 }

@@ -34,7 +34,9 @@ func press(f *Form, t tea.KeyType) Event {
 	return e
 }
 
-func view(f *Form) string { return ansi.Strip(f.View(common.NewStyles(common.DefaultTheme()), true, 0, 0)) }
+func view(f *Form) string {
+	return ansi.Strip(f.View(common.NewStyles(common.DefaultTheme()), true, 0, 0))
+}
 
 func sample() *Form {
 	return New(
