@@ -250,14 +250,21 @@ type Form struct {
 func New(fields ...*Field) *Form {
 	f := &Form{Fields: fields, focus: -1}
 	f.Check()
-	for i, fl := range fields {
+	f.FocusFirst()
+	return f
+}
+
+// FocusFirst focuses the first field to fill, as New does; a form shown
+// all the time calls it each time it is opened for editing.
+func (f *Form) FocusFirst() {
+	for i, fl := range f.Fields {
 		if !fl.Hidden && (!fl.typed() || fl.input.Value() == "") {
 			f.SetFocus(i)
-			return f
+			return
 		}
 	}
+	f.focus = -1
 	f.fixFocus()
-	return f
 }
 
 // Get is the field with key (nil when there is none).
@@ -495,7 +502,7 @@ func (f *Form) Lines(s *common.Styles, focused bool, width int) []string {
 	indent := strings.Repeat(" ", 3+lw)
 	under := func(st lipgloss.Style, text string) {
 		if width > 0 {
-			text = ansi.Wordwrap(text, max(10, width-len(indent)-1), "")
+			text = Wrap(text, max(10, width-len(indent)-1))
 		}
 		for _, l := range strings.Split(text, "\n") {
 			out = append(out, indent+st.Render(l))
@@ -565,7 +572,7 @@ func (f *Form) View(s *common.Styles, focused bool, width, height int) string {
 	if f.Banner != "" {
 		banner = "✗ " + f.Banner
 		if width > 0 {
-			banner = ansi.Wordwrap(banner, max(10, width-2), "")
+			banner = Wrap(banner, max(10, width-2))
 		}
 	}
 	room := height
@@ -590,4 +597,30 @@ func (f *Form) View(s *common.Styles, focused bool, width, height int) string {
 		}
 	}
 	return out
+}
+
+// Wrap breaks plain text into lines of at most width columns at spaces
+// only ("non-cash" stays whole); a word longer than width is cut hard.
+func Wrap(text string, width int) string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = w
+			case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+				line += " " + w
+			default:
+				lines = append(lines, line)
+				line = w
+			}
+			for ansi.StringWidth(line) > width {
+				lines = append(lines, ansi.Truncate(line, width, ""))
+				line = ansi.TruncateLeft(line, width, "")
+			}
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }

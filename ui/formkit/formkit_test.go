@@ -169,3 +169,20 @@ func TestAmountFollowsTheCurrency(t *testing.T) {
 		t.Fatalf("problem %q", f.Get("amount").Problem)
 	}
 }
+
+func TestWrapBreaksAtSpacesOnly(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"use non-cash now", 12, "use non-cash\nnow"},
+		{"a bb ccc", 4, "a bb\nccc"},
+		{"abcdefgh", 3, "abc\ndef\ngh"},
+		{"", 5, ""},
+	} {
+		if got := Wrap(c.in, c.width); got != c.want {
+			t.Errorf("Wrap(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
+		}
+	}
+}
