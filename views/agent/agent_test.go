@@ -90,7 +90,7 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 func TestNoCashWalletRefusalShownNothingPaid(t *testing.T) {
 	env, sh, form, _, _ := setup(t)
 	fill(sh, "+"+agent.WalletNoCash, "100", "")
-	sh.Press("enter") // check
+	sh.Press("enter")                                      // check
 	view := strings.Join(strings.Fields(form.View()), " ") // the answer wraps at the screen's width
 	for _, want := range []string{"wallet exists", "can take cash: no", "use non-cash", "identification level is too low"} {
 		if !strings.Contains(view, want) {
