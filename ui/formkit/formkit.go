@@ -161,6 +161,9 @@ func (f *Field) Value() string {
 // SetValue replaces a typed field's text (as if typed: it counts as touched).
 func (f *Field) SetValue(v string) { f.input.SetValue(v); f.touched = true }
 
+// SetPlaceholder replaces a typed field's grey example.
+func (f *Field) SetPlaceholder(p string) { f.input.Placeholder = p }
+
 // Clear forgets the text (secrets first of all) and that it was typed.
 func (f *Field) Clear() { f.input.SetValue(""); f.touched = false }
 
