@@ -46,7 +46,7 @@ type (
 		inv qiwiapi.Invoice
 		err error
 	}
-	payConfirmedMsg    struct{ inv qiwiapi.Invoice }
+	payConfirmedMsg struct{ inv qiwiapi.Invoice }
 	// payCheckedMsg is the engine's check of a pay before it is offered:
 	// the balance of the invoice's currency account, or why not.
 	payCheckedMsg struct {
