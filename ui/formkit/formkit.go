@@ -48,6 +48,10 @@ const (
 	Toggle             // on/off, flipped with ←/→ or space
 )
 
+// MaxInputWidth is the widest a text field is drawn (it scrolls beyond),
+// so a counter stays near its text on a wide terminal.
+const MaxInputWidth = 60
+
 // Option is one value of a choice.
 type Option struct{ Label, Value string }
 
@@ -238,7 +242,7 @@ type Form struct {
 	Fields []*Field
 	// Banner is a form-wide problem shown under the fields.
 	Banner string
-	// LabelWidth is the label column (0: the widest label, at most 30).
+	// LabelWidth is the label column (0: the widest label, at most 34).
 	LabelWidth int
 
 	focus     int
@@ -485,7 +489,7 @@ func (f *Form) labelWidth() int {
 	for _, fl := range f.Fields {
 		w = max(w, ansi.StringWidth(fl.label()))
 	}
-	return min(w+2, 30)
+	return min(w+2, 34)
 }
 
 func (fl *Field) label() string {
@@ -545,9 +549,17 @@ func (f *Form) Lines(s *common.Styles, focused bool, width int) []string {
 			}
 			if width > 0 {
 				// The text scrolls within what is left of the line.
-				fl.input.Width = max(4, width-len(indent)-ansi.StringWidth(fl.input.Prompt)-ansi.StringWidth(counter)-2)
+				fl.input.Width = min(MaxInputWidth, max(4, width-len(indent)-ansi.StringWidth(fl.input.Prompt)-ansi.StringWidth(counter)-2))
 			}
 			val = fl.input.View()
+			if width > 0 {
+				// After a paste the input may draw a cell or two more than
+				// its width: drop them from the left, keeping the cursor.
+				prompt := ansi.StringWidth(fl.input.Prompt)
+				if excess := ansi.StringWidth(val) - (prompt + fl.input.Width + 1); excess > 0 && strings.HasPrefix(val, fl.input.Prompt) {
+					val = fl.input.Prompt + ansi.TruncateLeft(val[len(fl.input.Prompt):], excess, "")
+				}
+			}
 			if fl.Limit > 0 {
 				if fl.chars() > fl.Limit {
 					val += s.Error.Render(counter)

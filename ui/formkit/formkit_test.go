@@ -186,3 +186,20 @@ func TestWrapBreaksAtSpacesOnly(t *testing.T) {
 		}
 	}
 }
+
+// A pasted text scrolls within the line: the counter stays on screen.
+func TestPastedTextFitsTheWidth(t *testing.T) {
+	f := sample()
+	st := common.NewStyles(common.DefaultTheme())
+	f.Focus("comment")
+	f.View(st, true, 80, 0)
+	f.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("x", 500)), Paste: true}, keys)
+	for _, l := range strings.Split(f.View(st, true, 80, 0), "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line %d wide: %q", w, ansi.Strip(l))
+		}
+	}
+	if v := view(f); !strings.Contains(v, "500/140") {
+		t.Fatalf("no counter:\n%s", v)
+	}
+}

@@ -389,7 +389,7 @@ func (m *TopupModel) View() string {
 	}
 	switch c := m.check; {
 	case c == nil:
-		b.WriteString(s.Subtle.Render(" Press enter to check with QIWI: the wallet, the funds it takes, the agent balance.") + "\n")
+		b.WriteString(s.Subtle.Render(wrap(" Press enter to check with QIWI: the wallet, the funds it takes, the agent balance.")) + "\n")
 	case c.pending:
 		b.WriteString(s.Subtle.Render(" Asking QIWI about the wallet and the agent balance…") + "\n")
 	case c.err != nil && !errors.Is(c.err, moves.ErrCannotSucceed):

@@ -10,6 +10,3 @@ type form struct {
 }
 
 type option = formkit.Option
-
-// labelWidth is the payment forms' label column.
-const labelWidth = 26

@@ -217,7 +217,6 @@ func (m *Model) newForm(k kindID) *form {
 		}
 	}
 	f := &form{Form: formkit.New(fields...), kind: k, title: kindTitle(k)}
-	f.LabelWidth = labelWidth
 	m.validate(f)
 	return f
 }
