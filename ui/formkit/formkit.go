@@ -556,8 +556,12 @@ func (f *Form) Lines(s *common.Styles, focused bool, width int) []string {
 				// After a paste the input may draw a cell or two more than
 				// its width: drop them from the left, keeping the cursor.
 				prompt := ansi.StringWidth(fl.input.Prompt)
-				if excess := ansi.StringWidth(val) - (prompt + fl.input.Width + 1); excess > 0 && strings.HasPrefix(val, fl.input.Prompt) {
+				excess := ansi.StringWidth(val) - (prompt + fl.input.Width + 1)
+				if excess > 0 && strings.HasPrefix(val, fl.input.Prompt) {
 					val = fl.input.Prompt + ansi.TruncateLeft(val[len(fl.input.Prompt):], excess, "")
+				}
+				if excess < 0 && fl.Limit > 0 {
+					val += strings.Repeat(" ", -excess) // counters in one column
 				}
 			}
 			if fl.Limit > 0 {
