@@ -474,6 +474,9 @@ func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
 		lines = append(lines, "Amount:      "+money(p.Sum), "Commission:  "+money(comm), "Total:       "+money(c.Debit)+" from your RUB account")
 	}
 	lines = append(lines, "Balance:     "+money(c.Balance)+" in the RUB account before it")
+	if c.LimitsUnread != "" {
+		lines = append(lines, "Limits:      not checked: "+c.LimitsUnread)
+	}
 	if p.Comment != "" {
 		lines = append(lines, "Comment:     "+p.Comment)
 	}
