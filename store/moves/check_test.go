@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sandbox"
 	sbagent "qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
 )
@@ -157,5 +158,33 @@ func TestTopupCheckAgainstTheAgentBalance(t *testing.T) {
 	}
 	if n := e.sb.Agent.PaymentCount(); n != 0 {
 		t.Fatalf("checks sent %d top-ups", n)
+	}
+}
+
+// A token that cannot read the limits does not stop a payment: the check
+// passes and says the limits were not checked; one that cannot read the
+// balance stops it, as a check that could not run (not a refusal).
+func TestCheckWithoutTheScopes(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	noLimits := walletClient(t, e.sb.URL, e.sb.Wallet.NewToken(e.sb.Creds.Wallet, sandbox.ScopePayments, sandbox.ScopeBalance))
+	w, err := NewWallet(ctx, e.st, noLimits, WalletOptions{Profile: "default", Wallet: e.sb.Creds.Wallet, Clock: e.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Close)
+	c, err := w.Check(ctx, transfer(e.sb.Wallet.OtherWallets()[0], 100_00))
+	if err != nil || c.LimitsUnread == "" || len(c.Limits) != 0 {
+		t.Fatalf("check: %+v, %v; want a pass with the limits unread", c, err)
+	}
+	noBalance := walletClient(t, e.sb.URL, e.sb.Wallet.NewToken(e.sb.Creds.Wallet, sandbox.ScopePayments))
+	w2, err := NewWallet(ctx, e.st, noBalance, WalletOptions{Profile: "default", Wallet: e.sb.Creds.Wallet, Clock: e.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w2.Close)
+	_, err = w2.Check(ctx, transfer(e.sb.Wallet.OtherWallets()[0], 100_00))
+	if err == nil || errors.Is(err, ErrCannotSucceed) || !errors.Is(err, qiwiapi.ErrForbidden) || !strings.Contains(err.Error(), "could not check the balance") {
+		t.Fatalf("check without the balance scope: %v", err)
 	}
 }
