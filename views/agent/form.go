@@ -242,18 +242,6 @@ func (m *TopupModel) fundsKind() topup.Funds {
 	return topup.Cash
 }
 
-// Problems are the form's current problems in words (for tests and help).
-func (m *TopupModel) Problems() []string {
-	m.form.Check()
-	var out []string
-	for _, f := range m.form.Fields {
-		if f.Problem != "" {
-			out = append(out, f.Problem)
-		}
-	}
-	return out
-}
-
 // draft is the top-up the form describes (its number is drawn at confirm).
 func (m *TopupModel) draft() topup.Topup {
 	a, _ := m.form.Get("amount").Amount()
