@@ -43,7 +43,7 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 	env, sh, form, _, _ := setup(t)
 	fill(sh, "+7900abc", "10.005", "")
 	view := form.View()
-	for _, want := range []string{"Only digits after an optional +", "At most 2 digits after the dot (3 given)"} {
+	for _, want := range []string{"Only digits after an optional +", "At most 2 digits after the point for RUB"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -52,8 +52,8 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 	if form.check != nil || len(env.Demo.Agent.Requests()) != 0 {
 		t.Fatalf("a bad form was sent to QIWI: %d requests", len(env.Demo.Agent.Requests()))
 	}
-	if !form.InputFocused() || form.focus != fieldPhone {
-		t.Errorf("enter on a bad form should focus the phone, focus=%d", form.focus)
+	if !form.InputFocused() || form.form.FocusKey() != "phone" {
+		t.Errorf("enter on a bad form should focus the phone, focus=%s", form.form.FocusKey())
 	}
 
 	cases := map[string]string{
@@ -70,21 +70,28 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 	if got := phoneProblem("+79001112233"); got != "" {
 		t.Errorf("a good phone is refused: %q", got)
 	}
-	for in, want := range map[string]string{"1,50": "Use a dot", "1.2.3": "only one dot", "0": "more than zero", "1e2": "digits and one dot", "1.230": "At most 2 digits"} {
-		if _, got := parseFormAmount(in, qiwiapi.RUB); !strings.Contains(got, want) {
-			t.Errorf("parseFormAmount(%q) = %q, want %q", in, got, want)
+	// The amount is the one amount rule of every form (qiwiapi.ParseAmountInput).
+	amount := form.form.Get("amount")
+	for in, want := range map[string]string{"1.2.3": "Only one decimal point", "0": "more than zero", "1e2": "not 1e3", "1.230": "At most 2 digits"} {
+		amount.SetValue(in)
+		if form.form.Check(); !strings.Contains(amount.Problem, want) {
+			t.Errorf("amount %q: %q, want %q", in, amount.Problem, want)
 		}
 	}
-	if a, p := parseFormAmount("150.5", qiwiapi.RUB); p != "" || a.Minor != 15050 {
-		t.Errorf("150.5 = %v, %q", a, p)
+	for in, minor := range map[string]int64{"150.5": 15050, "1,50": 150, "1 500": 150000} {
+		amount.SetValue(in)
+		form.form.Check()
+		if a, ok := amount.Amount(); !ok || a.Minor != minor {
+			t.Errorf("amount %q = %v (%q)", in, a, amount.Problem)
+		}
 	}
 }
 
 func TestNoCashWalletRefusalShownNothingPaid(t *testing.T) {
 	env, sh, form, _, _ := setup(t)
 	fill(sh, "+"+agent.WalletNoCash, "100", "")
-	sh.Press("enter") // check
-	view := form.View()
+	sh.Press("enter")                                      // check
+	view := strings.Join(strings.Fields(form.View()), " ") // the answer wraps at the screen's width
 	for _, want := range []string{"wallet exists", "can take cash: no", "use non-cash", "identification level is too low"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
@@ -153,8 +160,13 @@ func TestTopupThroughConfirmationPaysOnceAndSucceeds(t *testing.T) {
 	if !strings.Contains(sh.toastTexts(), "succeeded") {
 		t.Errorf("toasts: %s", sh.toastTexts())
 	}
-	if form.phone.Value() != "" || form.queued != topup.TxnNumber(e.ClientID) {
+	if form.form.Value("phone") != "" || form.queued != topup.TxnNumber(e.ClientID) {
 		t.Error("the form was not reset after the hand-over")
+	}
+	// Enter opens the next top-up at the phone, not where the last one ended.
+	sh.Press("enter")
+	if !form.InputFocused() || form.form.FocusKey() != "phone" {
+		t.Errorf("after a top-up, enter focuses %q", form.form.FocusKey())
 	}
 	sh.run(50, nil)
 	if len(sh.Queue) != 0 {
@@ -419,5 +431,26 @@ func TestNewNumberIsAboveTheJournalsLargest(t *testing.T) {
 	list, _ := env.Common.Topups.List(context.Background())
 	if len(list) != 2 || !lessNumber(big, topup.TxnNumber(list[0].ClientID)) {
 		t.Fatalf("new number %s is not above %s", list[0].ClientID, big)
+	}
+}
+
+// A top-up above the agent's balance is refused by the check, with the
+// balance named, and never reaches the confirmation; nothing is paid.
+func TestTopupAboveTheAgentBalanceRefusedBeforeConfirm(t *testing.T) {
+	env, sh, form, _, _ := setup(t)
+	usd := qiwiapi.Amount{Minor: env.Demo.Agent.Balance(840), Currency: qiwiapi.USD}
+	sh.Press("enter")
+	sh.Type("+" + agent.WalletOK)
+	sh.Press("tab")
+	sh.Type("50 000")
+	sh.Press("tab", "right") // USD
+	sh.Press("enter")        // check
+	v := form.View()
+	if !strings.Contains(v, "✗ QIWI: wallet exists, can take cash: yes — Not enough on the agent's USD account") || !strings.Contains(v, usd.Format()) {
+		t.Fatalf("no refusal naming the agent balance %s:\n%s", usd.Format(), v)
+	}
+	sh.Press("enter")
+	if len(sh.Confirms) != 0 || env.Demo.Agent.PaymentCount() != 0 || requestsOf(env, "pay") != 0 {
+		t.Fatalf("a top-up above the agent balance went on: %d confirmations", len(sh.Confirms))
 	}
 }

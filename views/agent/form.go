@@ -7,23 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/topup"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
-)
-
-// Fields of the top-up form, in focus order.
-const (
-	fieldPhone = iota
-	fieldAmount
-	fieldCurrency
-	fieldFunds
-	fieldCount
+	"qiwidash/ui/formkit"
 )
 
 var formCurrencies = []qiwiapi.Currency{qiwiapi.RUB, qiwiapi.USD, qiwiapi.EUR, qiwiapi.KZT}
@@ -36,27 +27,27 @@ type numbersMsg struct {
 	err error
 }
 
-// checkedMsg is the answer of check-user and check-deposit-possible for the
-// inputs identified by gen.
+// checkedMsg is the engine's check (check-user, check-deposit-possible,
+// the agent balance) of the inputs identified by gen.
 type checkedMsg struct {
-	gen      int
-	exist    bool
-	deposit  *topup.DepositCheck
-	altFunds *topup.DepositCheck // the other kind of funds, asked when these are refused
-	err      error
+	gen int
+	res moves.TopupCheck
+	err error
 }
 
 // queueFailedMsg: the top-up could not be journaled, so nothing was sent.
 type queueFailedMsg struct{ err error }
 
-// check is the last answer for the current inputs.
+// check is the last answer for the current inputs; err is a refusal
+// (moves.ErrCannotSucceed: QIWI's answers say no, or the agent balance is
+// short) or why the check could not run.
 type check struct {
 	pending bool
-	exist   bool
-	deposit *topup.DepositCheck
-	alt     *topup.DepositCheck
+	res     moves.TopupCheck
 	err     error
 }
+
+func (c *check) ok() bool { return c != nil && !c.pending && c.err == nil }
 
 // TopupModel is the Top-up screen: a form for one wallet top-up that checks
 // the wallet first, confirms exactly what is debited, journals the
@@ -67,12 +58,7 @@ type TopupModel struct {
 
 	width, height int
 	editing       bool
-	focus         int
-	phone, amount textinput.Model
-	currency      int // index in formCurrencies
-	funds         int // index in formFunds
-	touched       [fieldCount]bool
-	submitted     bool
+	form          *formkit.Form
 
 	txn      *topup.TxnGen
 	txnErr   error
@@ -83,20 +69,28 @@ type TopupModel struct {
 
 // NewTopup builds the Top-up screen.
 func NewTopup(c *common.Common, deps Deps) *TopupModel {
-	in := func(placeholder string, limit int) textinput.Model {
-		t := textinput.New()
-		t.Prompt = "> "
-		t.Placeholder = "e.g. " + placeholder // never only grey: an example says so in words
-		t.CharLimit = limit
-		t.Cursor.SetMode(cursor.CursorStatic) // no blink: deterministic screens
-		return t
+	return &TopupModel{c: c, deps: deps, form: newTopupForm()}
+}
+
+// newTopupForm is the empty form; every top-up starts from a new one.
+func newTopupForm() *formkit.Form {
+	var curs, funds []formkit.Option
+	for _, c := range formCurrencies {
+		curs = append(curs, formkit.Option{Label: c.Code(), Value: c.Code()})
 	}
-	return &TopupModel{
-		c:      c,
-		deps:   deps,
-		phone:  in("+79001112233", 17),
-		amount: in("100.00", 16),
+	for _, f := range formFunds {
+		funds = append(funds, formkit.Option{Label: f.String(), Value: f.String()})
 	}
+	phone := formkit.NewText("phone", "Wallet phone", "+79001112233").WithValidate(phoneProblem)
+	phone.Note = "international format, + optional"
+	amount := formkit.NewAmount("amount", "Amount", qiwiapi.RUB)
+	amount.Note = "credited to the wallet"
+	cur := formkit.NewChoice("currency", "Currency", curs...)
+	cur.Note = "also the agent account debited"
+	f := formkit.New(phone, amount, cur, formkit.NewChoice("funds", "Funds", funds...))
+	f.LabelWidth = 18
+	f.Blur() // shown, not edited, until enter
+	return f
 }
 
 // Title is the tab label.
@@ -138,10 +132,7 @@ func (m *TopupModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.checkGen || m.check == nil {
 			return m, nil // the inputs changed meanwhile
 		}
-		m.check = &check{exist: msg.exist, deposit: msg.deposit, alt: msg.altFunds, err: msg.err}
-		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
-		}
+		m.check = &check{res: msg.res, err: msg.err}
 		return m, nil
 	case queueFailedMsg:
 		return m, func() tea.Msg {
@@ -149,13 +140,9 @@ func (m *TopupModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case TopupQueuedMsg:
 		m.queued = topup.TxnNumber(msg.Entry.ClientID)
-		m.phone.SetValue("")
-		m.amount.SetValue("")
-		m.touched = [fieldCount]bool{}
-		m.submitted = false
+		m.form = newTopupForm() // the next one starts empty, at the phone
 		m.invalidate()
 		m.editing = false
-		m.blurAll()
 		return m, common.Toast("Top-up " + msg.Entry.ClientID + " journaled; it is being sent, follow it on the Top-ups screen")
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
@@ -184,76 +171,26 @@ func (m *TopupModel) handleKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Enter), key.Matches(msg, k.New):
 			m.editing = true
-			m.setFocus(m.focus)
-			return textinput.Blink
+			m.form.FocusFirst()
 		case key.Matches(msg, k.Pay):
 			return m.submit()
 		}
 		return nil
 	}
-	switch {
-	case key.Matches(msg, k.Back):
+	if key.Matches(msg, k.Enter) {
+		return m.submit() // from any field: check, then review
+	}
+	ev, cmd := m.form.Update(msg, k)
+	switch ev {
+	case formkit.Cancel:
 		m.editing = false
-		m.blurAll()
-		return nil
-	case key.Matches(msg, k.Enter):
-		return m.submit()
-	case key.Matches(msg, k.NextField):
-		m.setFocus((m.focus + 1) % fieldCount)
-		return nil
-	case key.Matches(msg, k.PrevField):
-		m.setFocus((m.focus + fieldCount - 1) % fieldCount)
-		return nil
-	}
-	switch m.focus {
-	case fieldCurrency, fieldFunds:
-		delta := 0
-		switch {
-		case key.Matches(msg, k.Left):
-			delta = -1
-		case key.Matches(msg, k.Right), msg.Type == tea.KeySpace:
-			delta = 1
-		}
-		if delta != 0 {
-			if m.focus == fieldCurrency {
-				m.currency = (m.currency + delta + len(formCurrencies)) % len(formCurrencies)
-			} else {
-				m.funds = (m.funds + delta + len(formFunds)) % len(formFunds)
-			}
-			m.touched[m.focus] = true
-			m.invalidate()
-		}
-		return nil
-	}
-	in := &m.phone
-	if m.focus == fieldAmount {
-		in = &m.amount
-	}
-	before := in.Value()
-	var cmd tea.Cmd
-	*in, cmd = in.Update(msg)
-	if in.Value() != before {
-		m.touched[m.focus] = true
+		m.form.Blur()
+	case formkit.Changed:
+		m.form.Get("amount").SetCurrency(m.cur())
+		m.form.Check()
 		m.invalidate()
 	}
 	return cmd
-}
-
-func (m *TopupModel) setFocus(i int) {
-	m.focus = i
-	m.phone.Blur()
-	m.amount.Blur()
-	switch i {
-	case fieldPhone:
-		m.phone.Focus()
-	case fieldAmount:
-		m.amount.Focus()
-	}
-}
-
-func (m *TopupModel) blurAll() {
-	m.phone.Blur()
-	m.amount.Blur()
 }
 
 // invalidate forgets the check: it was for other inputs.
@@ -293,85 +230,43 @@ func phoneProblem(raw string) string {
 // normalPhone is the account number QIWI wants: digits, no '+'.
 func normalPhone(raw string) string { return strings.TrimPrefix(strings.TrimSpace(raw), "+") }
 
-func parseFormAmount(raw string, cur qiwiapi.Currency) (qiwiapi.Amount, string) {
-	s := strings.TrimSpace(raw)
-	if s == "" {
-		return qiwiapi.Amount{}, "Enter the amount, e.g. 150.50"
-	}
-	if strings.Contains(s, ",") {
-		return qiwiapi.Amount{}, "Use a dot for decimals, e.g. 150.50"
-	}
-	dots := 0
-	for _, r := range s {
-		switch {
-		case r == '.':
-			dots++
-		case r < '0' || r > '9':
-			return qiwiapi.Amount{}, "Not an amount: digits and one dot only, e.g. 150.50"
-		}
-	}
-	if dots > 1 {
-		return qiwiapi.Amount{}, "Not an amount: only one dot, e.g. 150.50"
-	}
-	if _, frac, ok := strings.Cut(s, "."); ok && len(frac) > 2 {
-		return qiwiapi.Amount{}, fmt.Sprintf("At most 2 digits after the dot (%d given): QIWI takes whole kopecks/cents", len(frac))
-	}
-	a, err := qiwiapi.ParseAmount(s, cur)
-	switch {
-	case errors.Is(err, qiwiapi.ErrTooPrecise):
-		return qiwiapi.Amount{}, "At most 2 digits after the dot: QIWI takes whole kopecks/cents"
-	case err != nil:
-		return qiwiapi.Amount{}, "Not an amount, e.g. 150.50"
-	case a.Minor <= 0:
-		return qiwiapi.Amount{}, "The amount must be more than zero"
-	}
-	return a, ""
+func (m *TopupModel) cur() qiwiapi.Currency {
+	c, _ := qiwiapi.ParseCurrency(m.form.Value("currency"))
+	return c
 }
 
-func (m *TopupModel) cur() qiwiapi.Currency  { return formCurrencies[m.currency] }
-func (m *TopupModel) fundsKind() topup.Funds { return formFunds[m.funds] }
-
-// problems returns the problem of each text field.
-func (m *TopupModel) problems() (phone, amount string) {
-	_, amount = parseFormAmount(m.amount.Value(), m.cur())
-	return phoneProblem(m.phone.Value()), amount
-}
-
-// Problems are the form's current problems in words (for tests and help).
-func (m *TopupModel) Problems() []string {
-	p, a := m.problems()
-	var out []string
-	for _, s := range []string{p, a} {
-		if s != "" {
-			out = append(out, s)
-		}
+func (m *TopupModel) fundsKind() topup.Funds {
+	if m.form.Value("funds") == topup.NonCash.String() {
+		return topup.NonCash
 	}
-	return out
+	return topup.Cash
 }
 
-// submit checks the inputs, then asks QIWI about the wallet, then (once the
-// answer allows it) asks for the confirmation.
+// draft is the top-up the form describes (its number is drawn at confirm).
+func (m *TopupModel) draft() topup.Topup {
+	a, _ := m.form.Get("amount").Amount()
+	return topup.Topup{Account: normalPhone(m.form.Value("phone")), Amount: a, Funds: m.fundsKind()}
+}
+
+// submit checks the inputs, then has the engine check the top-up with
+// QIWI (the wallet, the funds, the agent balance); once the answer allows
+// it, the next submit asks for the confirmation. A top-up that cannot
+// succeed says why and never reaches it.
 func (m *TopupModel) submit() tea.Cmd {
-	m.submitted = true
-	pp, ap := m.problems()
+	m.form.Submitted()
+	m.form.Get("amount").SetCurrency(m.cur())
+	if !m.form.Check() {
+		m.editing = true
+		m.form.FirstProblem()
+		return nil
+	}
 	switch {
-	case pp != "":
-		m.editing = true
-		m.setFocus(fieldPhone)
-		return nil
-	case ap != "":
-		m.editing = true
-		m.setFocus(fieldAmount)
-		return nil
-	}
-	if m.check == nil || m.check.err != nil {
+	case m.check == nil || (m.check.err != nil && !errors.Is(m.check.err, moves.ErrCannotSucceed)):
 		return m.runCheck()
-	}
-	if m.check.pending {
+	case m.check.pending:
 		return nil
-	}
-	if m.check.deposit == nil || !m.check.deposit.Possible {
-		return common.Toast("QIWI said this wallet cannot take it: change the inputs (see the answer)")
+	case m.check.err != nil:
+		return common.Toast("QIWI's answers say this top-up cannot succeed: change the inputs (see why above)")
 	}
 	return m.confirm()
 }
@@ -379,26 +274,12 @@ func (m *TopupModel) submit() tea.Cmd {
 func (m *TopupModel) runCheck() tea.Cmd {
 	m.checkGen++
 	m.check = &check{pending: true}
-	gen, client, phone, funds := m.checkGen, m.c.Agent, normalPhone(m.phone.Value()), m.fundsKind()
+	gen, eng, tp := m.checkGen, m.c.Topups, m.draft()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		msg := checkedMsg{gen: gen}
-		msg.exist, _, msg.err = client.CheckUser(ctx, phone, 0)
-		if msg.err != nil {
-			return msg
-		}
-		msg.deposit, _, msg.err = client.CheckDepositPossible(ctx, phone, funds, 0)
-		if msg.err != nil || msg.deposit.Possible {
-			return msg
-		}
-		other := topup.NonCash
-		if funds == topup.NonCash {
-			other = topup.Cash
-		}
-		// Only a hint: if it fails, the refusal is still shown.
-		msg.altFunds, _, _ = client.CheckDepositPossible(ctx, phone, other, 0)
-		return msg
+		res, err := eng.Check(ctx, tp)
+		return checkedMsg{gen: gen, res: res, err: err}
 	}
 }
 
@@ -411,19 +292,15 @@ func (m *TopupModel) confirm() tea.Cmd {
 	if m.txn == nil {
 		return common.Toast("Still reading the journal; try again in a moment")
 	}
-	amount, _ := parseFormAmount(m.amount.Value(), m.cur())
-	t := topup.Topup{
-		Number:  m.txn.Next(),
-		Account: normalPhone(m.phone.Value()),
-		Amount:  amount,
-		Funds:   m.fundsKind(),
-	}
+	t := m.draft()
+	t.Number = m.txn.Next()
+	amount := t.Amount
 	if err := t.Validate(); err != nil {
 		return common.ErrorToast(err)
 	}
 	lines := []string{
 		fmt.Sprintf("Top up wallet +%s with %s (%s), taken from the customer as %s.", t.Account, amount.Format(), amount.Currency.Code(), t.Funds),
-		fmt.Sprintf("%s will be debited from the agent's %s account (terminal %s).", amount.Format(), amount.Currency.Code(), m.c.Agent.TerminalID()),
+		fmt.Sprintf("%s will be debited from the agent's %s account (terminal %s), which holds %s.", amount.Format(), amount.Currency.Code(), m.c.Agent.TerminalID(), m.check.res.AgentBalance.Format()),
 		"QIWI checked: " + m.answerText(),
 		fmt.Sprintf("Transaction number %s is journaled first and reused for every retry.", t.Number),
 	}
@@ -442,34 +319,39 @@ func (m *TopupModel) confirm() tea.Cmd {
 // answerText is the wallet check in words.
 func (m *TopupModel) answerText() string {
 	c := m.check
-	if c == nil || c.deposit == nil {
+	if c == nil || c.pending || (c.err != nil && !errors.Is(c.err, moves.ErrCannotSucceed)) {
 		return ""
 	}
 	var parts []string
-	if c.exist {
+	if c.res.Exist {
 		parts = append(parts, "wallet exists")
 	} else {
 		parts = append(parts, "no wallet yet (the top-up creates it)")
 	}
 	funds := m.fundsKind()
-	if c.deposit.Possible {
-		parts = append(parts, "can take "+funds.String()+": yes")
-		return strings.Join(parts, ", ")
-	}
-	no := "can take " + funds.String() + ": no"
-	if c.deposit.Result.Code != topup.RequestOK {
-		no += " (" + c.deposit.Result.Code.Text() + ")"
-	}
-	parts = append(parts, no)
-	out := strings.Join(parts, ", ")
-	if c.alt != nil && c.alt.Possible {
-		other := topup.NonCash
-		if funds == topup.NonCash {
-			other = topup.Cash
+	dep := c.res.Deposit
+	if !dep.Possible {
+		no := "can take " + funds.String() + ": no"
+		if dep.Result.Code != topup.RequestOK {
+			no += " (" + dep.Result.Code.Text() + ")"
 		}
-		return out + " — use " + other.String()
+		parts = append(parts, no)
+		out := strings.Join(parts, ", ")
+		if c.res.Alt != nil && c.res.Alt.Possible {
+			other := topup.NonCash
+			if funds == topup.NonCash {
+				other = topup.Cash
+			}
+			return out + " — use " + other.String()
+		}
+		return out + " — this wallet cannot be topped up; nothing will be paid, do not take the money"
 	}
-	return out + " — this wallet cannot be topped up; nothing will be paid, do not take the money"
+	parts = append(parts, "can take "+funds.String()+": yes")
+	if c.err != nil { // the deposit is possible: the agent balance is short
+		return strings.Join(parts, ", ") + " — " + c.err.Error() + "; nothing will be paid, do not take the money"
+	}
+	parts = append(parts, "agent balance "+c.res.AgentBalance.Format())
+	return strings.Join(parts, ", ")
 }
 
 // View draws the form, the problems, and QIWI's answer.
@@ -480,42 +362,30 @@ func (m *TopupModel) View() string {
 	}
 	var b strings.Builder
 	b.WriteString(s.Title.Render(" Top up a wallet") + s.Subtle.Render(fmt.Sprintf("  terminal %s", m.c.Personal(m.c.Agent.TerminalID()))) + "\n\n")
-	pp, ap := m.problems()
-	row := func(i int, label, val, problem, note string) {
-		marker := "  "
-		if m.editing && i == m.focus {
-			marker = s.Accent.Render("▶ ")
-		}
-		b.WriteString(" " + marker + s.Label.Render(common.PadRight(label, 18)) + val + "\n")
-		indent := strings.Repeat(" ", 21)
-		if problem != "" && (m.touched[i] || m.submitted) {
-			b.WriteString(indent + s.Error.Render("✗ "+problem) + "\n")
-		} else if note != "" {
-			b.WriteString(indent + s.Subtle.Render(note) + "\n")
-		}
+	if fl := m.form.Get("funds"); m.fundsKind() == topup.NonCash {
+		fl.Note = "the customer paid by card or transfer"
+	} else {
+		fl.Note = "the customer paid in cash"
 	}
-	choice := func(label string) string { return "◀ " + label + " ▶" }
-	row(fieldPhone, "Wallet phone", m.phone.View(), pp, "international format, + optional")
-	row(fieldAmount, "Amount", m.amount.View(), ap, "credited to the wallet; at most 2 decimals")
-	row(fieldCurrency, "Currency", choice(m.cur().Code()), "", "also the agent account debited")
-	fundsNote := "the customer paid in cash"
-	if m.fundsKind() == topup.NonCash {
-		fundsNote = "the customer paid by card or transfer"
+	b.WriteString(m.form.View(s, m.editing, m.width, 0) + "\n\n")
+	// wrap keeps QIWI's long answers whole at any width.
+	wrap := func(text string) string {
+		if m.width > 0 {
+			return " " + strings.ReplaceAll(formkit.Wrap(text, max(20, m.width-4)), "\n", "\n   ")
+		}
+		return text
 	}
-	row(fieldFunds, "Funds", choice(m.fundsKind().String()), "", fundsNote)
-	b.WriteString("\n")
-
 	switch c := m.check; {
 	case c == nil:
-		b.WriteString(s.Subtle.Render(" Press enter to check the wallet with QIWI (check-user, check-deposit-possible).") + "\n")
+		b.WriteString(s.Subtle.Render(wrap(" Press enter to check with QIWI: the wallet, the funds it takes, the agent balance.")) + "\n")
 	case c.pending:
-		b.WriteString(s.Subtle.Render(" Asking QIWI about the wallet…") + "\n")
-	case c.err != nil:
-		b.WriteString(s.Error.Render(" ✗ The check failed: "+common.Explain(c.err)) + "\n" + s.Subtle.Render(" Press enter to ask again.") + "\n")
-	case c.deposit != nil && c.deposit.Possible:
-		b.WriteString(s.Positive.Render(" ✓ QIWI: "+m.answerText()) + "\n" + s.Subtle.Render(" Press enter to review and send.") + "\n")
+		b.WriteString(s.Subtle.Render(" Asking QIWI about the wallet and the agent balance…") + "\n")
+	case c.err != nil && !errors.Is(c.err, moves.ErrCannotSucceed):
+		b.WriteString(s.Error.Render(wrap(" ✗ The check failed: "+common.Explain(errors.Unwrap(c.err)))) + "\n" + s.Subtle.Render(" Press enter to ask again.") + "\n")
+	case c.err == nil:
+		b.WriteString(s.Positive.Render(wrap(" ✓ QIWI: "+m.answerText())) + "\n" + s.Subtle.Render(" Press enter to review and send.") + "\n")
 	default:
-		b.WriteString(s.Error.Render(" ✗ QIWI: "+m.answerText()) + "\n")
+		b.WriteString(s.Error.Render(wrap(" ✗ QIWI: "+m.answerText())) + "\n")
 	}
 	if !m.editing {
 		b.WriteString("\n" + s.Subtle.Render(" Press enter to edit the form; esc leaves it.") + "\n")
@@ -529,33 +399,30 @@ func (m *TopupModel) View() string {
 // ShortHelp lists the keys that apply now.
 func (m *TopupModel) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	enter := k.Enter
 	if m.disabled() != "" {
 		return nil
 	}
-	ready := m.check != nil && m.check.deposit != nil && m.check.deposit.Possible
+	ready := m.check.ok()
 	if !m.editing {
-		enter = common.Relabel(enter, "edit")
-		pay := k.Pay
-		pay = common.Relabel(pay, "review & send")
+		enter := common.Relabel(k.Enter, "edit")
+		pay := common.Relabel(k.Pay, "review & send")
 		pay.SetEnabled(ready)
 		return []key.Binding{enter, pay}
 	}
-	switch {
-	case ready:
-		enter = common.Relabel(enter, "review & send")
-	default:
-		enter = common.Relabel(enter, "check wallet")
+	label := "check with QIWI"
+	if ready {
+		label = "review & send"
 	}
-	back := k.Back
-	back = common.Relabel(back, "leave form")
-	left, right := k.Left, k.Right
-	left.SetHelp("←", "choice")
-	right.SetHelp("→", "choice")
-	// h and l type letters while a text field is focused.
-	left.SetEnabled(m.focus >= fieldCurrency)
-	right.SetEnabled(m.focus >= fieldCurrency)
-	return []key.Binding{k.NextField, k.PrevField, left, right, enter, back}
+	h := m.form.Help(k, label)
+	for i := range h {
+		if key.Matches(tea.KeyMsg{Type: tea.KeyEnter}, h[i]) {
+			h[i] = common.Relabel(k.Enter, label) // enter checks from any field
+		}
+		if key.Matches(tea.KeyMsg{Type: tea.KeyEsc}, h[i]) {
+			h[i] = common.Relabel(k.Back, "leave form")
+		}
+	}
+	return h
 }
 
 // FullHelp lists every key of the screen.

@@ -36,12 +36,10 @@ func TestGoldenBalance(t *testing.T) {
 }
 
 func TestGoldenTopupForm(t *testing.T) {
-	env := uitest.New(t)
-	m := NewTopup(env.Common, Deps{})
-	uitest.Golden(t, m,
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized { return NewTopup(uitest.New(t).Common, Deps{}) },
 		uitest.Step{Send: uitest.Press("enter")}, uitest.Step{Send: uitest.Type("+" + agent.WalletNoCash)},
 		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("100.5")},
-		uitest.Step{Send: uitest.Press("enter"), WaitFor: "use non-cash"})
+		uitest.Step{Send: uitest.Press("enter"), WaitFor: "identification level"})
 }
 
 func TestGoldenTopups(t *testing.T) {

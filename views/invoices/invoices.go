@@ -46,7 +46,14 @@ type (
 		inv qiwiapi.Invoice
 		err error
 	}
-	payConfirmedMsg    struct{ inv qiwiapi.Invoice }
+	payConfirmedMsg struct{ inv qiwiapi.Invoice }
+	// payCheckedMsg is the engine's check of a pay before it is offered:
+	// the balance of the invoice's currency account, or why not.
+	payCheckedMsg struct {
+		inv     qiwiapi.Invoice
+		balance qiwiapi.Amount
+		err     error
+	}
 	rejectConfirmedMsg struct{ inv qiwiapi.Invoice }
 )
 
@@ -150,6 +157,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.next = msg.page.Next
 		m.cursor = min(m.cursor, max(0, len(m.invoices)-1))
 		return m, m.maybeMore()
+	case payCheckedMsg:
+		m.inFlight--
+		return m, m.confirmPay(msg)
 	case payConfirmedMsg:
 		if m.c.Settings.ReadOnly {
 			return m, nil
@@ -251,13 +261,39 @@ func merchant(inv qiwiapi.Invoice) string {
 	return "merchant " + strconv.Itoa(int(inv.Provider.ID))
 }
 
+// askPay has the engine check the pay first (the balance of the
+// invoice's currency account): an invoice that cannot be paid says why and
+// never reaches the confirmation.
 func (m *Model) askPay() tea.Cmd {
 	inv, ok := m.selected()
 	if !ok || m.c.Settings.ReadOnly {
 		return nil
 	}
+	eng := m.c.Moves
+	if eng == nil {
+		return common.Toast("Paying is off: the payment journal (the store) could not be opened")
+	}
+	m.inFlight++
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		bal, err := eng.CheckInvoice(ctx, inv)
+		return payCheckedMsg{inv: inv, balance: bal, err: err}
+	}
+}
+
+func (m *Model) confirmPay(msg payCheckedMsg) tea.Cmd {
+	inv := msg.inv
+	if msg.err != nil {
+		text := msg.err.Error() // a refusal: why it cannot be paid, in words
+		if !errors.Is(msg.err, moves.ErrCannotSucceed) {
+			text = "Could not check the balance, so the invoice is not offered for paying: " + common.Explain(errors.Unwrap(msg.err))
+		}
+		return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
+	}
 	lines := []string{
 		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", m.c.Money(inv.Sum), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
+		fmt.Sprintf("The account holds %s before it.", m.c.Money(msg.balance)),
 	}
 	if inv.Comment != "" {
 		lines = append(lines, "Merchant's comment: "+m.c.Personal(inv.Comment))

@@ -87,6 +87,9 @@ func TestPayThroughConfirmation(t *testing.T) {
 	if len(d.Confirms) != 1 {
 		t.Fatal("pay did not ask for confirmation")
 	}
+	if got, want := d.Confirms[0].Lines[1], "The account holds "+(qiwiapi.Amount{Minor: before, Currency: qiwiapi.RUB}).Format()+" before it."; got != want {
+		t.Fatalf("confirmation line 2 = %q", got)
+	}
 	want := "Pay " + inv.Sum.Format() + " to " + inv.Provider.LongName + " for invoice " + qiwiapi.Amount{Minor: int64(inv.ID) * 100}.Number() + " from your RUB account."
 	if got := d.Confirms[0].Lines[0]; got != want {
 		t.Fatalf("confirmation says %q, want %q", got, want)
@@ -127,14 +130,22 @@ func TestPayWithoutFundsExplainsAndKeepsInvoice(t *testing.T) {
 			d.m.cursor, big = i, inv
 		}
 	}
+	bal, _ := env.Sandbox.Server.Balance(env.Common.Wallet, int(big.Sum.Currency))
 	d.Press("P")
-	d.yes()
+	// Checked before the confirmation: never offered, nothing journaled.
+	if len(d.Confirms) != 0 {
+		t.Fatalf("an invoice above the balance reached the confirmation: %+v", d.Confirms)
+	}
 	toast := d.LastToast()
-	if !toast.Error || !strings.Contains(toast.Text, "Not enough funds") {
-		t.Fatalf("toast = %+v, want the funds problem in words", toast)
+	holds := qiwiapi.Amount{Minor: bal, Currency: big.Sum.Currency}.Format()
+	if !toast.Error || !strings.Contains(toast.Text, "Not enough money") || !strings.Contains(toast.Text, holds) {
+		t.Fatalf("toast = %+v, want the funds problem in words with the balance %s", toast, holds)
 	}
 	if !d.has(big.ID) {
 		t.Fatal("an unpaid invoice vanished")
+	}
+	if all, err := env.Store.Journal().Recent(context.Background(), store.RecentOptions{Account: env.Common.Wallet}); err != nil || len(all) != 0 {
+		t.Fatalf("journal = %+v, %v; want nothing", all, err)
 	}
 }
 

@@ -25,9 +25,25 @@ func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 			d.m.cursor, big = i, inv
 		}
 	}
+	d.Press("P") // checked before the confirmation: not offered
+	if errs := d.ErrorToasts(); len(d.Confirms) != 0 || len(errs) != 1 || !strings.Contains(errs[0], "Not enough money") {
+		t.Fatalf("confirmations %d, error toasts = %v", len(d.Confirms), errs)
+	}
+	// Money arrives, so the check passes; another device spends it before
+	// the yes, so QIWI refuses the pay: that refusal is journaled too.
+	srv, wallet, other := env.Sandbox.Server, env.Common.Wallet, env.Sandbox.Server.OtherWallets()[0]
+	srv.AddIncoming(wallet, big.Sum.Minor, 643, other)
 	d.Press("P")
+	bal, _ := srv.Balance(wallet, 643)
+	spend, err := qiwiapi.WalletTransfer("1700000000001", "+"+other, qiwiapi.Amount{Minor: bal - big.Sum.Minor + 100, Currency: qiwiapi.RUB}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := env.Common.API.Payments.Pay(context.Background(), spend); err != nil {
+		t.Fatal(err)
+	}
 	d.yes()
-	if errs := d.ErrorToasts(); len(errs) != 1 || !strings.Contains(errs[0], "Not enough funds") {
+	if errs := d.ErrorToasts(); len(errs) != 2 || !strings.Contains(errs[1], "Not enough funds") {
 		t.Fatalf("error toasts = %v", errs)
 	}
 

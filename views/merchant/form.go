@@ -8,16 +8,11 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
-
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 // currencies a bill may be issued in (the demo shop's contract).
@@ -29,38 +24,6 @@ const maxBillMinor = 999_999_99
 // DefaultLifetime is what the lifetime field starts with.
 const DefaultLifetime = "24h"
 
-// field is one line of a form: typed text, or a choice cycled with ←/→.
-type field struct {
-	key     string
-	label   string
-	input   textinput.Model
-	choices []string
-	choice  int
-	touched bool   // typed into: its problem is shown
-	problem string // what is wrong, in words ("" = fine)
-	note    string // what the value means once understood
-}
-
-func (f *field) value() string {
-	if f.choices != nil {
-		return f.choices[f.choice]
-	}
-	return strings.TrimSpace(f.input.Value())
-}
-
-func newText(key, label, placeholder, value string, limit int) *field {
-	in := textinput.New()
-	in.Prompt = "> "
-	if placeholder != "" && !strings.HasPrefix(placeholder, "e.g.") {
-		placeholder = "e.g. " + placeholder // never only grey: an example says so in words
-	}
-	in.Placeholder = placeholder
-	in.CharLimit = limit
-	in.Cursor.SetMode(cursor.CursorStatic) // no blink: deterministic screens
-	in.SetValue(value)
-	return &field{key: key, label: label, input: in}
-}
-
 type formKind int
 
 const (
@@ -68,58 +31,35 @@ const (
 	refundForm
 )
 
-// form is the open create or refund form. Its id (bill_id or refund_id)
-// is made when the form opens: one id per intent.
+// form is the open create or refund form on the kit. Its id (bill_id or
+// refund_id) is made when the form opens: one id per intent.
 type form struct {
-	kind      formKind
-	title     string
-	fields    []*field
-	focus     int
-	submitted bool
-	id        string // bill_id (create) or refund_id (refund)
-	bill      Bill   // the bill being refunded
-}
-
-func (f *form) get(key string) *field {
-	for _, fl := range f.fields {
-		if fl.key == key {
-			return fl
-		}
-	}
-	return nil
-}
-
-func (f *form) setFocus(i int) tea.Cmd {
-	f.focus = (i + len(f.fields)) % len(f.fields)
-	var cmd tea.Cmd
-	for j, fl := range f.fields {
-		if j == f.focus && fl.choices == nil {
-			cmd = fl.input.Focus()
-		} else {
-			fl.input.Blur()
-		}
-	}
-	return cmd
+	*formkit.Form
+	kind  formKind
+	title string
+	id    string // bill_id (create) or refund_id (refund)
+	bill  Bill   // the bill being refunded
 }
 
 func newCreateForm(id string) *form {
-	f := &form{kind: createForm, title: "New bill", id: id, fields: []*field{
-		newText("payer", "Payer phone", "+79161234567", "", 20),
-		newText("amount", "Amount", "100.00", "", 12),
-		{key: "ccy", label: "Currency", choices: currencies},
-		newText("comment", "Comment", "Order 1042 (optional)", "", 255),
-		newText("lifetime", "Pay within", "24h, 3d, 90m or 2026-12-01 18:00", DefaultLifetime, 40),
-	}}
-	f.setFocus(0)
+	var ccys []formkit.Option
+	for _, c := range currencies {
+		ccys = append(ccys, formkit.Option{Label: c, Value: c})
+	}
+	f := &form{kind: createForm, title: "New bill", id: id, Form: formkit.New(
+		formkit.NewText("payer", "Payer phone", "+79161234567"),
+		formkit.NewAmount("amount", "Amount", qiwiapi.RUB),
+		formkit.NewChoice("ccy", "Currency", ccys...),
+		formkit.NewText("comment", "Comment", "Order 1042").AsOptional().WithLimit(255),
+		formkit.NewText("lifetime", "Pay within", "24h, 3d, 90m or 2026-12-01 18:00").WithValue(DefaultLifetime),
+	)}
 	return f
 }
 
 func newRefundForm(b Bill, id string) *form {
 	avail := available(b)
-	f := &form{kind: refundForm, title: "Refund bill " + b.ID, id: id, bill: b, fields: []*field{
-		newText("amount", "Refund amount", avail.Decimal(), avail.Decimal(), 12),
-	}}
-	f.setFocus(0)
+	f := &form{kind: refundForm, title: "Refund bill " + b.ID, id: id, bill: b,
+		Form: formkit.New(formkit.NewAmount("amount", "Refund amount", b.Amount.Currency).WithValue(avail.Decimal()))}
 	return f
 }
 
@@ -142,66 +82,71 @@ type createInput struct {
 	lifetime time.Time
 }
 
+// atMost refuses an amount above limit (the kit has read it already).
+func atMost(fl *formkit.Field, limit qiwiapi.Amount) (qiwiapi.Amount, bool) {
+	a, ok := fl.Amount()
+	if ok && a.Minor > limit.Minor {
+		fl.Problem = "At most " + limit.Format()
+		return a, false
+	}
+	return a, ok
+}
+
 // validateCreate checks every field, fills problems and notes, and returns
 // the request when all is fine.
 func (f *form) validateCreate(now time.Time) (createInput, bool) {
 	var in createInput
-	ok := true
-	check := func(fl *field, problem, note string) {
-		fl.problem, fl.note = problem, note
-		if problem != "" {
-			ok = false
-		}
-	}
-	payer := f.get("payer")
-	if u, err := checkPayer(payer.value()); err != nil {
-		check(payer, sentence(err.Error()), "")
+	ccy, _ := qiwiapi.ParseCurrency(f.Value("ccy"))
+	amt := f.Get("amount")
+	amt.SetCurrency(ccy)
+	f.Check() // the kit's checks: the amount rule, the comment's 255
+	payer := f.Get("payer")
+	payer.Note = ""
+	if u, err := checkPayer(payer.Value()); err != nil {
+		payer.Problem = sentence(err.Error())
 	} else {
 		in.user = u
-		check(payer, "", "billed to "+u)
+		payer.Note = "billed to " + u
 	}
-	ccy, _ := qiwiapi.ParseCurrency(f.get("ccy").value())
-	amt := f.get("amount")
-	if a, err := checkAmount(amt.value(), ccy, qiwiapi.Amount{Minor: maxBillMinor, Currency: ccy}); err != nil {
-		check(amt, sentence(err.Error()), "")
-	} else {
+	amt.Note = ""
+	if a, ok := atMost(amt, qiwiapi.Amount{Minor: maxBillMinor, Currency: ccy}); ok {
 		in.amount = a
-		check(amt, "", a.Format())
+		amt.Note = a.Format()
 	}
-	check(f.get("ccy"), "", "←/→ to change")
-	cm := f.get("comment")
-	in.comment = cm.value()
-	if n := utf8.RuneCountInString(in.comment); n > 255 {
-		check(cm, fmt.Sprintf("At most 255 characters (%d now)", n), "")
-	} else {
-		check(cm, "", "")
-	}
-	lt := f.get("lifetime")
-	if t, err := parseLifetime(lt.value(), now); err != nil {
-		check(lt, sentence(err.Error()), "")
+	f.Get("ccy").Note = "←/→ to change"
+	in.comment = f.Value("comment")
+	lt := f.Get("lifetime")
+	lt.Note = ""
+	if t, err := parseLifetime(lt.Value(), now); err != nil {
+		lt.Problem = sentence(err.Error())
 	} else {
 		in.lifetime = t
-		check(lt, "", "until "+common.DateTZ(t.In(pull.Moscow))+" ("+countdown(t, now)+")")
+		lt.Note = "until " + common.DateTZ(t.In(pull.Moscow)) + " (" + countdown(t, now) + ")"
 	}
-	return in, ok
+	for _, fl := range f.Fields {
+		if fl.Problem != "" {
+			return in, false
+		}
+	}
+	return in, true
 }
 
 // validateRefund checks the refund amount against what is available.
 func (f *form) validateRefund() (qiwiapi.Amount, bool) {
-	fl := f.get("amount")
+	f.Check()
+	fl := f.Get("amount")
+	fl.Note = ""
 	avail := available(f.bill)
-	a, err := checkAmount(fl.value(), f.bill.Amount.Currency, avail)
-	if err != nil {
-		fl.problem, fl.note = sentence(err.Error()), ""
+	a, ok := atMost(fl, avail)
+	if !ok {
 		return a, false
 	}
 	rest := avail
 	rest.Minor -= a.Minor
-	fl.problem = ""
 	if rest.Minor == 0 {
-		fl.note = "full refund of what remains"
+		fl.Note = "full refund of what remains"
 	} else {
-		fl.note = "partial: " + rest.Format() + " stays refundable"
+		fl.Note = "partial: " + rest.Format() + " stays refundable"
 	}
 	return a, true
 }
@@ -215,26 +160,6 @@ func checkPayer(s string) (string, error) {
 		return "", errors.New("a phone in international format: + and 10-15 digits")
 	}
 	return u, nil
-}
-
-// checkAmount parses a sum exactly (qiwiapi.ParseAmount), 2 decimals max,
-// positive and at most limit.
-func checkAmount(s string, ccy qiwiapi.Currency, limit qiwiapi.Amount) (qiwiapi.Amount, error) {
-	if s == "" {
-		return qiwiapi.Amount{}, errors.New("required")
-	}
-	a, err := qiwiapi.ParseAmount(strings.ReplaceAll(s, ",", "."), ccy)
-	switch {
-	case errors.Is(err, qiwiapi.ErrTooPrecise):
-		return a, errors.New("at most 2 digits after the point")
-	case err != nil:
-		return a, errors.New("not a number: use digits and a point, e.g. 150.50")
-	case a.Minor <= 0:
-		return a, errors.New("must be more than zero")
-	case a.Minor > limit.Minor:
-		return a, errors.New("at most " + limit.Format())
-	}
-	return a, nil
 }
 
 var durationRe = regexp.MustCompile(`^(?:(\d+)d)?((?:\d+[hm])*)$`)
@@ -290,49 +215,7 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// update handles a key while the form is open. It returns submit=true
-// when the user asked to submit (enter on the last field).
-func (f *form) update(k *common.KeyMap, msg tea.KeyMsg) (cmd tea.Cmd, submit bool) {
-	fl := f.fields[f.focus]
-	switch {
-	case key.Matches(msg, k.NextField):
-		return f.setFocus(f.focus + 1), false
-	case key.Matches(msg, k.PrevField):
-		return f.setFocus(f.focus - 1), false
-	case key.Matches(msg, k.Enter):
-		if f.focus == len(f.fields)-1 {
-			return nil, true
-		}
-		return f.setFocus(f.focus + 1), false
-	}
-	if fl.choices != nil {
-		switch {
-		case key.Matches(msg, k.Left):
-			fl.choice = (fl.choice + len(fl.choices) - 1) % len(fl.choices)
-		case key.Matches(msg, k.Right):
-			fl.choice = (fl.choice + 1) % len(fl.choices)
-		}
-		return nil, false
-	}
-	before := fl.input.Value()
-	fl.input, cmd = fl.input.Update(msg)
-	if fl.input.Value() != before {
-		fl.touched = true
-	}
-	return cmd, false
-}
-
-// firstProblem is the index of the first field with a problem, or -1.
-func (f *form) firstProblem() int {
-	for i, fl := range f.fields {
-		if fl.problem != "" {
-			return i
-		}
-	}
-	return -1
-}
-
-func (f *form) view(s *common.Styles, width int) string {
+func (f *form) view(s *common.Styles, width, height int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render(" "+f.title) + "\n")
 	if f.kind == refundForm {
@@ -345,35 +228,7 @@ func (f *form) view(s *common.Styles, width int) string {
 	} else {
 		b.WriteString(s.Subtle.Render(" Bill id "+f.id) + "\n")
 	}
-	b.WriteString("\n")
-	for i, fl := range f.fields {
-		marker := "  "
-		label := s.Label
-		if i == f.focus {
-			marker, label = "▶ ", s.Accent
-		}
-		val := fl.input.View()
-		if fl.choices != nil {
-			var opts []string
-			for j, c := range fl.choices {
-				if j == fl.choice {
-					opts = append(opts, s.Selected.Render("["+c+"]"))
-				} else {
-					opts = append(opts, " "+c+" ")
-				}
-			}
-			val = strings.Join(opts, " ")
-		}
-		b.WriteString(marker + label.Render(common.PadRight(fl.label, 14)) + " " + val + "\n")
-		switch {
-		case fl.problem != "" && (fl.touched || f.submitted):
-			b.WriteString("                 " + s.Error.Render("✗ "+common.Truncate(fl.problem, width-20)) + "\n")
-		case fl.note != "" && fl.problem == "":
-			b.WriteString("                 " + s.Subtle.Render(common.Truncate(fl.note, width-20)) + "\n")
-		default:
-			b.WriteString("\n")
-		}
-	}
+	b.WriteString("\n" + f.View(s, true, width, height-3) + "\n")
 	return b.String()
 }
 

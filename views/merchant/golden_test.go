@@ -79,15 +79,16 @@ func TestGoldenBills(t *testing.T) {
 }
 
 func TestGoldenCreateForm(t *testing.T) {
-	env := uitest.New(t)
-	uitest.Golden(t, screen(env, NewMemoryBills()), uitest.Step{WaitFor: "No bills yet"},
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized { return screen(uitest.New(t), NewMemoryBills()) }, uitest.Step{WaitFor: "No bills yet"},
 		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("+7916")},
 		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("1.005"), WaitFor: "At most 2 digits"})
 }
 
 func TestGoldenRefundForm(t *testing.T) {
-	env := uitest.New(t)
-	uitest.Golden(t, screen(env, seedBills(t, env)), uitest.Step{WaitFor: loaded},
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized {
+		env := uitest.New(t)
+		return screen(env, seedBills(t, env))
+	}, uitest.Step{WaitFor: loaded},
 		uitest.Step{Send: uitest.Press("j", "f")}, uitest.Step{Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyCtrlU})},
 		uitest.Step{Send: uitest.Type("35"), WaitFor: "At most 30.00 €"})
 }

@@ -19,6 +19,7 @@ import (
 	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
+	"qiwidash/ui/formkit"
 )
 
 // Deps are what the screen needs besides Common.
@@ -324,13 +325,12 @@ func (m *Model) newRefundID(b Bill) string {
 }
 
 func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
-	if key.Matches(msg, k.Back) {
+	f := m.form
+	ev, cmd := f.Update(msg, m.c.Keys)
+	if ev == formkit.Cancel {
 		m.form = nil
 		return nil
 	}
-	cmd, submit := m.form.update(k, msg)
-	f := m.form
 	var ok bool
 	switch f.kind {
 	case createForm:
@@ -338,12 +338,13 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 	case refundForm:
 		_, ok = f.validateRefund()
 	}
-	if !submit {
+	if ev != formkit.Submit {
 		return cmd
 	}
-	f.submitted = true
+	f.Submitted()
 	if !ok {
-		return f.setFocus(f.firstProblem())
+		f.FirstProblem()
+		return nil
 	}
 	if f.kind == createForm {
 		return m.askCreate()
@@ -689,10 +690,7 @@ func (m *Model) schedulePoll() tea.Cmd {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.form != nil {
-		enter, back := k.Enter, k.Back
-		enter = common.Relabel(enter, "next / submit")
-		back = common.Relabel(back, "close form")
-		return []key.Binding{k.NextField, k.PrevField, enter, back}
+		return m.form.Help(k, "review")
 	}
 	ro := m.c.Settings != nil && m.c.Settings.ReadOnly
 	b := m.selected()

@@ -94,7 +94,7 @@ func TestFullLoop(t *testing.T) {
 	if d.m.form == nil || d.m.form.kind != refundForm {
 		t.Fatal("f did not open the refund form")
 	}
-	if got := d.m.form.get("amount").value(); got != "1000.00" {
+	if got := d.m.form.Value("amount"); got != "1000.00" {
 		t.Errorf("refund starts at %q, want the whole 1000.00", got)
 	}
 	d.clear()
@@ -162,24 +162,27 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 	mustContain(t, d.m.View(), "A phone in international format")
 	d.clear()
 	d.Type("+79161234567")
-	if p := f.get("payer").problem; p != "" {
+	if p := f.Get("payer").Problem; p != "" {
 		t.Errorf("good phone refused: %s", p)
 	}
 	mustContain(t, d.m.View(), "billed to tel:+79161234567")
 
 	d.Press("tab")
 	for input, want := range map[string]string{
-		"1.005":     "At most 2 digits after the point",
-		"0":         "Must be more than zero",
-		"abc":       "Not a number",
-		"1000000":   "At most 999 999.99",
-		"-5":        "Must be more than zero",
-		"150,50":    "",
-		"999999.99": "",
+		"1.005":      "At most 2 digits after the point for RUB",
+		"0":          "The amount must be more than zero",
+		"abc":        "Not an amount",
+		"1e3":        "Digits only: write 1000, not 1e3",
+		"1000000":    "At most 999 999.99",
+		"-5":         "Enter the amount without a sign",
+		"150,50":     "",
+		"1 500,50":   "",
+		"999999.99":  "",
+		"999 999.99": "",
 	} {
 		d.clear()
 		d.Type(input)
-		if got := f.get("amount").problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
+		if got := f.Get("amount").Problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
 			t.Errorf("amount %q: problem %q, want %q", input, got, want)
 		}
 	}
@@ -188,7 +191,7 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 
 	d.Press("tab") // currency: a choice
 	d.Press("right")
-	if got := f.get("ccy").value(); got != "USD" {
+	if got := f.Value("ccy"); got != "USD" {
 		t.Errorf("currency after → is %s", got)
 	}
 	d.Press("left")
@@ -205,7 +208,7 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 	} {
 		d.clear()
 		d.Type(input)
-		if got := f.get("lifetime").problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
+		if got := f.Get("lifetime").Problem; !strings.HasPrefix(got, want) || (want == "" && got != "") {
 			t.Errorf("lifetime %q: problem %q, want %q", input, got, want)
 		}
 	}
@@ -215,8 +218,8 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 	if len(d.Confirms) != 0 {
 		t.Fatal("an invalid form was submitted")
 	}
-	if f.focus != 4 {
-		t.Errorf("focus %d, want the lifetime field", f.focus)
+	if f.FocusKey() != "lifetime" {
+		t.Errorf("focus %s, want the lifetime field", f.FocusKey())
 	}
 	d.clear()
 	d.Type("2026-11-21 18:00")
@@ -411,7 +414,7 @@ func TestRefundWithoutAnswer(t *testing.T) {
 	// 2. Refused before processing: not there, so sent again.
 	l.sb.Merchant.SetFaults(msandbox.Faults{ResultCode: 300, ResultCodeCount: 1})
 	d.Press("f")
-	if got := d.m.form.get("amount").value(); got != "400.00" {
+	if got := d.m.form.Value("amount"); got != "400.00" {
 		t.Errorf("refund form offers %s, want 400.00 (100.00 is in flight)", got)
 	}
 	d.clear()

@@ -108,7 +108,7 @@ func (m *Model) View() string {
 		return s.Error.Render(" No merchant credentials: add the Pull REST API_ID, password and Shop ID to the profile.")
 	}
 	if m.form != nil {
-		return m.form.view(s, m.width)
+		return m.form.view(s, m.width, m.height)
 	}
 	switch {
 	case m.state == common.StateLoading && len(m.bills) == 0:

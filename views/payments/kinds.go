@@ -3,14 +3,15 @@ package payments
 import (
 	"errors"
 	"fmt"
-	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 // kindID is one kind of payment the screen can send.
@@ -74,7 +75,7 @@ func bankName(id int) string {
 func bankOptions(ids []int) []option {
 	out := make([]option, len(ids))
 	for i, id := range ids {
-		out[i] = option{label: fmt.Sprintf("%s (%d)", bankName(id), id), value: strconv.Itoa(id)}
+		out[i] = option{Label: fmt.Sprintf("%s (%d)", bankName(id), id), Value: strconv.Itoa(id)}
 	}
 	return out
 }
@@ -123,25 +124,6 @@ func sentence(err error) string {
 	return string(r)
 }
 
-// parseSum reads an amount as people type it: spaces between thousands and
-// a decimal comma are fine; more than 2 decimals are refused, not rounded.
-func parseSum(s string, cur qiwiapi.Currency) (qiwiapi.Amount, string) {
-	s = strings.NewReplacer(" ", "", "\u00a0", "", ",", ".").Replace(strings.TrimSpace(s))
-	if s == "" {
-		return qiwiapi.Amount{}, "Enter the amount"
-	}
-	a, err := qiwiapi.ParseAmount(s, cur)
-	switch {
-	case errors.Is(err, qiwiapi.ErrTooPrecise):
-		return qiwiapi.Amount{}, fmt.Sprintf("At most %d digits after the point", cur.Digits())
-	case err != nil:
-		return qiwiapi.Amount{}, "Not an amount: use digits and a point, like 1500.50"
-	case a.Minor <= 0:
-		return qiwiapi.Amount{}, "The amount must be more than zero"
-	}
-	return a, ""
-}
-
 // normalizeWallet accepts "+7 916 111-22-33", "79161112233" and the
 // domestic "89161112233" and returns "+79161112233".
 func normalizeWallet(s string) string {
@@ -163,79 +145,78 @@ func maskCard(n string) string {
 	return n[:6] + strings.Repeat("•", len(n)-10) + n[len(n)-4:]
 }
 
-// newForm builds the empty form for a kind.
+// newForm builds the empty form for a kind. Free text QIWI caps is
+// counted (never cut); the amount is the kit's one amount field.
 func (m *Model) newForm(k kindID) *form {
-	f := &form{kind: k, title: kindTitle(k)}
-	amount := newText("amount", "Amount, ₽", "e.g. 1500.00", 16)
+	text, choice, toggle := formkit.NewText, formkit.NewChoice, formkit.NewToggle
+	amount := formkit.NewAmount("amount", "Amount, ₽", qiwiapi.RUB)
+	var fields []*formkit.Field
 	switch k {
 	case kindWallet:
-		f.fields = []*field{
-			newText("to", "Recipient wallet", "e.g. +79161112233", 20),
+		fields = []*formkit.Field{
+			text("to", "Recipient wallet", "+79161112233"),
 			amount,
-			newText("comment", "Comment", "for the recipient", 140),
+			text("comment", "Comment", "for the recipient").AsOptional().WithLimit(140),
 		}
-		f.fields[2].optional = true
 	case kindMobile:
-		f.fields = []*field{newText("phone", "Phone number", "e.g. +7 912 345-67-89", 20), amount}
+		fields = []*formkit.Field{text("phone", "Phone number", "+7 912 345-67-89"), amount}
 	case kindCard:
-		f.fields = []*field{
-			newText("card", "Card number", "e.g. 4111 1111 1111 1111", 23),
-			newChoice("cardtype", "Card kind",
-				option{"bank card: Visa, MasterCard or MIR (from the number)", "auto"},
-				option{"QIWI Virtual Card (22351)", strconv.Itoa(qiwiapi.ProviderQVC)}),
+		fields = []*formkit.Field{
+			text("card", "Card number", "4111 1111 1111 1111"),
+			choice("cardtype", "Card kind",
+				option{Label: "bank card: Visa, MasterCard or MIR (from the number)", Value: "auto"},
+				option{Label: "QIWI Virtual Card (22351)", Value: strconv.Itoa(qiwiapi.ProviderQVC)}),
 			amount,
 		}
 	case kindBank:
-		f.fields = []*field{
-			newChoice("method", "Transfer", option{"by card number", "card"}, option{"by account number", "account"}),
-			newChoice("bank", "Bank", bankOptions(qiwiapi.BankCardBanks())...),
-			newText("card", "Card number", "16 to 19 digits", 23),
-			newText("expiry", "Card expiry (MMYY)", "e.g. 0927", 4),
-			newText("account", "Account number", "20 digits", 20),
-			newText("bik", "Bank BIK", "9 digits", 9),
-			newText("lname", "Recipient last name", "e.g. Иванов", 60),
-			newText("fname", "Recipient first name", "e.g. Иван", 60),
-			newText("mname", "Recipient middle name", "e.g. Иванович", 60),
-			newText("agrnum", "Agreement number", "Home Credit only", 40),
-			newToggle("urgent", "Urgent transfer"),
+		fields = []*formkit.Field{
+			choice("method", "Transfer", option{Label: "by card number", Value: "card"}, option{Label: "by account number", Value: "account"}),
+			choice("bank", "Bank", bankOptions(qiwiapi.BankCardBanks())...),
+			text("card", "Card number", "16 to 19 digits"),
+			text("expiry", "Card expiry (MMYY)", "0927"),
+			text("account", "Account number", "20 digits"),
+			text("bik", "Bank BIK", "9 digits"),
+			text("lname", "Recipient last name", "Иванов").WithLimit(60),
+			text("fname", "Recipient first name", "Иван").WithLimit(60),
+			text("mname", "Recipient middle name", "Иванович").WithLimit(60).AsOptional(),
+			text("agrnum", "Agreement number", "Home Credit only").WithLimit(40),
+			toggle("urgent", "Urgent transfer"),
 			amount,
 		}
-		f.get("mname").optional = true
 	case kindService:
-		f.fields = []*field{
-			newText("query", "Find provider", "name or keywords, e.g. интернет", 60),
-			newChoice("provider", "Provider"),
-			newText("account", "Account at the provider", "contract, phone or account", 40),
+		fields = []*formkit.Field{
+			text("query", "Find provider", "name or keywords, e.g. интернет"),
+			choice("provider", "Provider"),
+			text("account", "Account at the provider", "contract, phone or account").WithLimit(40),
 			amount,
 		}
 	case kindRequisites:
-		f.fields = []*field{
-			newText("bankname", "Bank name", "e.g. ПАО АКБ «АВАНГАРД»", 100),
-			newText("bik", "Bank BIK", "9 digits", 9),
-			newText("city", "Bank city", "e.g. МОСКВА", 60),
-			newText("account", "Company account", "20 digits", 20),
-			newText("company", "Company name", "e.g. ООО «Технический Центр»", 100),
-			newText("inn", "Company INN", "10 or 12 digits", 12),
-			newText("kpp", "Company KPP", "9 digits", 9),
-			newToggle("vat", "VAT included"),
-			newText("goal", "Purpose of payment", "e.g. Оплата по счёту №…", 140),
-			newToggle("urgent", "Urgent transfer"),
-			newText("from_last", "Your last name", "e.g. Михайлов", 60),
-			newText("from_first", "Your first name", "e.g. Иван", 60),
-			newText("from_middle", "Your middle name", "e.g. Николаевич", 60),
+		fields = []*formkit.Field{
+			text("bankname", "Bank name", "ПАО АКБ «АВАНГАРД»").WithLimit(100),
+			text("bik", "Bank BIK", "9 digits"),
+			text("city", "Bank city", "МОСКВА").WithLimit(60),
+			text("account", "Company account", "20 digits"),
+			text("company", "Company name", "ООО «Технический Центр»").WithLimit(100),
+			text("inn", "Company INN", "10 or 12 digits"),
+			text("kpp", "Company KPP", "9 digits"),
+			toggle("vat", "VAT included"),
+			text("goal", "Purpose of payment", "Оплата по счёту №…").WithLimit(140),
+			toggle("urgent", "Urgent transfer"),
+			text("from_last", "Your last name", "Михайлов").WithLimit(60),
+			text("from_first", "Your first name", "Иван").WithLimit(60),
+			text("from_middle", "Your middle name", "Николаевич").WithLimit(60).AsOptional(),
 			amount,
 		}
-		f.get("from_middle").optional = true
 	case kindConversion:
-		f.fields = []*field{
-			newChoice("currency", "Buy currency",
-				option{"USD", strconv.Itoa(int(qiwiapi.USD))}, option{"EUR", strconv.Itoa(int(qiwiapi.EUR))}, option{"KZT", strconv.Itoa(int(qiwiapi.KZT))}),
-			newText("amount", "Amount to receive", "e.g. 100.00", 16),
-			newText("comment", "Comment", "", 140),
+		fields = []*formkit.Field{
+			choice("currency", "Buy currency",
+				option{Label: "USD", Value: strconv.Itoa(int(qiwiapi.USD))}, option{Label: "EUR", Value: strconv.Itoa(int(qiwiapi.EUR))},
+				option{Label: "KZT", Value: strconv.Itoa(int(qiwiapi.KZT))}),
+			formkit.NewAmount("amount", "Amount to receive", qiwiapi.USD),
+			text("comment", "Comment", "").AsOptional().WithLimit(140),
 		}
-		f.get("comment").optional = true
 	}
-	f.setFocus(0)
+	f := &form{Form: formkit.New(fields...), kind: k, title: kindTitle(k)}
 	m.validate(f)
 	return f
 }
@@ -251,185 +232,184 @@ type quote struct {
 // currency is the amount's currency for the form.
 func (f *form) currency() qiwiapi.Currency {
 	if f.kind == kindConversion {
-		if n, err := strconv.Atoi(f.val("currency")); err == nil {
+		if n, err := strconv.Atoi(f.Value("currency")); err == nil {
 			return qiwiapi.Currency(n)
 		}
 	}
 	return qiwiapi.RUB
 }
 
-func required(fl *field, what string) {
-	if fl.value() == "" && !fl.optional {
-		fl.problem = what + " is required"
+func required(fl *formkit.Field, what string) {
+	if fl.Value() == "" && !fl.Optional {
+		fl.Problem = what + " is required"
 	}
 }
 
 // validate checks every field of the form as it stands, setting each
 // field's problem and note, and which fields apply.
 func (m *Model) validate(f *form) {
-	for _, fl := range f.fields {
-		fl.problem, fl.note = "", ""
+	for _, fl := range f.Fields {
+		fl.Note = ""
 	}
-	f.banner = ""
-	if amt := f.get("amount"); amt != nil {
-		_, amt.problem = parseSum(amt.value(), f.currency())
+	if f.kind == kindBank {
+		m.bankLayout(f)
 	}
+	if amt := f.Get("amount"); amt != nil {
+		amt.SetCurrency(f.currency())
+	}
+	f.Check() // the kit's own checks: required, caps, the amount rule
 	switch f.kind {
 	case kindWallet:
-		to := f.get("to")
-		v := normalizeWallet(to.value())
-		if _, err := qiwiapi.WalletTransfer("", v, qiwiapi.Amount{Minor: 1, Currency: qiwiapi.RUB}, ""); to.value() == "" {
-			to.problem = "Enter the recipient's wallet number"
+		to := f.Get("to")
+		v := normalizeWallet(to.Value())
+		if _, err := qiwiapi.WalletTransfer("", v, qiwiapi.Amount{Minor: 1, Currency: qiwiapi.RUB}, ""); to.Value() == "" {
+			to.Problem = "Enter the recipient's wallet number"
 		} else if err != nil {
-			to.problem = "A wallet number is + and the country code, like +79161112233"
+			to.Problem = "A wallet number is + and the country code, like +79161112233"
 		} else if v == "+"+m.c.Wallet {
-			to.problem = "This is your own wallet; choose another recipient"
+			to.Problem = "This is your own wallet; choose another recipient"
 		}
 	case kindMobile:
-		ph := f.get("phone")
-		p10, err := qiwiapi.NormalizeRUPhone10(ph.value())
+		ph := f.Get("phone")
+		p10, err := qiwiapi.NormalizeRUPhone10(ph.Value())
 		switch {
-		case ph.value() == "":
-			ph.problem = "Enter the phone number"
+		case ph.Value() == "":
+			ph.Problem = "Enter the phone number"
 		case err != nil:
-			ph.problem = sentence(err)
+			ph.Problem = sentence(err)
 		case m.lk.opFor != p10:
-			ph.note = "Looking up the operator…"
+			ph.Note = "Looking up the operator…"
 		case m.lk.opErr != "":
-			ph.problem = "The operator could not be found: " + m.lk.opErr
+			ph.Problem = "The operator could not be found: " + m.lk.opErr
 		case m.lk.op == nil:
-			ph.problem = "No mobile operator serves this number"
+			ph.Problem = "No mobile operator serves this number"
 		default:
-			ph.note = fmt.Sprintf("Operator: %s (provider %d)", m.lk.op.ShortName, m.lk.op.ID)
+			ph.Note = fmt.Sprintf("Operator: %s (provider %d)", m.lk.op.ShortName, m.lk.op.ID)
 		}
 	case kindCard:
-		card, typ := f.get("card"), f.get("cardtype")
-		n, err := qiwiapi.NormalizeCard(card.value())
+		card, typ := f.Get("card"), f.Get("cardtype")
+		n, err := qiwiapi.NormalizeCard(card.Value())
 		switch {
-		case card.value() == "":
-			card.problem = "Enter the card number"
+		case card.Value() == "":
+			card.Problem = "Enter the card number"
 		case err != nil:
-			card.problem = sentence(err)
-		case typ.value() == "auto":
+			card.Problem = sentence(err)
+		case typ.Value() == "auto":
 			if p, err := qiwiapi.CardProvider(n); err != nil {
-				card.problem = sentence(err)
+				card.Problem = sentence(err)
 			} else {
-				card.note = cardProviderName(p)
+				card.Note = cardProviderName(p)
 			}
 		default:
-			card.note = cardProviderName(qiwiapi.ProviderQVC)
+			card.Note = cardProviderName(qiwiapi.ProviderQVC)
 		}
 	case kindBank:
 		m.validateBank(f)
 	case kindService:
-		q, prov, acct := f.get("query"), f.get("provider"), f.get("account")
-		query := strings.TrimSpace(q.value())
+		q, prov, acct := f.Get("query"), f.Get("provider"), f.Get("account")
+		query := strings.TrimSpace(q.Value())
 		switch {
 		case len([]rune(query)) < 2:
-			q.problem = "Type at least 2 letters of the provider's name"
+			q.Problem = "Type at least 2 letters of the provider's name"
 		case m.lk.searchFor != query:
-			q.note = "Searching…"
+			q.Note = "Searching…"
 		case m.lk.searchErr != "":
-			q.problem = "The search failed: " + m.lk.searchErr
-		case len(prov.options) == 0:
-			q.problem = fmt.Sprintf("Nothing found for «%s» (cards, banks and transfers have their own forms)", query)
+			q.Problem = "The search failed: " + m.lk.searchErr
+		case len(prov.Options) == 0:
+			q.Problem = fmt.Sprintf("Nothing found for «%s» (cards, banks and transfers have their own forms)", query)
 		default:
-			q.note = fmt.Sprintf("%d found; choose with ←/→ below", len(prov.options))
+			q.Note = fmt.Sprintf("%d found; choose with ←/→ below", len(prov.Options))
 		}
-		if len(prov.options) == 0 {
-			prov.problem = "Find a provider first"
+		if len(prov.Options) == 0 {
+			prov.Problem = "Find a provider first"
 		} else if it, ok := m.selectedProvider(prov); ok {
-			prov.note = strings.TrimSpace(it.Data.Category.Name + " · provider " + strconv.Itoa(int(it.Data.ID)))
+			prov.Note = strings.TrimSpace(it.Data.Category.Name + " · provider " + strconv.Itoa(int(it.Data.ID)))
 		}
 		required(acct, "The account at the provider")
 	case kindRequisites:
-		for _, fl := range f.fields {
-			if fl.typ == textField && fl.key != "amount" {
-				required(fl, fl.label)
+		for _, fl := range f.Fields {
+			if fl.Kind == formkit.Text {
+				required(fl, fl.Label)
 			}
 		}
 		check := func(key string, ok bool, msg string) {
-			if fl := f.get(key); fl.problem == "" && !ok {
-				fl.problem = msg
+			if fl := f.Get(key); fl.Problem == "" && !ok {
+				fl.Problem = msg
 			}
 		}
-		check("bik", nDigits(f.val("bik"), 9), "A BIK has 9 digits")
-		check("account", nDigits(f.val("account"), 20), "An account number has 20 digits")
-		check("inn", nDigits(f.val("inn"), 10, 12), "An INN has 10 or 12 digits")
-		check("kpp", nDigits(f.val("kpp"), 9), "A KPP has 9 digits")
+		check("bik", nDigits(f.Value("bik"), 9), "A BIK has 9 digits")
+		check("account", nDigits(f.Value("account"), 20), "An account number has 20 digits")
+		check("inn", nDigits(f.Value("inn"), 10, 12), "An INN has 10 or 12 digits")
+		check("kpp", nDigits(f.Value("kpp"), 9), "A KPP has 9 digits")
 	case kindConversion:
 		cur := f.currency()
-		cf := f.get("currency")
+		cf := f.Get("currency")
 		if r, ok := m.rate(cur); ok {
-			cf.note = fmt.Sprintf("QIWI cross rate: 1 %s = %s ₽", cur.Code(), r)
+			cf.Note = fmt.Sprintf("QIWI cross rate: 1 %s = %s ₽", cur.Code(), r)
 		} else if m.lk.ratesErr != "" {
-			cf.note = "The cross rate could not be read: " + m.lk.ratesErr
+			cf.Note = "The cross rate could not be read: " + m.lk.ratesErr
 		} else {
-			cf.note = "Reading the cross rate…"
+			cf.Note = "Reading the cross rate…"
 		}
-		amt := f.get("amount")
-		amt.label = "Amount to receive, " + cur.Code()
-		if a, p := parseSum(amt.value(), cur); p == "" {
-			if rub, ok := m.rubCost(a); ok {
-				amt.note = "≈ " + m.c.Money(rub) + " will be taken from your RUB account"
+		amt := f.Get("amount")
+		amt.Label = "Amount to receive, " + cur.Code()
+		if a, ok := amt.Amount(); ok {
+			if rub, ok := moves.ConversionCost(m.lk.rates, a); ok {
+				amt.Note = "≈ " + m.c.Money(rub) + " will be taken from your RUB account"
 			}
 		}
 	}
 }
 
-func (m *Model) validateBank(f *form) {
-	byCard := f.val("method") == "card"
-	bank := f.get("bank")
+// bankLayout picks the banks and the fields of the chosen method.
+func (m *Model) bankLayout(f *form) {
+	byCard := f.Value("method") == "card"
 	ids := qiwiapi.BankAccountBanks()
 	if byCard {
 		ids = qiwiapi.BankCardBanks()
 	}
 	// Keep the chosen bank when switching method, if the other list has it.
-	prev := bank.value()
-	bank.options = bankOptions(ids)
-	bank.choice = 0
-	for i, o := range bank.options {
-		if o.value == prev {
-			bank.choice = i
-		}
-	}
-	bankID, _ := strconv.Atoi(bank.value())
-	for _, fl := range f.fields {
-		switch fl.key {
+	f.Get("bank").SetOptions(bankOptions(ids))
+	bankID, _ := strconv.Atoi(f.Value("bank"))
+	for _, fl := range f.Fields {
+		switch fl.Key {
 		case "card":
-			fl.hidden = !byCard
+			fl.Hidden = !byCard
 		case "expiry":
-			fl.hidden = !byCard || !banksNeedingExpiry[bankID]
+			fl.Hidden = !byCard || !banksNeedingExpiry[bankID]
 		case "account", "bik", "urgent":
-			fl.hidden = byCard
+			fl.Hidden = byCard
 		case "agrnum":
-			fl.hidden = byCard || bankID != 313
+			fl.Hidden = byCard || bankID != 313
 		}
 	}
+}
+
+func (m *Model) validateBank(f *form) {
+	byCard := f.Value("method") == "card"
 	if byCard {
-		card := f.get("card")
-		if _, err := qiwiapi.NormalizeCard(card.value()); card.value() == "" {
-			card.problem = "Enter the card number"
+		card := f.Get("card")
+		if _, err := qiwiapi.NormalizeCard(card.Value()); card.Value() == "" {
+			card.Problem = "Enter the card number"
 		} else if err != nil {
-			card.problem = sentence(err)
+			card.Problem = sentence(err)
 		}
-		if exp := f.get("expiry"); !exp.hidden && !expiryRe.MatchString(exp.value()) {
-			exp.problem = "This bank needs the card expiry as MMYY, like 0927"
+		if exp := f.Get("expiry"); !exp.Hidden && !expiryRe.MatchString(exp.Value()) {
+			exp.Problem = "This bank needs the card expiry as MMYY, like 0927"
 		}
 	} else {
-		if a := f.get("account"); !nDigits(a.value(), 20) {
-			a.problem = "An account number has 20 digits"
+		if a := f.Get("account"); !nDigits(a.Value(), 20) {
+			a.Problem = "An account number has 20 digits"
 		}
-		if b := f.get("bik"); !nDigits(b.value(), 9) {
-			b.problem = "A BIK has 9 digits"
+		if b := f.Get("bik"); !nDigits(b.Value(), 9) {
+			b.Problem = "A BIK has 9 digits"
 		}
-		if ag := f.get("agrnum"); !ag.hidden {
+		if ag := f.Get("agrnum"); !ag.Hidden {
 			required(ag, "Home Credit needs the agreement number; it")
 		}
 	}
-	required(f.get("lname"), "The recipient's last name")
-	required(f.get("fname"), "The recipient's first name")
-	f.fixFocus()
+	required(f.Get("lname"), "The recipient's last name")
+	required(f.Get("fname"), "The recipient's first name")
 }
 
 func cardProviderName(p int) string {
@@ -446,8 +426,8 @@ func cardProviderName(p int) string {
 	return "provider " + strconv.Itoa(p)
 }
 
-func (m *Model) selectedProvider(prov *field) (qiwiapi.SearchItem, bool) {
-	id, err := strconv.Atoi(prov.value())
+func (m *Model) selectedProvider(prov *formkit.Field) (qiwiapi.SearchItem, bool) {
+	id, err := strconv.Atoi(prov.Value())
 	if err != nil {
 		return qiwiapi.SearchItem{}, false
 	}
@@ -470,45 +450,16 @@ func (m *Model) rate(cur qiwiapi.Currency) (qiwiapi.Decimal, bool) {
 	return "", false
 }
 
-// rubCost estimates the roubles a conversion takes: the amount times the
-// rate, rounded up to the kopeck, in exact arithmetic.
-func (m *Model) rubCost(target qiwiapi.Amount) (qiwiapi.Amount, bool) {
-	r, ok := m.rate(target.Currency)
-	if !ok {
-		return qiwiapi.Amount{}, false
-	}
-	rate, ok := new(big.Rat).SetString(string(r))
-	if !ok {
-		return qiwiapi.Amount{}, false
-	}
-	// Both sides have 2 minor digits, so minor units convert directly.
-	scale := new(big.Rat).SetFrac64(1, 1)
-	if d := qiwiapi.RUB.Digits() - target.Currency.Digits(); d != 0 {
-		scale.SetFrac(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(d, 0))), nil),
-			new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(-d, 0))), nil))
-	}
-	v := new(big.Rat).Mul(new(big.Rat).SetInt64(target.Minor), rate)
-	v.Mul(v, scale)
-	q, rem := new(big.Int).QuoRem(v.Num(), v.Denom(), new(big.Int))
-	if rem.Sign() > 0 {
-		q.Add(q, big.NewInt(1))
-	}
-	if !q.IsInt64() {
-		return qiwiapi.Amount{}, false
-	}
-	return qiwiapi.Amount{Minor: q.Int64(), Currency: qiwiapi.RUB}, true
-}
-
 // quoteOf is the commission question for the form, once the provider,
 // account and amount are all valid.
 func (m *Model) quoteOf(f *form) (quote, bool) {
-	if amt := f.get("amount"); amt == nil || amt.problem != "" {
+	sum, ok := f.Get("amount").Amount()
+	if !ok {
 		return quote{}, false
 	}
-	sum, _ := parseSum(f.val("amount"), f.currency())
 	bad := func(keys ...string) bool {
 		for _, k := range keys {
-			if fl := f.get(k); fl != nil && !fl.hidden && fl.problem != "" {
+			if fl := f.Get(k); fl != nil && !fl.Hidden && fl.Problem != "" {
 				return true
 			}
 		}
@@ -519,9 +470,9 @@ func (m *Model) quoteOf(f *form) (quote, bool) {
 		if bad("to") {
 			return quote{}, false
 		}
-		return quote{qiwiapi.ProviderWalletTransfer, normalizeWallet(f.val("to")), sum}, true
+		return quote{qiwiapi.ProviderWalletTransfer, normalizeWallet(f.Value("to")), sum}, true
 	case kindMobile:
-		p10, err := qiwiapi.NormalizeRUPhone10(f.val("phone"))
+		p10, err := qiwiapi.NormalizeRUPhone10(f.Value("phone"))
 		if err != nil || m.lk.op == nil || m.lk.opFor != p10 {
 			return quote{}, false
 		}
@@ -530,35 +481,35 @@ func (m *Model) quoteOf(f *form) (quote, bool) {
 		if bad("card") {
 			return quote{}, false
 		}
-		n, _ := qiwiapi.NormalizeCard(f.val("card"))
+		n, _ := qiwiapi.NormalizeCard(f.Value("card"))
 		p, err := m.cardProvider(f, n)
 		if err != nil {
 			return quote{}, false
 		}
 		return quote{p, n, sum}, true
 	case kindBank:
-		acct := f.val("account")
-		if f.val("method") == "card" {
+		acct := f.Value("account")
+		if f.Value("method") == "card" {
 			if bad("card") {
 				return quote{}, false
 			}
-			acct, _ = qiwiapi.NormalizeCard(f.val("card"))
+			acct, _ = qiwiapi.NormalizeCard(f.Value("card"))
 		} else if bad("account") {
 			return quote{}, false
 		}
-		id, _ := strconv.Atoi(f.val("bank"))
+		id, _ := strconv.Atoi(f.Value("bank"))
 		return quote{id, acct, sum}, true
 	case kindService:
-		id, err := strconv.Atoi(f.val("provider"))
+		id, err := strconv.Atoi(f.Value("provider"))
 		if err != nil || bad("account") {
 			return quote{}, false
 		}
-		return quote{id, f.val("account"), sum}, true
+		return quote{id, f.Value("account"), sum}, true
 	case kindRequisites:
 		if bad("account") {
 			return quote{}, false
 		}
-		return quote{qiwiapi.ProviderRequisites, f.val("account"), sum}, true
+		return quote{qiwiapi.ProviderRequisites, f.Value("account"), sum}, true
 	case kindConversion:
 		return quote{qiwiapi.ProviderConversion, "+" + m.c.Wallet, sum}, true
 	}
@@ -566,7 +517,7 @@ func (m *Model) quoteOf(f *form) (quote, bool) {
 }
 
 func (m *Model) cardProvider(f *form, n string) (int, error) {
-	if v := f.val("cardtype"); v != "auto" {
+	if v := f.Value("cardtype"); v != "auto" {
 		return strconv.Atoi(v)
 	}
 	return qiwiapi.CardProvider(n)
@@ -574,21 +525,21 @@ func (m *Model) cardProvider(f *form, n string) (int, error) {
 
 // build makes the payment from a valid form; its ID is set at sending.
 func (m *Model) build(f *form) (qiwiapi.Payment, string, error) {
-	sum, _ := parseSum(f.val("amount"), f.currency())
-	who := qiwiapi.BankRecipient{FirstName: f.val("fname"), MiddleName: f.val("mname"), LastName: f.val("lname")}
+	sum, _ := f.Get("amount").Amount()
+	who := qiwiapi.BankRecipient{FirstName: f.Value("fname"), MiddleName: f.Value("mname"), LastName: f.Value("lname")}
 	switch f.kind {
 	case kindWallet:
-		to := normalizeWallet(f.val("to"))
-		p, err := qiwiapi.WalletTransfer("", to, sum, f.val("comment"))
+		to := normalizeWallet(f.Value("to"))
+		p, err := qiwiapi.WalletTransfer("", to, sum, f.Value("comment"))
 		return p, "QIWI wallet " + to, err
 	case kindMobile:
 		if m.lk.op == nil {
 			return qiwiapi.Payment{}, "", errors.New("the operator is not known yet")
 		}
-		p, err := qiwiapi.MobileTopUp("", int(m.lk.op.ID), f.val("phone"), sum)
+		p, err := qiwiapi.MobileTopUp("", int(m.lk.op.ID), f.Value("phone"), sum)
 		return p, fmt.Sprintf("phone +7%s (%s)", p.Fields["account"], m.lk.op.ShortName), err
 	case kindCard:
-		n, err := qiwiapi.NormalizeCard(f.val("card"))
+		n, err := qiwiapi.NormalizeCard(f.Value("card"))
 		if err != nil {
 			return qiwiapi.Payment{}, "", err
 		}
@@ -599,33 +550,33 @@ func (m *Model) build(f *form) (qiwiapi.Payment, string, error) {
 		p, err := qiwiapi.CardTransfer("", prov, n, sum)
 		return p, "card " + n + " (" + cardProviderName(prov) + ")", err
 	case kindBank:
-		id, _ := strconv.Atoi(f.val("bank"))
+		id, _ := strconv.Atoi(f.Value("bank"))
 		name := strings.TrimSpace(who.LastName + " " + who.FirstName + " " + who.MiddleName)
-		if f.val("method") == "card" {
-			n, _ := qiwiapi.NormalizeCard(f.val("card"))
-			p, err := qiwiapi.BankCardTransfer("", id, n, f.val("expiry"), who, sum)
+		if f.Value("method") == "card" {
+			n, _ := qiwiapi.NormalizeCard(f.Value("card"))
+			p, err := qiwiapi.BankCardTransfer("", id, n, f.Value("expiry"), who, sum)
 			return p, fmt.Sprintf("%s, card %s at %s", name, n, bankName(id)), err
 		}
-		p, err := qiwiapi.BankAccountTransfer("", id, f.val("account"), f.val("bik"), f.val("urgent") == "1", who, f.val("agrnum"), sum)
-		return p, fmt.Sprintf("%s, account %s at %s (BIK %s)", name, f.val("account"), bankName(id), f.val("bik")), err
+		p, err := qiwiapi.BankAccountTransfer("", id, f.Value("account"), f.Value("bik"), f.Value("urgent") == "1", who, f.Value("agrnum"), sum)
+		return p, fmt.Sprintf("%s, account %s at %s (BIK %s)", name, f.Value("account"), bankName(id), f.Value("bik")), err
 	case kindService:
-		it, ok := m.selectedProvider(f.get("provider"))
+		it, ok := m.selectedProvider(f.Get("provider"))
 		if !ok {
 			return qiwiapi.Payment{}, "", errors.New("choose a provider")
 		}
-		p, err := qiwiapi.ServicePayment("", int(it.Data.ID), f.val("account"), sum)
-		return p, fmt.Sprintf("%s (%d), account %s", it.Name, it.Data.ID, f.val("account")), err
+		p, err := qiwiapi.ServicePayment("", int(it.Data.ID), f.Value("account"), sum)
+		return p, fmt.Sprintf("%s (%d), account %s", it.Name, it.Data.ID, f.Value("account")), err
 	case kindRequisites:
 		r := qiwiapi.Requisites{
-			BankName: f.val("bankname"), BIK: f.val("bik"), City: f.val("city"), Account: f.val("account"),
-			CompanyName: f.val("company"), INN: f.val("inn"), KPP: f.val("kpp"), VATIncluded: f.val("vat") == "1",
-			Purpose: f.val("goal"), Urgent: f.val("urgent") == "1",
-			SenderFirst: f.val("from_first"), SenderMiddle: f.val("from_middle"), SenderLast: f.val("from_last"),
+			BankName: f.Value("bankname"), BIK: f.Value("bik"), City: f.Value("city"), Account: f.Value("account"),
+			CompanyName: f.Value("company"), INN: f.Value("inn"), KPP: f.Value("kpp"), VATIncluded: f.Value("vat") == "1",
+			Purpose: f.Value("goal"), Urgent: f.Value("urgent") == "1",
+			SenderFirst: f.Value("from_first"), SenderMiddle: f.Value("from_middle"), SenderLast: f.Value("from_last"),
 		}
 		p, err := qiwiapi.RequisitesPayment("", r, sum)
 		return p, fmt.Sprintf("%s (INN %s), account %s at %s", r.CompanyName, r.INN, r.Account, r.BankName), err
 	case kindConversion:
-		p, err := qiwiapi.Conversion("", m.c.Wallet, sum, f.val("comment"))
+		p, err := qiwiapi.Conversion("", m.c.Wallet, sum, f.Value("comment"))
 		return p, "your " + sum.Currency.Code() + " account", err
 	}
 	return qiwiapi.Payment{}, "", errors.New("unknown payment kind")

@@ -14,6 +14,7 @@ package payments
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,11 +22,14 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
+	"qiwidash/store/moves"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 // DefaultDebounce is how long typing must pause before previews are asked
@@ -97,7 +101,11 @@ type Model struct {
 	commissionFor     quote
 	commissionGen     int
 	commissionPending bool
-	confirmWhenQuoted bool
+
+	// The engine's check of the submitted form (balance, commission,
+	// limits), tagged with a generation: a change of the form drops it.
+	checkGen     int
+	checkPending bool
 
 	recent []*entry // this session's and the journal's payments, newest first
 
@@ -130,7 +138,7 @@ func (m *Model) InputFocused() bool { return m.form != nil && !m.c.Settings.Read
 
 // Busy reports a payment being sent or a preview being fetched.
 func (m *Model) Busy() bool {
-	if m.commissionPending || m.lk.opPending != "" || m.lk.searchPending != "" || m.lk.ratesPending {
+	if m.commissionPending || m.checkPending || m.lk.opPending != "" || m.lk.searchPending != "" || m.lk.ratesPending {
 		return true
 	}
 	for _, e := range m.recent {
@@ -175,13 +183,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.commission, m.commissionErr = nil, common.Explain(msg.err)
 		}
-		if m.confirmWhenQuoted && m.form != nil {
-			m.confirmWhenQuoted = false
-			if q, ok := m.quoteOf(m.form); ok && q == msg.q {
-				return m, m.confirm(m.form, q)
-			}
-		}
 		return m, nil
+	case checkedMsg:
+		if msg.gen != m.checkGen || m.form == nil {
+			return m, nil // the form changed or closed since
+		}
+		m.checkPending = false
+		if msg.err != nil {
+			m.form.Banner = refusalText(msg.err)
+			return m, nil
+		}
+		return m, m.confirm(msg.d, msg.check)
 	case operatorMsg:
 		if msg.phone != m.lk.opPending {
 			return m, nil
@@ -208,15 +220,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		if m.form != nil && m.form.kind == kindService {
-			prov := m.form.get("provider")
-			prev := prov.value()
-			prov.options, prov.choice = nil, 0
-			for i, it := range m.lk.found {
-				prov.options = append(prov.options, option{label: fmt.Sprintf("%s (%d)", it.Name, it.Data.ID), value: strconv.Itoa(int(it.Data.ID))})
-				if prov.options[i].value == prev {
-					prov.choice = i
-				}
+			var opts []option
+			for _, it := range m.lk.found {
+				opts = append(opts, option{Label: fmt.Sprintf("%s (%d)", it.Name, it.Data.ID), Value: strconv.Itoa(int(it.Data.ID))})
 			}
+			m.form.Get("provider").SetOptions(opts)
 		}
 		return m, m.afterLookup()
 	case journalLoadedMsg:
@@ -302,58 +310,32 @@ func (m *Model) open(k kindID) tea.Cmd {
 func (m *Model) resetQuote() {
 	m.commission, m.commissionErr, m.commissionFor = nil, "", quote{}
 	m.commissionGen++ // drops answers still on their way
-	m.commissionPending, m.confirmWhenQuoted = false, false
+	m.commissionPending = false
+	m.checkGen++ // a check still on its way is for another form
+	m.checkPending = false
 }
 
 func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
-	k, f := m.c.Keys, m.form
-	fl := f.focused()
-	switch {
-	case key.Matches(msg, k.Back):
+	ev, cmd := m.form.Update(msg, m.c.Keys)
+	switch ev {
+	case formkit.Cancel:
 		m.form = nil
 		m.resetQuote()
 		return nil
-	case key.Matches(msg, k.NextField):
-		f.move(1)
-		return nil
-	case key.Matches(msg, k.PrevField):
-		f.move(-1)
-		return nil
-	case key.Matches(msg, k.Enter):
-		if f.onLast() {
-			return m.submit()
-		}
-		f.move(1)
-		return nil
-	}
-	if fl == nil {
-		return nil
-	}
-	if fl.typ != textField {
-		switch {
-		case key.Matches(msg, k.Left):
-			if fl.cycle(-1) {
-				return m.changed()
-			}
-		case key.Matches(msg, k.Right):
-			if fl.cycle(1) {
-				return m.changed()
-			}
-		}
-		return nil
-	}
-	changed, cmd := fl.updateInput(msg)
-	if changed {
+	case formkit.Submit:
+		return m.submit()
+	case formkit.Changed:
 		return tea.Batch(cmd, m.changed())
 	}
 	return cmd
 }
 
-// changed revalidates the form and restarts the debounce for previews.
+// changed revalidates the form, drops a check of the old values and
+// restarts the debounce for previews.
 func (m *Model) changed() tea.Cmd {
 	m.validate(m.form)
-	m.form.banner = ""
-	m.confirmWhenQuoted = false
+	m.checkGen++
+	m.checkPending = false
 	m.formGen++
 	return tick(m.Debounce, debounceMsg{gen: m.formGen})
 }
@@ -376,7 +358,7 @@ func (m *Model) fireLookups() tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if f.kind == kindMobile {
-		if p10, err := qiwiapi.NormalizeRUPhone10(f.val("phone")); err == nil && p10 != m.lk.opFor && p10 != m.lk.opPending {
+		if p10, err := qiwiapi.NormalizeRUPhone10(f.Value("phone")); err == nil && p10 != m.lk.opFor && p10 != m.lk.opPending {
 			m.lk.opPending = p10
 			cmds = append(cmds, func() tea.Msg {
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -387,7 +369,7 @@ func (m *Model) fireLookups() tea.Cmd {
 		}
 	}
 	if f.kind == kindService {
-		q := strings.TrimSpace(f.val("query"))
+		q := strings.TrimSpace(f.Value("query"))
 		if len([]rune(q)) >= 2 && q != m.lk.searchFor && q != m.lk.searchPending {
 			m.lk.searchPending = q
 			cmds = append(cmds, func() tea.Msg {
@@ -416,68 +398,84 @@ func (m *Model) requestCommission(q quote) tea.Cmd {
 	}
 }
 
-// submit checks the whole form and asks for confirmation once the
-// commission for exactly these values is known.
-func (m *Model) submit() tea.Cmd {
-	f := m.form
-	f.submitted = true
-	m.validate(f)
-	if i := f.firstProblem(); i >= 0 {
-		f.setFocus(i)
-		f.banner = "Fix the fields marked ✗ before sending"
-		return nil
-	}
-	q, ok := m.quoteOf(f)
-	if !ok {
-		f.banner = "Still looking up the details; press enter again in a moment"
-		return m.fireLookups()
-	}
-	if q == m.commissionFor && (m.commission != nil || m.commissionErr != "") {
-		return m.confirm(f, q)
-	}
-	m.confirmWhenQuoted = true
-	if m.commissionPending && m.commissionFor == q {
-		return nil
-	}
-	return m.requestCommission(q)
+// checkedMsg is the engine's check of a submitted form.
+type checkedMsg struct {
+	gen   int
+	d     draft
+	check moves.WalletCheck
+	err   error
 }
 
-// confirm builds the payment and asks the shell to confirm it.
-func (m *Model) confirm(f *form, q quote) tea.Cmd {
-	p, recipient, err := m.build(f)
-	if err != nil {
-		f.banner = sentence(err)
+// refusalText is why a checked payment is not offered, in words.
+func refusalText(err error) string {
+	if errors.Is(err, moves.ErrCannotSucceed) {
+		return err.Error()
+	}
+	inner := err
+	if u := errors.Unwrap(err); u != nil {
+		inner = u
+	}
+	return "Could not check it with QIWI, so it is not offered yet: " + common.Explain(inner) + ". Press enter to try again"
+}
+
+// submit checks the whole form, then has the engine check the payment
+// (commission, balance, limits): only a payment that can succeed reaches
+// the confirmation.
+func (m *Model) submit() tea.Cmd {
+	f := m.form
+	f.Submitted()
+	m.validate(f)
+	if f.FirstProblem() {
+		f.Banner = "Fix the fields marked ✗ before sending"
 		return nil
 	}
-	d := draft{kind: f.kind, payment: p, recipient: recipient}
-	money := m.c.Money
-	lines := []string{
-		"Payment:     " + kindTitle(f.kind) + " (provider " + strconv.Itoa(p.Provider) + ")",
-		"Recipient:   " + m.c.PersonalNumbers(recipient),
+	if _, ok := m.quoteOf(f); !ok {
+		f.Banner = "Still looking up the details; press enter again in a moment"
+		return m.fireLookups()
 	}
-	if f.kind == kindConversion {
+	p, recipient, err := m.build(f)
+	if err != nil {
+		f.Banner = sentence(err)
+		return nil
+	}
+	if m.checkPending {
+		return nil
+	}
+	f.Banner = ""
+	m.checkGen++
+	m.checkPending = true
+	gen, eng, d := m.checkGen, m.c.Moves, draft{kind: f.kind, payment: p, recipient: recipient}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := eng.Check(ctx, d.payment)
+		return checkedMsg{gen: gen, d: d, check: c, err: err}
+	}
+}
+
+// confirm asks the shell to confirm a checked payment, with what QIWI
+// said it costs and what the account holds.
+func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
+	p, money := d.payment, m.c.Money
+	lines := []string{
+		"Payment:     " + kindTitle(d.kind) + " (provider " + strconv.Itoa(p.Provider) + ")",
+		"Recipient:   " + m.c.PersonalNumbers(d.recipient),
+	}
+	comm := c.Commission.QWCommission
+	d.commission, d.total = &comm, &c.Debit
+	if d.kind == kindConversion {
 		lines = append(lines, "You receive: "+money(p.Sum)+" into your "+p.Sum.Currency.Code()+" account")
 		if r, ok := m.rate(p.Sum.Currency); ok {
 			lines = append(lines, "Rate:        1 "+p.Sum.Currency.Code()+" = "+string(r)+" ₽ (QIWI cross rate)")
 		}
-		if rub, ok := m.rubCost(p.Sum); ok {
-			lines = append(lines, "You pay:     ≈ "+money(rub)+" from your RUB account (at QIWI's rate when it runs)")
-		}
+		lines = append(lines, "You pay:     ≈ "+money(c.Debit)+" from your RUB account (at QIWI's rate when it runs)")
+		lines = append(lines, "Commission:  "+money(comm))
 	} else {
-		lines = append(lines, "Amount:      "+money(p.Sum))
+		lines = append(lines, "Amount:      "+money(p.Sum), "Commission:  "+money(comm), "Total:       "+money(c.Debit)+" from your RUB account")
 	}
-	if m.commission != nil && m.commissionFor == q {
-		c, total := m.commission.QWCommission, m.commission.WithdrawSum
-		d.commission, d.total = &c, &total
-		lines = append(lines, "Commission:  "+money(c))
-		if f.kind != kindConversion {
-			lines = append(lines, "Total:       "+money(total)+" from your RUB account")
-		}
-	} else {
-		lines = append(lines, "Commission:  not known — QIWI did not give an estimate ("+m.commissionErr+")")
-		if f.kind != kindConversion {
-			lines = append(lines, "Total:       "+money(p.Sum)+" plus the commission, from your RUB account")
-		}
+	lines = append(lines, "Balance:     "+money(c.Balance)+" in the RUB account before it")
+	if c.LimitsUnread != "" {
+		lines = append(lines, "Limits:      not checked: "+c.LimitsUnread)
 	}
 	if p.Comment != "" {
 		lines = append(lines, "Comment:     "+p.Comment)
@@ -634,23 +632,11 @@ func maskCards(e *entry) string {
 func (m *Model) formView() string {
 	s, f := m.c.Styles, m.form
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" "+f.title) + s.Subtle.Render("  (esc cancels · tab/↓ next field · ←/→ choose · enter on the last field reviews)") + "\n\n")
-	lines := f.lines(s)
-	// Keep the focused field in view when the form is taller than the screen.
-	room := m.height - 7
-	if room > 0 && len(lines) > room {
-		at := 0
-		for i, l := range lines {
-			if strings.Contains(l, "▶") {
-				at = i
-			}
-		}
-		start := min(max(0, at-room/2), len(lines)-room)
-		lines = lines[start : start+room]
-	}
-	b.WriteString(strings.Join(lines, "\n") + "\n\n")
-	if f.banner != "" {
-		b.WriteString(" " + s.Error.Render("✗ "+f.banner) + "\n")
+	b.WriteString(s.Title.Render(" "+f.title) + s.Subtle.Render(common.Truncate("  (esc cancels · enter on the last field checks and reviews)", max(10, m.width-ansi.StringWidth(f.title)-1))) + "\n\n")
+	b.WriteString(f.View(s, true, m.width, m.height-5) + "\n\n")
+	if m.checkPending {
+		b.WriteString(" " + s.Subtle.Render("Checking with QIWI: commission, balance, limits…") + "\n")
+		return b.String()
 	}
 	b.WriteString(" " + m.previewLine() + "\n")
 	return b.String()
@@ -679,11 +665,7 @@ func (m *Model) previewLine() string {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.form != nil && !m.c.Settings.ReadOnly {
-		enter, choose, back := k.Enter, k.Right, k.Back
-		enter = common.Relabel(enter, "next / review")
-		choose.SetHelp("←/→", "choose")
-		back = common.Relabel(back, "cancel")
-		return []key.Binding{k.NextField, k.PrevField, choose, enter, back}
+		return m.form.Help(k, "check & review")
 	}
 	enter, cp, refresh := k.Enter, k.Copy, k.Refresh
 	refresh = common.Relabel(refresh, "re-check")

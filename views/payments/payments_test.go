@@ -62,7 +62,7 @@ func (d *driver) openKind(k kindID) {
 }
 
 func (d *driver) fieldProblem(key string) string {
-	return d.m.form.get(key).problem
+	return d.m.form.Get(key).Problem
 }
 
 // sendWallet fills the wallet transfer form and submits it.
@@ -93,8 +93,8 @@ func TestCardLuhnBlocksSubmit(t *testing.T) {
 	if len(d.Confirms) != 0 {
 		t.Fatal("an invalid card reached the confirmation")
 	}
-	if d.m.form.focused().key != "card" {
-		t.Fatalf("focus went to %q, want the card field", d.m.form.focused().key)
+	if d.m.form.FocusKey() != "card" {
+		t.Fatalf("focus went to %q, want the card field", d.m.form.FocusKey())
 	}
 	if !strings.Contains(d.m.View(), "Fix the fields marked ✗") {
 		t.Fatalf("no banner:\n%s", d.m.View())
@@ -104,7 +104,7 @@ func TestCardLuhnBlocksSubmit(t *testing.T) {
 		d.Press("backspace")
 	}
 	d.Type("2200000000000004")
-	if got := d.m.form.get("card").note; got != "MIR card → provider 31652" {
+	if got := d.m.form.Get("card").Note; got != "MIR card → provider 31652" {
 		t.Fatalf("note = %q", got)
 	}
 }
@@ -116,7 +116,7 @@ func TestAmountWithThreeDecimalsRefused(t *testing.T) {
 	d.Type("+79161112233")
 	d.Press("tab")
 	d.Type("1.005")
-	if got := d.fieldProblem("amount"); got != "At most 2 digits after the point" {
+	if got := d.fieldProblem("amount"); got != "At most 2 digits after the point for RUB" {
 		t.Fatalf("amount problem = %q", got)
 	}
 	d.Press("enter", "enter")
@@ -281,7 +281,7 @@ func TestMobileOperatorResolvedFromNumber(t *testing.T) {
 	d := newDriver(t, env)
 	d.openKind(kindMobile)
 	d.Type("+7 912 345-67-89")
-	if got := d.m.form.get("phone").note; got != "Operator: МТС (provider 1)" {
+	if got := d.m.form.Get("phone").Note; got != "Operator: МТС (provider 1)" {
 		t.Fatalf("operator note = %q", got)
 	}
 	d.Press("tab")
@@ -300,19 +300,19 @@ func TestServiceSearchAndConversionRate(t *testing.T) {
 	d := newDriver(t, env)
 	d.openKind(kindService)
 	d.Type("onlime")
-	prov := d.m.form.get("provider")
-	if len(prov.options) != 1 || prov.options[0].value != "674" {
-		t.Fatalf("search options = %+v", prov.options)
+	prov := d.m.form.Get("provider")
+	if len(prov.Options) != 1 || prov.Options[0].Value != "674" {
+		t.Fatalf("search options = %+v", prov.Options)
 	}
 	d.Press("esc")
 	d.openKind(kindConversion)
 	d.run(10, nil)
-	if note := d.m.form.get("currency").note; !strings.HasPrefix(note, "QIWI cross rate: 1 USD = ") {
+	if note := d.m.form.Get("currency").Note; !strings.HasPrefix(note, "QIWI cross rate: 1 USD = ") {
 		t.Fatalf("rate note = %q", note)
 	}
 	d.Press("tab")
 	d.Type("10")
-	if note := d.m.form.get("amount").note; !strings.Contains(note, "will be taken from your RUB account") {
+	if note := d.m.form.Get("amount").Note; !strings.Contains(note, "will be taken from your RUB account") {
 		t.Fatalf("cost note = %q", note)
 	}
 }
@@ -347,11 +347,51 @@ func TestGoldenMenu(t *testing.T) {
 }
 
 func TestGoldenWalletForm(t *testing.T) {
-	env := uitest.New(t)
-	m := New(env.Common)
-	m.Debounce, m.WatchFor = 0, 20*time.Millisecond
-	// enter opens the wallet form; type a recipient, move on, type an amount.
-	uitest.Golden(t, m,
+	// enter opens the wallet form; type a recipient, move on, type an
+	// amount with three decimals, then a comment longer than QIWI takes.
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized {
+		m := New(uitest.New(t).Common)
+		m.Debounce, m.WatchFor = 0, 20*time.Millisecond
+		return m
+	},
 		uitest.Step{Send: uitest.Press("enter")}, uitest.Step{Send: uitest.Type("+79161112233")},
-		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("1.005"), WaitFor: "At most 2 digits"})
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("1.005"), WaitFor: "At most 2 digits"},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type(strings.Repeat("x", 150)), WaitFor: "150/140"})
+}
+
+// A transfer the balance cannot cover is refused by the engine's check
+// with the reason on the form: it never reaches the confirmation.
+func TestGoldenWalletRefusedBeforeConfirm(t *testing.T) {
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized {
+		m := New(uitest.New(t).Common)
+		m.Debounce, m.WatchFor = 0, 20*time.Millisecond
+		return m
+	},
+		uitest.Step{Send: uitest.Press("enter")}, uitest.Step{Send: uitest.Type("+79161112233")},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("99 999 999 999"), WaitFor: "Commission 0.00"},
+		uitest.Step{Send: uitest.Press("enter", "enter"), WaitFor: "Not enough money"})
+}
+
+// A transfer above the balance never reaches "y confirm": the engine's
+// check refuses it first and the form says why; nothing is journaled.
+// 1e3 is not an amount.
+func TestTransferAboveTheBalanceIsRefusedBeforeConfirm(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env)
+	d.sendWallet("+79161112233", "1e3")
+	if got := d.fieldProblem("amount"); got != "Digits only: write 1000, not 1e3" || len(d.Confirms) != 0 {
+		t.Fatalf("1e3: problem %q, %d confirmations", got, len(d.Confirms))
+	}
+	d.Press("esc")
+	d.sendWallet("+79161112233", "99 999 999 999")
+	d.run(20, func() bool { return !d.m.checkPending })
+	if len(d.Confirms) != 0 {
+		t.Fatalf("a payment the balance cannot cover reached the confirmation: %+v", d.Confirms)
+	}
+	if !strings.Contains(d.m.form.Banner, "Not enough money") || !strings.Contains(d.m.View(), "Not enough money") {
+		t.Fatalf("banner %q", d.m.form.Banner)
+	}
+	if n := env.Sandbox.Server.PaymentCount(env.Common.Wallet); n != 0 || len(d.m.recent) != 0 {
+		t.Fatalf("%d payments sent, %d listed", n, len(d.m.recent))
+	}
 }

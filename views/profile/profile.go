@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 type loadedMsg struct {
@@ -36,10 +36,14 @@ type identifiedMsg struct {
 }
 
 // formFields are the identification form's inputs, in order.
-var formFields = []struct{ name, placeholder string }{
-	{"Last name", "Иванов"}, {"First name", "Иван"}, {"Middle name", "Иванович (optional)"},
-	{"Birth date", "YYYY-MM-DD"}, {"Passport", "series and number, digits only"},
-	{"INN", "optional"}, {"SNILS", "optional"}, {"OMS", "optional"},
+func formFields() []*formkit.Field {
+	text := formkit.NewText
+	return []*formkit.Field{
+		text("last", "Last name", "Иванов").WithLimit(64), text("first", "First name", "Иван").WithLimit(64),
+		text("middle", "Middle name", "Иванович").WithLimit(64).AsOptional(),
+		text("birth", "Birth date", "1990-05-17 (YYYY-MM-DD)"), text("passport", "Passport", "series and number, digits only"),
+		text("inn", "INN", "").AsOptional(), text("snils", "SNILS", "").AsOptional(), text("oms", "OMS", "").AsOptional(),
+	}
 }
 
 // Model is the Profile screen.
@@ -51,11 +55,10 @@ type Model struct {
 	err           error
 	data          loadedMsg
 
-	form      []textinput.Model
-	formOpen  bool
-	formFocus int
-	formErr   string
-	scroll    int
+	form    *formkit.Form // the open identification form, or nil
+	sent    *formkit.Form // the form being sent, reopened when QIWI refuses it
+	formErr string        // why the last submit or send failed
+	scroll  int
 }
 
 // New builds the screen.
@@ -71,7 +74,7 @@ func (m *Model) Init() tea.Cmd { return m.load() }
 func (m *Model) Busy() bool { return m.state == common.StateLoading }
 
 // InputFocused is true while the identification form is open.
-func (m *Model) InputFocused() bool { return m.formOpen }
+func (m *Model) InputFocused() bool { return m.form != nil }
 
 // SetSize records the body size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
@@ -122,13 +125,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case identifiedMsg:
 		if msg.err != nil {
 			m.formErr = common.Explain(msg.err)
-			m.formOpen = true
+			m.form = m.sent // back to what was sent, to fix it
 			return m, common.ErrorToast(msg.err)
 		}
-		m.formOpen = false
+		m.sent = nil
 		return m, tea.Batch(common.Toast("Identification data sent: level "+msg.ident.Type), m.load())
 	case tea.KeyMsg:
-		if m.formOpen {
+		if m.form != nil {
 			return m, m.updateForm(msg)
 		}
 		return m, m.handleKey(msg)
@@ -148,7 +151,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.New):
 		if !m.c.Settings.ReadOnly && m.state == common.StateReady {
 			m.openForm()
-			return textinput.Blink
 		}
 	case key.Matches(msg, k.Copy):
 		if m.c.Wallet != "" {
@@ -158,47 +160,34 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// openForm opens a new identification form, focused on its first field.
 func (m *Model) openForm() {
-	m.form = make([]textinput.Model, len(formFields))
-	for i, f := range formFields {
-		ti := textinput.New()
-		ti.Placeholder = f.placeholder
-		ti.CharLimit = 64
-		ti.Width = 40
-		m.form[i] = ti
-	}
-	m.formFocus, m.formErr, m.formOpen = 0, "", true
-	m.form[0].Focus()
+	m.form, m.formErr = formkit.New(formFields()...), ""
 }
 
 func (m *Model) request() qiwiapi.IdentificationRequest {
-	v := func(i int) string { return strings.TrimSpace(m.form[i].Value()) }
+	v := m.form.Value
 	return qiwiapi.IdentificationRequest{
-		LastName: v(0), FirstName: v(1), MiddleName: v(2), BirthDate: v(3), Passport: v(4),
-		INN: v(5), SNILS: v(6), OMS: v(7),
+		LastName: v("last"), FirstName: v("first"), MiddleName: v("middle"), BirthDate: v("birth"), Passport: v("passport"),
+		INN: v("inn"), SNILS: v("snils"), OMS: v("oms"),
 	}
 }
 
 func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
-	switch {
-	case key.Matches(msg, k.Back):
-		m.formOpen = false
+	ev, cmd := m.form.Update(msg, m.c.Keys)
+	switch ev {
+	case formkit.Cancel:
+		m.form = nil
 		return common.Toast("Identification cancelled")
-	case msg.Type == tea.KeyTab || msg.Type == tea.KeyDown || msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp:
-		step := 1
-		if msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp {
-			step = len(m.form) - 1
+	case formkit.Changed:
+		if m.request().Validate() == nil {
+			m.formErr = ""
 		}
-		m.form[m.formFocus].Blur()
-		m.formFocus = (m.formFocus + step) % len(m.form)
-		m.form[m.formFocus].Focus()
-		return nil
-	case msg.Type == tea.KeyEnter:
-		if m.formFocus < len(m.form)-1 {
-			m.form[m.formFocus].Blur()
-			m.formFocus++
-			m.form[m.formFocus].Focus()
+	case formkit.Submit:
+		m.form.Submitted()
+		if !m.form.Check() {
+			m.form.FirstProblem()
+			m.formErr = "Fill the required fields marked ✗"
 			return nil
 		}
 		req := m.request()
@@ -207,7 +196,7 @@ func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.formErr = ""
-		m.formOpen = false
+		m.sent, m.form = m.form, nil
 		api, wallet := m.c.API, m.c.Wallet
 		return common.Confirm("Send identification data to QIWI?", []string{
 			fmt.Sprintf("Name: %s %s %s", req.LastName, req.FirstName, req.MiddleName),
@@ -218,18 +207,13 @@ func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 			return identifiedMsg{ident: ident, err: err}
 		})
 	}
-	var cmd tea.Cmd
-	m.form[m.formFocus], cmd = m.form[m.formFocus].Update(msg)
-	if err := m.request().Validate(); err == nil {
-		m.formErr = ""
-	}
 	return cmd
 }
 
 // View draws the profile or the form.
 func (m *Model) View() string {
 	s := m.c.Styles
-	if m.formOpen {
+	if m.form != nil {
 		return m.formView()
 	}
 	switch m.state {
@@ -339,16 +323,8 @@ func (m *Model) formView() string {
 	s := m.c.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render(" Identification") + s.Subtle.Render("  name, birth date and passport are required") + "\n\n")
-	for i, f := range formFields {
-		marker := "  "
-		if i == m.formFocus {
-			marker = "▶ "
-		}
-		b.WriteString(" " + marker + s.Label.Render(common.PadRight(f.name, 14)) + m.form[i].View() + "\n")
-	}
-	if m.formErr != "" {
-		b.WriteString("\n " + s.Error.Render(m.formErr) + "\n")
-	}
+	m.form.Banner = m.formErr
+	b.WriteString(m.form.View(s, true, m.width, max(0, m.height-4)) + "\n")
 	b.WriteString("\n " + s.Subtle.Render("tab/↓ next field · enter on the last field to review · esc cancel"))
 	return b.String()
 }
@@ -356,8 +332,8 @@ func (m *Model) formView() string {
 // ShortHelp lists the screen's keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	if m.formOpen {
-		return []key.Binding{k.Back}
+	if m.form != nil {
+		return m.form.Help(k, "review")
 	}
 	ident := common.Relabel(k.New, "identify")
 	ident.SetEnabled(!m.c.Settings.ReadOnly)

@@ -35,10 +35,10 @@ func TestIdentificationFormValidatesThenConfirms(t *testing.T) {
 		t.Fatal("form not open")
 	}
 	// Enter through every field with nothing typed: refused in words.
-	for range formFields {
+	for range formFields() {
 		m.Update(uitest.Key("enter"))
 	}
-	if !strings.Contains(m.View(), "required") {
+	if !strings.Contains(m.View(), "Fill the required fields") || !strings.Contains(m.View(), "✗ Required") || m.form.FocusKey() != "last" {
 		t.Fatalf("empty form not refused:\n%s", m.View())
 	}
 	m.openForm()
@@ -46,7 +46,7 @@ func TestIdentificationFormValidatesThenConfirms(t *testing.T) {
 		for _, r := range v {
 			m.Update(uitest.Key(string(r)))
 		}
-		if i < len(formFields)-1 {
+		if i < len(formFields())-1 {
 			m.Update(uitest.Key("tab"))
 		}
 	}
@@ -68,4 +68,12 @@ func TestIdentificationFormValidatesThenConfirms(t *testing.T) {
 	if !posted {
 		t.Fatal("the identification was not sent")
 	}
+}
+
+// The identification form on the kit, refused for empty required fields.
+func TestGoldenIdentificationForm(t *testing.T) {
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized { return New(uitest.New(t).Common) }, uitest.Step{WaitFor: "VERIFIED"},
+		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("Petrov")},
+		uitest.Step{Send: uitest.Press("tab", "tab", "tab")}, uitest.Step{Send: uitest.Type("1990-05-17")},
+		uitest.Step{Send: uitest.Press("enter", "enter", "enter", "enter", "enter"), WaitFor: "Fill the required fields"})
 }

@@ -48,7 +48,7 @@ type loginDoneMsg struct {
 	modes  store.Modes
 	wallet string
 	reason string // the refusal in words, secrets masked; "" on success
-	field  int    // the field to fix
+	field  string // the key of the field to fix
 }
 
 // actionDoneMsg reports a logout or a deletion.
@@ -231,9 +231,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.listKey(msg)
 	}
-	if m.form != nil {
-		return m, m.form.update(msg) // cursor blinks
-	}
 	return m, nil
 }
 
@@ -338,11 +335,9 @@ func (m *Model) askDelete() tea.Cmd {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.form != nil {
-		enter := k.Enter
-		enter = common.Relabel(enter, "check & save")
-		back := k.Back
-		back = common.Relabel(back, "cancel")
-		return []key.Binding{k.NextField, k.PrevField, enter, back}
+		h := m.form.Help(k, "check & save")
+		h[3] = common.Relabel(k.Enter, "check & save") // enter submits from any field
+		return h
 	}
 	enter, login, logout, del := k.Enter, k.New, k.Reject, k.Delete
 	enter = common.Relabel(enter, "open profile")

@@ -190,7 +190,7 @@ func TestFormRefusesHalfGroupsLocally(t *testing.T) {
 	m := f.screen(t, "")
 	m.Update(uitest.Key("n"))
 	m.Update(uitest.Key("work"))
-	for range fieldAgentID {
+	for range 2 { // name, token, then the agent terminal id
 		m.Update(uitest.Key("tab"))
 	}
 	m.Update(uitest.Key("12345"))
@@ -382,4 +382,18 @@ func TestEnterOnOpenProfileOnlySaysSo(t *testing.T) {
 	if len(switches) != 2 || switches[1].Name != "a" {
 		t.Fatalf("after logging in again: switches = %v", switches)
 	}
+}
+
+// The login form on the kit: secrets typed without echo, the groups as
+// headings, the local refusal under the fields, at 80x24 and 120x40.
+func TestGoldenLoginForm(t *testing.T) {
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized {
+		f := newFixture(t)
+		f.login(t, "main", store.Credentials{Token: f.token})
+		return New(f.env.Common, f.deps("main"))
+	}, uitest.Step{WaitFor: "the profile on screen"},
+		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("work")},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("secret-token-typed")},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("12345")},
+		uitest.Step{Send: uitest.Press("enter"), WaitFor: "needs its password"})
 }

@@ -7,122 +7,101 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/store"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
-// Fields of the login form, in focus order.
+// Keys of the login form's fields.
 const (
-	fieldName = iota
-	fieldToken
-	fieldAgentID
-	fieldAgentPassword
-	fieldAPIID
-	fieldAPIPassword
-	fieldShopID
-	fieldCount
+	fieldName          = "name"
+	fieldToken         = "token"
+	fieldAgentID       = "agent_id"
+	fieldAgentPassword = "agent_password"
+	fieldAPIID         = "api_id"
+	fieldAPIPassword   = "api_password"
+	fieldShopID        = "shop_id"
 )
-
-var fieldLabels = [fieldCount]string{
-	"Profile name", "Wallet API token", "Agent terminal id", "Agent password",
-	"Merchant API_ID", "Merchant API_PASSWORD", "Merchant shop id",
-}
-
-// hiddenField says which fields are secrets: typed without echo.
-var hiddenField = [fieldCount]bool{fieldToken: true, fieldAgentPassword: true, fieldAPIPassword: true}
 
 // loginTimeout bounds one check-and-save.
 const loginTimeout = 45 * time.Second
 
-// form is the login form. Its inputs hold what the user types, secrets
+// togetherAtSubmit: the login fields are checked together when the form
+// is submitted (which groups are filled decides what is required).
+func togetherAtSubmit(string) string { return "" }
+
+// loginFields are the login form's fields, in focus order, grouped by
+// mode. A new credential is one line here (secrets with NewSecret) and one
+// in credentials().
+func loginFields() []*formkit.Field {
+	text := func(key, label, placeholder string) *formkit.Field {
+		return formkit.NewText(key, label, placeholder).WithValidate(togetherAtSubmit)
+	}
+	secret := func(key, label string) *formkit.Field {
+		return formkit.NewSecret(key, label, "").WithValidate(togetherAtSubmit)
+	}
+	return []*formkit.Field{
+		text(fieldName, "Profile name", "work"),
+		secret(fieldToken, "Wallet API token").InGroup("Wallet"),
+		text(fieldAgentID, "Agent terminal id", "").InGroup("Payment agent (Top-Up API)"),
+		secret(fieldAgentPassword, "Agent password"),
+		text(fieldAPIID, "Merchant API_ID", "").InGroup("Merchant (Pull REST API)"),
+		secret(fieldAPIPassword, "Merchant API_PASSWORD"),
+		text(fieldShopID, "Merchant shop id", "prv_id"),
+	}
+}
+
+// form is the login form. Its fields hold what the user types, secrets
 // included, until the login succeeds or the form is closed.
 type form struct {
-	in       [fieldCount]textinput.Model
+	*formkit.Form
 	fallback string // the name used when the name field is left empty
-	focus    int
 	checking bool
 	problem  string // why the last attempt failed, in words
 }
 
-// newForm opens the form for profile name (focus on the token), or, with
-// name "", for a new profile (focus on the name; fallback fills an empty one).
+// newForm opens the form for profile name (focus on the token, the first
+// field to fill), or, with name "", for a new profile (focus on the name;
+// fallback fills an empty one).
 func newForm(name, fallback string) *form {
-	f := &form{fallback: fallback}
-	for i := range f.in {
-		t := textinput.New()
-		t.Prompt = "> "
-		t.CharLimit = 256
-		t.Cursor.SetMode(cursor.CursorStatic) // no blink: deterministic screens
-		if hiddenField[i] {
-			t.EchoMode = textinput.EchoPassword
-			t.EchoCharacter = '•'
-		}
-		f.in[i] = t
-	}
-	f.in[fieldName].CharLimit = 64
-	f.in[fieldName].Placeholder = "work"
+	fields := loginFields()
+	fields[0].WithValue(name)
+	f := &form{Form: formkit.New(fields...), fallback: fallback}
+	f.LabelWidth = 24
 	if fallback != "" {
-		f.in[fieldName].Placeholder = fallback
+		f.Get(fieldName).SetPlaceholder("e.g. " + fallback)
 	}
-	f.in[fieldToken].Placeholder = "from qiwi.com/api (leave empty if you have none)"
-	f.in[fieldShopID].Placeholder = "prv_id"
-	f.in[fieldName].SetValue(name)
-	start := fieldName
-	if name != "" {
-		start = fieldToken
-	}
-	f.setFocus(start)
 	return f
-}
-
-func (f *form) setFocus(i int) {
-	f.focus = i
-	for j := range f.in {
-		if j == i {
-			f.in[j].Focus()
-		} else {
-			f.in[j].Blur()
-		}
-	}
 }
 
 // clear forgets everything typed (the secrets first of all).
 func (f *form) clear() {
-	for i := range f.in {
-		f.in[i].SetValue("")
-		f.in[i].Blur()
+	for _, fl := range f.Fields {
+		fl.Clear()
 	}
-}
-
-func (f *form) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	f.in[f.focus], cmd = f.in[f.focus].Update(msg)
-	return cmd
+	f.Blur()
 }
 
 func (f *form) name() string {
-	if n := strings.TrimSpace(f.in[fieldName].Value()); n != "" {
+	if n := f.Value(fieldName); n != "" {
 		return n
 	}
 	return f.fallback
 }
 
 func (f *form) credentials() store.Credentials {
-	v := func(i int) string { return strings.TrimSpace(f.in[i].Value()) }
 	return store.Credentials{
-		Token:   v(fieldToken),
-		AgentID: v(fieldAgentID), AgentPassword: f.in[fieldAgentPassword].Value(),
-		APIID: v(fieldAPIID), APIPassword: f.in[fieldAPIPassword].Value(), ShopID: v(fieldShopID),
+		Token:   f.Value(fieldToken),
+		AgentID: f.Value(fieldAgentID), AgentPassword: f.Value(fieldAgentPassword),
+		APIID: f.Value(fieldAPIID), APIPassword: f.Value(fieldAPIPassword), ShopID: f.Value(fieldShopID),
 	}
 }
 
-// problem finds what is wrong before anything is sent, and the field to fix.
-func (f *form) check() (string, int) {
+// check finds what is wrong before anything is sent, and the field to fix.
+func (f *form) check() (string, string) {
 	if err := store.CheckProfileName(f.name()); err != nil {
 		return "Profile name: use 1-64 letters, digits, '.', '_' or '-' (no spaces)", fieldName
 	}
@@ -137,14 +116,14 @@ func (f *form) check() (string, int) {
 		return "The agent terminal id needs its password", fieldAgentPassword
 	}
 	if err := c.Check(); err != nil {
-		for _, i := range []int{fieldAPIID, fieldAPIPassword, fieldShopID} {
-			if strings.TrimSpace(f.in[i].Value()) == "" {
-				return "Merchant credentials need API_ID, API_PASSWORD and the shop id: " + fieldLabels[i] + " is empty", i
+		for _, k := range []string{fieldAPIID, fieldAPIPassword, fieldShopID} {
+			if f.Value(k) == "" {
+				return "Merchant credentials need API_ID, API_PASSWORD and the shop id: " + f.Get(k).Label + " is empty", k
 			}
 		}
 		return err.Error(), fieldToken
 	}
-	return "", 0
+	return "", ""
 }
 
 // openForm opens the login form for an existing profile, or with name ""
@@ -183,17 +162,11 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 	if f.checking {
 		return nil // the inputs are being checked: no edits meanwhile
 	}
-	switch {
-	case key.Matches(msg, k.Enter):
-		return m.submit()
-	case key.Matches(msg, k.NextField):
-		f.setFocus((f.focus + 1) % fieldCount)
-		return nil
-	case key.Matches(msg, k.PrevField):
-		f.setFocus((f.focus + fieldCount - 1) % fieldCount)
-		return nil
+	if key.Matches(msg, k.Enter) {
+		return m.submit() // from any field
 	}
-	return f.update(msg)
+	_, cmd := f.Update(msg, k)
+	return cmd
 }
 
 // submit checks the inputs locally, then has the store verify them against
@@ -202,7 +175,7 @@ func (m *Model) submit() tea.Cmd {
 	f := m.form
 	if p, field := f.check(); p != "" {
 		f.problem = p
-		f.setFocus(field)
+		f.Focus(field)
 		return nil
 	}
 	f.checking, f.problem = true, ""
@@ -231,7 +204,7 @@ func (m *Model) submit() tea.Cmd {
 
 // refusal says why a login failed, in words, with no secret in it, and
 // which field to fix.
-func refusal(err error, cr store.Credentials) (string, int) {
+func refusal(err error, cr store.Credentials) (string, string) {
 	var le *store.LoginError
 	var text string
 	field := fieldToken
@@ -260,7 +233,7 @@ func (m *Model) loginDone(msg loginDoneMsg) tea.Cmd {
 		if current {
 			m.form.checking = false
 			m.form.problem = msg.reason
-			m.form.setFocus(msg.field)
+			m.form.Focus(msg.field)
 			return nil
 		}
 		return func() tea.Msg {
@@ -292,7 +265,11 @@ func (m *Model) formView() string {
 	s, f := m.c.Styles, m.form
 	var b strings.Builder
 	b.WriteString(s.Title.Render(" Log in a profile") + "\n")
-	b.WriteString(s.Subtle.Render(" Fill what you have and leave the rest empty. QIWI checks it first; nothing is saved unless it is accepted.") + "\n")
+	intro := "Fill what you have and leave the rest empty. QIWI checks it first; nothing is saved unless it is accepted."
+	if m.width > 0 {
+		intro = strings.ReplaceAll(formkit.Wrap(intro, max(20, m.width-2)), "\n", "\n ")
+	}
+	b.WriteString(s.Subtle.Render(" "+intro) + "\n")
 	if name := f.name(); name != "" {
 		for _, r := range m.rows {
 			if r.name == name && r.modes.Any() {
@@ -301,20 +278,7 @@ func (m *Model) formView() string {
 		}
 	}
 	b.WriteString("\n")
-	groups := map[int]string{fieldToken: "Wallet", fieldAgentID: "Payment agent (Top-Up API)", fieldAPIID: "Merchant (Pull REST API)"}
-	for i := range f.in {
-		if g, ok := groups[i]; ok {
-			b.WriteString("  " + s.Bold.Render(g) + "\n")
-		}
-		label := common.PadRight(fieldLabels[i], 22)
-		if i == f.focus {
-			label = s.Accent.Render("▶ " + label)
-		} else {
-			label = "  " + s.Label.Render(label)
-		}
-		b.WriteString("   " + label + " " + f.in[i].View() + "\n")
-	}
-	b.WriteString("\n")
+	b.WriteString(f.View(s, true, m.width, 0) + "\n\n")
 	switch {
 	case f.checking:
 		b.WriteString(s.Accent.Render(" Checking with QIWI…") + "\n")

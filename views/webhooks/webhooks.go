@@ -7,19 +7,17 @@ package webhooks
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 type state int
@@ -72,13 +70,16 @@ var txnTypes = []struct {
 	{"BOTH — incoming and outgoing", qiwiapi.HookBoth},
 }
 
-// prompt is the register form: the URL and the transaction type.
-type prompt struct {
-	url     textinput.Model
-	txn     int // index into txnTypes
-	focus   int // 0 url, 1 txn type
-	tried   bool
-	problem string
+// newPrompt is the register form: the URL (QIWI takes at most 100
+// characters before encoding: counted, never cut) and the transaction type.
+func newPrompt() *formkit.Form {
+	var opts []formkit.Option
+	for _, t := range txnTypes {
+		opts = append(opts, formkit.Option{Label: t.label, Value: strconv.Itoa(int(t.typ))})
+	}
+	txn := formkit.NewChoice("txn", "Transactions", opts...)
+	txn.Choice = 2 // BOTH
+	return formkit.New(formkit.NewText("url", "URL", "https://example.com/qiwi/hook").WithLimit(qiwiapi.MaxHookURLLength).WithValidate(urlProblem), txn)
 }
 
 // Model is the Webhooks screen.
@@ -92,7 +93,7 @@ type Model struct {
 	hook     *qiwiapi.Hook
 	key      string // the signing key; shown masked only
 	keyErr   error
-	prompt   *prompt
+	prompt   *formkit.Form // the register form, or nil
 	inFlight int
 }
 
@@ -268,87 +269,42 @@ func (m *Model) openPrompt() tea.Cmd {
 	if m.state == stateLoading {
 		return nil
 	}
-	in := textinput.New()
-	in.Prompt = "> "
-	in.Placeholder = "https://example.com/qiwi/hook"
-	in.Cursor.SetMode(cursor.CursorStatic)
-	in.Focus()
-	m.prompt = &prompt{url: in, txn: 2}
-	m.prompt.validate()
+	m.prompt = newPrompt()
 	return nil
 }
 
-// validate checks the URL as it is typed: absolute http(s), at most 100
-// characters (QIWI's limit before encoding).
-func (p *prompt) validate() {
-	v := strings.TrimSpace(p.url.Value())
-	n := utf8.RuneCountInString(v)
+// urlProblem checks the URL as it is typed: an absolute http(s) address.
+func urlProblem(v string) string {
 	u, err := url.Parse(v)
 	switch {
 	case v == "":
-		p.problem = "Enter the URL QIWI should send notifications to"
-	case n > qiwiapi.MaxHookURLLength:
-		p.problem = fmt.Sprintf("Too long: %d characters, QIWI accepts at most %d", n, qiwiapi.MaxHookURLLength)
+		return "Enter the URL QIWI should send notifications to"
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		p.problem = "Not a web address: it must start with http:// or https:// and name a host"
-	default:
-		p.problem = ""
+		return "Not a web address: it must start with http:// or https:// and name a host"
 	}
+	return ""
 }
 
 func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
-	k, p := m.c.Keys, m.prompt
-	switch {
-	case key.Matches(msg, k.Back):
+	ev, cmd := m.prompt.Update(msg, m.c.Keys)
+	switch ev {
+	case formkit.Cancel:
 		m.prompt = nil
-		return nil
-	case key.Matches(msg, k.NextField), key.Matches(msg, k.PrevField):
-		p.setFocus(1 - p.focus)
-		return nil
-	case key.Matches(msg, k.Enter):
-		if p.focus == 0 {
-			p.setFocus(1)
-			return nil
-		}
+	case formkit.Submit:
 		return m.register()
-	}
-	if p.focus == 1 {
-		switch {
-		case key.Matches(msg, k.Left):
-			p.txn = (p.txn + len(txnTypes) - 1) % len(txnTypes)
-		case key.Matches(msg, k.Right):
-			p.txn = (p.txn + 1) % len(txnTypes)
-		}
-		return nil
-	}
-	var cmd tea.Cmd
-	before := p.url.Value()
-	p.url, cmd = p.url.Update(msg)
-	if p.url.Value() != before {
-		p.tried = true
-		p.validate()
 	}
 	return cmd
 }
 
-func (p *prompt) setFocus(i int) {
-	p.focus = i
-	if i == 0 {
-		p.url.Focus()
-	} else {
-		p.url.Blur()
-	}
-}
-
 func (m *Model) register() tea.Cmd {
 	p := m.prompt
-	p.tried = true
-	p.validate()
-	if p.problem != "" {
-		p.setFocus(0)
+	p.Submitted()
+	if !p.Check() {
+		p.FirstProblem()
 		return nil
 	}
-	hookURL, typ := strings.TrimSpace(p.url.Value()), txnTypes[p.txn].typ
+	n, _ := strconv.Atoi(p.Value("txn"))
+	hookURL, typ := p.Value("url"), qiwiapi.HookTxnType(n)
 	m.prompt = nil
 	m.inFlight++
 	api := m.c.API
@@ -422,36 +378,16 @@ func txnLabel(t string) string {
 }
 
 func (m *Model) promptView() string {
-	s, p := m.c.Styles, m.prompt
-	var b strings.Builder
-	b.WriteString(s.Title.Render(" Register a webhook") + s.Subtle.Render("  (esc cancels · tab switches field · ←/→ choose · enter registers)") + "\n\n")
-	marker := func(i int) string {
-		if p.focus == i {
-			return s.Accent.Render("▶ ")
-		}
-		return "  "
-	}
-	b.WriteString(" " + marker(0) + s.Label.Render(common.PadRight("URL", 16)) + p.url.View() + "\n")
-	n := utf8.RuneCountInString(strings.TrimSpace(p.url.Value()))
-	indent := strings.Repeat(" ", 19)
-	if p.problem != "" && p.tried {
-		b.WriteString(indent + s.Error.Render("✗ "+p.problem) + "\n")
-	} else {
-		b.WriteString(indent + s.Subtle.Render(fmt.Sprintf("%d/%d characters", n, qiwiapi.MaxHookURLLength)) + "\n")
-	}
-	b.WriteString(" " + marker(1) + s.Label.Render(common.PadRight("Transactions", 16)) + "◀ " + txnTypes[p.txn].label + " ▶\n")
-	return b.String()
+	s := m.c.Styles
+	return s.Title.Render(" Register a webhook") + s.Subtle.Render("  (esc cancels · enter on the last field registers)") + "\n\n" +
+		m.prompt.View(s, true, m.width, max(0, m.height-2)) + "\n"
 }
 
 // ShortHelp lists the keys that apply now.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.prompt != nil {
-		enter, back, choose := k.Enter, k.Back, k.Right
-		enter = common.Relabel(enter, "next / register")
-		back = common.Relabel(back, "cancel")
-		choose.SetHelp("←/→", "choose")
-		return []key.Binding{k.NextField, choose, enter, back}
+		return m.prompt.Help(k, "register")
 	}
 	has := m.hook != nil
 	nw, del, nk, test, cp := k.New, k.Delete, k.NewKey, k.Test, k.Copy

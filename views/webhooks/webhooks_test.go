@@ -90,13 +90,16 @@ func TestURLOver100CharsRefusedAsYouType(t *testing.T) {
 	d.Press("n")
 	long := "https://example.com/" + strings.Repeat("a", 81) // 101 characters
 	d.Type(long[:100])
-	if d.m.prompt.problem != "" {
-		t.Fatalf("100 characters refused: %q", d.m.prompt.problem)
+	if p := d.m.prompt.Get("url").Problem; p != "" || !strings.Contains(d.m.View(), "100/100") {
+		t.Fatalf("100 characters refused: %q\n%s", p, d.m.View())
 	}
 	d.Type(long[100:])
-	want := "Too long: 101 characters, QIWI accepts at most 100"
-	if d.m.prompt.problem != want || !strings.Contains(d.m.View(), want) {
-		t.Fatalf("problem = %q:\n%s", d.m.prompt.problem, d.m.View())
+	want := "At most 100 characters: 101 now, remove 1"
+	if p := d.m.prompt.Get("url").Problem; p != want || !strings.Contains(d.m.View(), want) || !strings.Contains(d.m.View(), "101/100") {
+		t.Fatalf("problem = %q:\n%s", p, d.m.View())
+	}
+	if d.m.prompt.Value("url") != long {
+		t.Fatal("the URL was cut")
 	}
 	d.Press("enter", "enter")
 	if d.m.prompt == nil || d.m.hook != nil {
@@ -145,4 +148,10 @@ func TestGoldenActive(t *testing.T) {
 func TestGoldenNone(t *testing.T) {
 	env := uitest.New(t)
 	uitest.Golden(t, New(env.Common), uitest.Step{WaitFor: "No webhook registered"})
+}
+
+// The register form on the kit: the URL counted against QIWI's 100.
+func TestGoldenRegisterForm(t *testing.T) {
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized { return New(uitest.New(t).Common) }, uitest.Step{WaitFor: "No webhook registered"},
+		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("ftp://example.com/hook")}, uitest.Step{WaitFor: "Not a web address"})
 }
