@@ -383,4 +383,11 @@ UPDATE sync_state SET oldest = 0, complete = 0;
 	`
 ALTER TABLE journal ADD COLUMN progress BLOB NOT NULL DEFAULT x'';
 `,
+	// 7 (insights): the Insights screen's and statements' aggregates. Money
+	// per day, currency and direction of a range of successful payments is
+	// read from this index alone; categories and counterparties of a month
+	// find their rows through it.
+	`
+CREATE INDEX txns_insights ON txns (wallet, status, date, currency, type, amount, total, commission);
+`,
 }

@@ -1,0 +1,356 @@
+// Package insights answers "where did my money go" from a wallet's cached
+// history: money per month and per day, per category and per counterparty,
+// each one SQL aggregate over the cache (index txns_insights), never a scan
+// of rows into Go. Every answer also says which rows it summed (a Drill), so
+// a screen can open exactly those rows in History.
+//
+// What is summed: successful payments (status SUCCESS, as QIWI's own
+// totals); incoming by their sum, outgoing (OUT and QIWI card) by their
+// total, what left the wallet with commission (the sum when QIWI sent no
+// total). Days and months are the calendar of the zone asked in (Moscow,
+// QIWI's zone, on the screen).
+package insights
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/store"
+)
+
+// Insights reads one wallet's cached history.
+type Insights struct {
+	st     *store.Store
+	wallet string
+}
+
+// New reads wallet's history in st.
+func New(st *store.Store, wallet string) *Insights { return &Insights{st: st, wallet: wallet} }
+
+// Wallet is the wallet read.
+func (x *Insights) Wallet() string { return x.wallet }
+
+// outExpr is what an outgoing payment took from the wallet.
+const outExpr = `CASE WHEN t.total <> 0 THEN t.total ELSE t.amount END`
+
+// moneyExpr is a row's money on its side: incoming sum, outgoing total.
+const moneyExpr = `CASE WHEN t.type = 'IN' THEN t.amount ELSE ` + outExpr + ` END`
+
+// Drill names the rows behind a figure: the dates and a condition over the
+// cache. reader.Query{Start: d.From, End: d.To, Cond: d.Cond} lists them.
+type Drill struct {
+	From, To time.Time // inclusive
+	Cond     store.Cond
+}
+
+// Side is incoming or outgoing money.
+type Side bool
+
+// The two sides.
+const (
+	In  Side = true
+	Out Side = false
+)
+
+func (s Side) String() string {
+	if s == In {
+		return "in"
+	}
+	return "out"
+}
+
+func (s Side) cond() string {
+	if s == In {
+		return "t.type = 'IN'"
+	}
+	return "t.type <> 'IN'"
+}
+
+// Bucket is the money of one day or month in one currency.
+type Bucket struct {
+	Start    time.Time // the first second of the day or month
+	End      time.Time // its last second
+	Currency qiwiapi.Currency
+	In, Out  qiwiapi.Amount // incoming sums; outgoing totals (with commission)
+	// Commission is what the outgoing payments paid in commission.
+	Commission        qiwiapi.Amount
+	InCount, OutCount int
+	// Partial marks the current day or month: it is not over yet.
+	Partial bool
+}
+
+// Drill is the bucket's rows on one side.
+func (b Bucket) Drill(side Side) Drill {
+	label := fmt.Sprintf("%s %s, %s", b.Currency.Code(), side, b.Start.Format("2006-01-02"))
+	if b.End.Sub(b.Start) > 48*time.Hour {
+		label = fmt.Sprintf("%s %s, %s", b.Currency.Code(), side, b.Start.Format("2006-01"))
+	}
+	return Drill{From: b.Start, To: b.End, Cond: store.NewCond(label,
+		"t.status = 'SUCCESS' AND t.currency = ? AND "+side.cond(), int(b.Currency))}
+}
+
+// day is one day's sums of one currency as the SQL gives them.
+type day struct {
+	day        int64 // days since the epoch in the zone
+	currency   qiwiapi.Currency
+	in, out    int64
+	commission int64
+	nIn, nOut  int
+}
+
+// days sums successful payments of [from, to) per day of from's zone,
+// currency and side, in SQL (index txns_insights); cur 0 is every currency.
+func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Currency) ([]day, error) {
+	_, off := from.Zone()
+	q := `SELECT (t.date + ?) / 86400 AS d, t.currency,
+		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.amount END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' THEN ` + outExpr + ` END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.commission END), 0),
+		count(CASE WHEN t.type = 'IN' THEN 1 END), count(CASE WHEN t.type <> 'IN' THEN 1 END)
+		FROM txns t INDEXED BY txns_insights
+		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date < ?`
+	args := []any{off, x.wallet, from.Unix(), to.Unix()}
+	if cur != 0 {
+		q += ` AND t.currency = ?`
+		args = append(args, int(cur))
+	}
+	rows, err := x.st.Read(ctx, q+` GROUP BY d, t.currency ORDER BY d, t.currency`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
+	defer rows.Close()
+	var out []day
+	for rows.Next() {
+		var d day
+		var c int
+		if err := rows.Scan(&d.day, &c, &d.in, &d.out, &d.commission, &d.nIn, &d.nOut); err != nil {
+			return nil, err
+		}
+		d.currency = qiwiapi.Currency(c)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// MonthStart is the first second of t's month in t's zone.
+func MonthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+}
+
+// Months is the money per month of the n months up to now's (the last one
+// partial), per currency: RUB first, then by currency code. Every month of
+// a currency that has any is given, empty months with zero sums.
+func (x *Insights) Months(ctx context.Context, now time.Time, n int) (map[qiwiapi.Currency][]Bucket, []qiwiapi.Currency, error) {
+	if n <= 0 {
+		n = 12
+	}
+	first := MonthStart(now).AddDate(0, -(n - 1), 0)
+	end := MonthStart(now).AddDate(0, 1, 0)
+	ds, err := x.days(ctx, first, end, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	loc := now.Location()
+	byCur := map[qiwiapi.Currency][]Bucket{}
+	var curs []qiwiapi.Currency
+	for _, d := range ds {
+		ms, ok := byCur[d.currency]
+		if !ok {
+			curs = append(curs, d.currency)
+			for i := range n {
+				s := first.AddDate(0, i, 0)
+				e := s.AddDate(0, 1, 0).Add(-time.Second)
+				ms = append(ms, Bucket{Start: s, End: e, Currency: d.currency, Partial: i == n-1,
+					In: zero(d.currency), Out: zero(d.currency), Commission: zero(d.currency)})
+			}
+		}
+		at := time.Unix(d.day*86400, 0).UTC()
+		t := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc)
+		i := (t.Year()-first.Year())*12 + int(t.Month()) - int(first.Month())
+		if i >= 0 && i < n {
+			add(&ms[i], d)
+		}
+		byCur[d.currency] = ms
+	}
+	SortCurrencies(curs)
+	return byCur, curs, nil
+}
+
+// Days is the money per day of month (the month holding m, in m's zone) in
+// currency cur; every day of the month is given.
+func (x *Insights) Days(ctx context.Context, m time.Time, cur qiwiapi.Currency, now time.Time) ([]Bucket, error) {
+	first := MonthStart(m)
+	end := first.AddDate(0, 1, 0)
+	ds, err := x.days(ctx, first, end, cur)
+	if err != nil {
+		return nil, err
+	}
+	var out []Bucket
+	for s := first; s.Before(end); s = s.AddDate(0, 0, 1) {
+		e := s.AddDate(0, 0, 1)
+		out = append(out, Bucket{Start: s, End: e.Add(-time.Second), Currency: cur, In: zero(cur), Out: zero(cur), Commission: zero(cur),
+			Partial: !now.Before(s) && now.Before(e)})
+	}
+	for _, d := range ds {
+		at := time.Unix(d.day*86400, 0).UTC()
+		if i := at.Day() - 1; i >= 0 && i < len(out) {
+			add(&out[i], d)
+		}
+	}
+	return out, nil
+}
+
+func zero(c qiwiapi.Currency) qiwiapi.Amount { return qiwiapi.Amount{Currency: c} }
+
+func add(b *Bucket, d day) {
+	b.In.Minor += d.in
+	b.Out.Minor += d.out
+	b.Commission.Minor += d.commission
+	b.InCount += d.nIn
+	b.OutCount += d.nOut
+}
+
+// SortCurrencies puts RUB first, then the rest by code.
+func SortCurrencies(cs []qiwiapi.Currency) {
+	slices.SortFunc(cs, func(a, b qiwiapi.Currency) int {
+		if (a == qiwiapi.RUB) != (b == qiwiapi.RUB) {
+			if a == qiwiapi.RUB {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Code(), b.Code())
+	})
+}
+
+// CategoryTotal is the outgoing money of one category in one currency.
+type CategoryTotal struct {
+	Category Category
+	Currency qiwiapi.Currency
+	Out      qiwiapi.Amount // totals, with commission
+	Count    int
+	from, to time.Time
+	groups   []providerKey // the provider groups it holds: its rows
+}
+
+type providerKey struct {
+	id   int64
+	name string
+	typ  string
+}
+
+// Drill is the category's rows.
+func (c CategoryTotal) Drill() Drill {
+	var vals []string
+	args := []any{int(c.Currency)}
+	for _, g := range c.groups {
+		vals = append(vals, "(?, ?, ?)")
+		args = append(args, g.id, g.name, g.typ)
+	}
+	cond := "t.status = 'SUCCESS' AND t.currency = ? AND t.type <> 'IN'"
+	if len(vals) > 0 {
+		cond += " AND (t.provider_id, t.provider, t.type) IN (VALUES " + strings.Join(vals, ", ") + ")"
+	} else {
+		cond += " AND 0"
+	}
+	return Drill{From: c.from, To: c.to, Cond: store.NewCond(c.Currency.Code()+" "+c.Category.Title(), cond, args...)}
+}
+
+// Categories is where outgoing money in currency cur went over [from, to],
+// largest first. The cache is summed per provider in SQL; providers are
+// grouped into categories by CategoryOf.
+func (x *Insights) Categories(ctx context.Context, from, to time.Time, cur qiwiapi.Currency) ([]CategoryTotal, error) {
+	rows, err := x.st.Read(ctx, `SELECT t.provider_id, t.provider, t.type, coalesce(sum(`+outExpr+`), 0), count(*)
+		FROM txns t INDEXED BY txns_insights
+		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date <= ? AND t.currency = ? AND t.type <> 'IN'
+		GROUP BY t.provider_id, t.provider, t.type`, x.wallet, from.Unix(), to.Unix(), int(cur))
+	if err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
+	defer rows.Close()
+	by := map[Category]*CategoryTotal{}
+	for rows.Next() {
+		var g providerKey
+		var sum int64
+		var n int
+		if err := rows.Scan(&g.id, &g.name, &g.typ, &sum, &n); err != nil {
+			return nil, err
+		}
+		cat := CategoryOf(qiwiapi.TxnType(g.typ), g.id, g.name)
+		ct := by[cat]
+		if ct == nil {
+			ct = &CategoryTotal{Category: cat, Currency: cur, Out: zero(cur), from: from, to: to}
+			by[cat] = ct
+		}
+		ct.Out.Minor += sum
+		ct.Count += n
+		ct.groups = append(ct.groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]CategoryTotal, 0, len(by))
+	for _, ct := range by {
+		out = append(out, *ct)
+	}
+	slices.SortFunc(out, func(a, b CategoryTotal) int {
+		if c := cmp.Compare(b.Out.Minor, a.Out.Minor); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Category.rank(), b.Category.rank())
+	})
+	return out, nil
+}
+
+// Counterparty is one recipient (Out) or sender (In) in one currency.
+type Counterparty struct {
+	Side     Side
+	Account  string // as QIWI wrote it; "" when it gave none
+	Provider string // the provider's name (one of them, when several)
+	Currency qiwiapi.Currency
+	Sum      qiwiapi.Amount // incoming sums or outgoing totals
+	Count    int
+	from, to time.Time
+}
+
+// Drill is the counterparty's rows.
+func (c Counterparty) Drill() Drill {
+	name := c.Account
+	if name == "" {
+		name = "(no account)"
+	}
+	return Drill{From: c.from, To: c.to, Cond: store.NewCond(fmt.Sprintf("%s %s %s", c.Currency.Code(), c.Side, name),
+		"t.status = 'SUCCESS' AND t.currency = ? AND "+c.Side.cond()+" AND t.account = ?", int(c.Currency), c.Account)}
+}
+
+// Counterparties is the top n recipients (side Out) or senders (side In)
+// of currency cur over [from, to]: byCount orders them by how many
+// payments, else by how much money.
+func (x *Insights) Counterparties(ctx context.Context, from, to time.Time, cur qiwiapi.Currency, side Side, byCount bool, n int) ([]Counterparty, error) {
+	order := "s DESC, c DESC"
+	if byCount {
+		order = "c DESC, s DESC"
+	}
+	rows, err := x.st.Read(ctx, `SELECT t.account, max(t.provider), coalesce(sum(`+moneyExpr+`), 0) AS s, count(*) AS c
+		FROM txns t INDEXED BY txns_insights
+		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date <= ? AND t.currency = ? AND `+side.cond()+`
+		GROUP BY t.account ORDER BY `+order+`, t.account LIMIT ?`, x.wallet, from.Unix(), to.Unix(), int(cur), n)
+	if err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
+	defer rows.Close()
+	var out []Counterparty
+	for rows.Next() {
+		c := Counterparty{Side: side, Currency: cur, Sum: zero(cur), from: from, to: to}
+		if err := rows.Scan(&c.Account, &c.Provider, &c.Sum.Minor, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
