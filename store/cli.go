@@ -195,8 +195,8 @@ func (c *CLI) Logout(ctx context.Context, args []string) error {
 	return nil
 }
 
-// parseDay reads 2024-05-01 (start or end of that day in loc) or an RFC 3339 time.
-func parseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
+// ParseDay reads 2024-05-01 (start or end of that day in loc) or an RFC 3339 time.
+func ParseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -227,57 +227,20 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 	if *format != "csv" && *format != "json" {
 		return fmt.Errorf("export: --format %q: use csv or json", *format)
 	}
-	lo, err := parseDay(*from, qiwiapi.Moscow, false)
+	lo, err := ParseDay(*from, qiwiapi.Moscow, false)
 	if err != nil {
 		return fmt.Errorf("export: --from %w", err)
 	}
-	hi, err := parseDay(*to, qiwiapi.Moscow, true)
+	hi, err := ParseDay(*to, qiwiapi.Moscow, true)
 	if err != nil {
 		return fmt.Errorf("export: --to %w", err)
 	}
-	st, _, err := c.open(f)
+	ws, err := c.OpenWallet(ctx, WalletFlags{Profile: f.profile, Config: f.config, Store: f.db, BaseURL: f.baseURL, Offline: *offline}, lo, "export")
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	sess, err := st.Unlock(ctx, f.profile)
-	if err != nil {
-		return err
-	}
-	if !sess.Modes().Wallet {
-		return fmt.Errorf("export: profile %q has no Wallet API token", f.profile)
-	}
-	base := f.baseURL
-	if base == "" {
-		base = sess.Profile.Settings.BaseURL
-	}
-	opts := []qiwiapi.Option{}
-	if base != "" {
-		opts = append(opts, qiwiapi.WithBaseURL(base))
-	}
-	cl, err := qiwiapi.NewClient(sess.Credentials.Token, opts...)
-	if err != nil {
-		return err
-	}
-	wallet := sess.Profile.Wallet
-	if !*offline {
-		if wallet == "" {
-			p, _, err := cl.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipContractInfo: true, SkipUserInfo: true})
-			if err != nil {
-				return fmt.Errorf("export: reading the wallet number: %w", err)
-			}
-			wallet = p.Wallet()
-		}
-		if c.SyncHistory == nil {
-			fmt.Fprintln(c.Stderr, "qiwidash: exporting the cache as it is (no history sync configured)")
-		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, lo); err != nil {
-			s, _ := st.SyncStatus(ctx, wallet)
-			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); exporting %s\n", err, s.Describe())
-		}
-	}
-	if wallet == "" {
-		return fmt.Errorf("export: the wallet number of profile %q is unknown; run without --offline once", f.profile)
-	}
+	defer ws.Store.Close()
+	st, wallet := ws.Store, ws.Wallet
 	out := c.Stdout
 	if c.Terminal {
 		tw := &terminalWriter{w: c.Stdout}
@@ -290,6 +253,81 @@ func (c *CLI) Export(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.Stderr, "qiwidash: exported %d transactions\n", n)
 	return nil
+}
+
+// WalletFlags are the flags of the commands that read a wallet's history
+// (export, statement): the profile and where its config and store are.
+type WalletFlags struct {
+	Profile, Config, Store, BaseURL string
+	Offline                         bool // do not sync: read the cache as it is
+}
+
+// WalletSession is an open wallet for a command: the store (the caller
+// closes it), the wallet number and the Wallet API client.
+type WalletSession struct {
+	Store   *Store
+	Wallet  string
+	API     *qiwiapi.Client
+	Profile string
+}
+
+// OpenWallet unlocks the profile's token (the keyring, else QIWI_TOKEN),
+// and unless wf.Offline syncs the wallet's history from now down to from
+// (SyncHistory); what names the command in errors.
+func (c *CLI) OpenWallet(ctx context.Context, wf WalletFlags, from time.Time, what string) (*WalletSession, error) {
+	f := &commonFlags{profile: wf.Profile, config: wf.Config, db: wf.Store, baseURL: wf.BaseURL}
+	st, _, err := c.open(f)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := c.openWallet(ctx, st, f, wf.Offline, from, what)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return ws, nil
+}
+
+func (c *CLI) openWallet(ctx context.Context, st *Store, f *commonFlags, offline bool, from time.Time, what string) (*WalletSession, error) {
+	sess, err := st.Unlock(ctx, f.profile)
+	if err != nil {
+		return nil, err
+	}
+	if !sess.Modes().Wallet {
+		return nil, fmt.Errorf("%s: profile %q has no Wallet API token", what, f.profile)
+	}
+	base := f.baseURL
+	if base == "" {
+		base = sess.Profile.Settings.BaseURL
+	}
+	opts := []qiwiapi.Option{}
+	if base != "" {
+		opts = append(opts, qiwiapi.WithBaseURL(base))
+	}
+	cl, err := qiwiapi.NewClient(sess.Credentials.Token, opts...)
+	if err != nil {
+		return nil, err
+	}
+	wallet := sess.Profile.Wallet
+	if !offline {
+		if wallet == "" {
+			p, _, err := cl.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipContractInfo: true, SkipUserInfo: true})
+			if err != nil {
+				return nil, fmt.Errorf("%s: reading the wallet number: %w", what, err)
+			}
+			wallet = p.Wallet()
+		}
+		if c.SyncHistory == nil {
+			fmt.Fprintf(c.Stderr, "qiwidash: reading the cache as it is (no history sync configured)\n")
+		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, from); err != nil {
+			s, _ := st.SyncStatus(ctx, wallet)
+			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); using %s\n", err, s.Describe())
+		}
+	}
+	if wallet == "" {
+		return nil, fmt.Errorf("%s: the wallet number of profile %q is unknown; run without --offline once", what, f.profile)
+	}
+	return &WalletSession{Store: st, Wallet: wallet, API: cl, Profile: f.profile}, nil
 }
 
 // terminalWriter passes each line through sanitize.Text before it reaches

@@ -77,6 +77,8 @@ type Bucket struct {
 	End      time.Time // its last second
 	Currency qiwiapi.Currency
 	In, Out  qiwiapi.Amount // incoming sums; outgoing totals (with commission)
+	// OutSum is the outgoing payments' sums, without commission.
+	OutSum qiwiapi.Amount
 	// Commission is what the outgoing payments paid in commission.
 	Commission        qiwiapi.Amount
 	InCount, OutCount int
@@ -99,6 +101,7 @@ type day struct {
 	day        int64 // days since the epoch in the zone
 	currency   qiwiapi.Currency
 	in, out    int64
+	outSum     int64
 	commission int64
 	nIn, nOut  int
 }
@@ -110,6 +113,7 @@ func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Cur
 	q := `SELECT (t.date + ?) / 86400 AS d, t.currency,
 		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.amount END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN ` + outExpr + ` END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.amount END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.commission END), 0),
 		count(CASE WHEN t.type = 'IN' THEN 1 END), count(CASE WHEN t.type <> 'IN' THEN 1 END)
 		FROM txns t INDEXED BY txns_insights
@@ -128,7 +132,7 @@ func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Cur
 	for rows.Next() {
 		var d day
 		var c int
-		if err := rows.Scan(&d.day, &c, &d.in, &d.out, &d.commission, &d.nIn, &d.nOut); err != nil {
+		if err := rows.Scan(&d.day, &c, &d.in, &d.out, &d.outSum, &d.commission, &d.nIn, &d.nOut); err != nil {
 			return nil, err
 		}
 		d.currency = qiwiapi.Currency(c)
@@ -166,7 +170,7 @@ func (x *Insights) Months(ctx context.Context, now time.Time, n int) (map[qiwiap
 				s := first.AddDate(0, i, 0)
 				e := s.AddDate(0, 1, 0).Add(-time.Second)
 				ms = append(ms, Bucket{Start: s, End: e, Currency: d.currency, Partial: i == n-1,
-					In: zero(d.currency), Out: zero(d.currency), Commission: zero(d.currency)})
+					In: zero(d.currency), Out: zero(d.currency), OutSum: zero(d.currency), Commission: zero(d.currency)})
 			}
 		}
 		at := time.Unix(d.day*86400, 0).UTC()
@@ -193,7 +197,7 @@ func (x *Insights) Days(ctx context.Context, m time.Time, cur qiwiapi.Currency, 
 	var out []Bucket
 	for s := first; s.Before(end); s = s.AddDate(0, 0, 1) {
 		e := s.AddDate(0, 0, 1)
-		out = append(out, Bucket{Start: s, End: e.Add(-time.Second), Currency: cur, In: zero(cur), Out: zero(cur), Commission: zero(cur),
+		out = append(out, Bucket{Start: s, End: e.Add(-time.Second), Currency: cur, In: zero(cur), Out: zero(cur), OutSum: zero(cur), Commission: zero(cur),
 			Partial: !now.Before(s) && now.Before(e)})
 	}
 	for _, d := range ds {
@@ -210,6 +214,7 @@ func zero(c qiwiapi.Currency) qiwiapi.Amount { return qiwiapi.Amount{Currency: c
 func add(b *Bucket, d day) {
 	b.In.Minor += d.in
 	b.Out.Minor += d.out
+	b.OutSum.Minor += d.outSum
 	b.Commission.Minor += d.commission
 	b.InCount += d.nIn
 	b.OutCount += d.nOut

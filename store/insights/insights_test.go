@@ -245,7 +245,9 @@ func TestDrillListsExactlyTheRows(t *testing.T) {
 				if i > 0 && (!byCount && c.Sum.Minor > top[i-1].Sum.Minor || byCount && c.Count > top[i-1].Count) {
 					t.Errorf("%s byCount=%v: not in order at %d", side, byCount, i)
 				}
-				w := want(func(tx qiwiapi.Transaction) bool { return (tx.Type == qiwiapi.TypeIn) == bool(side) && tx.Account == c.Account })
+				w := want(func(tx qiwiapi.Transaction) bool {
+					return (tx.Type == qiwiapi.TypeIn) == bool(side) && tx.Account == c.Account
+				})
 				var sum int64
 				for _, tx := range all {
 					if w[fmt.Sprint(tx.TxnID, tx.Type)] {
@@ -276,9 +278,9 @@ func TestCategoriesFollowTheProviderCatalogue(t *testing.T) {
 		"Перевод на карту":           {insights.Cards},
 		"Банки":                      {insights.Banks},
 		"Интернет, ТВ, IP-телефония": {insights.Internet},
-		"ЖКХ":                        {insights.Utilities},
-		"Штрафы и налоги":            {insights.Fines},
-		"Благотворительность":        {insights.Charity},
+		"ЖКХ":                 {insights.Utilities},
+		"Штрафы и налоги":     {insights.Fines},
+		"Благотворительность": {insights.Charity},
 	}
 	seen := map[int64]qiwiapi.Transaction{}
 	for _, tx := range e.All(t) {

@@ -77,7 +77,7 @@ func (x *Insights) Sums(ctx context.Context, from, to time.Time) ([]Bucket, erro
 		b := by[d.currency]
 		if b == nil {
 			z := zero(d.currency)
-			b = &Bucket{Start: from, End: to.Add(-time.Second), Currency: d.currency, In: z, Out: z, Commission: z}
+			b = &Bucket{Start: from, End: to.Add(-time.Second), Currency: d.currency, In: z, Out: z, OutSum: z, Commission: z}
 			by[d.currency] = b
 			curs = append(curs, d.currency)
 		}
