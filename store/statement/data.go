@@ -24,7 +24,7 @@ func writeCSV(ctx context.Context, w io.Writer, st *store.Store, s *Statement) e
 		_, _ = io.WriteString(w, "\n")
 	}
 	section([]string{"wallet", "from", "to", "made", "transactions", "reconciliation"},
-		[]string{s.Wallet, s.From.Format(time.RFC3339), s.To.Format(time.RFC3339), s.Made.Format(time.RFC3339), strconv.Itoa(s.Count), s.checkSummary()})
+		[]string{s.Wallet, s.From.Format(time.RFC3339), s.To.Format(time.RFC3339), s.Made.Format(time.RFC3339), strconv.Itoa(s.Count), s.CheckSummary()})
 	rows := [][]string{{"currency", "incoming", "outgoing", "commission", "incoming_count", "outgoing_count"}}
 	for _, t := range s.Totals {
 		rows = append(rows, []string{t.Currency.Code(), t.In.Decimal(), t.OutSum.Decimal(), t.Commission.Decimal(), strconv.Itoa(t.InCount), strconv.Itoa(t.OutCount)})
@@ -138,8 +138,8 @@ func writeJSON(ctx context.Context, w io.Writer, st *store.Store, s *Statement) 
 	return err
 }
 
-// checkSummary is the reconciliation in a few words.
-func (s *Statement) checkSummary() string {
+// CheckSummary is the reconciliation in a few words.
+func (s *Statement) CheckSummary() string {
 	if s.CheckErr != "" {
 		return s.CheckErr
 	}
