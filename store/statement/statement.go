@@ -12,8 +12,11 @@ package statement
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"qiwidash/qiwiapi"
@@ -127,4 +130,32 @@ func Make(ctx context.Context, w io.Writer, st *store.Store, o Options, format s
 		return nil, err
 	}
 	return s, Write(ctx, w, st, s, format)
+}
+
+// Save writes the statement in format into dir under its FileName (0600,
+// complete or absent: written aside, then renamed) and returns the path.
+func Save(ctx context.Context, dir string, st *store.Store, o Options, format string) (string, error) {
+	if dir == "" {
+		return "", errors.New("statement: no folder to save statements in is configured")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("statement: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".statement-*")
+	if err != nil {
+		return "", fmt.Errorf("statement: %w", err)
+	}
+	defer os.Remove(f.Name()) // after the rename: nothing
+	_, err = Make(ctx, f, st, o, format)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, FileName(o.Wallet, o.From, o.To, format))
+	if err := os.Rename(f.Name(), path); err != nil {
+		return "", fmt.Errorf("statement: %w", err)
+	}
+	return path, nil
 }

@@ -149,6 +149,9 @@ func (m *Model) filterLine() string {
 	if m.text != "" {
 		parts = append(parts, s.Label.Render("filter ")+fmt.Sprintf("%q", m.text))
 	}
+	if m.q.Cond.Label != "" {
+		parts = append(parts, s.Label.Render("only ")+m.q.Cond.Label)
+	}
 	return " " + strings.Join(parts, s.Subtle.Render(" · "))
 }
 
