@@ -96,20 +96,22 @@ type Model struct {
 	days      []insights.Bucket
 	sel       int // selected row of the panel (categories, counterparties, days)
 
-	checks   map[int64][]insights.Check // by month start: the reconciliation
+	qiwi     map[int64]*qiwiapi.Totals // QIWI's totals by month start, for the reconciliation
 	checkErr map[int64]error
 
 	covered    time.Time // the cache holds every row after it
 	coveredAll bool
 	widening   bool
+	widened    bool // tried once since the screen opened or r
 	widenErr   error
 
 	statementBusy bool
+	saved         string // where the last statement went
 }
 
 // New builds the screen.
 func New(c *common.Common, d Deps) *Model {
-	return &Model{c: c, d: d, side: insights.Out, checks: map[int64][]insights.Check{}, checkErr: map[int64]error{}}
+	return &Model{c: c, d: d, side: insights.Out, qiwi: map[int64]*qiwiapi.Totals{}, checkErr: map[int64]error{}}
 }
 
 // Title is the tab label.
@@ -121,8 +123,9 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 // Busy reports work in flight.
 func (m *Model) Busy() bool { return m.state == common.StateLoading || m.widening || m.statementBusy }
 
-// Init loads the months, says what the cache covers and widens it.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.coverage(), m.widen()) }
+// Init loads the months and says what the cache covers (widening it when
+// it holds less than the months shown).
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.coverage()) }
 
 func (m *Model) now() time.Time { return m.c.Now().In(qiwiapi.Moscow) }
 
@@ -144,9 +147,9 @@ type detailMsg struct {
 }
 
 type checkMsg struct {
-	start  int64
-	checks []insights.Check
-	err    error
+	start int64
+	qiwi  *qiwiapi.Totals
+	err   error
 }
 
 type coverageMsg struct {
@@ -199,8 +202,8 @@ func (m *Model) widen() tea.Cmd {
 	if h == nil || m.widening {
 		return nil
 	}
-	m.widening = true
-	until := insights.MonthStart(m.now()).AddDate(0, -(months - 1), 0)
+	m.widening, m.widened = true, true
+	until := m.since()
 	return tea.Batch(func() tea.Msg {
 		ctx, cancel := context.WithTimeout(budget.WithPriority(context.Background(), budget.Background), 10*time.Minute)
 		defer cancel()
@@ -260,11 +263,17 @@ func (m *Model) loadDetail() tea.Cmd {
 	return tea.Batch(load, m.check(b))
 }
 
-// check reconciles the month with QIWI's totals (all currencies), once.
+// since is the first second of the months shown.
+func (m *Model) since() time.Time {
+	return insights.MonthStart(m.now()).AddDate(0, -(months - 1), 0)
+}
+
+// check asks QIWI's totals of the month (all currencies) once; the
+// reconciliation with the cache's sums is made when drawn.
 func (m *Model) check(b insights.Bucket) tea.Cmd {
-	h, e := m.d.History, m.d.Engine
+	h := m.d.History
 	key := b.Start.Unix()
-	if h == nil || m.checks[key] != nil {
+	if h == nil || m.qiwi[key] != nil {
 		return nil
 	}
 	now := m.now()
@@ -272,19 +281,24 @@ func (m *Model) check(b insights.Bucket) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		q, err := h.QIWITotals(ctx, b.Start, earlier(b.End, now))
-		if err != nil {
-			return checkMsg{start: key, err: err}
-		}
-		all, _, err := e.Months(ctx, b.Start, 1)
-		if err != nil {
-			return checkMsg{start: key, err: err}
-		}
-		var cache []insights.Bucket
-		for _, ms := range all {
-			cache = append(cache, ms...)
-		}
-		return checkMsg{start: key, checks: insights.Reconcile(b.Start, b.End, cache, q)}
+		return checkMsg{start: key, qiwi: q, err: err}
 	}
+}
+
+// checks is the selected month reconciled with QIWI's totals; ok=false
+// while QIWI has not answered.
+func (m *Model) checks(b insights.Bucket) ([]insights.Check, bool) {
+	q := m.qiwi[b.Start.Unix()]
+	if q == nil {
+		return nil, false
+	}
+	var cache []insights.Bucket
+	for _, ms := range m.months {
+		if m.month < len(ms) {
+			cache = append(cache, ms[m.month])
+		}
+	}
+	return insights.Reconcile(b.Start, b.End, cache, q), true
 }
 
 func earlier(a, b time.Time) time.Time {
@@ -328,13 +342,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.checkErr[msg.start] = msg.err
 		} else {
-			m.checks[msg.start] = msg.checks
+			m.qiwi[msg.start] = msg.qiwi
 			delete(m.checkErr, msg.start)
 		}
 		return m, nil
 	case coverageMsg:
-		if msg.err == nil {
-			m.covered, m.coveredAll = msg.from, msg.all
+		if msg.err != nil {
+			return m, nil
+		}
+		m.covered, m.coveredAll = msg.from, msg.all
+		if !m.coveredAll && m.covered.After(m.since()) && !m.widened {
+			return m, m.widen()
 		}
 		return m, nil
 	case widenTickMsg:
@@ -344,14 +362,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.coverage(), widenTick())
 	case widenedMsg:
 		m.widening, m.widenErr = false, msg.err
-		// What came in changes the sums; QIWI's totals of open months too.
-		m.checks, m.checkErr = map[int64][]insights.Check{}, map[int64]error{}
-		return m, tea.Batch(m.coverage(), m.load())
+		return m, tea.Batch(m.coverage(), m.load()) // what came in changes the sums
 	case statementMsg:
 		m.statementBusy = false
 		if msg.err != nil {
 			return m, common.ErrorToast(msg.err)
 		}
+		m.saved = msg.path
 		return m, common.Toast("Statement saved to " + msg.path)
 	case common.MoneyMovedMsg, feed.WalletPaymentMsg:
 		return m, m.load()
@@ -378,7 +395,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return m.loadDetail()
 		}
 	case key.Matches(msg, k.Refresh):
-		return tea.Batch(m.load(), m.coverage(), m.widen())
+		m.widened = false
+		m.qiwi, m.checkErr = map[int64]*qiwiapi.Totals{}, map[int64]error{}
+		return tea.Batch(m.load(), m.coverage())
 	case key.Matches(msg, k.Statement):
 		return m.statement()
 	case key.Matches(msg, k.Enter):

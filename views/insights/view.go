@@ -19,7 +19,14 @@ func (m *Model) View() string {
 	if m.width == 0 {
 		return ""
 	}
-	lines := []string{m.headLine(), m.coverageLine(), m.panelTabs()}
+	lines := []string{m.headLine(), m.coverageLine()}
+	if m.saved != "" {
+		// The whole path, wrapped: the toast may be too narrow for it.
+		for _, l := range strings.Split(ansi.Hardwrap(" Statement saved to "+m.saved, m.width, false), "\n") {
+			lines = append(lines, s.Positive.Render(l))
+		}
+	}
+	lines = append(lines, m.panelTabs())
 	switch {
 	case m.state == common.StateError && m.months == nil:
 		lines = append(lines, "", s.Error.Render("  "+common.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
@@ -79,7 +86,7 @@ func (m *Model) checkMark(b insights.Bucket) string {
 	if err := m.checkErr[key]; err != nil {
 		return s.Warning.Render("QIWI totals: " + common.Explain(err))
 	}
-	checks, ok := m.checks[key]
+	checks, ok := m.checks(b)
 	if !ok {
 		return s.Subtle.Render("QIWI totals: asking…")
 	}
@@ -173,17 +180,16 @@ func (m *Model) monthsPanel(h int) []string {
 			if m.side == insights.Out {
 				pos = bw + 1
 			}
-			mark = strings.Repeat(" ", pos) + "▲" + m.side.String()
-			mark = common.PadRight(mark, w)
+			mark = common.PadRight(strings.Repeat(" ", pos)+"▲", w)
 		}
 		marks.WriteString(mark)
 	}
 	out = append(out, " "+labels.String(), " "+s.Accent.Render(marks.String()))
 	if b, ok := m.bucket(); ok {
-		out = append(out, fmt.Sprintf(" %s: in %s (%d) · out %s (%d), commission %s   * this month so far",
-			b.Start.Format("Jan 2006"), s.Positive.Render(m.c.SignedMoney(b.In)), b.InCount,
+		out = append(out, fmt.Sprintf(" %s ▲%s: in %s (%d) · out %s (%d) · fee %s",
+			b.Start.Format("Jan 2006"), m.side, s.Positive.Render(m.c.SignedMoney(b.In)), b.InCount,
 			s.Negative.Render(m.c.SignedMoney(b.Out.Neg())), b.OutCount, m.c.Money(b.Commission)),
-			s.Subtle.Render(" ←/→ month · ↑ in / ↓ out · enter: these payments in History"))
+			s.Subtle.Render(" * so far · ←/→ month · ↑ in ↓ out · enter: these payments in History"))
 	}
 	return out
 }
