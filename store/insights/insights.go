@@ -38,8 +38,6 @@ func (x *Insights) Wallet() string { return x.wallet }
 // outExpr is what an outgoing payment took from the wallet.
 const outExpr = `CASE WHEN t.total <> 0 THEN t.total ELSE t.amount END`
 
-// moneyExpr is a row's money on its side: incoming sum, outgoing total.
-const moneyExpr = `CASE WHEN t.type = 'IN' THEN t.amount ELSE ` + outExpr + ` END`
 
 // Drill names the rows behind a figure: the dates and a condition over the
 // cache. reader.Query{Start: d.From, End: d.To, Cond: d.Cond} lists them.
@@ -106,11 +104,37 @@ type day struct {
 	nIn, nOut  int
 }
 
-// days sums successful payments of [from, to) per day of from's zone,
-// currency and side, in SQL (index txns_insights); cur 0 is every currency.
+// moscowOffset is the zone the kept sums (txn_days, txn_accounts) are in:
+// QIWI's, Moscow time, UTC+03:00 all year.
+const moscowOffset = 3 * 3600
+
+// wholeDays gives the Moscow days [lo, hi) that [from, to) spans when it
+// starts and ends on Moscow midnights: then the kept sums answer.
+func wholeDays(from, to time.Time) (lo, hi int64, ok bool) {
+	f, t := from.Unix()+moscowOffset, to.Unix()+moscowOffset
+	if f%86400 != 0 || t%86400 != 0 {
+		return 0, 0, false
+	}
+	return f / 86400, t / 86400, true
+}
+
+// days sums successful payments of [from, to) per Moscow day, currency
+// and side; cur 0 is every currency. Whole days are read from the kept
+// sums (txn_days); other ranges from the rows (index txns_insights).
 func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Currency) ([]day, error) {
-	_, off := from.Zone()
-	q := `SELECT (t.date + ?) / 86400 AS d, t.currency,
+	var q string
+	var args []any
+	if lo, hi, ok := wholeDays(from, to); ok {
+		q = `SELECT t.day AS d, t.currency,
+		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.amount END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.spent END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.amount END), 0),
+		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.commission END), 0),
+		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.n END), 0), coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.n END), 0)
+		FROM txn_days t WHERE t.wallet = ? AND t.day >= ? AND t.day < ?`
+		args = []any{x.wallet, lo, hi}
+	} else {
+		q = `SELECT (t.date + ?) / 86400 AS d, t.currency,
 		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.amount END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN ` + outExpr + ` END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.amount END), 0),
@@ -118,7 +142,8 @@ func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Cur
 		count(CASE WHEN t.type = 'IN' THEN 1 END), count(CASE WHEN t.type <> 'IN' THEN 1 END)
 		FROM txns t INDEXED BY txns_insights
 		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date < ?`
-	args := []any{off, x.wallet, from.Unix(), to.Unix()}
+		args = []any{moscowOffset, x.wallet, from.Unix(), to.Unix()}
+	}
 	if cur != 0 {
 		q += ` AND t.currency = ?`
 		args = append(args, int(cur))
@@ -134,6 +159,9 @@ func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Cur
 		var c int
 		if err := rows.Scan(&d.day, &c, &d.in, &d.out, &d.outSum, &d.commission, &d.nIn, &d.nOut); err != nil {
 			return nil, err
+		}
+		if d.nIn == 0 && d.nOut == 0 {
+			continue // kept sums of rows that are no longer successful
 		}
 		d.currency = qiwiapi.Currency(c)
 		out = append(out, d)
@@ -267,13 +295,25 @@ func (c CategoryTotal) Drill() Drill {
 }
 
 // Categories is where outgoing money in currency cur went over [from, to],
-// largest first. The cache is summed per provider in SQL; providers are
-// grouped into categories by CategoryOf.
+// largest first. The money is summed per provider in SQL (the kept sums
+// for whole Moscow days); providers are grouped into categories by
+// CategoryOf.
 func (x *Insights) Categories(ctx context.Context, from, to time.Time, cur qiwiapi.Currency) ([]CategoryTotal, error) {
-	rows, err := x.st.Read(ctx, `SELECT t.provider_id, t.provider, t.type, coalesce(sum(`+outExpr+`), 0), count(*)
+	var q string
+	var args []any
+	if lo, hi, ok := wholeDays(from, to.Add(time.Second)); ok {
+		q = `SELECT t.provider_id, t.provider, t.type, sum(t.spent), sum(t.n) FROM txn_days t
+		WHERE t.wallet = ? AND t.day >= ? AND t.day < ? AND t.currency = ? AND t.type <> 'IN'
+		GROUP BY t.provider_id, t.provider, t.type HAVING sum(t.n) > 0`
+		args = []any{x.wallet, lo, hi, int(cur)}
+	} else {
+		q = `SELECT t.provider_id, t.provider, t.type, coalesce(sum(` + outExpr + `), 0), count(*)
 		FROM txns t INDEXED BY txns_insights
 		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date <= ? AND t.currency = ? AND t.type <> 'IN'
-		GROUP BY t.provider_id, t.provider, t.type`, x.wallet, from.Unix(), to.Unix(), int(cur))
+		GROUP BY t.provider_id, t.provider, t.type`
+		args = []any{x.wallet, from.Unix(), to.Unix(), int(cur)}
+	}
+	rows, err := x.st.Read(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
@@ -316,7 +356,7 @@ func (x *Insights) Categories(ctx context.Context, from, to time.Time, cur qiwia
 type Counterparty struct {
 	Side     Side
 	Account  string // as QIWI wrote it; "" when it gave none
-	Provider string // the provider's name (one of them, when several)
+	Provider string // the provider's name (the last one seen)
 	Currency qiwiapi.Currency
 	Sum      qiwiapi.Amount // incoming sums or outgoing totals
 	Count    int
@@ -334,24 +374,29 @@ func (c Counterparty) Drill() Drill {
 }
 
 // Counterparties is the top n recipients (side Out) or senders (side In)
-// of currency cur over [from, to]: byCount orders them by how many
-// payments, else by how much money.
-func (x *Insights) Counterparties(ctx context.Context, from, to time.Time, cur qiwiapi.Currency, side Side, byCount bool, n int) ([]Counterparty, error) {
-	order := "s DESC, c DESC"
+// of currency cur in the Moscow month holding month: byCount orders them
+// by how many payments, else by how much money. It reads the kept sums
+// per account (txn_accounts).
+func (x *Insights) Counterparties(ctx context.Context, month time.Time, cur qiwiapi.Currency, side Side, byCount bool, n int) ([]Counterparty, error) {
+	m := MonthStart(month.In(qiwiapi.Moscow))
+	order := "t.money DESC, t.n DESC"
 	if byCount {
-		order = "c DESC, s DESC"
+		order = "t.n DESC, t.money DESC"
 	}
-	rows, err := x.st.Read(ctx, `SELECT t.account, max(t.provider), coalesce(sum(`+moneyExpr+`), 0) AS s, count(*) AS c
-		FROM txns t INDEXED BY txns_insights
-		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date <= ? AND t.currency = ? AND `+side.cond()+`
-		GROUP BY t.account ORDER BY `+order+`, t.account LIMIT ?`, x.wallet, from.Unix(), to.Unix(), int(cur), n)
+	incoming := 0
+	if side == In {
+		incoming = 1
+	}
+	rows, err := x.st.Read(ctx, `SELECT t.account, t.provider, t.money, t.n FROM txn_accounts t
+		WHERE t.wallet = ? AND t.month = ? AND t.currency = ? AND t.incoming = ? AND t.n > 0
+		ORDER BY `+order+`, t.account LIMIT ?`, x.wallet, m.Year()*12+int(m.Month())-1, int(cur), incoming, n)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
 	defer rows.Close()
 	var out []Counterparty
 	for rows.Next() {
-		c := Counterparty{Side: side, Currency: cur, Sum: zero(cur), from: from, to: to}
+		c := Counterparty{Side: side, Currency: cur, Sum: zero(cur), from: m, to: m.AddDate(0, 1, 0).Add(-time.Second)}
 		if err := rows.Scan(&c.Account, &c.Provider, &c.Sum.Minor, &c.Count); err != nil {
 			return nil, err
 		}

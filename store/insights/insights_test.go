@@ -234,7 +234,7 @@ func TestDrillListsExactlyTheRows(t *testing.T) {
 
 	for _, side := range []insights.Side{insights.Out, insights.In} {
 		for _, byCount := range []bool{false, true} {
-			top, err := x.Counterparties(ctx, month.Start, month.End, qiwiapi.RUB, side, byCount, 5)
+			top, err := x.Counterparties(ctx, month.Start, qiwiapi.RUB, side, byCount, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,4 +356,63 @@ func TestReconcile(t *testing.T) {
 	if len(got) != 2 || got[0].Currency != qiwiapi.RUB || !got[0].Agree() || got[1].Agree() || got[1].DiffIn() != usd(50) {
 		t.Fatalf("%+v", got)
 	}
+}
+
+// The kept sums follow a row through its life: waiting (not counted),
+// success, a corrected amount, then failed.
+func TestKeptSumsFollowStatusChanges(t *testing.T) {
+	e := insightstest.New(t, false)
+	ctx := context.Background()
+	x := insights.New(e.Store, e.Wallet)
+	now := insightstest.Now()
+	date := time.Date(2026, 5, 10, 23, 30, 0, 0, qiwiapi.Moscow) // late evening: Moscow's day, not UTC's
+	tx := qiwiapi.Transaction{TxnID: 42, Date: date, Type: qiwiapi.TypeOut, Status: qiwiapi.StatusWaiting, Account: "+79161112233",
+		Sum: qiwiapi.Amount{Minor: 10000, Currency: qiwiapi.RUB}, Commission: qiwiapi.Amount{Minor: 100, Currency: qiwiapi.RUB},
+		Total: qiwiapi.Amount{Minor: 10100, Currency: qiwiapi.RUB}, Provider: &qiwiapi.Provider{ID: 99, ShortName: "QIWI Кошелек"}}
+	check := func(step string, out int64, n int) {
+		t.Helper()
+		ms, _, err := x.Months(ctx, now, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int64
+		var cnt int
+		for _, b := range ms[qiwiapi.RUB] {
+			got += b.Out.Minor
+			cnt += b.OutCount
+		}
+		days, err := x.Days(ctx, date, qiwiapi.RUB, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cps, err := x.Counterparties(ctx, date, qiwiapi.RUB, insights.Out, false, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cpSum int64
+		for _, c := range cps {
+			cpSum += c.Sum.Minor
+		}
+		if got != out || cnt != n || days[9].Out.Minor != out || cpSum != out {
+			t.Errorf("%s: months %d (%d rows), day 10 %d, counterparties %d; want %d (%d)", step, got, cnt, days[9].Out.Minor, cpSum, out, n)
+		}
+	}
+	upsert := func() {
+		if _, err := e.Store.Upsert(ctx, e.Wallet, []qiwiapi.Transaction{tx}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	upsert()
+	check("waiting", 0, 0)
+	tx.Status = qiwiapi.StatusSuccess
+	upsert()
+	check("success", 10100, 1)
+	upsert()
+	check("read again", 10100, 1)
+	tx.Total.Minor = 20100
+	upsert()
+	check("corrected", 20100, 1)
+	tx.Status = qiwiapi.StatusError
+	upsert()
+	check("failed", 0, 0)
 }

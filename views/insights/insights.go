@@ -29,7 +29,7 @@ type Engine interface {
 	Months(ctx context.Context, now time.Time, n int) (map[qiwiapi.Currency][]insights.Bucket, []qiwiapi.Currency, error)
 	Days(ctx context.Context, month time.Time, cur qiwiapi.Currency, now time.Time) ([]insights.Bucket, error)
 	Categories(ctx context.Context, from, to time.Time, cur qiwiapi.Currency) ([]insights.CategoryTotal, error)
-	Counterparties(ctx context.Context, from, to time.Time, cur qiwiapi.Currency, side insights.Side, byCount bool, n int) ([]insights.Counterparty, error)
+	Counterparties(ctx context.Context, month time.Time, cur qiwiapi.Currency, side insights.Side, byCount bool, n int) ([]insights.Counterparty, error)
 }
 
 // History is the wallet's history reader (*reader.Reader): what the cache
@@ -250,7 +250,7 @@ func (m *Model) loadDetail() tea.Cmd {
 			return msg
 		}
 		for _, side := range []insights.Side{insights.Out, insights.In} {
-			cps, err := e.Counterparties(ctx, b.Start, b.End, cur, side, byCount, topN)
+			cps, err := e.Counterparties(ctx, b.Start, cur, side, byCount, topN)
 			if err != nil {
 				msg.err = err
 				return msg

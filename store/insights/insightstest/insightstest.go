@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -83,4 +84,57 @@ func (e *Env) All(t testing.TB) []qiwiapi.Transaction {
 		}
 		after = p.Next
 	}
+}
+
+// providers of the synthetic history: id, short name, type.
+var synthProviders = []struct {
+	id   int64
+	name string
+	typ  qiwiapi.TxnType
+}{
+	{99, "QIWI Кошелек", qiwiapi.TypeOut}, {1963, "Visa (карты РФ)", qiwiapi.TypeOut}, {31652, "МИР", qiwiapi.TypeOut},
+	{870, "Сбербанк", qiwiapi.TypeOut}, {1, "МТС", qiwiapi.TypeOut}, {2, "Билайн", qiwiapi.TypeOut}, {674, "OnLime", qiwiapi.TypeOut},
+	{34020, "Мосэнергосбыт", qiwiapi.TypeOut}, {1099, "Конвертация", qiwiapi.TypeOut}, {1239, "Подари жизнь", qiwiapi.TypeOut},
+	{480706, "Интернет-магазин цветов", qiwiapi.TypeOut}, {0, "Покупка по карте", qiwiapi.TypeQIWICard},
+	{99, "QIWI Кошелек", qiwiapi.TypeIn}, {1240, "Пополнение с карты", qiwiapi.TypeIn},
+}
+
+// Fill writes n synthetic transactions of wallet into st, spread evenly
+// over the 24 months before end: every provider kind, four currencies,
+// 5,000 counterparties, a few failed and waiting ones (benchmarks).
+func Fill(ctx context.Context, st *store.Store, wallet string, n int, end time.Time) error {
+	step := 730 * 24 * time.Hour / time.Duration(n)
+	curs := []qiwiapi.Currency{qiwiapi.RUB, qiwiapi.RUB, qiwiapi.RUB, qiwiapi.RUB, qiwiapi.RUB, qiwiapi.RUB, qiwiapi.RUB, qiwiapi.USD, qiwiapi.EUR, qiwiapi.KZT}
+	batch := make([]qiwiapi.Transaction, 0, 5000)
+	for i := range n {
+		p := synthProviders[i%len(synthProviders)]
+		cur := curs[i%len(curs)]
+		status := qiwiapi.StatusSuccess
+		switch {
+		case i%97 == 0:
+			status = qiwiapi.StatusError
+		case i%1000 == 1:
+			status = qiwiapi.StatusWaiting
+		}
+		sum := int64((i*37)%100000 + 100)
+		comm := int64(0)
+		if p.typ != qiwiapi.TypeIn {
+			comm = sum / 100
+		}
+		comment := []string{"обед в кафе", "аренда квартиры", "такси", "подарок маме", "", "долг"}[i%6]
+		batch = append(batch, qiwiapi.Transaction{
+			TxnID: qiwiapi.FlexInt(30000000000 + int64(i)), PersonID: 79991234567, Date: end.Add(-time.Duration(n-i) * step).In(qiwiapi.Moscow),
+			Status: status, Type: p.typ, Account: "+7999" + strconv.Itoa(1000000+i%5000), Comment: comment,
+			Sum: qiwiapi.Amount{Minor: sum, Currency: cur}, Commission: qiwiapi.Amount{Minor: comm, Currency: cur},
+			Total:    qiwiapi.Amount{Minor: sum + comm, Currency: cur},
+			Provider: &qiwiapi.Provider{ID: qiwiapi.FlexInt(p.id), ShortName: p.name, LongName: p.name},
+		})
+		if len(batch) == cap(batch) || i == n-1 {
+			if _, err := st.Upsert(ctx, wallet, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	return nil
 }
