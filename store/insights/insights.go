@@ -38,7 +38,6 @@ func (x *Insights) Wallet() string { return x.wallet }
 // outExpr is what an outgoing payment took from the wallet.
 const outExpr = `CASE WHEN t.total <> 0 THEN t.total ELSE t.amount END`
 
-
 // Drill names the rows behind a figure: the dates and a condition over the
 // cache. reader.Query{Start: d.From, End: d.To, Cond: d.Cond} lists them.
 type Drill struct {
