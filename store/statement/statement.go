@@ -76,9 +76,11 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Statement, error) 
 		}
 		s.Categories = append(s.Categories, cats...)
 	}
-	if s.Count, err = st.ExportRows(ctx, o.Wallet, s.filter(), func(store.ExportRow) error { return nil }); err != nil {
+	sm, err := st.Summary(ctx, o.Wallet, s.filter())
+	if err != nil {
 		return nil, err
 	}
+	s.Count = sm.Count
 	if o.QIWI == nil {
 		s.CheckErr = "not made (offline)"
 		return s, nil
