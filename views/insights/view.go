@@ -145,9 +145,9 @@ func (m *Model) panelTabs() string {
 func (m *Model) monthsPanel(h int) []string {
 	s := m.c.Styles
 	ms := m.months[m.cur()]
-	chartH := max(3, h-6)
-	pair := max(3, (m.width-2)/len(ms)) // columns per month
-	bw := max(1, (pair-1)/2)
+	chartH := max(3, min(24, h-6))
+	pair := max(4, (m.width-2)/len(ms)) // columns per month: two bars and their gaps
+	bw := max(1, pair/2-1)
 	var data []barchart.BarData
 	var top int64
 	for _, b := range ms {
