@@ -149,8 +149,8 @@ func (m *Model) filterLine() string {
 	if m.text != "" {
 		parts = append(parts, s.Label.Render("filter ")+fmt.Sprintf("%q", m.text))
 	}
-	if m.q.Cond.Label != "" {
-		parts = append(parts, s.Label.Render("only ")+m.q.Cond.Label)
+	if m.q.Cond.Label != "" { // a drill-down: said first, so it shows on a narrow screen
+		parts = append([]string{parts[0], s.Label.Render("only ") + m.q.Cond.Label}, parts[1:]...)
 	}
 	return " " + strings.Join(parts, s.Subtle.Render(" · "))
 }
