@@ -107,33 +107,53 @@ type day struct {
 // QIWI's, Moscow time, UTC+03:00 all year.
 const moscowOffset = 3 * 3600
 
-// wholeDays gives the Moscow days [lo, hi) that [from, to) spans when it
-// starts and ends on Moscow midnights: then the kept sums answer.
-func wholeDays(from, to time.Time) (lo, hi int64, ok bool) {
+// piece is part of a range: whole Moscow days [lo, hi), read from the
+// kept sums, or a part of one day [from, to), read from the rows.
+type piece struct {
+	whole    bool
+	lo, hi   int64
+	from, to time.Time
+}
+
+// pieces cuts [from, to) into the whole Moscow days inside it and the
+// partial days at its edges.
+func pieces(from, to time.Time) []piece {
 	f, t := from.Unix()+moscowOffset, to.Unix()+moscowOffset
-	if f%86400 != 0 || t%86400 != 0 {
-		return 0, 0, false
+	lo, hi := (f+86399)/86400, t/86400 // the first and the end of the whole days
+	if lo >= hi {
+		return []piece{{from: from, to: to}}
 	}
-	return f / 86400, t / 86400, true
+	var out []piece
+	if f < lo*86400 {
+		out = append(out, piece{from: from, to: time.Unix(lo*86400-moscowOffset, 0)})
+	}
+	out = append(out, piece{whole: true, lo: lo, hi: hi})
+	if t > hi*86400 {
+		out = append(out, piece{from: time.Unix(hi*86400-moscowOffset, 0), to: to})
+	}
+	return out
 }
 
 // days sums successful payments of [from, to) per Moscow day, currency
 // and side; cur 0 is every currency. Whole days are read from the kept
-// sums (txn_days); other ranges from the rows (index txns_insights).
+// sums (txn_days); partial ones from the rows (index txns_insights). A
+// day cut in two comes as two entries.
 func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Currency) ([]day, error) {
-	var q string
-	var args []any
-	if lo, hi, ok := wholeDays(from, to); ok {
-		q = `SELECT t.day AS d, t.currency,
+	var out []day
+	for _, p := range pieces(from, to) {
+		var q string
+		var args []any
+		if p.whole {
+			q = `SELECT t.day AS d, t.currency,
 		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.amount END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.spent END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.amount END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.commission END), 0),
 		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.n END), 0), coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.n END), 0)
 		FROM txn_days t WHERE t.wallet = ? AND t.day >= ? AND t.day < ?`
-		args = []any{x.wallet, lo, hi}
-	} else {
-		q = `SELECT (t.date + ?) / 86400 AS d, t.currency,
+			args = []any{x.wallet, p.lo, p.hi}
+		} else {
+			q = `SELECT (t.date + ?) / 86400 AS d, t.currency,
 		coalesce(sum(CASE WHEN t.type = 'IN' THEN t.amount END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN ` + outExpr + ` END), 0),
 		coalesce(sum(CASE WHEN t.type <> 'IN' THEN t.amount END), 0),
@@ -141,13 +161,23 @@ func (x *Insights) days(ctx context.Context, from, to time.Time, cur qiwiapi.Cur
 		count(CASE WHEN t.type = 'IN' THEN 1 END), count(CASE WHEN t.type <> 'IN' THEN 1 END)
 		FROM txns t INDEXED BY txns_insights
 		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date < ?`
-		args = []any{moscowOffset, x.wallet, from.Unix(), to.Unix()}
+			args = []any{moscowOffset, x.wallet, p.from.Unix(), p.to.Unix()}
+		}
+		if cur != 0 {
+			q += ` AND t.currency = ?`
+			args = append(args, int(cur))
+		}
+		ds, err := x.dayRows(ctx, q+` GROUP BY d, t.currency ORDER BY d, t.currency`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
 	}
-	if cur != 0 {
-		q += ` AND t.currency = ?`
-		args = append(args, int(cur))
-	}
-	rows, err := x.st.Read(ctx, q+` GROUP BY d, t.currency ORDER BY d, t.currency`, args...)
+	return out, nil
+}
+
+func (x *Insights) dayRows(ctx context.Context, q string, args ...any) ([]day, error) {
+	rows, err := x.st.Read(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
@@ -298,45 +328,25 @@ func (c CategoryTotal) Drill() Drill {
 // for whole Moscow days); providers are grouped into categories by
 // CategoryOf.
 func (x *Insights) Categories(ctx context.Context, from, to time.Time, cur qiwiapi.Currency) ([]CategoryTotal, error) {
-	var q string
-	var args []any
-	if lo, hi, ok := wholeDays(from, to.Add(time.Second)); ok {
-		q = `SELECT t.provider_id, t.provider, t.type, sum(t.spent), sum(t.n) FROM txn_days t
+	by := map[Category]*CategoryTotal{}
+	for _, p := range pieces(from, to.Add(time.Second)) {
+		var q string
+		var args []any
+		if p.whole {
+			q = `SELECT t.provider_id, t.provider, t.type, sum(t.spent), sum(t.n) FROM txn_days t
 		WHERE t.wallet = ? AND t.day >= ? AND t.day < ? AND t.currency = ? AND t.type <> 'IN'
 		GROUP BY t.provider_id, t.provider, t.type HAVING sum(t.n) > 0`
-		args = []any{x.wallet, lo, hi, int(cur)}
-	} else {
-		q = `SELECT t.provider_id, t.provider, t.type, coalesce(sum(` + outExpr + `), 0), count(*)
+			args = []any{x.wallet, p.lo, p.hi, int(cur)}
+		} else {
+			q = `SELECT t.provider_id, t.provider, t.type, coalesce(sum(` + outExpr + `), 0), count(*)
 		FROM txns t INDEXED BY txns_insights
-		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date <= ? AND t.currency = ? AND t.type <> 'IN'
+		WHERE t.wallet = ? AND t.status = 'SUCCESS' AND t.date >= ? AND t.date < ? AND t.currency = ? AND t.type <> 'IN'
 		GROUP BY t.provider_id, t.provider, t.type`
-		args = []any{x.wallet, from.Unix(), to.Unix(), int(cur)}
-	}
-	rows, err := x.st.Read(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("insights: %w", err)
-	}
-	defer rows.Close()
-	by := map[Category]*CategoryTotal{}
-	for rows.Next() {
-		var g providerKey
-		var sum int64
-		var n int
-		if err := rows.Scan(&g.id, &g.name, &g.typ, &sum, &n); err != nil {
+			args = []any{x.wallet, p.from.Unix(), p.to.Unix(), int(cur)}
+		}
+		if err := x.categoryRows(ctx, by, from, to, cur, q, args...); err != nil {
 			return nil, err
 		}
-		cat := CategoryOf(qiwiapi.TxnType(g.typ), g.id, g.name)
-		ct := by[cat]
-		if ct == nil {
-			ct = &CategoryTotal{Category: cat, Currency: cur, Out: zero(cur), from: from, to: to}
-			by[cat] = ct
-		}
-		ct.Out.Minor += sum
-		ct.Count += n
-		ct.groups = append(ct.groups, g)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := make([]CategoryTotal, 0, len(by))
 	for _, ct := range by {
@@ -349,6 +359,34 @@ func (x *Insights) Categories(ctx context.Context, from, to time.Time, cur qiwia
 		return cmp.Compare(a.Category.rank(), b.Category.rank())
 	})
 	return out, nil
+}
+
+func (x *Insights) categoryRows(ctx context.Context, by map[Category]*CategoryTotal, from, to time.Time, cur qiwiapi.Currency, q string, args ...any) error {
+	rows, err := x.st.Read(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("insights: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g providerKey
+		var sum int64
+		var n int
+		if err := rows.Scan(&g.id, &g.name, &g.typ, &sum, &n); err != nil {
+			return err
+		}
+		cat := CategoryOf(qiwiapi.TxnType(g.typ), g.id, g.name)
+		ct := by[cat]
+		if ct == nil {
+			ct = &CategoryTotal{Category: cat, Currency: cur, Out: zero(cur), from: from, to: to}
+			by[cat] = ct
+		}
+		ct.Out.Minor += sum
+		ct.Count += n
+		if !slices.Contains(ct.groups, g) {
+			ct.groups = append(ct.groups, g)
+		}
+	}
+	return rows.Err()
 }
 
 // Counterparty is one recipient (Out) or sender (In) in one currency.

@@ -416,3 +416,58 @@ func TestKeptSumsFollowStatusChanges(t *testing.T) {
 	upsert()
 	check("failed", 0, 0)
 }
+
+// A range that does not fall on whole days: the whole days inside it come
+// from the kept sums, the cut days at its edges from the rows.
+func TestSumsOfARangeCutMidDay(t *testing.T) {
+	e := insightstest.New(t, true)
+	ctx := context.Background()
+	x := insights.New(e.Store, e.Wallet)
+	from := time.Date(2026, 3, 10, 15, 30, 0, 0, qiwiapi.Moscow)
+	to := time.Date(2026, 5, 20, 8, 15, 0, 0, qiwiapi.Moscow)
+	want := map[qiwiapi.Currency]*sums{}
+	cats := map[insights.Category]int64{}
+	for _, tx := range e.All(t) {
+		if tx.Status != qiwiapi.StatusSuccess || tx.Date.Before(from) || !tx.Date.Before(to) {
+			continue
+		}
+		w := want[tx.Sum.Currency]
+		if w == nil {
+			w = &sums{}
+			want[tx.Sum.Currency] = w
+		}
+		if tx.Type == qiwiapi.TypeIn {
+			w.in += tx.Sum.Minor
+		} else {
+			w.out += outOf(tx)
+			if tx.Sum.Currency == qiwiapi.RUB {
+				id, name := providerOf(tx)
+				cats[insights.CategoryOf(tx.Type, id, name)] += outOf(tx)
+			}
+		}
+	}
+	got, err := x.Sums(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("%d currencies, rows say %d", len(got), len(want))
+	}
+	for _, b := range got {
+		if w := want[b.Currency]; b.In.Minor != w.in || b.Out.Minor != w.out {
+			t.Errorf("%s: in %d out %d, rows say %d %d", b.Currency, b.In.Minor, b.Out.Minor, w.in, w.out)
+		}
+	}
+	cs, err := x.Categories(ctx, from, to.Add(-time.Second), qiwiapi.RUB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Out.Minor != cats[c.Category] {
+			t.Errorf("%s: %d, rows say %d", c.Category, c.Out.Minor, cats[c.Category])
+		}
+	}
+	if len(cs) != len(cats) {
+		t.Errorf("%d categories, rows say %d", len(cs), len(cats))
+	}
+}
