@@ -176,7 +176,10 @@ func (m *Model) totalsText(t *qiwiapi.Totals) string {
 func (m *Model) apiTotalsLine() string {
 	s := m.c.Styles
 	label := "QIWI totals for the range"
-	if !m.q.HasRange() {
+	switch {
+	case !m.q.Cond.IsZero():
+		label = "Totals of these payments" // a drill-down: summed from the cache
+	case !m.q.HasRange():
 		label = "QIWI totals, last 30 days"
 	}
 	var val string
