@@ -14,27 +14,15 @@ import (
 	"qiwidash/ui/uitest"
 )
 
-// run executes cmd and feeds its messages back, keeping what is for the shell.
-func runKeep(m *Model, cmd tea.Cmd) (shell []tea.Msg) {
-	queue := []tea.Cmd{cmd}
-	for n := 0; len(queue) > 0 && n < limit; n++ {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+// runKeep executes cmd and feeds its messages back, keeping what is for the shell.
+func runKeep(m *Model, cmd tea.Cmd) []tea.Msg {
+	return uitest.RunKeeping(m, cmd, limit, func(msg tea.Msg) bool {
+		switch msg.(type) {
 		case common.ShowScreenMsg, common.ToastMsg:
-			shell = append(shell, msg)
-		default:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
+			return true
 		}
-	}
-	return shell
+		return false
+	})
 }
 
 // A drill-down shows exactly its rows; Esc gives the user's query back

@@ -65,24 +65,13 @@ func press(m *Model, keys ...string) []tea.Msg {
 	var shell []tea.Msg
 	for _, k := range keys {
 		_, cmd := m.Update(uitest.Key(k))
-		queue := []tea.Cmd{cmd}
-		for n := 0; len(queue) > 0 && n < limit; n++ {
-			c := queue[0]
-			queue = queue[1:]
-			if c == nil {
-				continue
-			}
-			switch msg := c().(type) {
-			case nil:
-			case tea.BatchMsg:
-				queue = append(queue, msg...)
+		shell = append(shell, uitest.RunKeeping(m, cmd, limit, func(msg tea.Msg) bool {
+			switch msg.(type) {
 			case common.OpenHistoryMsg, common.ToastMsg:
-				shell = append(shell, msg)
-			default:
-				_, next := m.Update(msg)
-				queue = append(queue, next)
+				return true
 			}
-		}
+			return false
+		})...)
 	}
 	return shell
 }
