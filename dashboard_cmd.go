@@ -602,6 +602,7 @@ func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps 
 	deps := demoDeps()
 	if c.API != nil {
 		deps.history = newHistoryReader(st, c)
+		deps.insights = insightsDeps(st, c, deps.history)
 	}
 	if c.Agent != nil {
 		deps.agent.Samples = agent.NewStoreSamplesFor(st, creds.agentTerminal)

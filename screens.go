@@ -8,6 +8,7 @@ import (
 	"qiwidash/views/agent"
 	"qiwidash/views/balances"
 	"qiwidash/views/history"
+	insightsview "qiwidash/views/insights"
 	"qiwidash/views/invoices"
 	"qiwidash/views/limits"
 	"qiwidash/views/live"
@@ -31,6 +32,8 @@ type screenDeps struct {
 	// liveStatus says on the Live screen what is checked, or why nothing is
 	// received (a Live screen without events says only that).
 	liveStatus func() string
+	// insights are the Insights screen's engines; no Engine = no screen.
+	insights insightsview.Deps
 	// settings is the Accounts screen's; no Accounts = no Settings mode.
 	settings settings.Deps
 }
@@ -47,7 +50,12 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 		add("Wallet", "Balances", balances.New(c))
 		add("Wallet", "Limits", limits.New(c))
 		if deps.history != nil {
-			add("Wallet", "History", history.New(c, deps.history))
+			h := history.New(c, deps.history)
+			h.Statements = deps.insights.Statements
+			add("Wallet", "History", h)
+		}
+		if deps.insights.Engine != nil {
+			add("Wallet", "Insights", insightsview.New(c, deps.insights))
 		}
 		add("Wallet", "Invoices", invoices.New(c))
 		add("Wallet", "Payments", payments.New(c))

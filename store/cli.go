@@ -197,8 +197,8 @@ func (c *CLI) Logout(ctx context.Context, f Target) error {
 	return nil
 }
 
-// parseDay reads 2024-05-01 (start or end of that day in loc) or an RFC 3339 time.
-func parseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
+// ParseDay reads 2024-05-01 (start or end of that day in loc) or an RFC 3339 time.
+func ParseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -218,29 +218,77 @@ func parseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
 // Export is `qiwidash export`: it syncs the range when online and writes
 // the cached history to Stdout.
 func (c *CLI) Export(ctx context.Context, o ExportOptions) error {
-	f := &o.Target
 	if o.Format != "csv" && o.Format != "json" {
 		return fmt.Errorf("export: --format %q: use csv or json", o.Format)
 	}
-	lo, err := parseDay(o.From, qiwiapi.Moscow, false)
+	lo, err := ParseDay(o.From, qiwiapi.Moscow, false)
 	if err != nil {
 		return fmt.Errorf("export: --from %w", err)
 	}
-	hi, err := parseDay(o.To, qiwiapi.Moscow, true)
+	hi, err := ParseDay(o.To, qiwiapi.Moscow, true)
 	if err != nil {
 		return fmt.Errorf("export: --to %w", err)
 	}
+	ws, err := c.OpenWallet(ctx, WalletFlags{Target: o.Target, Offline: o.Offline}, lo, "export")
+	if err != nil {
+		return err
+	}
+	defer ws.Store.Close()
+	st, wallet := ws.Store, ws.Wallet
+	out := c.Stdout
+	if c.Terminal {
+		tw := &terminalWriter{w: c.Stdout}
+		defer tw.Flush()
+		out = tw
+	}
+	n, err := st.Export(ctx, out, wallet, Filter{From: lo, To: hi}, o.Format)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "qiwidash: exported %d transactions\n", n)
+	return nil
+}
+
+// WalletFlags are the flags of the commands that read a wallet's history
+// (export, statement): the profile and where its config and store are.
+type WalletFlags struct {
+	Target
+	Offline bool // do not sync: read the cache as it is
+}
+
+// WalletSession is an open wallet for a command: the store (the caller
+// closes it), the wallet number and the Wallet API client.
+type WalletSession struct {
+	Store   *Store
+	Wallet  string
+	API     *qiwiapi.Client
+	Profile string
+}
+
+// OpenWallet unlocks the profile's token (the keyring, else QIWI_TOKEN),
+// and unless wf.Offline syncs the wallet's history from now down to from
+// (SyncHistory); what names the command in errors.
+func (c *CLI) OpenWallet(ctx context.Context, wf WalletFlags, from time.Time, what string) (*WalletSession, error) {
+	f := &wf.Target
 	st, _, err := c.open(f)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer st.Close()
+	ws, err := c.openWallet(ctx, st, f, wf.Offline, from, what)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return ws, nil
+}
+
+func (c *CLI) openWallet(ctx context.Context, st *Store, f *Target, offline bool, from time.Time, what string) (*WalletSession, error) {
 	sess, err := st.Unlock(ctx, f.Profile)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !sess.Modes().Wallet {
-		return fmt.Errorf("export: profile %q has no Wallet API token", f.Profile)
+		return nil, fmt.Errorf("%s: profile %q has no Wallet API token", what, f.Profile)
 	}
 	base := f.BaseURL
 	if base == "" {
@@ -255,39 +303,28 @@ func (c *CLI) Export(ctx context.Context, o ExportOptions) error {
 	}
 	cl, err := qiwiapi.NewClient(sess.Credentials.Token, opts...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	wallet := sess.Profile.Wallet
-	if !o.Offline {
+	if !offline {
 		if wallet == "" {
 			p, _, err := cl.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipContractInfo: true, SkipUserInfo: true})
 			if err != nil {
-				return fmt.Errorf("export: reading the wallet number: %w", err)
+				return nil, fmt.Errorf("%s: reading the wallet number: %w", what, err)
 			}
 			wallet = p.Wallet()
 		}
 		if c.SyncHistory == nil {
-			fmt.Fprintln(c.Stderr, "qiwidash: exporting the cache as it is (no history sync configured)")
-		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, lo); err != nil {
+			fmt.Fprintf(c.Stderr, "qiwidash: reading the cache as it is (no history sync configured)\n")
+		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, from); err != nil {
 			s, _ := st.SyncStatus(ctx, wallet)
-			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); exporting %s\n", err, s.Describe())
+			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); using %s\n", err, s.Describe())
 		}
 	}
 	if wallet == "" {
-		return fmt.Errorf("export: the wallet number of profile %q is unknown; run without --offline once", f.Profile)
+		return nil, fmt.Errorf("%s: the wallet number of profile %q is unknown; run without --offline once", what, f.Profile)
 	}
-	out := c.Stdout
-	if c.Terminal {
-		tw := &terminalWriter{w: c.Stdout}
-		defer tw.Flush()
-		out = tw
-	}
-	n, err := st.Export(ctx, out, wallet, Filter{From: lo, To: hi}, o.Format)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.Stderr, "qiwidash: exported %d transactions\n", n)
-	return nil
+	return &WalletSession{Store: st, Wallet: wallet, API: cl, Profile: f.Profile}, nil
 }
 
 // terminalWriter passes each line through sanitize.Text before it reaches

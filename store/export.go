@@ -15,9 +15,9 @@ import (
 // ExportFormats are the formats Export writes.
 var ExportFormats = []string{"csv", "json"}
 
-// exportRow is one transaction as scripts get it: exact decimal amounts
+// ExportRow is one transaction as scripts get it: exact decimal amounts
 // (strings, never floats) and ISO 8601 dates with their offset.
-type exportRow struct {
+type ExportRow struct {
 	TxnID      int64  `json:"txnId"`
 	Type       string `json:"type"`
 	Date       string `json:"date"`
@@ -35,12 +35,84 @@ type exportRow struct {
 
 var exportHeader = []string{"txn_id", "type", "date", "status", "amount", "currency", "commission", "total", "account", "provider", "comment", "error_code", "error"}
 
+// RowWriter writes export rows as csv (a header line, then one line a row)
+// or json (an array of objects). Export and statements (store/statement)
+// write their rows with it.
+type RowWriter struct {
+	w  io.Writer
+	cw *csv.Writer
+	n  int
+}
+
+// NewRowWriter starts the rows in format (csv or json) on w.
+func NewRowWriter(w io.Writer, format string) (*RowWriter, error) {
+	rw := &RowWriter{w: w}
+	switch format {
+	case "csv":
+		rw.cw = csv.NewWriter(w)
+		return rw, rw.cw.Write(exportHeader)
+	case "json":
+		_, err := io.WriteString(w, "[\n")
+		return rw, err
+	}
+	return nil, fmt.Errorf("export: format %q: use csv or json", format)
+}
+
+// Write writes one row.
+func (rw *RowWriter) Write(r ExportRow) error {
+	var err error
+	if rw.cw != nil {
+		err = rw.cw.Write([]string{strconv.FormatInt(r.TxnID, 10), r.Type, r.Date, r.Status, r.Amount, r.Currency, r.Commission, r.Total,
+			r.Account, r.Provider, r.Comment, strconv.FormatInt(r.ErrorCode, 10), r.Error})
+	} else {
+		sep := ""
+		if rw.n > 0 {
+			sep = ",\n"
+		}
+		var b []byte
+		if b, err = json.Marshal(r); err == nil {
+			_, err = io.WriteString(rw.w, sep+string(b))
+		}
+	}
+	if err == nil {
+		rw.n++
+	}
+	return err
+}
+
+// Close ends the rows (csv: flushes; json: closes the array).
+func (rw *RowWriter) Close() error {
+	if rw.cw != nil {
+		rw.cw.Flush()
+		return rw.cw.Error()
+	}
+	var err error
+	if rw.n > 0 {
+		_, err = io.WriteString(rw.w, "\n")
+	}
+	if err == nil {
+		_, err = io.WriteString(rw.w, "]\n")
+	}
+	return err
+}
+
 // Export writes the cached transactions of wallet matching f, oldest first,
 // as csv or json (an array). It returns how many rows it wrote.
 func (s *Store) Export(ctx context.Context, w io.Writer, wallet string, f Filter, format string) (int, error) {
-	if format != "csv" && format != "json" {
-		return 0, fmt.Errorf("export: format %q: use csv or json", format)
+	rw, err := NewRowWriter(w, format)
+	if err != nil {
+		return 0, err
 	}
+	n, err := s.ExportRows(ctx, wallet, f, rw.Write)
+	if err != nil {
+		return n, err
+	}
+	return n, rw.Close()
+}
+
+// ExportRows calls fn with each cached transaction of wallet matching f,
+// oldest first, and returns how many it gave.
+func (s *Store) ExportRows(ctx context.Context, wallet string, f Filter, fn func(ExportRow) error) (int, error) {
 	where, args, err := f.where(wallet)
 	if err != nil {
 		return 0, err
@@ -51,18 +123,9 @@ func (s *Store) Export(ctx context.Context, w io.Writer, wallet string, f Filter
 		return 0, err
 	}
 	defer rows.Close()
-	var cw *csv.Writer
-	if format == "csv" {
-		cw = csv.NewWriter(w)
-		if err := cw.Write(exportHeader); err != nil {
-			return 0, err
-		}
-	} else if _, err := io.WriteString(w, "[\n"); err != nil {
-		return 0, err
-	}
 	n := 0
 	for rows.Next() {
-		var r exportRow
+		var r ExportRow
 		var date int64
 		var tz, cur int
 		var amount, commission, total int64
@@ -79,36 +142,10 @@ func (s *Store) Export(ctx context.Context, w io.Writer, wallet string, f Filter
 		if r.ErrorCode != 0 {
 			r.Error = qiwiapi.PaymentErrorText(int(r.ErrorCode))
 		}
-		if cw != nil {
-			err = cw.Write([]string{strconv.FormatInt(r.TxnID, 10), r.Type, r.Date, r.Status, r.Amount, r.Currency, r.Commission, r.Total,
-				r.Account, r.Provider, r.Comment, strconv.FormatInt(r.ErrorCode, 10), r.Error})
-		} else {
-			sep := ""
-			if n > 0 {
-				sep = ",\n"
-			}
-			var b []byte
-			if b, err = json.Marshal(r); err == nil {
-				_, err = io.WriteString(w, sep+string(b))
-			}
-		}
-		if err != nil {
+		if err := fn(r); err != nil {
 			return n, err
 		}
 		n++
 	}
-	if err := rows.Err(); err != nil {
-		return n, err
-	}
-	if cw != nil {
-		cw.Flush()
-		return n, cw.Error()
-	}
-	if n > 0 {
-		_, err = io.WriteString(w, "\n")
-	}
-	if err == nil {
-		_, err = io.WriteString(w, "]\n")
-	}
-	return n, err
+	return n, rows.Err()
 }

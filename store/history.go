@@ -235,7 +235,29 @@ type Filter struct {
 	Statuses   []qiwiapi.TxnStatus // WAITING / SUCCESS / ERROR
 	From, To   time.Time           // inclusive; zero = open
 	Text       string              // words (prefix match) in account, provider, comment, status, error, txn id
+	// Cond narrows further to exactly the rows an engine package chose
+	// (store/insights: the rows behind a bar, a category, a counterparty);
+	// the zero value matches everything. A filter with Cond reads the cache only.
+	Cond Cond
 }
+
+// Cond is a condition over a cached transaction (alias t), made by an
+// engine package below store; screens carry it, they never write one.
+type Cond struct {
+	sql  string
+	args []any
+	// Label says in words which rows it keeps ("RUB out, 2026-05").
+	Label string
+}
+
+// NewCond is a condition; sql is a boolean SQL expression over the txns
+// columns as t.<column>, with ? for args.
+func NewCond(label, sql string, args ...any) Cond {
+	return Cond{sql: sql, args: args, Label: label}
+}
+
+// IsZero reports whether c keeps every row.
+func (c Cond) IsZero() bool { return c.sql == "" }
 
 // Key is a position in the cache's order: newest first by date, then txn id, then type.
 type Key struct {
@@ -306,6 +328,10 @@ func (f Filter) where(wallet string) (string, []any, error) {
 	if !f.To.IsZero() {
 		conds = append(conds, "t.id < ?")
 		args = append(args, (f.To.Unix()+1)<<24)
+	}
+	if !f.Cond.IsZero() {
+		conds = append(conds, "("+f.Cond.sql+")")
+		args = append(args, f.Cond.args...)
 	}
 	return strings.Join(conds, " AND "), args, nil
 }

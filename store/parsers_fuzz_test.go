@@ -85,7 +85,7 @@ func FuzzParseDay(f *testing.F) {
 		f.Add(s, false)
 	}
 	f.Fuzz(func(t *testing.T, s string, end bool) {
-		got, err := parseDay(s, qiwiapi.Moscow, end)
+		got, err := ParseDay(s, qiwiapi.Moscow, end)
 		if err != nil {
 			if !strings.Contains(err.Error(), "YYYY-MM-DD") {
 				t.Fatalf("%q: refusal %q does not say what to write", s, err)

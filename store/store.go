@@ -383,4 +383,89 @@ UPDATE sync_state SET oldest = 0, complete = 0;
 	`
 ALTER TABLE journal ADD COLUMN progress BLOB NOT NULL DEFAULT x'';
 `,
+	// 7 (insights): the Insights screen's and statements' sums, kept up
+	// to date by triggers so that a panel reads a few thousand rows, not
+	// the history: successful payments per Moscow day, currency, type and
+	// provider (txn_days), and per Moscow month, currency, side and
+	// account (txn_accounts). txns_insights finds the rows of a range that
+	// does not fall on whole days.
+	`
+CREATE TABLE txn_days (
+	wallet      TEXT NOT NULL,
+	day         INTEGER NOT NULL,          -- (date + 10800) / 86400: the day in Moscow time
+	currency    INTEGER NOT NULL,
+	type        TEXT NOT NULL,
+	provider_id INTEGER NOT NULL,
+	provider    TEXT NOT NULL,
+	n           INTEGER NOT NULL,
+	amount      INTEGER NOT NULL,          -- sums
+	spent       INTEGER NOT NULL,          -- totals (the sum when QIWI sent none)
+	commission  INTEGER NOT NULL,
+	PRIMARY KEY (wallet, day, currency, type, provider_id, provider)
+) WITHOUT ROWID;
+
+CREATE TABLE txn_accounts (
+	wallet      TEXT NOT NULL,
+	month       INTEGER NOT NULL,          -- year * 12 + month - 1, in Moscow time
+	currency    INTEGER NOT NULL,
+	incoming    INTEGER NOT NULL,          -- 1: IN, 0: OUT and QIWI_CARD
+	account     TEXT NOT NULL,
+	provider    TEXT NOT NULL,             -- the last provider name seen
+	n           INTEGER NOT NULL,
+	money       INTEGER NOT NULL,          -- incoming sums, outgoing totals
+	PRIMARY KEY (wallet, month, currency, incoming, account)
+) WITHOUT ROWID;
+
+CREATE TRIGGER txns_sums_add AFTER INSERT ON txns WHEN NEW.status = 'SUCCESS' BEGIN
+	INSERT INTO txn_days VALUES (NEW.wallet, (NEW.date + 10800) / 86400, NEW.currency, NEW.type, NEW.provider_id, NEW.provider, 1,
+		NEW.amount, CASE WHEN NEW.total <> 0 THEN NEW.total ELSE NEW.amount END, NEW.commission)
+	ON CONFLICT DO UPDATE SET n = n + 1, amount = amount + excluded.amount, spent = spent + excluded.spent, commission = commission + excluded.commission;
+	INSERT INTO txn_accounts VALUES (NEW.wallet,
+		CAST(strftime('%Y', NEW.date + 10800, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.date + 10800, 'unixepoch') AS INTEGER) - 1,
+		NEW.currency, NEW.type = 'IN', NEW.account, NEW.provider, 1,
+		CASE WHEN NEW.type = 'IN' OR NEW.total = 0 THEN NEW.amount ELSE NEW.total END)
+	ON CONFLICT DO UPDATE SET n = n + 1, money = money + excluded.money, provider = excluded.provider;
+END;
+
+CREATE TRIGGER txns_sums_remove AFTER DELETE ON txns WHEN OLD.status = 'SUCCESS' BEGIN
+	UPDATE txn_days SET n = n - 1, amount = amount - OLD.amount, spent = spent - CASE WHEN OLD.total <> 0 THEN OLD.total ELSE OLD.amount END,
+		commission = commission - OLD.commission
+	WHERE wallet = OLD.wallet AND day = (OLD.date + 10800) / 86400 AND currency = OLD.currency AND type = OLD.type
+		AND provider_id = OLD.provider_id AND provider = OLD.provider;
+	UPDATE txn_accounts SET n = n - 1, money = money - CASE WHEN OLD.type = 'IN' OR OLD.total = 0 THEN OLD.amount ELSE OLD.total END
+	WHERE wallet = OLD.wallet AND currency = OLD.currency AND incoming = (OLD.type = 'IN') AND account = OLD.account
+		AND month = CAST(strftime('%Y', OLD.date + 10800, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.date + 10800, 'unixepoch') AS INTEGER) - 1;
+END;
+
+CREATE TRIGGER txns_sums_update_old AFTER UPDATE ON txns WHEN OLD.status = 'SUCCESS' BEGIN
+	UPDATE txn_days SET n = n - 1, amount = amount - OLD.amount, spent = spent - CASE WHEN OLD.total <> 0 THEN OLD.total ELSE OLD.amount END,
+		commission = commission - OLD.commission
+	WHERE wallet = OLD.wallet AND day = (OLD.date + 10800) / 86400 AND currency = OLD.currency AND type = OLD.type
+		AND provider_id = OLD.provider_id AND provider = OLD.provider;
+	UPDATE txn_accounts SET n = n - 1, money = money - CASE WHEN OLD.type = 'IN' OR OLD.total = 0 THEN OLD.amount ELSE OLD.total END
+	WHERE wallet = OLD.wallet AND currency = OLD.currency AND incoming = (OLD.type = 'IN') AND account = OLD.account
+		AND month = CAST(strftime('%Y', OLD.date + 10800, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', OLD.date + 10800, 'unixepoch') AS INTEGER) - 1;
+END;
+
+CREATE TRIGGER txns_sums_update_new AFTER UPDATE ON txns WHEN NEW.status = 'SUCCESS' BEGIN
+	INSERT INTO txn_days VALUES (NEW.wallet, (NEW.date + 10800) / 86400, NEW.currency, NEW.type, NEW.provider_id, NEW.provider, 1,
+		NEW.amount, CASE WHEN NEW.total <> 0 THEN NEW.total ELSE NEW.amount END, NEW.commission)
+	ON CONFLICT DO UPDATE SET n = n + 1, amount = amount + excluded.amount, spent = spent + excluded.spent, commission = commission + excluded.commission;
+	INSERT INTO txn_accounts VALUES (NEW.wallet,
+		CAST(strftime('%Y', NEW.date + 10800, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', NEW.date + 10800, 'unixepoch') AS INTEGER) - 1,
+		NEW.currency, NEW.type = 'IN', NEW.account, NEW.provider, 1,
+		CASE WHEN NEW.type = 'IN' OR NEW.total = 0 THEN NEW.amount ELSE NEW.total END)
+	ON CONFLICT DO UPDATE SET n = n + 1, money = money + excluded.money, provider = excluded.provider;
+END;
+
+INSERT INTO txn_days SELECT wallet, (date + 10800) / 86400, currency, type, provider_id, provider, count(*),
+	sum(amount), sum(CASE WHEN total <> 0 THEN total ELSE amount END), sum(commission)
+	FROM txns WHERE status = 'SUCCESS' GROUP BY 1, 2, 3, 4, 5, 6;
+INSERT INTO txn_accounts SELECT wallet,
+	CAST(strftime('%Y', date + 10800, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', date + 10800, 'unixepoch') AS INTEGER) - 1,
+	currency, type = 'IN', account, max(provider), count(*), sum(CASE WHEN type = 'IN' OR total = 0 THEN amount ELSE total END)
+	FROM txns WHERE status = 'SUCCESS' GROUP BY 1, 2, 3, 4, 5;
+
+CREATE INDEX txns_insights ON txns (wallet, status, date, currency, type, amount, total, commission);
+`,
 }

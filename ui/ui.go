@@ -281,6 +281,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.CopyMsg:
 		return m, tea.Batch(copyToClipboard(msg.Text), m.showToast(common.ToastMsg{Text: "Copied " + msg.What}))
+	case common.OpenHistoryMsg, common.ShowScreenMsg:
+		return m, m.route(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)

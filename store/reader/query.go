@@ -23,13 +23,16 @@ type Query struct {
 	// Text searches the cache (account, provider, comment, status, error,
 	// txn id); a query with text never asks QIWI.
 	Text string
+	// Cond keeps exactly the rows an engine package chose (a drill-down
+	// from store/insights); like Text, it reads the cache only.
+	Cond store.Cond
 }
 
 // HasRange reports whether the query is limited to dates.
 func (q Query) HasRange() bool { return !q.Start.IsZero() }
 
 func (q Query) filter() store.Filter {
-	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text}
+	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text, Cond: q.Cond}
 }
 
 // filtered reports whether q narrows what QIWI lists (operation, sources).
@@ -114,7 +117,7 @@ func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 			was.c, was.known = r.coverage(*w)
 		}
 		g := f
-		if w != nil && r.o.API != nil && q.Text == "" {
+		if w != nil && r.o.API != nil && q.Text == "" && q.Cond.IsZero() {
 			g.From = later(g.From, bound.Add(time.Second))
 		} else {
 			w = nil // the cache is all there is to read
@@ -281,7 +284,7 @@ func (r *Reader) Totals(ctx context.Context, q Query) (*qiwiapi.Totals, error) {
 // windowTotals sums one piece of a window.
 func (r *Reader) windowTotals(ctx context.Context, q Query, w window) (*qiwiapi.Totals, error) {
 	now := r.now()
-	if _, next, _ := r.plan(earlier(w.end, now), w.start, now); next == nil || r.o.API == nil {
+	if _, next, _ := r.plan(earlier(w.end, now), w.start, now); next == nil || r.o.API == nil || !q.Cond.IsZero() {
 		return r.cacheTotals(ctx, q, w)
 	}
 	key := store.TotalsKey(q.Operation, q.Sources)

@@ -6,6 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store/reader"
 )
 
 // ToastMsg shows a short, non-blocking message in the footer.
@@ -98,4 +99,24 @@ type SwitchProfileMsg struct {
 // SwitchProfile returns a command that asks the shell to open profile name.
 func SwitchProfile(name string) tea.Cmd {
 	return func() tea.Msg { return SwitchProfileMsg{Name: name} }
+}
+
+// OpenHistoryMsg asks the shell to show History with exactly the rows of
+// Query (a drill-down from Insights); Esc there comes back to the screen
+// titled Back.
+type OpenHistoryMsg struct {
+	Query reader.Query
+	Back  string
+}
+
+// ShowScreenMsg asks the shell to show the screen titled Title in the
+// current mode (History going back to where a drill-down came from).
+type ShowScreenMsg struct {
+	Title string
+}
+
+// Drillable is implemented by History: Drill shows exactly q's rows until
+// Esc, which restores the earlier query and goes back to the screen back.
+type Drillable interface {
+	Drill(q reader.Query, back string) tea.Cmd
 }

@@ -136,3 +136,32 @@ func (d *Driver) LastToast() common.ToastMsg {
 	}
 	return d.Toasts[len(d.Toasts)-1]
 }
+
+// RunKeeping runs cmd and feeds its messages back into m like Run, except
+// those shell says are the shell's (a drill-down, a toast): it returns
+// them, in order, for the test to check.
+func RunKeeping(m tea.Model, cmd tea.Cmd, limit int, shell func(tea.Msg) bool) []tea.Msg {
+	var kept []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0 && n < limit; n++ {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			if shell(msg) {
+				kept = append(kept, msg)
+				continue
+			}
+			var next tea.Cmd
+			m, next = m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	return kept
+}

@@ -159,6 +159,10 @@ type Model struct {
 	gotoGen      int
 	gotoBusy     bool
 	actionBusy   int // receipts being fetched or sent
+
+	drill *drilled // showing a drill-down from another screen; nil: the user's own query
+	// Statements writes the statement of [from, to] and says where (S); nil: no S.
+	Statements func(ctx context.Context, from, to time.Time) (path string, err error)
 }
 
 // New builds the screen over the wallet's history reader (store/reader).
@@ -335,6 +339,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.ErrorToast(msg.err)
 		}
 		return m, common.Toast("Receipt saved to " + msg.path)
+	case statementMsg:
+		m.actionBusy--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		return m, common.Toast("Statement saved to " + msg.path)
 	case emailMsg:
 		m.actionBusy--
 		if msg.err != nil {
@@ -415,10 +425,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.Back):
+		if m.text == "" && m.q.Text == "" {
+			if cmd, ok := m.undrill(); ok {
+				return cmd
+			}
+		}
 		if m.text != "" {
 			m.applyText("")
 		}
 		return m.searchSource("")
+	case key.Matches(msg, k.Statement):
+		return m.statement()
 	case key.Matches(msg, k.Refresh):
 		if m.moreErr != nil && len(m.rows) > 0 {
 			return m.loadNext() // retry the page that failed, keep the rest
@@ -677,7 +694,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	enter := k.Enter
 	enter = common.Relabel(enter, "details")
-	return []key.Binding{k.Up, k.Down, enter, k.Filter, k.Operation, k.Source, k.Range, k.Sort, k.Refresh}
+	out := []key.Binding{k.Up, k.Down, enter, k.Filter, k.Operation, k.Source, k.Range, k.Sort, k.Refresh}
+	if m.Statements != nil {
+		out = append(out, k.Statement)
+	}
+	if m.drill != nil {
+		out = append(out, common.Relabel(k.Back, "back to "+m.drill.back))
+	}
+	return out
 }
 
 // FullHelp lists every key of the screen.

@@ -149,6 +149,9 @@ func (m *Model) filterLine() string {
 	if m.text != "" {
 		parts = append(parts, s.Label.Render("filter ")+fmt.Sprintf("%q", m.text))
 	}
+	if m.q.Cond.Label != "" { // a drill-down: said first, so it shows on a narrow screen
+		parts = append([]string{parts[0], s.Label.Render("only ") + m.q.Cond.Label}, parts[1:]...)
+	}
 	return " " + strings.Join(parts, s.Subtle.Render(" · "))
 }
 
@@ -173,7 +176,10 @@ func (m *Model) totalsText(t *qiwiapi.Totals) string {
 func (m *Model) apiTotalsLine() string {
 	s := m.c.Styles
 	label := "QIWI totals for the range"
-	if !m.q.HasRange() {
+	switch {
+	case !m.q.Cond.IsZero():
+		label = "Totals of these payments" // a drill-down: summed from the cache
+	case !m.q.HasRange():
 		label = "QIWI totals, last 30 days"
 	}
 	var val string

@@ -1,0 +1,373 @@
+package insights
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/barchart"
+	"github.com/charmbracelet/x/ansi"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store/insights"
+	"qiwidash/ui/common"
+)
+
+// View draws the header lines, the panel tabs and the panel.
+func (m *Model) View() string {
+	s := m.c.Styles
+	if m.width == 0 {
+		return ""
+	}
+	lines := []string{m.headLine(), m.coverageLine()}
+	if m.saved != "" {
+		// The whole path, wrapped: the toast may be too narrow for it.
+		for _, l := range strings.Split(ansi.Hardwrap(" Statement saved to "+m.saved, m.width, false), "\n") {
+			lines = append(lines, s.Positive.Render(l))
+		}
+	}
+	lines = append(lines, m.panelTabs())
+	switch {
+	case m.state == common.StateError && m.months == nil:
+		lines = append(lines, "", s.Error.Render("  "+common.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
+	case m.months == nil:
+		lines = append(lines, "", s.Subtle.Render("  Summing the cached history…"))
+	case len(m.curs) == 0:
+		lines = append(lines, "", s.Subtle.Render("  No successful payments in the last 12 months of the cache."))
+	default:
+		body := m.height - len(lines)
+		switch m.panel {
+		case panelMonths:
+			lines = append(lines, m.monthsPanel(body)...)
+		case panelCategories:
+			lines = append(lines, m.categoriesPanel(body)...)
+		case panelCounterparties:
+			lines = append(lines, m.counterpartiesPanel(body)...)
+		case panelDays:
+			lines = append(lines, m.daysPanel()...)
+		}
+	}
+	for i := range lines {
+		lines[i] = ansi.Truncate(lines[i], m.width, "…")
+	}
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) headLine() string {
+	s := m.c.Styles
+	line := s.Title.Render(" Insights") + s.Subtle.Render(" · ") + s.Bold.Render(m.cur().Code())
+	if len(m.curs) > 1 {
+		var others []string
+		for _, c := range m.curs {
+			if c != m.cur() {
+				others = append(others, c.Code())
+			}
+		}
+		line += s.Subtle.Render(" (c: " + strings.Join(others, ", ") + ")")
+	}
+	if b, ok := m.bucket(); ok {
+		month := b.Start.Format("January 2006")
+		if b.Partial {
+			month += " (so far)"
+		}
+		line += s.Subtle.Render(" · ") + month + " " + m.checkMark(b)
+	}
+	return line
+}
+
+// checkMark is the month's reconciliation with QIWI's totals, in the
+// selected currency: ✓, the difference, or why it is unknown.
+func (m *Model) checkMark(b insights.Bucket) string {
+	s := m.c.Styles
+	key := b.Start.Unix()
+	if err := m.checkErr[key]; err != nil {
+		return s.Warning.Render("QIWI totals: " + common.Explain(err))
+	}
+	checks, ok := m.checks(b)
+	if !ok {
+		return s.Subtle.Render("QIWI totals: asking…")
+	}
+	for _, k := range checks {
+		if k.Currency != b.Currency {
+			continue
+		}
+		if k.Agree() {
+			return s.Positive.Render("✓ agrees with QIWI's totals")
+		}
+		return s.Warning.Render(fmt.Sprintf("≠ QIWI's totals: in %s, out %s", m.c.SignedMoney(k.DiffIn()), m.c.SignedMoney(k.DiffOut())))
+	}
+	return s.Positive.Render("✓ agrees with QIWI's totals")
+}
+
+func (m *Model) coverageLine() string {
+	s := m.c.Styles
+	var line string
+	switch {
+	case m.covered.IsZero() && !m.coveredAll:
+		line = " Cache: reading what it covers…"
+	case m.coveredAll:
+		line = " Cache: the whole history, since " + m.covered.In(qiwiapi.Moscow).Format("2006-01-02")
+	default:
+		line = " Cache: every payment since " + m.covered.In(qiwiapi.Moscow).Format("2006-01-02 15:04")
+	}
+	switch {
+	case m.widening:
+		line += " · widening to 12 months in the background…"
+	case m.widenErr != nil:
+		line += " · could not widen: " + common.Explain(m.widenErr)
+	}
+	if m.d.History != nil {
+		if st := m.d.History.Status(); st.Budget != nil {
+			line += fmt.Sprintf(" · %d requests left", st.Budget.Left)
+		}
+	}
+	return s.Subtle.Render(line)
+}
+
+func (m *Model) panelTabs() string {
+	s := m.c.Styles
+	var parts []string
+	for p := range panels {
+		if p == m.panel {
+			parts = append(parts, s.ActiveTab.Render("▶"+p.String()))
+		} else {
+			parts = append(parts, s.Tab.Render(p.String()))
+		}
+	}
+	return strings.Join(parts, "") + s.Subtle.Render("  v: next")
+}
+
+// ---- Months: 12 pairs of bars (in │ out), the selected one marked ----
+
+func (m *Model) monthsPanel(h int) []string {
+	s := m.c.Styles
+	ms := m.months[m.cur()]
+	chartH := max(3, min(24, h-6))
+	pair := max(4, (m.width-2)/len(ms)) // columns per month: two bars and their gaps
+	bw := max(1, pair/2-1)
+	var data []barchart.BarData
+	var top int64
+	for _, b := range ms {
+		top = max(top, b.In.Minor, b.Out.Minor)
+		data = append(data,
+			barchart.BarData{Label: "", Values: []barchart.BarValue{{Name: "in", Value: scale(b.In.Minor), Style: s.Positive}}},
+			barchart.BarData{Label: "", Values: []barchart.BarValue{{Name: "out", Value: scale(b.Out.Minor), Style: s.Negative}}})
+	}
+	ch := barchart.New(len(data)*(bw+1), chartH, barchart.WithNoAutoBarWidth(), barchart.WithNoAxis(), barchart.WithBarWidth(bw), barchart.WithBarGap(1),
+		barchart.WithMaxValue(scale(max(top, 1))), barchart.WithNoAutoMaxValue(), barchart.WithDataSet(data))
+	ch.Draw()
+	out := []string{s.Subtle.Render(fmt.Sprintf(" each month: in │ out; top of scale %s", m.c.Money(qiwiapi.Amount{Minor: top, Currency: m.cur()})))}
+	for _, l := range strings.Split(ch.View(), "\n") {
+		out = append(out, " "+l)
+	}
+	var labels, marks strings.Builder
+	for i, b := range ms {
+		w := 2 * (bw + 1)
+		label := b.Start.Format("Jan")
+		if w >= 8 {
+			label = b.Start.Format("Jan 06")
+		}
+		if b.Partial {
+			label += "*"
+		}
+		labels.WriteString(common.PadRight(common.Truncate(label, w), w))
+		mark := strings.Repeat(" ", w)
+		if i == m.month {
+			pos := 0
+			if m.side == insights.Out {
+				pos = bw + 1
+			}
+			mark = common.PadRight(strings.Repeat(" ", pos)+"▲", w)
+		}
+		marks.WriteString(mark)
+	}
+	out = append(out, " "+labels.String(), " "+s.Accent.Render(marks.String()))
+	if b, ok := m.bucket(); ok {
+		out = append(out, fmt.Sprintf(" %s ▲%s: in %s (%d) · out %s (%d) · fee %s",
+			b.Start.Format("Jan 2006"), m.side, s.Positive.Render(m.c.SignedMoney(b.In)), b.InCount,
+			s.Negative.Render(m.c.SignedMoney(b.Out.Neg())), b.OutCount, m.c.Money(b.Commission)),
+			s.Subtle.Render(" * so far · ←/→ month · ↑ in ↓ out · enter: these payments in History"))
+	}
+	return out
+}
+
+// scale is an amount as a bar's height: the chart needs a float, the
+// amounts shown are the exact ones.
+func scale(minor int64) float64 { return float64(minor) }
+
+// ---- Categories and counterparties: one horizontal bar per row ----
+
+// barRows draws one row per value: label, a bar (ntcharts), the amount.
+func (m *Model) barRows(labels []string, values []qiwiapi.Amount, counts []int, first, n int) []string {
+	s := m.c.Styles
+	labelW := min(28, max(12, m.width/4))
+	amountW := 18
+	barW := max(6, m.width-labelW-amountW-12)
+	var top int64
+	for _, v := range values {
+		top = max(top, v.Minor)
+	}
+	last := min(len(values), first+n)
+	var data []barchart.BarData
+	for i := first; i < last; i++ {
+		data = append(data, barchart.BarData{Values: []barchart.BarValue{{Name: labels[i], Value: scale(values[i].Minor), Style: s.Accent}}})
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	ch := barchart.New(barW, len(data), barchart.WithHorizontalBars(), barchart.WithNoAxis(), barchart.WithNoAutoBarWidth(), barchart.WithBarWidth(1), barchart.WithBarGap(0),
+		barchart.WithMaxValue(scale(max(top, 1))), barchart.WithNoAutoMaxValue(), barchart.WithDataSet(data))
+	ch.Draw()
+	bars := strings.Split(ch.View(), "\n")
+	var out []string
+	for i := first; i < last; i++ {
+		marker := "  "
+		if i == m.sel {
+			marker = "▶ "
+		}
+		bar := ""
+		if j := i - first; j < len(bars) {
+			bar = bars[j]
+		}
+		line := marker + common.PadRight(common.Truncate(labels[i], labelW), labelW) + " " + bar + " " +
+			common.PadLeft(m.c.Money(values[i]), amountW) + fmt.Sprintf(" %4d", counts[i])
+		if i == m.sel {
+			line = s.Selected.Render(line)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func (m *Model) monthTitle() string {
+	b, _ := m.bucket()
+	return b.Start.Format("January 2006")
+}
+
+func (m *Model) detailState() []string {
+	s := m.c.Styles
+	if m.detailErr != nil {
+		return []string{"", s.Error.Render("  " + common.Explain(m.detailErr))}
+	}
+	return nil
+}
+
+func (m *Model) categoriesPanel(h int) []string {
+	s := m.c.Styles
+	out := []string{s.Subtle.Render(fmt.Sprintf(" Where outgoing %s went in %s (with commission) · payments", m.cur().Code(), m.monthTitle()))}
+	if e := m.detailState(); e != nil {
+		return append(out, e...)
+	}
+	if len(m.cats) == 0 {
+		return append(out, "", s.Subtle.Render("  No outgoing payments this month."))
+	}
+	var labels []string
+	var values []qiwiapi.Amount
+	var counts []int
+	for _, c := range m.cats {
+		labels, values, counts = append(labels, c.Category.Title()), append(values, c.Out), append(counts, c.Count)
+	}
+	n := max(1, h-2)
+	return append(append(out, m.barRows(labels, values, counts, scrollFirst(m.sel, n, len(labels)), n)...),
+		s.Subtle.Render(" ←/→ month · ↑/↓ category · enter: these payments in History"))
+}
+
+func (m *Model) counterpartiesPanel(h int) []string {
+	s := m.c.Styles
+	order := "by amount"
+	if m.byCount {
+		order = "by number of payments"
+	}
+	out := []string{s.Subtle.Render(fmt.Sprintf(" Top recipients and senders in %s, %s, %s (s: switch)", m.monthTitle(), m.cur().Code(), order))}
+	if e := m.detailState(); e != nil {
+		return append(out, e...)
+	}
+	if len(m.cps) == 0 {
+		return append(out, "", s.Subtle.Render("  No payments this month."))
+	}
+	var labels []string
+	var values []qiwiapi.Amount
+	var counts []int
+	for _, c := range m.cps {
+		who := c.Account
+		if who == "" {
+			who = "(no account)"
+		}
+		who = m.c.PersonalNumbers(sanitize.Text(who))
+		if c.Provider != "" {
+			who += " " + sanitize.Text(c.Provider)
+		}
+		arrow := "→ "
+		if c.Side == insights.In {
+			arrow = "← "
+		}
+		labels, values, counts = append(labels, arrow+who), append(values, c.Sum), append(counts, c.Count)
+	}
+	n := max(1, h-2)
+	return append(append(out, m.barRows(labels, values, counts, scrollFirst(m.sel, n, len(labels)), n)...),
+		s.Subtle.Render(" → paid to · ← received from · enter: these payments in History"))
+}
+
+func scrollFirst(sel, n, total int) int {
+	if total <= n {
+		return 0
+	}
+	return min(max(0, sel-n+1), total-n)
+}
+
+// ---- Days: a calendar of the month, spend per day as shades ----
+
+var shades = []string{"·", "░", "▒", "▓", "█"}
+
+func (m *Model) daysPanel() []string {
+	s := m.c.Styles
+	out := []string{s.Subtle.Render(fmt.Sprintf(" Spending per day, %s, %s: · none ░ ▒ ▓ █ most", m.monthTitle(), m.cur().Code()))}
+	if e := m.detailState(); e != nil {
+		return append(out, e...)
+	}
+	if len(m.days) == 0 {
+		return out
+	}
+	var top int64
+	for _, d := range m.days {
+		top = max(top, d.Out.Minor)
+	}
+	cellW := max(6, min(14, (m.width-4)/7))
+	var head strings.Builder
+	for _, d := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
+		head.WriteString(common.PadRight(d, cellW))
+	}
+	out = append(out, "  "+s.TableHeader.Render(head.String()))
+	lead := (int(m.days[0].Start.Weekday()) + 6) % 7 // Monday first
+	var row strings.Builder
+	row.WriteString(strings.Repeat(" ", lead*cellW))
+	col := lead
+	for i, d := range m.days {
+		level := 0
+		if d.Out.Minor > 0 {
+			level = 1 + int(d.Out.Minor*3/max(top, 1))
+		}
+		bar := strings.Repeat(shades[min(level, 4)], max(1, cellW-4))
+		cell := fmt.Sprintf("%2d %s", d.Start.Day(), bar)
+		if i == m.sel {
+			cell = s.Selected.Render(cell)
+		}
+		row.WriteString(cell + " ")
+		col++
+		if col == 7 || i == len(m.days)-1 {
+			out = append(out, "  "+row.String())
+			row.Reset()
+			col = 0
+		}
+	}
+	if m.sel < len(m.days) {
+		d := m.days[m.sel]
+		out = append(out, "", fmt.Sprintf("  %s: out %s (%d payments) · in %s (%d)", d.Start.Format("Mon 2 January"),
+			m.c.SignedMoney(d.Out.Neg()), d.OutCount, m.c.SignedMoney(d.In), d.InCount))
+	}
+	out = append(out, s.Subtle.Render("  arrows: day · enter: the day's outgoing payments in History"))
+	return out
+}
