@@ -23,13 +23,14 @@ func runSandbox(args []string, stdout, stderr io.Writer) error {
 	callback := fs.String("callback-url", "", "where to POST merchant bill callbacks (optional)")
 	rows := fs.Int("history-rows", 0, "seed the demo wallet with N transactions spread evenly over the last 24 months (0: the usual data set)")
 	latency := fs.Duration("latency", 0, "delay every answer by this long (e.g. 50ms)")
+	strict := fs.Bool("strict", false, "answer exactly the documented shapes (no field, type or content type beyond QIWI's docs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *rows < 0 || *latency < 0 || *latency > time.Minute {
 		return fmt.Errorf("sandbox: --history-rows must be >= 0 and --latency between 0 and 1m")
 	}
-	sb, err := demo.Start(*addr, demo.Options{Seed: *seed, CallbackURL: *callback, HistoryRows: *rows, Latency: *latency})
+	sb, err := demo.Start(*addr, demo.Options{Seed: *seed, CallbackURL: *callback, HistoryRows: *rows, Latency: *latency, Strict: *strict})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}

@@ -143,7 +143,7 @@ func TestErrorsAreTypedAndCarryNoToken(t *testing.T) {
 	}
 	_, _, err = c.Profile.Nickname(ctx, "+7 999 111-22-33")
 	var apiErr *Error
-	if !errors.Is(err, ErrForbidden) || !errors.As(err, &apiErr) || apiErr.TraceID != "abc123" || apiErr.Message() != "Нет прав" || apiErr.ServiceName != "nicknames" {
+	if !errors.Is(err, ErrForbidden) || !errors.As(err, &apiErr) || apiErr.TraceID != "abc123" || apiErr.Message() != "Нет прав: no scope" || apiErr.ServiceName != "nicknames" {
 		t.Fatalf("403 -> %#v", err)
 	}
 	_, _, err = c.History.List(ctx, "79991112233", HistoryOptions{Rows: 10})
@@ -343,6 +343,8 @@ func TestPaymentErrorsReadInEnglish(t *testing.T) {
 		"not.enough.funds": PaymentErrorText(220),
 		"QWPRC-242":        PaymentErrorText(242),
 	} {
+		// QIWI's own words first, then the code's documented meaning (issue 11 item 6).
+		want = "Недостаточно средств (" + want + ")"
 		e := &Error{StatusCode: 400, Code: code, UserMessage: "Недостаточно средств"}
 		if e.Message() != want {
 			t.Errorf("%s: %q, want %q", code, e.Message(), want)

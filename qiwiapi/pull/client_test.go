@@ -43,7 +43,7 @@ type env struct {
 func setup(t *testing.T) *env {
 	t.Helper()
 	clk := &clock{t: time.Date(2016, 9, 20, 10, 0, 0, 0, time.UTC)}
-	sb := merchant.New(merchant.Options{Seed: 1, Now: clk.Now})
+	sb := merchant.New(merchant.Options{Seed: 1, Now: clk.Now, Strict: strictSandbox})
 	mux := http.NewServeMux()
 	mux.Handle("/prefix/", http.StripPrefix("/prefix", sb))
 	ts := httptest.NewServer(mux)

@@ -25,6 +25,11 @@ type Options struct {
 	SettleDelay      time.Duration // WAITING -> SUCCESS/ERROR delay for new payments; 0 = 2s
 	HistoryPerMinute int           // history budget per wallet per minute; 0 = 100; <0 = unlimited
 	Logf             func(format string, args ...any)
+	// Strict answers exactly the documented shapes: no field the docs do
+	// not name, the documented content type, the types of the docs' tables
+	// where they differ from the examples, and documented optional fields
+	// absent for every other id (deterministic, so tests are stable).
+	Strict bool
 }
 
 // Faults are injected into the next responses (see SetFaults).

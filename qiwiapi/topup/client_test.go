@@ -74,6 +74,7 @@ func setup(t *testing.T, opts agent.Options, copts ...topup.Option) *env {
 	if opts.SettleDelay == 0 {
 		opts.SettleDelay = 30 * time.Second
 	}
+	opts.Strict = strictSandbox
 	e.sb = agent.New(opts)
 	mux := http.NewServeMux()
 	mux.HandleFunc(agent.Path, func(w http.ResponseWriter, r *http.Request) {
@@ -632,7 +633,7 @@ func TestClientCertificate(t *testing.T) {
 	pool.AddCert(caCert)
 
 	clk := newClock()
-	sb := agent.New(agent.Options{Now: clk.Now, RequireClientCert: true})
+	sb := agent.New(agent.Options{Now: clk.Now, RequireClientCert: true, Strict: strictSandbox})
 	ts := httptest.NewUnstartedServer(sb)
 	ts.TLS = &tls.Config{ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: pool}
 	ts.StartTLS()

@@ -95,6 +95,8 @@ type Options struct {
 	Location *time.Location
 	// Sleep waits for the Latency fault (default: a real timer).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Strict answers only the documented shapes (see package doc).
+	Strict bool
 }
 
 // Faults are injected into matching requests.

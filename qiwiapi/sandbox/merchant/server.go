@@ -132,6 +132,9 @@ type Options struct {
 	// RefundDelay is how long (on Now) a refund stays "processing"
 	// (10 seconds by default; negative means it succeeds at once).
 	RefundDelay time.Duration
+	// Strict answers only the documented shapes: JSON as text/json,
+	// originAmount/originCcy only once the bill is paid.
+	Strict bool
 }
 
 // Faults make the API misbehave. Counters apply to the next N API requests
