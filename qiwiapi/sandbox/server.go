@@ -402,6 +402,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rp.body = rp.body[:len(rp.body)/2]
 		}
 	}
+	if s.opts.Strict {
+		rp = strictReply(c.rt, rp)
+	}
 	out := c.out
 	if drop {
 		s.stats.status["dropped"]++
