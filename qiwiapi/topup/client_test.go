@@ -510,14 +510,17 @@ func TestFatalConfigurationHolds(t *testing.T) {
 			t.Fatalf("ended %v", s.Phase)
 		}
 	})
-	t.Run("blocked agent 316", func(t *testing.T) {
+	// A blocked agent is refused from the first request (check-deposit
+	// answers 150, fatal; issue 11 item 12): held, never sent. A pay sent
+	// anyway answers 316 (the sandbox's own tests).
+	t.Run("blocked agent", func(t *testing.T) {
 		e := setup(t, agent.Options{})
 		c, _ := topup.NewClient(agent.DemoBlockedTerminalID(), topup.WithBaseURL(e.ts.URL),
 			topup.WithPassword(topup.NewPassword(agent.DemoPassword())), topup.WithClock(e.clk.Now), topup.WithSleep(e.clk.Sleep))
 		e.c = c
 		s, _ := follow(t, e, topupFor(agent.WalletOK, rub(1_00), topup.Cash))
-		if s.Phase != topup.PhaseHeld || s.Result != topup.ResultAgentBlocked || e.sb.PaymentCount() != 0 {
-			t.Fatalf("ended %v %v", s.Phase, s.Result)
+		if s.Phase != topup.PhaseHeld || s.Sent || !s.Fatal || e.sb.PaymentCount() != 0 {
+			t.Fatalf("ended %v sent %v fatal %v (%s)", s.Phase, s.Sent, s.Fatal, s.Note)
 		}
 	})
 	t.Run("ip blocked 339 then fixed", func(t *testing.T) {
