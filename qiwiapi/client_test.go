@@ -204,6 +204,28 @@ func TestBrokenBodiesAreErrorsNotPanics(t *testing.T) {
 	}
 }
 
+// Issue 11 item 7: a 2xx payment answer that cannot be read whole still
+// names its transaction when it can, so the engine follows that payment's
+// status; it is an ErrBadResponse (unknown), never a refusal.
+func TestUnreadablePaymentAnswerKeepsItsTransaction(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("POST /sinap/api/v2/terms/99/payments", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"id":"1","sum":{"amount":"ten","currency":"643"},"transaction":{"id":"11155897070","state":{"code":"Accepted"}}}`)
+	})
+	p, _ := WalletTransfer("1", "+79991112233", Amount{Minor: 100, Currency: RUB}, "")
+	info, _, err := c.Payments.Pay(context.Background(), p)
+	if !errors.Is(err, ErrBadResponse) {
+		t.Fatalf("err %v, want ErrBadResponse", err)
+	}
+	var qe *Error
+	if errors.As(err, &qe) {
+		t.Fatal("an unreadable 2xx reads as QIWI's refusal")
+	}
+	if info == nil || info.TxnID() != 11155897070 {
+		t.Fatalf("info %+v: the transaction id is lost", info)
+	}
+}
+
 func TestHistoryBudgetWaitsInsteadOfTripping423(t *testing.T) {
 	clk := &jumpClock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
 	c, mux := setup(t, WithGate(budget.New(budget.Options{PerMinute: 3, Clock: clk})))

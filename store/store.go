@@ -383,4 +383,10 @@ UPDATE sync_state SET oldest = 0, complete = 0;
 	`
 ALTER TABLE journal ADD COLUMN progress BLOB NOT NULL DEFAULT x'';
 `,
+	// 7 (moves): when a read-only status request about the entry last went
+	// out (unix ms, 0 = never), so a restart does not ask again inside the
+	// service's minimum interval (Top-Up API: 10 minutes per payment).
+	`
+ALTER TABLE journal ADD COLUMN status_asked_at INTEGER NOT NULL DEFAULT 0;
+`,
 }
