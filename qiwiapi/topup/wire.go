@@ -96,15 +96,15 @@ type RequestResult struct {
 
 // Document is a decoded Top-Up API response, whatever the request type.
 type Document struct {
-	Result          *RequestResult // nil when the response has no <result-code> element
-	Payments        []Payment
-	Balances        []qiwiapi.Amount
+	Result   *RequestResult // nil when the response has no <result-code> element
+	Payments []Payment
+	Balances []qiwiapi.Amount
 	// UnreadBalances says why a <balance> was left out (e.g. a currency
 	// with another number of decimals than its value has). One unreadable
 	// balance never makes the rest of the answer, the <payment> above all,
 	// unreadable.
-	UnreadBalances []string
-	Exist          *bool
+	UnreadBalances  []string
+	Exist           *bool
 	DepositPossible *bool
 }
 
