@@ -544,9 +544,10 @@ func TestFatalConfigurationHolds(t *testing.T) {
 	})
 }
 
+// genKey makes a 2048-bit key (the docs' size; shorter ones are refused).
 func genKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	k, err := rsa.GenerateKey(rand.Reader, topup.MinKeyBits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -652,6 +653,35 @@ func TestClientCertificate(t *testing.T) {
 	}
 	if _, _, err := withCert.Ping(ctx); err != nil {
 		t.Fatalf("mTLS ping: %v", err)
+	}
+	// The same login from files, as `qiwidash login` takes it (issue 11
+	// item 10): the certificate, its key encrypted with a passphrase, the CA.
+	dir := t.TempDir()
+	certFile, keyFile, caFile := filepath.Join(dir, "my_cert"), filepath.Join(dir, "private_key.pem"), filepath.Join(dir, "our_CA")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: clDER}), 0o600)
+	os.WriteFile(keyFile, encryptedPKCS8(t, clientKey, "pass phrase"), 0o600)
+	os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600)
+	auth := topup.Auth{Password: topup.NewPassword(agent.DemoPassword()), KeyFile: keyFile, CertFile: certFile, CAFile: caFile,
+		Passphrase: topup.NewPassword("pass phrase")}
+	if auth.Kind() != "certificate" || auth.Endpoint() != topup.PrivateURL {
+		t.Fatalf("certificate login: kind %s, endpoint %s", auth.Kind(), auth.Endpoint())
+	}
+	opts, err := auth.Options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFiles, err := topup.NewClient(agent.DemoTerminalID(), append(opts, topup.WithBaseURL(ts.URL))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fromFiles.Ping(ctx); err != nil {
+		t.Fatalf("mTLS ping from files: %v", err)
+	}
+	other := auth
+	other.KeyFile = filepath.Join(dir, "other.pem")
+	os.WriteFile(other.KeyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(caKey)}), 0o600)
+	if _, err := other.Options(); err == nil {
+		t.Error("a key that is not the certificate's accepted")
 	}
 	without, _ := topup.NewClient(agent.DemoTerminalID(), topup.WithBaseURL(ts.URL),
 		topup.WithPassword(topup.NewPassword(agent.DemoPassword())), topup.WithTLSConfig(&tls.Config{RootCAs: roots}))
