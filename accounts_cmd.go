@@ -55,15 +55,19 @@ func newAccountsCLI(stdin *os.File, stdout, stderr io.Writer) *store.CLI {
 	return c
 }
 
-// verifyAgent pings the Top-Up API with the terminal's credentials. An
-// answer that is not the API's XML (HTML, a 5xx, an empty body) is a
-// *store.BadAnswerError, never an acceptance or a refusal.
-func verifyAgent(ctx context.Context, terminalID, password, baseURL string) error {
-	opts := []topup.Option{topup.WithPassword(topup.NewPassword(password))}
-	if baseURL != "" {
-		opts = append(opts, topup.WithBaseURL(baseURL))
+// verifyAgent pings the Top-Up API with the terminal's login (password,
+// signing key or client certificate, at the address the docs give for it
+// unless baseURL says otherwise). Key and certificate files are read and
+// checked here. An answer that is not the API's XML (HTML, a 5xx, an empty
+// body) is a *store.BadAnswerError, never an acceptance or a refusal.
+func verifyAgent(ctx context.Context, cr store.Credentials, baseURL string) error {
+	auth := cr.TopupAuth()
+	opts, err := auth.Options()
+	if err != nil {
+		return err
 	}
-	c, err := topup.NewClient(terminalID, opts...)
+	opts = append(opts, topup.WithBaseURL(orDefault(baseURL, auth.Endpoint())))
+	c, err := topup.NewClient(cr.AgentID, opts...)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type CLI struct {
 	Getenv     func(string) string
 	Keyring    Keyring // nil: the OS keyring
 	// Agent and Merchant check those credentials (see APIVerifier).
-	Agent    func(ctx context.Context, terminalID, password, baseURL string) error
+	Agent    func(ctx context.Context, c Credentials, baseURL string) error
 	Merchant func(ctx context.Context, apiID, apiPassword, shopID, baseURL string) error
 	// Actions are the key-binding action names the config may use (nil: no check of [keys]).
 	Actions []string
@@ -112,7 +112,11 @@ func (c *CLI) secret(prompt string) (string, error) {
 // the credentials the user has, checks them with the APIs and saves them.
 func (c *CLI) Login(ctx context.Context, args []string) error {
 	fs, f := c.flags("login")
-	agentURL := fs.String("agent-url", "", "Top-Up agent API URL (default: production)")
+	agentURL := fs.String("agent-url", "", "Top-Up agent API URL (default: production; private-api.qiwi.com with --agent-cert)")
+	agentKey := fs.String("agent-key", "", "Top-Up agent: PEM RSA private key file (2048 bits or more): signs requests, or is --agent-cert's key")
+	agentCert := fs.String("agent-cert", "", "Top-Up agent: PEM client certificate file from QIWI (login by certificate; needs --agent-key)")
+	agentCA := fs.String("agent-ca", "", "Top-Up agent: PEM CA certificate file QIWI gave with the client certificate (optional)")
+	agentAlg := fs.String("agent-sign-alg", "", "Top-Up agent signature algorithm: SHA1withRSA (default) or MD5withRSA")
 	merchantURL := fs.String("merchant-url", "", "Pull REST API base URL (default: production)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -134,9 +138,20 @@ func (c *CLI) Login(ctx context.Context, args []string) error {
 		return err
 	}
 	if strings.TrimSpace(cr.AgentID) != "" {
-		if cr.AgentPassword, err = c.secret("Top-Up agent password (hidden): "); err != nil {
-			return err
+		cr.AgentKeyFile, cr.AgentCertFile, cr.AgentCAFile, cr.AgentSignAlg = *agentKey, *agentCert, *agentCA, *agentAlg
+		if cr.AgentKeyFile != "" {
+			if cr.AgentPassphrase, err = c.secret("Passphrase of " + cr.AgentKeyFile + " (hidden; Enter if it has none): "); err != nil {
+				return err
+			}
 		}
+		// A signature replaces the password; a certificate login keeps it.
+		if cr.AgentKeyFile == "" || cr.AgentCertFile != "" {
+			if cr.AgentPassword, err = c.secret("Top-Up agent password (hidden): "); err != nil {
+				return err
+			}
+		}
+	} else if *agentKey != "" || *agentCert != "" {
+		return errors.New("login: --agent-key and --agent-cert need the Top-Up agent terminal id")
 	}
 	if cr.APIID, err = c.line("Merchant API_ID: "); err != nil {
 		return err
@@ -151,7 +166,7 @@ func (c *CLI) Login(ctx context.Context, args []string) error {
 	}
 	v := APIVerifier{BaseURL: f.baseURL}
 	if c.Agent != nil {
-		v.Agent = func(ctx context.Context, id, pw string) error { return c.Agent(ctx, id, pw, *agentURL) }
+		v.Agent = func(ctx context.Context, cr Credentials) error { return c.Agent(ctx, cr, *agentURL) }
 	}
 	if c.Merchant != nil {
 		v.Merchant = func(ctx context.Context, id, pw, shop string) error {

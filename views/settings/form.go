@@ -22,6 +22,9 @@ const (
 	fieldToken
 	fieldAgentID
 	fieldAgentPassword
+	fieldAgentKeyFile
+	fieldAgentCertFile
+	fieldAgentPassphrase
 	fieldAPIID
 	fieldAPIPassword
 	fieldShopID
@@ -30,11 +33,12 @@ const (
 
 var fieldLabels = [fieldCount]string{
 	"Profile name", "Wallet API token", "Agent terminal id", "Agent password",
+	"Agent key file", "Agent certificate file", "Agent key passphrase",
 	"Merchant API_ID", "Merchant API_PASSWORD", "Merchant shop id",
 }
 
 // hiddenField says which fields are secrets: typed without echo.
-var hiddenField = [fieldCount]bool{fieldToken: true, fieldAgentPassword: true, fieldAPIPassword: true}
+var hiddenField = [fieldCount]bool{fieldToken: true, fieldAgentPassword: true, fieldAgentPassphrase: true, fieldAPIPassword: true}
 
 // loginTimeout bounds one check-and-save.
 const loginTimeout = 45 * time.Second
@@ -71,6 +75,9 @@ func newForm(name, fallback string) *form {
 	}
 	f.in[fieldToken].Placeholder = "from qiwi.com/api (leave empty if you have none)"
 	f.in[fieldShopID].Placeholder = "prv_id"
+	f.in[fieldAgentKeyFile].Placeholder = "PEM RSA key path: signs requests (no password), or the certificate's key"
+	f.in[fieldAgentCertFile].Placeholder = "PEM client certificate path (private-api.qiwi.com; keeps the password)"
+	f.in[fieldAgentPassphrase].Placeholder = "only for an encrypted key"
 	f.in[fieldName].SetValue(name)
 	start := fieldName
 	if name != "" {
@@ -117,6 +124,7 @@ func (f *form) credentials() store.Credentials {
 	return store.Credentials{
 		Token:   v(fieldToken),
 		AgentID: v(fieldAgentID), AgentPassword: f.in[fieldAgentPassword].Value(),
+		AgentKeyFile: v(fieldAgentKeyFile), AgentCertFile: v(fieldAgentCertFile), AgentPassphrase: f.in[fieldAgentPassphrase].Value(),
 		APIID: v(fieldAPIID), APIPassword: f.in[fieldAPIPassword].Value(), ShopID: v(fieldShopID),
 	}
 }
@@ -130,11 +138,14 @@ func (f *form) check() (string, int) {
 	switch {
 	case c.IsZero():
 		return "Fill at least one group: a wallet token, an agent id with its password, or the merchant API_ID, API_PASSWORD and shop id", fieldToken
-	case (c.AgentID == "") != (c.AgentPassword == ""):
-		if c.AgentID == "" {
-			return "The agent password needs the agent terminal id", fieldAgentID
-		}
+	case c.AgentID == "" && (c.AgentPassword != "" || c.AgentKeyFile != "" || c.AgentCertFile != "" || c.AgentPassphrase != ""):
+		return "The agent password or key needs the agent terminal id", fieldAgentID
+	case c.AgentID != "" && c.AgentPassword == "" && c.AgentKeyFile == "":
 		return "The agent terminal id needs its password", fieldAgentPassword
+	case c.AgentCertFile != "" && c.AgentKeyFile == "":
+		return "The agent certificate needs its key file", fieldAgentKeyFile
+	case c.AgentCertFile != "" && c.AgentPassword == "":
+		return "A certificate login still needs the agent password", fieldAgentPassword
 	}
 	if err := c.Check(); err != nil {
 		for _, i := range []int{fieldAPIID, fieldAPIPassword, fieldShopID} {
