@@ -238,8 +238,9 @@ func parseFilter(c *call, rangeRequired bool) (*histFilter, string) {
 	}
 	start, err1 := time.Parse(dateLayout, sd[0])
 	end, err2 := time.Parse(dateLayout, ed[0])
-	if err1 != nil || err2 != nil {
-		return nil, "startDate/endDate must be YYYY-MM-DDThh:mm:ssTZD (URL-encoded)"
+	if err1 != nil || err2 != nil || c.strict && (strings.HasSuffix(sd[0], "Z") || strings.HasSuffix(ed[0], "Z")) {
+		// Strict: the docs' TZD is +hh:mm or -hh:mm (their Python example's Z is not).
+		return nil, "startDate/endDate must be YYYY-MM-DDThh:mm:ssTZD (URL-encoded), TZD +hh:mm or -hh:mm"
 	}
 	_, so := start.Zone()
 	_, eo := end.Zone()

@@ -347,6 +347,7 @@ type call struct {
 	params  []string
 	rt      *route
 	out     []delivery
+	strict  bool // Options.Strict: refuse what only the default mode forgives
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -375,7 +376,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	c := &call{r: r, q: r.URL.Query(), body: body, now: s.now(), arrived: arrived}
+	c := &call{r: r, q: r.URL.Query(), body: body, now: s.now(), arrived: arrived, strict: s.opts.Strict}
 	var rp reply
 	drop := false
 	switch {

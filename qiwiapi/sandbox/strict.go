@@ -18,6 +18,7 @@ import (
 //     the table's type is sent: is_sms_confirm and promoEnabled as String,
 //     limits' max and spent as String and rest as Boolean, a payment's id
 //     as Number;
+//   - history dates must carry +hh:mm or -hh:mm (the docs' TZD), not Z;
 //   - documented optional fields are absent for every odd id (so tests
 //     stay deterministic): an invoice's provider.logo_url (absent from the
 //     docs' example), a transaction's currencyRate ("if applied") and its

@@ -45,3 +45,14 @@ func TestStrictAnswersTheDocumentedShapes(t *testing.T) {
 		}
 	}
 }
+
+// Strict mode takes history dates only with the docs' +hh:mm offset.
+func TestStrictRefusesZDates(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		e := newEnv(t, Options{Strict: strict})
+		r := e.get("/payment-history/v2/persons/" + e.w + "/payments/total?startDate=2025-04-12T00%3A00%3A00Z&endDate=2025-07-11T23%3A59%3A59Z")
+		if (r.code == 400) != strict {
+			t.Fatalf("strict %v: Z dates answered %d", strict, r.code)
+		}
+	}
+}

@@ -222,7 +222,7 @@ func (m *Model) newForm(k kindID) *form {
 			newToggle("urgent", "Urgent transfer"),
 			newText("from_last", "Your last name", "e.g. Михайлов", 60),
 			newText("from_first", "Your first name", "e.g. Иван", 60),
-			newText("from_middle", "Your middle name", "e.g. Николаевич", 60),
+			newText("from_middle", "Your middle name", "patronymic, e.g. Николаевич; leave empty if you have none", 60),
 			amount,
 		}
 		f.get("from_middle").optional = true
