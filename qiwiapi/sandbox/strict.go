@@ -23,6 +23,10 @@ import (
 //     stay deterministic): an invoice's provider.logo_url (absent from the
 //     docs' example), a transaction's currencyRate ("if applied") and its
 //     provider's and source's logoUrl, description, keys and siteUrl.
+//
+// Error bodies stay in both modes: the docs document errors by HTTP status
+// only, but QIWI sends these bodies and the user should read its words; the
+// client decides by the status alone.
 const strictJSON = "application/json"
 
 // strictReply rewrites a JSON answer of route rt into its strict shape.
