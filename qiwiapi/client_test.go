@@ -226,6 +226,26 @@ func TestUnreadablePaymentAnswerKeepsItsTransaction(t *testing.T) {
 	}
 }
 
+// Issue 11 item 8: the history list's 404 is "no payments" only when it
+// does not speak of the wallet; a bodiless 404 is what the docs say it is.
+func TestHistory404NoPaymentsOrNoWallet(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("GET /payment-history/v2/persons/79990000001/payments", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+	})
+	mux.HandleFunc("GET /payment-history/v2/persons/79990000002/payments", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"serviceName":"payment-history","errorCode":"wallet.not.found","userMessage":"Кошелек не найден","description":"Wallet not found"}`)
+	})
+	ctx := context.Background()
+	if page, _, err := c.History.List(ctx, "79990000001", HistoryOptions{Rows: 5}); err != nil || len(page.Transactions) != 0 || page.Next != nil {
+		t.Fatalf("bodiless 404: %v %v, want an empty page", page, err)
+	}
+	if _, _, err := c.History.List(ctx, "79990000002", HistoryOptions{Rows: 5}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("wallet.not.found: %v, want not found", err)
+	}
+}
+
 func TestHistoryBudgetWaitsInsteadOfTripping423(t *testing.T) {
 	clk := &jumpClock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
 	c, mux := setup(t, WithGate(budget.New(budget.Options{PerMinute: 3, Clock: clk})))
