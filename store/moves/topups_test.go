@@ -30,9 +30,13 @@ func TestTopupJournaledWithoutProgressIsResumed(t *testing.T) {
 	}
 	got := awaitState(t, tops.Await, *en, store.StateAccepted)
 	e.sb.Agent.SettleNow()
-	awaitState(t, tops.Await, got, store.StateSucceeded)
+	got = awaitState(t, tops.Await, got, store.StateSucceeded)
 	if n := e.sb.Agent.PaymentCount(); n != 1 {
 		t.Fatalf("%d payments, want 1", n)
+	}
+	// The status request that found it final was journaled as it left.
+	if got.StatusAskedAt.IsZero() {
+		t.Error("no status request was journaled")
 	}
 }
 
