@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ func TestReceiptOfQIWICardRowUnderOUT(t *testing.T) {
 	}
 }
 
-func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Item 2: the docs' totals example spans 2019-04-12T00:00:00 to
 // 2019-07-11T23:59:59, "90 calendar days"; one more day is refused.
