@@ -58,15 +58,19 @@ func newAccountsCLI(stdin *os.File, stdout, stderr io.Writer) *store.CLI {
 	return c
 }
 
-// verifyAgent pings the Top-Up API with the terminal's credentials. An
-// answer that is not the API's XML (HTML, a 5xx, an empty body) is a
-// *store.BadAnswerError, never an acceptance or a refusal.
-func verifyAgent(ctx context.Context, terminalID, password, baseURL string) error {
-	opts := []topup.Option{topup.WithPassword(topup.NewPassword(password))}
-	if baseURL != "" {
-		opts = append(opts, topup.WithBaseURL(baseURL))
+// verifyAgent pings the Top-Up API with the terminal's login (password,
+// signing key or client certificate, at the address the docs give for it
+// unless baseURL says otherwise). Key and certificate files are read and
+// checked here. An answer that is not the API's XML (HTML, a 5xx, an empty
+// body) is a *store.BadAnswerError, never an acceptance or a refusal.
+func verifyAgent(ctx context.Context, cr store.Credentials, baseURL string) error {
+	auth := cr.TopupAuth()
+	opts, err := auth.Options()
+	if err != nil {
+		return err
 	}
-	c, err := topup.NewClient(terminalID, opts...)
+	opts = append(opts, topup.WithBaseURL(orDefault(baseURL, auth.Endpoint())))
+	c, err := topup.NewClient(cr.AgentID, opts...)
 	if err != nil {
 		return err
 	}
@@ -157,7 +161,11 @@ a terminal, or one line each from a pipe; never from flags.`,
 		},
 	}
 	targetFlags(c.Flags(), &o.Target)
-	c.Flags().StringVar(&o.AgentURL, "agent-url", "", "Top-Up agent API `URL` (default: production)")
+	c.Flags().StringVar(&o.AgentURL, "agent-url", "", "Top-Up agent API `URL` (default: production; private-api.qiwi.com with --agent-cert)")
+	c.Flags().StringVar(&o.AgentKey, "agent-key", "", "Top-Up agent: PEM RSA private key `FILE` (2048 bits or more): signs requests, or is --agent-cert's key")
+	c.Flags().StringVar(&o.AgentCert, "agent-cert", "", "Top-Up agent: PEM client certificate `FILE` from QIWI (login by certificate; needs --agent-key)")
+	c.Flags().StringVar(&o.AgentCA, "agent-ca", "", "Top-Up agent: PEM CA certificate `FILE` QIWI gave with the client certificate (optional)")
+	c.Flags().StringVar(&o.AgentSignAlg, "agent-sign-alg", "", "Top-Up agent signature algorithm: SHA1withRSA (default) or MD5withRSA")
 	c.Flags().StringVar(&o.MerchantURL, "merchant-url", "", "Pull REST API base `URL` (default: production)")
 	return c
 }

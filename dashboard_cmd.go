@@ -57,9 +57,10 @@ type dashboardFlags struct {
 
 // credentials are what a profile holds; any part may be empty.
 type credentials struct {
-	token, wallet                string
-	agentTerminal, agentPassword string
-	apiID, apiPassword, shopID   string
+	token, wallet              string
+	agentTerminal              string
+	agentAuth                  topup.Auth // password, signing key or client certificate
+	apiID, apiPassword, shopID string
 }
 
 // errNoProfileYet is the answer when there is nothing to open.
@@ -200,13 +201,13 @@ func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
 	cr := sess.Credentials
 	creds := credentials{
 		token: cr.Token, wallet: sess.Profile.Wallet,
-		agentTerminal: cr.AgentID, agentPassword: cr.AgentPassword,
+		agentTerminal: cr.AgentID, agentAuth: cr.TopupAuth(),
 		apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID,
 	}
 	if d.budgets == nil {
 		d.budgets = budget.NewRegistry(budget.Options{})
 	}
-	c, err := newCommon(f, creds, d.saveDir, orDefault(ps.AgentURL, topup.DefaultURL), orDefault(ps.MerchantURL, pull.DefaultBaseURL), d.budgets)
+	c, err := newCommon(f, creds, d.saveDir, orDefault(ps.AgentURL, cr.TopupAuth().Endpoint()), orDefault(ps.MerchantURL, pull.DefaultBaseURL), d.budgets)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -254,8 +255,8 @@ func configInfo(cfg store.Config, f dashboardFlags) settings.Info {
 func tuiVerifier(urls store.Settings) store.Verifier {
 	return store.APIVerifier{
 		BaseURL: urls.BaseURL,
-		Agent: func(ctx context.Context, id, password string) error {
-			return verifyAgent(ctx, id, password, urls.AgentURL)
+		Agent: func(ctx context.Context, c store.Credentials) error {
+			return verifyAgent(ctx, c, urls.AgentURL)
 		},
 		Merchant: func(ctx context.Context, apiID, apiPassword, shopID string) error {
 			return verifyMerchant(ctx, apiID, apiPassword, shopID, urls.MerchantURL)
@@ -756,7 +757,11 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 		}
 	}
 	if creds.agentTerminal != "" {
-		opts := []topup.Option{topup.WithPassword(topup.NewPassword(creds.agentPassword)), topup.WithBaseURL(agentURL), topup.WithSandboxPolling(2 * time.Second)}
+		opts, err := creds.agentAuth.Options()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, topup.WithBaseURL(agentURL), topup.WithSandboxPolling(2*time.Second))
 		if hc := httpClient(f.log, 60*time.Second); hc != nil {
 			opts = append(opts, topup.WithHTTPClient(hc))
 		}

@@ -20,6 +20,7 @@ type sandboxOptions struct {
 	seed           int64
 	rows           int
 	latency        time.Duration
+	strict         bool
 }
 
 func newSandboxCmd() *cobra.Command {
@@ -43,6 +44,7 @@ labelled. Any QIWI client, curl included, can talk to it.`,
 	fs.StringVar(&o.callback, "callback-url", "", "where to POST merchant bill callbacks (optional)")
 	fs.IntVar(&o.rows, "history-rows", 0, "seed the demo wallet with N transactions spread evenly over the last 24 months (0: the usual data set)")
 	fs.DurationVar(&o.latency, "latency", 0, "delay every answer by this long (e.g. 50ms)")
+	fs.BoolVar(&o.strict, "strict", false, "answer exactly the documented shapes (no field, type or content type beyond QIWI's docs)")
 	return c
 }
 
@@ -52,7 +54,7 @@ func runSandbox(o sandboxOptions, stdout, stderr io.Writer) error {
 	if o.rows < 0 || o.latency < 0 || o.latency > time.Minute {
 		return fmt.Errorf("sandbox: --history-rows must be >= 0 and --latency between 0 and 1m")
 	}
-	sb, err := demo.Start(o.addr, demo.Options{Seed: o.seed, CallbackURL: o.callback, HistoryRows: o.rows, Latency: o.latency})
+	sb, err := demo.Start(o.addr, demo.Options{Seed: o.seed, CallbackURL: o.callback, HistoryRows: o.rows, Latency: o.latency, Strict: o.strict})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}

@@ -37,7 +37,7 @@ func newBudgetEnv(t *testing.T, opts ...qiwiapi.Option) *budgetEnv {
 	t.Helper()
 	clk := budget.NewScaledClock(time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow), 200)
 	e := &budgetEnv{clk: clk}
-	e.sb = sandbox.New(sandbox.Options{Seed: 3, End: clk.Now(), Now: clk.Now, HistoryRows: 3000, SettleDelay: time.Hour})
+	e.sb = sandbox.New(sandbox.Options{Seed: 3, End: clk.Now(), Now: clk.Now, HistoryRows: 3000, SettleDelay: time.Hour, Strict: qiwiapi.StrictSandbox})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != sandbox.StatsPath {
 			e.mu.Lock()
@@ -209,7 +209,7 @@ func BenchmarkFullWalkUnderTheBudget(b *testing.B) {
 	for b.Loop() {
 		clk := budget.NewScaledClock(time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow), walkSpeedup)
 		end := clk.Now()
-		sb := sandbox.New(sandbox.Options{Seed: 5, End: end, Now: clk.Now, HistoryRows: 30000, SettleDelay: time.Hour})
+		sb := sandbox.New(sandbox.Options{Seed: 5, End: end, Now: clk.Now, HistoryRows: 30000, SettleDelay: time.Hour, Strict: qiwiapi.StrictSandbox})
 		srv := httptest.NewServer(sb)
 		sched := budget.New(budget.Options{Clock: clk})
 		c, err := qiwiapi.NewClient(sb.DemoToken(), qiwiapi.WithBaseURL(srv.URL), qiwiapi.WithGate(sched), qiwiapi.WithRetry(qiwiapi.RetryPolicy{}))

@@ -143,7 +143,7 @@ func TestErrorsAreTypedAndCarryNoToken(t *testing.T) {
 	}
 	_, _, err = c.Profile.Nickname(ctx, "+7 999 111-22-33")
 	var apiErr *Error
-	if !errors.Is(err, ErrForbidden) || !errors.As(err, &apiErr) || apiErr.TraceID != "abc123" || apiErr.Message() != "Нет прав" || apiErr.ServiceName != "nicknames" {
+	if !errors.Is(err, ErrForbidden) || !errors.As(err, &apiErr) || apiErr.TraceID != "abc123" || apiErr.Message() != "Нет прав: no scope" || apiErr.ServiceName != "nicknames" {
 		t.Fatalf("403 -> %#v", err)
 	}
 	_, _, err = c.History.List(ctx, "79991112233", HistoryOptions{Rows: 10})
@@ -201,6 +201,48 @@ func TestBrokenBodiesAreErrorsNotPanics(t *testing.T) {
 	}
 	if _, _, err := c.Webhooks.Active(ctx); !errors.Is(err, ErrBadResponse) {
 		t.Errorf("html: %v", err)
+	}
+}
+
+// Issue 11 item 7: a 2xx payment answer that cannot be read whole still
+// names its transaction when it can, so the engine follows that payment's
+// status; it is an ErrBadResponse (unknown), never a refusal.
+func TestUnreadablePaymentAnswerKeepsItsTransaction(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("POST /sinap/api/v2/terms/99/payments", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"id":"1","sum":{"amount":"ten","currency":"643"},"transaction":{"id":"11155897070","state":{"code":"Accepted"}}}`)
+	})
+	p, _ := WalletTransfer("1", "+79991112233", Amount{Minor: 100, Currency: RUB}, "")
+	info, _, err := c.Payments.Pay(context.Background(), p)
+	if !errors.Is(err, ErrBadResponse) {
+		t.Fatalf("err %v, want ErrBadResponse", err)
+	}
+	var qe *Error
+	if errors.As(err, &qe) {
+		t.Fatal("an unreadable 2xx reads as QIWI's refusal")
+	}
+	if info == nil || info.TxnID() != 11155897070 {
+		t.Fatalf("info %+v: the transaction id is lost", info)
+	}
+}
+
+// Issue 11 item 8: the history list's 404 is "no payments" only when it
+// does not speak of the wallet; a bodiless 404 is what the docs say it is.
+func TestHistory404NoPaymentsOrNoWallet(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("GET /payment-history/v2/persons/79990000001/payments", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+	})
+	mux.HandleFunc("GET /payment-history/v2/persons/79990000002/payments", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"serviceName":"payment-history","errorCode":"wallet.not.found","userMessage":"Кошелек не найден","description":"Wallet not found"}`)
+	})
+	ctx := context.Background()
+	if page, _, err := c.History.List(ctx, "79990000001", HistoryOptions{Rows: 5}); err != nil || len(page.Transactions) != 0 || page.Next != nil {
+		t.Fatalf("bodiless 404: %v %v, want an empty page", page, err)
+	}
+	if _, _, err := c.History.List(ctx, "79990000002", HistoryOptions{Rows: 5}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("wallet.not.found: %v, want not found", err)
 	}
 }
 
@@ -343,6 +385,8 @@ func TestPaymentErrorsReadInEnglish(t *testing.T) {
 		"not.enough.funds": PaymentErrorText(220),
 		"QWPRC-242":        PaymentErrorText(242),
 	} {
+		// QIWI's own words first, then the code's documented meaning (issue 11 item 6).
+		want = "Недостаточно средств (" + want + ")"
 		e := &Error{StatusCode: 400, Code: code, UserMessage: "Недостаточно средств"}
 		if e.Message() != want {
 			t.Errorf("%s: %q, want %q", code, e.Message(), want)

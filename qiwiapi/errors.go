@@ -40,20 +40,23 @@ type Error struct {
 	RetryAfter time.Duration
 }
 
-// Message is the best human explanation available, in words.
+// Message is the best human explanation available, in words: QIWI's own
+// words (userMessage or message, and the description when it says more),
+// followed by the documented meaning of a payment code, so the user reads
+// what exactly was wrong and what the code means.
 func (e *Error) Message() string {
-	// A documented payment code reads the same as in history, in English;
-	// QIWI's own userMessage is often Russian only.
+	own := e.own()
 	if code, ok := e.PaymentCode(); ok {
 		if _, known := paymentErrorCodes[code]; known {
-			return PaymentErrorText(code)
+			text := PaymentErrorText(code)
+			if own == "" || own == text {
+				return text
+			}
+			return own + " (" + text + ")"
 		}
 	}
-	switch {
-	case e.UserMessage != "":
-		return e.UserMessage
-	case e.Description != "":
-		return e.Description
+	if own != "" {
+		return own
 	}
 	if e.StatusCode == http.StatusNotFound {
 		return notFoundText(e.Path)
@@ -68,6 +71,28 @@ func (e *Error) Message() string {
 		return t
 	}
 	return fmt.Sprintf("QIWI answered with HTTP status %d", e.StatusCode)
+}
+
+// own is QIWI's own explanation: the user message and the description
+// when it adds to it.
+func (e *Error) own() string {
+	switch {
+	case e.UserMessage == "" || e.Description == "" || strings.Contains(e.UserMessage, e.Description):
+		return firstNonEmpty(e.UserMessage, e.Description)
+	case strings.Contains(e.Description, e.UserMessage):
+		return e.Description
+	}
+	return e.UserMessage + ": " + e.Description
+}
+
+// noPayments reports the history list's 404 "transaction not found or no
+// payments with such data", as opposed to a 404 about the wallet.
+func (e *Error) noPayments() bool {
+	if e.StatusCode != http.StatusNotFound {
+		return false
+	}
+	words := strings.ToLower(e.Code + " " + e.UserMessage + " " + e.Description)
+	return !strings.Contains(words, "wallet") && !strings.Contains(words, "кошел")
 }
 
 func (e *Error) Error() string {

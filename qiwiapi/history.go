@@ -61,8 +61,21 @@ const (
 	TypeQIWICard TxnType = "QIWI_CARD"
 )
 
-// MaxHistoryWindow is the longest date range one history request may span.
+// MaxHistoryWindow is the fixed span of the windows the engine pages history
+// in; every such window lies within QIWI's 90 calendar days (MaxHistoryDays).
 const MaxHistoryWindow = 90 * 24 * time.Hour
+
+// MaxHistoryDays is how many calendar days one history request may span,
+// read as the docs' own example does: 2019-04-12T00:00:00 to
+// 2019-07-11T23:59:59 is 90 days.
+const MaxHistoryDays = 90
+
+// CalendarDays counts the dates from start's to end's, in start's zone.
+func CalendarDays(start, end time.Time) int {
+	sy, sm, sd := start.Date()
+	ey, em, ed := end.In(start.Location()).Date()
+	return int(time.Date(ey, em, ed, 0, 0, 0, 0, time.UTC).Sub(time.Date(sy, sm, sd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+}
 
 // Provider is the payee or payer service of a transaction.
 type Provider struct {
@@ -217,16 +230,18 @@ func setDateRange(q url.Values, start, end time.Time, required bool) error {
 	if end.Before(start) {
 		return errors.New("history: the end date is before the start date")
 	}
-	if end.Sub(start) > MaxHistoryWindow {
-		return fmt.Errorf("history: a range may span at most 90 days, this one spans %d", int(end.Sub(start).Hours()/24))
+	if d := CalendarDays(start, end); d > MaxHistoryDays {
+		return fmt.Errorf("history: a range may span at most %d calendar days, this one spans %d", MaxHistoryDays, d)
 	}
 	q.Set("startDate", qiwiTime(start))
 	q.Set("endDate", qiwiTime(end.In(start.Location())))
 	return nil
 }
 
-// List fetches one page. "No payments" (an empty list or QIWI's 404 for it) is
-// an empty page, not an error.
+// List fetches one page. "No payments" (an empty list, or QIWI's 404
+// "transaction not found or no payments with such data") is an empty page;
+// any other 404, wallet.not.found above all, is an error: a wrong wallet
+// number must not look like a wallet without payments.
 func (s *HistoryService) List(ctx context.Context, wallet string, opts HistoryOptions) (*HistoryPage, *Response, error) {
 	path, err := walletPath("/payment-history/v2/persons/%s/payments", wallet)
 	if err != nil {
@@ -240,7 +255,7 @@ func (s *HistoryService) List(ctx context.Context, wallet string, opts HistoryOp
 	r.history = true
 	var w historyWire
 	resp, err := s.client.do(ctx, r, &w)
-	if errors.Is(err, ErrNotFound) {
+	if qe := (*Error)(nil); errors.As(err, &qe) && qe.noPayments() {
 		return &HistoryPage{}, resp, nil
 	}
 	if err != nil {

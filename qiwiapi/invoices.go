@@ -59,7 +59,11 @@ func (s *InvoicesService) Unpaid(ctx context.Context, opts InvoiceOptions) (*Inv
 	if rows < 1 || rows > 50 {
 		return nil, nil, fmt.Errorf("invoices: rows must be 1..50, got %d", rows)
 	}
-	q := url.Values{"statuses": {"READY_FOR_PAY"}, "rows": {strconv.Itoa(rows)}}
+	ask := rows
+	if opts.NextID != 0 && ask < 50 {
+		ask++ // the page repeats the bill it starts at
+	}
+	q := url.Values{"statuses": {"READY_FOR_PAY"}, "rows": {strconv.Itoa(ask)}}
 	setMillis := func(name string, t time.Time) {
 		if !t.IsZero() {
 			q.Set(name, strconv.FormatInt(t.UnixMilli(), 10))
@@ -73,20 +77,26 @@ func (s *InvoicesService) Unpaid(ctx context.Context, opts InvoiceOptions) (*Inv
 	}
 	r, _ := s.client.newRequest(http.MethodGet, "/checkout-api/api/bill/search", q, nil)
 	var w struct {
-		Bills                []Invoice    `json:"bills"`
-		NextID               *FlexInt     `json:"next_id"`
-		NextCreationDatetime *EpochMillis `json:"next_creation_datetime"`
+		Bills []Invoice `json:"bills"`
 	}
 	resp, err := s.client.do(ctx, r, &w)
 	if err != nil {
 		return nil, resp, err
 	}
-	page := &InvoicePage{Invoices: w.Bills}
-	if w.NextID != nil && *w.NextID != 0 && w.NextCreationDatetime != nil {
+	// The answer is the bills only (docs). A full page may have more after
+	// it: the next one starts at the last bill's id and creation time, and
+	// "equal or smaller" repeats that bill first, so it is dropped here.
+	bills := w.Bills
+	if opts.NextID != 0 && len(bills) > 0 && int64(bills[0].ID) == opts.NextID {
+		bills = bills[1:]
+	}
+	page := &InvoicePage{Invoices: bills}
+	if len(w.Bills) == ask && len(bills) > 0 {
+		last := bills[len(bills)-1]
 		next := opts
 		next.Rows = rows
-		next.NextID = int64(*w.NextID)
-		next.NextCreation = w.NextCreationDatetime.Time
+		next.NextID = int64(last.ID)
+		next.NextCreation = last.CreationDatetime.Time
 		page.Next = &next
 	}
 	return page, resp, nil
@@ -99,7 +109,7 @@ var ErrInvoiceNotPaid = errors.New("the invoice was not paid")
 // InvoicePayment is QIWI's answer to paying an invoice.
 type InvoicePayment struct {
 	InvoiceStatus string         `json:"invoice_status"`
-	IsSMSConfirm  bool           `json:"is_sms_confirm"`
+	IsSMSConfirm  FlexBool       `json:"is_sms_confirm"` // String in the docs' table, Boolean in the example
 	Result        map[string]any `json:"WALLET_ACCEPT_PAY_RESULT"`
 }
 

@@ -1,7 +1,9 @@
 package qiwiapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,6 +43,28 @@ type Limit struct {
 	} `json:"interval"`
 }
 
+// UnmarshalJSON reads the docs' example (numbers) and table (max and
+// spent as String, rest as Boolean): a rest that is not a number is left
+// empty and Amounts computes it as max - spent.
+func (l *Limit) UnmarshalJSON(b []byte) error {
+	type plain Limit
+	var w struct {
+		plain
+		Rest json.RawMessage `json:"rest"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*l = Limit(w.plain)
+	l.Rest = ""
+	if r := bytes.TrimSpace(w.Rest); len(r) > 0 && r[0] != 't' && r[0] != 'f' {
+		if err := l.Rest.UnmarshalJSON(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Amounts converts rest, max and spent to exact money in the limit's currency.
 func (l Limit) Amounts() (rest, max, spent Amount, err error) {
 	cur, err := ParseCurrency(l.Currency)
@@ -53,13 +77,20 @@ func (l Limit) Amounts() (rest, max, spent Amount, err error) {
 		}
 		return ParseAmountFloor(string(d), cur)
 	}
-	if rest, err = parse(l.Rest); err != nil {
-		return
-	}
 	if max, err = parse(l.Max); err != nil {
 		return
 	}
-	spent, err = parse(l.Spent)
+	if spent, err = parse(l.Spent); err != nil {
+		return
+	}
+	if l.Rest == "" {
+		rest = Amount{Minor: max.Minor - spent.Minor, Currency: cur}
+		if rest.Minor < 0 {
+			rest.Minor = 0
+		}
+		return
+	}
+	rest, err = parse(l.Rest)
 	return
 }
 

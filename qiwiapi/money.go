@@ -301,7 +301,10 @@ type wireAmount struct {
 }
 
 // UnmarshalJSON decodes {"amount": 8.74, "currency": 643}; the amount may be a
-// number or a string, and is read from its literal text.
+// number or a string, and is read from its literal text. An answer with more
+// decimals than the currency has (8.745) is read rounded down to its minor
+// unit, as QIWI rounds sums: refusing it would make a whole answer, a payment
+// among them, unreadable. Sending is strict (ParseAmount refuses it).
 func (a *Amount) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
@@ -318,7 +321,7 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 		*a = Amount{Currency: w.Currency}
 		return nil
 	}
-	minor, err := parseMinor(lit, w.Currency.Digits(), false)
+	minor, err := parseMinor(lit, w.Currency.Digits(), true)
 	if err != nil {
 		return fmt.Errorf("amount %q: %w", lit, err)
 	}

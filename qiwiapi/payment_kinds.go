@@ -162,16 +162,18 @@ func CardTransfer(id string, providerID int, card string, sum Amount) (Payment, 
 }
 
 // ForeignCardFields are the sender and recipient details foreign card
-// transfers (1960 Visa, 21012 MasterCard) require.
+// transfers (1960 Visa, 21012 MasterCard) require. The docs' field names
+// are not what they look like: rem_* and rec_* describe the SENDER, reg_*
+// the RECIPIENT (wallet API docs, "For ID 1960, 21012").
 type ForeignCardFields struct {
 	Card               string
-	RecipientFirstName string // rem_name
-	RecipientLastName  string // rem_name_f
-	RecipientAddress   string // rec_address
-	RecipientCity      string // rec_city
-	RecipientCountry   string // rec_country
-	SenderFirstName    string // reg_name
-	SenderLastName     string // reg_name_f
+	SenderFirstName    string // rem_name
+	SenderLastName     string // rem_name_f
+	SenderAddress      string // rec_address
+	SenderCity         string // rec_city
+	SenderCountry      string // rec_country
+	RecipientFirstName string // reg_name
+	RecipientLastName  string // reg_name_f
 }
 
 // ForeignCardTransfer sends money to a card issued abroad. QIWI has suspended
@@ -185,9 +187,9 @@ func ForeignCardTransfer(id string, providerID int, f ForeignCardFields, sum Amo
 		return Payment{}, err
 	}
 	fields := map[string]string{
-		"account": n, "rem_name": f.RecipientFirstName, "rem_name_f": f.RecipientLastName,
-		"rec_address": f.RecipientAddress, "rec_city": f.RecipientCity, "rec_country": f.RecipientCountry,
-		"reg_name": f.SenderFirstName, "reg_name_f": f.SenderLastName,
+		"account": n, "rem_name": f.SenderFirstName, "rem_name_f": f.SenderLastName,
+		"rec_address": f.SenderAddress, "rec_city": f.SenderCity, "rec_country": f.SenderCountry,
+		"reg_name": f.RecipientFirstName, "reg_name_f": f.RecipientLastName,
 	}
 	if err := requireFields("foreign card transfer", fields); err != nil {
 		return Payment{}, err

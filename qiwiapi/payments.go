@@ -1,6 +1,7 @@
 package qiwiapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -149,6 +150,11 @@ func (p *PaymentInfo) TxnID() int64 {
 
 // Pay sends a payment. A retry (automatic or the caller's) reuses p.ID, so
 // QIWI answers with the original payment instead of paying twice.
+//
+// A 2xx answer that cannot be read whole is an error (ErrBadResponse), but
+// the payment may have been made: the PaymentInfo returned with it keeps
+// the transaction id when that much can be read, so the caller follows the
+// payment's status instead of guessing.
 func (s *PaymentsService) Pay(ctx context.Context, p Payment) (*PaymentInfo, *Response, error) {
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
@@ -162,10 +168,25 @@ func (s *PaymentsService) Pay(ctx context.Context, p Payment) (*PaymentInfo, *Re
 		return nil, nil, err
 	}
 	r.retry = retrySafe // idempotent by the client id
-	out := new(PaymentInfo)
-	resp, err := s.client.do(ctx, r, out)
+	body, resp, err := s.client.send(ctx, r, 0)
 	if err != nil {
 		return nil, resp, err
+	}
+	out := new(PaymentInfo)
+	if derr := json.Unmarshal(body, out); derr != nil || len(bytes.TrimSpace(body)) == 0 {
+		if derr == nil {
+			derr = errors.New("empty body")
+		}
+		var txn struct {
+			Transaction struct {
+				ID FlexString `json:"id"`
+			} `json:"transaction"`
+		}
+		partial := new(PaymentInfo)
+		if json.Unmarshal(body, &txn) == nil {
+			partial.Transaction.ID = txn.Transaction.ID
+		}
+		return partial, resp, &DecodeError{Method: r.method, Path: r.path, Err: derr}
 	}
 	return out, resp, nil
 }

@@ -60,14 +60,14 @@ type IdentificationInfo struct {
 
 // UserInfo is the user's preferences.
 type UserInfo struct {
-	DefaultPayCurrency Currency `json:"defaultPayCurrency"`
-	DefaultPaySource   int      `json:"defaultPaySource"`
-	Email              *string  `json:"email"`
-	FirstTxnID         int64    `json:"firstTxnId"`
-	Language           string   `json:"language"`
-	Operator           string   `json:"operator"`
-	PhoneHash          string   `json:"phoneHash"`
-	PromoEnabled       *bool    `json:"promoEnabled"`
+	DefaultPayCurrency Currency  `json:"defaultPayCurrency"`
+	DefaultPaySource   int       `json:"defaultPaySource"`
+	Email              *string   `json:"email"`
+	FirstTxnID         int64     `json:"firstTxnId"`
+	Language           string    `json:"language"`
+	Operator           string    `json:"operator"`
+	PhoneHash          string    `json:"phoneHash"`
+	PromoEnabled       *FlexBool `json:"promoEnabled"` // String in the docs' table
 }
 
 // Wallet is the wallet number (person id) as the other endpoints want it.

@@ -27,7 +27,7 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...qiwiapi.Option) *env {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{Seed: 1, End: sbNow, Now: func() time.Time { return sbNow }, HistoryPerMinute: -1, SettleDelay: time.Millisecond})
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{Seed: 1, End: sbNow, Now: func() time.Time { return sbNow }, HistoryPerMinute: -1, SettleDelay: time.Millisecond, Strict: qiwiapi.StrictSandbox})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,23 @@ func (n *FlexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// FlexBool decodes a JSON boolean or its text ("true", "false"): the docs'
+// tables type some flags as String while their examples show booleans.
+type FlexBool bool
+
+// UnmarshalJSON accepts true, "true", false, "false" and null (false).
+func (v *FlexBool) UnmarshalJSON(b []byte) error {
+	switch strings.ToLower(rawString(b)) {
+	case "true", "1":
+		*v = true
+	case "false", "0", "", "null":
+		*v = false
+	default:
+		return fmt.Errorf("not a boolean: %.40q", b)
+	}
+	return nil
+}
+
 // FlexString decodes a JSON string or number into its text.
 type FlexString string
 
@@ -104,7 +121,8 @@ func (t EpochMillis) MarshalJSON() ([]byte, error) {
 var Moscow = transport.Moscow
 
 // qiwiTime formats a query date the way the history API wants it.
-func qiwiTime(t time.Time) string { return t.Format("2006-01-02T15:04:05Z07:00") }
+// Always with an offset (+00:00, never Z), as the docs' TZD says.
+func qiwiTime(t time.Time) string { return t.Format("2006-01-02T15:04:05-07:00") }
 
 // fmtPath fills a path template, escaping each argument as one path segment.
 func fmtPath(format string, args ...string) string {

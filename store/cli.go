@@ -25,7 +25,7 @@ type CLI struct {
 	Getenv     func(string) string
 	Keyring    Keyring // nil: the OS keyring
 	// Agent and Merchant check those credentials (see APIVerifier).
-	Agent    func(ctx context.Context, terminalID, password, baseURL string) error
+	Agent    func(ctx context.Context, c Credentials, baseURL string) error
 	Merchant func(ctx context.Context, apiID, apiPassword, shopID, baseURL string) error
 	// Keys checks the config's [keys] (nil: only their form).
 	Keys KeySpec
@@ -56,6 +56,9 @@ type Target struct {
 type LoginOptions struct {
 	Target
 	AgentURL, MerchantURL string // "" = production
+	// The Top-Up agent's signature or client-certificate login: PEM files
+	// by path (the key's passphrase is asked for and kept in the keyring).
+	AgentKey, AgentCert, AgentCA, AgentSignAlg string
 }
 
 // ExportOptions are `export`'s.
@@ -140,9 +143,20 @@ func (c *CLI) Login(ctx context.Context, o LoginOptions) error {
 		return err
 	}
 	if strings.TrimSpace(cr.AgentID) != "" {
-		if cr.AgentPassword, err = c.secret("Top-Up agent password (hidden): "); err != nil {
-			return err
+		cr.AgentKeyFile, cr.AgentCertFile, cr.AgentCAFile, cr.AgentSignAlg = o.AgentKey, o.AgentCert, o.AgentCA, o.AgentSignAlg
+		if cr.AgentKeyFile != "" {
+			if cr.AgentPassphrase, err = c.secret("Passphrase of " + cr.AgentKeyFile + " (hidden; Enter if it has none): "); err != nil {
+				return err
+			}
 		}
+		// A signature replaces the password; a certificate login keeps it.
+		if cr.AgentKeyFile == "" || cr.AgentCertFile != "" {
+			if cr.AgentPassword, err = c.secret("Top-Up agent password (hidden): "); err != nil {
+				return err
+			}
+		}
+	} else if o.AgentKey != "" || o.AgentCert != "" {
+		return errors.New("login: --agent-key and --agent-cert need the Top-Up agent terminal id")
 	}
 	if cr.APIID, err = c.line("Merchant API_ID: "); err != nil {
 		return err
@@ -157,7 +171,7 @@ func (c *CLI) Login(ctx context.Context, o LoginOptions) error {
 	}
 	v := APIVerifier{BaseURL: f.BaseURL, HTTPClient: c.HTTPClient}
 	if c.Agent != nil {
-		v.Agent = func(ctx context.Context, id, pw string) error { return c.Agent(ctx, id, pw, o.AgentURL) }
+		v.Agent = func(ctx context.Context, cr Credentials) error { return c.Agent(ctx, cr, o.AgentURL) }
 	}
 	if c.Merchant != nil {
 		v.Merchant = func(ctx context.Context, id, pw, shop string) error {

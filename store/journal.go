@@ -136,6 +136,9 @@ type Entry struct {
 	UpdatedAt time.Time
 	SentAt    time.Time
 	FinalAt   time.Time
+	// StatusAskedAt is when a status request about it last went out (zero:
+	// never), whether or not its answer came back.
+	StatusAskedAt time.Time
 }
 
 // Open reports an entry the journal still has to bring to a final state.
@@ -194,6 +197,9 @@ type Update struct {
 	Err      error           // recorded as LastError (nil clears it)
 	Progress json.RawMessage // nil keeps the saga's progress
 	Attempt  bool            // a request is about to leave (StateSent always counts one)
+	// StatusAskedAt, when set, records that a status request leaves now
+	// (the saga's clock); zero keeps the recorded time.
+	StatusAskedAt time.Time
 }
 
 // Advance applies u to the entry, refusing moves the state machine does not allow.
@@ -233,15 +239,20 @@ func (j *Journal) Advance(ctx context.Context, id int64, u Update) (*Entry, erro
 	if u.Progress != nil {
 		keep = 0
 	}
+	asked := int64(0)
+	if !u.StatusAskedAt.IsZero() {
+		asked = u.StatusAskedAt.UnixMilli()
+	}
 	state, outcome := u.State.row()
 	_, err = tx.ExecContext(ctx, `UPDATE journal SET state = ?, outcome = ?, last_error = ?, updated_at = ?,
 		remote_id = CASE WHEN ? <> '' THEN ? ELSE remote_id END,
 		attempts = attempts + ?,
 		progress = CASE WHEN ? = 1 THEN progress ELSE ? END,
 		sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,
-		final_at = CASE WHEN ? = 1 THEN ? ELSE final_at END
+		final_at = CASE WHEN ? = 1 THEN ? ELSE final_at END,
+		status_asked_at = CASE WHEN ? > 0 THEN ? ELSE status_asked_at END
 		WHERE id = ?`,
-		state, outcome, msg, now, u.RemoteID, u.RemoteID, attempt, keep, []byte(u.Progress), sent, now, final, now, id)
+		state, outcome, msg, now, u.RemoteID, u.RemoteID, attempt, keep, []byte(u.Progress), sent, now, final, now, asked, asked, id)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +263,7 @@ func (j *Journal) Advance(ctx context.Context, id int64, u Update) (*Entry, erro
 }
 
 const entryCols = `id, kind, client_id, profile, account, recipient, amount, currency, provider_id, request, state, outcome,
-	remote_id, attempts, last_error, progress, created_at, updated_at, sent_at, final_at`
+	remote_id, attempts, last_error, progress, created_at, updated_at, sent_at, final_at, status_asked_at`
 
 type scanner interface{ Scan(...any) error }
 
@@ -261,9 +272,9 @@ func scanEntry(r scanner) (*Entry, error) {
 	var kind, state, outcome string
 	var cur int
 	var req, progress []byte
-	var created, updated, sent, final int64
+	var created, updated, sent, final, asked int64
 	if err := r.Scan(&e.ID, &kind, &e.ClientID, &e.Profile, &e.Account, &e.Recipient, &e.Amount.Minor, &cur, &e.ProviderID, &req,
-		&state, &outcome, &e.RemoteID, &e.Attempts, &e.LastError, &progress, &created, &updated, &sent, &final); err != nil {
+		&state, &outcome, &e.RemoteID, &e.Attempts, &e.LastError, &progress, &created, &updated, &sent, &final, &asked); err != nil {
 		return nil, err
 	}
 	e.Kind, e.State = Kind(kind), stateOfRow(state, outcome)
@@ -278,6 +289,9 @@ func scanEntry(r scanner) (*Entry, error) {
 	}
 	if final > 0 {
 		e.FinalAt = time.UnixMilli(final)
+	}
+	if asked > 0 {
+		e.StatusAskedAt = time.UnixMilli(asked)
 	}
 	return &e, nil
 }

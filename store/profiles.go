@@ -69,9 +69,9 @@ func (f VerifierFunc) Verify(ctx context.Context, c Credentials) (Verified, erro
 // APIVerifier checks a token with the Wallet API's profile call, and agent and
 // merchant credentials with the functions given (store does not import those clients).
 type APIVerifier struct {
-	BaseURL    string       // "" = qiwiapi.DefaultBaseURL
-	HTTPClient *http.Client // nil = a client with a 30 s timeout
-	Agent      func(ctx context.Context, terminalID, password string) error
+	BaseURL    string                                         // "" = qiwiapi.DefaultBaseURL
+	HTTPClient *http.Client                                   // nil = a client with a 30 s timeout
+	Agent      func(ctx context.Context, c Credentials) error // c.AgentID and its login (TopupAuth)
 	Merchant   func(ctx context.Context, apiID, apiPassword, shopID string) error
 }
 
@@ -172,7 +172,7 @@ func (v APIVerifier) Verify(ctx context.Context, c Credentials) (Verified, error
 		if v.Agent == nil {
 			return out, errors.New("agent credentials cannot be checked by this build")
 		}
-		if err := v.Agent(ctx, c.AgentID, c.AgentPassword); err != nil {
+		if err := v.Agent(ctx, c); err != nil {
 			if bad := (*BadAnswerError)(nil); errors.As(err, &bad) {
 				return out, bad.in("agent", err, c)
 			}

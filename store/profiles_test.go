@@ -32,7 +32,7 @@ func TestLoginLogoutMockKeyring(t *testing.T) {
 		t.Errorf("profile = %+v", p)
 	}
 	// Adding agent credentials keeps the token.
-	agentOK := APIVerifier{BaseURL: sb.URL, Agent: func(context.Context, string, string) error { return nil }}
+	agentOK := APIVerifier{BaseURL: sb.URL, Agent: func(context.Context, Credentials) error { return nil }}
 	if p, err = st.Login(ctx, "work", Credentials{AgentID: "123", AgentPassword: "pw-secret-1"}, agentOK); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,10 @@ func TestCLILineReadsNoFurther(t *testing.T) {
 	var got Credentials
 	var errOut bytes.Buffer
 	cli := &CLI{Stdin: in, Stdout: &bytes.Buffer{}, Stderr: &errOut, ReadSecret: rawLine, Getenv: func(string) string { return "" },
-		Agent: func(_ context.Context, id, pw, _ string) error { got.AgentID, got.AgentPassword = id, pw; return nil }}
+		Agent: func(_ context.Context, c Credentials, _ string) error {
+			got.AgentID, got.AgentPassword = c.AgentID, c.AgentPassword
+			return nil
+		}}
 	if err := cli.Login(context.Background(), LoginOptions{Target: Target{Profile: "p1", Config: cfgPath, Store: filepath.Join(dir, "q.db")}}); err != nil {
 		t.Fatalf("login: %v\n%s", err, errOut.String())
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/topup"
 )
 
 // KeyringService is the service name of every qiwidash keyring entry.
@@ -67,9 +68,15 @@ const (
 	EnvToken         = "QIWI_TOKEN"
 	EnvAgentID       = "QIWI_AGENT_ID"
 	EnvAgentPassword = "QIWI_AGENT_PASSWORD"
-	EnvAPIID         = "QIWI_API_ID"
-	EnvAPIPassword   = "QIWI_API_PASSWORD"
-	EnvShopID        = "QIWI_SHOP_ID"
+	// A signature or client-certificate agent login (files by path).
+	EnvAgentKeyFile    = "QIWI_AGENT_KEY_FILE"
+	EnvAgentCertFile   = "QIWI_AGENT_CERT_FILE"
+	EnvAgentCAFile     = "QIWI_AGENT_CA_FILE"
+	EnvAgentSignAlg    = "QIWI_AGENT_SIGN_ALG"
+	EnvAgentPassphrase = "QIWI_AGENT_KEY_PASSPHRASE"
+	EnvAPIID           = "QIWI_API_ID"
+	EnvAPIPassword     = "QIWI_API_PASSWORD"
+	EnvShopID          = "QIWI_SHOP_ID"
 )
 
 // Credentials are everything a profile may hold. Any combination is allowed;
@@ -78,7 +85,17 @@ type Credentials struct {
 	Token string // Wallet API token
 
 	AgentID       string // Top-Up agent terminal id
-	AgentPassword string
+	AgentPassword string // not needed for a signature login
+	// A signature login (Top-Up API §7.1) names the agent's RSA key file;
+	// a client-certificate login (§7.2, at private-api.qiwi.com) names the
+	// certificate, its key and optionally QIWI's CA certificate, and keeps
+	// the password. Files are kept by path; the passphrase of an encrypted
+	// key is a secret like the password.
+	AgentKeyFile    string
+	AgentCertFile   string
+	AgentCAFile     string
+	AgentSignAlg    string // SHA1withRSA (default) or MD5withRSA
+	AgentPassphrase string
 
 	APIID       string // Pull REST API_ID
 	APIPassword string // Pull REST API_PASSWORD
@@ -88,7 +105,7 @@ type Credentials struct {
 // Modes says which dashboards a profile opens.
 type Modes struct {
 	Wallet   bool // a Wallet API token
-	Agent    bool // Top-Up terminal id + password
+	Agent    bool // Top-Up terminal id + password, signing key or client certificate
 	Merchant bool // Pull REST API_ID + API_PASSWORD + shop id
 }
 
@@ -116,7 +133,7 @@ func (m Modes) String() string {
 func (c Credentials) Modes() Modes {
 	return Modes{
 		Wallet:   c.Token != "",
-		Agent:    c.AgentID != "" && c.AgentPassword != "",
+		Agent:    c.AgentID != "" && (c.AgentPassword != "" || c.AgentKeyFile != "" && c.AgentCertFile == ""),
 		Merchant: c.APIID != "" && c.APIPassword != "" && c.ShopID != "",
 	}
 }
@@ -126,8 +143,8 @@ func (c Credentials) IsZero() bool { return c == Credentials{} }
 
 // Check refuses half-filled groups (an agent id without a password, ...).
 func (c Credentials) Check() error {
-	if (c.AgentID == "") != (c.AgentPassword == "") {
-		return errors.New("agent credentials need both the terminal id and the password")
+	if err := c.checkAgent(); err != nil {
+		return err
 	}
 	n := 0
 	for _, s := range []string{c.APIID, c.APIPassword, c.ShopID} {
@@ -142,6 +159,41 @@ func (c Credentials) Check() error {
 		return errors.New("no credentials given")
 	}
 	return nil
+}
+
+// checkAgent refuses a half-filled agent login: a terminal id needs its
+// password or a signing key; a client certificate needs its key and the
+// password; files need a terminal id.
+func (c Credentials) checkAgent() error {
+	files := c.AgentKeyFile != "" || c.AgentCertFile != "" || c.AgentCAFile != "" || c.AgentPassphrase != "" || c.AgentSignAlg != ""
+	switch {
+	case c.AgentID == "" && (c.AgentPassword != "" || files):
+		return errors.New("agent credentials need the terminal id")
+	case c.AgentID == "":
+		return nil
+	case c.AgentCertFile != "" && c.AgentKeyFile == "":
+		return errors.New("a client certificate needs its private key file")
+	case c.AgentCertFile != "" && c.AgentPassword == "":
+		return errors.New("a client-certificate login still needs the terminal password")
+	case c.AgentKeyFile == "" && c.AgentPassword == "":
+		return errors.New("agent credentials need both the terminal id and the password (or a signing key file)")
+	case c.AgentSignAlg != "" && c.AgentSignAlg != string(topup.SHA1withRSA) && c.AgentSignAlg != string(topup.MD5withRSA):
+		return fmt.Errorf("signature algorithm %q: use SHA1withRSA or MD5withRSA", c.AgentSignAlg)
+	}
+	return nil
+}
+
+// TopupAuth is the agent login for the Top-Up client (topup.Auth.Options
+// reads and checks the files).
+func (c Credentials) TopupAuth() topup.Auth {
+	a := topup.Auth{KeyFile: c.AgentKeyFile, CertFile: c.AgentCertFile, CAFile: c.AgentCAFile, SignAlg: topup.SignAlg(c.AgentSignAlg)}
+	if c.AgentPassword != "" {
+		a.Password = topup.NewPassword(c.AgentPassword)
+	}
+	if c.AgentPassphrase != "" {
+		a.Passphrase = topup.NewPassword(c.AgentPassphrase)
+	}
+	return a
 }
 
 // PasswordMask is how a password shows: no character of it, and not its
@@ -162,7 +214,9 @@ func (c Credentials) Masked() Credentials {
 	}
 	return Credentials{
 		Token: qiwiapi.MaskSecret(c.Token), AgentID: c.AgentID, AgentPassword: password(c.AgentPassword),
-		APIID: qiwiapi.MaskSecret(c.APIID), APIPassword: password(c.APIPassword), ShopID: c.ShopID,
+		AgentKeyFile: c.AgentKeyFile, AgentCertFile: c.AgentCertFile, AgentCAFile: c.AgentCAFile, AgentSignAlg: c.AgentSignAlg,
+		AgentPassphrase: password(c.AgentPassphrase),
+		APIID:           qiwiapi.MaskSecret(c.APIID), APIPassword: password(c.APIPassword), ShopID: c.ShopID,
 	}
 }
 
@@ -184,6 +238,8 @@ func (c Credentials) merge(o Credentials) Credentials {
 	}
 	if c.AgentID == "" {
 		c.AgentID, c.AgentPassword = o.AgentID, o.AgentPassword
+		c.AgentKeyFile, c.AgentCertFile, c.AgentCAFile = o.AgentKeyFile, o.AgentCertFile, o.AgentCAFile
+		c.AgentSignAlg, c.AgentPassphrase = o.AgentSignAlg, o.AgentPassphrase
 	}
 	if c.APIID == "" {
 		c.APIID, c.APIPassword, c.ShopID = o.APIID, o.APIPassword, o.ShopID
@@ -199,6 +255,11 @@ var secretFields = []struct {
 	{"token", func(c *Credentials) *string { return &c.Token }},
 	{"agent-id", func(c *Credentials) *string { return &c.AgentID }},
 	{"agent-password", func(c *Credentials) *string { return &c.AgentPassword }},
+	{"agent-key-file", func(c *Credentials) *string { return &c.AgentKeyFile }},
+	{"agent-cert-file", func(c *Credentials) *string { return &c.AgentCertFile }},
+	{"agent-ca-file", func(c *Credentials) *string { return &c.AgentCAFile }},
+	{"agent-sign-alg", func(c *Credentials) *string { return &c.AgentSignAlg }},
+	{"agent-passphrase", func(c *Credentials) *string { return &c.AgentPassphrase }},
 	{"api-id", func(c *Credentials) *string { return &c.APIID }},
 	{"api-password", func(c *Credentials) *string { return &c.APIPassword }},
 	{"shop-id", func(c *Credentials) *string { return &c.ShopID }},
@@ -227,12 +288,17 @@ func NewVault(kr Keyring, getenv func(string) string) *Vault {
 // Env returns the credentials given in QIWI_* variables, if any.
 func (v *Vault) Env() (Credentials, bool) {
 	c := Credentials{
-		Token:         strings.TrimSpace(v.getenv(EnvToken)),
-		AgentID:       strings.TrimSpace(v.getenv(EnvAgentID)),
-		AgentPassword: v.getenv(EnvAgentPassword),
-		APIID:         strings.TrimSpace(v.getenv(EnvAPIID)),
-		APIPassword:   v.getenv(EnvAPIPassword),
-		ShopID:        strings.TrimSpace(v.getenv(EnvShopID)),
+		Token:           strings.TrimSpace(v.getenv(EnvToken)),
+		AgentID:         strings.TrimSpace(v.getenv(EnvAgentID)),
+		AgentPassword:   v.getenv(EnvAgentPassword),
+		AgentKeyFile:    strings.TrimSpace(v.getenv(EnvAgentKeyFile)),
+		AgentCertFile:   strings.TrimSpace(v.getenv(EnvAgentCertFile)),
+		AgentCAFile:     strings.TrimSpace(v.getenv(EnvAgentCAFile)),
+		AgentSignAlg:    strings.TrimSpace(v.getenv(EnvAgentSignAlg)),
+		AgentPassphrase: v.getenv(EnvAgentPassphrase),
+		APIID:           strings.TrimSpace(v.getenv(EnvAPIID)),
+		APIPassword:     v.getenv(EnvAPIPassword),
+		ShopID:          strings.TrimSpace(v.getenv(EnvShopID)),
 	}
 	return c, !c.IsZero()
 }
@@ -268,6 +334,14 @@ func (v *Vault) Save(profile string, c Credentials) error {
 	for _, f := range secretFields {
 		s := *f.get(&c)
 		if s == "" {
+			// A new agent login replaces the whole old one: a password
+			// login leaves no key file behind, nor a signature login a
+			// password.
+			if c.AgentID != "" && strings.HasPrefix(f.name, "agent-") {
+				if err := v.kr.Delete(KeyringService, keyringUser(profile, f.name)); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+					return &KeyringError{Op: "delete", Err: err}
+				}
+			}
 			continue
 		}
 		user := keyringUser(profile, f.name)
@@ -299,6 +373,9 @@ func Redact(text string, c Credentials) string {
 	m := c.Masked()
 	for _, f := range secretFields {
 		s, masked := *f.get(&c), *f.get(&m)
+		if strings.HasSuffix(f.name, "-file") || f.name == "agent-sign-alg" {
+			continue // paths and an algorithm name are not secrets: an error must say which file
+		}
 		if masked == s { // an id: in an error's text, masked all the same
 			masked = qiwiapi.MaskSecret(s)
 		}

@@ -468,4 +468,10 @@ INSERT INTO txn_accounts SELECT wallet,
 
 CREATE INDEX txns_insights ON txns (wallet, status, date, currency, type, amount, total, commission);
 `,
+	// 8 (moves): when a read-only status request about the entry last went
+	// out (unix ms, 0 = never), so a restart does not ask again inside the
+	// service's minimum interval (Top-Up API: 10 minutes per payment).
+	`
+ALTER TABLE journal ADD COLUMN status_asked_at INTEGER NOT NULL DEFAULT 0;
+`,
 }

@@ -117,8 +117,10 @@ func TestFullLoop(t *testing.T) {
 	if !errors.As(err, &er) || er.Code != pull.CodeAmountTooLarge || !er.Fatal() {
 		t.Fatalf("over-refund: %v", err)
 	}
+	// The refused refund keeps its refund_id (issue 11 item 14): the rest
+	// goes under a new one.
 	rest, _ := qiwiapi.ParseAmount("600", qiwiapi.RUB)
-	if _, _, err := client.Refunds.Create(ctx, "LOOP-1", "P2", rest); err != nil {
+	if _, _, err := client.Refunds.Create(ctx, "LOOP-1", "P3", rest); err != nil {
 		t.Fatalf("rest: %v", err)
 	}
 	if len(store.Bills()) != 1 {

@@ -266,8 +266,14 @@ func (s *RefundsService) Get(ctx context.Context, billID, refundID string, ccy q
 	return refundOf(env, resp, err)
 }
 
+// refundOf returns the refund object even with an error: a refund refused
+// with 242 still says what was actually refunded (refund.amount) and why
+// (refund.error).
 func refundOf(env *Envelope, resp *Response, err error) (*Refund, *Response, error) {
 	if err != nil {
+		if env != nil && env.Refund != nil {
+			return env.Refund, resp, err
+		}
 		return nil, resp, err
 	}
 	if env.Refund == nil {

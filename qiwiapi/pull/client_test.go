@@ -43,7 +43,7 @@ type env struct {
 func setup(t *testing.T) *env {
 	t.Helper()
 	clk := &clock{t: time.Date(2016, 9, 20, 10, 0, 0, 0, time.UTC)}
-	sb := merchant.New(merchant.Options{Seed: 1, Now: clk.Now})
+	sb := merchant.New(merchant.Options{Seed: 1, Now: clk.Now, Strict: strictSandbox})
 	mux := http.NewServeMux()
 	mux.Handle("/prefix/", http.StripPrefix("/prefix", sb))
 	ts := httptest.NewServer(mux)
@@ -412,16 +412,18 @@ func TestRefunds(t *testing.T) {
 	}
 	wantHeaders(t, last, true)
 
-	// 1.01 more than is left: 242, nothing recorded.
-	_, _, err = e.client.Refunds.Create(ctx, "demo-paid-1", "R3", rub(t, "1.01"))
-	if code(err) != pull.CodeAmountTooLarge {
-		t.Fatalf("over-refund: %v", err)
+	// 1.01 more than is left: 242, and a refund that says so: nothing
+	// actually refunded (refund.amount), refund.error 242, final, and
+	// readable afterwards under its id (issue 11 item 14).
+	r, _, err = e.client.Refunds.Create(ctx, "demo-paid-1", "R3", rub(t, "1.01"))
+	if code(err) != pull.CodeAmountTooLarge || r == nil || r.Error != pull.CodeAmountTooLarge || !r.Amount.IsZero() || r.Status != pull.RefundFail {
+		t.Fatalf("over-refund: %+v %v", r, err)
 	}
-	if _, _, err := e.client.Refunds.Get(ctx, "demo-paid-1", "R3", qiwiapi.RUB); code(err) != pull.CodeBillNotFound {
-		t.Errorf("over-refund left a refund: %v", err)
+	if r, _, err := e.client.Refunds.Get(ctx, "demo-paid-1", "R3", qiwiapi.RUB); err != nil || r.Error != pull.CodeAmountTooLarge || r.Status != pull.RefundFail {
+		t.Errorf("over-refund afterwards: %+v %v", r, err)
 	}
 	// Exactly what is left works.
-	if _, _, err := e.client.Refunds.Create(ctx, "demo-paid-1", "R3", rub(t, "1.00")); err != nil {
+	if _, _, err := e.client.Refunds.Create(ctx, "demo-paid-1", "R4", rub(t, "1.00")); err != nil {
 		t.Fatalf("exact rest: %v", err)
 	}
 	e.clock.Advance(10 * time.Second)

@@ -51,7 +51,8 @@ type sinapError struct {
 
 // sinapErr answers 400 with code "QWPRC-<errorCode>". Codes used:
 //
-//	4   bad or missing field (id, sum, paymentMethod, fields.*)
+//	4   the account (wallet, card, bank account number) is malformed
+//	202 any other request parameter is missing or malformed (named in the message)
 //	131 payment type unavailable (1960/21012 foreign cards are suspended)
 //	220 not enough funds
 //	241 amount below minimum (<= 0 after rounding down to kopecks)

@@ -238,8 +238,9 @@ func parseFilter(c *call, rangeRequired bool) (*histFilter, string) {
 	}
 	start, err1 := time.Parse(dateLayout, sd[0])
 	end, err2 := time.Parse(dateLayout, ed[0])
-	if err1 != nil || err2 != nil {
-		return nil, "startDate/endDate must be YYYY-MM-DDThh:mm:ssTZD (URL-encoded)"
+	if err1 != nil || err2 != nil || c.strict && (strings.HasSuffix(sd[0], "Z") || strings.HasSuffix(ed[0], "Z")) {
+		// Strict: the docs' TZD is +hh:mm or -hh:mm (their Python example's Z is not).
+		return nil, "startDate/endDate must be YYYY-MM-DDThh:mm:ssTZD (URL-encoded), TZD +hh:mm or -hh:mm"
 	}
 	_, so := start.Zone()
 	_, eo := end.Zone()
@@ -249,12 +250,21 @@ func parseFilter(c *call, rangeRequired bool) (*histFilter, string) {
 	if end.Before(start) {
 		return nil, "startDate is after endDate"
 	}
-	if end.Sub(start) > 90*24*time.Hour {
-		return nil, "the period between startDate and endDate must not exceed 90 days"
+	if calendarDays(start, end) > 90 {
+		return nil, "the period between startDate and endDate must not exceed 90 calendar days"
 	}
 	f.start, f.end, f.hasRange = start, end, true
 	f.loc = time.FixedZone("", so)
 	return f, ""
+}
+
+// calendarDays counts the dates from start's to end's in start's zone, the
+// way the docs' example reads "90 days": 2019-04-12T00:00:00 to
+// 2019-07-11T23:59:59 is 90.
+func calendarDays(start, end time.Time) int {
+	sy, sm, sd := start.Date()
+	ey, em, ed := end.In(start.Location()).Date()
+	return int(time.Date(ey, em, ed, 0, 0, 0, 0, time.UTC).Sub(time.Date(sy, sm, sd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
 }
 
 // ---- handlers ----
@@ -310,7 +320,7 @@ func (s *Server) hHistory(c *call) reply {
 		}
 		if len(res.Data) == rows {
 			id := t.id
-			d := t.date.In(f.loc).Format("2006-01-02T15:04:05-07:00")
+			d := fmtMSK(t.date) // "Moscow time", whatever the request's offset
 			res.NextTxnID, res.NextTxnDate = &id, &d
 			break
 		}
@@ -367,7 +377,7 @@ func (s *Server) leg(c *call, typeRequired bool) (*txn, *reply) {
 	}
 	if hasType {
 		switch typ[0] {
-		case "IN", "OUT", "QIWI_CARD":
+		case "IN", "OUT":
 		default:
 			rp := s.bad(c, "type must be IN or OUT")
 			return nil, &rp
@@ -376,7 +386,8 @@ func (s *Server) leg(c *call, typeRequired bool) (*txn, *reply) {
 	id, err := strconv.ParseInt(c.params[0], 10, 64)
 	if err == nil {
 		for _, t := range c.w.byID[id] {
-			if !hasType || t.typ == typ[0] {
+			// A QIWI_CARD payment is an outgoing one: asked as OUT.
+			if !hasType || t.typ == typ[0] || typ[0] == "OUT" && t.typ == "QIWI_CARD" {
 				return t, nil
 			}
 		}

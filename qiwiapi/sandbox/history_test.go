@@ -150,12 +150,13 @@ func TestHistoryPagingWalksAllOnce(t *testing.T) {
 	if len(got) != want || want == 0 {
 		t.Fatalf("OUT/QW_RUB walked %d, want %d", len(got), want)
 	}
-	// A date window in another offset: dates come back in that offset.
+	// A date window in another offset: dates come back in that offset,
+	// nextTxnDate in Moscow time (the docs, issue 11 item 3).
 	q := url.Values{"startDate": {"2025-01-01T00:00:00+05:00"}, "endDate": {"2025-03-01T00:00:00+05:00"}, "rows": {"3"}}
 	r := e.get(hpath(e.w, q))
 	var p page
 	_ = json.Unmarshal(r.body, &p)
-	if len(p.Data) != 3 || p.Data[0].Date[19:] != "+05:00" || (*p.NextTxnDate)[19:] != "+05:00" {
+	if len(p.Data) != 3 || p.Data[0].Date[19:] != "+05:00" || (*p.NextTxnDate)[19:] != "+03:00" {
 		t.Fatalf("offset not honoured: %s", r.body)
 	}
 	win := walk(t, e, url.Values{"startDate": q["startDate"], "endDate": q["endDate"]}, 50)

@@ -65,10 +65,11 @@ func (i *invoice) json() billJSON {
 	}
 }
 
+// billsJSON is the documented answer: the bills only. The next page is
+// asked from the last bill's id and creation time (next_id,
+// next_creation_datetime; each may be used alone).
 type billsJSON struct {
-	Bills                []billJSON `json:"bills"`
-	NextID               *int64     `json:"next_id,omitempty"`
-	NextCreationDatetime *int64     `json:"next_creation_datetime,omitempty"`
+	Bills []billJSON `json:"bills"`
 }
 
 func msParam(c *call, name string) (int64, bool, bool) {
@@ -94,25 +95,22 @@ func (s *Server) hBillSearch(c *call) reply {
 	}
 	minC, hasMin, ok1 := msParam(c, "min_creation_datetime")
 	maxC, hasMax, ok2 := msParam(c, "max_creation_datetime")
+	// "equal or smaller" (docs): the page starts with the bill named.
 	nextC, hasNC, ok3 := msParam(c, "next_creation_datetime")
 	nextID, hasNID, ok4 := msParam(c, "next_id")
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return s.bad(c, "datetimes are Unix time in milliseconds, next_id a number")
-	}
-	if hasNC != hasNID {
-		return s.bad(c, "next_id and next_creation_datetime must be used together")
 	}
 	res := billsJSON{Bills: []billJSON{}}
 	for _, inv := range c.w.invoices {
 		ms := inv.created.UnixMilli()
 		if inv.status != "READY_FOR_PAY" || !c.now.Before(inv.expires) ||
 			(hasMin && ms < minC) || (hasMax && ms > maxC) ||
-			(hasNC && (ms > nextC || ms == nextC && inv.id > nextID)) {
+			(hasNC && hasNID && (ms > nextC || ms == nextC && inv.id > nextID)) ||
+			(hasNC && !hasNID && ms > nextC) || (hasNID && !hasNC && inv.id > nextID) {
 			continue
 		}
 		if len(res.Bills) == rows {
-			id := inv.id
-			res.NextID, res.NextCreationDatetime = &id, &ms
 			break
 		}
 		res.Bills = append(res.Bills, inv.json())

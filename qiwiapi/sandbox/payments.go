@@ -59,7 +59,7 @@ func (s *Server) hCommission(c *call) reply {
 	id, err := strconv.Atoi(c.params[0])
 	p := providers[id]
 	if err != nil || p == nil || p.kind == kindInternal || p.kind == kindMerchant {
-		return sinapErr(4, "Неизвестный провайдер "+c.params[0])
+		return sinapErr(202, "Неизвестный провайдер "+c.params[0])
 	}
 	var b struct {
 		Account       string `json:"account"`
@@ -72,17 +72,17 @@ func (s *Server) hCommission(c *call) reply {
 		} `json:"purchaseTotals"`
 	}
 	if err := decodeBody(c.body, &b); err != nil {
-		return sinapErr(4, "Некорректный запрос: ожидается JSON")
+		return sinapErr(202, "Некорректный запрос: ожидается JSON")
 	}
 	if b.PaymentMethod.Type != "Account" || b.PaymentMethod.AccountID != "643" {
-		return sinapErr(4, "paymentMethod должен быть {\"type\":\"Account\",\"accountId\":\"643\"}")
+		return sinapErr(202, "paymentMethod должен быть {\"type\":\"Account\",\"accountId\":\"643\"}")
 	}
 	k, cur, ok := b.PurchaseTotals.Total.parse()
 	if !ok || k <= 0 {
 		return sinapErr(241, "purchaseTotals.total.amount должен быть больше 0")
 	}
 	if cur != 643 && !(p.kind == kindConvert && rubPer[cur] != 0) {
-		return sinapErr(4, "purchaseTotals.total.currency должен быть \"643\"")
+		return sinapErr(202, "purchaseTotals.total.currency должен быть \"643\"")
 	}
 	comm := commission(id, k)
 	curS := strconv.Itoa(cur)
@@ -212,14 +212,14 @@ func (s *Server) hPayment(c *call) reply {
 	w := c.w
 	var b paymentIn
 	if err := decodeBody(c.body, &b); err != nil {
-		return sinapErr(4, "Некорректный запрос: ожидается JSON-объект Payment")
+		return sinapErr(202, "Некорректный запрос: ожидается JSON-объект Payment")
 	}
 	id, ok := jsonString(b.ID)
 	if !ok || id == "" {
-		return sinapErr(4, "Не указан id платежа")
+		return sinapErr(202, "Не указан id платежа")
 	}
 	if len(id) > 20 || !allDigits(id) {
-		return sinapErr(4, "id платежа: не более 20 цифр")
+		return sinapErr(202, "id платежа: не более 20 цифр")
 	}
 	if prev := w.payments[id]; prev != nil {
 		return reply{status: 200, ctype: "application/json;charset=UTF-8", body: prev.body}
@@ -227,14 +227,14 @@ func (s *Server) hPayment(c *call) reply {
 	terms, err := strconv.Atoi(c.params[0])
 	p := providers[terms]
 	if err != nil || p == nil || p.kind == kindInternal || p.kind == kindMerchant {
-		return sinapErr(4, "Неизвестный провайдер "+c.params[0])
+		return sinapErr(202, "Неизвестный провайдер "+c.params[0])
 	}
 	if b.PaymentMethod == nil || b.PaymentMethod.Type != "Account" || b.PaymentMethod.AccountID != "643" {
-		return sinapErr(4, "paymentMethod должен быть {\"type\":\"Account\",\"accountId\":\"643\"}")
+		return sinapErr(202, "paymentMethod должен быть {\"type\":\"Account\",\"accountId\":\"643\"}")
 	}
 	k, cur, ok := b.Sum.parse()
 	if !ok {
-		return sinapErr(4, "sum: нужны amount (число) и currency (\"643\")")
+		return sinapErr(202, "sum: нужны amount (число) и currency (\"643\")")
 	}
 	if k <= 0 {
 		return sinapErr(241, "Сумма платежа должна быть больше 0")
@@ -243,7 +243,7 @@ func (s *Server) hPayment(c *call) reply {
 	for name, raw := range b.Fields {
 		v, ok := jsonString(raw)
 		if !ok {
-			return sinapErr(4, "fields."+name+": ожидается строка")
+			return sinapErr(202, "fields."+name+": ожидается строка")
 		}
 		fields[name] = v
 	}

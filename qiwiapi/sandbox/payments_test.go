@@ -125,32 +125,32 @@ func TestPaymentValidation(t *testing.T) {
 		body        any
 		code        string
 	}{
-		{"not json", "99", "{", "QWPRC-4"},
-		{"no id", "99", map[string]any{"sum": sum, "paymentMethod": pm, "fields": map[string]any{"account": "+79161112233"}}, "QWPRC-4"},
-		{"id 21 digits", "99", payBody("123456789012345678901", 10, "+79161112233"), "QWPRC-4"},
-		{"id not numeric", "99", payBody("12a", 10, "+79161112233"), "QWPRC-4"},
+		{"not json", "99", "{", "QWPRC-202"},
+		{"no id", "99", map[string]any{"sum": sum, "paymentMethod": pm, "fields": map[string]any{"account": "+79161112233"}}, "QWPRC-202"},
+		{"id 21 digits", "99", payBody("123456789012345678901", 10, "+79161112233"), "QWPRC-202"},
+		{"id not numeric", "99", payBody("12a", 10, "+79161112233"), "QWPRC-202"},
 		{"zero amount", "99", payBody("1", 0.001, "+79161112233"), "QWPRC-241"},
 		{"negative", "99", payBody("1", -5, "+79161112233"), "QWPRC-241"},
-		{"no method", "99", map[string]any{"id": "1", "sum": sum, "fields": map[string]any{"account": "+79161112233"}}, "QWPRC-4"},
+		{"no method", "99", map[string]any{"id": "1", "sum": sum, "fields": map[string]any{"account": "+79161112233"}}, "QWPRC-202"},
 		{"wallet without +", "99", payBody("1", 10, "79161112233"), "QWPRC-4"},
-		{"no account", "99", map[string]any{"id": "1", "sum": sum, "paymentMethod": pm}, "QWPRC-4"},
+		{"no account", "99", map[string]any{"id": "1", "sum": sum, "paymentMethod": pm}, "QWPRC-202"},
 		{"mobile 11 digits", "1", payBody("1", 10, "89161234567"), "QWPRC-303"},
 		{"visa not 4", "1963", payBody("1", 10, "5469000011112222"), "QWPRC-4"},
 		{"foreign suspended", "1960", map[string]any{"id": "1", "sum": sum, "paymentMethod": pm, "fields": map[string]any{
 			"account": "4000111122223333", "rem_name": "a", "rem_name_f": "b", "rec_address": "c", "rec_city": "d",
 			"rec_country": "e", "reg_name": "f", "reg_name_f": "g"}}, "QWPRC-131"},
-		{"foreign missing", "21012", payBody("1", 10, "5100111122223333"), "QWPRC-4"},
-		{"bank no type", "464", payBody("1", 10, "4154000011112222"), "QWPRC-4"},
+		{"foreign missing", "21012", payBody("1", 10, "5100111122223333"), "QWPRC-202"},
+		{"bank no type", "464", payBody("1", 10, "4154000011112222"), "QWPRC-202"},
 		{"bank exp missing", "464", map[string]any{"id": "1", "sum": sum, "paymentMethod": pm, "fields": map[string]any{
-			"account": "4154000011112222", "account_type": "1"}}, "QWPRC-4"},
+			"account": "4154000011112222", "account_type": "1"}}, "QWPRC-202"},
 		{"bank exp bad", "821", map[string]any{"id": "1", "sum": sum, "paymentMethod": pm, "fields": map[string]any{
 			"account": "4154000011112222", "account_type": "7", "exp_date": "1325"}}, "QWPRC-547"},
 		{"bank account no mfo", "816", map[string]any{"id": "1", "sum": sum, "paymentMethod": pm, "fields": map[string]any{
-			"account": "40817810000011112222", "account_type": "2", "lname": "a", "fname": "b"}}, "QWPRC-4"},
-		{"requisites missing", "1717", payBody("1", 10, "40702810000011112222"), "QWPRC-4"},
-		{"unknown provider", "123456789", payBody("1", 10, "1"), "QWPRC-4"},
+			"account": "40817810000011112222", "account_type": "2", "lname": "a", "fname": "b"}}, "QWPRC-202"},
+		{"requisites missing", "1717", payBody("1", 10, "40702810000011112222"), "QWPRC-202"},
+		{"unknown provider", "123456789", payBody("1", 10, "1"), "QWPRC-202"},
 		{"usd for 99", "99", map[string]any{"id": "1", "sum": map[string]any{"amount": 1, "currency": "840"}, "paymentMethod": pm,
-			"fields": map[string]any{"account": "+79161112233"}}, "QWPRC-4"},
+			"fields": map[string]any{"account": "+79161112233"}}, "QWPRC-202"},
 		{"over max", "99", payBody("1", 700000, "+79161112233"), "QWPRC-242"},
 		{"insufficient", "99", payBody("1", 590000, "+79161112233"), "QWPRC-220"},
 	}

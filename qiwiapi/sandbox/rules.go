@@ -37,10 +37,14 @@ var foreignCardFields = []string{"account", "rem_name", "rem_name_f", "rec_addre
 var requisitesFields = []string{"name", "extra_to_bik", "to_bik", "city", "info", "is_commercial", "to_name", "to_inn",
 	"to_kpp", "nds", "goal", "urgent", "account", "from_name", "from_name_p", "from_name_f", "requestProtocol", "toServiceId"}
 
+// missing refuses a required field that is absent or blank with code 202
+// ("request parameters error") naming the field. from_name_p (patronymic)
+// must be sent but may be empty: people without one pay by requisites too.
 func (pl *plan) missing(names ...string) (reply, bool) {
 	for _, n := range names {
-		if strings.TrimSpace(pl.fields[n]) == "" {
-			return sinapErr(4, "Не заполнено обязательное поле fields."+n), true
+		v, sent := pl.fields[n]
+		if !sent || strings.TrimSpace(v) == "" && n != "from_name_p" {
+			return sinapErr(202, "Не заполнено обязательное поле fields."+n), true
 		}
 	}
 	return reply{}, false
@@ -53,10 +57,10 @@ func (pl *plan) validate() (reply, bool) {
 	acct := f["account"]
 	if pl.p.kind == kindConvert {
 		if rubPer[pl.cur] == 0 || pl.cur == 643 {
-			return sinapErr(4, "sum.currency: валюта зачисления 840, 978 или 398"), true
+			return sinapErr(202, "sum.currency: валюта зачисления 840, 978 или 398"), true
 		}
 	} else if pl.cur != 643 {
-		return sinapErr(4, "sum.currency должен быть \"643\""), true
+		return sinapErr(202, "sum.currency должен быть \"643\""), true
 	}
 	if rp, bad := pl.missing("account"); bad {
 		return rp, true
@@ -139,10 +143,10 @@ func (pl *plan) validateBank() (reply, bool) {
 			return sinapErr(4, "fields.account: номер счета, 20 цифр"), true
 		}
 		if !digitsLen(f["mfo"], 9, 9) {
-			return sinapErr(4, "fields.mfo: БИК банка, 9 цифр"), true
+			return sinapErr(202, "fields.mfo: БИК банка, 9 цифр"), true
 		}
 		if u, ok := f["urgent"]; ok && u != "0" && u != "1" {
-			return sinapErr(4, "fields.urgent: 0 или 1"), true
+			return sinapErr(202, "fields.urgent: 0 или 1"), true
 		}
 		if pl.p.id == 313 {
 			if rp, bad := pl.missing("agrnum"); bad {
@@ -157,7 +161,7 @@ func (pl *plan) validateBank() (reply, bool) {
 		if pl.p.acctType != "" {
 			want = append(want, pl.p.acctType+" (по номеру счета)")
 		}
-		return sinapErr(4, "fields.account_type для провайдера "+strconv.Itoa(pl.p.id)+": "+strings.Join(want, " или ")), true
+		return sinapErr(202, "fields.account_type для провайдера "+strconv.Itoa(pl.p.id)+": "+strings.Join(want, " или ")), true
 	}
 	return reply{}, false
 }
@@ -169,19 +173,19 @@ func (pl *plan) validateRequisites() (reply, bool) {
 	}
 	switch {
 	case !digitsLen(f["to_bik"], 9, 9) || !digitsLen(f["extra_to_bik"], 9, 9):
-		return sinapErr(4, "fields.to_bik / extra_to_bik: БИК, 9 цифр"), true
+		return sinapErr(202, "fields.to_bik / extra_to_bik: БИК, 9 цифр"), true
 	case !digitsLen(f["account"], 20, 20):
 		return sinapErr(4, "fields.account: номер счета, 20 цифр"), true
 	case !digitsLen(f["to_inn"], 10, 12) || len(f["to_inn"]) == 11:
-		return sinapErr(4, "fields.to_inn: ИНН, 10 или 12 цифр"), true
+		return sinapErr(202, "fields.to_inn: ИНН, 10 или 12 цифр"), true
 	case !digitsLen(f["to_kpp"], 9, 9):
-		return sinapErr(4, "fields.to_kpp: КПП, 9 цифр"), true
+		return sinapErr(202, "fields.to_kpp: КПП, 9 цифр"), true
 	case f["nds"] != "НДС не облагается" && f["nds"] != "В т.ч. НДС":
-		return sinapErr(4, "fields.nds: «НДС не облагается» или «В т.ч. НДС»"), true
+		return sinapErr(202, "fields.nds: «НДС не облагается» или «В т.ч. НДС»"), true
 	case f["urgent"] != "0" && f["urgent"] != "1":
-		return sinapErr(4, "fields.urgent: 0 или 1"), true
+		return sinapErr(202, "fields.urgent: 0 или 1"), true
 	case f["requestProtocol"] != "qw1" || f["toServiceId"] != "1717":
-		return sinapErr(4, "fields.requestProtocol должен быть qw1, fields.toServiceId — 1717"), true
+		return sinapErr(202, "fields.requestProtocol должен быть qw1, fields.toServiceId — 1717"), true
 	case f["is_commercial"] != "1" || f["info"] != "Коммерческие организации":
 		return sinapErr(4, "fields.info «Коммерческие организации», fields.is_commercial 1"), true
 	}

@@ -25,6 +25,11 @@ type Options struct {
 	SettleDelay      time.Duration // WAITING -> SUCCESS/ERROR delay for new payments; 0 = 2s
 	HistoryPerMinute int           // history budget per wallet per minute; 0 = 100; <0 = unlimited
 	Logf             func(format string, args ...any)
+	// Strict answers exactly the documented shapes: no field the docs do
+	// not name, the documented content type, the types of the docs' tables
+	// where they differ from the examples, and documented optional fields
+	// absent for every other id (deterministic, so tests are stable).
+	Strict bool
 }
 
 // Faults are injected into the next responses (see SetFaults).
@@ -342,6 +347,7 @@ type call struct {
 	params  []string
 	rt      *route
 	out     []delivery
+	strict  bool // Options.Strict: refuse what only the default mode forgives
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -370,7 +376,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	c := &call{r: r, q: r.URL.Query(), body: body, now: s.now(), arrived: arrived}
+	c := &call{r: r, q: r.URL.Query(), body: body, now: s.now(), arrived: arrived, strict: s.opts.Strict}
 	var rp reply
 	drop := false
 	switch {
@@ -396,6 +402,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.faults.TruncateJSON--
 			rp.body = rp.body[:len(rp.body)/2]
 		}
+	}
+	if s.opts.Strict {
+		rp = strictReply(c.rt, rp)
 	}
 	out := c.out
 	if drop {

@@ -74,6 +74,7 @@ func setup(t *testing.T, opts agent.Options, copts ...topup.Option) *env {
 	if opts.SettleDelay == 0 {
 		opts.SettleDelay = 30 * time.Second
 	}
+	opts.Strict = strictSandbox
 	e.sb = agent.New(opts)
 	mux := http.NewServeMux()
 	mux.HandleFunc(agent.Path, func(w http.ResponseWriter, r *http.Request) {
@@ -509,14 +510,17 @@ func TestFatalConfigurationHolds(t *testing.T) {
 			t.Fatalf("ended %v", s.Phase)
 		}
 	})
-	t.Run("blocked agent 316", func(t *testing.T) {
+	// A blocked agent is refused from the first request (check-deposit
+	// answers 150, fatal; issue 11 item 12): held, never sent. A pay sent
+	// anyway answers 316 (the sandbox's own tests).
+	t.Run("blocked agent", func(t *testing.T) {
 		e := setup(t, agent.Options{})
 		c, _ := topup.NewClient(agent.DemoBlockedTerminalID(), topup.WithBaseURL(e.ts.URL),
 			topup.WithPassword(topup.NewPassword(agent.DemoPassword())), topup.WithClock(e.clk.Now), topup.WithSleep(e.clk.Sleep))
 		e.c = c
 		s, _ := follow(t, e, topupFor(agent.WalletOK, rub(1_00), topup.Cash))
-		if s.Phase != topup.PhaseHeld || s.Result != topup.ResultAgentBlocked || e.sb.PaymentCount() != 0 {
-			t.Fatalf("ended %v %v", s.Phase, s.Result)
+		if s.Phase != topup.PhaseHeld || s.Sent || !s.Fatal || e.sb.PaymentCount() != 0 {
+			t.Fatalf("ended %v sent %v fatal %v (%s)", s.Phase, s.Sent, s.Fatal, s.Note)
 		}
 	})
 	t.Run("ip blocked 339 then fixed", func(t *testing.T) {
@@ -540,9 +544,10 @@ func TestFatalConfigurationHolds(t *testing.T) {
 	})
 }
 
+// genKey makes a 2048-bit key (the docs' size; shorter ones are refused).
 func genKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	k, err := rsa.GenerateKey(rand.Reader, topup.MinKeyBits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -632,7 +637,7 @@ func TestClientCertificate(t *testing.T) {
 	pool.AddCert(caCert)
 
 	clk := newClock()
-	sb := agent.New(agent.Options{Now: clk.Now, RequireClientCert: true})
+	sb := agent.New(agent.Options{Now: clk.Now, RequireClientCert: true, Strict: strictSandbox})
 	ts := httptest.NewUnstartedServer(sb)
 	ts.TLS = &tls.Config{ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: pool}
 	ts.StartTLS()
@@ -648,6 +653,35 @@ func TestClientCertificate(t *testing.T) {
 	}
 	if _, _, err := withCert.Ping(ctx); err != nil {
 		t.Fatalf("mTLS ping: %v", err)
+	}
+	// The same login from files, as `qiwidash login` takes it (issue 11
+	// item 10): the certificate, its key encrypted with a passphrase, the CA.
+	dir := t.TempDir()
+	certFile, keyFile, caFile := filepath.Join(dir, "my_cert"), filepath.Join(dir, "private_key.pem"), filepath.Join(dir, "our_CA")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: clDER}), 0o600)
+	os.WriteFile(keyFile, encryptedPKCS8(t, clientKey, "pass phrase"), 0o600)
+	os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600)
+	auth := topup.Auth{Password: topup.NewPassword(agent.DemoPassword()), KeyFile: keyFile, CertFile: certFile, CAFile: caFile,
+		Passphrase: topup.NewPassword("pass phrase")}
+	if auth.Kind() != "certificate" || auth.Endpoint() != topup.PrivateURL {
+		t.Fatalf("certificate login: kind %s, endpoint %s", auth.Kind(), auth.Endpoint())
+	}
+	opts, err := auth.Options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFiles, err := topup.NewClient(agent.DemoTerminalID(), append(opts, topup.WithBaseURL(ts.URL))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fromFiles.Ping(ctx); err != nil {
+		t.Fatalf("mTLS ping from files: %v", err)
+	}
+	other := auth
+	other.KeyFile = filepath.Join(dir, "other.pem")
+	os.WriteFile(other.KeyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(caKey)}), 0o600)
+	if _, err := other.Options(); err == nil {
+		t.Error("a key that is not the certificate's accepted")
 	}
 	without, _ := topup.NewClient(agent.DemoTerminalID(), topup.WithBaseURL(ts.URL),
 		topup.WithPassword(topup.NewPassword(agent.DemoPassword())), topup.WithTLSConfig(&tls.Config{RootCAs: roots}))

@@ -170,10 +170,6 @@ func TestDecodeRejectsBrokenDocuments(t *testing.T) {
 		"bad status":       `<response><payment status='x' txn_id='' transaction-number='1' result-code='0' final-status='false' fatal-error='false'/></response>`,
 		"bad bool":         `<response><payment status='1' txn_id='' transaction-number='1' result-code='0' final-status='yes' fatal-error='false'/></response>`,
 		"bad date":         `<response><payment status='1' txn_id='' transaction-number='1' result-code='0' final-status='true' fatal-error='false' txn-date='2011-03-02'/></response>`,
-		"float amount":     `<response><balances><balance code="643">1.005</balance></balances></response>`,
-		"text amount":      `<response><balances><balance code="643">NaN</balance></balances></response>`,
-		"no balance code":  `<response><balances><balance>1.00</balance></balances></response>`,
-		"bad currency":     `<response><balances><balance code="XYZ">1.00</balance></balances></response>`,
 		"bad exist":        `<response><exist>2</exist></response>`,
 		"two roots":        `<response/><response/>`,
 		"text after root":  `<response/>garbage`,
@@ -190,6 +186,29 @@ func TestDecodeRejectsBrokenDocuments(t *testing.T) {
 				t.Errorf("a broken document must leave the outcome unknown")
 			}
 		})
+	}
+}
+
+// Issue 11 item 11: one balance that cannot be read (another currency's
+// decimals, junk, no code) is left out with its reason; the payment and the
+// other balances are kept.
+func TestDecodeKeepsTheRestOfAnUnreadableBalance(t *testing.T) {
+	body := `<response><result-code fatal="false">0</result-code>
+<payment status='60' txn_id='6060' transaction-number='12345678' result-code='0' final-status='true' fatal-error='false' txn-date='02.03.2011 14:35:46'/>
+<balances><balance code="392">100.50</balance><balance code="643">200.26</balance><balance code="643">1.005</balance>
+<balance code="643">NaN</balance><balance>1.00</balance><balance code="XYZ">1.00</balance><balance code="840">12.20</balance></balances></response>`
+	d, err := Decode([]byte(body), msk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := d.Payment("12345678"); !ok || p.Status != 60 {
+		t.Fatalf("payment lost: %+v", d.Payments)
+	}
+	if len(d.Balances) != 2 || d.Balances[0].Decimal() != "200.26" || d.Balances[1].Decimal() != "12.20" {
+		t.Fatalf("balances %v", d.Balances)
+	}
+	if len(d.UnreadBalances) != 5 || !strings.Contains(d.UnreadBalances[0], "JPY") {
+		t.Fatalf("unread %q", d.UnreadBalances)
 	}
 }
 

@@ -126,7 +126,9 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded document does not decode: %v\n%s", err, encodeDoc(doc))
 		}
-		if !reflect.DeepEqual(doc, again) {
+		read := *doc
+		read.UnreadBalances = nil // the encoder writes only what was read
+		if !reflect.DeepEqual(&read, again) {
 			t.Fatalf("round trip changed the document\nfirst:  %s\nsecond: %s\nencoded:\n%s", dump(doc), dump(again), encodeDoc(doc))
 		}
 	})

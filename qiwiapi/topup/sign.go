@@ -6,13 +6,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 )
 
@@ -52,10 +49,14 @@ type Signer struct {
 	rand io.Reader
 }
 
-// NewSigner makes a signer; alg "" means SHA1withRSA.
+// NewSigner makes a signer; alg "" means SHA1withRSA. A key under
+// MinKeyBits is refused.
 func NewSigner(key *rsa.PrivateKey, alg SignAlg) (*Signer, error) {
 	if key == nil {
 		return nil, errors.New("topup: nil signing key")
+	}
+	if _, err := checkKey(key); err != nil {
+		return nil, err
 	}
 	if alg == "" {
 		alg = SHA1withRSA
@@ -66,48 +67,20 @@ func NewSigner(key *rsa.PrivateKey, alg SignAlg) (*Signer, error) {
 	return &Signer{key: key, alg: alg, rand: rand.Reader}, nil
 }
 
-// LoadSigner reads a PEM private key file (PKCS#1 "RSA PRIVATE KEY" or
-// PKCS#8 "PRIVATE KEY", as openssl genrsa writes it).
+// LoadSigner reads an unencrypted PEM private key file (PKCS#1 "RSA
+// PRIVATE KEY" or PKCS#8 "PRIVATE KEY", as openssl genrsa writes it); Auth
+// reads encrypted ones.
 func LoadSigner(path string, alg SignAlg) (*Signer, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("topup: read signing key: %w", err)
-	}
-	key, err := ParsePrivateKeyPEM(b)
+	key, err := loadKey(path, Password{})
 	if err != nil {
 		return nil, err
 	}
 	return NewSigner(key, alg)
 }
 
-// ParsePrivateKeyPEM decodes the first RSA private key in PEM text.
-func ParsePrivateKeyPEM(b []byte) (*rsa.PrivateKey, error) {
-	for {
-		var blk *pem.Block
-		blk, b = pem.Decode(b)
-		if blk == nil {
-			return nil, errors.New("topup: no RSA private key in the PEM data")
-		}
-		switch blk.Type {
-		case "RSA PRIVATE KEY":
-			k, err := x509.ParsePKCS1PrivateKey(blk.Bytes)
-			if err != nil {
-				return nil, errors.New("topup: the PKCS#1 private key does not parse")
-			}
-			return k, nil
-		case "PRIVATE KEY":
-			k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-			if err != nil {
-				return nil, errors.New("topup: the PKCS#8 private key does not parse")
-			}
-			rk, ok := k.(*rsa.PrivateKey)
-			if !ok {
-				return nil, errors.New("topup: the private key is not an RSA key")
-			}
-			return rk, nil
-		}
-	}
-}
+// ParsePrivateKeyPEM decodes the first unencrypted RSA private key in PEM
+// text; keys under MinKeyBits are refused.
+func ParsePrivateKeyPEM(b []byte) (*rsa.PrivateKey, error) { return parseKeyPEM(b, "") }
 
 // Alg is the signer's algorithm.
 func (s *Signer) Alg() SignAlg { return s.alg }

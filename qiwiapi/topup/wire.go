@@ -96,9 +96,14 @@ type RequestResult struct {
 
 // Document is a decoded Top-Up API response, whatever the request type.
 type Document struct {
-	Result          *RequestResult // nil when the response has no <result-code> element
-	Payments        []Payment
-	Balances        []qiwiapi.Amount
+	Result   *RequestResult // nil when the response has no <result-code> element
+	Payments []Payment
+	Balances []qiwiapi.Amount
+	// UnreadBalances says why a <balance> was left out (e.g. a currency
+	// with another number of decimals than its value has). One unreadable
+	// balance never makes the rest of the answer, the <payment> above all,
+	// unreadable.
+	UnreadBalances  []string
 	Exist           *bool
 	DepositPossible *bool
 }
@@ -285,15 +290,18 @@ func Decode(body []byte, loc *time.Location) (*Document, error) {
 		for _, b := range bs.Balance {
 			code, ok := attrs(b.Attrs)["code"]
 			if !ok {
-				return fail(errors.New("balance without a code"))
+				doc.UnreadBalances = append(doc.UnreadBalances, fmt.Sprintf("balance %.20q without a code", b.Text))
+				continue
 			}
 			cur, err := parseCurrency(code)
 			if err != nil || cur == 0 {
-				return fail(fmt.Errorf("balance code %q: not a currency", code))
+				doc.UnreadBalances = append(doc.UnreadBalances, fmt.Sprintf("balance code %.10q: not a currency", code))
+				continue
 			}
 			amt, err := parseAmount(b.Text, cur)
 			if err != nil {
-				return fail(fmt.Errorf("balance %q: %w", b.Text, err))
+				doc.UnreadBalances = append(doc.UnreadBalances, fmt.Sprintf("balance %.20q in %s: %v", b.Text, cur.Code(), err))
+				continue
 			}
 			doc.Balances = append(doc.Balances, amt)
 		}

@@ -190,12 +190,16 @@ func (t *Topups) Resume(ctx context.Context) (Report, error) {
 		switch p.InFlight {
 		case topup.ActPay:
 			p.State, _ = topup.Next(p.State, topup.Event{Kind: topup.ActPay, Err: &topup.NetworkError{Err: errInterrupted}}, t.clock.Now(), t.c.Policy())
-		case topup.ActCheckDeposit, topup.ActStatus:
-			// Read-only requests: simply ask again.
+		case topup.ActCheckDeposit:
+			// A read-only request: simply ask again.
+		case topup.ActStatus:
+			// Asked again, but not inside the minimum interval since it
+			// went out (keepStatusInterval).
 		}
-		if p.InFlight != topup.ActNone {
+		moved := t.keepStatusInterval(&p, e)
+		if p.InFlight != topup.ActNone || moved {
 			p.InFlight = topup.ActNone
-			if err := t.advance(ctx, &e, store.Update{State: stateOf(p), Progress: mustJSON(p), Err: errors.New(p.State.Note)}); err != nil {
+			if err := t.advance(ctx, &e, store.Update{State: stateOf(p), Progress: mustJSON(p), Err: errOf(p.State.Note)}); err != nil {
 				return rep, err
 			}
 		}
@@ -221,12 +225,27 @@ func (t *Topups) Release(ctx context.Context, id int64) error {
 		return err
 	}
 	p.State, _ = topup.Resume(p.State, t.clock.Now(), t.c.Policy())
+	t.keepStatusInterval(&p, *e)
 	p.LastCode = topup.RequestOK
 	if err := t.advance(ctx, e, store.Update{State: stateOf(p), Progress: mustJSON(p)}); err != nil {
 		return err
 	}
 	t.follow(*e, t.saga)
 	return nil
+}
+
+// keepStatusInterval moves a due status request to no sooner than the
+// minimum interval after the last one that went out, answered or not (a
+// run may have ended before its answer); true when it moved it.
+func (t *Topups) keepStatusInterval(p *TopupProgress, e store.Entry) bool {
+	if p.State.Next.Kind != topup.ActStatus || e.StatusAskedAt.IsZero() {
+		return false
+	}
+	if at := e.StatusAskedAt.Add(t.c.Policy().StatusEvery()); p.State.Next.At.Before(at) {
+		p.State.Next.At = at
+		return true
+	}
+	return false
 }
 
 // saga drives one top-up until it is final or held.
@@ -245,8 +264,13 @@ func (t *Topups) saga(ctx context.Context, e store.Entry, f *follower) {
 		}
 		a := p.State.Next
 		p.InFlight = a.Kind
-		// The attempt is journaled before the request leaves.
-		if err := t.advance(ctx, &e, store.Update{State: stateOf(p), Progress: mustJSON(p), Attempt: true, Err: errOf(e.LastError)}); err != nil {
+		// The attempt is journaled before the request leaves, a status
+		// request with the time it leaves.
+		u := store.Update{State: stateOf(p), Progress: mustJSON(p), Attempt: true, Err: errOf(e.LastError)}
+		if a.Kind == topup.ActStatus {
+			u.StatusAskedAt = t.clock.Now()
+		}
+		if err := t.advance(ctx, &e, u); err != nil {
 			return
 		}
 		ev := t.c.Run(ctx, p.State, a)

@@ -277,7 +277,9 @@ func (w *Wallet) paymentSaga(ctx context.Context, e store.Entry, f *follower) {
 			return
 		}
 		info, _, perr := w.api.Payments.Pay(ctx, p)
-		if perr == nil && info.TxnID() != 0 {
+		// An answer that names the transaction is followed by its status,
+		// even when the rest of it could not be read.
+		if info != nil && info.TxnID() != 0 {
 			_ = w.advance(ctx, &e, store.Update{State: store.StateAccepted, RemoteID: strconv.FormatInt(info.TxnID(), 10)})
 			misses = 0
 			continue

@@ -606,17 +606,23 @@ func (m *Model) applyRefund(b *Bill, res refundResult) bool {
 	if r == nil {
 		return false
 	}
+	changed := false
+	if q := res.refund; q != nil && (q.Amount != r.Done || q.Error != r.Error) {
+		// refund.amount (actually refunded) and refund.error come with a
+		// refusal too (242).
+		r.Done, r.Error, changed = q.Amount, q.Error, true
+	}
 	if res.err != nil {
 		if refused(res.err) && r.Status == "" {
 			r.Status, r.LastError = pull.RefundFail, explain(res.err)
 			return true
 		}
 		r.LastError = explain(res.err)
-		return false
+		return changed
 	}
 	r.LastError = ""
 	if res.refund.Status == r.Status || r.Status.Final() {
-		return false
+		return changed
 	}
 	r.Status = res.refund.Status
 	return true

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
@@ -443,5 +444,32 @@ func TestRefundWithoutAnswer(t *testing.T) {
 	b := d.bill(id)
 	if b.Refunded().Minor != 150_00 || b.Refundable().Minor != 350_00 {
 		t.Errorf("refunded %v, refundable %v", b.Refunded(), b.Refundable())
+	}
+}
+
+// Issue 11 item 14: the screen keeps what QIWI actually refunded
+// (refund.amount) apart from what was asked, and says refund.error.
+func TestRefundShowsWhatQIWIRefundedAndWhy(t *testing.T) {
+	rub := func(m int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: m, Currency: qiwiapi.RUB} }
+	b := Bill{ID: "b1", Status: pull.BillPaid, Amount: rub(1000_00), Refunds: []Refund{{ID: "R1", Amount: rub(500_00)}, {ID: "R2", Amount: rub(600_00)}}}
+	m := &Model{}
+	if !m.applyRefund(&b, refundResult{id: "R1", refund: &pull.Refund{RefundID: "R1", Amount: rub(300_00), Status: pull.RefundSuccess}}) {
+		t.Fatal("answer not applied")
+	}
+	if got := b.Refunded(); got.Minor != 300_00 {
+		t.Fatalf("refunded %v, want what QIWI refunded (300.00)", got)
+	}
+	refusal := &pull.ErrorResponse{Code: pull.CodeAmountTooLarge, Message: "refund exceeds the remaining amount"}
+	m.applyRefund(&b, refundResult{id: "R2", err: refusal,
+		refund: &pull.Refund{RefundID: "R2", Amount: rub(0), Status: pull.RefundFail, Error: pull.CodeAmountTooLarge}})
+	r := b.Refunds[1]
+	if r.Status != pull.RefundFail || r.Error != pull.CodeAmountTooLarge || r.Done != rub(0) || r.Amount != rub(600_00) {
+		t.Fatalf("refused refund %+v", r)
+	}
+	if w := refundWords(r); !strings.Contains(w, "242") {
+		t.Fatalf("words %q do not say refund.error", w)
+	}
+	if got := b.Refundable(); got.Minor != 700_00 {
+		t.Fatalf("refundable %v, want 700.00", got)
 	}
 }

@@ -41,6 +41,19 @@ type Refund struct {
 	// Status is QIWI's answer; "" until QIWI confirmed the refund.
 	Status    pull.RefundStatus
 	LastError string
+	// Done is refund.amount, what QIWI actually refunded (no currency
+	// until QIWI said); Amount stays what was asked for.
+	Done qiwiapi.Amount `json:",omitzero"`
+	// Error is refund.error (242: it would exceed the remaining amount).
+	Error pull.ResultCode `json:",omitempty"`
+}
+
+// refunded is what the refund moved: QIWI's refund.amount once known.
+func (r Refund) refunded() qiwiapi.Amount {
+	if r.Done.Currency != 0 {
+		return r.Done
+	}
+	return r.Amount
 }
 
 // Refunded sums the successful refunds.
@@ -66,7 +79,7 @@ func (b Bill) sumRefunds(keep func(Refund) bool) qiwiapi.Amount {
 	sum := qiwiapi.Amount{Currency: b.Amount.Currency}
 	for _, r := range b.Refunds {
 		if keep(r) {
-			sum.Minor += r.Amount.Minor
+			sum.Minor += r.refunded().Minor
 		}
 	}
 	return sum

@@ -43,6 +43,14 @@ func statusWords(b Bill) string {
 }
 
 func refundWords(r Refund) string {
+	w := refundState(r)
+	if r.Error != 0 && !strings.Contains(w, r.Error.Meaning()) {
+		w += " (QIWI error " + r.Error.String() + ")"
+	}
+	return w
+}
+
+func refundState(r Refund) string {
 	switch {
 	case r.Status == pull.RefundSuccess:
 		return "done"
@@ -216,7 +224,11 @@ func (m *Model) detail(b Bill) string {
 		out.WriteString(" " + label("Refundable") + m.c.Money(b.Refundable()) + s.Subtle.Render(note) + "\n")
 	}
 	for _, r := range b.Refunds {
-		out.WriteString(" " + label("Refund "+r.ID) + common.PadLeft(m.c.Money(r.Amount), 14) + "  " + refundWords(r) + "\n")
+		words := refundWords(r)
+		if r.Done.Currency != 0 && r.Done != r.Amount {
+			words = "refunded " + m.c.Money(r.Done) + " of " + m.c.Money(r.Amount) + " asked; " + words
+		}
+		out.WriteString(" " + label("Refund "+r.ID) + common.PadLeft(m.c.Money(r.refunded()), 14) + "  " + words + "\n")
 	}
 	if b.LastError != "" {
 		out.WriteString(" " + s.Error.Render("! "+common.Truncate(b.LastError, max(10, m.width-4))) + "\n")

@@ -204,7 +204,7 @@ func (m *Model) newForm(k kindID) *form {
 			toggle("urgent", "Urgent transfer"),
 			text("from_last", "Your last name", "Михайлов").WithLimit(60),
 			text("from_first", "Your first name", "Иван").WithLimit(60),
-			text("from_middle", "Your middle name", "Николаевич").WithLimit(60).AsOptional(),
+			text("from_middle", "Your middle name", "patronymic; leave empty if you have none").WithLimit(60).AsOptional(),
 			amount,
 		}
 	case kindConversion:

@@ -40,10 +40,9 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	ok := func(context.Context, string, string) error { return nil }
 	v := store.APIVerifier{
 		BaseURL:  env.Sandbox.URL,
-		Agent:    ok,
+		Agent:    func(context.Context, store.Credentials) error { return nil },
 		Merchant: func(context.Context, string, string, string) error { return nil },
 	}
 	return &fixture{env: env, st: st, v: v, token: env.Demo.Creds.WalletToken}
@@ -396,4 +395,42 @@ func TestGoldenLoginForm(t *testing.T) {
 		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("secret-token-typed")},
 		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("12345")},
 		uitest.Step{Send: uitest.Press("enter"), WaitFor: "needs its password"})
+}
+
+// Issue 11 item 10: the form takes a signature login (terminal id and a
+// key file, no password; the passphrase typed hidden) and saves it.
+func TestFormSignatureLogin(t *testing.T) {
+	f := newFixture(t)
+	var got store.Credentials
+	v := f.v.(store.APIVerifier)
+	v.Agent = func(_ context.Context, c store.Credentials) error { got = c; return nil }
+	f.v = v
+	m := f.screen(t, "")
+	m.Update(uitest.Key("n"))
+	m.Update(uitest.Key("signed"))
+	for range 2 { // name, token
+		m.Update(uitest.Key("tab"))
+	}
+	m.Update(uitest.Key("770001"))
+	for range 2 { // password
+		m.Update(uitest.Key("tab"))
+	}
+	m.Update(uitest.Key("/keys/private.key"))
+	for range 2 { // certificate
+		m.Update(uitest.Key("tab"))
+	}
+	m.Update(uitest.Key("open sesame"))
+	noSecret(t, "the form", m.View(), "open sesame")
+	_, cmd := m.Update(uitest.Key("enter"))
+	uitest.Run(m, cmd, 20)
+	if p := m.FormProblem(); p != "" {
+		t.Fatalf("problem %q", p)
+	}
+	if got.AgentID != "770001" || got.AgentKeyFile != "/keys/private.key" || got.AgentPassphrase != "open sesame" || got.AgentPassword != "" {
+		t.Fatalf("verified %+v", got)
+	}
+	sess, err := f.st.Unlock(context.Background(), "signed")
+	if err != nil || sess.Credentials.AgentKeyFile != "/keys/private.key" || !sess.Profile.Has.Agent {
+		t.Fatalf("saved %+v %v", sess, err)
+	}
 }

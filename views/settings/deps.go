@@ -148,6 +148,8 @@ func (a *MemoryAccounts) Login(ctx context.Context, name string, c store.Credent
 	}
 	if c.AgentID == "" {
 		c.AgentID, c.AgentPassword = mp.c.AgentID, mp.c.AgentPassword
+		c.AgentKeyFile, c.AgentCertFile, c.AgentCAFile = mp.c.AgentKeyFile, mp.c.AgentCertFile, mp.c.AgentCAFile
+		c.AgentSignAlg, c.AgentPassphrase = mp.c.AgentSignAlg, mp.c.AgentPassphrase
 	}
 	if c.APIID == "" {
 		c.APIID, c.APIPassword, c.ShopID = mp.c.APIID, mp.c.APIPassword, mp.c.ShopID

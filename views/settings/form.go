@@ -17,13 +17,16 @@ import (
 
 // Keys of the login form's fields.
 const (
-	fieldName          = "name"
-	fieldToken         = "token"
-	fieldAgentID       = "agent_id"
-	fieldAgentPassword = "agent_password"
-	fieldAPIID         = "api_id"
-	fieldAPIPassword   = "api_password"
-	fieldShopID        = "shop_id"
+	fieldName            = "name"
+	fieldToken           = "token"
+	fieldAgentID         = "agent_id"
+	fieldAgentPassword   = "agent_password"
+	fieldAgentKeyFile    = "agent_key_file"
+	fieldAgentCertFile   = "agent_cert_file"
+	fieldAgentPassphrase = "agent_passphrase"
+	fieldAPIID           = "api_id"
+	fieldAPIPassword     = "api_password"
+	fieldShopID          = "shop_id"
 )
 
 // loginTimeout bounds one check-and-save.
@@ -48,6 +51,9 @@ func loginFields() []*formkit.Field {
 		secret(fieldToken, "Wallet API token").InGroup("Wallet"),
 		text(fieldAgentID, "Agent terminal id", "").InGroup("Payment agent (Top-Up API)"),
 		secret(fieldAgentPassword, "Agent password"),
+		text(fieldAgentKeyFile, "Agent key file", "PEM RSA key path, for a signature login"),
+		text(fieldAgentCertFile, "Agent certificate file", "PEM path, for a certificate login"),
+		secret(fieldAgentPassphrase, "Agent key passphrase"),
 		text(fieldAPIID, "Merchant API_ID", "").InGroup("Merchant (Pull REST API)"),
 		secret(fieldAPIPassword, "Merchant API_PASSWORD"),
 		text(fieldShopID, "Merchant shop id", "prv_id"),
@@ -96,6 +102,7 @@ func (f *form) credentials() store.Credentials {
 	return store.Credentials{
 		Token:   f.Value(fieldToken),
 		AgentID: f.Value(fieldAgentID), AgentPassword: f.Value(fieldAgentPassword),
+		AgentKeyFile: f.Value(fieldAgentKeyFile), AgentCertFile: f.Value(fieldAgentCertFile), AgentPassphrase: f.Value(fieldAgentPassphrase),
 		APIID: f.Value(fieldAPIID), APIPassword: f.Value(fieldAPIPassword), ShopID: f.Value(fieldShopID),
 	}
 }
@@ -109,11 +116,14 @@ func (f *form) check() (string, string) {
 	switch {
 	case c.IsZero():
 		return "Fill at least one group: a wallet token, an agent id with its password, or the merchant API_ID, API_PASSWORD and shop id", fieldToken
-	case (c.AgentID == "") != (c.AgentPassword == ""):
-		if c.AgentID == "" {
-			return "The agent password needs the agent terminal id", fieldAgentID
-		}
+	case c.AgentID == "" && (c.AgentPassword != "" || c.AgentKeyFile != "" || c.AgentCertFile != "" || c.AgentPassphrase != ""):
+		return "The agent password or key needs the agent terminal id", fieldAgentID
+	case c.AgentID != "" && c.AgentPassword == "" && c.AgentKeyFile == "":
 		return "The agent terminal id needs its password", fieldAgentPassword
+	case c.AgentCertFile != "" && c.AgentKeyFile == "":
+		return "The agent certificate needs its key file", fieldAgentKeyFile
+	case c.AgentCertFile != "" && c.AgentPassword == "":
+		return "A certificate login still needs the agent password", fieldAgentPassword
 	}
 	if err := c.Check(); err != nil {
 		for _, k := range []string{fieldAPIID, fieldAPIPassword, fieldShopID} {

@@ -18,6 +18,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/xml"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -95,6 +96,10 @@ type Options struct {
 	Location *time.Location
 	// Sleep waits for the Latency fault (default: a real timer).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Strict answers exactly the docs' example shapes: check-user without
+	// an XML declaration (the EN example), pay without a request-level
+	// <result-code> (always so), no message/msg attributes (RU only).
+	Strict bool
 }
 
 // Faults are injected into matching requests.
@@ -397,14 +402,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
 		http.Error(w, "cannot read the request", http.StatusBadRequest)
 		return
 	}
+	if len(body) > maxBody {
+		// Never a truncated body processed as if it were the request.
+		http.Error(w, "the request is over 1 MiB", http.StatusRequestEntityTooLarge)
+		return
+	}
 	var doc reqDoc
 	kind := ""
-	parseErr := xml.Unmarshal(body, &doc)
+	parseErr := parseRequest(body, &doc)
 	if parseErr == nil {
 		kind = doc.kind()
 	}
@@ -456,6 +466,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Write(out)
+}
+
+// maxBody is the largest request the sandbox reads.
+const maxBody = 1 << 20
+
+// parseRequest reads one <request> and refuses anything but whitespace,
+// comments or processing instructions after it.
+func parseRequest(body []byte, doc *reqDoc) error {
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(doc); err != nil {
+		return err
+	}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) != 0 {
+				return errors.New("text after </request>")
+			}
+		case xml.Comment, xml.ProcInst:
+		default:
+			return errors.New("content after </request>")
+		}
+	}
 }
 
 // takeFault returns the faults for this request and counts it.
@@ -526,6 +566,10 @@ func (s *Server) handle(r *http.Request, body []byte, doc *reqDoc, kind string, 
 	now := s.opts.Now()
 	s.settle(now)
 	term := s.terminals[strings.TrimSpace(doc.Terminal)]
+	if term.blocked && kind != "pay" {
+		// A blocked agent is refused everything; pay says 316 in its <payment>.
+		return resultOnly(150, true)
+	}
 	switch kind {
 	case "ping":
 		var b bytes.Buffer
@@ -539,7 +583,11 @@ func (s *Server) handle(r *http.Request, body []byte, doc *reqDoc, kind string, 
 		if !ok {
 			return resultOnly(300, false)
 		}
-		return []byte(xmlHeader + "<response>\n  <result-code fatal=\"false\">0</result-code>\n  <exist>" + bit(exist) + "</exist>\n</response>\n")
+		head := xmlHeader
+		if s.opts.Strict {
+			head = "" // the EN docs' check-user answer has no XML declaration
+		}
+		return []byte(head + "<response>\n  <result-code fatal=\"false\">0</result-code>\n  <exist>" + bit(exist) + "</exist>\n</response>\n")
 	case "check-deposit-possible":
 		return s.checkDeposit(doc)
 	case "status":
@@ -796,20 +844,18 @@ func formatMinor(v int64) string {
 	return sign + strconv.FormatInt(v/100, 10) + "." + strconv.FormatInt(v%100/10, 10) + strconv.FormatInt(v%10, 10)
 }
 
-// parseMinor reads "1115.00" (a '.' and at most two decimals) into kopecks.
+// parseMinor reads "1115.00" into kopecks: exactly two decimals after a
+// '.', as the docs' value formats say ("1115", "1115.5" are refused).
 func parseMinor(s string) (int64, bool) {
 	s = strings.TrimSpace(s)
 	ip, fp, hasDot := strings.Cut(s, ".")
-	if ip == "" || len(ip) > 13 || hasDot && (fp == "" || len(fp) > 2) {
+	if ip == "" || len(ip) > 13 || !hasDot || len(fp) != 2 {
 		return 0, false
 	}
 	for _, r := range ip + fp {
 		if r < '0' || r > '9' {
 			return 0, false
 		}
-	}
-	for len(fp) < 2 {
-		fp += "0"
 	}
 	n, err := strconv.ParseInt(ip+fp, 10, 64)
 	return n, err == nil

@@ -38,6 +38,9 @@ type Options struct {
 	// the bills the user issued (so notifications can be watched arriving).
 	Live       bool
 	LivePeriod time.Duration
+	// Strict makes the three sandboxes answer only the documented shapes
+	// (see sandbox.Options.Strict).
+	Strict bool
 }
 
 // Credentials are what the demo profile logs in with.
@@ -78,9 +81,9 @@ func Start(addr string, opts Options) (*Running, error) {
 		opts.Seed = 1
 	}
 	w := sandbox.New(sandbox.Options{Seed: opts.Seed, End: opts.End, Now: opts.Now, SettleDelay: opts.SettleDelay,
-		HistoryPerMinute: opts.HistoryPerMinute, HistoryRows: opts.HistoryRows})
-	a := agent.New(agent.Options{Seed: opts.Seed, Now: opts.Now, SettleDelay: opts.SettleDelay})
-	m := merchant.New(merchant.Options{Seed: opts.Seed, Now: opts.Now, CallbackURL: opts.CallbackURL})
+		HistoryPerMinute: opts.HistoryPerMinute, HistoryRows: opts.HistoryRows, Strict: opts.Strict})
+	a := agent.New(agent.Options{Seed: opts.Seed, Now: opts.Now, SettleDelay: opts.SettleDelay, Strict: opts.Strict})
+	m := merchant.New(merchant.Options{Seed: opts.Seed, Now: opts.Now, CallbackURL: opts.CallbackURL, Strict: opts.Strict})
 	if opts.Latency > 0 {
 		w.SetFaults(sandbox.Faults{Latency: opts.Latency})
 		a.SetFaults(agent.Faults{Latency: opts.Latency})

@@ -132,6 +132,9 @@ type Options struct {
 	// RefundDelay is how long (on Now) a refund stays "processing"
 	// (10 seconds by default; negative means it succeeds at once).
 	RefundDelay time.Duration
+	// Strict answers only the documented shapes: JSON as text/json,
+	// originAmount/originCcy only once the bill is paid.
+	Strict bool
 }
 
 // Faults make the API misbehave. Counters apply to the next N API requests
@@ -201,8 +204,10 @@ type bill struct {
 
 type refund struct {
 	id      string
-	minor   int64
+	minor   int64 // actually refunded (0 for one refused with 242)
+	asked   int64 // the amount asked for (a repeat must ask the same)
 	status  string
+	err     int // refund.error: 242 when it would exceed the remaining amount
 	created time.Time
 }
 
@@ -306,7 +311,7 @@ func (s *Server) seed() {
 	p := mk("demo-paying-1", StatusWaiting, "RUB", 990_00, 10*time.Minute)
 	p.paying, p.originCcy, p.originMinor = true, "RUB", p.minor
 	paid := mk("demo-paid-1", StatusPaid, "RUB", 2490_00, 72*time.Hour)
-	paid.refunds["R1"] = &refund{id: "R1", minor: 490_00, status: RefundSuccess, created: now.Add(-48 * time.Hour)}
+	paid.refunds["R1"] = &refund{id: "R1", minor: 490_00, asked: 490_00, status: RefundSuccess, created: now.Add(-48 * time.Hour)}
 	mk("demo-paid-usd", StatusPaid, "USD", 25_00, 30*time.Hour)
 	mk("demo-rejected-1", StatusRejected, "RUB", 300_00, 96*time.Hour)
 	e := mk("demo-expired-1", StatusExpired, "RUB", 750_00, 10*24*time.Hour)
@@ -624,10 +629,22 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, rep reply, broken
 		out = append([]byte(xml.Header), b...)
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	} else {
+		resp := rep.resp
+		ctype := "application/json; charset=utf-8"
+		if s.opts.Strict {
+			// The docs' JSON is text/json; originAmount/originCcy come only
+			// with a paid bill (the 2017 text), not while it is being paid.
+			ctype = "text/json"
+			if resp.Bill != nil && resp.Bill.Status != StatusPaid {
+				b := *resp.Bill
+				b.OriginAmount, b.OriginCcy = "", ""
+				resp.Bill = &b
+			}
+		}
 		out, _ = json.Marshal(struct {
 			Response wireResponse `json:"response"`
-		}{rep.resp})
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		}{resp})
+		w.Header().Set("Content-Type", ctype)
 	}
 	if broken {
 		out = out[:len(out)/2]
@@ -719,7 +736,7 @@ func (s *Server) authorize(r *http.Request, prv string) (reply, bool) {
 var (
 	userRe     = regexp.MustCompile(`^tel:\+[0-9]{10,15}$`)
 	magicRe    = regexp.MustCompile(`^tel:\+7999000([0-9]{4})$`)
-	amountRe   = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,2})?$`)
+	amountRe   = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]+)?$`)
 	ccyRe      = regexp.MustCompile(`^[A-Z]{3}$`)
 	refundIDRe = regexp.MustCompile(`^[0-9A-Za-z]{1,9}$`)
 	magicCodes = map[int]string{
@@ -729,12 +746,16 @@ var (
 	}
 )
 
-// parseMinor reads "10", "10.5", "10.00" into kopecks; ok=false otherwise.
+// parseMinor reads "10", "10.5", "10.00" into kopecks, rounding more
+// decimals down ("10.009" is 10.00), as the docs say; ok=false otherwise.
 func parseMinor(s string) (int64, bool) {
 	if !amountRe.MatchString(s) {
 		return 0, false
 	}
 	ip, fp, _ := strings.Cut(s, ".")
+	if len(fp) > 2 {
+		fp = fp[:2]
+	}
 	for len(fp) < 2 {
 		fp += "0"
 	}
@@ -765,7 +786,7 @@ func (s *Server) createLocked(sh *shop, billID string, f url.Values) reply {
 	user, amount, ccy := f.Get("user"), f.Get("amount"), f.Get("ccy")
 	minor, okAmt := parseMinor(amount)
 	if !okAmt {
-		return fail(5, "amount must be a number with at most 2 decimals")
+		return fail(5, "amount must be a decimal number")
 	}
 	if !ccyRe.MatchString(ccy) {
 		return fail(5, "ccy must be ISO 4217 alpha-3")
@@ -861,7 +882,7 @@ func (s *Server) cancelLocked(sh *shop, billID string, f url.Values) reply {
 }
 
 func (r *refund) wire() *wireRefund {
-	return &wireRefund{RefundID: r.id, Amount: formatMinor(r.minor), Status: r.status}
+	return &wireRefund{RefundID: r.id, Amount: formatMinor(r.minor), Status: r.status, Error: r.err}
 }
 
 func (s *Server) refundLocked(sh *shop, billID, refundID string, f url.Values) reply {
@@ -873,7 +894,7 @@ func (s *Server) refundLocked(sh *shop, billID, refundID string, f url.Values) r
 	}
 	minor, okAmt := parseMinor(f.Get("amount"))
 	if !okAmt {
-		return fail(5, "amount must be a number with at most 2 decimals")
+		return fail(5, "amount must be a decimal number")
 	}
 	b := sh.bills[billID]
 	if b == nil {
@@ -881,8 +902,12 @@ func (s *Server) refundLocked(sh *shop, billID, refundID string, f url.Values) r
 	}
 	s.advanceLocked(sh, b)
 	if old := b.refunds[refundID]; old != nil {
-		if old.minor == minor {
-			return reply{resp: wireResponse{Refund: old.wire()}}
+		if old.asked == minor {
+			rep := reply{resp: wireResponse{Refund: old.wire()}}
+			if old.err != 0 {
+				rep.resp.ResultCode, rep.resp.Description = old.err, "refund exceeds the remaining amount"
+			}
+			return rep
 		}
 		return fail(215, "refund with this refund_id already exists")
 	}
@@ -899,11 +924,16 @@ func (s *Server) refundLocked(sh *shop, billID, refundID string, f url.Values) r
 		}
 	}
 	if used+minor > b.minor {
+		// Error 242 (docs): the refund is registered as failed, nothing
+		// refunded (refund.amount is the amount actually refunded), and it
+		// stays readable under its refund_id.
+		r := &refund{id: refundID, asked: minor, status: RefundFail, err: 242, created: s.now()}
+		b.refunds[refundID] = r
 		rep := fail(242, "refund exceeds the remaining amount "+formatMinor(b.minor-used))
-		rep.resp.Refund = &wireRefund{RefundID: refundID, Amount: formatMinor(minor), Status: RefundFail, Error: 242}
+		rep.resp.Refund = r.wire()
 		return rep
 	}
-	r := &refund{id: refundID, minor: minor, status: RefundProcessing, created: s.now()}
+	r := &refund{id: refundID, minor: minor, asked: minor, status: RefundProcessing, created: s.now()}
 	b.refunds[refundID] = r
 	s.advanceLocked(sh, b)
 	return reply{resp: wireResponse{Refund: r.wire()}}

@@ -116,7 +116,7 @@ func TestCreateErrors(t *testing.T) {
 		{with("user", "<del>"), 341},
 		{with("comment", "<del>"), 341},
 		{with("user", "+79161234567"), 303},
-		{with("amount", "10.001"), 5},
+		{with("amount", "10."), 5},
 		{with("amount", "ten"), 5},
 		{with("amount", "0.99"), 241},
 		{with("amount", "500000.01"), 242},
@@ -132,6 +132,11 @@ func TestCreateErrors(t *testing.T) {
 		if got := decode(t, body).Response.ResultCode; got != c.want {
 			t.Errorf("case %d (%s): %d, want %d", i, c.body, got, c.want)
 		}
+	}
+	// More than two decimals are rounded down, as the docs say (issue 11 item 14).
+	_, body := call(t, s, "PUT", billPath+"R3DEC", with("amount", "10.009"), "")
+	if b := decode(t, body); b.Response.ResultCode != 0 || b.Response.Bill["amount"] != "10.00" {
+		t.Errorf("10.009: %s, want 10.00", body)
 	}
 	f := url.Values{}
 	for k, v := range base {
