@@ -121,6 +121,11 @@ func (m *Model) loadMore() tea.Cmd {
 // Update handles keys and answers.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		return m, m.load()
+	case common.ScrollMsg:
+		m.cursor = common.Clamp(m.cursor+msg.Delta, len(m.invoices))
+		return m, m.maybeMore()
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil // stale: a reload started since

@@ -70,6 +70,9 @@ func (m *Model) listen() tea.Cmd {
 // Update takes feed messages (re-subscribing after each) and keys.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.ScrollMsg:
+		m.cursor = common.Clamp(m.cursor+msg.Delta, len(m.entries))
+		return m, nil
 	case feed.NoticeMsg:
 		m.add(msg.Notice)
 		return m, m.listen()

@@ -153,6 +153,16 @@ func (m *Model) rows() int { return m.kindRows() + len(m.recent) }
 // Update handles keys, form lookups and the life of sent payments.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		if m.form != nil {
+			return m, nil
+		}
+		return m, m.reload()
+	case common.ScrollMsg:
+		if m.form == nil {
+			m.cursor = common.Clamp(m.cursor+msg.Delta, m.rows())
+		}
+		return m, nil
 	case tea.KeyMsg:
 		if m.form != nil && m.c.Settings.ReadOnly {
 			m.form = nil // read-only switched on while a form was open
@@ -232,6 +242,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.handleSend(msg)
 }
 
+// reload asks QIWI again about payments not yet final and rereads the journal.
+func (m *Model) reload() tea.Cmd {
+	m.watching = false // asked for: wait afresh
+	return tea.Batch(m.recheckAll(), m.loadJournal())
+}
+
 func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	switch {
@@ -244,8 +260,7 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, m.rows()-1)
 	case key.Matches(msg, k.Refresh):
-		m.watching = false // a person asked: wait afresh
-		return tea.Batch(m.recheckAll(), m.loadJournal())
+		return m.reload()
 	case key.Matches(msg, k.Enter):
 		if m.cursor < m.kindRows() {
 			return m.open(kinds[m.cursor].id)

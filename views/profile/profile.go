@@ -109,6 +109,16 @@ func (m *Model) load() tea.Cmd {
 // Update handles keys and results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		if m.formOpen {
+			return m, nil
+		}
+		return m, m.load()
+	case common.ScrollMsg:
+		if !m.formOpen {
+			m.scroll = max(0, m.scroll+msg.Delta)
+		}
+		return m, nil
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil
