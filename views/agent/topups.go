@@ -462,7 +462,7 @@ func (m *TopupsModel) View() string {
 		r := m.rows[i]
 		line := fmt.Sprintf("%-*s %-*s %*s  %-*s %-*s %*d %-*s",
 			colNumber, r.je.ClientID,
-			colPhone, common.Truncate(common.MaskMiddle("+"+r.p.State.Topup.Account), colPhone),
+			colPhone, common.Truncate(m.c.Account("+"+r.p.State.Topup.Account, common.List), colPhone),
 			colAmount, m.c.Money(r.p.State.Topup.Amount),
 			colStatus-1, common.Truncate(statusWords(r.p), colStatus-1),
 			colResult, common.Truncate(resultWords(r.p), colResult),

@@ -262,10 +262,10 @@ func (m *Model) askPay() tea.Cmd {
 		return nil
 	}
 	lines := []string{
-		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", m.c.Money(inv.Sum), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
+		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", inv.Sum.Format(), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
 	}
 	if inv.Comment != "" {
-		lines = append(lines, "Merchant's comment: "+m.c.Personal(inv.Comment))
+		lines = append(lines, "Merchant's comment: "+sanitize.Text(inv.Comment))
 	}
 	lines = append(lines, "The money leaves your wallet at once; a paid invoice cannot be undone here.")
 	return common.Confirm("Pay this invoice?", lines, func() tea.Msg { return payConfirmedMsg{inv: inv} })
@@ -277,7 +277,7 @@ func (m *Model) askReject() tea.Cmd {
 		return nil
 	}
 	lines := []string{
-		fmt.Sprintf("Reject invoice %d from %s for %s — the merchant will see it declined.", int64(inv.ID), merchant(inv), m.c.Money(inv.Sum)),
+		fmt.Sprintf("Reject invoice %d from %s for %s — the merchant will see it declined.", int64(inv.ID), merchant(inv), inv.Sum.Format()),
 		"Nothing is paid; the invoice leaves this list.",
 	}
 	return common.Confirm("Reject this invoice?", lines, func() tea.Msg { return rejectConfirmedMsg{inv: inv} })

@@ -419,7 +419,7 @@ func (m *Model) askRefund() tea.Cmd {
 func (m *Model) askCancel(b Bill) tea.Cmd {
 	eng := m.moves
 	lines := []string{
-		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + common.MaskMiddle(phone(b.Payer)),
+		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + phone(b.Payer),
 		"The payer will no longer be able to pay it.",
 	}
 	return common.Confirm("Cancel this bill?", lines, func() tea.Msg {

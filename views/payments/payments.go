@@ -465,10 +465,11 @@ func (m *Model) confirm(f *form, q quote) tea.Cmd {
 		return nil
 	}
 	d := draft{kind: f.kind, payment: p, recipient: recipient}
-	money := m.c.Money
+	// A confirmation shows what is agreed to in full, privacy or not.
+	money := qiwiapi.Amount.Format
 	lines := []string{
 		"Payment:     " + kindTitle(f.kind) + " (provider " + strconv.Itoa(p.Provider) + ")",
-		"Recipient:   " + m.c.PersonalNumbers(recipient),
+		"Recipient:   " + recipient,
 	}
 	if f.kind == kindConversion {
 		lines = append(lines, "You receive: "+money(p.Sum)+" into your "+p.Sum.Currency.Code()+" account")
@@ -555,8 +556,8 @@ func (m *Model) recentView() string {
 		}
 		return b.String()
 	}
-	recipW := max(20, m.width-84)
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %-11s %-12s %-22s %-*s %14s  %s", "STATUS", common.Truncate("TIME "+m.c.Now().Format("MST"), 12), "KIND", recipW, "RECIPIENT", "AMOUNT", "TXN")) + "\n")
+	cols := m.recentColumns()
+	b.WriteString(s.TableHeader.Render(" "+cols.line("STATUS", common.Truncate("TIME "+m.c.Now().Format("MST"), 12), "KIND", "RECIPIENT", "AMOUNT", "TXN")) + "\n")
 	from, to := m.recentWindow(strings.Count(b.String(), "\n"))
 	if from > 0 {
 		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↑ %d newer", from)) + "\n")
@@ -568,8 +569,7 @@ func (m *Model) recentView() string {
 			txn = strconv.FormatInt(id, 10)
 		}
 		status := label(e.je)
-		line := fmt.Sprintf(" %-11s %-12s %-22s %-*s %14s  %s", status, m.when(e.at), common.Truncate(kindTitle(e.kind), 22),
-			recipW, common.Truncate(m.c.PersonalNumbers(maskCards(e)), recipW), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
+		line := cols.line(status, m.when(e.at), kindTitle(e.kind), m.c.Account(e.recipient, common.List), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
 		b.WriteString(m.row(m.kindRows()+i, sanitize.Text(line)) + "\n") // recipients and ids may come from outside
 		if note := e.note(); note != "" {
 			st := s.Subtle
@@ -585,6 +585,45 @@ func (m *Model) recentView() string {
 		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↓ %d older", len(m.recent)-to)) + "\n")
 	}
 	return b.String()
+}
+
+// recentCols are the recent list's column widths; 0 drops a column.
+type recentCols struct{ kind, recipient, txn int }
+
+// recentColumns fits the recent list to the width: status, time and amount
+// always show; the recipient narrows first, then the txn id and the kind
+// go (the recipient's label names its kind too).
+func (m *Model) recentColumns() recentCols {
+	const fixed = 1 + 11 + 1 + 12 + 1 + 14 + 1 // marker, status, time, amount, gaps
+	c := recentCols{kind: 22, txn: 12}
+	room := m.width - fixed
+	if m.width <= 0 {
+		room = 120
+	}
+	if room-c.kind-1-c.txn-2 < 20 {
+		c.kind = 0
+	}
+	if room-c.txn-2 < 14 {
+		c.txn = 0
+	}
+	c.recipient = max(14, room-c.txn-2-c.kind-1)
+	if c.kind == 0 {
+		c.recipient = max(14, room-c.txn-2)
+	}
+	return c
+}
+
+// line lays one row out in the columns.
+func (c recentCols) line(status, when, kind, recipient, amount, txn string) string {
+	out := " " + common.PadRight(status, 11) + " " + common.PadRight(when, 12) + " "
+	if c.kind > 0 {
+		out += common.PadRight(kind, c.kind) + " "
+	}
+	out += common.PadRight(recipient, c.recipient) + " " + common.PadLeft(amount, 14)
+	if c.txn > 0 {
+		out += "  " + common.Truncate(txn, c.txn)
+	}
+	return out
 }
 
 // recentWindow is the range of recent entries that fits under the menu,
@@ -634,16 +673,6 @@ func (m *Model) recentWindow(header int) (from, to int) {
 		to++
 	}
 	return from, max(to, min(from+1, n))
-}
-
-// maskCards hides the middle of card numbers in the recent list (history
-// masks them too); the confirmation showed the full number.
-func maskCards(e *entry) string {
-	acct := e.payment.Fields["account"]
-	if len(acct) >= 13 && qiwiapi.Luhn(acct) && strings.Contains(e.recipient, acct) {
-		return strings.Replace(e.recipient, acct, maskCard(acct), 1)
-	}
-	return e.recipient
 }
 
 func (m *Model) formView() string {

@@ -221,7 +221,7 @@ func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 		api, wallet := m.c.API, m.c.Wallet
 		return common.Confirm("Send identification data to QIWI?", []string{
 			fmt.Sprintf("Name: %s %s %s", req.LastName, req.FirstName, req.MiddleName),
-			"Birth date: " + req.BirthDate + "   Passport: " + common.MaskMiddle(req.Passport),
+			"Birth date: " + req.BirthDate + "   Passport: " + m.c.Document(req.Passport),
 			"QIWI allows at most 5 identified wallets per person.",
 		}, func() tea.Msg {
 			ident, _, err := api.Identification.Identify(context.Background(), wallet, req)
@@ -314,8 +314,8 @@ func (m *Model) lines() []string {
 		field("Level", levelText(id.Type))
 		field("Name", m.c.Personal(strings.TrimSpace(id.LastName+" "+id.FirstName+" "+id.MiddleName)))
 		field("Birth date", m.c.Personal(common.OrDash(id.BirthDate)))
-		field("Passport", common.MaskMiddle(common.OrDash(id.Passport)))
-		field("INN / SNILS / OMS", common.MaskMiddle(common.OrDash(id.INN))+" / "+common.MaskMiddle(common.OrDash(id.SNILS))+" / "+common.MaskMiddle(common.OrDash(id.OMS)))
+		field("Passport", m.c.Document(common.OrDash(id.Passport)))
+		field("INN / SNILS / OMS", m.c.Document(common.OrDash(id.INN))+" / "+m.c.Document(common.OrDash(id.SNILS))+" / "+m.c.Document(common.OrDash(id.OMS)))
 	}
 	section("Restrictions")
 	if len(m.data.restrictions) == 0 {
