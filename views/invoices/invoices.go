@@ -337,6 +337,25 @@ func Relative(exp, now time.Time) string {
 
 func (m *Model) pageRows() int { return max(3, m.height-8) }
 
+// columns fits the list to the width: amount and expiry always show; the
+// invoice number goes first, then merchant and comment share what is left
+// (the merchant up to 28 columns).
+func (m *Model) columns() (merchantW, commentW, idW int) {
+	room := m.width - 2 - 14 - 2 - 2 - 2 - 10 // marker, amount, expires and the gaps
+	if m.width <= 0 {
+		room = 100
+	}
+	idW = 12
+	if room-idW-2 < 32 {
+		idW = 0
+	} else {
+		room -= idW + 2
+	}
+	merchantW = max(12, min(28, room/2))
+	commentW = max(12, room-merchantW)
+	return merchantW, commentW, idW
+}
+
 // View draws the list and the selected invoice's details.
 func (m *Model) View() string {
 	s := m.c.Styles
@@ -363,8 +382,16 @@ func (m *Model) View() string {
 		b.WriteString("\n" + s.Subtle.Render(" No unpaid invoices. Bills merchants issue to this wallet appear here.") + "\n")
 		return b.String()
 	}
-	commentW := max(16, m.width-86)
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %14s  %-28s  %-*s  %-10s  %s", "AMOUNT", "MERCHANT", commentW, "COMMENT", "EXPIRES", "INVOICE")) + "\n")
+	merchantW, commentW, idW := m.columns()
+	line := func(amount, merchant, comment, expires, id string) string {
+		out := " " + common.PadLeft(amount, 14) + "  " + common.PadRight(merchant, merchantW) + "  " +
+			common.PadRight(comment, commentW) + "  " + common.PadRight(expires, 10)
+		if idW > 0 {
+			out += "  " + id
+		}
+		return out
+	}
+	b.WriteString(s.TableHeader.Render(" "+line("AMOUNT", "MERCHANT", "COMMENT", "EXPIRES", "INVOICE")) + "\n")
 	rows := m.pageRows()
 	if m.cursor < m.offset {
 		m.offset = m.cursor
@@ -375,8 +402,7 @@ func (m *Model) View() string {
 	now := m.c.Now()
 	for i := m.offset; i < len(m.invoices) && i < m.offset+rows; i++ {
 		inv := m.invoices[i]
-		line := fmt.Sprintf(" %14s  %-28s  %-*s  %-10s  %d", m.c.Money(inv.Sum), common.Truncate(merchant(inv), 28),
-			commentW, common.Truncate(m.c.Personal(sanitize.Text(inv.Comment)), commentW), Relative(inv.ExpirationDatetime.Time, now), int64(inv.ID))
+		line := line(m.c.Money(inv.Sum), merchant(inv), m.c.Personal(sanitize.Text(inv.Comment)), Relative(inv.ExpirationDatetime.Time, now), strconv.FormatInt(int64(inv.ID), 10))
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▶"+line) + "\n")
 		} else {

@@ -213,3 +213,9 @@ func TestPrivacyNeverHidesTheConfirmation(t *testing.T) {
 		t.Fatalf("privacy on: the confirmation says %q", got)
 	}
 }
+
+// TestGoldenList80x24: amount and expiry stay; the invoice number goes.
+func TestGoldenList80x24(t *testing.T) {
+	env := uitest.New(t)
+	uitest.GoldenAt(t, 80, 24, New(env.Common), uitest.Step{WaitFor: "Pay link"})
+}
