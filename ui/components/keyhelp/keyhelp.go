@@ -101,16 +101,16 @@ type entry struct{ key, desc string }
 // lines lays every enabled binding out in columns, section by section.
 func (m *Model) lines() []string {
 	var out []string
+	seen := map[string]bool{} // a key listed by the screen is not repeated
 	for _, sec := range m.sections {
 		var entries []entry
-		seen := map[string]bool{}
 		for _, group := range sec.Keys {
 			for _, b := range group {
 				h := b.Help()
-				if !b.Enabled() || h.Key == "" || seen[h.Key+h.Desc] {
+				if !b.Enabled() || h.Key == "" || seen[h.Key] {
 					continue
 				}
-				seen[h.Key+h.Desc] = true
+				seen[h.Key] = true
 				entries = append(entries, entry{h.Key, h.Desc})
 			}
 		}
