@@ -137,12 +137,7 @@ func TestWalletTransferSendsOnceAndFollowsStatus(t *testing.T) {
 	if len(d.Confirms) != 1 {
 		t.Fatalf("confirmations = %d, want 1", len(d.Confirms))
 	}
-	lines := strings.Join(d.Confirms[0].Lines, "\n")
-	for _, want := range []string{"QIWI wallet +79161112233", "Amount:      150.50 ₽", "Commission:  0.00 ₽", "Total:       150.50 ₽"} {
-		if !strings.Contains(lines, want) {
-			t.Errorf("confirmation lacks %q:\n%s", want, lines)
-		}
-	}
+	wantTransferConfirmed(t, d)
 	if n := srv.PaymentCount(wallet); n != 0 {
 		t.Fatalf("sent before the confirmation: %d", n)
 	}
@@ -357,6 +352,19 @@ func TestGoldenWalletForm(t *testing.T) {
 		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("1.005"), WaitFor: "At most 2 digits"})
 }
 
+// wantTransferConfirmed checks the confirmation of a 150.50 ₽ transfer to
+// +79161112233 names all of it, and returns its text.
+func wantTransferConfirmed(t *testing.T, d *driver) string {
+	t.Helper()
+	lines := strings.Join(d.Confirms[0].Lines, "\n")
+	for _, want := range []string{"QIWI wallet +79161112233", "Amount:      150.50 ₽", "Commission:  0.00 ₽", "Total:       150.50 ₽"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, lines)
+		}
+	}
+	return lines
+}
+
 // TestPrivacyNeverHidesTheConfirmation: with privacy on, the confirmation
 // still names the recipient and every amount in full (what is agreed to),
 // while the recent list masks them.
@@ -368,12 +376,7 @@ func TestPrivacyNeverHidesTheConfirmation(t *testing.T) {
 	if len(d.Confirms) != 1 {
 		t.Fatalf("confirmations = %d, want 1", len(d.Confirms))
 	}
-	lines := strings.Join(d.Confirms[0].Lines, "\n")
-	for _, want := range []string{"QIWI wallet +79161112233", "Amount:      150.50 ₽", "Commission:  0.00 ₽", "Total:       150.50 ₽"} {
-		if !strings.Contains(lines, want) {
-			t.Errorf("privacy on: the confirmation lacks %q:\n%s", want, lines)
-		}
-	}
+	lines := wantTransferConfirmed(t, d)
 	if strings.Contains(lines, "•") {
 		t.Errorf("privacy on: the confirmation masks something:\n%s", lines)
 	}
