@@ -157,10 +157,10 @@ func (m *Model) View() string {
 	page := m.page()
 	end := min(len(lines), m.offset+page)
 	shown := lines[min(m.offset, end):end]
-	more := ""
+	where := " "
 	if len(lines) > page {
-		more = fmt.Sprintf(" lines %d-%d of %d · %s/%s scroll", m.offset+1, end, len(lines), m.k.Up.Help().Key, m.k.Down.Help().Key)
+		where = fmt.Sprintf(" lines %d-%d of %d · %s/%s scroll · ", m.offset+1, end, len(lines), m.k.Up.Help().Key, m.k.Down.Help().Key)
 	}
-	footer := m.s.Subtle.Render(more + " · " + m.k.Help.Help().Key + " or " + m.k.Back.Help().Key + " closes")
+	footer := m.s.Subtle.Render(where + m.k.Help.Help().Key + " or " + m.k.Back.Help().Key + " closes")
 	return strings.Join(append(shown, footer), "\n")
 }
