@@ -46,5 +46,5 @@ func TestGoldenBalances80x24(t *testing.T) { goldenScreenAt(t, 80, 24, "2", "Cro
 func TestGoldenLimits80x24(t *testing.T)   { goldenScreenAt(t, 80, 24, "3", "Cash withdrawal") }
 
 // The help page: every key of the screen and of the shell, in columns.
-func TestGoldenHelp(t *testing.T)       { goldenScreen(t, "2?", "Everywhere") }
-func TestGoldenHelp80x24(t *testing.T)  { goldenScreenAt(t, 80, 24, "2?", "Everywhere") }
+func TestGoldenHelp(t *testing.T)      { goldenScreen(t, "2?", "Everywhere") }
+func TestGoldenHelp80x24(t *testing.T) { goldenScreenAt(t, 80, 24, "2?", "Everywhere") }
