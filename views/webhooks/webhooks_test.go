@@ -146,3 +146,11 @@ func TestGoldenNone(t *testing.T) {
 	env := uitest.New(t)
 	uitest.Golden(t, New(env.Common), uitest.Step{WaitFor: "No webhook registered"})
 }
+
+func TestGoldenActive80x24(t *testing.T) {
+	env := uitest.New(t)
+	if _, _, err := env.Common.API.Webhooks.Register(context.Background(), hookURL, qiwiapi.HookBoth); err != nil {
+		t.Fatal(err)
+	}
+	uitest.GoldenAt(t, 80, 24, New(env.Common), uitest.Step{WaitFor: "Signing key"})
+}
