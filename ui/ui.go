@@ -242,6 +242,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if p, name, ok := m.switcher.Take(); ok {
 			cmd = tea.Batch(cmd, m.replace(p, name))
 		}
+		if why, failed := m.switcher.Failure(); failed {
+			cmd = tea.Batch(cmd, m.footer.Show(common.ToastMsg{Text: why, Error: true}))
+		}
 		return cmd
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

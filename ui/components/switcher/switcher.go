@@ -34,6 +34,7 @@ type Model[P any] struct {
 
 	opened     *P
 	openedName string
+	failure    string // why the last switch failed, until taken
 }
 
 // New builds a switcher; open nil means switching is not offered.
@@ -56,15 +57,21 @@ func (m *Model[P]) Take() (P, string, bool) {
 	return p, m.openedName, true
 }
 
+// Failure returns, once, why the last switch failed (for a toast).
+func (m *Model[P]) Failure() (string, bool) {
+	f := m.failure
+	m.failure = ""
+	return f, f != ""
+}
+
 // Update starts a switch on common.SwitchProfileMsg and takes its answer.
-// A failed switch changes nothing and says why in a toast.
+// A failed switch changes nothing; Failure says why.
 func (m *Model[P]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.SwitchProfileMsg:
 		if m.open == nil {
-			return m, func() tea.Msg {
-				return common.ToastMsg{Text: "Switching profiles is not available here; restart with --profile " + msg.Name, Error: true}
-			}
+			m.failure = "Switching profiles is not available here; restart with --profile " + msg.Name
+			return m, nil
 		}
 		m.gen++
 		m.opening = msg.Name
@@ -83,9 +90,8 @@ func (m *Model[P]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.opening = ""
 		if msg.err != nil {
 			why, _, _ := strings.Cut(common.Explain(msg.err), "\n") // one line in the footer
-			return m, func() tea.Msg {
-				return common.ToastMsg{Text: "Could not open profile " + msg.name + ": " + why, Error: true}
-			}
+			m.failure = "Could not open profile " + msg.name + ": " + why
+			return m, nil
 		}
 		m.opened, m.openedName = &msg.p, msg.name
 	}
