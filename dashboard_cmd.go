@@ -789,7 +789,7 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 // either way it returns, so the caller's deferred clean-up runs.
 func runUI(ctx context.Context, c *common.Common, screens []ui.Screen, opts ui.Options) error {
 	root := ui.New(c, screens, opts)
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithReportFocus(), tea.WithContext(ctx)}
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithReportFocus(), tea.WithContext(ctx), tea.WithFPS(ui.FPS)}
 	if opts.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}

@@ -16,8 +16,13 @@ import (
 // switches to a screen, waits for marker, and compares the final frame
 // with testdata/<test name>.golden (go test ./ui -update rewrites it).
 func goldenScreen(t *testing.T, keys string, marker string) {
+	goldenScreenAt(t, 120, 40, keys, marker)
+}
+
+// goldenScreenAt is goldenScreen on a width x height terminal.
+func goldenScreenAt(t *testing.T, width, height int, keys string, marker string) {
 	root, _ := newRoot(t)
-	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(width, height))
 	for _, k := range keys {
 		tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{k}})
 	}
@@ -35,3 +40,11 @@ func goldenScreen(t *testing.T, keys string, marker string) {
 func TestGoldenProfile(t *testing.T)  { goldenScreen(t, "1", "Restrictions") }
 func TestGoldenBalances(t *testing.T) { goldenScreen(t, "2", "Cross rates") }
 func TestGoldenLimits(t *testing.T)   { goldenScreen(t, "3", "Cash withdrawal") }
+
+func TestGoldenProfile80x24(t *testing.T)  { goldenScreenAt(t, 80, 24, "1", "Default currency") }
+func TestGoldenBalances80x24(t *testing.T) { goldenScreenAt(t, 80, 24, "2", "Cross rates") }
+func TestGoldenLimits80x24(t *testing.T)   { goldenScreenAt(t, 80, 24, "3", "Cash withdrawal") }
+
+// The help page: every key of the screen and of the shell, in columns.
+func TestGoldenHelp(t *testing.T)      { goldenScreen(t, "2?", "Everywhere") }
+func TestGoldenHelp80x24(t *testing.T) { goldenScreenAt(t, 80, 24, "2?", "Everywhere") }

@@ -24,7 +24,7 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return m.tag(d.Drill(msg.Query, msg.Back))
 	case common.ShowScreenMsg:
 		if i, ok := m.screenTitled(msg.Title); ok {
-			return m.switchTo(i)
+			m.switchTo(i)
 		}
 	}
 	return nil
@@ -32,7 +32,7 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 
 // screenTitled finds a screen by its title, in the active mode first.
 func (m *Model) screenTitled(title string) (int, bool) {
-	for _, i := range m.inMode() {
+	for _, i := range m.tabs.InMode() {
 		if m.screens[i].Title == title {
 			return i, true
 		}

@@ -1,9 +1,11 @@
 package ui_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -252,5 +254,111 @@ func TestNarrowConfirmationWrapsAndCutLinesSaySo(t *testing.T) {
 	}
 	if got := ui.AnsiFit("abcdefghij", 5); got != "abcd…" {
 		t.Fatalf("fitLines = %q", got)
+	}
+}
+
+// manyKeys is a screen with more keys than 80x24 can show at once.
+type manyKeys struct{ busyScreen }
+
+func (m *manyKeys) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for g := range 6 {
+		var group []key.Binding
+		for i := range 8 {
+			k := fmt.Sprintf("f%d", g*8+i+1)
+			group = append(group, key.NewBinding(key.WithKeys(k), key.WithHelp(k, fmt.Sprintf("action number %d of this screen", g*8+i+1))))
+		}
+		out = append(out, group)
+	}
+	return out
+}
+
+// TestHelpShowsEveryKeyAtAnySize: "?" lists every key of the screen and of
+// the shell; where they do not fit, the page scrolls to each of them, and
+// no line is wider than the terminal.
+func TestHelpShowsEveryKeyAtAnySize(t *testing.T) {
+	env := uitest.New(t)
+	sc := &manyKeys{}
+	root := ui.New(env.Common, []ui.Screen{{Mode: "Wallet", Title: "Many", View: sc}, {Mode: "Agent", Title: "Other", View: &busyScreen{}}}, ui.Options{})
+	k := env.Common.Keys
+	var want []string
+	for _, g := range sc.FullHelp() {
+		for _, b := range g {
+			want = append(want, b.Help().Desc)
+		}
+	}
+	for _, b := range []key.Binding{k.NextTab, k.PrevTab, k.NextMode, k.PrevMode, k.Privacy, k.Refresh, k.Help, k.Suspend, k.Quit} {
+		want = append(want, b.Help().Key+" ")
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		root.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		root.Update(uitest.Key("?"))
+		seen := ""
+		for range 20 {
+			v := root.View()
+			for i, l := range strings.Split(v, "\n") {
+				if w := lipgloss.Width(l); w > size[0] {
+					t.Fatalf("%dx%d: line %d is %d wide: %q", size[0], size[1], i, w, l)
+				}
+			}
+			seen += v
+			root.Update(uitest.Key("pgdown"))
+		}
+		for _, w := range want {
+			if !strings.Contains(seen, w) {
+				t.Errorf("%dx%d: the help never shows %q", size[0], size[1], w)
+			}
+		}
+		root.Update(uitest.Key("?"))
+		if strings.Contains(root.View(), "Everywhere") {
+			t.Fatalf("%dx%d: ? did not close the help", size[0], size[1])
+		}
+	}
+}
+
+// TestTabClicksHitAtAnyWidth: a click on a tab switches to its screen, and
+// on a mode to that mode, even when the labels are compact; mode names
+// stay words, not initials.
+func TestTabClicksHitAtAnyWidth(t *testing.T) {
+	env := uitest.New(t)
+	c := env.Common
+	var screens []ui.Screen
+	for _, title := range []string{"Profile", "Balances", "Limits", "History", "Invoices", "Payments", "Webhooks"} {
+		screens = append(screens, ui.Screen{Mode: "Wallet", Title: title, View: &busyScreen{}})
+	}
+	for _, mode := range []string{"Agent", "Merchant", "Live", "Settings", "Overview"} {
+		screens = append(screens, ui.Screen{Mode: mode, Title: mode + " one", View: &busyScreen{}})
+	}
+	for _, w := range []int{80, 100, 200} {
+		root := ui.New(c, screens, ui.Options{})
+		root.Update(tea.WindowSizeMsg{Width: w, Height: 24})
+		tabs := strings.Split(root.View(), "\n")[1]
+		for _, mode := range []string{"Agent", "Merc", "Live", "Sett", "Over"} {
+			if !strings.Contains(tabs, mode) {
+				t.Fatalf("width %d: mode %s not readable in %q", w, mode, tabs)
+			}
+		}
+		click := func(label string) {
+			t.Helper()
+			line := strings.Split(root.View(), "\n")[1]
+			at := strings.Index(line, label)
+			if at < 0 {
+				t.Fatalf("width %d: %q not in %q", w, label, line)
+			}
+			x := lipgloss.Width(line[:at])
+			root.Update(tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, X: x, Y: 1})
+		}
+		click("6") // Payments, drawn as its number when narrow
+		if root.ActiveTitle() != "Payments" {
+			t.Fatalf("width %d: click on 6 -> %s", w, root.ActiveTitle())
+		}
+		click("Live")
+		if root.ActiveTitle() != "Live one" {
+			t.Fatalf("width %d: click on Live -> %s", w, root.ActiveTitle())
+		}
+		click("Wallet")
+		if root.ActiveTitle() != "Payments" {
+			t.Fatalf("width %d: back to Wallet -> %s, want the screen it was left on", w, root.ActiveTitle())
+		}
 	}
 }

@@ -125,13 +125,21 @@ func lists(sb *sandbox.Running) []sandbox.Request {
 type heldAPI struct {
 	API
 	release chan struct{}
-	mu      sync.Mutex
-	byPrio  map[budget.Priority]int
+	// held, when set, hears each Background request that starts waiting.
+	held   chan struct{}
+	mu     sync.Mutex
+	byPrio map[budget.Priority]int
 }
 
 func (h *heldAPI) List(ctx context.Context, wallet string, o qiwiapi.HistoryOptions) (*qiwiapi.HistoryPage, *qiwiapi.Response, error) {
 	p := budget.PriorityOf(ctx)
 	if p == budget.Background {
+		if h.held != nil {
+			select {
+			case h.held <- struct{}{}:
+			default:
+			}
+		}
 		select {
 		case <-h.release:
 		case <-ctx.Done():
@@ -501,12 +509,18 @@ func TestStaleRefreshReadsAfterAFirstPage(t *testing.T) {
 // waiting the pause out behind it.
 func TestRefreshDoesNotWaitBehindAHeldFill(t *testing.T) {
 	e := newEnv(t, 3_000)
-	h := &heldAPI{API: e.api.History, release: make(chan struct{}), byPrio: map[budget.Priority]int{}}
+	h := &heldAPI{API: e.api.History, release: make(chan struct{}), held: make(chan struct{}, 1), byPrio: map[budget.Priority]int{}}
 	r := e.reader(t, h)
 	if _, err := r.Page(t.Context(), Query{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	// The newest window's fill is now held in a Background request.
+	// Wait until the newest window's fill is held in a Background request
+	// (on a busy machine the fill may not have started yet).
+	select {
+	case <-h.held:
+	case <-time.After(30 * time.Second): // a hang, not a timing
+		t.Fatal("no background fill started after the first page")
+	}
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	done := make(chan error, 1)

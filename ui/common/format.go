@@ -3,82 +3,9 @@ package common
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"qiwidash/qiwiapi"
 )
-
-const masked = "•••"
-
-// Money formats an amount, hidden in privacy mode.
-func (c *Common) Money(a qiwiapi.Amount) string {
-	if c.Settings != nil && c.Settings.Privacy {
-		return masked + " " + a.Currency.Symbol()
-	}
-	return a.Format()
-}
-
-// SignedMoney is Money with an explicit +/- sign.
-func (c *Common) SignedMoney(a qiwiapi.Amount) string {
-	if c.Settings != nil && c.Settings.Privacy {
-		sign := ""
-		if a.Minor > 0 {
-			sign = "+"
-		} else if a.Minor < 0 {
-			sign = "-"
-		}
-		return sign + masked + " " + a.Currency.Symbol()
-	}
-	return a.Signed()
-}
-
-// Personal masks personal data (accounts, phones, names, comments) in
-// privacy mode.
-func (c *Common) Personal(s string) string {
-	if c.Settings != nil && c.Settings.Privacy {
-		return MaskMiddle(s)
-	}
-	return s
-}
-
-// PersonalNumbers masks, in privacy mode, only the numbers inside a label
-// ("QIWI wallet +79161112233" -> "QIWI wallet +79•••••••33"), so the reader
-// still sees what kind of recipient it is.
-func (c *Common) PersonalNumbers(s string) string {
-	if c.Settings == nil || !c.Settings.Privacy {
-		return s
-	}
-	words := strings.Split(s, " ")
-	for i, w := range words {
-		digits := 0
-		for _, r := range w {
-			if r >= '0' && r <= '9' {
-				digits++
-			}
-		}
-		if digits >= 6 {
-			words[i] = MaskMiddle(w)
-		}
-	}
-	return strings.Join(words, " ")
-}
-
-// MaskMiddle keeps the first two and last two visible characters:
-// "+79991234567" -> "+7•••••••67".
-func MaskMiddle(s string) string {
-	n := utf8.RuneCountInString(s)
-	if n <= 4 {
-		return strings.Repeat("•", n)
-	}
-	r := []rune(s)
-	keep := 2
-	if r[0] == '+' {
-		keep = 3
-	}
-	return string(r[:keep]) + strings.Repeat("•", n-keep-2) + string(r[n-2:])
-}
 
 // Date formats a timestamp in its own zone, so QIWI's +03:00 stays visible.
 func Date(t time.Time) string {

@@ -8,12 +8,38 @@ import (
 
 func TestPrivacyMasksTheNumberNotTheKindOfRecipient(t *testing.T) {
 	c := &Common{Settings: &Settings{Privacy: true}}
-	if got := c.PersonalNumbers("QIWI wallet +79161112233"); got != "QIWI wallet +79•••••••33" {
-		t.Fatalf("got %q", got)
+	for _, at := range []Place{Detail, List} {
+		if got := c.Account("QIWI wallet +79161112233", at); got != "QIWI wallet +79•••••••33" {
+			t.Fatalf("got %q", got)
+		}
 	}
 	c.Settings.Privacy = false
-	if got := c.PersonalNumbers("QIWI wallet +79161112233"); got != "QIWI wallet +79161112233" {
+	if got := c.Account("QIWI wallet +79161112233", Detail); got != "QIWI wallet +79161112233" {
 		t.Fatalf("privacy off changed it: %q", got)
+	}
+}
+
+// TestListRule: with privacy off a list masks accounts (a label in its
+// numbers only); QIWI's own masks, dates and short numbers are left alone,
+// and a detail shows everything.
+func TestListRule(t *testing.T) {
+	c := &Common{Settings: &Settings{}}
+	for in, want := range map[string]string{
+		"+79161112233":                 "+79•••••••33",
+		"STEAMGAMES.COM":               "ST••••••••••OM",
+		"card 4111111111111111 (Visa)": "card 41••••••••••••11 (Visa)",
+		"card 4111 1111 1111 1111":     "card 41•••••••••••••••11",
+		"QIWI wallet +79161112233":     "QIWI wallet +79•••••••33",
+		"2200****4334":                 "2200****4334",
+		"bill 2026-12-01 no. 12345":    "bill 2026-12-01 no. 12345",
+		"ООО «Цветы» 1234567":          "ООО «Цветы» 12•••67",
+	} {
+		if got := c.Account(in, List); got != want {
+			t.Errorf("Account(%q, List) = %q, want %q", in, got, want)
+		}
+		if got := c.Account(in, Detail); got != in {
+			t.Errorf("Account(%q, Detail) = %q with privacy off", in, got)
+		}
 	}
 }
 
@@ -26,8 +52,11 @@ func TestMoneyAndPersonalInPrivacyMode(t *testing.T) {
 	if got := c.Personal("+79161112233"); got != "+79•••••••33" {
 		t.Errorf("Personal = %q", got)
 	}
-	if got := MaskMiddle("abc"); got != "•••" {
-		t.Errorf("MaskMiddle short = %q", got)
+	if got := maskMiddle("abc"); got != "•••" {
+		t.Errorf("maskMiddle short = %q", got)
+	}
+	if got := c.Money(qiwiapi.Amount{Minor: 100, Currency: qiwiapi.USD}); got != "••• $" {
+		t.Errorf("Money = %q", got)
 	}
 	c.Settings.Privacy = false
 	if got := c.SignedMoney(a); got != "-123.45 ₽" {

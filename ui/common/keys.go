@@ -147,13 +147,14 @@ var globalActions = []string{"up", "down", "page_up", "page_down", "top", "botto
 // next field in a form. (The confirm dialog's y/n are not rebindable.)
 func (k *KeyMap) Together() [][]string {
 	screens := [][]string{
-		{"filter", "sort", "goto", "raw", "receipt", "email", "operation", "source", "range"}, // History
+		{"filter", "sort", "goto", "raw", "receipt", "email", "operation", "source", "range", "statement"}, // History
 		{"pay", "reject"},                    // Invoices
 		{"new", "default"},                   // Balances
 		{"new", "pay"},                       // Top-ups
 		{"new", "refund", "reject"},          // Bills
 		{"new", "delete", "reject"},          // Accounts
 		{"new", "delete", "new_key", "test"}, // Webhooks
+		{"statement", "panel", "sort"},       // Insights
 	}
 	out := make([][]string, 0, len(screens)+1)
 	for _, own := range screens {

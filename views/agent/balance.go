@@ -116,6 +116,8 @@ func (m *BalanceModel) load() tea.Cmd {
 // Update handles the timer, keys and load results.
 func (m *BalanceModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		return m, m.load()
 	case balanceTickMsg:
 		if msg.gen != m.tickGen {
 			return m, nil // an older timer chain

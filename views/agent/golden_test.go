@@ -15,6 +15,16 @@ import (
 )
 
 func TestGoldenBalance(t *testing.T) {
+	uitest.Golden(t, balanceScreen(t), uitest.Step{WaitFor: "updated"})
+}
+
+// TestGoldenBalance80x24: currency, balance and threshold at the smallest size.
+func TestGoldenBalance80x24(t *testing.T) {
+	uitest.GoldenAt(t, 80, 24, balanceScreen(t), uitest.Step{WaitFor: "updated"})
+}
+
+// balanceScreen is the agent balance with a trend of samples and two thresholds.
+func balanceScreen(t *testing.T) *BalanceModel {
 	env := uitest.New(t)
 	samples := NewMemorySamples()
 	ctx := context.Background()
@@ -24,7 +34,7 @@ func TestGoldenBalance(t *testing.T) {
 		samples.Add(ctx, qiwiapi.Amount{Minor: rub + d*50_000_00, Currency: qiwiapi.RUB}, at)
 		samples.Add(ctx, qiwiapi.Amount{Minor: 10_000_00 + int64(i%3)*100_00, Currency: qiwiapi.USD}, at)
 	}
-	m := NewBalance(env.Common, Deps{
+	return NewBalance(env.Common, Deps{
 		Samples: samples,
 		Refresh: DefaultRefresh,
 		Thresholds: map[qiwiapi.Currency]qiwiapi.Amount{
@@ -32,7 +42,6 @@ func TestGoldenBalance(t *testing.T) {
 			qiwiapi.USD: {Minor: 1_000_00, Currency: qiwiapi.USD},
 		},
 	})
-	uitest.Golden(t, m, uitest.Step{WaitFor: "updated"})
 }
 
 func TestGoldenTopupForm(t *testing.T) {
@@ -47,6 +56,13 @@ func TestGoldenTopups(t *testing.T) {
 	seedTopups(t, env)
 	m := NewTopups(env.Common, Deps{})
 	uitest.Golden(t, m, uitest.Step{WaitFor: "6 in the journal"})
+}
+
+// TestGoldenTopups80x24: number, phone, amount and phase at the smallest size.
+func TestGoldenTopups80x24(t *testing.T) {
+	env := uitest.New(t)
+	seedTopups(t, env)
+	uitest.GoldenAt(t, 80, 24, NewTopups(env.Common, Deps{}), uitest.Step{WaitFor: "6 in the journal"})
 }
 
 // seedTopups journals six top-ups, one in each phase (the failed one of

@@ -144,6 +144,11 @@ func (m *TopupsModel) Entries() []store.Entry {
 // Update handles the engine's reports and keys.
 func (m *TopupsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		return m, m.reload()
+	case common.ScrollMsg:
+		m.cursor = common.Clamp(m.cursor+msg.Delta, len(m.rows))
+		return m, nil
 	case journalLoadedMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -227,6 +232,15 @@ func errToast(text string) tea.Cmd {
 	return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 }
 
+// reload reads the journal afresh and waits for the top-ups anew.
+func (m *TopupsModel) reload() tea.Cmd {
+	if m.c.Topups == nil || m.c.Agent == nil {
+		return nil
+	}
+	m.watching = false
+	return m.loadJournal()
+}
+
 func (m *TopupsModel) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	switch {
@@ -239,10 +253,7 @@ func (m *TopupsModel) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, len(m.rows)-1)
 	case key.Matches(msg, k.Refresh):
-		if m.c.Topups != nil && m.c.Agent != nil {
-			m.watching = false
-			return m.loadJournal()
-		}
+		return m.reload()
 	case key.Matches(msg, k.Copy):
 		if r := m.selected(); r != nil {
 			return common.Copy(r.je.ClientID, "transaction number")
@@ -451,7 +462,7 @@ func (m *TopupsModel) View() string {
 		r := m.rows[i]
 		line := fmt.Sprintf("%-*s %-*s %*s  %-*s %-*s %*d %-*s",
 			colNumber, r.je.ClientID,
-			colPhone, common.Truncate(common.MaskMiddle("+"+r.p.State.Topup.Account), colPhone),
+			colPhone, common.Truncate(m.c.Account("+"+r.p.State.Topup.Account, common.List), colPhone),
 			colAmount, m.c.Money(r.p.State.Topup.Amount),
 			colStatus-1, common.Truncate(statusWords(r.p), colStatus-1),
 			colResult, common.Truncate(resultWords(r.p), colResult),

@@ -85,6 +85,11 @@ func (m *Model) load() tea.Cmd {
 // Update handles keys and load results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		return m, m.load()
+	case common.ScrollMsg:
+		m.cursor = common.Clamp(m.cursor+msg.Delta, m.rows())
+		return m, nil
 	case common.MoneyMovedMsg, feed.WalletPaymentMsg:
 		// Money moved somewhere: what this screen shows is stale.
 		return m, m.load()

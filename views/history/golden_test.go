@@ -52,3 +52,10 @@ func TestGoldenDetail(t *testing.T) {
 		// The pane's last field is drawn once the details came back.
 		uitest.Step{Send: uitest.Press("enter"), WaitFor: "Greeting card"})
 }
+
+// TestGoldenTable80x24: date, direction, status and amount stay at the
+// smallest size; the columns after them go first.
+func TestGoldenTable80x24(t *testing.T) {
+	env := uitest.New(t)
+	uitest.GoldenAt(t, 80, 24, New(env.Common, newReader(t, env.Common, false)), uitest.Step{WaitFor: tableLoaded})
+}

@@ -304,6 +304,10 @@ func (m *Model) loadNext() tea.Cmd {
 // Update handles keys and async results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		return m, m.reloadAsked()
+	case common.ScrollMsg:
+		return m, m.scroll(msg.Delta)
 	case feed.WalletPaymentMsg:
 		// A verified webhook: a payment moved. It may come while the screen
 		// is in the background: merge the newest page, never start over.
@@ -399,6 +403,26 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 	return m.fetchMore(false)
 }
 
+// reloadAsked is a refresh a person (or the timer) asked for: the page
+// that failed is retried, keeping the rest; else the newest page merged.
+func (m *Model) reloadAsked() tea.Cmd {
+	if m.moreErr != nil && len(m.rows) > 0 {
+		return m.loadNext()
+	}
+	return m.refresh(false)
+}
+
+// scroll moves the selection (or the open detail's text) by d rows and
+// loads what the move brings into view.
+func (m *Model) scroll(d int) tea.Cmd {
+	if m.detail != nil {
+		m.detailOffset = max(0, m.detailOffset+d)
+		return nil
+	}
+	m.move(d)
+	return tea.Batch(m.fetchMore(true), m.fetchAbove())
+}
+
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	if m.detail != nil {
@@ -437,10 +461,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Statement):
 		return m.statement()
 	case key.Matches(msg, k.Refresh):
-		if m.moreErr != nil && len(m.rows) > 0 {
-			return m.loadNext() // retry the page that failed, keep the rest
-		}
-		return m.refresh(false)
+		return m.reloadAsked()
 	case key.Matches(msg, k.Filter):
 		return m.openPrompt(modeFilter, m.text, "filter: comment, account, provider, txn id")
 	case key.Matches(msg, k.GoTo):

@@ -340,15 +340,15 @@ func TestTableMasksAccountsDetailShowsThem(t *testing.T) {
 			t.Fatalf("the table shows account %s in full:\n%s", a, v)
 		}
 	}
-	if !strings.Contains(v, common.MaskMiddle(row.Account)) {
-		t.Fatalf("no masked account %s:\n%s", common.MaskMiddle(row.Account), v)
+	if !strings.Contains(v, m.c.Account(row.Account, common.List)) {
+		t.Fatalf("no masked account %s:\n%s", m.c.Account(row.Account, common.List), v)
 	}
 	press(m, "enter")
 	if v := m.View(); !strings.Contains(v, row.Account) {
 		t.Fatalf("the detail pane does not show %s:\n%s", row.Account, v)
 	}
 	m.c.Settings.Privacy = true
-	if v := m.View(); strings.Contains(v, row.Account) || !strings.Contains(v, common.MaskMiddle(row.Account)) {
+	if v := m.View(); strings.Contains(v, row.Account) || !strings.Contains(v, m.c.Personal(row.Account)) || !strings.Contains(m.c.Personal(row.Account), "•") {
 		t.Fatalf("privacy mode shows %s in the pane:\n%s", row.Account, v)
 	}
 }

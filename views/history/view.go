@@ -327,7 +327,7 @@ func (m *Model) rowLine(l layout, t *qiwiapi.Transaction, selected bool) string 
 	cell(&b, l.comm, fee, false)
 	// Always masked in the table (a glance over the shoulder); the detail
 	// pane shows it in full unless privacy mode is on.
-	cell(&b, l.account, maskAccount(t.Account), false)
+	cell(&b, l.account, m.c.Account(t.Account, common.List), false)
 	cell(&b, l.provider, providerName(t), false)
 	cell(&b, l.comment, m.c.Personal(oneLine(t.Comment)), false)
 	line := b.String()
@@ -479,11 +479,11 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	add("Total", m.c.Money(t.Total))
 	add("Currency rate", common.OrDash(string(t.CurrencyRate)))
 	section("Parties")
-	add("Account", common.OrDash(m.c.Personal(t.Account)))
+	add("Account", common.OrDash(m.c.Account(t.Account, common.Detail)))
 	add("Provider", providerText(t.Provider))
 	add("Source", providerText(t.Source))
 	if t.View != nil {
-		add("View", common.OrDash(t.View.Title)+" · "+common.OrDash(m.c.Personal(t.View.Account)))
+		add("View", common.OrDash(t.View.Title)+" · "+common.OrDash(m.c.Account(t.View.Account, common.Detail)))
 	}
 	add("Comment", m.c.Personal(common.OrDash(t.Comment)))
 	if t.PersonID != 0 {
@@ -557,13 +557,4 @@ func wrap(s string, width int) []string {
 		out = append(out, string(line))
 	}
 	return out
-}
-
-// maskAccount hides the middle of an account in the table. Cards QIWI has
-// already masked ("2200****4334") are kept as they are, last digits and all.
-func maskAccount(a string) string {
-	if strings.Contains(a, "*") {
-		return a
-	}
-	return common.MaskMiddle(a)
 }

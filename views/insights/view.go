@@ -296,7 +296,7 @@ func (m *Model) counterpartiesPanel(h int) []string {
 		if who == "" {
 			who = "(no account)"
 		}
-		who = m.c.PersonalNumbers(sanitize.Text(who))
+		who = m.c.Account(sanitize.Text(who), common.List)
 		if c.Provider != "" {
 			who += " " + sanitize.Text(c.Provider)
 		}

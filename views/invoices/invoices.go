@@ -128,6 +128,11 @@ func (m *Model) loadMore() tea.Cmd {
 // Update handles keys and answers.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		return m, m.load()
+	case common.ScrollMsg:
+		m.cursor = common.Clamp(m.cursor+msg.Delta, len(m.invoices))
+		return m, m.maybeMore()
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil // stale: a reload started since
@@ -292,11 +297,11 @@ func (m *Model) confirmPay(msg payCheckedMsg) tea.Cmd {
 		return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 	}
 	lines := []string{
-		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", m.c.Money(inv.Sum), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
-		fmt.Sprintf("The account holds %s before it.", m.c.Money(msg.balance)),
+		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", inv.Sum.Format(), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
+		fmt.Sprintf("The account holds %s before it.", msg.balance.Format()),
 	}
 	if inv.Comment != "" {
-		lines = append(lines, "Merchant's comment: "+m.c.Personal(inv.Comment))
+		lines = append(lines, "Merchant's comment: "+sanitize.Text(inv.Comment))
 	}
 	lines = append(lines, "The money leaves your wallet at once; a paid invoice cannot be undone here.")
 	return common.Confirm("Pay this invoice?", lines, func() tea.Msg { return payConfirmedMsg{inv: inv} })
@@ -308,7 +313,7 @@ func (m *Model) askReject() tea.Cmd {
 		return nil
 	}
 	lines := []string{
-		fmt.Sprintf("Reject invoice %d from %s for %s — the merchant will see it declined.", int64(inv.ID), merchant(inv), m.c.Money(inv.Sum)),
+		fmt.Sprintf("Reject invoice %d from %s for %s — the merchant will see it declined.", int64(inv.ID), merchant(inv), inv.Sum.Format()),
 		"Nothing is paid; the invoice leaves this list.",
 	}
 	return common.Confirm("Reject this invoice?", lines, func() tea.Msg { return rejectConfirmedMsg{inv: inv} })
@@ -368,6 +373,25 @@ func Relative(exp, now time.Time) string {
 
 func (m *Model) pageRows() int { return max(3, m.height-8) }
 
+// columns fits the list to the width: amount and expiry always show; the
+// invoice number goes first, then merchant and comment share what is left
+// (the merchant up to 28 columns).
+func (m *Model) columns() (merchantW, commentW, idW int) {
+	room := m.width - 2 - 14 - 2 - 2 - 2 - 10 // marker, amount, expires and the gaps
+	if m.width <= 0 {
+		room = 100
+	}
+	idW = 12
+	if room-idW-2 < 32 {
+		idW = 0
+	} else {
+		room -= idW + 2
+	}
+	merchantW = max(12, min(28, room/2))
+	commentW = max(12, room-merchantW)
+	return merchantW, commentW, idW
+}
+
 // View draws the list and the selected invoice's details.
 func (m *Model) View() string {
 	s := m.c.Styles
@@ -394,8 +418,16 @@ func (m *Model) View() string {
 		b.WriteString("\n" + s.Subtle.Render(" No unpaid invoices. Bills merchants issue to this wallet appear here.") + "\n")
 		return b.String()
 	}
-	commentW := max(16, m.width-86)
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %14s  %-28s  %-*s  %-10s  %s", "AMOUNT", "MERCHANT", commentW, "COMMENT", "EXPIRES", "INVOICE")) + "\n")
+	merchantW, commentW, idW := m.columns()
+	line := func(amount, merchant, comment, expires, id string) string {
+		out := " " + common.PadLeft(amount, 14) + "  " + common.PadRight(merchant, merchantW) + "  " +
+			common.PadRight(comment, commentW) + "  " + common.PadRight(expires, 10)
+		if idW > 0 {
+			out += "  " + id
+		}
+		return out
+	}
+	b.WriteString(s.TableHeader.Render(" "+line("AMOUNT", "MERCHANT", "COMMENT", "EXPIRES", "INVOICE")) + "\n")
 	rows := m.pageRows()
 	if m.cursor < m.offset {
 		m.offset = m.cursor
@@ -406,8 +438,7 @@ func (m *Model) View() string {
 	now := m.c.Now()
 	for i := m.offset; i < len(m.invoices) && i < m.offset+rows; i++ {
 		inv := m.invoices[i]
-		line := fmt.Sprintf(" %14s  %-28s  %-*s  %-10s  %d", m.c.Money(inv.Sum), common.Truncate(merchant(inv), 28),
-			commentW, common.Truncate(m.c.Personal(sanitize.Text(inv.Comment)), commentW), Relative(inv.ExpirationDatetime.Time, now), int64(inv.ID))
+		line := line(m.c.Money(inv.Sum), merchant(inv), m.c.Personal(sanitize.Text(inv.Comment)), Relative(inv.ExpirationDatetime.Time, now), strconv.FormatInt(int64(inv.ID), 10))
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▶"+line) + "\n")
 		} else {

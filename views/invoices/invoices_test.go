@@ -205,3 +205,28 @@ func TestGoldenList(t *testing.T) {
 	env := uitest.New(t)
 	uitest.Golden(t, New(env.Common), uitest.Step{WaitFor: "Pay link"})
 }
+
+// TestPrivacyNeverHidesTheConfirmation: the pay confirmation names the
+// amount in full with privacy on, while the list masks it.
+func TestPrivacyNeverHidesTheConfirmation(t *testing.T) {
+	env := uitest.New(t)
+	env.Common.Settings.Privacy = true
+	d := newDriver(t, env, 50)
+	inv := d.selectAffordable()
+	if strings.Contains(d.m.View(), inv.Sum.Format()) {
+		t.Fatalf("privacy on: the list shows %s", inv.Sum.Format())
+	}
+	d.Press("P")
+	if len(d.Confirms) != 1 {
+		t.Fatal("pay did not ask for confirmation")
+	}
+	if got := d.Confirms[0].Lines[0]; !strings.HasPrefix(got, "Pay "+inv.Sum.Format()+" to ") {
+		t.Fatalf("privacy on: the confirmation says %q", got)
+	}
+}
+
+// TestGoldenList80x24: amount and expiry stay; the invoice number goes.
+func TestGoldenList80x24(t *testing.T) {
+	env := uitest.New(t)
+	uitest.GoldenAt(t, 80, 24, New(env.Common), uitest.Step{WaitFor: "Pay link"})
+}

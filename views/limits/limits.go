@@ -79,6 +79,8 @@ func (m *Model) load() tea.Cmd {
 // Update handles keys and results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		return m, m.load()
 	case common.MoneyMovedMsg, feed.WalletPaymentMsg:
 		// Money moved somewhere: what this screen shows is stale.
 		return m, m.load()

@@ -70,6 +70,9 @@ func (m *Model) listen() tea.Cmd {
 // Update takes feed messages (re-subscribing after each) and keys.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.ScrollMsg:
+		m.cursor = common.Clamp(m.cursor+msg.Delta, len(m.entries))
+		return m, nil
 	case feed.NoticeMsg:
 		m.add(msg.Notice)
 		return m, m.listen()
@@ -167,11 +170,15 @@ func (m *Model) View() string {
 		b.WriteString("\n" + m.detailView(m.entries[m.cursor]))
 		return b.String()
 	}
-	header := fmt.Sprintf("   %-8s %-10s %-38s %-20s %-9s %14s  %s", common.Truncate("TIME "+m.c.Now().Format("MST"), 8), "KIND", "CHECK", "ID", "STATUS", "AMOUNT", "FROM")
-	b.WriteString(s.TableHeader.Render(header) + "\n")
+	cols := m.columns()
+	titles := make([]string, len(cols))
+	for i, c := range cols {
+		titles[i] = c.title
+	}
+	b.WriteString(s.TableHeader.Render("   "+layout(cols, titles)) + "\n")
 	first, last := m.window()
 	for i := first; i < last; i++ {
-		line := m.row(m.entries[i])
+		line := m.row(cols, m.entries[i])
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render(" ▶ "+line) + "\n")
 		} else {
@@ -251,14 +258,83 @@ func status(e ingest.Event) string {
 	return s
 }
 
-func (m *Model) row(e ingest.Event) string {
-	id := sanitize.Text(e.ID)
-	if id == "" {
-		id = "—"
+// column is one column of the list: its title, width and cell.
+type column struct {
+	title string
+	width int
+	right bool
+	cell  func(e ingest.Event) string
+}
+
+// columns picks the list's columns for the width. Time, kind, status and
+// amount always show; then the check (its word cut first), the id and the
+// sender, in that order, as long as they fit.
+func (m *Model) columns() []column {
+	cols := []column{
+		{title: common.Truncate("TIME "+m.c.Now().Format("MST"), 8), width: 8, cell: func(e ingest.Event) string {
+			return e.Time.In(m.c.Now().Location()).Format("15:04:05")
+		}},
+		{title: "KIND", width: 10, cell: m.kind},
+		{title: "STATUS", width: 10, cell: func(e ingest.Event) string { return common.OrDash(status(e)) }},
+		{title: "AMOUNT", width: 14, right: true, cell: m.amount},
 	}
-	return fmt.Sprintf("%-8s %-10s %s %s %s %s  %s",
-		e.Time.In(m.c.Now().Location()).Format("15:04:05"), m.kind(e), common.PadRight(mark(e.Notice), 38), common.PadRight(common.Truncate(id, 20), 20),
-		common.PadRight(common.OrDash(status(e)), 9), common.PadLeft(m.amount(e), 14), sanitize.Text(ingest.Host(e.Remote)))
+	room := m.width - 3 // the selection marker
+	if m.width <= 0 {
+		room = 1 << 10
+	}
+	used := 0
+	for _, c := range cols {
+		used += c.width + 1
+	}
+	check := column{title: "CHECK", width: 12, cell: func(e ingest.Event) string { return mark(e.Notice) }}
+	id := column{title: "ID", width: 12, cell: func(e ingest.Event) string { return common.OrDash(sanitize.Text(e.ID)) }}
+	from := column{title: "FROM", width: 10, cell: func(e ingest.Event) string { return sanitize.Text(ingest.Host(e.Remote)) }}
+	for _, c := range []column{check, id, from} {
+		if used+c.width+1 > room {
+			break
+		}
+		cols = append(cols, c)
+		used += c.width + 1
+	}
+	// What is left widens the check to its longest word, the id to 20, the
+	// sender to 15 and the id to a whole UUID.
+	for _, grow := range []struct {
+		title string
+		most  int
+	}{{"CHECK", 38}, {"ID", 20}, {"FROM", 15}, {"ID", 36}} {
+		for i := range cols {
+			if cols[i].title == grow.title {
+				more := min(max(0, room-used), grow.most-cols[i].width)
+				cols[i].width += more
+				used += more
+			}
+		}
+	}
+	return cols
+}
+
+// layout pads (or cuts) each cell to its column and joins them.
+func layout(cols []column, cells []string) string {
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		if c.right {
+			b.WriteString(common.PadLeft(cells[i], c.width))
+		} else {
+			b.WriteString(common.PadRight(cells[i], c.width))
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+func (m *Model) row(cols []column, e ingest.Event) string {
+	cells := make([]string, len(cols))
+	for i, c := range cols {
+		cells[i] = c.cell(e)
+	}
+	return layout(cols, cells)
 }
 
 func (m *Model) detailView(e ingest.Event) string {

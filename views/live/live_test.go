@@ -183,18 +183,27 @@ func fill(ch chan<- ingest.Event) {
 // golden fills the feed once the screen runs, then presses keys.
 func golden(t *testing.T, keys []string, waitFor string) {
 	t.Helper()
+	goldenAt(t, uitest.Width, uitest.Height, keys, waitFor)
+}
+
+func goldenAt(t *testing.T, width, height int, keys []string, waitFor string) {
+	t.Helper()
 	c := newCommon()
 	ch := make(chan ingest.Event, 16)
 	f := feed.New(ch, nil)
 	t.Cleanup(f.Close)
 	m := New(c, f)
 	m.URL = "http://127.0.0.1:8088"
-	uitest.Golden(t, m,
+	uitest.GoldenAt(t, width, height, m,
 		uitest.Step{Send: func(*teatest.TestModel) { fill(ch) }, WaitFor: "3 rejected"},
 		uitest.Step{Send: uitest.Press(keys...), WaitFor: waitFor})
 }
 
 func TestGoldenFeed(t *testing.T) { golden(t, []string{"j"}, "▶ 12:00:05") }
+
+// TestGoldenFeed80x24: at the smallest size status and amount stay; the
+// check's words are cut first, then the id and the sender go.
+func TestGoldenFeed80x24(t *testing.T) { goldenAt(t, 80, 24, []string{"j"}, "▶ 12:00:05") }
 
 func TestGoldenBillDetail(t *testing.T) { golden(t, []string{"j", "j", "enter"}, "Signed with") }
 

@@ -92,3 +92,9 @@ func TestGoldenRefundForm(t *testing.T) {
 		uitest.Step{Send: uitest.Press("j", "f")}, uitest.Step{Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyCtrlU})},
 		uitest.Step{Send: uitest.Type("35"), WaitFor: "At most 30.00 €"})
 }
+
+// TestGoldenBills80x24: id, status, amount and payer stay at the smallest size.
+func TestGoldenBills80x24(t *testing.T) {
+	env := uitest.New(t)
+	uitest.GoldenAt(t, 80, 24, screen(env, seedBills(t, env)), uitest.Step{WaitFor: loaded})
+}

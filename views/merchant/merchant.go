@@ -179,6 +179,16 @@ func (m *Model) selected() *Bill {
 // Update handles keys, callbacks and results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		if m.form != nil {
+			return m, nil
+		}
+		return m, m.reload()
+	case common.ScrollMsg:
+		if m.form == nil {
+			m.cursor = common.Clamp(m.cursor+msg.Delta, len(m.bills))
+		}
+		return m, nil
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil // stale
@@ -246,6 +256,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// reload reads the bills again: all of them after an error, else the
+// statuses of the ones listed.
+func (m *Model) reload() tea.Cmd {
+	if m.state == common.StateError {
+		return m.load()
+	}
+	return m.refreshAll()
+}
+
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	ro := m.c.Settings != nil && m.c.Settings.ReadOnly
@@ -259,10 +278,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, len(m.bills)-1)
 	case key.Matches(msg, k.Refresh):
-		if m.state == common.StateError {
-			return m.load()
-		}
-		return m.refreshAll()
+		return m.reload()
 	case key.Matches(msg, k.New):
 		if ro || m.c.Merchant == nil {
 			return nil
@@ -404,7 +420,7 @@ func (m *Model) askRefund() tea.Cmd {
 func (m *Model) askCancel(b Bill) tea.Cmd {
 	eng := m.moves
 	lines := []string{
-		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + common.MaskMiddle(phone(b.Payer)),
+		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + phone(b.Payer),
 		"The payer will no longer be able to pay it.",
 	}
 	return common.Confirm("Cancel this bill?", lines, func() tea.Msg {

@@ -262,7 +262,8 @@ func TestCancelFlow(t *testing.T) {
 	if c.Title != "Cancel this bill?" {
 		t.Errorf("title %q", c.Title)
 	}
-	mustContain(t, strings.Join(c.Lines, "\n"), id, "250.50 ₽", "+79•••••••67")
+	// A confirmation names in full what is agreed to (README: Privacy).
+	mustContain(t, strings.Join(c.Lines, "\n"), id, "250.50 ₽", "+79161234567")
 	if got := env.Demo.Merchant.BillStatus(env.Demo.Creds.MerchantShopID, id); got != "waiting" {
 		t.Fatalf("cancelled before yes: %s", got)
 	}

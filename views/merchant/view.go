@@ -142,7 +142,7 @@ func (m *Model) View() string {
 		}
 		line := fmt.Sprintf("%s %s %s %s %s %s",
 			common.PadRight(sanitize.Text(bill.ID), colID), common.PadRight(statusWords(bill), colStatus),
-			common.PadLeft(m.c.Money(bill.Amount), colAmount), common.PadRight(common.MaskMiddle(phone(bill.Payer)), colPayer),
+			common.PadLeft(m.c.Money(bill.Amount), colAmount), common.PadRight(m.c.Account(phone(bill.Payer), common.List), colPayer),
 			common.PadRight(m.expires(bill), colExpires), common.PadLeft(refunded, colRefunded))
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render(" ▶ "+line) + "\n")

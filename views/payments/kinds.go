@@ -10,7 +10,6 @@ import (
 
 	"qiwidash/qiwiapi"
 	"qiwidash/store/moves"
-	"qiwidash/ui/common"
 	"qiwidash/ui/formkit"
 )
 
@@ -135,14 +134,6 @@ func normalizeWallet(s string) string {
 		s = "+" + s
 	}
 	return s
-}
-
-// maskCard keeps the first six and last four digits.
-func maskCard(n string) string {
-	if len(n) < 12 {
-		return common.MaskMiddle(n)
-	}
-	return n[:6] + strings.Repeat("•", len(n)-10) + n[len(n)-4:]
 }
 
 // newForm builds the empty form for a kind. Free text QIWI caps is

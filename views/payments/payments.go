@@ -161,6 +161,16 @@ func (m *Model) rows() int { return m.kindRows() + len(m.recent) }
 // Update handles keys, form lookups and the life of sent payments.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		if m.form != nil {
+			return m, nil
+		}
+		return m, m.reload()
+	case common.ScrollMsg:
+		if m.form == nil {
+			m.cursor = common.Clamp(m.cursor+msg.Delta, m.rows())
+		}
+		return m, nil
 	case tea.KeyMsg:
 		if m.form != nil && m.c.Settings.ReadOnly {
 			m.form = nil // read-only switched on while a form was open
@@ -240,6 +250,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.handleSend(msg)
 }
 
+// reload asks QIWI again about payments not yet final and rereads the journal.
+func (m *Model) reload() tea.Cmd {
+	m.watching = false // asked for: wait afresh
+	return tea.Batch(m.recheckAll(), m.loadJournal())
+}
+
 func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	switch {
@@ -252,8 +268,7 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Bottom):
 		m.cursor = max(0, m.rows()-1)
 	case key.Matches(msg, k.Refresh):
-		m.watching = false // a person asked: wait afresh
-		return tea.Batch(m.recheckAll(), m.loadJournal())
+		return m.reload()
 	case key.Matches(msg, k.Enter):
 		if m.cursor < m.kindRows() {
 			return m.open(kinds[m.cursor].id)
@@ -456,10 +471,11 @@ func (m *Model) submit() tea.Cmd {
 // confirm asks the shell to confirm a checked payment, with what QIWI
 // said it costs and what the account holds.
 func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
-	p, money := d.payment, m.c.Money
+	// A confirmation shows what is agreed to in full, privacy or not.
+	p, money := d.payment, qiwiapi.Amount.Format
 	lines := []string{
 		"Payment:     " + kindTitle(d.kind) + " (provider " + strconv.Itoa(p.Provider) + ")",
-		"Recipient:   " + m.c.PersonalNumbers(d.recipient),
+		"Recipient:   " + d.recipient,
 	}
 	comm := c.Commission.QWCommission
 	d.commission, d.total = &comm, &c.Debit
@@ -538,8 +554,8 @@ func (m *Model) recentView() string {
 		}
 		return b.String()
 	}
-	recipW := max(20, m.width-84)
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %-11s %-12s %-22s %-*s %14s  %s", "STATUS", common.Truncate("TIME "+m.c.Now().Format("MST"), 12), "KIND", recipW, "RECIPIENT", "AMOUNT", "TXN")) + "\n")
+	cols := m.recentColumns()
+	b.WriteString(s.TableHeader.Render(" "+cols.line("STATUS", common.Truncate("TIME "+m.c.Now().Format("MST"), 12), "KIND", "RECIPIENT", "AMOUNT", "TXN")) + "\n")
 	from, to := m.recentWindow(strings.Count(b.String(), "\n"))
 	if from > 0 {
 		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↑ %d newer", from)) + "\n")
@@ -551,8 +567,7 @@ func (m *Model) recentView() string {
 			txn = strconv.FormatInt(id, 10)
 		}
 		status := label(e.je)
-		line := fmt.Sprintf(" %-11s %-12s %-22s %-*s %14s  %s", status, m.when(e.at), common.Truncate(kindTitle(e.kind), 22),
-			recipW, common.Truncate(m.c.PersonalNumbers(maskCards(e)), recipW), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
+		line := cols.line(status, m.when(e.at), kindTitle(e.kind), m.c.Account(e.recipient, common.List), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
 		b.WriteString(m.row(m.kindRows()+i, sanitize.Text(line)) + "\n") // recipients and ids may come from outside
 		if note := e.note(); note != "" {
 			st := s.Subtle
@@ -568,6 +583,45 @@ func (m *Model) recentView() string {
 		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↓ %d older", len(m.recent)-to)) + "\n")
 	}
 	return b.String()
+}
+
+// recentCols are the recent list's column widths; 0 drops a column.
+type recentCols struct{ kind, recipient, txn int }
+
+// recentColumns fits the recent list to the width: status, time and amount
+// always show; the recipient narrows first, then the txn id and the kind
+// go (the recipient's label names its kind too).
+func (m *Model) recentColumns() recentCols {
+	const fixed = 1 + 11 + 1 + 12 + 1 + 14 + 1 // marker, status, time, amount, gaps
+	c := recentCols{kind: 22, txn: 12}
+	room := m.width - fixed
+	if m.width <= 0 {
+		room = 120
+	}
+	if room-c.kind-1-c.txn-2 < 20 {
+		c.kind = 0
+	}
+	if room-c.txn-2 < 14 {
+		c.txn = 0
+	}
+	c.recipient = max(14, room-c.txn-2-c.kind-1)
+	if c.kind == 0 {
+		c.recipient = max(14, room-c.txn-2)
+	}
+	return c
+}
+
+// line lays one row out in the columns.
+func (c recentCols) line(status, when, kind, recipient, amount, txn string) string {
+	out := " " + common.PadRight(status, 11) + " " + common.PadRight(when, 12) + " "
+	if c.kind > 0 {
+		out += common.PadRight(kind, c.kind) + " "
+	}
+	out += common.PadRight(recipient, c.recipient) + " " + common.PadLeft(amount, 14)
+	if c.txn > 0 {
+		out += "  " + common.Truncate(txn, c.txn)
+	}
+	return out
 }
 
 // recentWindow is the range of recent entries that fits under the menu,
@@ -617,16 +671,6 @@ func (m *Model) recentWindow(header int) (from, to int) {
 		to++
 	}
 	return from, max(to, min(from+1, n))
-}
-
-// maskCards hides the middle of card numbers in the recent list (history
-// masks them too); the confirmation showed the full number.
-func maskCards(e *entry) string {
-	acct := e.payment.Fields["account"]
-	if len(acct) >= 13 && qiwiapi.Luhn(acct) && strings.Contains(e.recipient, acct) {
-		return strings.Replace(e.recipient, acct, maskCard(acct), 1)
-	}
-	return e.recipient
 }
 
 func (m *Model) formView() string {

@@ -2,6 +2,7 @@ package payments
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -136,12 +137,7 @@ func TestWalletTransferSendsOnceAndFollowsStatus(t *testing.T) {
 	if len(d.Confirms) != 1 {
 		t.Fatalf("confirmations = %d, want 1", len(d.Confirms))
 	}
-	lines := strings.Join(d.Confirms[0].Lines, "\n")
-	for _, want := range []string{"QIWI wallet +79161112233", "Amount:      150.50 ₽", "Commission:  0.00 ₽", "Total:       150.50 ₽"} {
-		if !strings.Contains(lines, want) {
-			t.Errorf("confirmation lacks %q:\n%s", want, lines)
-		}
-	}
+	wantTransferConfirmed(t, d)
 	if n := srv.PaymentCount(wallet); n != 0 {
 		t.Fatalf("sent before the confirmation: %d", n)
 	}
@@ -395,3 +391,66 @@ func TestTransferAboveTheBalanceIsRefusedBeforeConfirm(t *testing.T) {
 		t.Fatalf("%d payments sent, %d listed", n, len(d.m.recent))
 	}
 }
+
+// wantTransferConfirmed checks the confirmation of a 150.50 ₽ transfer to
+// +79161112233 names all of it, and returns its text.
+func wantTransferConfirmed(t *testing.T, d *driver) string {
+	t.Helper()
+	lines := strings.Join(d.Confirms[0].Lines, "\n")
+	for _, want := range []string{"QIWI wallet +79161112233", "Amount:      150.50 ₽", "Commission:  0.00 ₽", "Total:       150.50 ₽"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, lines)
+		}
+	}
+	return lines
+}
+
+// TestPrivacyNeverHidesTheConfirmation: with privacy on, the confirmation
+// still names the recipient and every amount in full (what is agreed to),
+// while the recent list masks them.
+func TestPrivacyNeverHidesTheConfirmation(t *testing.T) {
+	env := uitest.New(t)
+	env.Common.Settings.Privacy = true
+	d := newDriver(t, env)
+	d.sendWallet("+79161112233", "150.5")
+	if len(d.Confirms) != 1 {
+		t.Fatalf("confirmations = %d, want 1", len(d.Confirms))
+	}
+	lines := wantTransferConfirmed(t, d)
+	if strings.Contains(lines, "•") {
+		t.Errorf("privacy on: the confirmation masks something:\n%s", lines)
+	}
+	d.yes()
+	d.run(20, func() bool { return len(d.m.recent) == 1 })
+	view := d.m.View()
+	if strings.Contains(view, "150.50") || strings.Contains(view, "+79161112233") || !strings.Contains(view, "-••• ₽") {
+		t.Errorf("privacy on: the recent list shows the payment:\n%s", view)
+	}
+}
+
+// goldenRecent journals three payments of earlier runs (a transfer, an
+// invoice and a failed card transfer) and draws the menu with them.
+func goldenRecent(t *testing.T, width, height int) {
+	env := uitest.New(t)
+	env.StoreClock.Set(uitest.Now.Add(-26 * time.Hour))
+	wallet := env.Common.Wallet
+	tr, err := qiwiapi.WalletTransfer("1000", "+79161112233", rub(1520050), "rent")
+	must(t, err)
+	seed(t, env, store.KindWalletPayment, wallet, "QIWI wallet +79161112233", tr.ID, tr.Sum, tr, sent, accepted("777001"), success)
+	env.StoreClock.Set(uitest.Now.Add(-25 * time.Hour))
+	seed(t, env, store.KindInvoicePay, wallet, "ООО Ромашка", "invoice-55", rub(99900), map[string]string{"invoice_uid": "55", "currency": "643"}, sent, success)
+	card, err := qiwiapi.CardTransfer("3000", qiwiapi.ProviderVisaRU, "4111111111111111", rub(5000000))
+	must(t, err)
+	seed(t, env, store.KindWalletPayment, wallet, "card 4111111111111111 (Visa)", card.ID, card.Sum, card, sent,
+		store.Update{State: store.StateFailed, Err: errors.New("card blocked")})
+	env.StoreClock.Set(uitest.Now)
+	uitest.GoldenAt(t, width, height, New(env.Common), uitest.Step{WaitFor: "777001"})
+}
+
+// TestGoldenRecent: status, time, recipient and amount of every payment,
+// with its kind and txn id where the width allows.
+func TestGoldenRecent(t *testing.T) { goldenRecent(t, uitest.Width, uitest.Height) }
+
+// TestGoldenRecent80x24: at the smallest size the kind goes first; the
+// amount never does.
+func TestGoldenRecent80x24(t *testing.T) { goldenRecent(t, 80, 24) }

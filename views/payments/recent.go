@@ -2,7 +2,6 @@ package payments
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -17,9 +16,6 @@ import (
 
 // DefaultRecentLimit is how many journaled payments the list reads.
 const DefaultRecentLimit = 30
-
-// cardRunRe finds what may be a card number in a journaled recipient.
-var cardRunRe = regexp.MustCompile(`[0-9]{13,19}`)
 
 // journalLoadedMsg is the wallet's journaled payments, newest first, and
 // the engine's version they were read at.
@@ -115,15 +111,8 @@ func (m *Model) restore(je store.Entry) *entry {
 	if err == nil {
 		e.payment = p
 	} else {
-		// An invoice, or a request that could not be read back: maskCards
-		// has no card field to go by, so card numbers are masked here.
+		// An invoice, or a request that could not be read back.
 		e.payment = qiwiapi.Payment{ID: je.ClientID, Provider: je.ProviderID, Sum: je.Amount}
-		e.recipient = cardRunRe.ReplaceAllStringFunc(e.recipient, func(n string) string {
-			if qiwiapi.Luhn(n) {
-				return maskCard(n)
-			}
-			return n
-		})
 	}
 	e.kind = kindOfJournal(je)
 	return e

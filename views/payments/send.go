@@ -140,7 +140,7 @@ func (m *Model) askRetry(e *entry) tea.Cmd {
 	}
 	id := e.je.ID
 	return common.Confirm("Re-send this payment?", []string{
-		fmt.Sprintf("%s of %s to %s, client id %s.", kindTitle(e.kind), m.c.Money(e.payment.Sum), m.c.PersonalNumbers(e.recipient), e.id()),
+		fmt.Sprintf("%s of %s to %s, client id %s.", kindTitle(e.kind), e.payment.Sum.Format(), e.recipient, e.id()),
 		"It is sent again with the SAME id: if the first attempt went through,",
 		"QIWI answers with that payment and nothing is paid twice.",
 	}, func() tea.Msg { return retryConfirmedMsg{id: id} })
@@ -248,7 +248,7 @@ func (m *Model) announce(e *entry, was store.State) tea.Cmd {
 		return tea.Batch(common.Toast("Payment accepted; following its status"), common.MoneyMoved())
 	case store.StateSucceeded:
 		return tea.Batch(common.MoneyMoved(),
-			common.Toast(fmt.Sprintf("Payment of %s to %s succeeded", m.c.Money(e.payment.Sum), m.c.PersonalNumbers(e.recipient))))
+			common.Toast(fmt.Sprintf("Payment of %s to %s succeeded", m.c.Money(e.payment.Sum), m.c.Account(e.recipient, common.Detail))))
 	case store.StateFailed:
 		note := e.note()
 		if e.je.TxnID() != 0 {

@@ -112,6 +112,16 @@ func (m *Model) load() tea.Cmd {
 // Update handles keys and results.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		if m.form != nil {
+			return m, nil
+		}
+		return m, m.load()
+	case common.ScrollMsg:
+		if m.form == nil {
+			m.scroll = max(0, m.scroll+msg.Delta)
+		}
+		return m, nil
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -200,7 +210,7 @@ func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 		api, wallet := m.c.API, m.c.Wallet
 		return common.Confirm("Send identification data to QIWI?", []string{
 			fmt.Sprintf("Name: %s %s %s", req.LastName, req.FirstName, req.MiddleName),
-			"Birth date: " + req.BirthDate + "   Passport: " + common.MaskMiddle(req.Passport),
+			"Birth date: " + req.BirthDate + "   Passport: " + m.c.Document(req.Passport),
 			"QIWI allows at most 5 identified wallets per person.",
 		}, func() tea.Msg {
 			ident, _, err := api.Identification.Identify(context.Background(), wallet, req)
@@ -288,8 +298,8 @@ func (m *Model) lines() []string {
 		field("Level", levelText(id.Type))
 		field("Name", m.c.Personal(strings.TrimSpace(id.LastName+" "+id.FirstName+" "+id.MiddleName)))
 		field("Birth date", m.c.Personal(common.OrDash(id.BirthDate)))
-		field("Passport", common.MaskMiddle(common.OrDash(id.Passport)))
-		field("INN / SNILS / OMS", common.MaskMiddle(common.OrDash(id.INN))+" / "+common.MaskMiddle(common.OrDash(id.SNILS))+" / "+common.MaskMiddle(common.OrDash(id.OMS)))
+		field("Passport", m.c.Document(common.OrDash(id.Passport)))
+		field("INN / SNILS / OMS", m.c.Document(common.OrDash(id.INN))+" / "+m.c.Document(common.OrDash(id.SNILS))+" / "+m.c.Document(common.OrDash(id.OMS)))
 	}
 	section("Restrictions")
 	if len(m.data.restrictions) == 0 {

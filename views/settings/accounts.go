@@ -200,6 +200,16 @@ func firstLine(s string) string {
 // Update handles keys, the list, login outcomes and actions.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		if m.form != nil {
+			return m, nil
+		}
+		return m, m.load()
+	case common.ScrollMsg:
+		if m.form == nil {
+			m.cursor = common.Clamp(m.cursor+msg.Delta, len(m.rows))
+		}
+		return m, nil
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil // stale: a newer load is under way

@@ -434,3 +434,11 @@ func TestFormSignatureLogin(t *testing.T) {
 		t.Fatalf("saved %+v %v", sess, err)
 	}
 }
+
+func TestGoldenAccounts80x24(t *testing.T) {
+	f := newFixture(t)
+	f.login(t, "main", store.Credentials{Token: f.token})
+	f.login(t, "shop", store.Credentials{APIID: "merchant-api-id-1", APIPassword: "merchant-password-1", ShopID: "123456"})
+	final := uitest.GoldenAt(t, 80, 24, New(f.env.Common, f.deps("main")), uitest.Step{WaitFor: "the profile on screen"})
+	noSecret(t, "the golden screen", final.View(), f.token, "merchant-password-1", "merchant-api-id-1")
+}

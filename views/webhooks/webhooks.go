@@ -140,6 +140,11 @@ func (m *Model) load() tea.Cmd {
 // Update handles keys and answers.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		if m.prompt != nil {
+			return m, nil
+		}
+		return m, m.load()
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil

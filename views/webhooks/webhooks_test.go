@@ -155,3 +155,11 @@ func TestGoldenRegisterForm(t *testing.T) {
 	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized { return New(uitest.New(t).Common) }, uitest.Step{WaitFor: "No webhook registered"},
 		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("ftp://example.com/hook")}, uitest.Step{WaitFor: "Not a web address"})
 }
+
+func TestGoldenActive80x24(t *testing.T) {
+	env := uitest.New(t)
+	if _, _, err := env.Common.API.Webhooks.Register(context.Background(), hookURL, qiwiapi.HookBoth); err != nil {
+		t.Fatal(err)
+	}
+	uitest.GoldenAt(t, 80, 24, New(env.Common), uitest.Step{WaitFor: "Signing key"})
+}

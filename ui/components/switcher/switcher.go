@@ -1,0 +1,116 @@
+// Package switcher opens another saved profile without a restart: it asks
+// for the profile off the UI loop, shows that it is opening, drops answers
+// overtaken by a newer request, and hands the opened profile to the shell.
+package switcher
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/ui/common"
+)
+
+// Open opens a profile by name: its Common and whatever the shell needs
+// (its screens). It runs inside a tea.Cmd (it may read the keyring and ask
+// the API). ok false means the credentials open nothing.
+type Open[P any] func(name string) (p P, ok bool, err error)
+
+// AnswerMsg is Open's answer to one request; the shell passes it back to Update.
+type AnswerMsg[P any] struct {
+	gen  int
+	name string
+	p    P
+	err  error
+}
+
+// Model is the switcher; P is the shell's opened profile.
+type Model[P any] struct {
+	open    Open[P]
+	gen     int    // the latest request; older answers are dropped
+	opening string // the profile being opened, "" when none
+
+	opened     *P
+	openedName string
+	failure    string // why the last switch failed, until taken
+}
+
+// New builds a switcher; open nil means switching is not offered.
+func New[P any](open Open[P]) *Model[P] { return &Model[P]{open: open} }
+
+// Init does nothing.
+func (m *Model[P]) Init() tea.Cmd { return nil }
+
+// Opening is the profile being opened, "" when none.
+func (m *Model[P]) Opening() string { return m.opening }
+
+// Take returns the profile opened by the last Update, once.
+func (m *Model[P]) Take() (P, string, bool) {
+	if m.opened == nil {
+		var zero P
+		return zero, "", false
+	}
+	p := *m.opened
+	m.opened = nil
+	return p, m.openedName, true
+}
+
+// Failure returns, once, why the last switch failed (for a toast).
+func (m *Model[P]) Failure() (string, bool) {
+	f := m.failure
+	m.failure = ""
+	return f, f != ""
+}
+
+// Update starts a switch on common.SwitchProfileMsg and takes its answer.
+// A failed switch changes nothing; Failure says why.
+func (m *Model[P]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case common.SwitchProfileMsg:
+		if m.open == nil {
+			m.failure = "Switching profiles is not available here; restart with --profile " + msg.Name
+			return m, nil
+		}
+		m.gen++
+		m.opening = msg.Name
+		gen, open, name := m.gen, m.open, msg.Name
+		return m, func() tea.Msg {
+			p, ok, err := open(name)
+			if err == nil && !ok {
+				err = errors.New("its credentials open no screen")
+			}
+			return AnswerMsg[P]{gen: gen, name: name, p: p, err: err}
+		}
+	case AnswerMsg[P]:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.opening = ""
+		if msg.err != nil {
+			why, _, _ := strings.Cut(common.Explain(msg.err), "\n") // one line in the footer
+			m.failure = "Could not open profile " + msg.name + ": " + why
+			return m, nil
+		}
+		m.opened, m.openedName = &msg.p, msg.name
+	}
+	return m, nil
+}
+
+// SetSize: the switcher draws only its status.
+func (m *Model[P]) SetSize(int, int) {}
+
+// ShortHelp: the switcher has no keys (Settings > Accounts starts it).
+func (m *Model[P]) ShortHelp() []key.Binding { return nil }
+
+// FullHelp: see ShortHelp.
+func (m *Model[P]) FullHelp() [][]key.Binding { return nil }
+
+// View is the status while a profile opens.
+func (m *Model[P]) View() string {
+	if m.opening == "" {
+		return ""
+	}
+	return "opening profile " + m.opening + "…"
+}
