@@ -3,11 +3,11 @@ package common
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 )
 
 const masked = "•••"
@@ -45,40 +45,17 @@ func (c *Common) Personal(s string) string {
 
 // PersonalNumbers masks, in privacy mode, only the numbers inside a label
 // ("QIWI wallet +79161112233" -> "QIWI wallet +79•••••••33"), so the reader
-// still sees what kind of recipient it is.
+// still sees what kind of recipient it is (sanitize.MaskNumbers).
 func (c *Common) PersonalNumbers(s string) string {
 	if c.Settings == nil || !c.Settings.Privacy {
 		return s
 	}
-	words := strings.Split(s, " ")
-	for i, w := range words {
-		digits := 0
-		for _, r := range w {
-			if r >= '0' && r <= '9' {
-				digits++
-			}
-		}
-		if digits >= 6 {
-			words[i] = MaskMiddle(w)
-		}
-	}
-	return strings.Join(words, " ")
+	return sanitize.MaskNumbers(s)
 }
 
 // MaskMiddle keeps the first two and last two visible characters:
-// "+79991234567" -> "+7•••••••67".
-func MaskMiddle(s string) string {
-	n := utf8.RuneCountInString(s)
-	if n <= 4 {
-		return strings.Repeat("•", n)
-	}
-	r := []rune(s)
-	keep := 2
-	if r[0] == '+' {
-		keep = 3
-	}
-	return string(r[:keep]) + strings.Repeat("•", n-keep-2) + string(r[n-2:])
-}
+// "+79991234567" -> "+7•••••••67" (sanitize.MaskMiddle, the one rule).
+func MaskMiddle(s string) string { return sanitize.MaskMiddle(s) }
 
 // Date formats a timestamp in its own zone, so QIWI's +03:00 stays visible.
 func Date(t time.Time) string {
