@@ -168,10 +168,7 @@ func (q *Query) read(k Kind, s string) error {
 		}
 		q.TxnID = n
 	case KindAccount:
-		var frags []string
-		for _, f := range fragRe.FindAllString(accountText(s), -1) {
-			frags = append(frags, f)
-		}
+		frags := fragRe.FindAllString(accountText(s), -1)
 		if len(frags) == 0 {
 			return fmt.Errorf("%q: an account fragment needs 3 or more letters or digits in a row", s)
 		}

@@ -138,12 +138,21 @@ func Find(ctx context.Context, st *store.Store, q Query, o Options) (*Result, er
 		ls = append(ls, lookup{KindAmount, `SELECT ` + cols + ` FROM txns t WHERE ` + cond + ` ORDER BY t.id DESC LIMIT ?`, args})
 	}
 	if len(q.Account) > 0 {
+		// The trigram index is asked for the last 7 characters of each
+		// fragment (a phone's "+7916" trigrams are in most rows and would
+		// only slow it down); the whole fragment is then checked in the row.
 		var parts []string
+		var checks []string
+		var args []any
 		for _, f := range q.Account {
-			parts = append(parts, `"`+strings.ReplaceAll(f, `"`, `""`)+`"`)
+			tail := []rune(f)
+			tail = tail[max(0, len(tail)-7):]
+			parts = append(parts, `"`+strings.ReplaceAll(string(tail), `"`, `""`)+`"`)
+			checks = append(checks, " AND instr(t.account, ?) > 0")
+			args = append(args, f)
 		}
 		ls = append(ls, lookup{KindAccount, `SELECT ` + cols + ` FROM txns_acct a CROSS JOIN txns t ON t.id = a.rowid
-			WHERE txns_acct MATCH ? ORDER BY a.rowid DESC LIMIT ?`, []any{strings.Join(parts, " AND ")}})
+			WHERE txns_acct MATCH ?` + strings.Join(checks, "") + ` ORDER BY a.rowid DESC LIMIT ?`, append([]any{strings.Join(parts, " AND ")}, args...)})
 	}
 	if !q.From.IsZero() {
 		lo, hi := store.SortKeyRange(q.From, q.To)
