@@ -22,6 +22,7 @@ Usage:
   qiwidash login [--profile NAME]  save credentials to the OS keyring (checked first)
   qiwidash logout [--profile NAME] remove a profile's secrets from the keyring
   qiwidash export --from --to --format csv|json   cached history for scripts
+  qiwidash find QUERY [--json]     find a payment in every profile's cache (support console)
   qiwidash listen [--addr A] [--profile NAME]
                                    receive QIWI webhooks and bill callbacks, print each;
                                    with --profile, also save them in the profile's store
@@ -61,6 +62,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return runExport(args[1:])
 		case "listen":
 			return runListen(args[1:], stdout, stderr)
+		case "find":
+			c := newFindCmd()
+			c.SetArgs(args[1:])
+			c.SetOut(stdout)
+			c.SetErr(stderr)
+			return c.Execute()
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, helpText())
 			return nil

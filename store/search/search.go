@@ -252,7 +252,7 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 	}
 	seen := map[int64]int{}
 	for _, c := range cs {
-		rows, err := st.QueryContext(ctx, `SELECT id, kind, client_id, account, recipient, amount, currency, state, outcome, remote_id, created_at
+		rows, err := st.QueryContext(ctx, `SELECT id, kind, client_id, profile, account, recipient, amount, currency, state, outcome, remote_id, created_at
 			FROM journal WHERE `+c.sql+` ORDER BY id DESC LIMIT ?`, append(c.args, limit)...)
 		if err != nil {
 			return fmt.Errorf("search (journal): %w", err)
@@ -261,8 +261,8 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 			var h Hit
 			var id, amount, created int64
 			var cur int
-			var kind, state, outcome string
-			if err := rows.Scan(&id, &kind, &h.Ref, &h.Scope, &h.Account, &amount, &cur, &state, &outcome, &h.Text, &created); err != nil {
+			var kind, state, outcome, profile string
+			if err := rows.Scan(&id, &kind, &h.Ref, &profile, &h.Scope, &h.Account, &amount, &cur, &state, &outcome, &h.Text, &created); err != nil {
 				rows.Close()
 				return err
 			}
@@ -286,6 +286,9 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 			h.Amount = qiwiapi.Amount{Minor: amount, Currency: qiwiapi.Currency(cur)}
 			h.Date = time.UnixMilli(created)
 			h.Profiles = own.of(h.Scope)
+			if len(h.Profiles) == 0 && profile != "" {
+				h.Profiles = []string{profile} // the profile that sent it
+			}
 			h.Matched = []Kind{c.kind}
 			seen[id] = len(res.Hits)
 			res.Hits = append(res.Hits, h)
