@@ -356,6 +356,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if key.Matches(msg, k.Find) { // the support console, from anywhere
+		for i, sc := range m.screens {
+			if f, ok := sc.View.(common.Finder); ok {
+				m.switchTo(i)
+				return m, m.tag(f.StartFind())
+			}
+		}
+	}
 	if f, ok := m.screens[m.active].View.(common.InputFocused); ok && f.InputFocused() {
 		return m, m.updateActive(msg)
 	}
@@ -774,6 +782,12 @@ func (m *Model) replace(msg profileOpenedMsg) tea.Cmd {
 	m.alerts = nil // the old profile's warnings
 	m.screenSet++
 	m.active = 0
+	for m.active < len(m.screens)-1 { // the profile's own first screen, not the Overview
+		if a, ok := m.screens[m.active].View.(common.AllProfiles); !ok || !a.AllProfiles() {
+			break
+		}
+		m.active++
+	}
 	m.lastInMode = map[string]int{}
 	m.confirm = nil
 	m.header = headerInfo{}

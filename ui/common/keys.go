@@ -23,6 +23,7 @@ type KeyMap struct {
 	Yes, No                                              key.Binding
 	NextField, PrevField, NewKey                         key.Binding
 	Refund                                               key.Binding
+	Find, CopyCase                                       key.Binding
 	Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9 key.Binding
 }
 
@@ -74,6 +75,8 @@ func DefaultKeys() *KeyMap {
 		PrevField: b("shift+tab/↑", "prev field", "shift+tab", "up"),
 		NewKey:    b("K", "new key", "K"),
 		Refund:    b("f", "refund", "f"),
+		Find:      b("ctrl+f", "find a payment anywhere", "ctrl+f"),
+		CopyCase:  b("c", "copy case report", "c"),
 	}
 	tabs := []*key.Binding{&k.Tab1, &k.Tab2, &k.Tab3, &k.Tab4, &k.Tab5, &k.Tab6, &k.Tab7, &k.Tab8, &k.Tab9}
 	for i, t := range tabs {
@@ -95,7 +98,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"pay": &k.Pay, "reject": &k.Reject, "new": &k.New, "delete": &k.Delete,
 		"default": &k.Default, "test": &k.Test, "operation": &k.Operation, "source": &k.Source, "range": &k.Range,
 		"next_field": &k.NextField, "prev_field": &k.PrevField, "new_key": &k.NewKey,
-		"refund": &k.Refund,
+		"refund": &k.Refund, "find": &k.Find, "copy_case": &k.CopyCase,
 	}
 }
 
