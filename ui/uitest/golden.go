@@ -76,7 +76,14 @@ func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // checks.
 func Golden(t *testing.T, m Sized, steps ...Step) Sized {
 	t.Helper()
-	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(Width, Height))
+	return GoldenAt(t, Width, Height, m, steps...)
+}
+
+// GoldenAt is Golden at a terminal of width x height (80x24, the smallest
+// the shell draws).
+func GoldenAt(t *testing.T, width, height int, m Sized, steps ...Step) Sized {
+	t.Helper()
+	tm := teatest.NewTestModel(t, harness{m}, teatest.WithInitialTermSize(width, height))
 	for _, s := range steps {
 		if s.Send != nil {
 			s.Send(tm)

@@ -72,7 +72,8 @@ type Model struct {
 	rows          []overview.Row
 	cur           int
 	err           error
-	refreshing    int // profiles not yet answered
+	refreshing    bool      // a refresh has profiles not yet answered
+	readAt        time.Time // when the last refresh ended
 	cancel        context.CancelFunc
 }
 
@@ -91,7 +92,7 @@ func (m *Model) Title() string { return "Profiles" }
 func (m *Model) AllProfiles() bool { return true }
 
 // Busy reports profiles still being read.
-func (m *Model) Busy() bool { return m.state == common.StateLoading || m.refreshing > 0 }
+func (m *Model) Busy() bool { return m.state == common.StateLoading || m.refreshing }
 
 // SetSize records the body size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
@@ -109,7 +110,7 @@ func (m *Model) Init() tea.Cmd {
 	if recent && len(m.rows) > 0 {
 		return nil
 	}
-	return tea.Sequence(m.load(), m.refresh())
+	return tea.Batch(m.load(), m.refresh())
 }
 
 func (m *Model) load() tea.Cmd {
@@ -134,7 +135,7 @@ func (m *Model) refresh() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	gen := m.gen
-	m.refreshing = max(1, len(m.rows))
+	m.refreshing = true
 	m.d.Shared.mu.Lock()
 	m.d.Shared.refreshed = m.c.Now()
 	m.d.Shared.mu.Unlock()
@@ -171,11 +172,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.merge([]overview.Row{msg.row})
-		m.refreshing = max(0, m.refreshing-1)
 		return m, tea.Batch(m.alert(), next(msg.gen, msg.ch))
 	case refreshedMsg:
 		if msg.gen == m.gen {
-			m.refreshing = 0
+			m.refreshing, m.readAt = false, m.c.Now()
 		}
 		return m, nil
 	case tea.KeyMsg:
@@ -186,7 +186,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Up):
 			m.cur = max(0, m.cur-1)
 		case key.Matches(msg, k.Refresh):
-			return m, tea.Sequence(m.load(), m.refresh())
+			return m, tea.Batch(m.load(), m.refresh())
 		case key.Matches(msg, k.Enter):
 			if m.cur < len(m.rows) {
 				return m, common.SwitchProfile(m.rows[m.cur].Profile)
@@ -272,7 +272,15 @@ func (m *Model) View() string {
 	}
 	wide := m.width >= 120
 	var b strings.Builder
-	head := fmt.Sprintf("   %-12s %-8s %-26s %-18s %-7s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
+	status := "from the cache"
+	switch {
+	case m.refreshing:
+		status = "reading every profile…"
+	case !m.readAt.IsZero():
+		status = "all read at " + m.readAt.Format("15:04")
+	}
+	b.WriteString(s.Subtle.Render(fmt.Sprintf(" %d profiles · %s · enter opens one", len(m.rows), status)) + "\n")
+	head := fmt.Sprintf("   %-10s %-5s %-20s %-16s %-5s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
 	if wide {
 		head = fmt.Sprintf("   %-11s %-19s %-26s %-20s %-13s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
 	}
@@ -286,14 +294,18 @@ func (m *Model) View() string {
 		}
 	}
 	wallets, agents := overview.Totals(m.rows)
-	b.WriteString("\n" + s.Label.Render(" Totals") + "  wallets " + m.moneyList(wallets, 0) + "  ·  agents " + m.moneyList(agents, 0) + "\n")
+	if wide {
+		b.WriteString("\n" + s.Label.Render(" Totals") + "  wallets " + m.moneyList(wallets, 0) + "  ·  agents " + m.moneyList(agents, 0) + "\n")
+	} else {
+		b.WriteString("\n" + s.Label.Render(" Totals") + "  wallets " + m.moneyList(wallets, 0) + "\n         agents  " + m.moneyList(agents, 0) + "\n")
+	}
 	var alerts []overview.Alert
 	for _, r := range m.rows {
 		alerts = append(alerts, r.Alerts()...)
 	}
 	if len(alerts) > 0 {
 		b.WriteString("\n" + s.Title.Render(fmt.Sprintf(" Alerts (%d)", len(alerts))) + "\n")
-		room := max(1, m.height-len(m.rows)-6)
+		room := max(1, m.height-len(m.rows)-8)
 		for i, a := range alerts {
 			if i == room-1 && len(alerts) > room {
 				b.WriteString(s.Subtle.Render(fmt.Sprintf("   … and %d more", len(alerts)-i)) + "\n")
@@ -315,7 +327,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 	if !wide {
 		holds = strings.NewReplacer("wallet", "W", "agent", "A", "shop", "S", ", ", " ").Replace(holds)
 	}
-	walletCol, agentCol := 26, 18
+	walletCol, agentCol := 20, 16
 	if wide {
 		walletCol, agentCol = 26, 20
 	}
@@ -351,7 +363,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 		return fmt.Sprintf(" %s %s %s %s %-13s %s", common.PadRight(name, 11), common.PadRight(holds, 19), common.PadRight(wallet, walletCol),
 			common.PadRight(agent, agentCol), bills, state)
 	}
-	return fmt.Sprintf(" %s %s %s %s %-7s %s", common.PadRight(name, 12), common.PadRight(holds, 8), common.PadRight(wallet, walletCol),
+	return fmt.Sprintf(" %s %s %s %s %-5s %s", common.PadRight(name, 10), common.PadRight(holds, 5), common.PadRight(wallet, walletCol),
 		common.PadRight(agent, agentCol), bills, state)
 }
 
