@@ -240,7 +240,7 @@ func (c *Case) journal(ctx context.Context, st *store.Store, where string, args 
 		if c.Scope == "" {
 			c.Scope = strings.TrimPrefix(e.Account, "+")
 		}
-		c.add("Paid from"+p, e.Account, true)
+		c.add("Sent from account"+p, e.Account, true)
 		c.add("Recipient"+p, e.Recipient, true)
 		if !slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Money }) {
 			c.money("Amount", e.Amount)
@@ -418,13 +418,6 @@ func statusMeaning(b bill) string {
 // passes sanitize.Text, so the report is safe to paste into a terminal.
 func (c *Case) Report() string {
 	var b strings.Builder
-	var pairs []string // each personal value (also without its "+") and its mask
-	for _, f := range c.Fields {
-		if v := strings.TrimPrefix(f.Value, "+"); f.Personal && len(v) >= 4 {
-			pairs = append(pairs, f.Value, sanitize.MaskMiddle(f.Value), v, sanitize.MaskMiddle(v))
-		}
-	}
-	masks := strings.NewReplacer(pairs...)
 	clean := func(s string) string { return strings.ReplaceAll(sanitize.Text(s), "|", "\\|") }
 	fmt.Fprintf(&b, "# %s\n\n", clean(c.Title))
 	if len(c.Profiles) > 0 {
@@ -441,7 +434,7 @@ func (c *Case) Report() string {
 	if c.Explanation != "" {
 		b.WriteString("\n## What went wrong\n\n")
 		for _, l := range strings.Split(c.Explanation, "\n") {
-			fmt.Fprintf(&b, "- %s\n", clean(masks.Replace(l)))
+			fmt.Fprintf(&b, "- %s\n", clean(c.MaskText(l)))
 		}
 	}
 	b.WriteString("\n## Timeline\n\n")
@@ -449,7 +442,19 @@ func (c *Case) Report() string {
 		b.WriteString("- nothing recorded\n")
 	}
 	for _, e := range c.Events {
-		fmt.Fprintf(&b, "- %s · %s · %s\n", e.At.Format("2006-01-02 15:04:05 -07:00"), e.Source, clean(masks.Replace(e.Text)))
+		fmt.Fprintf(&b, "- %s · %s · %s\n", e.At.Format("2006-01-02 15:04:05 -07:00"), e.Source, clean(c.MaskText(e.Text)))
 	}
 	return b.String()
+}
+
+// MaskText masks, by the privacy rule, every personal value of the case
+// (also without its "+") where free text quotes it: an error, an event.
+func (c *Case) MaskText(s string) string {
+	var pairs []string
+	for _, f := range c.Fields {
+		if v := strings.TrimPrefix(f.Value, "+"); f.Personal && len(v) >= 4 {
+			pairs = append(pairs, f.Value, sanitize.MaskMiddle(f.Value), v, sanitize.MaskMiddle(v))
+		}
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
 }

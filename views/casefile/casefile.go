@@ -296,6 +296,25 @@ func (m *Model) caseView() string {
 		title += " · profile " + strings.Join(c.Profiles, ", ")
 	}
 	lines = append(lines, s.Title.Render(" "+sanitize.Text(title)))
+	// The story first (what went wrong, the timeline), then every field.
+	if c.Explanation != "" {
+		lines = append(lines, s.Title.Render(" What went wrong"))
+		for _, l := range strings.Split(c.Explanation, "\n") {
+			lines = append(lines, "   "+s.Warning.Render(m.personal(sanitize.Text(l))))
+		}
+	}
+	lines = append(lines, s.Title.Render(" Timeline"))
+	if len(c.Events) == 0 {
+		lines = append(lines, s.Subtle.Render("   nothing recorded"))
+	}
+	for _, e := range c.Events {
+		at := e.At
+		if m.d.Zone != nil {
+			at = at.In(m.d.Zone) // one zone down the timeline
+		}
+		lines = append(lines, fmt.Sprintf("   %s  %-12s %s", at.Format("2006-01-02 15:04:05 -07:00"), e.Source, m.personal(sanitize.Text(e.Text))))
+	}
+	lines = append(lines, "", s.Title.Render(" Details"))
 	for _, f := range c.Fields {
 		v := sanitize.Text(f.Value)
 		switch {
@@ -306,23 +325,14 @@ func (m *Model) caseView() string {
 		}
 		lines = append(lines, "   "+s.Label.Render(common.PadRight(sanitize.Text(f.Name), 24))+" "+v)
 	}
-	if c.Explanation != "" {
-		lines = append(lines, "", s.Title.Render(" What went wrong"))
-		for _, l := range strings.Split(c.Explanation, "\n") {
-			lines = append(lines, "   "+s.Warning.Render(m.personal(sanitize.Text(l))))
-		}
-	}
-	lines = append(lines, "", s.Title.Render(" Timeline"))
-	if len(c.Events) == 0 {
-		lines = append(lines, s.Subtle.Render("   nothing recorded"))
-	}
-	for _, e := range c.Events {
-		lines = append(lines, fmt.Sprintf("   %s  %-12s %s", e.At.Format("2006-01-02 15:04:05 -07:00"), e.Source, m.personal(sanitize.Text(e.Text))))
-	}
 	rows := max(1, m.height-1)
 	m.scroll = min(m.scroll, max(0, len(lines)-rows))
 	end := min(len(lines), m.scroll+rows)
-	return strings.Join(lines[m.scroll:end], "\n") + "\n"
+	out := make([]string, 0, end-m.scroll)
+	for _, l := range lines[m.scroll:end] {
+		out = append(out, common.Truncate(l, m.width))
+	}
+	return strings.Join(out, "\n") + "\n"
 }
 
 // personal masks the case's personal values quoted in free text, in privacy mode.
