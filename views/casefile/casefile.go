@@ -312,6 +312,11 @@ func (m *Model) caseView() string {
 		if m.d.Zone != nil {
 			at = at.In(m.d.Zone) // one zone down the timeline
 		}
+		if m.width < 120 { // the words matter more than the year and the zone
+			src := strings.Replace(e.Source, "notification", "notice", 1)
+			lines = append(lines, fmt.Sprintf(" %s %-7s %s", at.Format("01-02 15:04:05"), src, m.personal(sanitize.Text(e.Text))))
+			continue
+		}
 		lines = append(lines, fmt.Sprintf("   %s  %-12s %s", at.Format("2006-01-02 15:04:05 -07:00"), e.Source, m.personal(sanitize.Text(e.Text))))
 	}
 	lines = append(lines, "", s.Title.Render(" Details"))
