@@ -19,4 +19,3 @@ func (s *Server) AddTerminal(id string, balances map[int]int64) bool {
 	s.terminals[id] = &terminal{balances: bal}
 	return true
 }
-
