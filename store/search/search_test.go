@@ -252,3 +252,24 @@ func TestCaseReportMasksPersonalData(t *testing.T) {
 		t.Errorf("bill report:\n%s", r)
 	}
 }
+
+// A top-up number opens the top-up's own trail from the journal.
+func TestCaseOfATopup(t *testing.T) {
+	st, o := fixture(t)
+	_, hits := find(t, st, o, "topup: 900100")
+	c, err := Open(context.Background(), st, hits[0], o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, e := range c.Events {
+		texts = append(texts, e.Source+": "+e.Text)
+	}
+	all := strings.Join(texts, "\n")
+	if !strings.Contains(all, "top-up: journaled before sending, client id 900100") || !strings.Contains(all, "top-up: sent (request 1)") {
+		t.Errorf("timeline:\n%s", all)
+	}
+	if c.Title != "Agent top-up 900100" || c.Profiles[0] != "agent" || strings.Contains(c.Report(), "79167770011") {
+		t.Errorf("case %q %v:\n%s", c.Title, c.Profiles, c.Report())
+	}
+}
