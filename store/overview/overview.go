@@ -56,9 +56,7 @@ type Expiring struct {
 // Row is one profile in the Overview.
 type Row struct {
 	Profile string
-	Wallet  bool // the profile holds a Wallet API token
-	Agent   bool // agent terminal credentials
-	Shop    bool // merchant credentials
+	Has     store.Modes // which credentials the profile holds
 
 	WalletNumber string
 	Balances     []qiwiapi.Amount // the wallet's accounts
@@ -73,21 +71,6 @@ type Row struct {
 	Read     time.Time // when balances and restrictions were last read; zero: never
 	Failed   string    // what failed at the last refresh, in words
 	Fresh    bool      // this row comes from a refresh of this run (not only the cache)
-}
-
-// Kinds names the profile's credentials: "wallet, agent, shop".
-func (r Row) Kinds() string {
-	var k []string
-	if r.Wallet {
-		k = append(k, "wallet")
-	}
-	if r.Agent {
-		k = append(k, "agent")
-	}
-	if r.Shop {
-		k = append(k, "shop")
-	}
-	return strings.Join(k, ", ")
 }
 
 // Alert is something a person should look at, with the profile it concerns.
@@ -224,7 +207,7 @@ func (e *Engine) rows(ctx context.Context, ps []store.Profile) ([]Row, error) {
 	out := make([]Row, 0, len(ps))
 	for _, p := range ps {
 		snap := c.snaps[p.Name]
-		r := Row{Profile: p.Name, Wallet: p.Has.Wallet, Agent: p.Has.Agent, Shop: p.Has.Merchant, WalletNumber: p.Wallet,
+		r := Row{Profile: p.Name, Has: p.Has, WalletNumber: p.Wallet,
 			Balances: snap.Balances, Restrictions: snap.Restrictions, Read: snap.Read, Failed: snap.Failed}
 		if p.Wallet != "" {
 			r.LastSync, r.Stuck = c.sync[p.Wallet], c.stuck[p.Wallet]

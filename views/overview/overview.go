@@ -282,7 +282,7 @@ func (m *Model) View() string {
 	b.WriteString(s.Subtle.Render(fmt.Sprintf(" %d profiles · %s · enter opens one", len(m.rows), status)) + "\n")
 	head := fmt.Sprintf("   %-10s %-5s %-20s %-16s %-5s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
 	if wide {
-		head = fmt.Sprintf("   %-11s %-19s %-26s %-20s %-13s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
+		head = fmt.Sprintf("   %-11s %-21s %-24s %-20s %-13s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
 	}
 	b.WriteString(s.TableHeader.Render(common.Truncate(head, m.width)) + "\n")
 	for i, r := range m.rows {
@@ -323,20 +323,20 @@ func (m *Model) line(r overview.Row, wide bool) string {
 	if r.Profile == m.d.Active {
 		name += "*"
 	}
-	holds := r.Kinds()
+	holds := r.Has.String() // wallet+agent+merchant
 	if !wide {
-		holds = strings.NewReplacer("wallet", "W", "agent", "A", "shop", "S", ", ", " ").Replace(holds)
+		holds = strings.NewReplacer("wallet", "W", "agent", "A", "merchant", "M", "+", " ").Replace(holds)
 	}
 	walletCol, agentCol := 20, 16
 	if wide {
-		walletCol, agentCol = 26, 20
+		walletCol, agentCol = 24, 20
 	}
 	wallet := "—"
-	if r.Wallet {
+	if r.Has.Wallet {
 		wallet = m.moneyList(r.Balances, walletCol)
 	}
 	agent := "—"
-	if r.Agent {
+	if r.Has.Agent {
 		var parts, low []string // a low balance first: it must not hide behind "+N"
 		for _, a := range r.AgentBalance {
 			if a.Low {
@@ -349,7 +349,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 		agent = fit(parts, agentCol)
 	}
 	bills := "—"
-	if r.Shop {
+	if r.Has.Merchant {
 		bills = fmt.Sprintf("%d/%d", r.BillsWaiting, r.PaidToday)
 		if wide {
 			bills = fmt.Sprintf("%d wait %d paid", r.BillsWaiting, r.PaidToday)
@@ -360,7 +360,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 		if !r.LastSync.IsZero() && len(r.Restrictions) == 0 && r.Failed == "" {
 			state += m.c.Styles.Subtle.Render(" · synced " + r.LastSync.Format("01-02 15:04"))
 		}
-		return fmt.Sprintf(" %s %s %s %s %-13s %s", common.PadRight(name, 11), common.PadRight(holds, 19), common.PadRight(wallet, walletCol),
+		return fmt.Sprintf(" %s %s %s %s %-13s %s", common.PadRight(name, 11), common.PadRight(holds, 21), common.PadRight(wallet, walletCol),
 			common.PadRight(agent, agentCol), bills, state)
 	}
 	return fmt.Sprintf(" %s %s %s %s %-5s %s", common.PadRight(name, 10), common.PadRight(holds, 5), common.PadRight(wallet, walletCol),
