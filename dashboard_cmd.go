@@ -152,6 +152,9 @@ type dashboard struct {
 	// budgets holds one QIWI request scheduler per wallet for the process,
 	// shared by every profile opened (created on first open).
 	budgets *budget.Registry
+	// support gives the Overview and the support console their
+	// dependencies for the profile being opened (nil: none).
+	support *support
 
 	mu   sync.Mutex // Switch runs in a tea.Cmd
 	deps map[string]screenDeps
@@ -192,22 +195,7 @@ func (d *dashboard) depsFor(name string, c *common.Common, creds credentials) (s
 func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	sess, err := d.accounts.Unlock(ctx, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	ps := sess.Profile.Settings
-	f := d.f.forProfile(d.cfg, ps)
-	cr := sess.Credentials
-	creds := credentials{
-		token: cr.Token, wallet: sess.Profile.Wallet,
-		agentTerminal: cr.AgentID, agentAuth: cr.TopupAuth(),
-		apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID,
-	}
-	if d.budgets == nil {
-		d.budgets = budget.NewRegistry(budget.Options{})
-	}
-	c, err := newCommon(f, creds, d.saveDir, orDefault(ps.AgentURL, cr.TopupAuth().Endpoint()), orDefault(ps.MerchantURL, pull.DefaultBaseURL), d.budgets)
+	c, creds, f, err := d.clients(ctx, name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -226,7 +214,35 @@ func (d *dashboard) open(name string) (*common.Common, []ui.Screen, error) {
 	deps.settings.Active = name
 	deps.settings.Config = configInfo(d.cfg, f)
 	orDiscard(f.log).Info("profile", "name", name, "wallet", c.API != nil, "agent", c.Agent != nil, "merchant", c.Merchant != nil, "privacy", f.privacy, "readonly", f.readOnly)
+	if d.support != nil {
+		deps.overview, deps.find = d.support.deps(ctx, name)
+	}
 	return c, buildScreens(c, deps), nil
+}
+
+// clients unlocks a profile and builds its clients, the wallet's on the
+// process's scheduler for that wallet.
+func (d *dashboard) clients(ctx context.Context, name string) (*common.Common, credentials, dashboardFlags, error) {
+	sess, err := d.accounts.Unlock(ctx, name)
+	if err != nil {
+		return nil, credentials{}, dashboardFlags{}, err
+	}
+	ps := sess.Profile.Settings
+	f := d.f.forProfile(d.cfg, ps)
+	cr := sess.Credentials
+	creds := credentials{
+		token: cr.Token, wallet: sess.Profile.Wallet,
+		agentTerminal: cr.AgentID, agentAuth: cr.TopupAuth(),
+		apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID,
+	}
+	d.mu.Lock()
+	if d.budgets == nil {
+		d.budgets = budget.NewRegistry(budget.Options{})
+	}
+	budgets := d.budgets
+	d.mu.Unlock()
+	c, err := newCommon(f, creds, d.saveDir, orDefault(ps.AgentURL, cr.TopupAuth().Endpoint()), orDefault(ps.MerchantURL, pull.DefaultBaseURL), budgets)
+	return c, creds, f, err
 }
 
 func orDefault(s, def string) string {
@@ -295,6 +311,7 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 		defer rx.close()
 	}
 	d := &dashboard{f: f, cfg: cfg, accounts: st, newDeps: profileDeps(st, cfg, urls, rx), prepare: eng.prepare, saveDir: os.TempDir()}
+	d.support = newSupport(st, st, d, cfg.Agent.LowBalance)
 	defer d.close()
 	c, screens, err := d.open(name)
 	if err != nil {
@@ -498,15 +515,24 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		AgentID: cr.AgentTerminal, AgentPassword: cr.AgentPassword,
 		APIID: cr.MerchantAPIID, APIPassword: cr.MerchantPassword, ShopID: cr.MerchantShopID,
 	})
+	// The demo's other profiles, each with its own data: a family wallet,
+	// a restricted wallet, an agent terminal, a shop (the Overview).
+	others := sb.Profiles()
+	for _, p := range others {
+		accounts.Add(store.Profile{Name: p.Name, Wallet: p.Wallet, Settings: urls}, store.Credentials{Token: p.Token,
+			AgentID: p.Terminal, AgentPassword: p.TerminalPassword, APIID: p.APIID, APIPassword: p.APIPassword, ShopID: p.ShopID})
+	}
+	// Show a low-balance warning in the demo: the USD agent account is below it.
+	thresholds := map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}}
 	newDeps := func(_ string, c *common.Common, creds credentials) (screenDeps, error) {
 		deps := storeDeps(st, c, creds)
 		deps.events, deps.receiverURL = events, recvURL
-		// Show a low-balance warning in the demo: the USD agent account is below it.
-		deps.agent.Thresholds = map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}}
+		deps.agent.Thresholds = thresholds
 		deps.settings = settings.Deps{Accounts: accounts, Verifier: tuiVerifier(urls), URLs: urls, InMemory: true}
 		return deps, nil
 	}
 	d := &dashboard{f: f, cfg: cfg, accounts: accounts, newDeps: newDeps, prepare: eng.prepare, saveDir: demoSaveDir(dir)}
+	d.support = newSupport(st, accounts, d, thresholds)
 	defer d.close()
 	c, screens, err := d.open("demo")
 	if err != nil {
@@ -518,8 +544,20 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	if err := ingest.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
 		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
 	}
-	if err := seedDemoBills(rctx, c, merchantview.NewStoreBillsFor(st, c.MerchantShopID)); err != nil {
+	if err := seedDemoBills(rctx, c.Merchant, merchantsb.SeededBills(), nil, c.Now, merchantview.NewStoreBillsFor(st, c.MerchantShopID)); err != nil {
 		return fmt.Errorf("reading the demo shop's bills: %s", common.Explain(err))
+	}
+	for _, p := range others {
+		if p.ShopID == "" {
+			continue
+		}
+		m, err := pull.NewClient(pull.Credentials{APIID: p.APIID, APIPassword: p.APIPassword, ShopID: p.ShopID}, pull.WithBaseURL(sb.URL))
+		if err != nil {
+			return err
+		}
+		if err := seedDemoBills(rctx, m, p.ShopBills, p.Lifetimes, c.Now, merchantview.NewStoreBillsFor(st, p.ShopID)); err != nil {
+			return fmt.Errorf("reading the demo shop's bills: %s", common.Explain(err))
+		}
 	}
 	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open, Mouse: cfg.Mouse}
 	return runUI(ctx, c, screens, opts)
@@ -528,16 +566,16 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 // seedDemoBills lists the demo shop's seeded bills (waiting, paid,
 // refunded, rejected, expired...) on the Bills screen, as if issued here,
 // reading each from the sandbox like any bill.
-func seedDemoBills(ctx context.Context, c *common.Common, bills merchantview.BillStore) error {
-	for _, id := range merchantsb.SeededBills() {
-		b, _, err := c.Merchant.Bills.Get(ctx, id)
+func seedDemoBills(ctx context.Context, m *pull.Client, ids []string, lifetimes map[string]time.Time, clock func() time.Time, bills merchantview.BillStore) error {
+	for _, id := range ids {
+		b, _, err := m.Bills.Get(ctx, id)
 		if err != nil {
 			return err
 		}
-		now := c.Now()
+		now := clock()
 		if err := bills.SaveBill(ctx, merchantview.Bill{
 			ID: b.BillID, Payer: b.User, Amount: b.Amount, Comment: b.Comment,
-			Created: now, Status: b.Status, Updated: now,
+			Created: now, Status: b.Status, Updated: now, Lifetime: lifetimes[id],
 		}); err != nil {
 			return err
 		}

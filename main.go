@@ -98,7 +98,7 @@ func (a *app) rootCmd() *cobra.Command {
 	})
 	root.PersistentFlags().BoolVar(&a.debug, "debug", false, "write a debug log (never a secret) to $XDG_STATE_HOME/qiwidash/debug.log")
 	dashboardFlagSet(root.Flags(), &f)
-	root.AddCommand(newSandboxCmd(), a.loginCmd(), a.logoutCmd(), a.exportCmd(), a.statementCmd(), a.listenCmd())
+	root.AddCommand(newSandboxCmd(), a.loginCmd(), a.logoutCmd(), a.exportCmd(), a.statementCmd(), newFindCmd(), a.listenCmd())
 	return root
 }
 

@@ -7,12 +7,14 @@ import (
 	"qiwidash/ui/feed"
 	"qiwidash/views/agent"
 	"qiwidash/views/balances"
+	"qiwidash/views/casefile"
 	"qiwidash/views/history"
 	insightsview "qiwidash/views/insights"
 	"qiwidash/views/invoices"
 	"qiwidash/views/limits"
 	"qiwidash/views/live"
 	"qiwidash/views/merchant"
+	overviewview "qiwidash/views/overview"
 	"qiwidash/views/payments"
 	"qiwidash/views/profile"
 	"qiwidash/views/settings"
@@ -36,6 +38,10 @@ type screenDeps struct {
 	insights insightsview.Deps
 	// settings is the Accounts screen's; no Accounts = no Settings mode.
 	settings settings.Deps
+	// overview is the Overview's Profiles screen (nil: one profile, none);
+	// find the support console's (nil: none).
+	overview *overviewview.Deps
+	find     *casefile.Deps
 }
 
 // buildScreens picks the screens the credentials unlock: a Wallet API token
@@ -76,6 +82,17 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 	}
 	if deps.settings.Accounts != nil {
 		add("Settings", "Accounts", settings.New(c, deps.settings))
+	}
+	// The Overview comes first when the store holds more than one profile;
+	// the support console is in it, or last on its own.
+	if deps.overview != nil {
+		all := []ui.Screen{{Mode: "Overview", Title: "Profiles", View: overviewview.New(c, *deps.overview)}}
+		if deps.find != nil {
+			all = append(all, ui.Screen{Mode: "Overview", Title: "Find", View: casefile.New(c, *deps.find)})
+		}
+		out = append(all, out...)
+	} else if deps.find != nil {
+		add("Support", "Find", casefile.New(c, *deps.find))
 	}
 	return out
 }

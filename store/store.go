@@ -474,4 +474,74 @@ CREATE INDEX txns_insights ON txns (wallet, status, date, currency, type, amount
 	`
 ALTER TABLE journal ADD COLUMN status_asked_at INTEGER NOT NULL DEFAULT 0;
 `,
+	// 9 (search): the support console's lookups over every wallet's cache
+	// (store/search) and the journal's trail: a txn id, an amount, an
+	// account or card fragment (a trigram index kept by triggers), a
+	// journal entry by the service's id, and every change of every entry
+	// (when it was sent, with which id, each answer), written by triggers
+	// in the transaction that moves the entry.
+	`
+CREATE INDEX txns_txn_id ON txns (txn_id);
+CREATE INDEX txns_amount ON txns (amount);
+CREATE VIRTUAL TABLE txns_acct USING fts5 (account, content = '', contentless_delete = 1, tokenize = 'trigram');
+INSERT INTO txns_acct (rowid, account) SELECT id, account FROM txns WHERE account <> '';
+CREATE TRIGGER txns_acct_insert AFTER INSERT ON txns WHEN new.account <> '' BEGIN
+	INSERT INTO txns_acct (rowid, account) VALUES (new.id, new.account);
+END;
+CREATE TRIGGER txns_acct_update AFTER UPDATE OF account ON txns WHEN old.account IS NOT new.account BEGIN
+	DELETE FROM txns_acct WHERE rowid = old.id;
+	INSERT INTO txns_acct (rowid, account) SELECT new.id, new.account WHERE new.account <> '';
+END;
+CREATE TRIGGER txns_acct_delete AFTER DELETE ON txns BEGIN
+	DELETE FROM txns_acct WHERE rowid = old.id;
+END;
+
+CREATE INDEX journal_remote ON journal (remote_id) WHERE remote_id <> '';
+CREATE INDEX journal_amount ON journal (amount);
+CREATE TABLE journal_events (
+	id        INTEGER PRIMARY KEY,
+	entry     INTEGER NOT NULL,            -- journal.id
+	at        INTEGER NOT NULL,            -- Unix milliseconds
+	state     TEXT NOT NULL,
+	outcome   TEXT NOT NULL DEFAULT '',
+	remote_id TEXT NOT NULL DEFAULT '',
+	attempts  INTEGER NOT NULL DEFAULT 0,
+	error     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX journal_events_entry ON journal_events (entry, id);
+INSERT INTO journal_events (entry, at, state) SELECT id, created_at, 'pending' FROM journal;
+INSERT INTO journal_events (entry, at, state, outcome, remote_id, attempts, error)
+	SELECT id, updated_at, state, outcome, remote_id, attempts, last_error FROM journal WHERE updated_at > created_at;
+CREATE TRIGGER journal_events_insert AFTER INSERT ON journal BEGIN
+	INSERT INTO journal_events (entry, at, state, outcome, remote_id, attempts, error)
+	VALUES (new.id, new.created_at, new.state, new.outcome, new.remote_id, new.attempts, new.last_error);
+END;
+CREATE TRIGGER journal_events_update AFTER UPDATE ON journal
+	WHEN old.state IS NOT new.state OR old.outcome IS NOT new.outcome OR old.remote_id IS NOT new.remote_id
+		OR old.attempts IS NOT new.attempts OR old.last_error IS NOT new.last_error BEGIN
+	INSERT INTO journal_events (entry, at, state, outcome, remote_id, attempts, error)
+	VALUES (new.id, new.updated_at, new.state, new.outcome, new.remote_id, new.attempts, new.last_error);
+END;
+`,
 }
+
+// QueryContext runs a read query on the store: the engine's packages that
+// read across tables (store/search, store/overview) use it; writes go
+// through the store's own methods.
+func (s *Store) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext is QueryContext for one row.
+func (s *Store) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, query, args...)
+}
+
+// FTSQuery is the history search's words as an FTS5 query of txns_fts
+// (every word, each as a prefix), for the engine's packages that search
+// the cache with their own SQL.
+func FTSQuery(text string) string { return ftsQuery(text) }
+
+// SortKeyRange is the range of txns ids (the cache's order) of the
+// transactions dated from <= date < to.
+func SortKeyRange(from, to time.Time) (lo, hi int64) { return from.Unix() << 24, to.Unix() << 24 }

@@ -23,6 +23,8 @@ func (m *Model) globals() []global {
 	prev.SetEnabled(len(m.tabs.Modes()) > 1)
 	number := k.Tab1
 	number.SetHelp("1-9", "screen by number")
+	find := k.Find
+	find.SetEnabled(m.finder() >= 0)
 	return []global{
 		{k.NextTab, func() tea.Cmd { return m.stepTab(1) }},
 		{k.PrevTab, func() tea.Cmd { return m.stepTab(-1) }},
@@ -32,6 +34,7 @@ func (m *Model) globals() []global {
 		{k.Privacy, m.togglePrivacy},
 		{k.Refresh, nil}, // the screen's own key, with the header reloaded
 		{k.Help, m.openHelp},
+		{find, nil}, // handled first, even while typing
 		{k.Suspend, nil},
 		{k.Quit, func() tea.Cmd { return tea.Quit }},
 		{k.ForceQuit, nil},
@@ -51,6 +54,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case m.help.IsOpen() && !key.Matches(msg, k.Quit):
 		_, cmd := m.help.Update(msg)
 		return cmd
+	case key.Matches(msg, k.Find):
+		return m.find()
 	case m.typing():
 		return m.updateActive(msg)
 	}
@@ -79,6 +84,27 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(m.header.Reload(), m.updateActive(msg))
 	}
 	return m.updateActive(msg)
+}
+
+// find brings the support console to the front from anywhere (there is
+// one when the profile's store has a Find screen).
+func (m *Model) find() tea.Cmd {
+	i := m.finder()
+	if i < 0 {
+		return nil
+	}
+	m.switchTo(i)
+	return m.tag(m.screens[i].View.(common.Finder).StartFind())
+}
+
+// finder is the index of the support console's screen, -1 without one.
+func (m *Model) finder() int {
+	for i, sc := range m.screens {
+		if _, ok := sc.View.(common.Finder); ok {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Model) togglePrivacy() tea.Cmd {

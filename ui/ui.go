@@ -311,6 +311,12 @@ func (m *Model) replace(p opened, name string) tea.Cmd {
 	}
 	m.opts.Profile = name
 	m.use(p.c, p.screens)
+	for i, sc := range m.screens { // the profile's own first screen, not the Overview
+		if a, ok := sc.View.(common.AllProfiles); !ok || !a.AllProfiles() {
+			m.switchTo(i)
+			break
+		}
+	}
 	m.screenSet++
 	m.refreshGen++ // the old timer's tick is dropped; a new one starts
 	m.resize()

@@ -117,6 +117,9 @@ func randHexFrom(s string) string {
 }
 
 func (s *Server) hRestrictions(c *call) reply {
+	if len(c.w.restrictions) > 0 {
+		return jsonReply(200, c.w.restrictions)
+	}
 	return jsonReply(200, []any{})
 }
 

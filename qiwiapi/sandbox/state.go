@@ -49,6 +49,7 @@ type wallet struct {
 
 	histTimes    []time.Time
 	blockedUntil time.Time
+	restrictions []Restriction // SetRestrictions
 }
 
 func (w *wallet) account(cur int) *account {

@@ -52,8 +52,8 @@ func TestMoneyAndPersonalInPrivacyMode(t *testing.T) {
 	if got := c.Personal("+79161112233"); got != "+79•••••••33" {
 		t.Errorf("Personal = %q", got)
 	}
-	if got := maskMiddle("abc"); got != "•••" {
-		t.Errorf("maskMiddle short = %q", got)
+	if got := c.Document("abc"); got != "•••" {
+		t.Errorf("Document short = %q", got)
 	}
 	if got := c.Money(qiwiapi.Amount{Minor: 100, Currency: qiwiapi.USD}); got != "••• $" {
 		t.Errorf("Money = %q", got)

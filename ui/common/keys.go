@@ -25,6 +25,7 @@ type KeyMap struct {
 	NextField, PrevField, NewKey                         key.Binding
 	Refund                                               key.Binding
 	Statement, Panel                                     key.Binding
+	Find, CopyCase                                       key.Binding
 	Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9 key.Binding
 }
 
@@ -78,6 +79,8 @@ func DefaultKeys() *KeyMap {
 		Refund:    b("f", "refund", "f"),
 		Statement: b("S", "statement", "S"),
 		Panel:     b("v", "next panel", "v"),
+		Find:      b("ctrl+f", "find a payment anywhere", "ctrl+f"),
+		CopyCase:  b("c", "copy case report", "c"),
 	}
 	tabs := []*key.Binding{&k.Tab1, &k.Tab2, &k.Tab3, &k.Tab4, &k.Tab5, &k.Tab6, &k.Tab7, &k.Tab8, &k.Tab9}
 	for i, t := range tabs {
@@ -100,6 +103,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"default": &k.Default, "test": &k.Test, "operation": &k.Operation, "source": &k.Source, "range": &k.Range,
 		"next_field": &k.NextField, "prev_field": &k.PrevField, "new_key": &k.NewKey,
 		"refund": &k.Refund, "statement": &k.Statement, "panel": &k.Panel,
+		"find": &k.Find, "copy_case": &k.CopyCase,
 	}
 }
 
@@ -139,7 +143,7 @@ func (k *KeyMap) FixedKeys() map[string]string {
 // globalActions work on every screen, beside the screen's own.
 var globalActions = []string{"up", "down", "page_up", "page_down", "top", "bottom", "left", "right",
 	"next_tab", "prev_tab", "next_mode", "prev_mode", "enter", "back", "refresh", "copy", "help",
-	"quit", "suspend", "privacy"}
+	"quit", "suspend", "privacy", "find"}
 
 // Together lists the actions live at the same moment (store.KeySpec): the
 // global ones with each screen's own, and a form's. Two actions of one set
@@ -155,6 +159,7 @@ func (k *KeyMap) Together() [][]string {
 		{"new", "delete", "reject"},          // Accounts
 		{"new", "delete", "new_key", "test"}, // Webhooks
 		{"statement", "panel", "sort"},       // Insights
+		{"copy_case", "filter"},              // Find (the case view)
 	}
 	out := make([][]string, 0, len(screens)+1)
 	for _, own := range screens {

@@ -1,11 +1,10 @@
 package common
 
 import (
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 )
 
 // The privacy policy, in one place (README's "Privacy" part says the same):
@@ -67,14 +66,10 @@ func (c *Common) SignedMoney(a qiwiapi.Amount) string {
 // an account shown on its own) in privacy mode.
 func (c *Common) Personal(s string) string {
 	if c.privacy() {
-		return maskMiddle(s)
+		return sanitize.MaskMiddle(s)
 	}
 	return s
 }
-
-// accountRe finds account numbers inside a label: six or more digits,
-// maybe after a "+", maybe in groups split by single spaces.
-var accountRe = regexp.MustCompile(`\+?[0-9](?: ?[0-9]){5,}`)
 
 // Account masks an account by the policy for place: a bare account
 // ("+79161112233", "STEAMGAMES.COM") as a whole, a label ("QIWI wallet
@@ -85,25 +80,10 @@ func (c *Common) Account(s string, at Place) string {
 		return s
 	}
 	if !strings.Contains(s, " ") {
-		return maskMiddle(s)
+		return sanitize.MaskMiddle(s)
 	}
-	return accountRe.ReplaceAllStringFunc(s, maskMiddle)
+	return sanitize.MaskNumbers(s)
 }
 
 // Document masks an identity document's number, privacy on or off.
-func (c *Common) Document(s string) string { return maskMiddle(s) }
-
-// maskMiddle keeps the first two and last two visible characters (three
-// first after a "+"): "+79991234567" -> "+79•••••••67".
-func maskMiddle(s string) string {
-	n := utf8.RuneCountInString(s)
-	if n <= 4 {
-		return strings.Repeat("•", n)
-	}
-	r := []rune(s)
-	keep := 2
-	if r[0] == '+' {
-		keep = 3
-	}
-	return string(r[:keep]) + strings.Repeat("•", n-keep-2) + string(r[n-2:])
-}
+func (c *Common) Document(s string) string { return sanitize.MaskMiddle(s) }

@@ -61,6 +61,7 @@ type Running struct {
 
 	srv  *http.Server
 	stop chan struct{}
+	now  func() time.Time
 }
 
 // Handler mounts the sandboxes on one mux at QIWI's paths.
@@ -103,6 +104,10 @@ func Start(addr string, opts Options) (*Running, error) {
 		},
 		srv:  &http.Server{Handler: Handler(w, a, m), ReadHeaderTimeout: 10 * time.Second},
 		stop: make(chan struct{}),
+		now:  opts.Now,
+	}
+	if r.now == nil {
+		r.now = time.Now
 	}
 	if opts.Live {
 		period := opts.LivePeriod

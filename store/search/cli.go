@@ -1,0 +1,98 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store"
+)
+
+// CLI is `qiwidash find`: the query over the store, written as lines, as
+// JSON, or as the case report of the first hit.
+type CLI struct {
+	Store   *store.Store
+	Options Options
+	JSON    bool // one JSON document: the reading of the query and every hit
+	Case    bool // the case report (Markdown, personal data masked) of the first hit
+	Zone    *time.Location
+}
+
+// jsonHit is a hit as `find --json` writes it.
+type jsonHit struct {
+	Source   Source    `json:"source"`
+	Profiles []string  `json:"profiles"`
+	Scope    string    `json:"scope"`
+	Ref      string    `json:"ref"`
+	TxnID    int64     `json:"txnId,omitempty"`
+	Type     string    `json:"type,omitempty"`
+	Date     time.Time `json:"date"`
+	Amount   string    `json:"amount"`
+	Currency string    `json:"currency"`
+	Status   string    `json:"status"`
+	Account  string    `json:"account"`
+	Text     string    `json:"text"`
+	Matched  []Kind    `json:"matched"`
+}
+
+// Run finds text and writes the answer to w.
+func (c CLI) Run(ctx context.Context, w io.Writer, text string) error {
+	q, err := Parse(text, c.Zone)
+	if err != nil {
+		return err
+	}
+	res, err := Find(ctx, c.Store, q, c.Options)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.JSON:
+		out := struct {
+			Query string    `json:"query"`
+			Read  string    `json:"readAs"`
+			Count int       `json:"count"`
+			More  bool      `json:"more"`
+			Hits  []jsonHit `json:"hits"`
+		}{Query: text, Read: q.Describe(), Count: len(res.Hits), More: res.More, Hits: []jsonHit{}}
+		for _, h := range res.Hits {
+			out.Hits = append(out.Hits, jsonHit{Source: h.Source, Profiles: orEmpty(h.Profiles), Scope: h.Scope, Ref: h.Ref, TxnID: h.TxnID,
+				Type: string(h.Type), Date: h.Date, Amount: h.Amount.Decimal(), Currency: h.Amount.Currency.Code(), Status: h.Status,
+				Account: h.Account, Text: h.Text, Matched: h.Matched})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case c.Case:
+		if len(res.Hits) == 0 {
+			return fmt.Errorf("nothing found for %s", q.Describe())
+		}
+		cs, err := Open(ctx, c.Store, res.Hits[0], c.Options)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(w, cs.Report())
+		return err
+	}
+	fmt.Fprintf(w, "%d found for %s%s\n", len(res.Hits), q.Describe(), map[bool]string{true: " (more: narrow the query)"}[res.More])
+	for _, h := range res.Hits {
+		who := strings.Join(h.Profiles, ",")
+		if who == "" {
+			who = "(" + h.Scope + ")"
+		}
+		line := fmt.Sprintf("%s  %-10s %-8s %-14s %16s  %-9s %-16s %s", h.Date.Format("2006-01-02 15:04"), who, h.Source, h.Ref,
+			h.Amount.Format(), h.Status, h.Account, h.Text)
+		fmt.Fprintln(w, sanitize.Text(strings.TrimRight(line, " ")))
+	}
+	return nil
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,121 @@
+package casefile
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/store"
+	"qiwidash/store/search"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+// seed caches a payment of the wallet and journals how it was sent: sent,
+// the app killed, sent again with the same id after the restart,
+// accepted, succeeded; a verified webhook came in between.
+func seed(t *testing.T, env *uitest.Env) Deps {
+	t.Helper()
+	ctx := context.Background()
+	st, clock, wallet := env.Store, env.StoreClock, env.Common.Wallet
+	at := func(d time.Duration) { clock.Set(uitest.Now.Add(d)) }
+	msk := qiwiapi.Moscow
+	txn := qiwiapi.Transaction{TxnID: 20004000001, Type: qiwiapi.TypeOut, Status: qiwiapi.StatusSuccess,
+		Date: time.Date(2026, 11, 20, 11, 40, 2, 0, msk), Account: "+79161112233", Comment: "за кофе на работе",
+		Sum: qiwiapi.Amount{Minor: 150000, Currency: qiwiapi.RUB}, Commission: qiwiapi.Amount{Minor: 1500, Currency: qiwiapi.RUB},
+		Total: qiwiapi.Amount{Minor: 151500, Currency: qiwiapi.RUB}, TrmTxnID: "1795000000123",
+		Provider: &qiwiapi.Provider{ID: 99, ShortName: "Перевод на QIWI Кошелек"}, Source: &qiwiapi.Provider{ID: 7, ShortName: "QIWI Wallet"},
+		Features: &qiwiapi.Features{ChequeReady: true}}
+	j := st.Journal()
+	at(-20 * time.Minute)
+	e, err := j.Begin(ctx, store.Intent{Kind: store.KindWalletPayment, ClientID: "1795000000123", Profile: "family", Account: wallet,
+		Recipient: "+79161112233", Amount: txn.Sum, ProviderID: 99, Request: json.RawMessage(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		after time.Duration
+		u     store.Update
+	}{
+		{-20*time.Minute + time.Second, store.Update{State: store.StateSent}},
+		// killed here; the next run resumes it with the same id
+		{-5 * time.Minute, store.Update{State: store.StateSent}},
+		{-5*time.Minute + 2*time.Second, store.Update{State: store.StateAccepted, RemoteID: "20004000001"}},
+		{-4 * time.Minute, store.Update{State: store.StateSucceeded}},
+	}
+	for _, s := range steps {
+		at(s.after)
+		if _, err := j.Advance(ctx, e.ID, s.u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.SaveNotification(ctx, store.Notification{Key: "k1", Kind: "wallet", Scope: wallet, Ref: "20004000001", Type: "OUT",
+		Status: "SUCCESS", Amount: txn.Sum, MessageID: "m-1", Received: uitest.Now.Add(-4*time.Minute - 30*time.Second)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	at(-3 * time.Minute)
+	if _, err := st.Upsert(ctx, wallet, []qiwiapi.Transaction{txn}); err != nil {
+		t.Fatal(err)
+	}
+	at(0)
+	return Deps{Store: st, Zone: msk, Options: func(context.Context) (search.Options, error) {
+		return search.Options{Profiles: []store.Profile{{Name: "family", Wallet: wallet}}}, nil
+	}}
+}
+
+func TestGoldenCase(t *testing.T) {
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"120x40", 120, 40}, {"80x24", 80, 24}} {
+		t.Run(size.name, func(t *testing.T) {
+			env := uitest.New(t)
+			m := New(env.Common, seed(t, env))
+			m.StartFind()
+			uitest.GoldenAt(t, size.w, size.h, m, uitest.Step{Send: uitest.Type("20004000001"), WaitFor: "20004000001"},
+				uitest.Step{Send: uitest.Press("enter"), WaitFor: "Payment 20004000001 ·"})
+		})
+	}
+}
+
+// A phone as pasted finds the payment; its case has the whole story;
+// c copies the report, masked; privacy masks the screen too.
+func TestPhoneFindsTheCaseAndCopiesItMasked(t *testing.T) {
+	env := uitest.New(t)
+	d := uitest.NewDriver(t, New(env.Common, seed(t, env)))
+	m := d.Model.(*Model)
+	m.SetSize(120, 40)
+	d.Queue = append(d.Queue, m.StartFind())
+	d.Run(nil)
+	if !m.InputFocused() {
+		t.Fatal("ctrl+f did not focus the field")
+	}
+	d.Type("+7 916 111-22-33")
+	d.Press("enter")
+	if m.view != viewCase || m.cs == nil {
+		t.Fatalf("no case opened: %+v", m.res)
+	}
+	v := m.View()
+	for _, want := range []string{"sent again with the same client id 1795000000123 (request 2)", "final: success",
+		"webhook received, signature verified, status SUCCESS", "QIWI dated the out payment", "ready at QIWI"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the case lacks %q:\n%s", want, v)
+		}
+	}
+	env.Common.Settings.Privacy = true
+	if v := m.View(); strings.Contains(v, "+79161112233") || strings.Contains(v, "за кофе") {
+		t.Errorf("privacy mode shows personal data:\n%s", v)
+	}
+	_, cmd := m.Update(uitest.Key("c"))
+	cp, ok := cmd().(common.CopyMsg)
+	if !ok || !strings.Contains(cp.Text, "# Payment 20004000001") || strings.Contains(cp.Text, "+79161112233") || !strings.Contains(cp.Text, "+79•••••••33") {
+		t.Fatalf("copied %#v", cp)
+	}
+	d.Press("esc")
+	if m.view != viewHits {
+		t.Error("esc did not go back to the hits")
+	}
+}

@@ -1,0 +1,432 @@
+// Package overview is the Overview mode's Profiles screen: one row per
+// profile (credentials, balances, the agent's with its low mark, bills,
+// restrictions in words, last sync, what failed), painted from the store
+// at once and filled in as each profile answers; totals per currency; the
+// alerts, each told once with a toast and the terminal bell. Enter opens
+// the profile's dashboard. It renders what store/overview builds.
+package overview
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store/overview"
+	"qiwidash/ui/common"
+)
+
+// RefreshEvery is how old the last refresh may be before opening the
+// screen again refreshes (a profile switch rebuilds the screens).
+const RefreshEvery = time.Minute
+
+// Shared is what the Overview remembers for the whole run, across
+// profile switches: the alerts already told, the last refresh.
+type Shared struct {
+	mu        sync.Mutex
+	told      map[string]bool
+	refreshed time.Time
+	rows      []overview.Row
+}
+
+// NewShared starts a run's memory.
+func NewShared() *Shared { return &Shared{told: map[string]bool{}} }
+
+// Deps are what the screen needs.
+type Deps struct {
+	Engine *overview.Engine
+	Shared *Shared
+	// Bell rings the terminal bell (nil: none).
+	Bell func()
+	// Active is the profile whose dashboard is open.
+	Active string
+}
+
+type loadedMsg struct {
+	gen  int
+	rows []overview.Row
+	err  error
+}
+
+type rowMsg struct {
+	gen int
+	row overview.Row
+	ch  <-chan overview.Row
+}
+
+type refreshedMsg struct{ gen int }
+
+// Model is the Profiles screen.
+type Model struct {
+	c             *common.Common
+	d             Deps
+	width, height int
+	state         common.LoadState
+	gen           int
+	rows          []overview.Row
+	cur           int
+	err           error
+	refreshing    bool      // a refresh has profiles not yet answered
+	readAt        time.Time // when the last refresh ended
+	cancel        context.CancelFunc
+}
+
+// New builds the screen.
+func New(c *common.Common, d Deps) *Model {
+	if d.Shared == nil {
+		d.Shared = NewShared()
+	}
+	return &Model{c: c, d: d}
+}
+
+// Title is the tab label.
+func (m *Model) Title() string { return "Profiles" }
+
+// AllProfiles: a profile switch opens the profile's own screens.
+func (m *Model) AllProfiles() bool { return true }
+
+// Busy reports profiles still being read.
+func (m *Model) Busy() bool { return m.state == common.StateLoading || m.refreshing }
+
+// SetSize records the body size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Init paints from the store, then refreshes unless a refresh of this run
+// is recent (the rows it read are shown).
+func (m *Model) Init() tea.Cmd {
+	sh := m.d.Shared
+	sh.mu.Lock()
+	recent := !sh.refreshed.IsZero() && m.c.Now().Sub(sh.refreshed) < RefreshEvery
+	if len(sh.rows) > 0 {
+		m.rows, m.state = append([]overview.Row(nil), sh.rows...), common.StateReady
+	}
+	sh.mu.Unlock()
+	if recent && len(m.rows) > 0 {
+		return nil
+	}
+	return tea.Batch(m.load(), m.refresh())
+}
+
+func (m *Model) load() tea.Cmd {
+	m.gen++
+	if len(m.rows) == 0 {
+		m.state = common.StateLoading
+	}
+	gen, e := m.gen, m.d.Engine
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		rows, err := e.Load(ctx)
+		return loadedMsg{gen: gen, rows: rows, err: err}
+	}
+}
+
+// refresh reads every profile live; rows come one by one as they answer.
+func (m *Model) refresh() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	gen := m.gen
+	m.refreshing = true
+	m.d.Shared.mu.Lock()
+	m.d.Shared.refreshed = m.c.Now()
+	m.d.Shared.mu.Unlock()
+	ch := m.d.Engine.Refresh(ctx)
+	return next(gen, ch)
+}
+
+func next(gen int, ch <-chan overview.Row) tea.Cmd {
+	return func() tea.Msg {
+		r, ok := <-ch
+		if !ok {
+			return refreshedMsg{gen: gen}
+		}
+		return rowMsg{gen: gen, row: r, ch: ch}
+	}
+}
+
+// Update handles keys and results.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.state, m.err = common.StateError, msg.err
+			return m, common.ErrorToast(msg.err)
+		}
+		m.state, m.err = common.StateReady, nil
+		m.merge(msg.rows)
+		return m, m.alert()
+	case rowMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.merge([]overview.Row{msg.row})
+		return m, tea.Batch(m.alert(), next(msg.gen, msg.ch))
+	case refreshedMsg:
+		if msg.gen == m.gen {
+			m.refreshing, m.readAt = false, m.c.Now()
+		}
+		return m, nil
+	case tea.KeyMsg:
+		k := m.c.Keys
+		switch {
+		case key.Matches(msg, k.Down):
+			m.cur = min(m.cur+1, max(0, len(m.rows)-1))
+		case key.Matches(msg, k.Up):
+			m.cur = max(0, m.cur-1)
+		case key.Matches(msg, k.Refresh):
+			return m, tea.Batch(m.load(), m.refresh())
+		case key.Matches(msg, k.Enter):
+			if m.cur < len(m.rows) {
+				return m, common.SwitchProfile(m.rows[m.cur].Profile)
+			}
+		}
+	}
+	return m, nil
+}
+
+// merge replaces the rows of the same profiles (a first paint lists them all).
+func (m *Model) merge(rows []overview.Row) {
+	if len(m.rows) == 0 || len(rows) > 1 {
+		fresh := map[string]overview.Row{}
+		for _, r := range m.rows {
+			if r.Fresh {
+				fresh[r.Profile] = r // an answer that came before the paint
+			}
+		}
+		m.rows = append([]overview.Row(nil), rows...)
+		for i, r := range m.rows {
+			if f, ok := fresh[r.Profile]; ok && !r.Fresh {
+				m.rows[i] = f
+			}
+		}
+	} else {
+		found := false
+		for i := range m.rows {
+			if m.rows[i].Profile == rows[0].Profile {
+				m.rows[i], found = rows[0], true
+			}
+		}
+		if !found {
+			m.rows = append(m.rows, rows[0])
+		}
+	}
+	m.cur = min(m.cur, max(0, len(m.rows)-1))
+	m.d.Shared.mu.Lock()
+	m.d.Shared.rows = append([]overview.Row(nil), m.rows...)
+	m.d.Shared.mu.Unlock()
+}
+
+// alert tells each new alert once in the run: a toast and the bell.
+func (m *Model) alert() tea.Cmd {
+	sh := m.d.Shared
+	sh.mu.Lock()
+	var fresh []overview.Alert
+	for _, r := range m.rows {
+		for _, a := range r.Alerts() {
+			if !sh.told[a.Key] {
+				sh.told[a.Key] = true
+				fresh = append(fresh, a)
+			}
+		}
+	}
+	sh.mu.Unlock()
+	if len(fresh) == 0 {
+		return nil
+	}
+	text := fresh[0].Profile + ": " + fresh[0].Text
+	if len(fresh) > 1 {
+		text += fmt.Sprintf(" (+%d more alerts in Overview)", len(fresh)-1)
+	}
+	bell := m.d.Bell
+	return tea.Batch(func() tea.Msg {
+		if bell != nil {
+			bell()
+		}
+		return nil
+	}, func() tea.Msg { return common.ToastMsg{Text: text, Error: true} })
+}
+
+// View draws the rows, the totals and the alerts.
+func (m *Model) View() string {
+	s := m.c.Styles
+	if len(m.rows) == 0 {
+		switch m.state {
+		case common.StateError:
+			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
+		case common.StateLoading:
+			return s.Subtle.Render(" Reading the profiles…")
+		}
+		return s.Subtle.Render(" No profiles yet: qiwidash login --profile NAME")
+	}
+	wide := m.width >= 120
+	var b strings.Builder
+	status := "from the cache"
+	switch {
+	case m.refreshing:
+		status = "reading every profile…"
+	case !m.readAt.IsZero():
+		status = "all read at " + m.readAt.Format("15:04")
+	}
+	b.WriteString(s.Subtle.Render(fmt.Sprintf(" %d profiles · %s · enter opens one", len(m.rows), status)) + "\n")
+	head := fmt.Sprintf("   %-10s %-5s %-20s %-16s %-5s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
+	if wide {
+		head = fmt.Sprintf("   %-11s %-21s %-24s %-20s %-13s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
+	}
+	b.WriteString(s.TableHeader.Render(common.Truncate(head, m.width)) + "\n")
+	for i, r := range m.rows {
+		line := m.line(r, wide)
+		if i == m.cur {
+			b.WriteString(s.Selected.Render(common.Truncate("▶ "+line, m.width)) + "\n")
+		} else {
+			b.WriteString("  " + common.Truncate(line, m.width-2) + "\n")
+		}
+	}
+	wallets, agents := overview.Totals(m.rows)
+	if wide {
+		b.WriteString("\n" + s.Label.Render(" Totals") + "  wallets " + m.moneyList(wallets, 0) + "  ·  agents " + m.moneyList(agents, 0) + "\n")
+	} else {
+		b.WriteString("\n" + s.Label.Render(" Totals") + "  wallets " + m.moneyList(wallets, 0) + "\n         agents  " + m.moneyList(agents, 0) + "\n")
+	}
+	var alerts []overview.Alert
+	for _, r := range m.rows {
+		alerts = append(alerts, r.Alerts()...)
+	}
+	if len(alerts) > 0 {
+		b.WriteString("\n" + s.Title.Render(fmt.Sprintf(" Alerts (%d)", len(alerts))) + "\n")
+		room := max(1, m.height-len(m.rows)-8)
+		for i, a := range alerts {
+			if i == room-1 && len(alerts) > room {
+				b.WriteString(s.Subtle.Render(fmt.Sprintf("   … and %d more", len(alerts)-i)) + "\n")
+				break
+			}
+			b.WriteString(common.Truncate("   "+s.Warning.Render("! ")+sanitize.Text(a.Profile)+": "+m.c.Account(sanitize.Text(a.Text), common.Detail), m.width) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// line is one profile: what it holds, its money, and its state in words.
+func (m *Model) line(r overview.Row, wide bool) string {
+	name := sanitize.Text(r.Profile)
+	if r.Profile == m.d.Active {
+		name += "*"
+	}
+	holds := r.Has.String() // wallet+agent+merchant
+	if !wide {
+		holds = strings.NewReplacer("wallet", "W", "agent", "A", "merchant", "M", "+", " ").Replace(holds)
+	}
+	walletCol, agentCol := 20, 16
+	if wide {
+		walletCol, agentCol = 24, 20
+	}
+	wallet := "—"
+	if r.Has.Wallet {
+		wallet = m.moneyList(r.Balances, walletCol)
+	}
+	agent := "—"
+	if r.Has.Agent {
+		var parts, low []string // a low balance first: it must not hide behind "+N"
+		for _, a := range r.AgentBalance {
+			if a.Low {
+				low = append(low, m.c.Money(a.Amount)+" LOW")
+			} else {
+				parts = append(parts, m.c.Money(a.Amount))
+			}
+		}
+		parts = append(low, parts...)
+		agent = fit(parts, agentCol)
+	}
+	bills := "—"
+	if r.Has.Merchant {
+		bills = fmt.Sprintf("%d/%d", r.BillsWaiting, r.PaidToday)
+		if wide {
+			bills = fmt.Sprintf("%d wait %d paid", r.BillsWaiting, r.PaidToday)
+		}
+	}
+	state := m.status(r)
+	if wide {
+		if !r.LastSync.IsZero() && len(r.Restrictions) == 0 && r.Failed == "" {
+			state += m.c.Styles.Subtle.Render(" · synced " + r.LastSync.Format("01-02 15:04"))
+		}
+		return fmt.Sprintf(" %s %s %s %s %-13s %s", common.PadRight(name, 11), common.PadRight(holds, 21), common.PadRight(wallet, walletCol),
+			common.PadRight(agent, agentCol), bills, state)
+	}
+	return fmt.Sprintf(" %s %s %s %s %-5s %s", common.PadRight(name, 10), common.PadRight(holds, 5), common.PadRight(wallet, walletCol),
+		common.PadRight(agent, agentCol), bills, state)
+}
+
+// status says in words what stands out: a restriction first, then a failure.
+func (m *Model) status(r overview.Row) string {
+	s := m.c.Styles
+	switch {
+	case len(r.Restrictions) > 0:
+		return s.Negative.Render("RESTRICTED: " + sanitize.Text(strings.Join(r.Restrictions, "; ")))
+	case r.Failed != "":
+		return s.Error.Render("failed: " + sanitize.Text(r.Failed))
+	case len(r.Stuck) > 0:
+		return s.Warning.Render(fmt.Sprintf("%d payment(s) WAITING >1h", len(r.Stuck)))
+	case !r.Fresh && r.Read.IsZero():
+		return s.Subtle.Render("reading…")
+	case !r.Fresh:
+		return s.Subtle.Render("from cache, read " + r.Read.Format("01-02 15:04"))
+	}
+	return s.Positive.Render("ok")
+}
+
+// moneyList is amounts joined, cut to width with "+N" for the rest (0: all).
+func (m *Model) moneyList(as []qiwiapi.Amount, width int) string {
+	if len(as) == 0 {
+		return "—"
+	}
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = m.c.Money(a)
+	}
+	if width == 0 {
+		return strings.Join(parts, ", ")
+	}
+	return fit(parts, width)
+}
+
+// fit joins parts within width, ending with "+N" when some do not fit.
+func fit(parts []string, width int) string {
+	out := ""
+	for i, p := range parts {
+		next := p
+		if out != "" {
+			next = out + ", " + p
+		}
+		rest := ""
+		if i < len(parts)-1 {
+			rest = fmt.Sprintf(" +%d", len(parts)-1-i)
+		}
+		if len([]rune(next+rest)) > width && out != "" {
+			return out + fmt.Sprintf(" +%d", len(parts)-i)
+		}
+		out = next
+	}
+	return common.Truncate(out, width)
+}
+
+// ShortHelp lists the screen's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	return []key.Binding{common.Relabel(k.Enter, "open profile"), k.Refresh, k.Find}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down}, m.ShortHelp()}
+}

@@ -1,0 +1,109 @@
+package overview
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sandbox"
+	"qiwidash/store"
+	"qiwidash/store/overview"
+	"qiwidash/ui/common"
+	"qiwidash/ui/uitest"
+)
+
+// world: the fixed sandbox's wallet, agent and shop as three profiles, a
+// second wallet with a restriction, and a profile that cannot be opened.
+func world(t *testing.T) (*uitest.Env, *overview.Engine) {
+	t.Helper()
+	env := uitest.New(t)
+	sb := env.Demo
+	second := sb.Wallet.OtherWallets()[1]
+	sb.Wallet.SetRestrictions(second, sandbox.Restriction{Code: "OUTGOING_PAYMENTS", Description: "Outgoing payments are restricted"})
+	tok := sb.Wallet.NewToken(second, sandbox.ScopeProfile, sandbox.ScopeBalance, sandbox.ScopeHistory)
+	api2, err := qiwiapi.NewClient(tok, qiwiapi.WithBaseURL(sb.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := env.Common
+	profiles := []store.Profile{
+		{Name: "family", Wallet: c.Wallet, Has: store.Modes{Wallet: true}},
+		{Name: "restricted", Wallet: second, Has: store.Modes{Wallet: true}},
+		{Name: "agent", Has: store.Modes{Agent: true}},
+		{Name: "shop", Has: store.Modes{Merchant: true}},
+		{Name: "offline", Has: store.Modes{Wallet: true}},
+	}
+	e := &overview.Engine{
+		Store:    env.Store,
+		Profiles: func(context.Context) ([]store.Profile, error) { return profiles, nil },
+		Clients: func(_ context.Context, name string) (overview.Clients, error) {
+			switch name {
+			case "family":
+				return overview.Clients{API: c.API, Wallet: c.Wallet}, nil
+			case "restricted":
+				return overview.Clients{API: api2, Wallet: second}, nil
+			case "agent":
+				return overview.Clients{Agent: c.Agent, Terminal: c.Agent.TerminalID()}, nil
+			case "shop":
+				return overview.Clients{Shop: c.MerchantShopID}, nil
+			}
+			return overview.Clients{}, errors.New("no network")
+		},
+		Thresholds: map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}},
+		Now:        c.Now,
+	}
+	return env, e
+}
+
+func TestGoldenOverview(t *testing.T) {
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"120x40", 120, 40}, {"80x24", 80, 24}} {
+		t.Run(size.name, func(t *testing.T) {
+			env, e := world(t)
+			m := New(env.Common, Deps{Engine: e, Active: "family"})
+			uitest.GoldenAt(t, size.w, size.h, m, uitest.Step{WaitFor: "all read at"})
+		})
+	}
+}
+
+// Alerts are told once in a run (a toast and one bell), also after a
+// profile switch rebuilds the screen; Enter opens the profile.
+func TestAlertsToldOnceAndEnterOpensTheProfile(t *testing.T) {
+	env, e := world(t)
+	bells := 0
+	shared := NewShared()
+	deps := Deps{Engine: e, Shared: shared, Bell: func() { bells++ }}
+	d := uitest.NewDriver(t, New(env.Common, deps))
+	d.Run(nil)
+	m := d.Model.(*Model)
+	if len(m.rows) != 5 || m.refreshing {
+		t.Fatalf("%d rows, refreshing %v", len(m.rows), m.refreshing)
+	}
+	var alerts int
+	for _, r := range m.rows {
+		alerts += len(r.Alerts())
+	}
+	// Each row's new alerts ring once as the row arrives; each alert is told once.
+	if alerts < 3 || bells < 1 || bells > alerts || len(shared.told) != alerts {
+		t.Fatalf("%d alerts, %d told, %d bells", alerts, len(shared.told), bells)
+	}
+	first := bells
+	// The screen built again (a profile switch): nothing is told again.
+	d2 := uitest.NewDriver(t, New(env.Common, deps))
+	d2.Run(nil)
+	if bells != first {
+		t.Errorf("%d bells after the rebuild, want %d", bells, first)
+	}
+	m.Update(uitest.Key("j"))
+	_, cmd := m.Update(uitest.Key("enter"))
+	if msg, ok := cmd().(common.SwitchProfileMsg); !ok || msg.Name != "restricted" {
+		t.Errorf("enter sent %#v", msg)
+	}
+}
+
+var _ tea.Model = (*Model)(nil)
