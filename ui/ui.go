@@ -280,7 +280,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.confirm = &msg
 		return m, nil
 	case common.CopyMsg:
-		return m, tea.Batch(copyToClipboard(msg.Text), m.showToast(common.ToastMsg{Text: "Copied " + msg.What}))
+		return m, copyToClipboard(msg.Text, msg.What) // its toast says where the text went
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
