@@ -35,8 +35,8 @@ type exportRow struct {
 
 var exportHeader = []string{"txn_id", "type", "date", "status", "amount", "currency", "commission", "total", "account", "provider", "comment", "error_code", "error"}
 
-// Export writes the cached transactions of wallet matching f, oldest first,
-// as csv or json (an array). It returns how many rows it wrote.
+// Export writes the cached transactions of wallet matching f, oldest first
+// (or in f.Order's order), as csv or json (an array). It returns how many rows it wrote.
 func (s *Store) Export(ctx context.Context, w io.Writer, wallet string, f Filter, format string) (int, error) {
 	if format != "csv" && format != "json" {
 		return 0, fmt.Errorf("export: format %q: use csv or json", format)
@@ -46,7 +46,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer, wallet string, f Filter
 		return 0, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT t.txn_id, t.type, t.date, t.tz, t.status, t.amount, t.currency, t.commission, t.total,
-		t.account, t.provider, t.comment, t.error_code FROM txns t WHERE `+where+textCond(f)+` ORDER BY t.id`, textArgs(f, args)...)
+		t.account, t.provider, t.comment, t.error_code FROM txns t WHERE `+where+textCond(f)+` ORDER BY `+f.Order.orderBy(true), textArgs(f, args)...)
 	if err != nil {
 		return 0, err
 	}

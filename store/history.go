@@ -235,6 +235,32 @@ type Filter struct {
 	Statuses   []qiwiapi.TxnStatus // WAITING / SUCCESS / ERROR
 	From, To   time.Time           // inclusive; zero = open
 	Text       string              // words (prefix match) in account, provider, comment, status, error, txn id
+	Order      Order               // the rows' order in Page and Export
+}
+
+// Order is the order of a cache query's rows.
+type Order int
+
+const (
+	// OrderDate is the cache's own order: newest first (Export: oldest first).
+	OrderDate Order = iota
+	// OrderAmount groups the rows by currency (roubles, the wallet's own,
+	// first; then the others by ISO code) and puts the largest sum of each
+	// currency first, newest first among equal sums: amounts are only ever
+	// compared within one currency, and over everything the filter matches
+	// in the cache, not over a loaded page.
+	OrderAmount
+)
+
+// orderBy is the ORDER BY of Page (and, with asc, of Export's date order).
+func (o Order) orderBy(asc bool) string {
+	switch {
+	case o == OrderAmount:
+		return "t.currency <> 643, t.currency ASC, t.amount DESC, t.id DESC"
+	case asc:
+		return "t.id ASC"
+	}
+	return "t.id DESC"
 }
 
 // Key is a position in the cache's order: newest first by date, then txn id, then type.
@@ -243,13 +269,18 @@ type Key struct {
 	TxnID int64
 	Type  qiwiapi.TxnType
 	row   int64 // the row's id when the key came from Page
+	// The row's currency and sum: where a Page in OrderAmount goes on.
+	currency qiwiapi.Currency
+	amount   int64
 }
 
 // Less reports whether k comes after o in the cache's order (is older).
 func (k Key) Less(o Key) bool { return k.id() < o.id() }
 
 // KeyOf is the position of a transaction.
-func KeyOf(t qiwiapi.Transaction) Key { return Key{Date: t.Date, TxnID: int64(t.TxnID), Type: t.Type} }
+func KeyOf(t qiwiapi.Transaction) Key {
+	return Key{Date: t.Date, TxnID: int64(t.TxnID), Type: t.Type, currency: t.Sum.Currency, amount: t.Sum.Minor}
+}
 
 func (k Key) id() int64 {
 	if k.row != 0 {
@@ -349,6 +380,9 @@ func (s *Store) Page(ctx context.Context, wallet string, f Filter, after *Key, l
 	if err != nil {
 		return nil, err
 	}
+	if f.Order == OrderAmount {
+		return s.pageByAmount(ctx, wallet, f, where, args, after, limit)
+	}
 	if after != nil {
 		where += " AND t.id < ?"
 		args = append(args, after.id())
@@ -383,6 +417,51 @@ func (s *Store) Page(ctx context.Context, wallet string, f Filter, after *Key, l
 			break
 		}
 		lastID = id
+		var t qiwiapi.Transaction
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return nil, fmt.Errorf("store: cached transaction unreadable: %w", err)
+		}
+		p.Transactions = append(p.Transactions, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	st, err := s.SyncStatus(ctx, wallet)
+	if err != nil {
+		return nil, err
+	}
+	p.Sync = st
+	return p, nil
+}
+
+// pageByAmount is Page in OrderAmount: a keyset walk of (not roubles,
+// currency, sum descending, id descending) over every cached row f matches.
+func (s *Store) pageByAmount(ctx context.Context, wallet string, f Filter, where string, args []any, after *Key, limit int) (*Page, error) {
+	if after != nil {
+		where += " AND (t.currency <> 643, t.currency, -t.amount, -t.id) > (?, ?, ?, ?)"
+		args = append(args, after.currency != qiwiapi.RUB, int(after.currency), -after.amount, -after.id())
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.raw, t.id, t.currency, t.amount FROM txns t JOIN txn_raw r ON r.id = t.id
+		WHERE `+where+textCond(f)+` ORDER BY `+OrderAmount.orderBy(false)+` LIMIT ?`, append(textArgs(f, args), limit+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	p := &Page{Transactions: make([]qiwiapi.Transaction, 0, limit)}
+	var last Key
+	for rows.Next() {
+		if len(p.Transactions) == limit {
+			k := KeyOf(p.Transactions[limit-1])
+			k.row, k.currency, k.amount = last.row, last.currency, last.amount
+			p.Next = &k
+			break
+		}
+		var raw []byte
+		var cur int
+		if err := rows.Scan(&raw, &last.row, &cur, &last.amount); err != nil {
+			return nil, err
+		}
+		last.currency = qiwiapi.Currency(cur)
 		var t qiwiapi.Transaction
 		if err := json.Unmarshal(raw, &t); err != nil {
 			return nil, fmt.Errorf("store: cached transaction unreadable: %w", err)

@@ -23,13 +23,16 @@ type Query struct {
 	// Text searches the cache (account, provider, comment, status, error,
 	// txn id); a query with text never asks QIWI.
 	Text string
+	// Order: store.OrderAmount sorts within each currency over the whole
+	// cache (what the cache holds is what is sorted; QIWI is not asked).
+	Order store.Order
 }
 
 // HasRange reports whether the query is limited to dates.
 func (q Query) HasRange() bool { return !q.Start.IsZero() }
 
 func (q Query) filter() store.Filter {
-	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text}
+	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text, Order: q.Order}
 }
 
 // filtered reports whether q narrows what QIWI lists (operation, sources).
@@ -86,6 +89,21 @@ func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 		return Page{}, err
 	}
 	f := q.filter()
+	if q.Order != store.OrderDate { // sorted by the cache: only what it holds
+		var after *store.Key
+		if cur != nil {
+			after = &cur.key
+		}
+		p, err := r.o.Store.Page(ctx, r.o.Wallet, f, after, PageSize)
+		if err != nil {
+			return Page{}, err
+		}
+		out := Page{Transactions: p.Transactions}
+		if p.Next != nil {
+			out.Next = &Cursor{key: *p.Next}
+		}
+		return out, nil
+	}
 	if cur != nil && cur.up {
 		ts, more, err := r.o.Store.PageUp(ctx, r.o.Wallet, f, cur.key, PageSize)
 		if err != nil || len(ts) == 0 {

@@ -51,14 +51,14 @@ const (
 type sortKey int
 
 const (
-	sortDate sortKey = iota // newest first: the API's order
-	sortAmount
+	sortDate   sortKey = iota // newest first: the API's order
+	sortAmount                // per currency, largest first, over the whole cache (the reader sorts)
 	sortStatus
 	sortKeys
 )
 
 func (s sortKey) String() string {
-	return [...]string{"date ↓", "amount ↓", "status (errors first)"}[s]
+	return [...]string{"date ↓", "amount ↓ per currency", "status (errors first)"}[s]
 }
 
 var operations = []qiwiapi.Operation{qiwiapi.OperationAll, qiwiapi.OperationIn, qiwiapi.OperationOut, qiwiapi.OperationQIWICard}
@@ -276,7 +276,7 @@ func (m *Model) fetchMore(fromKey bool) tea.Cmd {
 	if m.state != stateReady || m.next == nil || m.more || m.moreErr != nil || m.replacing {
 		return nil
 	}
-	if !fromKey && (m.text != "" || m.sort != sortDate) {
+	if !fromKey && (m.text != "" || m.localSort()) {
 		return nil
 	}
 	if len(m.view)-1-m.cursor > m.pageRows() {
@@ -442,8 +442,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.reload(false)
 	case key.Matches(msg, k.Sort):
-		m.setSort((m.sort + 1) % sortKeys)
-		return nil
+		return m.setSort((m.sort + 1) % sortKeys)
 	case key.Matches(msg, k.Copy):
 		if t, ok := m.selected(); ok {
 			return common.Copy(itoa(int64(t.TxnID)), "transaction id "+itoa(int64(t.TxnID)))

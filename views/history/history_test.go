@@ -292,35 +292,65 @@ func TestTextFilterNarrowsLoadedRows(t *testing.T) {
 	}
 }
 
+// TestSortCyclesAmountThenStatus: s sorts by amount within each currency
+// (roubles first) over the whole cache, not over the loaded page: the
+// first row is the largest rouble payment cached, pages go on in that
+// order; then by status over the loaded rows; then back to date.
 func TestSortCyclesAmountThenStatus(t *testing.T) {
 	_, m := setup(t)
-	press(m, "s")
-	if m.sort != sortAmount {
-		t.Fatalf("sort = %v", m.sort)
+	r := m.r.(*reader.Reader)
+	if err := r.Sync(t.Context(), time.Time{}); err != nil {
+		t.Fatal(err)
 	}
-	for i := 1; i < len(m.view); i++ {
-		if m.rows[m.view[i]].Sum.Minor > m.rows[m.view[i-1]].Sum.Minor {
-			t.Fatalf("row %d larger than row %d", i, i-1)
+	var all []qiwiapi.Transaction
+	for cur := (*Cursor)(nil); ; {
+		p, err := r.Page(t.Context(), Query{}, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, p.Transactions...)
+		if cur = p.Next; cur == nil {
+			break
 		}
 	}
-	if m.rows[m.view[0]].Sum.Minor == m.rows[0].Sum.Minor {
-		t.Fatal("the test data does not prove anything: the newest row is also the largest")
+	var largest qiwiapi.Amount
+	for _, tx := range all {
+		if tx.Sum.Currency == qiwiapi.RUB && tx.Sum.Minor > largest.Minor {
+			largest = tx.Sum
+		}
 	}
-	// A page arriving under the amount sort is merged in order.
+	newest := m.rows[0]
+	press(m, "s")
+	if m.sort != sortAmount || m.q.Order != store.OrderAmount {
+		t.Fatalf("sort = %v, query order %v", m.sort, m.q.Order)
+	}
+	inOrder := func(what string) {
+		t.Helper()
+		for i := 1; i < len(m.view); i++ {
+			a, b := m.rows[m.view[i-1]].Sum, m.rows[m.view[i]].Sum
+			if a.Currency == b.Currency && b.Minor > a.Minor || a.Currency != b.Currency && (b.Currency == qiwiapi.RUB || a.Currency != qiwiapi.RUB && b.Currency < a.Currency) {
+				t.Fatalf("%s: row %d (%s) after row %d (%s)", what, i, b.Format(), i-1, a.Format())
+			}
+		}
+	}
+	inOrder("first page")
+	if got := m.rows[m.view[0]]; got.Sum != largest || got.TxnID == newest.TxnID {
+		t.Fatalf("first row %s (txn %d), want the largest cached rouble payment %s, not the newest", got.Sum.Format(), got.TxnID, largest.Format())
+	}
+	// The next page goes on in the same order.
 	press(m, "G")
-	if len(m.rows) != 100 || len(m.view) != 100 {
+	if len(m.rows) != 2*reader.PageSize || len(m.view) != len(m.rows) {
 		t.Fatalf("rows %d view %d", len(m.rows), len(m.view))
 	}
-	for i := 1; i < len(m.view); i++ {
-		if m.rows[m.view[i]].Sum.Minor > m.rows[m.view[i-1]].Sum.Minor {
-			t.Fatalf("merged row %d larger than row %d", i, i-1)
-		}
-	}
+	inOrder("two pages")
 	press(m, "s")
 	if m.sort != sortStatus || m.rows[m.view[0]].Status != qiwiapi.StatusError {
 		t.Fatalf("status sort does not put errors first: %v %s", m.sort, m.rows[m.view[0]].Status)
 	}
 	press(m, "s")
+	if m.q.Order != store.OrderDate || m.rows[0].TxnID != newest.TxnID {
+		t.Fatalf("date sort: order %v, first txn %d, want the newest %d", m.q.Order, m.rows[0].TxnID, newest.TxnID)
+	}
 	for i, r := range m.view {
 		if int(r) != i {
 			t.Fatalf("date sort did not restore the API order")

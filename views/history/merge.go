@@ -9,6 +9,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store"
+	"qiwidash/store/reader"
 	"qiwidash/ui/common"
 )
 
@@ -57,6 +59,17 @@ func (m *Model) refresh(passive bool) tea.Cmd {
 
 // refreshPage asks for the query's first page, to merge, and for the totals.
 func (m *Model) refreshPage(passive bool) tea.Cmd {
+	if m.q.Order != store.OrderDate {
+		// Sorted by amount, a new payment may belong anywhere: the first
+		// page is read again (the selection stays on its payment). A live
+		// payment does not take away the pages the user scrolled to: it
+		// says so, and r reloads.
+		if passive && m.next != nil && len(m.rows) > reader.PageSize {
+			m.behind = true
+			return nil
+		}
+		return m.reload(true)
+	}
 	if m.state != stateReady && m.state != stateEmpty {
 		if passive {
 			return nil
