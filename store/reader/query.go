@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"time"
@@ -227,6 +228,16 @@ func (r *Reader) walkPage(ctx context.Context, q Query, cur *Cursor, w window, e
 		return Page{}, nil
 	}
 	return r.Page(ctx, q, out.Next)
+}
+
+// Export writes every cached row of q to w as csv or json (store.Export:
+// by date oldest first, or in q.Order) and returns how many it wrote: what
+// the History screen shows for q, over the whole cache, QIWI not asked.
+func (r *Reader) Export(ctx context.Context, q Query, w io.Writer, format string) (int, error) {
+	if err := r.load(ctx); err != nil {
+		return 0, err
+	}
+	return r.o.Store.Export(ctx, w, r.o.Wallet, q.filter(), format)
 }
 
 // Transaction returns one transaction by id: from the cache, else from QIWI.

@@ -23,7 +23,7 @@ type KeyMap struct {
 	Operation, Source, Range                             key.Binding
 	Yes, No                                              key.Binding
 	NextField, PrevField, NewKey                         key.Binding
-	Refund                                               key.Binding
+	Refund, Export                                       key.Binding
 	Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9 key.Binding
 }
 
@@ -75,6 +75,7 @@ func DefaultKeys() *KeyMap {
 		PrevField: b("shift+tab/↑", "prev field", "shift+tab", "up"),
 		NewKey:    b("K", "new key", "K"),
 		Refund:    b("f", "refund", "f"),
+		Export:    b("x", "export view", "x"),
 	}
 	tabs := []*key.Binding{&k.Tab1, &k.Tab2, &k.Tab3, &k.Tab4, &k.Tab5, &k.Tab6, &k.Tab7, &k.Tab8, &k.Tab9}
 	for i, t := range tabs {
@@ -96,7 +97,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"pay": &k.Pay, "reject": &k.Reject, "new": &k.New, "delete": &k.Delete,
 		"default": &k.Default, "test": &k.Test, "operation": &k.Operation, "source": &k.Source, "range": &k.Range,
 		"next_field": &k.NextField, "prev_field": &k.PrevField, "new_key": &k.NewKey,
-		"refund": &k.Refund,
+		"refund": &k.Refund, "export": &k.Export,
 	}
 }
 
@@ -144,7 +145,7 @@ var globalActions = []string{"up", "down", "page_up", "page_down", "top", "botto
 // next field in a form. (The confirm dialog's y/n are not rebindable.)
 func (k *KeyMap) Together() [][]string {
 	screens := [][]string{
-		{"filter", "sort", "goto", "raw", "receipt", "email", "operation", "source", "range"}, // History
+		{"filter", "sort", "goto", "raw", "receipt", "email", "operation", "source", "range", "export"}, // History
 		{"pay", "reject"},                    // Invoices
 		{"new", "default"},                   // Balances
 		{"new", "pay"},                       // Top-ups

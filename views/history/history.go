@@ -46,6 +46,7 @@ const (
 	modeGoTo
 	modeEmail
 	modeRange
+	modeExport
 )
 
 type sortKey int
@@ -94,6 +95,12 @@ type txnMsg struct {
 type receiptMsg struct {
 	id   int64
 	path string
+	err  error
+}
+
+type exportMsg struct {
+	path string
+	n    int
 	err  error
 }
 
@@ -335,6 +342,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.ErrorToast(msg.err)
 		}
 		return m, common.Toast("Receipt saved to " + msg.path)
+	case exportMsg:
+		m.actionBusy--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		return m, common.Toast(fmt.Sprintf("Exported %d transactions to %s", msg.n, msg.path))
 	case emailMsg:
 		m.actionBusy--
 		if msg.err != nil {
@@ -443,6 +456,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.reload(false)
 	case key.Matches(msg, k.Sort):
 		return m.setSort((m.sort + 1) % sortKeys)
+	case key.Matches(msg, k.Export):
+		return m.openPrompt(modeExport, "csv", "csv or json")
 	case key.Matches(msg, k.Copy):
 		if t, ok := m.selected(); ok {
 			return common.Copy(itoa(int64(t.TxnID)), "transaction id "+itoa(int64(t.TxnID)))
@@ -630,6 +645,13 @@ func (m *Model) submitPrompt() tea.Cmd {
 		t := m.emailFor
 		m.closePrompt()
 		return m.sendEmail(t, v)
+	case modeExport:
+		if v != "csv" && v != "json" {
+			m.input.Err = fmt.Errorf("%q: write csv or json", v)
+			return nil
+		}
+		m.closePrompt()
+		return m.exportView(v)
 	case modeRange:
 		start, end, err := parseRange(v)
 		if err != nil {
@@ -691,6 +713,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{enter, k.Filter, k.Sort, k.Copy, k.GoTo},
 		{k.Operation, k.Source, k.Range, k.Refresh},
-		{k.Receipt, k.Email},
+		{k.Receipt, k.Email, k.Export},
 	}
 }

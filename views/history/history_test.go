@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -762,6 +763,80 @@ func TestCopyAndNarrowLayout(t *testing.T) {
 			if w := len([]rune(l)); w > tc.w {
 				t.Errorf("width %d: line %d is %d wide: %q", tc.w, i, w, l)
 			}
+		}
+	}
+}
+
+// TestExportWritesTheFilteredView: x asks csv or json (anything else is
+// refused in words) and writes what the screen shows for its query, here
+// incoming payments sorted by amount, over the whole cache (not only the
+// loaded rows), in the screen's order, to a 0600 file in the save folder;
+// the toast names the file and the count.
+func TestExportWritesTheFilteredView(t *testing.T) {
+	env, m := setup(t)
+	r := m.r.(*reader.Reader)
+	if err := r.Sync(t.Context(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "o", "s") // incoming only, by amount
+	if m.q.Operation != qiwiapi.OperationIn || m.q.Order != store.OrderAmount {
+		t.Fatalf("query %+v", m.q)
+	}
+	var want []string
+	for cur := (*Cursor)(nil); ; {
+		p, err := r.Page(t.Context(), m.q, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range p.Transactions {
+			want = append(want, itoa(int64(tx.TxnID)))
+		}
+		if cur = p.Next; cur == nil {
+			break
+		}
+	}
+	if len(want) <= len(m.rows) {
+		t.Fatalf("the cache holds %d such rows, the screen %d: the test proves nothing", len(want), len(m.rows))
+	}
+	press(m, "x")
+	if m.mode != modeExport || m.input.Value() != "csv" {
+		t.Fatalf("mode %v, value %q", m.mode, m.input.Value())
+	}
+	m.input.SetValue("xml")
+	press(m, "enter")
+	if m.mode != modeExport || m.input.Err == nil || !strings.Contains(m.input.Err.Error(), "csv or json") {
+		t.Fatalf("xml: mode %v, err %v", m.mode, m.input.Err)
+	}
+	m.input.SetValue("csv")
+	_, cmd := m.Update(uitest.Key("enter"))
+	var done exportMsg
+	for _, msg := range run(cmd) {
+		if em, ok := msg.(exportMsg); ok {
+			done = em
+		}
+	}
+	if done.err != nil || done.path == "" {
+		t.Fatalf("export: %+v", done)
+	}
+	_, cmd = m.Update(done)
+	if toast := toastOf(t, cmd); toast.Error || toast.Text != "Exported "+itoa(int64(len(want)))+" transactions to "+done.path {
+		t.Errorf("toast %+v", toast)
+	}
+	if filepath.Dir(done.path) != env.Common.SaveDir || !strings.HasSuffix(done.path, ".csv") {
+		t.Errorf("saved as %s, want a .csv in %s", done.path, env.Common.SaveDir)
+	}
+	if fi, err := os.Stat(done.path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("file: %v %v", fi, err)
+	}
+	f, _ := os.Open(done.path)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) != len(want)+1 {
+		t.Fatalf("%d csv rows (%v), want %d and a header", len(recs)-1, err, len(want))
+	}
+	for i, rec := range recs[1:] {
+		if rec[0] != want[i] || rec[1] != "IN" {
+			t.Fatalf("row %d: txn %s %s, want %s IN", i, rec[0], rec[1], want[i])
 		}
 	}
 }

@@ -342,7 +342,7 @@ func oneLine(s string) string {
 func (m *Model) statusLine() string {
 	s := m.c.Styles
 	if m.mode != modeTable {
-		label := map[mode]string{modeFilter: "/", modeGoTo: "go to txn: ", modeEmail: "e-mail receipt to: ", modeRange: "date range (from to): "}[m.mode]
+		label := map[mode]string{modeFilter: "/", modeGoTo: "go to txn: ", modeEmail: "e-mail receipt to: ", modeRange: "date range (from to): ", modeExport: "export this view as: "}[m.mode]
 		line := " " + s.Accent.Render(label) + m.input.View()
 		if m.input.Err != nil {
 			line += "  " + s.Error.Render(m.input.Err.Error())
