@@ -572,6 +572,7 @@ func (m *Model) headerView() string {
 	if m.opts.Profile != "" {
 		parts = append(parts, part{"profile " + s.Bold.Render(m.opts.Profile), 3})
 	}
+	parts = append(parts, part{s.Subtle.Render("times " + m.c.ZoneName()), 6}) // the one zone of every screen
 	if m.c.Wallet != "" {
 		parts = append(parts, part{"wallet " + m.c.Personal("+"+m.c.Wallet), 5})
 	}

@@ -186,9 +186,9 @@ func parseTxnID(s string) (int64, error) {
 	return id, nil
 }
 
-// parseRange reads "FROM TO" (YYYY-MM-DD, inclusive days in QIWI's +03:00
-// zone) or one day; empty clears the range.
-func parseRange(s string) (time.Time, time.Time, error) {
+// parseRange reads "FROM TO" (YYYY-MM-DD, inclusive days in loc, the zone
+// the screens show) or one day; empty clears the range.
+func parseRange(s string, loc *time.Location) (time.Time, time.Time, error) {
 	f := strings.Fields(strings.NewReplacer("..", " ", "—", " ", ",", " ").Replace(s))
 	switch len(f) {
 	case 0:
@@ -199,16 +199,16 @@ func parseRange(s string) (time.Time, time.Time, error) {
 	default:
 		return time.Time{}, time.Time{}, errors.New("give two dates: FROM TO, as YYYY-MM-DD")
 	}
-	from, err := time.ParseInLocation(dayLayout, f[0], qiwiapi.Moscow)
+	from, err := time.ParseInLocation(dayLayout, f[0], loc)
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[0])
 	}
-	to, err := time.ParseInLocation(dayLayout, f[1], qiwiapi.Moscow)
+	to, err := time.ParseInLocation(dayLayout, f[1], loc)
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[1])
 	}
 	if to.Before(from) {
 		return time.Time{}, time.Time{}, errors.New("the end date is before the start date")
 	}
-	return from, to.Add(24*time.Hour - time.Second), nil
+	return from, to.AddDate(0, 0, 1).Add(-time.Second), nil
 }

@@ -146,7 +146,6 @@ type Model struct {
 	sort  sortKey
 	text  string // the applied "/" filter, lower-cased
 	local *reader.Sum
-	zone  zoneSet // the UTC offsets of the loaded rows' dates
 
 	cursor, offset int // in view
 
@@ -244,9 +243,10 @@ func (m *Model) totalsRange() (time.Time, time.Time) {
 	if m.c.Now != nil {
 		now = m.c.Now()
 	}
-	now = now.In(qiwiapi.Moscow)
-	end := time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 59, 0, qiwiapi.Moscow)
-	start := time.Date(now.Year(), now.Month(), now.Day()-29, 0, 0, 0, 0, qiwiapi.Moscow)
+	loc := m.c.Loc()
+	now = now.In(loc)
+	end := time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 59, 0, loc)
+	start := time.Date(now.Year(), now.Month(), now.Day()-29, 0, 0, 0, 0, loc)
 	return start, end
 }
 
@@ -653,7 +653,7 @@ func (m *Model) submitPrompt() tea.Cmd {
 		m.closePrompt()
 		return m.exportView(v)
 	case modeRange:
-		start, end, err := parseRange(v)
+		start, end, err := parseRange(v, m.c.Loc())
 		if err != nil {
 			m.input.Err = err
 			return nil

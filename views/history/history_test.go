@@ -132,7 +132,7 @@ func TestInitialLoadShowsFirstPage(t *testing.T) {
 		t.Errorf("view has %d lines, want %d", got, uitest.Height)
 	}
 	first := m.rows[0]
-	if !strings.Contains(v, "▶ "+common.Date(first.Date)) || !strings.Contains(v, first.Signed().Signed()) {
+	if !strings.Contains(v, "▶ "+m.c.Date(first.Date)) || !strings.Contains(v, first.Signed().Signed()) {
 		t.Errorf("first row not drawn selected with its signed amount:\n%s", v)
 	}
 	if m.Busy() {
@@ -390,7 +390,7 @@ func TestDetailExplainsTheError(t *testing.T) {
 	}
 	v := m.View()
 	want := qiwiapi.PaymentErrorText(int(txn.ErrorCode))
-	for _, s := range []string{itoa(int64(txn.TxnID)), string(txn.TrmTxnID), want, common.DateTZ(txn.Date), "ERROR — " + txn.StatusText, "Currency rate"} {
+	for _, s := range []string{itoa(int64(txn.TxnID)), string(txn.TrmTxnID), want, m.c.DateTZ(txn.Date), "ERROR — " + txn.StatusText, "Currency rate"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("detail lacks %q:\n%s", s, v)
 		}
@@ -445,7 +445,7 @@ func TestGoToLoadsATransaction(t *testing.T) {
 	if !found {
 		t.Fatal("no details request")
 	}
-	if v := m.View(); !strings.Contains(v, common.DateTZ(old.Date)) {
+	if v := m.View(); !strings.Contains(v, m.c.DateTZ(old.Date)) {
 		t.Errorf("detail lacks the date:\n%s", v)
 	}
 

@@ -25,7 +25,6 @@ func (m *Model) setRows(ts []qiwiapi.Transaction) {
 	m.hay = m.hay[:0:0]
 	m.view = m.view[:0:0]
 	m.local = reader.NewSum()
-	m.zone = zoneSet{}
 	m.appendRows(ts)
 }
 
@@ -35,7 +34,6 @@ func (m *Model) appendRows(ts []qiwiapi.Transaction) {
 	m.rows = append(m.rows, ts...)
 	for i := range ts {
 		m.hay = append(m.hay, haystack(&ts[i]))
-		m.zone.add(ts[i].Date)
 	}
 	batch := make([]int32, 0, len(ts))
 	for i := first; i < len(m.rows); i++ {

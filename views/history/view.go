@@ -210,10 +210,6 @@ func (m *Model) localTotalsLine() string {
 }
 
 func (m *Model) headerLine(l layout) string {
-	// The dates are drawn in their own zone: the header says which.
-	if z := m.zone.label(); z != "" {
-		l.date.title += " (" + z + ")"
-	}
 	var b strings.Builder
 	b.WriteString("  ")
 	for i, c := range l.cols() {
@@ -302,7 +298,7 @@ func (m *Model) rowLine(l layout, t *qiwiapi.Transaction, selected bool) string 
 	} else {
 		b.WriteString("  ")
 	}
-	cell(&b, l.date, common.Date(t.Date), true)
+	cell(&b, l.date, m.c.Date(t.Date), true)
 	cell(&b, l.dir, dirText(t.Type), false)
 	cell(&b, l.status, statusText(t.Status), false)
 	b.WriteByte(' ')
@@ -453,7 +449,7 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	section("Payment")
 	add("Transaction id", itoa(int64(t.TxnID)))
 	add("Terminal txn id", common.OrDash(string(t.TrmTxnID)))
-	add("Date", common.DateTZ(t.Date))
+	add("Date", m.c.DateTZ(t.Date))
 	add("Type", dirText(t.Type)+" — "+typeWords(t.Type))
 	st := string(t.Status)
 	if t.StatusText != "" {

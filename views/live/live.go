@@ -167,7 +167,7 @@ func (m *Model) View() string {
 		b.WriteString("\n" + m.detailView(m.entries[m.cursor]))
 		return b.String()
 	}
-	header := fmt.Sprintf("   %-8s %-10s %-38s %-20s %-9s %14s  %s", common.Truncate("TIME "+m.c.Now().Format("MST"), 8), "KIND", "CHECK", "ID", "STATUS", "AMOUNT", "FROM")
+	header := fmt.Sprintf("   %-8s %-10s %-38s %-20s %-9s %14s  %s", "TIME", "KIND", "CHECK", "ID", "STATUS", "AMOUNT", "FROM")
 	b.WriteString(s.TableHeader.Render(header) + "\n")
 	first, last := m.window()
 	for i := first; i < last; i++ {
@@ -257,7 +257,7 @@ func (m *Model) row(e ingest.Event) string {
 		id = "—"
 	}
 	return fmt.Sprintf("%-8s %-10s %s %s %s %s  %s",
-		e.Time.In(m.c.Now().Location()).Format("15:04:05"), m.kind(e), common.PadRight(mark(e.Notice), 38), common.PadRight(common.Truncate(id, 20), 20),
+		m.c.Clock(e.Time), m.kind(e), common.PadRight(mark(e.Notice), 38), common.PadRight(common.Truncate(id, 20), 20),
 		common.PadRight(common.OrDash(status(e)), 9), common.PadLeft(m.amount(e), 14), sanitize.Text(ingest.Host(e.Remote)))
 }
 
@@ -272,7 +272,7 @@ func (m *Model) detailView(e ingest.Event) string {
 		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + sanitize.Text(value) + "\n")
 	}
 	b.WriteString(s.Title.Render(" Notification") + s.Subtle.Render("  (enter/esc: back)") + "\n")
-	line("Received", common.DateTZ(n.Time))
+	line("Received", m.c.DateTZ(n.Time))
 	line("Kind", m.kind(e))
 	line("Check", mark(n))
 	line("ID", n.ID)
@@ -293,7 +293,7 @@ func (m *Model) detailView(e ingest.Event) string {
 	if w := n.Wallet; w != nil {
 		b.WriteString("\n" + s.Title.Render(" Payment") + "\n")
 		line("Transaction", w.TxnID)
-		line("Date", common.DateTZ(w.Date))
+		line("Date", m.c.DateTZ(w.Date))
 		line("Direction", w.Type)
 		line("Account", m.c.Personal(w.Account))
 		line("Comment", w.Comment)

@@ -144,7 +144,7 @@ type createInput struct {
 
 // validateCreate checks every field, fills problems and notes, and returns
 // the request when all is fine.
-func (f *form) validateCreate(now time.Time) (createInput, bool) {
+func (f *form) validateCreate(c *common.Common, now time.Time) (createInput, bool) {
 	var in createInput
 	ok := true
 	check := func(fl *field, problem, note string) {
@@ -181,7 +181,7 @@ func (f *form) validateCreate(now time.Time) (createInput, bool) {
 		check(lt, sentence(err.Error()), "")
 	} else {
 		in.lifetime = t
-		check(lt, "", "until "+common.DateTZ(t.In(pull.Moscow))+" ("+countdown(t, now)+")")
+		check(lt, "", "until "+c.DateTZ(t)+" ("+countdown(t, now)+")")
 	}
 	return in, ok
 }
@@ -273,12 +273,12 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 		var err error
 		raw := strings.ReplaceAll(s, "t", "") // "2026-12-01T18:00" was lowered
 		for _, layout := range []string{"2006-01-0215:04", "2006-01-02"} {
-			if t, err = time.ParseInLocation(layout, raw, pull.Moscow); err == nil {
+			if t, err = time.ParseInLocation(layout, raw, now.Location()); err == nil {
 				break
 			}
 		}
 		if err != nil {
-			return time.Time{}, errors.New("not understood: e.g. 24h, 3d or 2026-12-01 18:00 (Moscow)")
+			return time.Time{}, errors.New("not understood: e.g. 24h, 3d or 2026-12-01 18:00 (in the header's time zone)")
 		}
 	}
 	switch {

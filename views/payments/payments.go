@@ -541,7 +541,7 @@ func (m *Model) recentView() string {
 		return b.String()
 	}
 	recipW := max(20, m.width-84)
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %-11s %-12s %-22s %-*s %14s  %s", "STATUS", common.Truncate("TIME "+m.c.Now().Format("MST"), 12), "KIND", recipW, "RECIPIENT", "AMOUNT", "TXN")) + "\n")
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf("  %-11s %-12s %-22s %-*s %14s  %s", "STATUS", "TIME", "KIND", recipW, "RECIPIENT", "AMOUNT", "TXN")) + "\n")
 	from, to := m.recentWindow(strings.Count(b.String(), "\n"))
 	if from > 0 {
 		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↑ %d newer", from)) + "\n")
