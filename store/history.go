@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -434,42 +435,65 @@ func (s *Store) Page(ctx context.Context, wallet string, f Filter, after *Key, l
 	return p, nil
 }
 
-// pageByAmount is Page in OrderAmount: a keyset walk of (not roubles,
-// currency, sum descending, id descending) over every cached row f matches.
+// pageByAmount is Page in OrderAmount: the currencies f matches, roubles
+// first, each walked in sum order (largest first, then newest) from the
+// keyset after, on the txns_amount index, until the page is full.
 func (s *Store) pageByAmount(ctx context.Context, wallet string, f Filter, where string, args []any, after *Key, limit int) (*Page, error) {
-	if after != nil {
-		where += " AND (t.currency <> 643, t.currency, -t.amount, -t.id) > (?, ?, ?, ?)"
-		args = append(args, after.currency != qiwiapi.RUB, int(after.currency), -after.amount, -after.id())
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.raw, t.id, t.currency, t.amount FROM txns t JOIN txn_raw r ON r.id = t.id
-		WHERE `+where+textCond(f)+` ORDER BY `+OrderAmount.orderBy(false)+` LIMIT ?`, append(textArgs(f, args), limit+1)...)
+	curs, err := s.currenciesOf(ctx, wallet)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	p := &Page{Transactions: make([]qiwiapi.Transaction, 0, limit)}
-	var last Key
-	for rows.Next() {
-		if len(p.Transactions) == limit {
-			k := KeyOf(p.Transactions[limit-1])
-			k.row, k.currency, k.amount = last.row, last.currency, last.amount
+	type row struct {
+		t   qiwiapi.Transaction
+		key Key
+	}
+	var got []row
+	for _, cur := range curs {
+		if after != nil && currencyRank(cur) < currencyRank(after.currency) {
+			continue // given on earlier pages
+		}
+		w, a := where+" AND t.currency = ?", append(slices.Clone(args), int(cur))
+		if after != nil && cur == after.currency {
+			w += " AND (t.amount, t.id) < (?, ?)"
+			a = append(a, after.amount, after.id())
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT r.raw, t.id, t.amount FROM txns t INDEXED BY txns_amount JOIN txn_raw r ON r.id = t.id
+			WHERE `+w+textCond(f)+` ORDER BY t.amount DESC, t.id DESC LIMIT ?`, append(textArgs(f, a), limit+1-len(got))...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var raw []byte
+			k := Key{currency: cur}
+			if err := rows.Scan(&raw, &k.row, &k.amount); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			var t qiwiapi.Transaction
+			if err := json.Unmarshal(raw, &t); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: cached transaction unreadable: %w", err)
+			}
+			got = append(got, row{t, k})
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(got) > limit {
+			break
+		}
+	}
+	p := &Page{Transactions: make([]qiwiapi.Transaction, 0, min(len(got), limit))}
+	for i, r := range got {
+		if i == limit {
+			k := KeyOf(got[i-1].t)
+			k.row, k.currency, k.amount = got[i-1].key.row, got[i-1].key.currency, got[i-1].key.amount
 			p.Next = &k
 			break
 		}
-		var raw []byte
-		var cur int
-		if err := rows.Scan(&raw, &last.row, &cur, &last.amount); err != nil {
-			return nil, err
-		}
-		last.currency = qiwiapi.Currency(cur)
-		var t qiwiapi.Transaction
-		if err := json.Unmarshal(raw, &t); err != nil {
-			return nil, fmt.Errorf("store: cached transaction unreadable: %w", err)
-		}
-		p.Transactions = append(p.Transactions, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		p.Transactions = append(p.Transactions, r.t)
 	}
 	st, err := s.SyncStatus(ctx, wallet)
 	if err != nil {
@@ -477,6 +501,35 @@ func (s *Store) pageByAmount(ctx context.Context, wallet string, f Filter, where
 	}
 	p.Sync = st
 	return p, nil
+}
+
+// currenciesOf lists the currencies of the wallet's cached rows in
+// OrderAmount's order: roubles, the wallet's own, first; then the others
+// by ISO code. One index seek per currency (txns_amount), whatever the
+// cache's size; a currency f matches nothing of costs its walk one query.
+func (s *Store) currenciesOf(ctx context.Context, wallet string) ([]qiwiapi.Currency, error) {
+	var out []qiwiapi.Currency
+	for last := -1; ; {
+		var c sql.NullInt64
+		if err := s.db.QueryRowContext(ctx, `SELECT MIN(currency) FROM txns WHERE wallet = ? AND currency > ?`, wallet, last).Scan(&c); err != nil {
+			return nil, err
+		}
+		if !c.Valid {
+			break
+		}
+		last = int(c.Int64)
+		out = append(out, qiwiapi.Currency(last))
+	}
+	slices.SortFunc(out, func(a, b qiwiapi.Currency) int { return currencyRank(a) - currencyRank(b) })
+	return out, nil
+}
+
+// currencyRank orders currencies for OrderAmount: roubles, then by code.
+func currencyRank(c qiwiapi.Currency) int {
+	if c == qiwiapi.RUB {
+		return 0
+	}
+	return int(c)
 }
 
 // CurrencyTotal sums one currency's transactions.

@@ -91,11 +91,3 @@ func TestPageByAmountWithinEachCurrency(t *testing.T) {
 		}
 	}
 }
-
-// currencyRank is OrderAmount's order of currencies: roubles, then by code.
-func currencyRank(c qiwiapi.Currency) int {
-	if c == qiwiapi.RUB {
-		return 0
-	}
-	return int(c)
-}

@@ -383,4 +383,10 @@ UPDATE sync_state SET oldest = 0, complete = 0;
 	`
 ALTER TABLE journal ADD COLUMN progress BLOB NOT NULL DEFAULT x'';
 `,
+	// 7 (cli): History sorted by amount walks one currency's rows in sum
+	// order (store.OrderAmount): a page is an index seek, not a sort of
+	// the whole cache.
+	`
+CREATE INDEX txns_amount ON txns (wallet, currency, amount, id);
+`,
 }

@@ -389,3 +389,29 @@ func TestDatesShownInOneZone(t *testing.T) {
 		t.Fatalf("the pane's date is not in the zone with its offset:\n%s", v)
 	}
 }
+
+// TestLiveUnderAmountSortKeepsScrolledPages: with more than a page loaded
+// in the amount order, a live payment does not take the scrolled pages
+// away: the status line says r reloads, and r puts the new payment where
+// it belongs (on top: it is the largest).
+func TestLiveUnderAmountSortKeepsScrolledPages(t *testing.T) {
+	env, m := setup(t)
+	if err := m.r.(*reader.Reader).Sync(t.Context(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "s", "G")
+	n := len(m.rows)
+	if n <= reader.PageSize {
+		t.Fatalf("%d rows loaded: scroll did not load a second page", n)
+	}
+	want, _ := m.selected()
+	id := env.Sandbox.Server.AddIncoming(env.Common.Wallet, 5_000_000_00, 643, "+79001112233")
+	live(m)
+	if got, _ := m.selected(); len(m.rows) != n || got.TxnID != want.TxnID || !m.behind || !strings.Contains(m.View(), "r to reload") {
+		t.Fatalf("after a live payment: %d rows (was %d), txn %d selected (was %d), behind %v", len(m.rows), n, got.TxnID, want.TxnID, m.behind)
+	}
+	press(m, "r")
+	if m.behind || itoa(int64(m.rows[m.view[0]].TxnID)) != id {
+		t.Fatalf("r: behind %v, top txn %d, want %s", m.behind, m.rows[m.view[0]].TxnID, id)
+	}
+}
