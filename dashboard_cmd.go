@@ -53,6 +53,7 @@ type dashboardFlags struct {
 	listen string
 	set    map[string]bool // the flags given on the command line
 	log    *slog.Logger    // the --debug log; nil: none
+	zone   *time.Location  // the config's time_zone; nil: Moscow time
 }
 
 // credentials are what a profile holds; any part may be empty.
@@ -78,7 +79,8 @@ func runDashboard(f dashboardFlags) error {
 	if err := common.DefaultKeys().Rebind(cfg.Keys); err != nil {
 		return err
 	}
-	orDiscard(f.log).Info("config", "path", cfg.Path, "theme", cfg.Theme, "refresh", cfg.RefreshInterval, "demo", f.demo)
+	f.zone = cfg.TimeZone
+	orDiscard(f.log).Info("config", "path", cfg.Path, "theme", cfg.Theme, "refresh", cfg.RefreshInterval, "zone", cfg.TimeZone.String(), "demo", f.demo)
 	applyTheme(cfg.Theme)
 	if f.demo {
 		return runDemo(f, cfg)
@@ -765,10 +767,11 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 		Styles:   common.NewStyles(common.DefaultTheme()),
 		Keys:     common.DefaultKeys(),
 		Settings: &common.Settings{Privacy: f.privacy, ReadOnly: f.readOnly},
-		Now:      time.Now,
+		Zone:     f.zone,
 		SaveDir:  saveDir,
 		IDs:      qiwiapi.NewIDGenerator(0, time.Now),
 	}
+	c.Now = func() time.Time { return time.Now().In(c.Loc()) } // the clock in the screens' one zone
 	if creds.token != "" {
 		opts := []qiwiapi.Option{qiwiapi.WithBaseURL(f.baseURL), qiwiapi.WithUserAgent("qiwidash/0.1")}
 		if hc := httpClient(f.log, 30*time.Second); hc != nil {

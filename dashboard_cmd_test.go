@@ -564,3 +564,33 @@ func TestOneEnginePerWallet(t *testing.T) {
 		t.Fatalf("%d engines running for one wallet (%d followed), want the last profile's only", len(g.running), len(g.wallets))
 	}
 }
+
+// TestOneTimeZone: the config's time_zone reaches every screen through
+// Common (Loc, the clock, the header's name); without it, Moscow time.
+func TestOneTimeZone(t *testing.T) {
+	_, configHome := cleanEnv(t)
+	dir := filepath.Join(configHome, "qiwidash")
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, "config.toml"), []byte("time_zone = \"Asia/Almaty\"\n"), 0o600)
+	cfg, err := store.LoadConfig("", common.DefaultKeys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		zone *time.Location
+		want string
+	}{{cfg.TimeZone, "Asia/Almaty"}, {nil, "MSK"}} {
+		cm, err := newCommon(dashboardFlags{zone: c.zone}, credentials{}, "", "", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cm.Loc().String() != c.want || cm.Now().Location() != cm.Loc() {
+			t.Errorf("zone %v: Loc %v, clock in %v", c.zone, cm.Loc(), cm.Now().Location())
+		}
+		at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+		want := at.In(cm.Loc()).Format("2006-01-02 15:04")
+		if got := cm.Date(at); got != want || cm.ZoneName() == "" {
+			t.Errorf("zone %v: Date %q, want %q; name %q", c.zone, got, want, cm.ZoneName())
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	_ "time/tzdata" // time_zone names resolve on any system, Windows included
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"

@@ -189,6 +189,40 @@ func BenchmarkScrollPage(b *testing.B) {
 	}
 }
 
+// BenchmarkPageByAmount: pages in OrderAmount (per currency, largest
+// first) over the whole cache: the first page, and scrolling on by keyset.
+func BenchmarkPageByAmount(b *testing.B) {
+	path := benchStore(b)
+	s := openBench(b, path)
+	defer s.Close()
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		f    Filter
+	}{
+		{"all", Filter{Order: OrderAmount}},
+		{"out", Filter{Order: OrderAmount, Operation: "OUT"}},
+	} {
+		b.Run(c.name+"/first", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Page(ctx, benchWallet, c.f, nil, 50); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/scroll", func(b *testing.B) {
+			var after *Key
+			for b.Loop() {
+				p, err := s.Page(ctx, benchWallet, c.f, after, 50)
+				if err != nil {
+					b.Fatal(err)
+				}
+				after = p.Next
+			}
+		})
+	}
+}
+
 // BenchmarkSummary: count and per-currency totals of a filter (no target; informative).
 func BenchmarkSummary(b *testing.B) {
 	path := benchStore(b)

@@ -32,7 +32,10 @@ type Config struct {
 	Mouse           bool
 	Privacy         bool // start with personal data masked
 	ReadOnly        bool // start with money-moving actions disabled
-	Agent           AgentConfig
+	// TimeZone is the one zone every screen shows times in; Moscow time
+	// (QIWI's) unless time_zone names another (an IANA name).
+	TimeZone *time.Location
+	Agent    AgentConfig
 }
 
 // AgentConfig is the payment agent dashboard's settings.
@@ -48,6 +51,7 @@ func DefaultConfig() Config {
 		Theme:           "auto",
 		Keys:            map[string][]string{},
 		RefreshInterval: time.Minute,
+		TimeZone:        qiwiapi.Moscow,
 		Agent:           AgentConfig{LowBalance: map[qiwiapi.Currency]qiwiapi.Amount{}, PollInterval: time.Minute},
 	}
 }
@@ -63,6 +67,7 @@ type rawConfig struct {
 	Mouse           any            `toml:"mouse" yaml:"mouse"`
 	Privacy         any            `toml:"privacy" yaml:"privacy"`
 	ReadOnly        any            `toml:"read_only" yaml:"read_only"`
+	TimeZone        any            `toml:"time_zone" yaml:"time_zone"`
 	Agent           *struct {
 		LowBalance   map[string]any `toml:"low_balance" yaml:"low_balance"`
 		PollInterval any            `toml:"poll_interval" yaml:"poll_interval"`
@@ -371,6 +376,15 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 	flag("mouse", raw.Mouse, &cfg.Mouse)
 	flag("privacy", raw.Privacy, &cfg.Privacy)
 	flag("read_only", raw.ReadOnly, &cfg.ReadOnly)
+	if raw.TimeZone != nil {
+		if s, ok := text("time_zone", raw.TimeZone); ok {
+			if loc, err := loadZone(s); err != nil {
+				bad("time_zone", "time_zone %q: %v", s, err)
+			} else {
+				cfg.TimeZone = loc
+			}
+		}
+	}
 	if raw.Agent == nil {
 		return errs
 	}
@@ -506,6 +520,22 @@ func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeyS
 		}
 	}
 	return errs
+}
+
+// loadZone reads an IANA zone name ("Europe/Moscow", "UTC", "Local").
+// "MSK" and "Moscow" mean QIWI's own +03:00.
+func loadZone(name string) (*time.Location, error) {
+	switch strings.TrimSpace(name) {
+	case "":
+		return nil, errors.New("empty: write an IANA name such as Europe/Moscow or UTC")
+	case "MSK", "Moscow":
+		return qiwiapi.Moscow, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, errors.New("not a time zone name (write an IANA name such as Europe/Moscow, Asia/Almaty or UTC)")
+	}
+	return loc, nil
 }
 
 // maxSeconds is the longest interval a time.Duration holds, in seconds.

@@ -44,6 +44,7 @@ refresh_interval = "30s"
 mouse = true
 privacy = true
 read_only = true
+time_zone = "Asia/Almaty"
 
 [keys]
 quit = ["q", "ctrl+c"]
@@ -58,7 +59,7 @@ RUB = "1000.50"
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.DefaultProfile != "work" || cfg.Theme != "dark" || cfg.RefreshInterval != 30*time.Second || !cfg.Mouse || !cfg.Privacy || !cfg.ReadOnly {
+	if cfg.DefaultProfile != "work" || cfg.Theme != "dark" || cfg.RefreshInterval != 30*time.Second || !cfg.Mouse || !cfg.Privacy || !cfg.ReadOnly || cfg.TimeZone.String() != "Asia/Almaty" {
 		t.Errorf("cfg = %+v", cfg)
 	}
 	if got := cfg.Keys["quit"]; len(got) != 2 || got[1] != "ctrl+c" {
@@ -80,7 +81,7 @@ func TestConfigYAMLAndZeroRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Theme != "light" || cfg.RefreshInterval != 0 || cfg.Keys["help"][0] != "?" {
+	if cfg.Theme != "light" || cfg.RefreshInterval != 0 || cfg.Keys["help"][0] != "?" || cfg.TimeZone != qiwiapi.Moscow {
 		t.Errorf("cfg = %+v", cfg)
 	}
 	if cfg, err := ParseConfig("config.yaml", nil, testActions); err != nil || cfg.Theme != "auto" {
@@ -100,6 +101,9 @@ func TestConfigErrorsHaveLines(t *testing.T) {
 		{"config.toml", "colour = 1\n", 1, `unknown setting "colour"`},
 		{"config.toml", "[agent.low_balance]\nRUB = 10.5\n", 2, "as a string"},
 		{"config.toml", "refresh_interval = \"soon\"\n", 1, "not a duration"},
+		{"config.toml", "theme = \"dark\"\ntime_zone = \"Mars/Olympus\"\n", 2, `time_zone "Mars/Olympus": not a time zone name`},
+		{"config.toml", "time_zone = 3\n", 1, "time_zone: write it as a string"},
+		{"config.yaml", "time_zone: ../../etc/passwd\n", 1, "not a time zone name"},
 		{"config.yaml", "theme: dark\nkeys:\n  nope: [x]\n", 3, `unknown action "nope"`},
 		{"config.yaml", "theme: dark\n  mouse: : :\n", 2, ""},
 		{"config.yaml", "theme: dark\ncolour: red\n", 2, "colour"},

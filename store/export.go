@@ -96,8 +96,9 @@ func (rw *RowWriter) Close() error {
 	return err
 }
 
-// Export writes the cached transactions of wallet matching f, oldest first,
-// as csv or json (an array). It returns how many rows it wrote.
+// Export writes the cached transactions of wallet matching f, oldest first
+// (or in f.Order's order), as csv or json (an array). It returns how many
+// rows it wrote.
 func (s *Store) Export(ctx context.Context, w io.Writer, wallet string, f Filter, format string) (int, error) {
 	rw, err := NewRowWriter(w, format)
 	if err != nil {
@@ -118,7 +119,7 @@ func (s *Store) ExportRows(ctx context.Context, wallet string, f Filter, fn func
 		return 0, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT t.txn_id, t.type, t.date, t.tz, t.status, t.amount, t.currency, t.commission, t.total,
-		t.account, t.provider, t.comment, t.error_code FROM txns t WHERE `+where+textCond(f)+` ORDER BY t.id`, textArgs(f, args)...)
+		t.account, t.provider, t.comment, t.error_code FROM txns t WHERE `+where+textCond(f)+` ORDER BY `+f.Order.orderBy(true), textArgs(f, args)...)
 	if err != nil {
 		return 0, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -239,6 +240,33 @@ type Filter struct {
 	// (store/insights: the rows behind a bar, a category, a counterparty);
 	// the zero value matches everything. A filter with Cond reads the cache only.
 	Cond Cond
+	// Order is the rows' order in Page and Export.
+	Order Order
+}
+
+// Order is the order of a cache query's rows.
+type Order int
+
+const (
+	// OrderDate is the cache's own order: newest first (Export: oldest first).
+	OrderDate Order = iota
+	// OrderAmount groups the rows by currency (roubles, the wallet's own,
+	// first; then the others by ISO code) and puts the largest sum of each
+	// currency first, newest first among equal sums: amounts are only ever
+	// compared within one currency, and over everything the filter matches
+	// in the cache, not over a loaded page.
+	OrderAmount
+)
+
+// orderBy is the ORDER BY of Page (and, with asc, of Export's date order).
+func (o Order) orderBy(asc bool) string {
+	switch {
+	case o == OrderAmount:
+		return "t.currency <> 643, t.currency ASC, t.amount DESC, t.id DESC"
+	case asc:
+		return "t.id ASC"
+	}
+	return "t.id DESC"
 }
 
 // Cond is a condition over a cached transaction (alias t), made by an
@@ -265,13 +293,18 @@ type Key struct {
 	TxnID int64
 	Type  qiwiapi.TxnType
 	row   int64 // the row's id when the key came from Page
+	// The row's currency and sum: where a Page in OrderAmount goes on.
+	currency qiwiapi.Currency
+	amount   int64
 }
 
 // Less reports whether k comes after o in the cache's order (is older).
 func (k Key) Less(o Key) bool { return k.id() < o.id() }
 
 // KeyOf is the position of a transaction.
-func KeyOf(t qiwiapi.Transaction) Key { return Key{Date: t.Date, TxnID: int64(t.TxnID), Type: t.Type} }
+func KeyOf(t qiwiapi.Transaction) Key {
+	return Key{Date: t.Date, TxnID: int64(t.TxnID), Type: t.Type, currency: t.Sum.Currency, amount: t.Sum.Minor}
+}
 
 func (k Key) id() int64 {
 	if k.row != 0 {
@@ -375,6 +408,9 @@ func (s *Store) Page(ctx context.Context, wallet string, f Filter, after *Key, l
 	if err != nil {
 		return nil, err
 	}
+	if f.Order == OrderAmount {
+		return s.pageByAmount(ctx, wallet, f, where, args, after, limit)
+	}
 	if after != nil {
 		where += " AND t.id < ?"
 		args = append(args, after.id())
@@ -424,6 +460,103 @@ func (s *Store) Page(ctx context.Context, wallet string, f Filter, after *Key, l
 	}
 	p.Sync = st
 	return p, nil
+}
+
+// pageByAmount is Page in OrderAmount: the currencies f matches, roubles
+// first, each walked in sum order (largest first, then newest) from the
+// keyset after, on the txns_amount index, until the page is full.
+func (s *Store) pageByAmount(ctx context.Context, wallet string, f Filter, where string, args []any, after *Key, limit int) (*Page, error) {
+	curs, err := s.currenciesOf(ctx, wallet)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		t   qiwiapi.Transaction
+		key Key
+	}
+	var got []row
+	for _, cur := range curs {
+		if after != nil && currencyRank(cur) < currencyRank(after.currency) {
+			continue // given on earlier pages
+		}
+		w, a := where+" AND t.currency = ?", append(slices.Clone(args), int(cur))
+		if after != nil && cur == after.currency {
+			w += " AND (t.amount, t.id) < (?, ?)"
+			a = append(a, after.amount, after.id())
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT r.raw, t.id, t.amount FROM txns t INDEXED BY txns_amount JOIN txn_raw r ON r.id = t.id
+			WHERE `+w+textCond(f)+` ORDER BY t.amount DESC, t.id DESC LIMIT ?`, append(textArgs(f, a), limit+1-len(got))...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var raw []byte
+			k := Key{currency: cur}
+			if err := rows.Scan(&raw, &k.row, &k.amount); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			var t qiwiapi.Transaction
+			if err := json.Unmarshal(raw, &t); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: cached transaction unreadable: %w", err)
+			}
+			got = append(got, row{t, k})
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(got) > limit {
+			break
+		}
+	}
+	p := &Page{Transactions: make([]qiwiapi.Transaction, 0, min(len(got), limit))}
+	for i, r := range got {
+		if i == limit {
+			k := KeyOf(got[i-1].t)
+			k.row, k.currency, k.amount = got[i-1].key.row, got[i-1].key.currency, got[i-1].key.amount
+			p.Next = &k
+			break
+		}
+		p.Transactions = append(p.Transactions, r.t)
+	}
+	st, err := s.SyncStatus(ctx, wallet)
+	if err != nil {
+		return nil, err
+	}
+	p.Sync = st
+	return p, nil
+}
+
+// currenciesOf lists the currencies of the wallet's cached rows in
+// OrderAmount's order: roubles, the wallet's own, first; then the others
+// by ISO code. One index seek per currency (txns_amount), whatever the
+// cache's size; a currency f matches nothing of costs its walk one query.
+func (s *Store) currenciesOf(ctx context.Context, wallet string) ([]qiwiapi.Currency, error) {
+	var out []qiwiapi.Currency
+	for last := -1; ; {
+		var c sql.NullInt64
+		if err := s.db.QueryRowContext(ctx, `SELECT MIN(currency) FROM txns WHERE wallet = ? AND currency > ?`, wallet, last).Scan(&c); err != nil {
+			return nil, err
+		}
+		if !c.Valid {
+			break
+		}
+		last = int(c.Int64)
+		out = append(out, qiwiapi.Currency(last))
+	}
+	slices.SortFunc(out, func(a, b qiwiapi.Currency) int { return currencyRank(a) - currencyRank(b) })
+	return out, nil
+}
+
+// currencyRank orders currencies for OrderAmount: roubles, then by code.
+func currencyRank(c qiwiapi.Currency) int {
+	if c == qiwiapi.RUB {
+		return 0
+	}
+	return int(c)
 }
 
 // CurrencyTotal sums one currency's transactions.

@@ -523,6 +523,12 @@ CREATE TRIGGER journal_events_update AFTER UPDATE ON journal
 	VALUES (new.id, new.updated_at, new.state, new.outcome, new.remote_id, new.attempts, new.last_error);
 END;
 `,
+	// 10 (history): History sorted by amount walks one currency's rows in sum
+	// order (store.OrderAmount): a page is an index seek, not a sort of
+	// the whole cache.
+	`
+CREATE INDEX txns_amount_order ON txns (wallet, currency, amount, id);
+`,
 }
 
 // QueryContext runs a read query on the store: the engine's packages that

@@ -1,17 +1,44 @@
 package ui
 
 import (
+	"io"
 	"os"
+	"strings"
 
+	"github.com/atotto/clipboard"
+	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
+
+	"qiwidash/ui/common"
 )
 
-// copyToClipboard writes OSC 52, which works over SSH and in tmux, inside a
-// command so Update stays free of I/O.
-func copyToClipboard(text string) tea.Cmd {
+// copyToClipboard copies text inside a command (Update stays free of I/O)
+// and answers with a toast that says where it went.
+func copyToClipboard(text, what string) tea.Cmd {
 	return func() tea.Msg {
-		termenv.NewOutput(os.Stdout).Copy(text)
-		return nil
+		return copyWith(text, what, os.Stdout, os.Getenv, clipboard.WriteAll)
 	}
+}
+
+// copyWith writes text to the system clipboard (xclip, xsel, wl-copy,
+// pbcopy, Windows' own: what atotto/clipboard finds) and as OSC 52 to the
+// terminal, which reaches the user's clipboard over SSH when the terminal
+// allows it. The toast claims a copy only when the system clipboard took
+// it: OSC 52 has no answer, so it says the terminal may have ignored it.
+func copyWith(text, what string, term io.Writer, getenv func(string) string, system func(string) error) common.ToastMsg {
+	seq := osc52.New(text)
+	switch {
+	case getenv("TMUX") != "":
+		seq = seq.Tmux() // needs tmux's allow-passthrough
+	case strings.HasPrefix(getenv("TERM"), "screen"):
+		seq = seq.Screen()
+	}
+	_, oscErr := seq.WriteTo(term)
+	if system != nil && system(text) == nil {
+		return common.ToastMsg{Text: "Copied " + what + " (system clipboard)"}
+	}
+	if oscErr != nil {
+		return common.ToastMsg{Text: "Could not copy " + what + ": no system clipboard, and the terminal could not be written", Error: true}
+	}
+	return common.ToastMsg{Text: "Sent " + what + " to the terminal (OSC 52): your terminal may ignore it"}
 }

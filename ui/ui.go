@@ -200,7 +200,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.confirm.Open(msg)
 		return nil
 	case common.CopyMsg:
-		return tea.Batch(copyToClipboard(msg.Text), m.footer.Show(common.ToastMsg{Text: "Copied " + msg.What}))
+		return copyToClipboard(msg.Text, msg.What) // its toast says where the text went
 	case common.OpenHistoryMsg, common.ShowScreenMsg:
 		return m.route(msg)
 	case refreshTickMsg:

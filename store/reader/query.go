@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"time"
@@ -26,13 +27,16 @@ type Query struct {
 	// Cond keeps exactly the rows an engine package chose (a drill-down
 	// from store/insights); like Text, it reads the cache only.
 	Cond store.Cond
+	// Order: store.OrderAmount sorts within each currency over the whole
+	// cache (what the cache holds is what is sorted; QIWI is not asked).
+	Order store.Order
 }
 
 // HasRange reports whether the query is limited to dates.
 func (q Query) HasRange() bool { return !q.Start.IsZero() }
 
 func (q Query) filter() store.Filter {
-	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text, Cond: q.Cond}
+	return store.Filter{Operation: q.Operation, Sources: q.Sources, From: q.Start, To: q.End, Text: q.Text, Cond: q.Cond, Order: q.Order}
 }
 
 // filtered reports whether q narrows what QIWI lists (operation, sources).
@@ -89,6 +93,21 @@ func (r *Reader) Page(ctx context.Context, q Query, cur *Cursor) (Page, error) {
 		return Page{}, err
 	}
 	f := q.filter()
+	if q.Order != store.OrderDate { // sorted by the cache: only what it holds
+		var after *store.Key
+		if cur != nil {
+			after = &cur.key
+		}
+		p, err := r.o.Store.Page(ctx, r.o.Wallet, f, after, PageSize)
+		if err != nil {
+			return Page{}, err
+		}
+		out := Page{Transactions: p.Transactions}
+		if p.Next != nil {
+			out.Next = &Cursor{key: *p.Next}
+		}
+		return out, nil
+	}
 	if cur != nil && cur.up {
 		ts, more, err := r.o.Store.PageUp(ctx, r.o.Wallet, f, cur.key, PageSize)
 		if err != nil || len(ts) == 0 {
@@ -212,6 +231,16 @@ func (r *Reader) walkPage(ctx context.Context, q Query, cur *Cursor, w window, e
 		return Page{}, nil
 	}
 	return r.Page(ctx, q, out.Next)
+}
+
+// Export writes every cached row of q to w as csv or json (store.Export:
+// by date oldest first, or in q.Order) and returns how many it wrote: what
+// the History screen shows for q, over the whole cache, QIWI not asked.
+func (r *Reader) Export(ctx context.Context, q Query, w io.Writer, format string) (int, error) {
+	if err := r.load(ctx); err != nil {
+		return 0, err
+	}
+	return r.o.Store.Export(ctx, w, r.o.Wallet, q.filter(), format)
 }
 
 // Transaction returns one transaction by id: from the cache, else from QIWI.

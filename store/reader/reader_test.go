@@ -540,3 +540,53 @@ func TestRefreshDoesNotWaitBehindAHeldFill(t *testing.T) {
 	close(h.release)
 	r.Wait()
 }
+
+// TestPageByAmountReadsTheWholeCache: a query in store.OrderAmount pages
+// through every cached row once, roubles first, each currency's largest
+// sums first and currencies never mixed, from the cache alone (QIWI is not asked), and
+// its cursor goes on where the last page ended.
+func TestPageByAmountReadsTheWholeCache(t *testing.T) {
+	const rows = 1_500
+	e := newEnv(t, rows)
+	r := e.reader(t, nil)
+	if err := r.Sync(t.Context(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	e.sb.Server.ResetRequests()
+	var got []qiwiapi.Transaction
+	var cur *Cursor
+	for {
+		p, err := r.Page(t.Context(), Query{Order: store.OrderAmount}, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p.Transactions...)
+		if p.Next == nil {
+			break
+		}
+		cur = p.Next
+	}
+	if len(got) != rows {
+		t.Fatalf("%d rows, the cache holds %d", len(got), rows)
+	}
+	if n := len(lists(e.sb)); n != 0 {
+		t.Errorf("sorting asked QIWI %d times", n)
+	}
+	currencies := map[qiwiapi.Currency]bool{}
+	for i := 1; i < len(got); i++ {
+		a, b := got[i-1].Sum, got[i].Sum
+		if a.Currency != b.Currency {
+			if currencies[b.Currency] || a.Currency != qiwiapi.RUB && (b.Currency == qiwiapi.RUB || a.Currency > b.Currency) {
+				t.Fatalf("row %d: %s comes back after %s", i, b.Currency.Code(), a.Currency.Code())
+			}
+			currencies[a.Currency] = true
+			continue
+		}
+		if a.Minor < b.Minor {
+			t.Fatalf("row %d: %s after %s", i, b.Format(), a.Format())
+		}
+	}
+	if len(currencies) < 1 {
+		t.Errorf("the demo wallet has one currency only: the test proves little")
+	}
+}

@@ -45,6 +45,9 @@ type Common struct {
 	Keys           *KeyMap
 	Settings       *Settings
 	Now            func() time.Time
+	// Zone is the one time zone every screen shows times in (the config's
+	// time_zone); nil: Moscow time, QIWI's. Use Loc, Date, DateTZ, Clock.
+	Zone *time.Location
 	// TempDir is where receipts are saved (a temp dir in demo mode).
 	SaveDir string
 	// IDs makes client ids (merchant bills, refunds); shared so they stay increasing.

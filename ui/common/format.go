@@ -5,22 +5,42 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"qiwidash/qiwiapi"
 )
 
-// Date formats a timestamp in its own zone, so QIWI's +03:00 stays visible.
-func Date(t time.Time) string {
-	if t.IsZero() {
-		return "—"
+// Loc is the zone every time on screen is shown in: Zone, else Moscow
+// time (QIWI's). The header names it once; columns do not repeat it.
+func (c *Common) Loc() *time.Location {
+	if c.Zone == nil {
+		return qiwiapi.Moscow
 	}
-	return t.Format("2006-01-02 15:04")
+	return c.Zone
 }
 
-// DateTZ is Date with the offset.
-func DateTZ(t time.Time) string {
+// ZoneName is Loc's short name now ("MSK", "CET", "+05").
+func (c *Common) ZoneName() string {
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	return now.In(c.Loc()).Format("MST")
+}
+
+// Date formats a timestamp in Loc to the minute; "—" when there is none.
+func (c *Common) Date(t time.Time) string { return c.format(t, "2006-01-02 15:04") }
+
+// DateTZ is Date to the second, with Loc's offset (detail panes).
+func (c *Common) DateTZ(t time.Time) string { return c.format(t, "2006-01-02 15:04:05 -07:00") }
+
+// Clock is the time of day in Loc, to the second (live feeds, "updated").
+func (c *Common) Clock(t time.Time) string { return c.format(t, "15:04:05") }
+
+func (c *Common) format(t time.Time, layout string) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Format("2006-01-02 15:04:05 -07:00")
+	return t.In(c.Loc()).Format(layout)
 }
 
 // Truncate cuts s to width cells, ending with "…". Widths are terminal

@@ -23,7 +23,7 @@ type KeyMap struct {
 	Operation, Source, Range                             key.Binding
 	Yes, No                                              key.Binding
 	NextField, PrevField, NewKey                         key.Binding
-	Refund                                               key.Binding
+	Refund, Export                                       key.Binding
 	Statement, Panel                                     key.Binding
 	Find, CopyCase                                       key.Binding
 	Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9 key.Binding
@@ -81,6 +81,7 @@ func DefaultKeys() *KeyMap {
 		Panel:     b("v", "next panel", "v"),
 		Find:      b("ctrl+f", "find a payment anywhere", "ctrl+f"),
 		CopyCase:  b("c", "copy case report", "c"),
+		Export:    b("x", "export view", "x"),
 	}
 	tabs := []*key.Binding{&k.Tab1, &k.Tab2, &k.Tab3, &k.Tab4, &k.Tab5, &k.Tab6, &k.Tab7, &k.Tab8, &k.Tab9}
 	for i, t := range tabs {
@@ -103,7 +104,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"default": &k.Default, "test": &k.Test, "operation": &k.Operation, "source": &k.Source, "range": &k.Range,
 		"next_field": &k.NextField, "prev_field": &k.PrevField, "new_key": &k.NewKey,
 		"refund": &k.Refund, "statement": &k.Statement, "panel": &k.Panel,
-		"find": &k.Find, "copy_case": &k.CopyCase,
+		"find": &k.Find, "copy_case": &k.CopyCase, "export": &k.Export,
 	}
 }
 
@@ -151,7 +152,7 @@ var globalActions = []string{"up", "down", "page_up", "page_down", "top", "botto
 // next field in a form. (The confirm dialog's y/n are not rebindable.)
 func (k *KeyMap) Together() [][]string {
 	screens := [][]string{
-		{"filter", "sort", "goto", "raw", "receipt", "email", "operation", "source", "range", "statement"}, // History
+		{"filter", "sort", "goto", "raw", "receipt", "email", "operation", "source", "range", "statement", "export"}, // History
 		{"pay", "reject"},                    // Invoices
 		{"new", "default"},                   // Balances
 		{"new", "pay"},                       // Top-ups

@@ -37,7 +37,8 @@ func Confirm(title string, lines []string, yes tea.Cmd) tea.Cmd {
 	return func() tea.Msg { return ConfirmMsg{Title: title, Lines: lines, Yes: yes} }
 }
 
-// CopyMsg asks the shell to put text on the clipboard (OSC 52).
+// CopyMsg asks the shell to put text on the clipboard (the system one and
+// OSC 52; the toast says which took it).
 type CopyMsg struct {
 	Text, What string
 }

@@ -224,7 +224,7 @@ func (m *BalanceModel) View() string {
 	}
 	info := []string{"terminal " + m.c.Personal(m.c.Agent.TerminalID()), m.refreshText()}
 	if !m.updated.IsZero() {
-		info = append(info, "updated "+m.updated.Format("15:04:05"))
+		info = append(info, "updated "+m.c.Clock(m.updated))
 	}
 	b.WriteString(s.Subtle.Render(" "+strings.Join(info, " · ")) + "\n\n")
 

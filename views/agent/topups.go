@@ -517,7 +517,6 @@ func (m *TopupsModel) detailView() string {
 	s := m.c.Styles
 	e := r.p
 	t := e.State.Topup
-	loc := m.c.Now().Location()
 	var b strings.Builder
 	head := fmt.Sprintf(" %s · wallet %s · %s %s · debit from the agent's %s account", r.je.ClientID, m.c.Personal("+"+t.Account),
 		m.c.Money(t.Amount), t.Funds, t.Amount.Currency.Code())
@@ -529,9 +528,9 @@ func (m *TopupsModel) detailView() string {
 	if e.State.Registered || e.State.Phase.Done() && e.State.Phase != topup.PhaseRefused {
 		facts = append(facts, "status "+e.State.Status.String())
 	}
-	facts = append(facts, "journaled "+r.je.CreatedAt.In(loc).Format("2006-01-02 15:04:05"))
+	facts = append(facts, "journaled "+m.c.DateTZ(r.je.CreatedAt))
 	if !r.je.UpdatedAt.IsZero() {
-		facts = append(facts, "updated "+r.je.UpdatedAt.In(loc).Format("15:04:05"))
+		facts = append(facts, "updated "+m.c.Clock(r.je.UpdatedAt))
 	}
 	b.WriteString(s.Subtle.Render(" "+strings.Join(facts, " · ")) + "\n")
 	if rw := resultWords(e); rw != "—" {

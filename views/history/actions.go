@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,27 +65,56 @@ func (m *Model) downloadReceipt(t qiwiapi.Transaction) tea.Cmd {
 		if err != nil {
 			return receiptMsg{id: id, err: err}
 		}
-		path, err := saveFile(dir, fmt.Sprintf("receipt-%d%s", id, ch.Extension()), ch.Data)
+		path, err := saveFile(dir, fmt.Sprintf("receipt-%d%s", id, ch.Extension()), "the receipt", func(w io.Writer) error {
+			_, err := w.Write(ch.Data)
+			return err
+		})
 		return receiptMsg{id: id, path: path, err: err}
 	}
 }
 
-// saveFile writes data next to its final name and renames it into place, so
-// a receipt is either complete or absent, and always 0600.
-func saveFile(dir, name string, data []byte) (string, error) {
+// exportView writes what the screen shows for its query (operation,
+// source, range, search, sort) over the whole cache to a csv or json file
+// in SaveDir, through the engine's export (store.Export).
+func (m *Model) exportView(format string) tea.Cmd {
+	if m.r == nil {
+		return common.ErrorToast(errNoReader)
+	}
+	if m.c.SaveDir == "" {
+		return common.ErrorToast(errors.New("no folder for exports is configured"))
+	}
+	m.actionBusy++
+	src, dir, q := m.r, m.c.SaveDir, m.q
+	name := "qiwidash-history-" + m.c.Now().Format("20060102-150405") + "." + format
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		var n int
+		path, err := saveFile(dir, name, "the export", func(w io.Writer) (err error) {
+			n, err = src.Export(ctx, q, w, format)
+			return err
+		})
+		return exportMsg{path: path, n: n, err: err}
+	}
+}
+
+// saveFile writes a file next to its final name and renames it into place,
+// so a receipt or an export is either complete or absent, and always 0600.
+// what names it in errors.
+func saveFile(dir, name, what string, write func(io.Writer) error) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("could not create %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, ".receipt-*")
+	f, err := os.CreateTemp(dir, ".qiwidash-*")
 	if err != nil {
-		return "", fmt.Errorf("could not save the receipt in %s: %w", dir, err)
+		return "", fmt.Errorf("could not save %s in %s: %w", what, dir, err)
 	}
 	tmp := f.Name()
-	_, werr := f.Write(data)
+	werr := write(f)
 	cerr := f.Close()
 	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o600)); err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("could not save the receipt: %w", err)
+		return "", fmt.Errorf("could not save %s: %w", what, err)
 	}
 	path, err := filepath.Abs(filepath.Join(dir, name))
 	if err != nil {
@@ -92,7 +122,7 @@ func saveFile(dir, name string, data []byte) (string, error) {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("could not save the receipt: %w", err)
+		return "", fmt.Errorf("could not save %s: %w", what, err)
 	}
 	return path, nil
 }
@@ -156,9 +186,9 @@ func parseTxnID(s string) (int64, error) {
 	return id, nil
 }
 
-// parseRange reads "FROM TO" (YYYY-MM-DD, inclusive days in QIWI's +03:00
-// zone) or one day; empty clears the range.
-func parseRange(s string) (time.Time, time.Time, error) {
+// parseRange reads "FROM TO" (YYYY-MM-DD, inclusive days in loc, the zone
+// the screens show) or one day; empty clears the range.
+func parseRange(s string, loc *time.Location) (time.Time, time.Time, error) {
 	f := strings.Fields(strings.NewReplacer("..", " ", "—", " ", ",", " ").Replace(s))
 	switch len(f) {
 	case 0:
@@ -169,16 +199,16 @@ func parseRange(s string) (time.Time, time.Time, error) {
 	default:
 		return time.Time{}, time.Time{}, errors.New("give two dates: FROM TO, as YYYY-MM-DD")
 	}
-	from, err := time.ParseInLocation(dayLayout, f[0], qiwiapi.Moscow)
+	from, err := time.ParseInLocation(dayLayout, f[0], loc)
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[0])
 	}
-	to, err := time.ParseInLocation(dayLayout, f[1], qiwiapi.Moscow)
+	to, err := time.ParseInLocation(dayLayout, f[1], loc)
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[1])
 	}
 	if to.Before(from) {
 		return time.Time{}, time.Time{}, errors.New("the end date is before the start date")
 	}
-	return from, to.Add(24*time.Hour - time.Second), nil
+	return from, to.AddDate(0, 0, 1).Add(-time.Second), nil
 }

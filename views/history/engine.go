@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"io"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -19,6 +20,8 @@ type Reader interface {
 	Page(ctx context.Context, q Query, cursor *Cursor) (Page, error)
 	// Totals sums q's date range, which is required (any length).
 	Totals(ctx context.Context, q Query) (*qiwiapi.Totals, error)
+	// Export writes q's cached rows to w as csv or json; how many it wrote.
+	Export(ctx context.Context, q Query, w io.Writer, format string) (int, error)
 	// Transaction returns one transaction by id.
 	Transaction(ctx context.Context, id int64) (*qiwiapi.Transaction, error)
 	// Refresh brings the newest history into the cache; changed: rows came.

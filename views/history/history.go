@@ -46,19 +46,20 @@ const (
 	modeGoTo
 	modeEmail
 	modeRange
+	modeExport
 )
 
 type sortKey int
 
 const (
-	sortDate sortKey = iota // newest first: the API's order
-	sortAmount
+	sortDate   sortKey = iota // newest first: the API's order
+	sortAmount                // per currency, largest first, over the whole cache (the reader sorts)
 	sortStatus
 	sortKeys
 )
 
 func (s sortKey) String() string {
-	return [...]string{"date ↓", "amount ↓", "status (errors first)"}[s]
+	return [...]string{"date ↓", "amount ↓ per currency", "status (errors first)"}[s]
 }
 
 var operations = []qiwiapi.Operation{qiwiapi.OperationAll, qiwiapi.OperationIn, qiwiapi.OperationOut, qiwiapi.OperationQIWICard}
@@ -94,6 +95,12 @@ type txnMsg struct {
 type receiptMsg struct {
 	id   int64
 	path string
+	err  error
+}
+
+type exportMsg struct {
+	path string
+	n    int
 	err  error
 }
 
@@ -139,7 +146,6 @@ type Model struct {
 	sort  sortKey
 	text  string // the applied "/" filter, lower-cased
 	local *reader.Sum
-	zone  zoneSet // the UTC offsets of the loaded rows' dates
 
 	cursor, offset int // in view
 
@@ -241,9 +247,10 @@ func (m *Model) totalsRange() (time.Time, time.Time) {
 	if m.c.Now != nil {
 		now = m.c.Now()
 	}
-	now = now.In(qiwiapi.Moscow)
-	end := time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 59, 0, qiwiapi.Moscow)
-	start := time.Date(now.Year(), now.Month(), now.Day()-29, 0, 0, 0, 0, qiwiapi.Moscow)
+	loc := m.c.Loc()
+	now = now.In(loc)
+	end := time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 59, 0, loc)
+	start := time.Date(now.Year(), now.Month(), now.Day()-29, 0, 0, 0, 0, loc)
 	return start, end
 }
 
@@ -280,7 +287,7 @@ func (m *Model) fetchMore(fromKey bool) tea.Cmd {
 	if m.state != stateReady || m.next == nil || m.more || m.moreErr != nil || m.replacing {
 		return nil
 	}
-	if !fromKey && (m.text != "" || m.sort != sortDate) {
+	if !fromKey && (m.text != "" || m.localSort()) {
 		return nil
 	}
 	if len(m.view)-1-m.cursor > m.pageRows() {
@@ -349,6 +356,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.ErrorToast(msg.err)
 		}
 		return m, common.Toast("Statement saved to " + msg.path)
+	case exportMsg:
+		m.actionBusy--
+		if msg.err != nil {
+			return m, common.ErrorToast(msg.err)
+		}
+		return m, common.Toast(fmt.Sprintf("Exported %d transactions to %s", msg.n, msg.path))
 	case emailMsg:
 		m.actionBusy--
 		if msg.err != nil {
@@ -480,8 +493,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.reload(false)
 	case key.Matches(msg, k.Sort):
-		m.setSort((m.sort + 1) % sortKeys)
-		return nil
+		return m.setSort((m.sort + 1) % sortKeys)
+	case key.Matches(msg, k.Export):
+		return m.openPrompt(modeExport, "csv", "csv or json")
 	case key.Matches(msg, k.Copy):
 		if t, ok := m.selected(); ok {
 			return common.Copy(itoa(int64(t.TxnID)), "transaction id "+itoa(int64(t.TxnID)))
@@ -669,8 +683,15 @@ func (m *Model) submitPrompt() tea.Cmd {
 		t := m.emailFor
 		m.closePrompt()
 		return m.sendEmail(t, v)
+	case modeExport:
+		if v != "csv" && v != "json" {
+			m.input.Err = fmt.Errorf("%q: write csv or json", v)
+			return nil
+		}
+		m.closePrompt()
+		return m.exportView(v)
 	case modeRange:
-		start, end, err := parseRange(v)
+		start, end, err := parseRange(v, m.c.Loc())
 		if err != nil {
 			m.input.Err = err
 			return nil
@@ -737,6 +758,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{enter, k.Filter, k.Sort, k.Copy, k.GoTo},
 		{k.Operation, k.Source, k.Range, k.Refresh},
-		{k.Receipt, k.Email},
+		{k.Receipt, k.Email, k.Export},
 	}
 }

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,7 +132,7 @@ func TestInitialLoadShowsFirstPage(t *testing.T) {
 		t.Errorf("view has %d lines, want %d", got, uitest.Height)
 	}
 	first := m.rows[0]
-	if !strings.Contains(v, "▶ "+common.Date(first.Date)) || !strings.Contains(v, first.Signed().Signed()) {
+	if !strings.Contains(v, "▶ "+m.c.Date(first.Date)) || !strings.Contains(v, first.Signed().Signed()) {
 		t.Errorf("first row not drawn selected with its signed amount:\n%s", v)
 	}
 	if m.Busy() {
@@ -292,35 +293,65 @@ func TestTextFilterNarrowsLoadedRows(t *testing.T) {
 	}
 }
 
+// TestSortCyclesAmountThenStatus: s sorts by amount within each currency
+// (roubles first) over the whole cache, not over the loaded page: the
+// first row is the largest rouble payment cached, pages go on in that
+// order; then by status over the loaded rows; then back to date.
 func TestSortCyclesAmountThenStatus(t *testing.T) {
 	_, m := setup(t)
-	press(m, "s")
-	if m.sort != sortAmount {
-		t.Fatalf("sort = %v", m.sort)
+	r := m.r.(*reader.Reader)
+	if err := r.Sync(t.Context(), time.Time{}); err != nil {
+		t.Fatal(err)
 	}
-	for i := 1; i < len(m.view); i++ {
-		if m.rows[m.view[i]].Sum.Minor > m.rows[m.view[i-1]].Sum.Minor {
-			t.Fatalf("row %d larger than row %d", i, i-1)
+	var all []qiwiapi.Transaction
+	for cur := (*Cursor)(nil); ; {
+		p, err := r.Page(t.Context(), Query{}, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, p.Transactions...)
+		if cur = p.Next; cur == nil {
+			break
 		}
 	}
-	if m.rows[m.view[0]].Sum.Minor == m.rows[0].Sum.Minor {
-		t.Fatal("the test data does not prove anything: the newest row is also the largest")
+	var largest qiwiapi.Amount
+	for _, tx := range all {
+		if tx.Sum.Currency == qiwiapi.RUB && tx.Sum.Minor > largest.Minor {
+			largest = tx.Sum
+		}
 	}
-	// A page arriving under the amount sort is merged in order.
+	newest := m.rows[0]
+	press(m, "s")
+	if m.sort != sortAmount || m.q.Order != store.OrderAmount {
+		t.Fatalf("sort = %v, query order %v", m.sort, m.q.Order)
+	}
+	inOrder := func(what string) {
+		t.Helper()
+		for i := 1; i < len(m.view); i++ {
+			a, b := m.rows[m.view[i-1]].Sum, m.rows[m.view[i]].Sum
+			if a.Currency == b.Currency && b.Minor > a.Minor || a.Currency != b.Currency && (b.Currency == qiwiapi.RUB || a.Currency != qiwiapi.RUB && b.Currency < a.Currency) {
+				t.Fatalf("%s: row %d (%s) after row %d (%s)", what, i, b.Format(), i-1, a.Format())
+			}
+		}
+	}
+	inOrder("first page")
+	if got := m.rows[m.view[0]]; got.Sum != largest || got.TxnID == newest.TxnID {
+		t.Fatalf("first row %s (txn %d), want the largest cached rouble payment %s, not the newest", got.Sum.Format(), got.TxnID, largest.Format())
+	}
+	// The next page goes on in the same order.
 	press(m, "G")
-	if len(m.rows) != 100 || len(m.view) != 100 {
+	if len(m.rows) != 2*reader.PageSize || len(m.view) != len(m.rows) {
 		t.Fatalf("rows %d view %d", len(m.rows), len(m.view))
 	}
-	for i := 1; i < len(m.view); i++ {
-		if m.rows[m.view[i]].Sum.Minor > m.rows[m.view[i-1]].Sum.Minor {
-			t.Fatalf("merged row %d larger than row %d", i, i-1)
-		}
-	}
+	inOrder("two pages")
 	press(m, "s")
 	if m.sort != sortStatus || m.rows[m.view[0]].Status != qiwiapi.StatusError {
 		t.Fatalf("status sort does not put errors first: %v %s", m.sort, m.rows[m.view[0]].Status)
 	}
 	press(m, "s")
+	if m.q.Order != store.OrderDate || m.rows[0].TxnID != newest.TxnID {
+		t.Fatalf("date sort: order %v, first txn %d, want the newest %d", m.q.Order, m.rows[0].TxnID, newest.TxnID)
+	}
 	for i, r := range m.view {
 		if int(r) != i {
 			t.Fatalf("date sort did not restore the API order")
@@ -359,7 +390,7 @@ func TestDetailExplainsTheError(t *testing.T) {
 	}
 	v := m.View()
 	want := qiwiapi.PaymentErrorText(int(txn.ErrorCode))
-	for _, s := range []string{itoa(int64(txn.TxnID)), string(txn.TrmTxnID), want, common.DateTZ(txn.Date), "ERROR — " + txn.StatusText, "Currency rate"} {
+	for _, s := range []string{itoa(int64(txn.TxnID)), string(txn.TrmTxnID), want, m.c.DateTZ(txn.Date), "ERROR — " + txn.StatusText, "Currency rate"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("detail lacks %q:\n%s", s, v)
 		}
@@ -414,7 +445,7 @@ func TestGoToLoadsATransaction(t *testing.T) {
 	if !found {
 		t.Fatal("no details request")
 	}
-	if v := m.View(); !strings.Contains(v, common.DateTZ(old.Date)) {
+	if v := m.View(); !strings.Contains(v, m.c.DateTZ(old.Date)) {
 		t.Errorf("detail lacks the date:\n%s", v)
 	}
 
@@ -732,6 +763,80 @@ func TestCopyAndNarrowLayout(t *testing.T) {
 			if w := len([]rune(l)); w > tc.w {
 				t.Errorf("width %d: line %d is %d wide: %q", tc.w, i, w, l)
 			}
+		}
+	}
+}
+
+// TestExportWritesTheFilteredView: x asks csv or json (anything else is
+// refused in words) and writes what the screen shows for its query, here
+// incoming payments sorted by amount, over the whole cache (not only the
+// loaded rows), in the screen's order, to a 0600 file in the save folder;
+// the toast names the file and the count.
+func TestExportWritesTheFilteredView(t *testing.T) {
+	env, m := setup(t)
+	r := m.r.(*reader.Reader)
+	if err := r.Sync(t.Context(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "o", "s") // incoming only, by amount
+	if m.q.Operation != qiwiapi.OperationIn || m.q.Order != store.OrderAmount {
+		t.Fatalf("query %+v", m.q)
+	}
+	var want []string
+	for cur := (*Cursor)(nil); ; {
+		p, err := r.Page(t.Context(), m.q, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range p.Transactions {
+			want = append(want, itoa(int64(tx.TxnID)))
+		}
+		if cur = p.Next; cur == nil {
+			break
+		}
+	}
+	if len(want) <= len(m.rows) {
+		t.Fatalf("the cache holds %d such rows, the screen %d: the test proves nothing", len(want), len(m.rows))
+	}
+	press(m, "x")
+	if m.mode != modeExport || m.input.Value() != "csv" {
+		t.Fatalf("mode %v, value %q", m.mode, m.input.Value())
+	}
+	m.input.SetValue("xml")
+	press(m, "enter")
+	if m.mode != modeExport || m.input.Err == nil || !strings.Contains(m.input.Err.Error(), "csv or json") {
+		t.Fatalf("xml: mode %v, err %v", m.mode, m.input.Err)
+	}
+	m.input.SetValue("csv")
+	_, cmd := m.Update(uitest.Key("enter"))
+	var done exportMsg
+	for _, msg := range run(cmd) {
+		if em, ok := msg.(exportMsg); ok {
+			done = em
+		}
+	}
+	if done.err != nil || done.path == "" {
+		t.Fatalf("export: %+v", done)
+	}
+	_, cmd = m.Update(done)
+	if toast := toastOf(t, cmd); toast.Error || toast.Text != "Exported "+itoa(int64(len(want)))+" transactions to "+done.path {
+		t.Errorf("toast %+v", toast)
+	}
+	if filepath.Dir(done.path) != env.Common.SaveDir || !strings.HasSuffix(done.path, ".csv") {
+		t.Errorf("saved as %s, want a .csv in %s", done.path, env.Common.SaveDir)
+	}
+	if fi, err := os.Stat(done.path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("file: %v %v", fi, err)
+	}
+	f, _ := os.Open(done.path)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) != len(want)+1 {
+		t.Fatalf("%d csv rows (%v), want %d and a header", len(recs)-1, err, len(want))
+	}
+	for i, rec := range recs[1:] {
+		if rec[0] != want[i] || rec[1] != "IN" {
+			t.Fatalf("row %d: txn %s %s, want %s IN", i, rec[0], rec[1], want[i])
 		}
 	}
 }

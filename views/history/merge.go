@@ -4,11 +4,12 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
+	"qiwidash/store"
+	"qiwidash/store/reader"
 	"qiwidash/ui/common"
 )
 
@@ -57,6 +58,17 @@ func (m *Model) refresh(passive bool) tea.Cmd {
 
 // refreshPage asks for the query's first page, to merge, and for the totals.
 func (m *Model) refreshPage(passive bool) tea.Cmd {
+	if m.q.Order != store.OrderDate {
+		// Sorted by amount, a new payment may belong anywhere: the first
+		// page is read again (the selection stays on its payment). A live
+		// payment does not take away the pages the user scrolled to: it
+		// says so, and r reloads.
+		if passive && m.next != nil && len(m.rows) > reader.PageSize {
+			m.behind = true
+			return nil
+		}
+		return m.reload(true)
+	}
 	if m.state != stateReady && m.state != stateEmpty {
 		if passive {
 			return nil
@@ -218,7 +230,6 @@ func (m *Model) mergeTop(p Page) bool {
 		}
 		m.rows[r] = page[i]
 		m.hay[r] = haystack(&m.rows[r])
-		m.zone.add(m.rows[r].Date)
 		if m.detail != nil && idOf(m.detail) == idOf(&m.rows[r]) {
 			detail = &m.rows[r]
 		}
@@ -272,7 +283,6 @@ func (m *Model) insertRows(adds []insertion) {
 		for ; j < len(adds) && adds[j].at == r; j++ {
 			rows = append(rows, adds[j].t)
 			hay = append(hay, haystack(&adds[j].t))
-			m.zone.add(adds[j].t.Date)
 		}
 		rows = append(rows, m.rows[r])
 		hay = append(hay, m.hay[r])
@@ -280,50 +290,6 @@ func (m *Model) insertRows(adds []insertion) {
 	for ; j < len(adds); j++ {
 		rows = append(rows, adds[j].t)
 		hay = append(hay, haystack(&adds[j].t))
-		m.zone.add(adds[j].t.Date)
 	}
 	m.rows, m.hay = rows, hay
-}
-
-// zoneSet tracks the UTC offsets of the loaded rows' dates, so the table
-// header can name the zone its dates are in without a pass per frame.
-type zoneSet struct {
-	n     int
-	off   int
-	name  string
-	mixed bool
-}
-
-func (z *zoneSet) add(t time.Time) {
-	if t.IsZero() {
-		return
-	}
-	name, off := t.Zone()
-	switch {
-	case z.n == 0:
-		z.off, z.name = off, name
-	case off != z.off:
-		z.mixed = true
-	case z.name == "":
-		z.name = name
-	}
-	z.n++
-}
-
-// label is "MSK+03:00", "+05:00" or "mixed TZ"; "" with no dates.
-func (z *zoneSet) label() string {
-	switch {
-	case z.n == 0:
-		return ""
-	case z.mixed:
-		return "mixed TZ"
-	}
-	name := z.name
-	if name == "" && z.off == 3*60*60 {
-		name = "MSK" // QIWI's dates carry only the offset; +03:00 is Moscow's
-	}
-	if len(name) > 3 || name != "" && (name[0] == '+' || name[0] == '-') {
-		name = "" // a long name or one that is only the offset again
-	}
-	return name + time.Unix(0, 0).In(time.FixedZone("", z.off)).Format("-07:00")
 }

@@ -6,7 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"qiwidash/qiwiapi"
+	"qiwidash/store"
 	"qiwidash/store/reader"
 )
 
@@ -22,7 +25,6 @@ func (m *Model) setRows(ts []qiwiapi.Transaction) {
 	m.hay = m.hay[:0:0]
 	m.view = m.view[:0:0]
 	m.local = reader.NewSum()
-	m.zone = zoneSet{}
 	m.appendRows(ts)
 }
 
@@ -32,7 +34,6 @@ func (m *Model) appendRows(ts []qiwiapi.Transaction) {
 	m.rows = append(m.rows, ts...)
 	for i := range ts {
 		m.hay = append(m.hay, haystack(&ts[i]))
-		m.zone.add(ts[i].Date)
 	}
 	batch := make([]int32, 0, len(ts))
 	for i := first; i < len(m.rows); i++ {
@@ -41,8 +42,8 @@ func (m *Model) appendRows(ts []qiwiapi.Transaction) {
 			m.countLocal(&m.rows[i])
 		}
 	}
-	if m.sort == sortDate || len(m.view) == 0 {
-		if m.sort != sortDate {
+	if !m.localSort() || len(m.view) == 0 {
+		if m.localSort() {
 			slices.SortStableFunc(batch, m.compare)
 		}
 		m.view = append(m.view, batch...)
@@ -93,7 +94,7 @@ func (m *Model) rebuildView() {
 			m.countLocal(&m.rows[i])
 		}
 	}
-	if m.sort != sortDate {
+	if m.localSort() {
 		slices.SortStableFunc(m.view, m.compare)
 	}
 }
@@ -120,27 +121,35 @@ func (m *Model) applyText(s string) {
 	m.rebuild()
 }
 
-func (m *Model) setSort(s sortKey) {
+// setSort changes the order. By amount, the reader sorts the whole cache
+// within each currency (store.OrderAmount), so the query changes and
+// reloads; the status order sorts the loaded rows.
+func (m *Model) setSort(s sortKey) tea.Cmd {
 	m.sort = s
+	order := store.OrderDate
+	if s == sortAmount {
+		order = store.OrderAmount
+	}
+	if order != m.q.Order {
+		m.q.Order = order
+		return m.reload(false)
+	}
 	m.rebuild()
+	return nil
 }
+
+// localSort reports whether the loaded rows are sorted here (by status);
+// otherwise they stay in the order the reader gave them.
+func (m *Model) localSort() bool { return m.sort == sortStatus }
 
 func (m *Model) matches(i int) bool {
 	return m.text == "" || strings.Contains(m.hay[i], m.text)
 }
 
-// compare orders two rows by the current sort; ties keep the API order.
+// compare orders two rows by status, errors first; ties keep the reader's order.
 func (m *Model) compare(a, b int32) int {
-	ta, tb := &m.rows[a], &m.rows[b]
-	switch m.sort {
-	case sortAmount:
-		if c := cmp.Compare(tb.Sum.Minor, ta.Sum.Minor); c != 0 {
-			return c
-		}
-	case sortStatus:
-		if c := cmp.Compare(statusRank(ta.Status), statusRank(tb.Status)); c != 0 {
-			return c
-		}
+	if c := cmp.Compare(statusRank(m.rows[a].Status), statusRank(m.rows[b].Status)); c != 0 {
+		return c
 	}
 	return cmp.Compare(a, b)
 }

@@ -2,7 +2,9 @@ package history
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -88,7 +90,10 @@ func (f *memReader) Transaction(_ context.Context, id int64) (*qiwiapi.Transacti
 }
 
 func (f *memReader) Refresh(context.Context) (bool, error) { return false, nil }
-func (f *memReader) Status() reader.Status                 { return reader.Status{} }
+func (f *memReader) Export(context.Context, Query, io.Writer, string) (int, error) {
+	return 0, errors.New("the fake engine does not export")
+}
+func (f *memReader) Status() reader.Status { return reader.Status{} }
 
 func TestBoundedWindowOver100kRows(t *testing.T) {
 	env := uitest.New(t)

@@ -216,10 +216,6 @@ func (m *Model) localTotalsLine() string {
 }
 
 func (m *Model) headerLine(l layout) string {
-	// The dates are drawn in their own zone: the header says which.
-	if z := m.zone.label(); z != "" {
-		l.date.title += " (" + z + ")"
-	}
 	var b strings.Builder
 	b.WriteString("  ")
 	for i, c := range l.cols() {
@@ -308,7 +304,7 @@ func (m *Model) rowLine(l layout, t *qiwiapi.Transaction, selected bool) string 
 	} else {
 		b.WriteString("  ")
 	}
-	cell(&b, l.date, common.Date(t.Date), true)
+	cell(&b, l.date, m.c.Date(t.Date), true)
 	cell(&b, l.dir, dirText(t.Type), false)
 	cell(&b, l.status, statusText(t.Status), false)
 	b.WriteByte(' ')
@@ -348,7 +344,7 @@ func oneLine(s string) string {
 func (m *Model) statusLine() string {
 	s := m.c.Styles
 	if m.mode != modeTable {
-		label := map[mode]string{modeFilter: "/", modeGoTo: "go to txn: ", modeEmail: "e-mail receipt to: ", modeRange: "date range (from to): "}[m.mode]
+		label := map[mode]string{modeFilter: "/", modeGoTo: "go to txn: ", modeEmail: "e-mail receipt to: ", modeRange: "date range (from to): ", modeExport: "export this view as: "}[m.mode]
 		line := " " + s.Accent.Render(label) + m.input.View()
 		if m.input.Err != nil {
 			line += "  " + s.Error.Render(m.input.Err.Error())
@@ -459,7 +455,7 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	section("Payment")
 	add("Transaction id", itoa(int64(t.TxnID)))
 	add("Terminal txn id", common.OrDash(string(t.TrmTxnID)))
-	add("Date", common.DateTZ(t.Date))
+	add("Date", m.c.DateTZ(t.Date))
 	add("Type", dirText(t.Type)+" — "+typeWords(t.Type))
 	st := string(t.Status)
 	if t.StatusText != "" {

@@ -82,13 +82,9 @@ func (m *Model) trimBottom() {
 }
 
 // replaceRows sets the held rows (and their search text) and rebuilds the
-// view, the loaded-rows totals and the zones.
+// view and the loaded-rows totals.
 func (m *Model) replaceRows(rows []qiwiapi.Transaction, hay []string) {
 	m.rows, m.hay = rows, hay
-	m.zone = zoneSet{}
-	for i := range m.rows {
-		m.zone.add(m.rows[i].Date)
-	}
 	m.rebuildView()
 }
 

@@ -450,8 +450,7 @@ func (m *Model) View() string {
 	}
 	if inv, ok := m.selected(); ok {
 		b.WriteString("\n" + s.Label.Render(" Merchant  ") + sanitize.Text(inv.Provider.ShortName) + " — " + merchant(inv) + s.Subtle.Render(" (provider "+strconv.Itoa(int(inv.Provider.ID))+")") + "\n")
-		loc := now.Location() // epoch dates carry no zone: show them in the clock's
-		b.WriteString(s.Label.Render(" Issued    ") + common.Date(inv.CreationDatetime.In(loc)) + s.Label.Render("   expires ") + common.Date(inv.ExpirationDatetime.In(loc)) + "\n")
+		b.WriteString(s.Label.Render(" Issued    ") + m.c.Date(inv.CreationDatetime.Time) + s.Label.Render("   expires ") + m.c.Date(inv.ExpirationDatetime.Time) + "\n")
 		b.WriteString(s.Label.Render(" Pay link  ") + sanitize.Text(inv.PayURL) + "\n")
 	}
 	return b.String()

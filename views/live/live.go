@@ -271,9 +271,7 @@ type column struct {
 // sender, in that order, as long as they fit.
 func (m *Model) columns() []column {
 	cols := []column{
-		{title: common.Truncate("TIME "+m.c.Now().Format("MST"), 8), width: 8, cell: func(e ingest.Event) string {
-			return e.Time.In(m.c.Now().Location()).Format("15:04:05")
-		}},
+		{title: "TIME", width: 8, cell: func(e ingest.Event) string { return m.c.Clock(e.Time) }},
 		{title: "KIND", width: 10, cell: m.kind},
 		{title: "STATUS", width: 10, cell: func(e ingest.Event) string { return common.OrDash(status(e)) }},
 		{title: "AMOUNT", width: 14, right: true, cell: m.amount},
@@ -348,7 +346,7 @@ func (m *Model) detailView(e ingest.Event) string {
 		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + sanitize.Text(value) + "\n")
 	}
 	b.WriteString(s.Title.Render(" Notification") + s.Subtle.Render("  (enter/esc: back)") + "\n")
-	line("Received", common.DateTZ(n.Time))
+	line("Received", m.c.DateTZ(n.Time))
 	line("Kind", m.kind(e))
 	line("Check", mark(n))
 	line("ID", n.ID)
@@ -369,7 +367,7 @@ func (m *Model) detailView(e ingest.Event) string {
 	if w := n.Wallet; w != nil {
 		b.WriteString("\n" + s.Title.Render(" Payment") + "\n")
 		line("Transaction", w.TxnID)
-		line("Date", common.DateTZ(w.Date))
+		line("Date", m.c.DateTZ(w.Date))
 		line("Direction", w.Type)
 		line("Account", m.c.Personal(w.Account))
 		line("Comment", w.Comment)

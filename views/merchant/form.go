@@ -94,7 +94,7 @@ func atMost(fl *formkit.Field, limit qiwiapi.Amount) (qiwiapi.Amount, bool) {
 
 // validateCreate checks every field, fills problems and notes, and returns
 // the request when all is fine.
-func (f *form) validateCreate(now time.Time) (createInput, bool) {
+func (f *form) validateCreate(c *common.Common, now time.Time) (createInput, bool) {
 	var in createInput
 	ccy, _ := qiwiapi.ParseCurrency(f.Value("ccy"))
 	amt := f.Get("amount")
@@ -121,7 +121,7 @@ func (f *form) validateCreate(now time.Time) (createInput, bool) {
 		lt.Problem = sentence(err.Error())
 	} else {
 		in.lifetime = t
-		lt.Note = "until " + common.DateTZ(t.In(pull.Moscow)) + " (" + countdown(t, now) + ")"
+		lt.Note = "until " + c.DateTZ(t) + " (" + countdown(t, now) + ")"
 	}
 	for _, fl := range f.Fields {
 		if fl.Problem != "" {
@@ -198,12 +198,12 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 		var err error
 		raw := strings.ReplaceAll(s, "t", "") // "2026-12-01T18:00" was lowered
 		for _, layout := range []string{"2006-01-0215:04", "2006-01-02"} {
-			if t, err = time.ParseInLocation(layout, raw, pull.Moscow); err == nil {
+			if t, err = time.ParseInLocation(layout, raw, now.Location()); err == nil {
 				break
 			}
 		}
 		if err != nil {
-			return time.Time{}, errors.New("not understood: e.g. 24h, 3d or 2026-12-01 18:00 (Moscow)")
+			return time.Time{}, errors.New("not understood: e.g. 24h, 3d or 2026-12-01 18:00 (in the header's time zone)")
 		}
 	}
 	switch {

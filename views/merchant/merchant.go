@@ -284,7 +284,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.form = newCreateForm("qd-" + m.nextID())
-		m.form.validateCreate(m.now())
+		m.form.validateCreate(m.c, m.now())
 		return nil
 	case key.Matches(msg, k.Reject):
 		if b := m.selected(); b != nil && !ro && canCancel(*b) {
@@ -350,7 +350,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 	var ok bool
 	switch f.kind {
 	case createForm:
-		_, ok = f.validateCreate(m.now())
+		_, ok = f.validateCreate(m.c, m.now())
 	case refundForm:
 		_, ok = f.validateRefund()
 	}
@@ -369,7 +369,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) askCreate() tea.Cmd {
-	in, ok := m.form.validateCreate(m.now())
+	in, ok := m.form.validateCreate(m.c, m.now())
 	if !ok {
 		return nil
 	}
@@ -384,7 +384,7 @@ func (m *Model) askCreate() tea.Cmd {
 		"Payer     " + b.Payer,
 		"Amount    " + b.Amount.Format(),
 		"Comment   " + comment,
-		"Pay by    " + common.DateTZ(b.Lifetime.In(pull.Moscow)) + " (" + countdown(b.Lifetime, now) + ")",
+		"Pay by    " + m.c.DateTZ(b.Lifetime) + " (" + countdown(b.Lifetime, now) + ")",
 		"",
 		"QIWI will show this bill in the payer's wallet.",
 	}

@@ -198,7 +198,7 @@ func (m *Model) detail(b Bill) string {
 	out.WriteString(s.Title.Render(" Bill "+sanitize.Text(b.ID)) + "\n")
 	status := statusWords(b)
 	if b.ViaCallback && !b.Updated.IsZero() {
-		status += s.Subtle.Render(" (callback at " + b.Updated.In(pull.Moscow).Format("15:04:05") + ")")
+		status += s.Subtle.Render(" (callback at " + m.c.Clock(b.Updated) + ")")
 	}
 	out.WriteString(" " + label("Status") + status + "\n")
 	out.WriteString(" " + label("Payer") + m.c.Personal(sanitize.Text(b.Payer)) + "\n")
@@ -207,8 +207,8 @@ func (m *Model) detail(b Bill) string {
 		comment = "—"
 	}
 	out.WriteString(" " + label("Comment") + common.Truncate(comment, max(10, m.width-16)) + "\n")
-	out.WriteString(" " + label("Issued") + common.DateTZ(b.Created.In(pull.Moscow)) + "\n")
-	pay := common.DateTZ(b.Lifetime.In(pull.Moscow))
+	out.WriteString(" " + label("Issued") + m.c.DateTZ(b.Created) + "\n")
+	pay := m.c.DateTZ(b.Lifetime)
 	if !b.Status.Final() && !b.Refused {
 		pay += " (" + countdown(b.Lifetime, m.now()) + ")"
 	}

@@ -555,7 +555,7 @@ func (m *Model) recentView() string {
 		return b.String()
 	}
 	cols := m.recentColumns()
-	b.WriteString(s.TableHeader.Render(" "+cols.line("STATUS", common.Truncate("TIME "+m.c.Now().Format("MST"), 12), "KIND", "RECIPIENT", "AMOUNT", "TXN")) + "\n")
+	b.WriteString(s.TableHeader.Render(" "+cols.line("STATUS", "TIME", "KIND", "RECIPIENT", "AMOUNT", "TXN")) + "\n")
 	from, to := m.recentWindow(strings.Count(b.String(), "\n"))
 	if from > 0 {
 		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↑ %d newer", from)) + "\n")

@@ -104,9 +104,6 @@ func (m *Model) mergeJournal(msg journalLoadedMsg) tea.Cmd {
 // restore makes a list entry of a journaled one.
 func (m *Model) restore(je store.Entry) *entry {
 	e := &entry{je: je, recipient: je.Recipient, at: je.CreatedAt, invoice: je.Kind == store.KindInvoicePay}
-	if m.c.Now != nil {
-		e.at = e.at.In(m.c.Now().Location())
-	}
 	p, err := moves.PaymentOf(je)
 	if err == nil {
 		e.payment = p
@@ -146,14 +143,14 @@ func kindOfJournal(je store.Entry) kindID {
 	return kindService
 }
 
-// when is the time of a listed payment: the clock time today, the date
-// and time before.
+// when is the time of a listed payment in the screens' zone: the clock
+// time today, the date and time before.
 func (m *Model) when(t time.Time) string {
 	if m.c.Now == nil {
-		return t.Format("02 Jan 15:04")
+		return t.In(m.c.Loc()).Format("02 Jan 15:04")
 	}
-	now := m.c.Now()
-	t = t.In(now.Location())
+	now := m.c.Now().In(m.c.Loc())
+	t = t.In(m.c.Loc())
 	if y, mo, d := t.Date(); y == now.Year() && mo == now.Month() && d == now.Day() {
 		return t.Format("15:04:05")
 	}

@@ -224,9 +224,6 @@ func (m *Model) handleSend(msg tea.Msg) tea.Cmd {
 		d := msg.d
 		d.payment.ID = msg.e.ClientID
 		e := &entry{je: msg.e, kind: d.kind, payment: d.payment, recipient: d.recipient, commission: d.commission, total: d.total, at: msg.e.CreatedAt}
-		if m.c.Now != nil {
-			e.at = e.at.In(m.c.Now().Location())
-		}
 		m.recent = append([]*entry{e}, m.recent...)
 		m.cursor = m.kindRows() // the new entry, first in the list
 		return m.loadJournal()

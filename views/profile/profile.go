@@ -260,9 +260,9 @@ func (m *Model) lines() []string {
 		section("Account")
 		field("Wallet", m.c.Personal("+"+p.Wallet()))
 		field("E-mail", m.c.Personal(common.OrDash(a.BoundEmail)))
-		field("Registered", common.DateTZ(a.RegistrationDate))
-		field("Last login", common.DateTZ(a.LastLoginDate)+"  from "+m.c.Personal(common.OrDash(a.IP)))
-		field("Password used", yesNo(a.PassInfo.PasswordUsed)+"  next change "+common.Date(a.PassInfo.NextPassChange))
+		field("Registered", m.c.DateTZ(a.RegistrationDate))
+		field("Last login", m.c.DateTZ(a.LastLoginDate)+"  from "+m.c.Personal(common.OrDash(a.IP)))
+		field("Password used", yesNo(a.PassInfo.PasswordUsed)+"  next change "+m.c.Date(a.PassInfo.NextPassChange))
 		field("Mobile PIN used", yesNo(a.MobilePinInfo.MobilePinUsed))
 		field("PIN used", yesNo(a.PinInfo.PinUsed))
 	}
@@ -273,7 +273,7 @@ func (m *Model) lines() []string {
 			blocked = s.Negative.Render("BLOCKED")
 		}
 		field("Blocked", blocked)
-		field("Created", common.DateTZ(ci.CreationDate))
+		field("Created", m.c.DateTZ(ci.CreationDate))
 		for _, i := range ci.IdentificationInfo {
 			extra := ""
 			if i.PassportExpired {

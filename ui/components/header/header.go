@@ -150,6 +150,7 @@ func (m *Model) draw() string {
 	if m.profile != "" {
 		parts = append(parts, part{"profile " + s.Bold.Render(m.profile), 3})
 	}
+	parts = append(parts, part{s.Subtle.Render("times " + m.c.ZoneName()), 6}) // the one zone of every screen
 	if m.c.Wallet != "" {
 		parts = append(parts, part{"wallet " + m.c.Personal("+"+m.c.Wallet), 5})
 	}
