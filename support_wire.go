@@ -51,7 +51,7 @@ func newSupport(st *store.Store, accounts settings.Accounts, d *dashboard, thres
 // deps are the screens' dependencies for the profile being opened: the
 // Overview only when the store holds more than one profile.
 func (s *support) deps(ctx context.Context, active string) (*overviewview.Deps, *casefile.Deps) {
-	find := &casefile.Deps{Store: s.st, Options: s.options, Zone: time.Local} // one zone down a timeline
+	find := &casefile.Deps{Store: s.st, Options: s.options}
 	ps, err := s.accounts.Profiles(ctx)
 	if err != nil || len(ps) < 2 {
 		return nil, find

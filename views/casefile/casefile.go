@@ -27,7 +27,6 @@ type Deps struct {
 	Store *store.Store
 	// Options names whose wallet, terminal or shop each hit belongs to.
 	Options func(ctx context.Context) (search.Options, error)
-	Zone    *time.Location // dates typed are days in this zone; nil: local
 }
 
 type foundMsg struct {
@@ -118,11 +117,11 @@ func (m *Model) find() tea.Cmd {
 	m.input.Blur()
 	m.gen++
 	m.busy, m.view, m.cur = true, viewHits, 0
-	gen, d := m.gen, m.d
+	gen, d, zone := m.gen, m.d, m.c.Loc() // dates typed are days in the screens' zone
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		q, err := search.Parse(text, d.Zone)
+		q, err := search.Parse(text, zone)
 		if err != nil {
 			return foundMsg{gen: gen, err: err}
 		}
@@ -271,7 +270,7 @@ func (m *Model) hitsView() string {
 		if who == "" {
 			who = "?"
 		}
-		line := fmt.Sprintf("%-16s %s %-8s %s %15s %-9s %s", h.Date.Format("2006-01-02 15:04"), common.PadRight(sanitize.Text(who), 10), h.Source,
+		line := fmt.Sprintf("%-16s %s %-8s %s %15s %-9s %s", m.c.Date(h.Date), common.PadRight(sanitize.Text(who), 10), h.Source,
 			common.PadRight(sanitize.Text(h.Ref), 13), m.c.Money(h.Amount), common.Truncate(h.Status, 9), common.PadRight(m.c.Account(sanitize.Text(h.Account), common.List), 16))
 		if wide {
 			line += " " + m.c.Personal(sanitize.Text(h.Text))
@@ -308,10 +307,7 @@ func (m *Model) caseView() string {
 		lines = append(lines, s.Subtle.Render("   nothing recorded"))
 	}
 	for _, e := range c.Events {
-		at := e.At
-		if m.d.Zone != nil {
-			at = at.In(m.d.Zone) // one zone down the timeline
-		}
+		at := e.At.In(m.c.Loc()) // one zone down the timeline: the screens'
 		if m.width < 120 { // the words matter more than the year and the zone
 			src := strings.Replace(e.Source, "notification", "notice", 1)
 			lines = append(lines, fmt.Sprintf(" %s %-7s %s", at.Format("01-02 15:04:05"), src, m.personal(sanitize.Text(e.Text))))

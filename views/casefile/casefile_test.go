@@ -61,7 +61,7 @@ func seed(t *testing.T, env *uitest.Env) Deps {
 		t.Fatal(err)
 	}
 	at(0)
-	return Deps{Store: st, Zone: msk, Options: func(context.Context) (search.Options, error) {
+	return Deps{Store: st, Options: func(context.Context) (search.Options, error) {
 		return search.Options{Profiles: []store.Profile{{Name: "family", Wallet: wallet}}}, nil
 	}}
 }

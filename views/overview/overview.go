@@ -277,7 +277,7 @@ func (m *Model) View() string {
 	case m.refreshing:
 		status = "reading every profile…"
 	case !m.readAt.IsZero():
-		status = "all read at " + m.readAt.Format("15:04")
+		status = "all read at " + m.when(m.readAt, "15:04")
 	}
 	b.WriteString(s.Subtle.Render(fmt.Sprintf(" %d profiles · %s · enter opens one", len(m.rows), status)) + "\n")
 	head := fmt.Sprintf("   %-10s %-5s %-20s %-16s %-5s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
@@ -358,7 +358,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 	state := m.status(r)
 	if wide {
 		if !r.LastSync.IsZero() && len(r.Restrictions) == 0 && r.Failed == "" {
-			state += m.c.Styles.Subtle.Render(" · synced " + r.LastSync.Format("01-02 15:04"))
+			state += m.c.Styles.Subtle.Render(" · synced " + m.when(r.LastSync, "01-02 15:04"))
 		}
 		return fmt.Sprintf(" %s %s %s %s %-13s %s", common.PadRight(name, 11), common.PadRight(holds, 21), common.PadRight(wallet, walletCol),
 			common.PadRight(agent, agentCol), bills, state)
@@ -380,7 +380,7 @@ func (m *Model) status(r overview.Row) string {
 	case !r.Fresh && r.Read.IsZero():
 		return s.Subtle.Render("reading…")
 	case !r.Fresh:
-		return s.Subtle.Render("from cache, read " + r.Read.Format("01-02 15:04"))
+		return s.Subtle.Render("from cache, read " + m.when(r.Read, "01-02 15:04"))
 	}
 	return s.Positive.Render("ok")
 }
@@ -429,4 +429,12 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down}, m.ShortHelp()}
+}
+
+// when is t in the screens' zone by layout; "—" for none.
+func (m *Model) when(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(m.c.Loc()).Format(layout)
 }
