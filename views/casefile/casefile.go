@@ -308,7 +308,7 @@ func (m *Model) caseView() string {
 	}
 	for _, e := range c.Events {
 		at := e.At.In(m.c.Loc()) // one zone down the timeline: the screens'
-		if m.width < 120 { // the words matter more than the year and the zone
+		if m.width < 120 {       // the words matter more than the year and the zone
 			src := strings.Replace(e.Source, "notification", "notice", 1)
 			lines = append(lines, fmt.Sprintf(" %s %-7s %s", at.Format("01-02 15:04:05"), src, m.personal(sanitize.Text(e.Text))))
 			continue
