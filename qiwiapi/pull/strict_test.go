@@ -1,9 +1,10 @@
 package pull_test
 
 import (
-	"fmt"
 	"os"
 	"testing"
+
+	"qiwidash/qiwiapi/internal/bothmodes"
 )
 
 // strictSandbox is false on the package's first run and true on its second:
@@ -11,12 +12,4 @@ import (
 // so the client can never come to rely on more.
 var strictSandbox bool
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		fmt.Println("=== the same tests against the strict sandbox")
-		strictSandbox = true
-		code = m.Run()
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(bothmodes.Run(m, &strictSandbox)) }
