@@ -109,9 +109,9 @@ func (m *Model) coverageLine() string {
 	case m.covered.IsZero() && !m.coveredAll:
 		line = " Cache: reading what it covers…"
 	case m.coveredAll:
-		line = " Cache: the whole history, since " + m.covered.In(qiwiapi.Moscow).Format("2006-01-02")
+		line = " Cache: the whole history, since " + m.covered.In(m.c.Loc()).Format("2006-01-02")
 	default:
-		line = " Cache: every payment since " + m.covered.In(qiwiapi.Moscow).Format("2006-01-02 15:04")
+		line = " Cache: every payment since " + m.c.Date(m.covered)
 	}
 	switch {
 	case m.widening:
