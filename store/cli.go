@@ -332,7 +332,7 @@ func (c *CLI) openWallet(ctx context.Context, st *Store, f *Target, offline bool
 			fmt.Fprintf(c.Stderr, "qiwidash: reading the cache as it is (no history sync configured)\n")
 		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, from); err != nil {
 			s, _ := st.SyncStatus(ctx, wallet)
-			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); using %s\n", err, s.Describe())
+			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); using %s\n", err, s.Describe(qiwiapi.Moscow))
 		}
 	}
 	if wallet == "" {

@@ -636,15 +636,16 @@ type SyncStatus struct {
 	Complete  bool      // the start of history is known: nothing older than Oldest exists
 }
 
-// Describe is the status line: "from cache, last synced at 2024-05-01 12:03 (offline: ...)".
-func (st SyncStatus) Describe() string {
+// Describe is the status line: "from cache, last synced at 2024-05-01 12:03
+// (offline: ...)", its time in loc.
+func (st SyncStatus) Describe(loc *time.Location) string {
 	if st.LastSync.IsZero() {
 		if st.LastError != "" {
 			return "nothing cached yet (offline: " + st.LastError + ")"
 		}
 		return "nothing cached yet"
 	}
-	s := "from cache, last synced at " + st.LastSync.Format("2006-01-02 15:04")
+	s := "from cache, last synced at " + st.LastSync.In(loc).Format("2006-01-02 15:04")
 	if st.LastError != "" {
 		s += " (offline: " + st.LastError + ")"
 	}

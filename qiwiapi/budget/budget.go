@@ -121,11 +121,12 @@ func New(o Options) *Scheduler {
 }
 
 // PausedError is returned by Admit when the wallet is paused by a 423 past
-// the caller's deadline.
+// the caller's deadline. Error says Until in its own zone (the clock's; a
+// screen passes it in the zone it shows).
 type PausedError struct{ Until time.Time }
 
 func (e *PausedError) Error() string {
-	return fmt.Sprintf("QIWI history paused until %s (request limit)", e.Until.Local().Format("15:04"))
+	return fmt.Sprintf("QIWI history paused until %s (request limit)", e.Until.Format("15:04"))
 }
 
 // Admit blocks until one request of this wallet may leave (highest priority

@@ -561,10 +561,10 @@ func (s Status) Paused() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// String is the status line: "from cache, last synced at 2026-05-01 12:03 ·
-// QIWI history paused until 14:05 (request limit) · 87 requests left". A
-// 423 is a pause, never "offline".
-func (s Status) String() string {
+// Line is the status line, its times in loc: "from cache, last synced at
+// 2026-05-01 12:03 · QIWI history paused until 14:05 (request limit) · 87
+// requests left". A 423 is a pause, never "offline".
+func (s Status) Line(loc *time.Location) string {
 	var parts []string
 	until, paused := s.Paused()
 	limited := paused || errors.Is(s.LastErr, qiwiapi.ErrRateLimited)
@@ -573,14 +573,14 @@ func (s Status) String() string {
 		if limited {
 			st.LastError = "" // a pause is said below, never as "offline"
 		}
-		parts = append(parts, st.Describe())
+		parts = append(parts, st.Describe(loc))
 	}
 	if s.Busy {
 		parts = append(parts, "syncing…")
 	}
 	switch {
 	case paused:
-		parts = append(parts, (&budget.PausedError{Until: until}).Error())
+		parts = append(parts, (&budget.PausedError{Until: until.In(loc)}).Error())
 	case limited:
 		parts = append(parts, "QIWI history paused (request limit)")
 	case s.Budget != nil:

@@ -375,7 +375,7 @@ func (m *Model) statusLine() string {
 		parts = append(parts, "privacy on")
 	}
 	if m.r != nil {
-		if st := m.r.Status().String(); st != "" {
+		if st := m.r.Status().Line(m.c.Loc()); st != "" {
 			parts = append(parts, st)
 		}
 	}
