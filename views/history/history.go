@@ -754,10 +754,17 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	enter := k.Enter
 	enter = common.Relabel(enter, "details")
+	files := []key.Binding{k.Receipt, k.Email, k.Export}
+	if m.Statements != nil {
+		files = append(files, k.Statement)
+	}
+	if m.drill != nil {
+		files = append(files, common.Relabel(k.Back, "back to "+m.drill.back))
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{enter, k.Filter, k.Sort, k.Copy, k.GoTo},
 		{k.Operation, k.Source, k.Range, k.Refresh},
-		{k.Receipt, k.Email, k.Export},
+		files,
 	}
 }
