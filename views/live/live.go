@@ -89,6 +89,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) add(e ingest.Event) {
+	if e.FollowUp && m.replace(e) {
+		return
+	}
 	switch {
 	case e.FollowUp: // the API's word on a payment already counted
 	case e.Outcome == notify.Accepted, e.Outcome == notify.Duplicate, e.Outcome == notify.Failed:
@@ -104,6 +107,20 @@ func (m *Model) add(e ingest.Event) {
 	if m.cursor > 0 || m.detail {
 		m.cursor = min(m.cursor+1, len(m.entries)-1)
 	}
+}
+
+// replace puts the API's word on a payment (a FollowUp) in the row of the
+// notification it confirms, which keeps its arrival time: one payment, one
+// row. False when that row is no longer listed.
+func (m *Model) replace(e ingest.Event) bool {
+	for i, old := range m.entries {
+		if e.ID != "" && old.ID == e.ID && old.Kind == e.Kind && !old.FollowUp {
+			e.Time = old.Time
+			m.entries[i] = e
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {

@@ -256,3 +256,32 @@ func TestEscapesNeverReachTheScreen(t *testing.T) {
 		t.Errorf("the escape is not shown as text:\n%s", views[0])
 	}
 }
+
+// The API's word on a webhook's status (a FollowUp) lands in the row of
+// the notification it confirms: one payment, one row, its arrival time
+// kept, the "?" gone; counts unchanged.
+func TestFollowUpConfirmsTheSameRow(t *testing.T) {
+	m := New(newCommon(), nil)
+	rub, _ := qiwiapi.ParseAmount("150.50", qiwiapi.RUB)
+	w := &notify.Event{MessageID: "m-1", TxnID: "1", Type: "IN", Status: "SUCCESS", Sum: rub}
+	first := ingest.Event{Notice: notify.Notice{Time: uitest.Now, Kind: notify.KindWallet, Outcome: notify.Accepted, ID: "m-1",
+		Status: "SUCCESS", Amount: &rub, Wallet: w}}
+	other := first
+	other.ID, other.Time = "m-2", uitest.Now.Add(time.Second)
+	m.Update(feed.WalletPaymentMsg{Notice: first})
+	m.Update(feed.WalletPaymentMsg{Notice: other})
+	if got := status(m.entries[1]); got != "SUCCESS?" {
+		t.Fatalf("before the API answers: %q", got)
+	}
+	confirmed := first
+	confirmed.FollowUp, confirmed.StatusConfirmed, confirmed.Confirmation = true, true, ingest.Confirmed
+	confirmed.Time = uitest.Now.Add(time.Minute)
+	m.Update(feed.WalletPaymentMsg{Notice: confirmed})
+	if len(m.entries) != 2 || m.verified != 2 {
+		t.Fatalf("%d rows, %d verified; want 2 and 2", len(m.entries), m.verified)
+	}
+	row := m.entries[1]
+	if row.ID != "m-1" || !row.FollowUp || status(row) != "SUCCESS" || !row.Time.Equal(uitest.Now) {
+		t.Errorf("the confirmed row: id %s, follow-up %v, status %q, time %v", row.ID, row.FollowUp, status(row), row.Time)
+	}
+}
