@@ -16,7 +16,6 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	"qiwidash/store"
 	"qiwidash/store/ingest/ingesttest"
-	"qiwidash/ui/uitest"
 )
 
 // confirmRig is a receiver with a store whose Confirm answers what the
@@ -190,7 +189,7 @@ func TestDemoLieContradictedByHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sb, err := demo.Start("", demo.Options{Seed: 1, End: uitest.Now, Now: func() time.Time { return uitest.Now },
+	sb, err := demo.Start("", demo.Options{Seed: 1, End: sandboxNow, Now: func() time.Time { return sandboxNow },
 		SettleDelay: time.Hour, HistoryPerMinute: -1})
 	if err != nil {
 		t.Fatal(err)

@@ -10,13 +10,15 @@ import (
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sandbox/demo"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
-	"qiwidash/ui/uitest"
 )
 
 // TestDemoWiring is what `qiwidash --demo` does: receiver first, then the
 // sandbox with its CallbackURL, then the wallet webhook registered to the
 // receiver. A test notice arrives at once; a wallet payment and a paid
 // bill arrive verified, the payment's status marked as not signed.
+// sandboxNow is the embedded sandbox's fixed "now" in these tests.
+var sandboxNow = time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow)
+
 func TestDemoWiring(t *testing.T) {
 	ctx := context.Background()
 	key := &WebhookKey{}
@@ -29,7 +31,7 @@ func TestDemoWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sb, err := demo.Start("", demo.Options{Seed: 1, End: uitest.Now, Now: func() time.Time { return uitest.Now },
+	sb, err := demo.Start("", demo.Options{Seed: 1, End: sandboxNow, Now: func() time.Time { return sandboxNow },
 		SettleDelay: time.Millisecond, HistoryPerMinute: -1, CallbackURL: recvURL + notify.DefaultBillPath})
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +67,7 @@ func TestDemoWiring(t *testing.T) {
 	}
 
 	merchantAPI, err := pull.NewClient(pull.Credentials{APIID: sb.Creds.MerchantAPIID, APIPassword: sb.Creds.MerchantPassword,
-		ShopID: sb.Creds.MerchantShopID}, pull.WithBaseURL(sb.URL), pull.WithClock(func() time.Time { return uitest.Now }))
+		ShopID: sb.Creds.MerchantShopID}, pull.WithBaseURL(sb.URL), pull.WithClock(func() time.Time { return sandboxNow }))
 	if err != nil {
 		t.Fatal(err)
 	}
