@@ -803,8 +803,12 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 			return nil, err
 		}
 		opts = append(opts, topup.WithBaseURL(agentURL), topup.WithSandboxPolling(2*time.Second))
-		if hc := httpClient(f.log, 60*time.Second); hc != nil {
-			opts = append(opts, topup.WithHTTPClient(hc))
+		if f.log != nil { // the request log wraps the login's transport: a client certificate stays
+			base, err := creds.agentAuth.Transport()
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts, topup.WithHTTPClient(httpClientOver(base, f.log, 60*time.Second)))
 		}
 		ag, err := topup.NewClient(creds.agentTerminal, opts...)
 		if err != nil {

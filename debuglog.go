@@ -78,10 +78,16 @@ func (l *debugLog) end(err error) {
 // httpClient is an HTTP client that logs each request to log, for a QIWI
 // client's WithHTTPClient option; nil when log is nil (the client keeps its own).
 func httpClient(log *slog.Logger, timeout time.Duration) *http.Client {
+	return httpClientOver(http.DefaultTransport, log, timeout)
+}
+
+// httpClientOver is httpClient over base (e.g. an agent's client
+// certificate transport); nil without a log.
+func httpClientOver(base http.RoundTripper, log *slog.Logger, timeout time.Duration) *http.Client {
 	if log == nil {
 		return nil
 	}
-	return &http.Client{Timeout: timeout, Transport: loggingTransport{base: http.DefaultTransport, log: log}}
+	return &http.Client{Timeout: timeout, Transport: loggingTransport{base: base, log: log}}
 }
 
 // loggingTransport logs what a request was and how it ended: never its

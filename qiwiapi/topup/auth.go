@@ -13,6 +13,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/http"
 	"hash"
 	"os"
 	"strings"
@@ -60,6 +61,21 @@ func (a Auth) Endpoint() string {
 		return PrivateURL
 	}
 	return DefaultURL
+}
+
+// Transport is what the login's requests travel over: the default transport,
+// or for a certificate login one that presents the client certificate. A
+// caller wrapping the transport (a request log) builds on it and gives the
+// result with WithHTTPClient after Options, so the certificate stays.
+func (a Auth) Transport() (http.RoundTripper, error) {
+	if a.Kind() != "certificate" {
+		return http.DefaultTransport, nil
+	}
+	cfg, err := a.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return tlsTransport(cfg), nil
 }
 
 // Options builds the client options of the login: the files are read and

@@ -135,11 +135,16 @@ func WithTLSConfig(cfg *tls.Config) Option {
 		if cfg == nil {
 			return errors.New("topup: nil tls config")
 		}
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.TLSClientConfig = cfg.Clone()
-		c.tr.HTTP = &http.Client{Transport: tr, Timeout: 60 * time.Second}
+		c.tr.HTTP = &http.Client{Transport: tlsTransport(cfg), Timeout: 60 * time.Second}
 		return nil
 	}
+}
+
+// tlsTransport is the default transport presenting cfg's client certificate.
+func tlsTransport(cfg *tls.Config) *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = cfg.Clone()
+	return tr
 }
 
 // WithBaseURL sets the endpoint: a URL that ends in .jsp is used as is, any

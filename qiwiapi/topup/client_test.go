@@ -677,6 +677,21 @@ func TestClientCertificate(t *testing.T) {
 	if _, _, err := fromFiles.Ping(ctx); err != nil {
 		t.Fatalf("mTLS ping from files: %v", err)
 	}
+	// A request log wraps the login's transport (qiwidash --debug): given
+	// after the login's options, it keeps the certificate.
+	base, err := auth.Transport()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := &countingTransport{base: base}
+	wrapped, err := topup.NewClient(agent.DemoTerminalID(), append(opts, topup.WithBaseURL(ts.URL),
+		topup.WithHTTPClient(&http.Client{Transport: logged}))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := wrapped.Ping(ctx); err != nil || logged.n == 0 {
+		t.Fatalf("mTLS ping through a wrapped transport: %v (%d requests seen)", err, logged.n)
+	}
 	other := auth
 	other.KeyFile = filepath.Join(dir, "other.pem")
 	os.WriteFile(other.KeyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(caKey)}), 0o600)
@@ -798,4 +813,15 @@ func TestRetryReadsOnly(t *testing.T) {
 	if n := len(e.sb.Requests()); n != 4 {
 		t.Errorf("pay was retried: %d requests", n)
 	}
+}
+
+// countingTransport counts the requests it carries.
+type countingTransport struct {
+	base http.RoundTripper
+	n    int
+}
+
+func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.n++
+	return t.base.RoundTrip(r)
 }
