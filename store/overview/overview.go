@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -77,28 +78,51 @@ type Row struct {
 type Alert struct {
 	Key     string // stable while the condition lasts: tell a person once
 	Profile string
-	Text    string
+	// Text says it in words, its amounts and times written by the screen
+	// (masked in privacy mode, in the screens' zone).
+	Text func(Writer) string
+}
+
+// Writer writes an alert's amounts, times and personal numbers the way the
+// screen shows them.
+type Writer struct {
+	Money    func(qiwiapi.Amount) string
+	Time     func(t time.Time, layout string) string
+	Personal func(string) string // a txn or bill id, a restriction's words
+}
+
+// Plain writes amounts and times as they are (tests, logs).
+var Plain = Writer{
+	Money:    qiwiapi.Amount.Format,
+	Time:     func(t time.Time, layout string) string { return t.Format(layout) },
+	Personal: func(s string) string { return s },
 }
 
 // Alerts lists what needs a person in the row.
 func (r Row) Alerts() []Alert {
 	var out []Alert
-	add := func(key, text string) {
+	add := func(key string, text func(Writer) string) {
 		out = append(out, Alert{Key: r.Profile + "/" + key, Profile: r.Profile, Text: text})
 	}
 	for _, b := range r.AgentBalance {
-		if b.Low {
-			add("low/"+b.Amount.Currency.Code(), fmt.Sprintf("agent balance %s is below %s", b.Amount.Format(), b.Threshold.Format()))
+		if b.Low && b.Threshold != nil {
+			add("low/"+b.Amount.Currency.Code(), func(w Writer) string {
+				return fmt.Sprintf("agent balance %s is below %s", w.Money(b.Amount), w.Money(*b.Threshold))
+			})
 		}
 	}
 	if len(r.Restrictions) > 0 {
-		add("restricted", "wallet restricted: "+strings.Join(r.Restrictions, "; "))
+		add("restricted", func(w Writer) string { return "wallet restricted: " + strings.Join(r.Restrictions, "; ") })
 	}
 	for _, s := range r.Stuck {
-		add(fmt.Sprintf("stuck/%d", s.TxnID), fmt.Sprintf("payment %d of %s WAITING since %s", s.TxnID, s.Amount.Format(), s.Date.Format("2006-01-02 15:04")))
+		add(fmt.Sprintf("stuck/%d", s.TxnID), func(w Writer) string {
+			return fmt.Sprintf("payment %s of %s WAITING since %s", w.Personal(strconv.FormatInt(s.TxnID, 10)), w.Money(s.Amount), w.Time(s.Date, "2006-01-02 15:04"))
+		})
 	}
 	for _, e := range r.Expiring {
-		add("expiring/"+e.BillID, fmt.Sprintf("bill %s of %s expires at %s", e.BillID, e.Amount.Format(), e.Lifetime.Format("15:04")))
+		add("expiring/"+e.BillID, func(w Writer) string {
+			return fmt.Sprintf("bill %s of %s expires at %s", w.Personal(e.BillID), w.Money(e.Amount), w.Time(e.Lifetime, "15:04"))
+		})
 	}
 	return out
 }

@@ -245,7 +245,7 @@ func (m *Model) alert() tea.Cmd {
 	if len(fresh) == 0 {
 		return nil
 	}
-	text := fresh[0].Profile + ": " + fresh[0].Text
+	text := sanitize.Text(fresh[0].Profile) + ": " + sanitize.Text(fresh[0].Text(m.writer()))
 	if len(fresh) > 1 {
 		text += fmt.Sprintf(" (+%d more alerts in Overview)", len(fresh)-1)
 	}
@@ -311,7 +311,7 @@ func (m *Model) View() string {
 				b.WriteString(s.Subtle.Render(fmt.Sprintf("   … and %d more", len(alerts)-i)) + "\n")
 				break
 			}
-			b.WriteString(common.Truncate("   "+s.Warning.Render("! ")+sanitize.Text(a.Profile)+": "+m.c.Account(sanitize.Text(a.Text), common.Detail), m.width) + "\n")
+			b.WriteString(common.Truncate("   "+s.Warning.Render("! ")+sanitize.Text(a.Profile)+": "+sanitize.Text(a.Text(m.writer())), m.width) + "\n")
 		}
 	}
 	return b.String()
@@ -429,6 +429,12 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down}, m.ShortHelp()}
+}
+
+// writer writes alerts' amounts, times and ids as every screen does:
+// masked in privacy mode, in the screens' zone.
+func (m *Model) writer() overview.Writer {
+	return overview.Writer{Money: m.c.Money, Time: m.when, Personal: m.c.Personal}
 }
 
 // when is t in the screens' zone by layout; "—" for none.

@@ -3,6 +3,7 @@ package overview
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -107,3 +108,30 @@ func TestAlertsToldOnceAndEnterOpensTheProfile(t *testing.T) {
 }
 
 var _ tea.Model = (*Model)(nil)
+
+// Privacy masks the Overview's alerts like every screen: no amount, no
+// txn id in full, in the list and in the toast that tells them.
+func TestPrivacyMasksTheAlerts(t *testing.T) {
+	env, e := world(t)
+	env.Common.Settings.Privacy = true
+	d := uitest.NewDriver(t, New(env.Common, Deps{Engine: e, Shared: NewShared(), Bell: func() {}}))
+	d.Run(nil)
+	m := d.Model.(*Model)
+	m.SetSize(120, 40)
+	var toasts []string
+	for _, toast := range d.Toasts {
+		toasts = append(toasts, toast.Text)
+	}
+	screen := m.View()
+	if !strings.Contains(screen, "agent balance ••• $ is below ••• $") {
+		t.Errorf("the low-balance alert is not masked:\n%s", screen)
+	}
+	if len(toasts) == 0 {
+		t.Fatal("no alert was told")
+	}
+	for _, text := range append(toasts, screen) {
+		if strings.Contains(text, "20 000.00") || strings.Contains(text, ".00 $") {
+			t.Errorf("an amount or a txn id in full with privacy on: %q", text)
+		}
+	}
+}
