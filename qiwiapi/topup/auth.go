@@ -13,8 +13,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/http"
 	"hash"
+	"net/http"
 	"os"
 	"strings"
 )
