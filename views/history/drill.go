@@ -6,7 +6,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 )
 
@@ -57,11 +56,11 @@ func (m *Model) statement() tea.Cmd {
 		if len(m.rows) == 0 {
 			return common.Toast("Nothing on screen to make a statement of")
 		}
-		d := m.rows[len(m.rows)-1].Date.In(qiwiapi.Moscow)
-		from = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, qiwiapi.Moscow)
+		d := m.rows[len(m.rows)-1].Date.In(m.c.Loc()) // the day of the oldest row on screen, in the screens' zone
+		from = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, m.c.Loc())
 	}
 	if to.IsZero() {
-		to = m.c.Now().In(qiwiapi.Moscow)
+		to = m.c.Now().In(m.c.Loc())
 	}
 	write := m.Statements
 	m.actionBusy++

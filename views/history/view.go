@@ -150,7 +150,9 @@ func (m *Model) filterLine() string {
 		parts = append(parts, s.Label.Render("filter ")+fmt.Sprintf("%q", m.text))
 	}
 	if m.q.Cond.Label != "" { // a drill-down: said first, so it shows on a narrow screen
-		parts = append([]string{parts[0], s.Label.Render("only ") + m.q.Cond.Label}, parts[1:]...)
+		// The label may name a counterparty's account: masked as on the screen it came from.
+		label := m.c.Account(sanitize.Text(m.q.Cond.Label), common.Detail)
+		parts = append([]string{parts[0], s.Label.Render("only ") + label}, parts[1:]...)
 	}
 	return " " + strings.Join(parts, s.Subtle.Render(" · "))
 }
