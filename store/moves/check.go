@@ -17,12 +17,30 @@ import (
 var ErrCannotSucceed = errors.New("the payment cannot succeed")
 
 // Refusal is why a money move cannot succeed, found before it is confirmed.
-type Refusal struct{ Reason string }
+type Refusal struct {
+	format string
+	args   []any // qiwiapi.Amount values are written by Text's money
+}
 
-func (r *Refusal) Error() string        { return r.Reason }
+func (r *Refusal) Error() string        { return r.Text(qiwiapi.Amount.Format) }
 func (r *Refusal) Is(target error) bool { return target == ErrCannotSucceed }
 
-func refusal(format string, args ...any) error { return &Refusal{Reason: fmt.Sprintf(format, args...)} }
+// Text is the reason in words, its amounts written by money: a screen
+// passes its own, which masks them in privacy mode.
+func (r *Refusal) Text(money func(qiwiapi.Amount) string) string {
+	args := make([]any, len(r.args))
+	for i, a := range r.args {
+		if amount, ok := a.(qiwiapi.Amount); ok {
+			a = money(amount)
+		}
+		args[i] = a
+	}
+	return fmt.Sprintf(r.format, args...)
+}
+
+// refusal says why a payment cannot succeed; give amounts as qiwiapi.Amount
+// values (%s), never formatted, so a screen can mask them.
+func refusal(format string, args ...any) error { return &Refusal{format: format, args: args} }
 
 // uncheckable wraps an error that kept a check from running: the payment
 // may be fine, but nobody can say, so it is not offered either.
@@ -80,7 +98,7 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 		p.ID = "1" // Validate wants an id; the real one is drawn by Pay
 	}
 	if err := p.Validate(); err != nil {
-		return out, &Refusal{Reason: err.Error()}
+		return out, refusal("%s", err.Error())
 	}
 	c, _, err := w.api.Payments.Commission(ctx, p.Provider, p.Fields["account"], p.Sum)
 	if err != nil {
@@ -125,7 +143,7 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 		return out, refusal("The wallet has no RUB account with a balance: payments are paid from it")
 	}
 	if out.Debit.Minor > out.Balance.Minor {
-		return out, refusal("Not enough money: this takes %s with the commission, the RUB account holds %s", out.Debit.Format(), out.Balance.Format())
+		return out, refusal("Not enough money: this takes %s with the commission, the RUB account holds %s", out.Debit, out.Balance)
 	}
 	types := limitTypesOf(p.Provider)
 	if len(types) == 0 {
@@ -148,8 +166,8 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 			room := LimitRoom{Type: l.Type, Rest: rest, Max: mx, Till: l.Interval.DateTill.Time}
 			out.Limits = append(out.Limits, room)
 			if rest.Currency == out.Debit.Currency && out.Debit.Minor > rest.Minor {
-				return out, refusal("Above the %s limit: %s left of %s until %s, this takes %s", limitName(l.Type), rest.Format(), mx.Format(),
-					room.Till.In(qiwiapi.Moscow).Format("2 Jan 2006"), out.Debit.Format())
+				return out, refusal("Above the %s limit: %s left of %s until %s, this takes %s", limitName(l.Type), rest, mx,
+					room.Till.In(qiwiapi.Moscow).Format("2 Jan 2006"), out.Debit)
 			}
 		}
 	}
@@ -186,7 +204,7 @@ func (w *Wallet) CheckInvoice(ctx context.Context, inv qiwiapi.Invoice) (qiwiapi
 			continue
 		}
 		if a.Balance.Minor < inv.Sum.Minor {
-			return *a.Balance, refusal("Not enough money: the invoice is %s, the %s account holds %s", inv.Sum.Format(), inv.Sum.Currency.Code(), a.Balance.Format())
+			return *a.Balance, refusal("Not enough money: the invoice is %s, the %s account holds %s", inv.Sum, inv.Sum.Currency.Code(), *a.Balance)
 		}
 		return *a.Balance, nil
 	}
@@ -248,7 +266,7 @@ func (t *Topups) Check(ctx context.Context, tp topup.Topup) (TopupCheck, error) 
 		tp.Number = "1"
 	}
 	if err := tp.Validate(); err != nil {
-		return out, &Refusal{Reason: err.Error()}
+		return out, refusal("%s", err.Error())
 	}
 	exist, _, err := t.c.CheckUser(ctx, tp.Account, 0)
 	if err != nil {
@@ -276,7 +294,7 @@ func (t *Topups) Check(ctx context.Context, tp topup.Topup) (TopupCheck, error) 
 		if out.Alt != nil && out.Alt.Possible {
 			why += "; it can take " + other.String()
 		}
-		return out, &Refusal{Reason: why}
+		return out, refusal("%s", why)
 	}
 	balances, _, err := t.c.Ping(ctx)
 	if err != nil {
@@ -299,7 +317,7 @@ func (t *Topups) Check(ctx context.Context, tp topup.Topup) (TopupCheck, error) 
 	// Across currencies QIWI converts at its own rate: only the same
 	// currency can be compared here.
 	if from == tp.Amount.Currency && tp.Amount.Minor > out.AgentBalance.Minor {
-		return out, refusal("Not enough on the agent's %s account: the top-up is %s, the account holds %s", from.Code(), tp.Amount.Format(), out.AgentBalance.Format())
+		return out, refusal("Not enough on the agent's %s account: the top-up is %s, the account holds %s", from.Code(), tp.Amount, out.AgentBalance)
 	}
 	return out, nil
 }

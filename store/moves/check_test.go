@@ -37,8 +37,13 @@ func TestCheckRefusesATransferAboveTheBalance(t *testing.T) {
 		t.Fatalf("check: %v, want a refusal", err)
 	}
 	holds := qiwiapi.Amount{Minor: bal, Currency: qiwiapi.RUB}.Format()
-	if !strings.Contains(r.Reason, "Not enough money") || !strings.Contains(r.Reason, holds) || !strings.Contains(r.Reason, "99 999 999 999") {
-		t.Fatalf("reason %q should name the debit and the balance %s", r.Reason, holds)
+	if !strings.Contains(r.Error(), "Not enough money") || !strings.Contains(r.Error(), holds) || !strings.Contains(r.Error(), "99 999 999 999") {
+		t.Fatalf("reason %q should name the debit and the balance %s", r.Error(), holds)
+	}
+	// A screen writes the amounts its own way (masked in privacy mode).
+	masked := r.Text(func(a qiwiapi.Amount) string { return "••• " + a.Currency.Symbol() })
+	if strings.Contains(masked, holds) || strings.Contains(masked, "99 999") || !strings.Contains(masked, "••• ₽") {
+		t.Fatalf("the amounts are not the screen's: %q", masked)
 	}
 	noMoves(t, e, w, before)
 }

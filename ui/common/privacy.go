@@ -1,10 +1,12 @@
 package common
 
 import (
+	"errors"
 	"strings"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store/moves"
 )
 
 // The privacy policy, in one place (README's "Privacy" part says the same):
@@ -87,3 +89,14 @@ func (c *Common) Account(s string, at Place) string {
 
 // Document masks an identity document's number, privacy on or off.
 func (c *Common) Document(s string) string { return sanitize.MaskMiddle(s) }
+
+// Refusal is why a payment cannot succeed (a *moves.Refusal in err), its
+// amounts written as every amount on screen (masked in privacy mode); ok
+// is false when err is no refusal.
+func (c *Common) Refusal(err error) (text string, ok bool) {
+	var r *moves.Refusal
+	if !errors.As(err, &r) {
+		return "", false
+	}
+	return r.Text(c.Money), true
+}

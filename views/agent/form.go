@@ -348,7 +348,11 @@ func (m *TopupModel) answerText() string {
 	}
 	parts = append(parts, "can take "+funds.String()+": yes")
 	if c.err != nil { // the deposit is possible: the agent balance is short
-		return strings.Join(parts, ", ") + " — " + c.err.Error() + "; nothing will be paid, do not take the money"
+		why, ok := m.c.Refusal(c.err)
+		if !ok {
+			why = common.Explain(c.err)
+		}
+		return strings.Join(parts, ", ") + " — " + why + "; nothing will be paid, do not take the money"
 	}
 	parts = append(parts, "agent balance "+c.res.AgentBalance.Format())
 	return strings.Join(parts, ", ")

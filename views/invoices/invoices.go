@@ -290,8 +290,8 @@ func (m *Model) askPay() tea.Cmd {
 func (m *Model) confirmPay(msg payCheckedMsg) tea.Cmd {
 	inv := msg.inv
 	if msg.err != nil {
-		text := msg.err.Error() // a refusal: why it cannot be paid, in words
-		if !errors.Is(msg.err, moves.ErrCannotSucceed) {
+		text, refused := m.c.Refusal(msg.err) // why it cannot be paid, in words
+		if !refused {
 			text = "Could not check the balance, so the invoice is not offered for paying: " + common.Explain(errors.Unwrap(msg.err))
 		}
 		return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }

@@ -200,7 +200,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.checkPending = false
 		if msg.err != nil {
-			m.form.Banner = refusalText(msg.err)
+			m.form.Banner = m.refusalText(msg.err)
 			return m, nil
 		}
 		return m, m.confirm(msg.d, msg.check)
@@ -421,10 +421,11 @@ type checkedMsg struct {
 	err   error
 }
 
-// refusalText is why a checked payment is not offered, in words.
-func refusalText(err error) string {
-	if errors.Is(err, moves.ErrCannotSucceed) {
-		return err.Error()
+// refusalText is why a checked payment is not offered, in words, its
+// amounts written as the screen writes them (masked in privacy mode).
+func (m *Model) refusalText(err error) string {
+	if text, ok := m.c.Refusal(err); ok {
+		return text
 	}
 	inner := err
 	if u := errors.Unwrap(err); u != nil {
