@@ -22,8 +22,9 @@ type Field struct {
 	// are masked in privacy mode and always in the report.
 	Personal bool
 	// Money values are masked in privacy mode (the report keeps them: a
-	// ticket needs the amount).
-	Money bool
+	// ticket needs the amount); Amount is the value, for the screen to write.
+	Money  bool
+	Amount qiwiapi.Amount
 }
 
 // Event is one moment of a case's timeline.
@@ -107,7 +108,7 @@ func (c *Case) add(name, value string, personal bool) {
 }
 
 func (c *Case) money(name string, a qiwiapi.Amount) {
-	c.Fields = append(c.Fields, Field{Name: name, Value: a.Format(), Money: true})
+	c.Fields = append(c.Fields, Field{Name: name, Value: a.Format(), Money: true, Amount: a})
 }
 
 func (c *Case) event(at time.Time, source, text string) {

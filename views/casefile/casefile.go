@@ -321,8 +321,8 @@ func (m *Model) caseView() string {
 		switch {
 		case f.Personal:
 			v = m.c.Personal(v)
-		case f.Money && m.c.Settings != nil && m.c.Settings.Privacy:
-			v = "•••"
+		case f.Money:
+			v = m.c.Money(f.Amount)
 		}
 		lines = append(lines, "   "+s.Label.Render(common.PadRight(sanitize.Text(f.Name), 24))+" "+v)
 	}

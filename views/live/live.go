@@ -303,7 +303,7 @@ func (m *Model) columns() []column {
 	}
 	check := column{title: "CHECK", width: 12, cell: func(e ingest.Event) string { return mark(e.Notice) }}
 	id := column{title: "ID", width: 12, cell: func(e ingest.Event) string { return common.OrDash(sanitize.Text(e.ID)) }}
-	from := column{title: "FROM", width: 10, cell: func(e ingest.Event) string { return sanitize.Text(ingest.Host(e.Remote)) }}
+	from := column{title: "FROM", width: 10, cell: func(e ingest.Event) string { return m.c.Personal(sanitize.Text(ingest.Host(e.Remote))) }}
 	for _, c := range []column{check, id, from} {
 		if used+c.width+1 > room {
 			break
@@ -375,7 +375,7 @@ func (m *Model) detailView(e ingest.Event) string {
 	if n.Amount != nil {
 		line("Amount", m.amount(e))
 	}
-	line("From", ingest.Host(n.Remote))
+	line("From", m.c.Personal(ingest.Host(n.Remote))) // an IP address is personal data
 	answer := fmt.Sprintf("HTTP %d", n.HTTPStatus)
 	if n.Kind == notify.KindBill {
 		answer += fmt.Sprintf(", result_code %d", n.ResultCode)
