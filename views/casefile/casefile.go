@@ -256,8 +256,11 @@ func (m *Model) hitsView() string {
 		b.WriteString("\n" + s.Subtle.Render(" Nothing in any profile's cache. A payment older than the cache, or of a profile never opened here, is not known yet.") + "\n")
 		return b.String()
 	}
-	wide := m.width >= 120
+	wide, narrow := m.width >= 120, m.width < 100
 	header := fmt.Sprintf("   %-16s %-10s %-8s %-13s %15s %-9s %s", "DATE", "PROFILE", "FROM", "REF", "AMOUNT", "STATUS", "ACCOUNT")
+	if narrow { // amount, status and account first; the case names the profile and the source
+		header = fmt.Sprintf("   %-16s %-13s %15s %-9s %s", "DATE", "REF", "AMOUNT", "STATUS", "ACCOUNT")
+	}
 	if wide {
 		header += strings.Repeat(" ", max(1, 17-len("ACCOUNT"))) + "TEXT"
 	}
@@ -270,8 +273,11 @@ func (m *Model) hitsView() string {
 		if who == "" {
 			who = "?"
 		}
-		line := fmt.Sprintf("%-16s %s %-8s %s %15s %-9s %s", m.c.Date(h.Date), common.PadRight(sanitize.Text(who), 10), h.Source,
-			common.PadRight(sanitize.Text(h.Ref), 13), m.c.Money(h.Amount), common.Truncate(h.Status, 9), common.PadRight(m.c.Account(sanitize.Text(h.Account), common.List), 16))
+		ref, status, account := common.PadRight(sanitize.Text(h.Ref), 13), common.Truncate(sanitize.Text(h.Status), 9), common.PadRight(m.c.Account(sanitize.Text(h.Account), common.List), 16)
+		line := fmt.Sprintf("%-16s %s %-8s %s %15s %-9s %s", m.c.Date(h.Date), common.PadRight(sanitize.Text(who), 10), h.Source, ref, m.c.Money(h.Amount), status, account)
+		if narrow {
+			line = fmt.Sprintf("%-16s %s %15s %-9s %s", m.c.Date(h.Date), ref, m.c.Money(h.Amount), status, account)
+		}
 		if wide {
 			line += " " + m.c.Personal(sanitize.Text(h.Text))
 		}

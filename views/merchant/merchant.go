@@ -16,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi/pull"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
@@ -401,7 +402,7 @@ func (m *Model) askRefund() tea.Cmd {
 	rest := b.Refundable()
 	rest.Minor -= a.Minor
 	lines := []string{
-		"Bill " + b.ID + ", paid " + b.Amount.Format() + " by " + b.Payer,
+		"Bill " + sanitize.Text(b.ID) + ", paid " + b.Amount.Format() + " by " + sanitize.Text(b.Payer),
 		"Refunded so far:     " + b.Refunded().Format(),
 		"Remaining refundable: " + b.Refundable().Format() + " (paid minus successful refunds)",
 	}
