@@ -229,18 +229,19 @@ func (m *BalanceModel) View() string {
 	b.WriteString(s.Subtle.Render(" "+strings.Join(info, " · ")) + "\n\n")
 
 	n := m.SampleCount
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf(" %-4s %20s %20s  %-*s  %s", "CCY", "BALANCE", "THRESHOLD", n, fmt.Sprintf("TREND (last %d)", n), "STATE")) + "\n")
+	// The state before the trend: at 80 columns the trend is what is cut.
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf(" %-4s %20s %20s  %-5s %s", "CCY", "BALANCE", "THRESHOLD", "STATE", fmt.Sprintf("TREND (last %d)", n))) + "\n")
 	for _, bal := range m.balances {
 		threshold := "—"
 		if t, ok := m.deps.Thresholds[bal.Currency]; ok {
 			threshold = m.c.Money(t)
 		}
 		spark := Sparkline(m.trend[bal.Currency], n)
-		line := fmt.Sprintf(" %-4s %20s %20s  %s  ", bal.Currency.Code(), m.c.Money(bal), threshold, common.PadRight(spark, n))
+		line := fmt.Sprintf(" %-4s %20s %20s  ", bal.Currency.Code(), m.c.Money(bal), threshold)
 		if m.isLow(bal) {
-			b.WriteString(s.Warning.Render(line+"LOW") + "\n")
+			b.WriteString(s.Warning.Render(line+"LOW   "+spark) + "\n")
 		} else {
-			b.WriteString(line + s.Positive.Render("ok") + "\n")
+			b.WriteString(line + s.Positive.Render("ok") + "    " + spark + "\n")
 		}
 	}
 	if m.state == common.StateError && m.err != nil {
