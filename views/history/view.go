@@ -157,12 +157,16 @@ func (m *Model) filterLine() string {
 	return " " + strings.Join(parts, s.Subtle.Render(" · "))
 }
 
-func (m *Model) amounts(list []qiwiapi.Amount, sign int) string {
+// amounts writes up to most amounts (0: all), then "(+N)" for the rest.
+func (m *Model) amounts(list []qiwiapi.Amount, sign, most int) string {
 	if len(list) == 0 {
 		return "—"
 	}
 	out := make([]string, 0, len(list))
-	for _, a := range list {
+	for i, a := range list {
+		if most > 0 && i == most {
+			return strings.Join(out, ", ") + fmt.Sprintf(" (+%d)", len(list)-most)
+		}
 		if sign < 0 {
 			a = a.Neg()
 		}
@@ -171,8 +175,15 @@ func (m *Model) amounts(list []qiwiapi.Amount, sign int) string {
 	return strings.Join(out, ", ")
 }
 
+// totalsText is "in …  out …"; when every currency does not fit the width,
+// each side keeps its first currency and says how many more there are, so
+// both sides always show.
 func (m *Model) totalsText(t *qiwiapi.Totals) string {
-	return "in " + m.amounts(t.Incoming, 1) + "  out " + m.amounts(t.Outgoing, -1)
+	full := "in " + m.amounts(t.Incoming, 1, 0) + "  out " + m.amounts(t.Outgoing, -1, 0)
+	if m.width <= 0 || totalsLabelW+3+ansi.StringWidth(full) <= m.width {
+		return full
+	}
+	return "in " + m.amounts(t.Incoming, 1, 1) + "  out " + m.amounts(t.Outgoing, -1, 1)
 }
 
 func (m *Model) apiTotalsLine() string {
