@@ -69,7 +69,7 @@ func TestStatementOfTheRangeOnScreen(t *testing.T) {
 	if from.Format("2006-01-02") != oldest.Format("2006-01-02") || from.Hour() != 0 || !to.Equal(m.c.Now().In(qiwiapi.Moscow)) {
 		t.Errorf("statement of %s – %s; oldest row %s", from, to, oldest)
 	}
-	if last := shell[len(shell)-1].(common.ToastMsg); last.Text != "Statement saved to /tmp/s.pdf" {
+	if last := shell[len(shell)-1].(common.ToastMsg); last.Text != "Statement saved: s.pdf in /tmp" {
 		t.Errorf("toast %q", last.Text)
 	}
 }

@@ -349,19 +349,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.ErrorToast(msg.err)
 		}
-		return m, common.Toast("Receipt saved to " + msg.path)
+		return m, common.Toast(common.SavedAt("Receipt", msg.path))
 	case statementMsg:
 		m.actionBusy--
 		if msg.err != nil {
 			return m, common.ErrorToast(msg.err)
 		}
-		return m, common.Toast("Statement saved to " + msg.path)
+		return m, common.Toast(common.SavedAt("Statement", msg.path))
 	case exportMsg:
 		m.actionBusy--
 		if msg.err != nil {
 			return m, common.ErrorToast(msg.err)
 		}
-		return m, common.Toast(fmt.Sprintf("Exported %d transactions to %s", msg.n, msg.path))
+		return m, common.Toast(common.SavedAt(fmt.Sprintf("%d transactions", msg.n), msg.path))
 	case emailMsg:
 		m.actionBusy--
 		if msg.err != nil {

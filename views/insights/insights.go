@@ -369,7 +369,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.ErrorToast(msg.err)
 		}
 		m.saved = msg.path
-		return m, common.Toast("Statement saved to " + msg.path)
+		return m, common.Toast(common.SavedAt("Statement", msg.path))
 	case common.MoneyMovedMsg, feed.WalletPaymentMsg:
 		return m, m.load()
 	case tea.KeyMsg:

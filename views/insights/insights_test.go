@@ -211,7 +211,7 @@ func TestStatementKey(t *testing.T) {
 			toast = t.Text
 		}
 	}
-	if toast != "Statement saved to /tmp/statement.pdf" || !strings.Contains(ansi.Strip(m.View()), "Statement saved to /tmp/statement.pdf") {
+	if toast != "Statement saved: statement.pdf in /tmp" || !strings.Contains(ansi.Strip(m.View()), "Statement saved to /tmp/statement.pdf") {
 		t.Errorf("toast %q; view:\n%s", toast, ansi.Strip(m.View()))
 	}
 }
