@@ -72,11 +72,11 @@ func runDashboard(f dashboardFlags) error {
 	if f.baseURL == "" {
 		f.baseURL = qiwiapi.DefaultBaseURL
 	}
-	cfg, err := store.LoadConfig(f.config, common.DefaultKeys())
+	cfg, err := store.LoadConfig(f.config, common.DefaultKeys(nil))
 	if err != nil {
 		return err
 	}
-	if err := common.DefaultKeys().Rebind(cfg.Keys); err != nil {
+	if err := common.DefaultKeys(nil).Rebind(cfg.Keys); err != nil {
 		return err
 	}
 	f.zone = cfg.TimeZone
@@ -765,7 +765,7 @@ func demoDeps() screenDeps {
 func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantURL string, budgets *budget.Registry) (*common.Common, error) {
 	c := &common.Common{
 		Styles:   common.NewStyles(common.DefaultTheme()),
-		Keys:     common.DefaultKeys(),
+		Keys:     common.DefaultKeys(nil),
 		Settings: &common.Settings{Privacy: f.privacy, ReadOnly: f.readOnly},
 		Zone:     f.zone,
 		SaveDir:  saveDir,

@@ -572,7 +572,7 @@ func TestOneTimeZone(t *testing.T) {
 	dir := filepath.Join(configHome, "qiwidash")
 	os.MkdirAll(dir, 0o700)
 	os.WriteFile(filepath.Join(dir, "config.toml"), []byte("time_zone = \"Asia/Almaty\"\n"), 0o600)
-	cfg, err := store.LoadConfig("", common.DefaultKeys())
+	cfg, err := store.LoadConfig("", common.DefaultKeys(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

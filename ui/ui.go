@@ -5,7 +5,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 	"qiwidash/ui/components/confirm"
 	"qiwidash/ui/components/footer"
@@ -88,12 +88,12 @@ func New(c *common.Common, screens []Screen, opts Options) *Model {
 	m := &Model{opts: opts, footer: footer.New(c.Styles)}
 	if opts.Switch != nil {
 		sw := opts.Switch
-		m.switcher = switcher.New(func(name string) (opened, bool, error) {
+		m.switcher = switcher.New(c.Tr, func(name string) (opened, bool, error) {
 			c, screens, err := sw(name)
 			return opened{c, screens}, c != nil && len(screens) > 0, err
 		})
 	} else {
-		m.switcher = switcher.New[opened](nil)
+		m.switcher = switcher.New[opened](c.Tr, nil)
 	}
 	m.use(c, screens)
 	return m
@@ -110,7 +110,7 @@ func (m *Model) use(c *common.Common, screens []Screen) {
 		list[i] = tabs.Tab{Mode: s.Mode, Title: s.Title}
 	}
 	m.tabs.SetTabs(list, 0)
-	m.help = keyhelp.New(c.Styles, c.Keys)
+	m.help = keyhelp.New(c.Styles, c.Keys, c.Tr)
 	m.confirm = confirm.New(c)
 }
 
@@ -277,10 +277,10 @@ func (m *Model) resize() {
 // View draws the whole screen.
 func (m *Model) View() string {
 	if m.width == 0 {
-		return "Loading…"
+		return m.c.Tr.T("shell.loading", nil)
 	}
 	if m.width < MinWidth || m.height < MinHeight {
-		return fmt.Sprintf("Terminal too small (%dx%d, need %dx%d)", m.width, m.height, MinWidth, MinHeight)
+		return m.c.Tr.T("shell.too_small", i18n.Args{"Width": m.width, "Height": m.height, "MinWidth": MinWidth, "MinHeight": MinHeight})
 	}
 	view := m.screens[m.active].View
 	var body string
@@ -320,7 +320,7 @@ func (m *Model) replace(p opened, name string) tea.Cmd {
 	m.screenSet++
 	m.refreshGen++ // the old timer's tick is dropped; a new one starts
 	m.resize()
-	return tea.Batch(m.Load(), m.scheduleRefresh(), m.footer.Show(common.ToastMsg{Text: "Opened profile " + name}))
+	return tea.Batch(m.Load(), m.scheduleRefresh(), m.footer.Show(common.ToastMsg{Text: m.c.Tr.T("shell.opened", i18n.Args{"Name": name})}))
 }
 
 // fitLines cuts every line wider than width and marks the cut with "…", so

@@ -3,7 +3,7 @@ package common
 import "testing"
 
 func TestRelabelShowsTheReboundKey(t *testing.T) {
-	k := DefaultKeys()
+	k := DefaultKeys(nil)
 	if err := k.Rebind(map[string][]string{"copy": {"c"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestRelabelShowsTheReboundKey(t *testing.T) {
 // the screen numbers) for another action, so the config check
 // (store.ParseConfig) starts from a clean map.
 func TestDefaultKeysDoOneThingEach(t *testing.T) {
-	k := DefaultKeys()
+	k := DefaultKeys(nil)
 	keys, fixed := k.ActionKeys(), k.FixedKeys()
 	live := map[string]bool{}
 	for _, set := range k.Together() {
