@@ -106,9 +106,12 @@ type Tr struct {
 	loc  *goi18n.Localizer
 }
 
-// New is the catalogue in lang. It panics on a broken catalogue: the files
-// are embedded, and TestCatalogue reads them all.
+// New is the catalogue in lang ("": English). It panics on a broken
+// catalogue: the files are embedded, and TestCatalogue reads them all.
 func New(lang Lang) *Tr {
+	if lang == "" {
+		lang = EN
+	}
 	b, err := catalogue()
 	if err != nil {
 		panic(err)
