@@ -43,6 +43,9 @@ func (m *Model) globals() []global {
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
+	if m.confirm.IsOpen() || m.help.IsOpen() || !m.typing() {
+		msg = common.QWERTY(msg) // a key typed on the Russian layout is its QWERTY twin
+	}
 	switch {
 	case key.Matches(msg, k.ForceQuit):
 		return tea.Quit

@@ -362,3 +362,35 @@ func TestTabClicksHitAtAnyWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestRussianLayoutKeys: with the Russian layout on, й quits, з toggles
+// privacy and н confirms, as q, p and y do; in a form й is typed.
+func TestRussianLayoutKeys(t *testing.T) {
+	root, env := newRoot(t)
+	load(t, root)
+	root.Update(uitest.Key("з"))
+	if !env.Common.Settings.Privacy {
+		t.Fatal("з did not toggle privacy")
+	}
+	ran := 0
+	root.Update(common.ConfirmMsg{Title: "Pay?", Yes: func() tea.Msg { ran++; return nil }})
+	if _, cmd := root.Update(uitest.Key("н")); cmd != nil {
+		cmd()
+	}
+	if ran != 1 {
+		t.Fatalf("н ran the confirmation %d times", ran)
+	}
+	if _, cmd := root.Update(uitest.Key("й")); !isQuit(cmd) {
+		t.Fatal("й did not quit")
+	}
+	root.Update(uitest.Key("т")) // open the identification form on Profile, as n does
+	if !strings.Contains(root.View(), "Identification") {
+		t.Fatal("т did not open the form")
+	}
+	if _, cmd := root.Update(uitest.Key("й")); isQuit(cmd) {
+		t.Fatal("й quit while typing in the form")
+	}
+	if !strings.Contains(root.View(), "й") {
+		t.Fatalf("й was not typed into the form:\n%s", root.View())
+	}
+}

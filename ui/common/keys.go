@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/i18n"
 )
@@ -188,6 +189,24 @@ func (k *KeyMap) Rebind(m map[string][]string) error {
 		b.SetHelp(keys[0], b.Help().Desc)
 	}
 	return nil
+}
+
+// QWERTY is a key typed with the Russian (ЙЦУКЕН) layout on as the same
+// key on QWERTY: "й" is "q", "Р" is "H", alt+"й" is alt+"q"; anything else
+// is unchanged. Keys stay the same in every language; text fields take
+// what was typed, so only the shell and screens not typing use it.
+func QWERTY(msg tea.KeyMsg) tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || msg.Paste {
+		return msg
+	}
+	runes := slices.Clone(msg.Runes)
+	for i, r := range runes {
+		if l, ok := i18n.QWERTY(r); ok {
+			runes[i] = l
+		}
+	}
+	msg.Runes = runes
+	return msg
 }
 
 // Relabel is b with another description for the help bar. The key shown
