@@ -127,7 +127,7 @@ func (m *Model) openHelp() tea.Cmd {
 	}
 	sc := m.screens[m.active]
 	m.help.Open(
-		keyhelp.Section{Title: sc.Title, Keys: sc.View.FullHelp()},
+		keyhelp.Section{Title: sc.name(), Keys: sc.View.FullHelp()},
 		keyhelp.Section{Title: m.c.Tr.T("keyhelp.everywhere", nil), Keys: [][]key.Binding{shell}},
 	)
 	return nil

@@ -36,7 +36,19 @@ const (
 type Screen struct {
 	Mode  string
 	Title string
-	View  common.Component
+	// ModeName and Name are Mode and Title in the user's language, as the
+	// tabs and the help show them ("" = Mode, Title); Mode and Title stay
+	// what the shell and the screens know a screen by.
+	ModeName, Name string
+	View           common.Component
+}
+
+// name is the screen's title as shown.
+func (s Screen) name() string {
+	if s.Name == "" {
+		return s.Title
+	}
+	return s.Name
 }
 
 // Options tune the shell.
@@ -107,7 +119,7 @@ func (m *Model) use(c *common.Common, screens []Screen) {
 	m.tabs = tabs.New(c.Styles)
 	list := make([]tabs.Tab, len(screens))
 	for i, s := range screens {
-		list[i] = tabs.Tab{Mode: s.Mode, Title: s.Title}
+		list[i] = tabs.Tab{Mode: s.Mode, Title: s.Title, ModeName: s.ModeName, Name: s.Name}
 	}
 	m.tabs.SetTabs(list, 0)
 	m.help = keyhelp.New(c.Styles, c.Keys, c.Tr)
