@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"qiwidash/i18n"
 	"qiwidash/ui"
 )
 
@@ -21,7 +22,12 @@ func goldenScreen(t *testing.T, keys string, marker string) {
 
 // goldenScreenAt is goldenScreen on a width x height terminal.
 func goldenScreenAt(t *testing.T, width, height int, keys string, marker string) {
-	root, _ := newRoot(t)
+	goldenScreenIn(t, i18n.EN, width, height, keys, marker)
+}
+
+// goldenScreenIn is goldenScreenAt in lang.
+func goldenScreenIn(t *testing.T, lang i18n.Lang, width, height int, keys string, marker string) {
+	root, _ := newRootIn(t, lang)
 	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(width, height))
 	for _, k := range keys {
 		tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{k}})
@@ -44,6 +50,11 @@ func TestGoldenLimits(t *testing.T)   { goldenScreen(t, "3", "Cash withdrawal") 
 func TestGoldenProfile80x24(t *testing.T)  { goldenScreenAt(t, 80, 24, "1", "Default currency") }
 func TestGoldenBalances80x24(t *testing.T) { goldenScreenAt(t, 80, 24, "2", "Cross rates") }
 func TestGoldenLimits80x24(t *testing.T)   { goldenScreenAt(t, 80, 24, "3", "Cash withdrawal") }
+
+// In Russian (--lang ru): the chrome (header, tabs, key help) and the
+// amounts are Russian; the screen itself is not translated yet.
+func TestGoldenProfileRussian(t *testing.T) { goldenScreenIn(t, i18n.RU, 120, 40, "1", "Restrictions") }
+func TestGoldenHelpRussian(t *testing.T)    { goldenScreenIn(t, i18n.RU, 120, 40, "2?", "Везде") }
 
 // The help page: every key of the screen and of the shell, in columns.
 func TestGoldenHelp(t *testing.T)      { goldenScreen(t, "2?", "Everywhere") }

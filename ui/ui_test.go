@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
@@ -18,13 +19,18 @@ import (
 	"qiwidash/views/profile"
 )
 
-func newRoot(t *testing.T) (*ui.Model, *uitest.Env) {
+func newRoot(t *testing.T) (*ui.Model, *uitest.Env) { return newRootIn(t, i18n.EN) }
+
+// newRootIn is newRoot speaking lang, as --lang makes it.
+func newRootIn(t *testing.T, lang i18n.Lang) (*ui.Model, *uitest.Env) {
 	env := uitest.New(t)
 	c := env.Common
+	c.Tr = i18n.New(lang)
+	c.Keys = common.DefaultKeys(c.Tr)
 	root := ui.New(c, []ui.Screen{
-		{Title: "Profile", View: profile.New(c)},
-		{Title: "Balances", View: balances.New(c)},
-		{Title: "Limits", View: limits.New(c)},
+		{Title: "Profile", Name: c.Tr.T("screen.profile", nil), View: profile.New(c)},
+		{Title: "Balances", Name: c.Tr.T("screen.balances", nil), View: balances.New(c)},
+		{Title: "Limits", Name: c.Tr.T("screen.limits", nil), View: limits.New(c)},
 	}, ui.Options{Badge: "TEST"})
 	root.Update(tea.WindowSizeMsg{Width: uitest.Width, Height: uitest.Height})
 	return root, env
