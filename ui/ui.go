@@ -176,7 +176,7 @@ func (m *Model) status() string {
 		return m.switcher.View()
 	}
 	if b, ok := m.screens[m.active].View.(common.Busy); ok && b.Busy() {
-		return "working…"
+		return m.c.Tr.T("shell.working", nil)
 	}
 	return ""
 }
@@ -212,7 +212,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.confirm.Open(msg)
 		return nil
 	case common.CopyMsg:
-		return copyToClipboard(msg.Text, msg.What) // its toast says where the text went
+		return copyToClipboard(m.c.Tr, msg.Text, msg.What) // its toast says where the text went
 	case common.OpenHistoryMsg, common.ShowScreenMsg:
 		return m.route(msg)
 	case refreshTickMsg:
