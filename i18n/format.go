@@ -1,7 +1,6 @@
 package i18n
 
 import (
-	"strings"
 	"time"
 
 	"qiwidash/qiwiapi"
@@ -21,23 +20,7 @@ func (t *Tr) Money(a qiwiapi.Amount) string {
 	if t.Lang() != RU {
 		return a.Format()
 	}
-	whole, frac, _ := strings.Cut(a.Decimal(), ".")
-	sign := ""
-	if rest, ok := strings.CutPrefix(whole, "-"); ok {
-		sign, whole = "-", rest
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(ruGroup)
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString(ruDecimal + frac)
-	}
-	return b.String() + " " + a.Currency.Symbol()
+	return a.FormatWith(ruGroup, ruDecimal)
 }
 
 // SignedMoney is Money with an explicit + on a credit (a debit has its -).
