@@ -9,6 +9,21 @@
 //
 // A *Tr is one language's view of the catalogue. A nil *Tr is English,
 // so code and tests that never chose a language read as before.
+//
+// Translating a screen:
+//   - its strings go into locales/<package>.en.toml and .ru.toml (one
+//     table per package: [history] in history.*.toml), the English text
+//     exactly as today, so the English goldens do not move;
+//   - the screen calls c.Tr.T("history.title", nil), with named values
+//     (i18n.Args{"Name": n}, {{.Name}} in the file), never by concatenating
+//     halves of a sentence; ids are written out in full where they are used
+//     (TestCatalogue looks for each id as a literal in the code);
+//   - counted nouns use c.Tr.N(id, count, args) with one/few/many/other in
+//     Russian (counts.*.toml holds the shared ones);
+//   - amounts go through c.Money/c.SignedMoney, dates in words through
+//     c.DateWords; CSV, JSON and files a machine reads stay as they are;
+//   - key descriptions given with common.Relabel take c.Tr.T too;
+//   - a golden of the screen in Russian (as ui's TestGoldenProfileRussian).
 package i18n
 
 import (
@@ -33,9 +48,6 @@ const (
 	EN Lang = "en"
 	RU Lang = "ru"
 )
-
-// Langs are every language, English (the fallback) first.
-var Langs = []Lang{EN, RU}
 
 // Parse reads a language as a user writes it ("ru", "RU", "en").
 func Parse(s string) (Lang, error) {
