@@ -35,7 +35,7 @@ func newAccountsCLI(stdin *os.File, stdout, stderr io.Writer) *store.CLI {
 		Stdout:   stdout,
 		Stderr:   stderr,
 		Getenv:   os.Getenv,
-		Keys:     common.DefaultKeys(), // the config is checked as the dashboard checks it
+		Keys:     common.DefaultKeys(nil), // the config is checked as the dashboard checks it
 		Agent:    verifyAgent,
 		Merchant: verifyMerchant,
 		SyncHistory: func(ctx context.Context, st *store.Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error {

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/zalando/go-keyring"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/notify"
@@ -54,6 +55,9 @@ type dashboardFlags struct {
 	set    map[string]bool // the flags given on the command line
 	log    *slog.Logger    // the --debug log; nil: none
 	zone   *time.Location  // the config's time_zone; nil: Moscow time
+	// lang is --lang ("" = not given) until runDashboard settles it with
+	// the config and the locale (i18n.Choose).
+	lang string
 }
 
 // credentials are what a profile holds; any part may be empty.
@@ -72,15 +76,20 @@ func runDashboard(f dashboardFlags) error {
 	if f.baseURL == "" {
 		f.baseURL = qiwiapi.DefaultBaseURL
 	}
-	cfg, err := store.LoadConfig(f.config, common.DefaultKeys())
+	cfg, err := store.LoadConfig(f.config, common.DefaultKeys(nil))
 	if err != nil {
 		return err
 	}
-	if err := common.DefaultKeys().Rebind(cfg.Keys); err != nil {
+	if err := common.DefaultKeys(nil).Rebind(cfg.Keys); err != nil {
 		return err
 	}
 	f.zone = cfg.TimeZone
-	orDiscard(f.log).Info("config", "path", cfg.Path, "theme", cfg.Theme, "refresh", cfg.RefreshInterval, "zone", cfg.TimeZone.String(), "demo", f.demo)
+	lang, err := i18n.Choose(f.lang, string(cfg.Language), os.Getenv)
+	if err != nil {
+		return fmt.Errorf("--lang: %w", err)
+	}
+	f.lang = string(lang)
+	orDiscard(f.log).Info("config", "path", cfg.Path, "theme", cfg.Theme, "refresh", cfg.RefreshInterval, "zone", cfg.TimeZone.String(), "lang", f.lang, "demo", f.demo)
 	applyTheme(cfg.Theme)
 	if f.demo {
 		return runDemo(f, cfg)
@@ -763,9 +772,11 @@ func demoDeps() screenDeps {
 // The Wallet API client's history requests pass budgets' scheduler for the
 // wallet (nil: a scheduler of the client's own).
 func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantURL string, budgets *budget.Registry) (*common.Common, error) {
+	tr := i18n.New(i18n.Lang(f.lang))
 	c := &common.Common{
 		Styles:   common.NewStyles(common.DefaultTheme()),
-		Keys:     common.DefaultKeys(),
+		Keys:     common.DefaultKeys(tr),
+		Tr:       tr,
 		Settings: &common.Settings{Privacy: f.privacy, ReadOnly: f.readOnly},
 		Zone:     f.zone,
 		SaveDir:  saveDir,

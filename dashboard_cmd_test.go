@@ -38,10 +38,40 @@ func cleanEnv(t *testing.T) (dataHome, configHome string) {
 	t.Setenv("XDG_DATA_HOME", dataHome)
 	t.Setenv("XDG_CONFIG_HOME", configHome)
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	for _, k := range []string{store.EnvToken, store.EnvAgentID, store.EnvAgentPassword, store.EnvAPIID, store.EnvAPIPassword, store.EnvShopID} {
-		t.Setenv(k, "")
+	for _, k := range []string{store.EnvToken, store.EnvAgentID, store.EnvAgentPassword, store.EnvAPIID, store.EnvAPIPassword, store.EnvShopID, "LC_ALL", "LC_MESSAGES", "LANG"} {
+		t.Setenv(k, "") // the locale too: the tests read English whatever the machine's
 	}
 	return dataHome, configHome
+}
+
+// TestLanguageReachesTheScreens: the language settled from --lang, the
+// config and the locale is the screens' (money, key help), and a wrong
+// --lang is refused by every command.
+func TestLanguageReachesTheScreens(t *testing.T) {
+	cleanEnv(t)
+	rub := qiwiapi.Amount{Minor: 11548604, Currency: qiwiapi.RUB}
+	for lang, want := range map[string][2]string{
+		"ru": {"115\u202f486,04 ₽", "выход"},
+		"en": {"115 486.04 ₽", "quit"},
+		"":   {"115 486.04 ₽", "quit"},
+	} {
+		cm, err := newCommon(dashboardFlags{lang: lang}, credentials{}, "", "", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cm.Money(rub); got != want[0] {
+			t.Errorf("%q: Money %q, want %q", lang, got, want[0])
+		}
+		if got := cm.Keys.Quit.Help().Desc; got != want[1] {
+			t.Errorf("%q: quit is %q, want %q", lang, got, want[1])
+		}
+	}
+	for _, args := range [][]string{{"--lang", "de"}, {"--lang", "de", "export", "--offline"}} {
+		var out, errOut bytes.Buffer
+		if err := run(args, &out, &errOut); err == nil || err.Error() != `--lang: unknown language "de": use ru or en` {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
 }
 
 func TestRunWithoutProfileSaysWhatToDo(t *testing.T) {
@@ -572,7 +602,7 @@ func TestOneTimeZone(t *testing.T) {
 	dir := filepath.Join(configHome, "qiwidash")
 	os.MkdirAll(dir, 0o700)
 	os.WriteFile(filepath.Join(dir, "config.toml"), []byte("time_zone = \"Asia/Almaty\"\n"), 0o600)
-	cfg, err := store.LoadConfig("", common.DefaultKeys())
+	cfg, err := store.LoadConfig("", common.DefaultKeys(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"qiwidash/i18n"
 )
 
 const rootLong = `qiwidash: a terminal dashboard for QIWI Wallet, for wallet owners, payment
@@ -54,6 +56,7 @@ type app struct {
 	stdin          *os.File
 	stdout, stderr io.Writer
 	debug          bool
+	lang           string    // --lang, "" when not given
 	log            *debugLog // nil without --debug
 }
 
@@ -81,12 +84,18 @@ func (a *app) rootCmd() *cobra.Command {
 		SilenceUsage:  true, // a mistake is one line on stderr, not the whole help
 		SilenceErrors: true, // main prints it
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if a.lang != "" {
+				if _, err := i18n.Parse(a.lang); err != nil {
+					return fmt.Errorf("--lang: %w", err)
+				}
+			}
 			return a.startLog(cmd)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
 			cmd.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
 			f.log = a.log.logger()
+			f.lang = a.lang
 			return runDashboard(f)
 		},
 	}
@@ -97,6 +106,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
 	})
+	root.PersistentFlags().StringVar(&a.lang, "lang", "", "language `ru|en` (default: language from the config, else the locale: LC_ALL, LC_MESSAGES, LANG; else en)")
 	root.PersistentFlags().BoolVar(&a.debug, "debug", false, "write a debug log (never a secret) to $XDG_STATE_HOME/qiwidash/debug.log")
 	dashboardFlagSet(root.Flags(), &f)
 	root.AddCommand(newSandboxCmd(), a.loginCmd(), a.logoutCmd(), a.exportCmd(), a.statementCmd(), newFindCmd(), a.listenCmd())

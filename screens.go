@@ -1,6 +1,7 @@
 package main
 
 import (
+	"qiwidash/i18n"
 	"qiwidash/store/reader"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
@@ -44,13 +45,45 @@ type screenDeps struct {
 	find     *casefile.Deps
 }
 
+// screenNames are every mode's and screen's name as shown, in tr's
+// language, by the Mode and Title the shell knows them by.
+func screenNames(tr *i18n.Tr) map[string]string {
+	return map[string]string{
+		"Wallet":        tr.T("mode.wallet", nil),
+		"Agent":         tr.T("mode.agent", nil),
+		"Merchant":      tr.T("mode.merchant", nil),
+		"Live":          tr.T("mode.live", nil),
+		"Settings":      tr.T("mode.settings", nil),
+		"Overview":      tr.T("mode.overview", nil),
+		"Support":       tr.T("mode.support", nil),
+		"Profile":       tr.T("screen.profile", nil),
+		"Balances":      tr.T("screen.balances", nil),
+		"Limits":        tr.T("screen.limits", nil),
+		"History":       tr.T("screen.history", nil),
+		"Insights":      tr.T("screen.insights", nil),
+		"Invoices":      tr.T("screen.invoices", nil),
+		"Payments":      tr.T("screen.payments", nil),
+		"Webhooks":      tr.T("screen.webhooks", nil),
+		"Balance":       tr.T("screen.balance", nil),
+		"Top-up":        tr.T("screen.top_up", nil),
+		"Top-ups":       tr.T("screen.top_ups", nil),
+		"Bills":         tr.T("screen.bills", nil),
+		"Notifications": tr.T("screen.notifications", nil),
+		"Accounts":      tr.T("screen.accounts", nil),
+		"Profiles":      tr.T("screen.profiles", nil),
+		"Find":          tr.T("screen.find", nil),
+	}
+}
+
 // buildScreens picks the screens the credentials unlock: a Wallet API token
 // gives the wallet screens, agent credentials the agent screens, and so on.
 func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 	var out []ui.Screen
-	add := func(mode, title string, v common.Component) {
-		out = append(out, ui.Screen{Mode: mode, Title: title, View: v})
+	name := screenNames(c.Tr)
+	screen := func(mode, title string, v common.Component) ui.Screen {
+		return ui.Screen{Mode: mode, Title: title, ModeName: name[mode], Name: name[title], View: v}
 	}
+	add := func(mode, title string, v common.Component) { out = append(out, screen(mode, title, v)) }
 	if c.API != nil {
 		add("Wallet", "Profile", profile.New(c))
 		add("Wallet", "Balances", balances.New(c))
@@ -86,9 +119,9 @@ func buildScreens(c *common.Common, deps screenDeps) []ui.Screen {
 	// The Overview comes first when the store holds more than one profile;
 	// the support console is in it, or last on its own.
 	if deps.overview != nil {
-		all := []ui.Screen{{Mode: "Overview", Title: "Profiles", View: overviewview.New(c, *deps.overview)}}
+		all := []ui.Screen{screen("Overview", "Profiles", overviewview.New(c, *deps.overview))}
 		if deps.find != nil {
-			all = append(all, ui.Screen{Mode: "Overview", Title: "Find", View: casefile.New(c, *deps.find)})
+			all = append(all, screen("Overview", "Find", casefile.New(c, *deps.find)))
 		}
 		out = append(all, out...)
 	} else if deps.find != nil {

@@ -212,7 +212,7 @@ func parseMinor(s string, digits int, floor bool) (int64, error) {
 
 // Decimal renders the plain wire form: "1234.50", "-70.00", "8" for JPY.
 func (a Amount) Decimal() string {
-	return formatMinor(a.Minor, a.Currency.Digits(), "")
+	return formatMinor(a.Minor, a.Currency.Digits(), "", ".")
 }
 
 // Number renders the shortest exact form ("70", "3497.5"), as QIWI writes it.
@@ -229,8 +229,13 @@ func (a Amount) String() string { return a.Decimal() + " " + a.Currency.Code() }
 
 // Format is the screen form with grouped thousands and the currency sign:
 // "1 234.50 ₽", "-70.00 $".
-func (a Amount) Format() string {
-	return formatMinor(a.Minor, a.Currency.Digits(), " ") + " " + a.Currency.Symbol()
+func (a Amount) Format() string { return a.FormatWith(" ", ".") }
+
+// FormatWith is Format with other separators: group between thousands,
+// point before the fraction ("\u202f" and "," make "1 234,50 ₽", the
+// Russian form).
+func (a Amount) FormatWith(group, point string) string {
+	return formatMinor(a.Minor, a.Currency.Digits(), group, point) + " " + a.Currency.Symbol()
 }
 
 // Signed is Format with an explicit sign, so meaning never hangs on colour alone.
@@ -241,7 +246,7 @@ func (a Amount) Signed() string {
 	return a.Format()
 }
 
-func formatMinor(minor int64, digits int, group string) string {
+func formatMinor(minor int64, digits int, group, point string) string {
 	neg := minor < 0
 	var u uint64
 	if neg {
@@ -266,7 +271,7 @@ func formatMinor(minor int64, digits int, group string) string {
 	}
 	out := intPart
 	if digits > 0 {
-		out += "." + frac
+		out += point + frac
 	}
 	if neg {
 		out = "-" + out

@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"gopkg.in/yaml.v3"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -35,6 +36,9 @@ type Config struct {
 	// TimeZone is the one zone every screen shows times in; Moscow time
 	// (QIWI's) unless time_zone names another (an IANA name).
 	TimeZone *time.Location
+	// Language is the language the dashboard speaks (i18n.RU, i18n.EN);
+	// "" when language is not set (then the locale decides).
+	Language i18n.Lang
 	Agent    AgentConfig
 }
 
@@ -68,6 +72,7 @@ type rawConfig struct {
 	Privacy         any            `toml:"privacy" yaml:"privacy"`
 	ReadOnly        any            `toml:"read_only" yaml:"read_only"`
 	TimeZone        any            `toml:"time_zone" yaml:"time_zone"`
+	Language        any            `toml:"language" yaml:"language"`
 	Agent           *struct {
 		LowBalance   map[string]any `toml:"low_balance" yaml:"low_balance"`
 		PollInterval any            `toml:"poll_interval" yaml:"poll_interval"`
@@ -382,6 +387,15 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 				bad("time_zone", "time_zone %q: %v", s, err)
 			} else {
 				cfg.TimeZone = loc
+			}
+		}
+	}
+	if raw.Language != nil {
+		if s, ok := text("language", raw.Language); ok {
+			if l, err := i18n.Parse(s); err != nil {
+				bad("language", "language: %v", err)
+			} else {
+				cfg.Language = l
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -45,6 +46,7 @@ mouse = true
 privacy = true
 read_only = true
 time_zone = "Asia/Almaty"
+language = "ru"
 
 [keys]
 quit = ["q", "ctrl+c"]
@@ -59,7 +61,7 @@ RUB = "1000.50"
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.DefaultProfile != "work" || cfg.Theme != "dark" || cfg.RefreshInterval != 30*time.Second || !cfg.Mouse || !cfg.Privacy || !cfg.ReadOnly || cfg.TimeZone.String() != "Asia/Almaty" {
+	if cfg.DefaultProfile != "work" || cfg.Theme != "dark" || cfg.RefreshInterval != 30*time.Second || !cfg.Mouse || !cfg.Privacy || !cfg.ReadOnly || cfg.TimeZone.String() != "Asia/Almaty" || cfg.Language != i18n.RU {
 		t.Errorf("cfg = %+v", cfg)
 	}
 	if got := cfg.Keys["quit"]; len(got) != 2 || got[1] != "ctrl+c" {
@@ -81,7 +83,7 @@ func TestConfigYAMLAndZeroRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Theme != "light" || cfg.RefreshInterval != 0 || cfg.Keys["help"][0] != "?" || cfg.TimeZone != qiwiapi.Moscow {
+	if cfg.Theme != "light" || cfg.RefreshInterval != 0 || cfg.Keys["help"][0] != "?" || cfg.TimeZone != qiwiapi.Moscow || cfg.Language != "" {
 		t.Errorf("cfg = %+v", cfg)
 	}
 	if cfg, err := ParseConfig("config.yaml", nil, testActions); err != nil || cfg.Theme != "auto" {
@@ -104,6 +106,8 @@ func TestConfigErrorsHaveLines(t *testing.T) {
 		{"config.toml", "theme = \"dark\"\ntime_zone = \"Mars/Olympus\"\n", 2, `time_zone "Mars/Olympus": not a time zone name`},
 		{"config.toml", "time_zone = 3\n", 1, "time_zone: write it as a string"},
 		{"config.yaml", "time_zone: ../../etc/passwd\n", 1, "not a time zone name"},
+		{"config.toml", "theme = \"dark\"\nlanguage = \"de\"\n", 2, `language: unknown language "de": use ru or en`},
+		{"config.yaml", "mouse: true\nlanguage: 1\n", 2, "language: write it as a string"},
 		{"config.yaml", "theme: dark\nkeys:\n  nope: [x]\n", 3, `unknown action "nope"`},
 		{"config.yaml", "theme: dark\n  mouse: : :\n", 2, ""},
 		{"config.yaml", "theme: dark\ncolour: red\n", 2, "colour"},

@@ -9,14 +9,15 @@ import (
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 )
 
 // copyToClipboard copies text inside a command (Update stays free of I/O)
 // and answers with a toast that says where it went.
-func copyToClipboard(text, what string) tea.Cmd {
+func copyToClipboard(tr *i18n.Tr, text, what string) tea.Cmd {
 	return func() tea.Msg {
-		return copyWith(text, what, os.Stdout, os.Getenv, clipboard.WriteAll)
+		return copyWith(tr, text, what, os.Stdout, os.Getenv, clipboard.WriteAll)
 	}
 }
 
@@ -25,7 +26,8 @@ func copyToClipboard(text, what string) tea.Cmd {
 // terminal, which reaches the user's clipboard over SSH when the terminal
 // allows it. The toast claims a copy only when the system clipboard took
 // it: OSC 52 has no answer, so it says the terminal may have ignored it.
-func copyWith(text, what string, term io.Writer, getenv func(string) string, system func(string) error) common.ToastMsg {
+// The toast is in tr's language.
+func copyWith(tr *i18n.Tr, text, what string, term io.Writer, getenv func(string) string, system func(string) error) common.ToastMsg {
 	seq := osc52.New(text)
 	switch {
 	case getenv("TMUX") != "":
@@ -35,10 +37,10 @@ func copyWith(text, what string, term io.Writer, getenv func(string) string, sys
 	}
 	_, oscErr := seq.WriteTo(term)
 	if system != nil && system(text) == nil {
-		return common.ToastMsg{Text: "Copied " + what + " (system clipboard)"}
+		return common.ToastMsg{Text: tr.T("clipboard.copied", i18n.Args{"What": what})}
 	}
 	if oscErr != nil {
-		return common.ToastMsg{Text: "Could not copy " + what + ": no system clipboard, and the terminal could not be written", Error: true}
+		return common.ToastMsg{Text: tr.T("clipboard.failed", i18n.Args{"What": what}), Error: true}
 	}
-	return common.ToastMsg{Text: "Sent " + what + " to the terminal (OSC 52): your terminal may ignore it"}
+	return common.ToastMsg{Text: tr.T("clipboard.sent", i18n.Args{"What": what})}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 )
 
@@ -35,7 +36,7 @@ func TestCopySaysWhereItWent(t *testing.T) {
 	b64 := base64.StdEncoding.EncodeToString([]byte("12345"))
 
 	var term bytes.Buffer
-	toast := copyWith("12345", "txn id", &term, env(), system)
+	toast := copyWith(nil, "12345", "txn id", &term, env(), system)
 	if toast != (common.ToastMsg{Text: "Copied txn id (system clipboard)"}) || len(got) != 1 || got[0] != "12345" {
 		t.Errorf("with a system clipboard: %+v, copied %v", toast, got)
 	}
@@ -44,7 +45,7 @@ func TestCopySaysWhereItWent(t *testing.T) {
 	}
 
 	term.Reset()
-	toast = copyWith("12345", "txn id", &term, env("TMUX", "/tmp/tmux-0/default,1,0"), none)
+	toast = copyWith(nil, "12345", "txn id", &term, env("TMUX", "/tmp/tmux-0/default,1,0"), none)
 	if toast.Error || toast.Text != "Sent txn id to the terminal (OSC 52): your terminal may ignore it" {
 		t.Errorf("without a system clipboard: %+v", toast)
 	}
@@ -53,13 +54,17 @@ func TestCopySaysWhereItWent(t *testing.T) {
 	}
 
 	term.Reset()
-	copyWith("12345", "txn id", &term, env("TERM", "screen-256color"), none)
+	copyWith(nil, "12345", "txn id", &term, env("TERM", "screen-256color"), none)
 	if !strings.HasPrefix(term.String(), "\x1bP\x1b]52") {
 		t.Errorf("inside screen: %q", term.String())
 	}
 
-	toast = copyWith("12345", "txn id", failWriter{}, env(), none)
+	toast = copyWith(nil, "12345", "txn id", failWriter{}, env(), none)
 	if !toast.Error || strings.Contains(toast.Text, "Copied") {
 		t.Errorf("nothing worked, yet: %+v", toast)
+	}
+
+	if toast := copyWith(i18n.New(i18n.RU), "12345", "txn id", &term, env(), system); toast.Text != "Скопировано: txn id (системный буфер обмена)" {
+		t.Errorf("in Russian: %+v", toast)
 	}
 }

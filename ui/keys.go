@@ -22,7 +22,7 @@ func (m *Model) globals() []global {
 	next.SetEnabled(len(m.tabs.Modes()) > 1)
 	prev.SetEnabled(len(m.tabs.Modes()) > 1)
 	number := k.Tab1
-	number.SetHelp("1-9", "screen by number")
+	number.SetHelp("1-9", m.c.Tr.T("key.screens", nil))
 	find := k.Find
 	find.SetEnabled(m.finder() >= 0)
 	return []global{
@@ -43,6 +43,9 @@ func (m *Model) globals() []global {
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
+	if m.confirm.IsOpen() || m.help.IsOpen() || !m.typing() {
+		msg = common.QWERTY(msg) // a key typed on the Russian layout is its QWERTY twin
+	}
 	switch {
 	case key.Matches(msg, k.ForceQuit):
 		return tea.Quit
@@ -109,11 +112,11 @@ func (m *Model) finder() int {
 
 func (m *Model) togglePrivacy() tea.Cmd {
 	m.c.Settings.Privacy = !m.c.Settings.Privacy
-	state := "off"
+	text := m.c.Tr.T("shell.privacy_off", nil)
 	if m.c.Settings.Privacy {
-		state = "on"
+		text = m.c.Tr.T("shell.privacy_on", nil)
 	}
-	return m.footer.Show(common.ToastMsg{Text: "Privacy mode " + state})
+	return m.footer.Show(common.ToastMsg{Text: text})
 }
 
 // openHelp shows every key: the screen's, then the shell's.
@@ -124,8 +127,8 @@ func (m *Model) openHelp() tea.Cmd {
 	}
 	sc := m.screens[m.active]
 	m.help.Open(
-		keyhelp.Section{Title: sc.Title, Keys: sc.View.FullHelp()},
-		keyhelp.Section{Title: "Everywhere", Keys: [][]key.Binding{shell}},
+		keyhelp.Section{Title: sc.name(), Keys: sc.View.FullHelp()},
+		keyhelp.Section{Title: m.c.Tr.T("keyhelp.everywhere", nil), Keys: [][]key.Binding{shell}},
 	)
 	return nil
 }

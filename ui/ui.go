@@ -5,7 +5,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 	"qiwidash/ui/components/confirm"
 	"qiwidash/ui/components/footer"
@@ -36,7 +36,19 @@ const (
 type Screen struct {
 	Mode  string
 	Title string
-	View  common.Component
+	// ModeName and Name are Mode and Title in the user's language, as the
+	// tabs and the help show them ("" = Mode, Title); Mode and Title stay
+	// what the shell and the screens know a screen by.
+	ModeName, Name string
+	View           common.Component
+}
+
+// name is the screen's title as shown.
+func (s Screen) name() string {
+	if s.Name == "" {
+		return s.Title
+	}
+	return s.Name
 }
 
 // Options tune the shell.
@@ -88,12 +100,12 @@ func New(c *common.Common, screens []Screen, opts Options) *Model {
 	m := &Model{opts: opts, footer: footer.New(c.Styles)}
 	if opts.Switch != nil {
 		sw := opts.Switch
-		m.switcher = switcher.New(func(name string) (opened, bool, error) {
+		m.switcher = switcher.New(c.Tr, func(name string) (opened, bool, error) {
 			c, screens, err := sw(name)
 			return opened{c, screens}, c != nil && len(screens) > 0, err
 		})
 	} else {
-		m.switcher = switcher.New[opened](nil)
+		m.switcher = switcher.New[opened](c.Tr, nil)
 	}
 	m.use(c, screens)
 	return m
@@ -107,10 +119,10 @@ func (m *Model) use(c *common.Common, screens []Screen) {
 	m.tabs = tabs.New(c.Styles)
 	list := make([]tabs.Tab, len(screens))
 	for i, s := range screens {
-		list[i] = tabs.Tab{Mode: s.Mode, Title: s.Title}
+		list[i] = tabs.Tab{Mode: s.Mode, Title: s.Title, ModeName: s.ModeName, Name: s.Name}
 	}
 	m.tabs.SetTabs(list, 0)
-	m.help = keyhelp.New(c.Styles, c.Keys)
+	m.help = keyhelp.New(c.Styles, c.Keys, c.Tr)
 	m.confirm = confirm.New(c)
 }
 
@@ -164,7 +176,7 @@ func (m *Model) status() string {
 		return m.switcher.View()
 	}
 	if b, ok := m.screens[m.active].View.(common.Busy); ok && b.Busy() {
-		return "working…"
+		return m.c.Tr.T("shell.working", nil)
 	}
 	return ""
 }
@@ -200,7 +212,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.confirm.Open(msg)
 		return nil
 	case common.CopyMsg:
-		return copyToClipboard(msg.Text, msg.What) // its toast says where the text went
+		return copyToClipboard(m.c.Tr, msg.Text, msg.What) // its toast says where the text went
 	case common.OpenHistoryMsg, common.ShowScreenMsg:
 		return m.route(msg)
 	case refreshTickMsg:
@@ -277,10 +289,10 @@ func (m *Model) resize() {
 // View draws the whole screen.
 func (m *Model) View() string {
 	if m.width == 0 {
-		return "Loading…"
+		return m.c.Tr.T("shell.loading", nil)
 	}
 	if m.width < MinWidth || m.height < MinHeight {
-		return fmt.Sprintf("Terminal too small (%dx%d, need %dx%d)", m.width, m.height, MinWidth, MinHeight)
+		return m.c.Tr.T("shell.too_small", i18n.Args{"Width": m.width, "Height": m.height, "MinWidth": MinWidth, "MinHeight": MinHeight})
 	}
 	view := m.screens[m.active].View
 	var body string
@@ -320,7 +332,7 @@ func (m *Model) replace(p opened, name string) tea.Cmd {
 	m.screenSet++
 	m.refreshGen++ // the old timer's tick is dropped; a new one starts
 	m.resize()
-	return tea.Batch(m.Load(), m.scheduleRefresh(), m.footer.Show(common.ToastMsg{Text: "Opened profile " + name}))
+	return tea.Batch(m.Load(), m.scheduleRefresh(), m.footer.Show(common.ToastMsg{Text: m.c.Tr.T("shell.opened", i18n.Args{"Name": name})}))
 }
 
 // fitLines cuts every line wider than width and marks the cut with "…", so

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
@@ -18,13 +19,18 @@ import (
 	"qiwidash/views/profile"
 )
 
-func newRoot(t *testing.T) (*ui.Model, *uitest.Env) {
+func newRoot(t *testing.T) (*ui.Model, *uitest.Env) { return newRootIn(t, i18n.EN) }
+
+// newRootIn is newRoot speaking lang, as --lang makes it.
+func newRootIn(t *testing.T, lang i18n.Lang) (*ui.Model, *uitest.Env) {
 	env := uitest.New(t)
 	c := env.Common
+	c.Tr = i18n.New(lang)
+	c.Keys = common.DefaultKeys(c.Tr)
 	root := ui.New(c, []ui.Screen{
-		{Title: "Profile", View: profile.New(c)},
-		{Title: "Balances", View: balances.New(c)},
-		{Title: "Limits", View: limits.New(c)},
+		{Title: "Profile", Name: c.Tr.T("screen.profile", nil), View: profile.New(c)},
+		{Title: "Balances", Name: c.Tr.T("screen.balances", nil), View: balances.New(c)},
+		{Title: "Limits", Name: c.Tr.T("screen.limits", nil), View: limits.New(c)},
 	}, ui.Options{Badge: "TEST"})
 	root.Update(tea.WindowSizeMsg{Width: uitest.Width, Height: uitest.Height})
 	return root, env
@@ -360,5 +366,37 @@ func TestTabClicksHitAtAnyWidth(t *testing.T) {
 		if root.ActiveTitle() != "Payments" {
 			t.Fatalf("width %d: back to Wallet -> %s, want the screen it was left on", w, root.ActiveTitle())
 		}
+	}
+}
+
+// TestRussianLayoutKeys: with the Russian layout on, й quits, з toggles
+// privacy and н confirms, as q, p and y do; in a form й is typed.
+func TestRussianLayoutKeys(t *testing.T) {
+	root, env := newRoot(t)
+	load(t, root)
+	root.Update(uitest.Key("з"))
+	if !env.Common.Settings.Privacy {
+		t.Fatal("з did not toggle privacy")
+	}
+	ran := 0
+	root.Update(common.ConfirmMsg{Title: "Pay?", Yes: func() tea.Msg { ran++; return nil }})
+	if _, cmd := root.Update(uitest.Key("н")); cmd != nil {
+		cmd()
+	}
+	if ran != 1 {
+		t.Fatalf("н ran the confirmation %d times", ran)
+	}
+	if _, cmd := root.Update(uitest.Key("й")); !isQuit(cmd) {
+		t.Fatal("й did not quit")
+	}
+	root.Update(uitest.Key("т")) // open the identification form on Profile, as n does
+	if !strings.Contains(root.View(), "Identification") {
+		t.Fatal("т did not open the form")
+	}
+	if _, cmd := root.Update(uitest.Key("й")); isQuit(cmd) {
+		t.Fatal("й quit while typing in the form")
+	}
+	if !strings.Contains(root.View(), "й") {
+		t.Fatalf("й was not typed into the form:\n%s", root.View())
 	}
 }

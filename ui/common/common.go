@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
@@ -43,8 +44,12 @@ type Common struct {
 	MerchantShopID string
 	Styles         *Styles
 	Keys           *KeyMap
-	Settings       *Settings
-	Now            func() time.Time
+	// Tr is the catalogue in the user's language: every string a person
+	// reads goes through it (Tr.T, Tr.N), amounts through Money. Nil:
+	// English.
+	Tr       *i18n.Tr
+	Settings *Settings
+	Now      func() time.Time
 	// Zone is the one time zone every screen shows times in (the config's
 	// time_zone); nil: Moscow time, QIWI's. Use Loc, Date, DateTZ, Clock.
 	Zone *time.Location

@@ -34,6 +34,16 @@ func (c *Common) Date(t time.Time) string { return c.format(t, "2006-01-02 15:04
 // DateTZ is Date to the second, with Loc's offset (detail panes).
 func (c *Common) DateTZ(t time.Time) string { return c.format(t, "2006-01-02 15:04:05 -07:00") }
 
+// DateWords is a time in Loc with the month in words, in the user's
+// language: "1 Dec 2026, 09:32", "1 дек 2026, 09:32"; "—" when there is
+// none. Columns keep Date's digits; a file a machine reads keeps ISO.
+func (c *Common) DateWords(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return c.Tr.DateWords(t.In(c.Loc()))
+}
+
 // Clock is the time of day in Loc, to the second (live feeds, "updated").
 func (c *Common) Clock(t time.Time) string { return c.format(t, "15:04:05") }
 

@@ -2,7 +2,9 @@ package common
 
 import (
 	"testing"
+	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -70,5 +72,42 @@ func TestTruncateAndPad(t *testing.T) {
 	}
 	if got := PadLeft("7", 3); got != "  7" {
 		t.Errorf("PadLeft = %q", got)
+	}
+}
+
+// TestRussianFormats: with the Russian catalogue money has Russian
+// separators (privacy still hides it) and word dates Russian months, in
+// the screens' zone; without one, today's English.
+func TestRussianFormats(t *testing.T) {
+	sum := qiwiapi.Amount{Minor: 11548604, Currency: qiwiapi.RUB}
+	at := time.Date(2026, 12, 1, 6, 32, 0, 0, time.UTC) // 09:32 in Moscow
+	ru := &Common{Tr: i18n.New(i18n.RU), Settings: &Settings{}}
+	en := &Common{Settings: &Settings{}}
+	for _, c := range []struct {
+		c                        *Common
+		money, signed, neg, date string
+	}{
+		{ru, "115\u202f486,04 ₽", "+115\u202f486,04 ₽", "-115\u202f486,04 ₽", "1 дек 2026, 09:32"},
+		{en, "115 486.04 ₽", "+115 486.04 ₽", "-115 486.04 ₽", "1 Dec 2026, 09:32"},
+	} {
+		if got := c.c.Money(sum); got != c.money {
+			t.Errorf("Money %q, want %q", got, c.money)
+		}
+		if got := c.c.SignedMoney(sum); got != c.signed {
+			t.Errorf("SignedMoney %q, want %q", got, c.signed)
+		}
+		if got := c.c.SignedMoney(sum.Neg()); got != c.neg {
+			t.Errorf("SignedMoney(neg) %q, want %q", got, c.neg)
+		}
+		if got := c.c.DateWords(at); got != c.date {
+			t.Errorf("DateWords %q, want %q", got, c.date)
+		}
+		if got := c.c.DateWords(time.Time{}); got != "—" {
+			t.Errorf("DateWords(zero) %q", got)
+		}
+		c.c.Settings.Privacy = true
+		if got := c.c.SignedMoney(sum.Neg()); got != "-••• ₽" {
+			t.Errorf("privacy: %q", got)
+		}
 	}
 }

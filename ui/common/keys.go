@@ -6,6 +6,9 @@ import (
 	"sort"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/i18n"
 )
 
 // KeyMap is every binding in the app, in one place. Screens match with
@@ -29,64 +32,65 @@ type KeyMap struct {
 	Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9 key.Binding
 }
 
-// DefaultKeys are vim keys plus arrows.
-func DefaultKeys() *KeyMap {
-	b := func(help string, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+// DefaultKeys are vim keys plus arrows, described in tr's language (nil:
+// English).
+func DefaultKeys(tr *i18n.Tr) *KeyMap {
+	b := func(help string, id string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, tr.T(id, nil)))
 	}
 	k := &KeyMap{
-		Up:        b("↑/k", "up", "up", "k"),
-		Down:      b("↓/j", "down", "down", "j"),
-		PageUp:    b("pgup/ctrl+u", "page up", "pgup", "ctrl+u"),
-		PageDown:  b("pgdn/ctrl+d", "page down", "pgdown", "ctrl+d"),
-		Top:       b("home", "top", "home"),
-		Bottom:    b("G/end", "bottom", "G", "end"),
-		Left:      b("←/h", "left", "left", "h"),
-		Right:     b("→/l", "right", "right", "l"),
-		NextTab:   b("tab", "next screen", "tab"),
-		PrevTab:   b("shift+tab", "prev screen", "shift+tab"),
-		NextMode:  b("]", "next mode", "]"),
-		PrevMode:  b("[", "prev mode", "["),
-		Enter:     b("enter", "open", "enter"),
-		Back:      b("esc", "back", "esc"),
-		Filter:    b("/", "filter", "/"),
-		Refresh:   b("r", "refresh", "r"),
-		Copy:      b("y", "copy", "y"),
-		Help:      b("?", "help", "?"),
-		Quit:      b("q", "quit", "q"),
-		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
-		Suspend:   b("ctrl+z", "suspend", "ctrl+z"),
-		Privacy:   b("p", "privacy", "p"),
-		Sort:      b("s", "sort", "s"),
-		GoTo:      b("g", "go to txn", "g"),
-		Raw:       b("J", "raw JSON", "J"),
-		Receipt:   b("d", "download receipt", "d"),
-		Email:     b("e", "e-mail receipt", "e"),
-		Pay:       b("P", "pay", "P"),
-		Reject:    b("x", "reject", "x"),
-		New:       b("n", "new", "n"),
-		Delete:    b("D", "delete", "D"),
-		Default:   b("*", "make default", "*"),
-		Test:      b("t", "send test", "t"),
-		Operation: b("o", "operation", "o"),
-		Source:    b("c", "currency/source", "c"),
-		Range:     b("R", "date range", "R"),
-		Yes:       b("y", "yes", "y", "Y"),
-		No:        b("n/esc", "no", "n", "N", "esc"),
-		NextField: b("tab/↓", "next field", "tab", "down"),
-		PrevField: b("shift+tab/↑", "prev field", "shift+tab", "up"),
-		NewKey:    b("K", "new key", "K"),
-		Refund:    b("f", "refund", "f"),
-		Statement: b("S", "statement", "S"),
-		Panel:     b("v", "next panel", "v"),
-		Find:      b("ctrl+f", "find a payment anywhere", "ctrl+f"),
-		CopyCase:  b("c", "copy case report", "c"),
-		Export:    b("x", "export view", "x"),
+		Up:        b("↑/k", "key.up", "up", "k"),
+		Down:      b("↓/j", "key.down", "down", "j"),
+		PageUp:    b("pgup/ctrl+u", "key.page_up", "pgup", "ctrl+u"),
+		PageDown:  b("pgdn/ctrl+d", "key.page_down", "pgdown", "ctrl+d"),
+		Top:       b("home", "key.top", "home"),
+		Bottom:    b("G/end", "key.bottom", "G", "end"),
+		Left:      b("←/h", "key.left", "left", "h"),
+		Right:     b("→/l", "key.right", "right", "l"),
+		NextTab:   b("tab", "key.next_tab", "tab"),
+		PrevTab:   b("shift+tab", "key.prev_tab", "shift+tab"),
+		NextMode:  b("]", "key.next_mode", "]"),
+		PrevMode:  b("[", "key.prev_mode", "["),
+		Enter:     b("enter", "key.enter", "enter"),
+		Back:      b("esc", "key.back", "esc"),
+		Filter:    b("/", "key.filter", "/"),
+		Refresh:   b("r", "key.refresh", "r"),
+		Copy:      b("y", "key.copy", "y"),
+		Help:      b("?", "key.help", "?"),
+		Quit:      b("q", "key.quit", "q"),
+		ForceQuit: b("ctrl+c", "key.force_quit", "ctrl+c"),
+		Suspend:   b("ctrl+z", "key.suspend", "ctrl+z"),
+		Privacy:   b("p", "key.privacy", "p"),
+		Sort:      b("s", "key.sort", "s"),
+		GoTo:      b("g", "key.go_to", "g"),
+		Raw:       b("J", "key.raw", "J"),
+		Receipt:   b("d", "key.receipt", "d"),
+		Email:     b("e", "key.email", "e"),
+		Pay:       b("P", "key.pay", "P"),
+		Reject:    b("x", "key.reject", "x"),
+		New:       b("n", "key.new", "n"),
+		Delete:    b("D", "key.delete", "D"),
+		Default:   b("*", "key.default", "*"),
+		Test:      b("t", "key.test", "t"),
+		Operation: b("o", "key.operation", "o"),
+		Source:    b("c", "key.source", "c"),
+		Range:     b("R", "key.range", "R"),
+		Yes:       b("y", "key.yes", "y", "Y"),
+		No:        b("n/esc", "key.no", "n", "N", "esc"),
+		NextField: b("tab/↓", "key.next_field", "tab", "down"),
+		PrevField: b("shift+tab/↑", "key.prev_field", "shift+tab", "up"),
+		NewKey:    b("K", "key.new_key", "K"),
+		Refund:    b("f", "key.refund", "f"),
+		Statement: b("S", "key.statement", "S"),
+		Panel:     b("v", "key.panel", "v"),
+		Find:      b("ctrl+f", "key.find", "ctrl+f"),
+		CopyCase:  b("c", "key.copy_case", "c"),
+		Export:    b("x", "key.export", "x"),
 	}
 	tabs := []*key.Binding{&k.Tab1, &k.Tab2, &k.Tab3, &k.Tab4, &k.Tab5, &k.Tab6, &k.Tab7, &k.Tab8, &k.Tab9}
 	for i, t := range tabs {
 		n := fmt.Sprint(i + 1)
-		*t = b(n, "screen "+n, n)
+		*t = key.NewBinding(key.WithKeys(n), key.WithHelp(n, tr.T("key.screen", i18n.Args{"N": n})))
 	}
 	return k
 }
@@ -185,6 +189,24 @@ func (k *KeyMap) Rebind(m map[string][]string) error {
 		b.SetHelp(keys[0], b.Help().Desc)
 	}
 	return nil
+}
+
+// QWERTY is a key typed with the Russian (ЙЦУКЕН) layout on as the same
+// key on QWERTY: "й" is "q", "Р" is "H", alt+"й" is alt+"q"; anything else
+// is unchanged. Keys stay the same in every language; text fields take
+// what was typed, so only the shell and screens not typing use it.
+func QWERTY(msg tea.KeyMsg) tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || msg.Paste {
+		return msg
+	}
+	runes := slices.Clone(msg.Runes)
+	for i, r := range runes {
+		if l, ok := i18n.QWERTY(r); ok {
+			runes[i] = l
+		}
+	}
+	msg.Runes = runes
+	return msg
 }
 
 // Relabel is b with another description for the help bar. The key shown

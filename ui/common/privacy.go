@@ -42,12 +42,13 @@ const (
 
 func (c *Common) privacy() bool { return c.Settings != nil && c.Settings.Privacy }
 
-// Money formats an amount, hidden in privacy mode.
+// Money formats an amount in the user's language ("1 234.50 ₽", "1 234,50
+// ₽"), hidden in privacy mode.
 func (c *Common) Money(a qiwiapi.Amount) string {
 	if c.privacy() {
 		return masked + " " + a.Currency.Symbol()
 	}
-	return a.Format()
+	return c.Tr.Money(a)
 }
 
 // SignedMoney is Money with an explicit +/- sign.
@@ -61,7 +62,7 @@ func (c *Common) SignedMoney(a qiwiapi.Amount) string {
 		}
 		return sign + masked + " " + a.Currency.Symbol()
 	}
-	return a.Signed()
+	return c.Tr.SignedMoney(a)
 }
 
 // Personal masks a personal field (a name, e-mail, comment, IP address, or

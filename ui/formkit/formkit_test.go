@@ -15,7 +15,7 @@ import (
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
-var keys = common.DefaultKeys()
+var keys = common.DefaultKeys(nil)
 
 func typeText(t *testing.T, f *Form, s string) Event {
 	t.Helper()

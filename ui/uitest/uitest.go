@@ -119,7 +119,7 @@ func New(t testing.TB) *Env {
 		Merchant:       merchantClient,
 		MerchantShopID: sb.Creds.MerchantShopID,
 		Styles:         common.NewStyles(common.DefaultTheme()),
-		Keys:           common.DefaultKeys(),
+		Keys:           common.DefaultKeys(nil),
 		Settings:       &common.Settings{},
 		Now:            func() time.Time { return Now },
 		SaveDir:        t.TempDir(),

@@ -113,7 +113,7 @@ func TestKill9Child(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &common.Common{Agent: client, Topups: topups, Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{}, Now: now}
+	c := &common.Common{Agent: client, Topups: topups, Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(nil), Settings: &common.Settings{}, Now: now}
 	deps := Deps{}
 	form := NewTopup(c, deps)
 	list := NewTopups(c, deps)

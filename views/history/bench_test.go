@@ -37,7 +37,7 @@ func synthetic(n int) []qiwiapi.Transaction {
 func benchModel(b *testing.B, n int) *Model {
 	b.Helper()
 	c := &common.Common{
-		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
+		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(nil), Settings: &common.Settings{},
 		Now: func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow) },
 	}
 	m := New(c, nil)

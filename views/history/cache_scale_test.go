@@ -349,7 +349,7 @@ func BenchmarkScrollCache100k(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "qiwidash.db")
 	seedCache(b, path, wallet, now, n)
 	c := &common.Common{
-		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
+		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(nil), Settings: &common.Settings{},
 		Now: func() time.Time { return now }, Wallet: wallet,
 	}
 	b.ResetTimer()

@@ -32,7 +32,7 @@ const (
 func newCommon() *common.Common {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	return &common.Common{
-		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
+		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(nil), Settings: &common.Settings{},
 		Now: func() time.Time { return uitest.Now },
 	}
 }

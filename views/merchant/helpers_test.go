@@ -71,7 +71,7 @@ func startLoop(t *testing.T) *loop {
 	}
 	c := &common.Common{
 		Merchant: client, MerchantShopID: sb.Creds.MerchantShopID,
-		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(), Settings: &common.Settings{},
+		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(nil), Settings: &common.Settings{},
 		Now: clk.Now, IDs: qiwiapi.NewIDGenerator(0, clk.Now),
 	}
 	return &loop{sb: sb, feed: f, clk: clk, c: c, store: NewMemoryBills(), url: url}

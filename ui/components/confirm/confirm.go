@@ -49,7 +49,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, yes
 	case key.Matches(k, m.c.Keys.No):
 		m.msg = nil
-		return m, common.Toast("Cancelled")
+		return m, common.Toast(m.c.Tr.T("confirm.cancelled", nil))
 	}
 	return m, nil
 }
@@ -59,7 +59,7 @@ func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
 
 // ShortHelp is the dialog's keys.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{common.Relabel(m.c.Keys.Yes, "confirm"), common.Relabel(m.c.Keys.No, "cancel")}
+	return []key.Binding{common.Relabel(m.c.Keys.Yes, m.c.Tr.T("confirm.confirm", nil)), common.Relabel(m.c.Keys.No, m.c.Tr.T("confirm.cancel", nil))}
 }
 
 // FullHelp is ShortHelp.
@@ -74,9 +74,9 @@ func (m *Model) View() string {
 	s := m.c.Styles
 	lines := append([]string{s.Title.Render(m.msg.Title), ""}, m.msg.Lines...)
 	if m.c.Settings != nil && m.c.Settings.Privacy {
-		lines = append(lines, "", s.Subtle.Render("Privacy mode is on; what you agree to is shown in full."))
+		lines = append(lines, "", s.Subtle.Render(m.c.Tr.T("confirm.privacy", nil)))
 	}
-	lines = append(lines, "", s.Accent.Render(m.c.Keys.Yes.Help().Key)+" confirm   "+s.Accent.Render(m.c.Keys.No.Help().Key)+" cancel")
+	lines = append(lines, "", s.Accent.Render(m.c.Keys.Yes.Help().Key)+" "+m.c.Tr.T("confirm.confirm", nil)+"   "+s.Accent.Render(m.c.Keys.No.Help().Key)+" "+m.c.Tr.T("confirm.cancel", nil))
 	content := strings.Join(lines, "\n")
 	frame := s.Modal.GetHorizontalFrameSize()
 	box := s.Modal.Width(min(lipgloss.Width(content)+frame, m.width-2) - s.Modal.GetHorizontalBorderSize()).Render(content)

@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 )
@@ -142,20 +143,20 @@ type part struct {
 }
 
 func (m *Model) draw() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	parts := []part{{s.HeaderTitle.Render("qiwidash"), 9}}
 	if m.badge != "" {
 		parts = append(parts, part{s.Warning.Render("[" + m.badge + "]"), 6})
 	}
 	if m.profile != "" {
-		parts = append(parts, part{"profile " + s.Bold.Render(m.profile), 3})
+		parts = append(parts, part{tr.T("header.profile", i18n.Args{"Name": s.Bold.Render(m.profile)}), 3})
 	}
-	parts = append(parts, part{s.Subtle.Render("times " + m.c.ZoneName()), 6}) // the one zone of every screen
+	parts = append(parts, part{s.Subtle.Render(tr.T("header.times", i18n.Args{"Zone": m.c.ZoneName()})), 6}) // the one zone of every screen
 	if m.c.Wallet != "" {
-		parts = append(parts, part{"wallet " + m.c.Personal("+"+m.c.Wallet), 5})
+		parts = append(parts, part{tr.T("header.wallet", i18n.Args{"Wallet": m.c.Personal("+" + m.c.Wallet)}), 5})
 	}
 	if m.info.level != "" {
-		parts = append(parts, part{"level " + m.info.level, 1})
+		parts = append(parts, part{tr.T("header.level", i18n.Args{"Level": m.info.level}), 1})
 	}
 	if m.info.balance != nil {
 		parts = append(parts, part{s.Bold.Render(m.c.Money(*m.info.balance)), 8})
@@ -164,10 +165,10 @@ func (m *Model) draw() string {
 		parts = append(parts, part{s.Warning.Render("! " + m.alerts[k]), 7})
 	}
 	if m.c.Settings.Privacy {
-		parts = append(parts, part{s.Subtle.Render("privacy on"), 4})
+		parts = append(parts, part{s.Subtle.Render(tr.T("header.privacy", nil)), 4})
 	}
 	if m.c.Settings.ReadOnly {
-		parts = append(parts, part{s.Subtle.Render("read-only"), 4})
+		parts = append(parts, part{s.Subtle.Render(tr.T("header.read_only", nil)), 4})
 	}
 	if m.info.err != nil {
 		parts = append(parts, part{s.Error.Render("! " + common.Truncate(common.Explain(m.info.err), 50)), 2})

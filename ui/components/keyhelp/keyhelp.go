@@ -4,13 +4,13 @@
 package keyhelp
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 )
 
@@ -24,14 +24,17 @@ type Section struct {
 type Model struct {
 	s             *common.Styles
 	k             *common.KeyMap
+	tr            *i18n.Tr
 	width, height int
 	sections      []Section
 	offset        int
 	open          bool
 }
 
-// New builds the help page.
-func New(s *common.Styles, k *common.KeyMap) *Model { return &Model{s: s, k: k} }
+// New builds the help page, in tr's language.
+func New(s *common.Styles, k *common.KeyMap, tr *i18n.Tr) *Model {
+	return &Model{s: s, k: k, tr: tr}
+}
 
 // Open shows the sections from the top.
 func (m *Model) Open(sections ...Section) {
@@ -89,7 +92,7 @@ func (m *Model) SetSize(width, height int) {
 
 // ShortHelp is the page's own keys.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{common.Relabel(m.k.Down, "scroll"), common.Relabel(m.k.Help, "close help")}
+	return []key.Binding{common.Relabel(m.k.Down, m.tr.T("keyhelp.scroll", nil)), common.Relabel(m.k.Help, m.tr.T("keyhelp.close", nil))}
 }
 
 // FullHelp is ShortHelp.
@@ -159,8 +162,8 @@ func (m *Model) View() string {
 	shown := lines[min(m.offset, end):end]
 	where := " "
 	if len(lines) > page {
-		where = fmt.Sprintf(" lines %d-%d of %d · %s/%s scroll · ", m.offset+1, end, len(lines), m.k.Up.Help().Key, m.k.Down.Help().Key)
+		where = m.tr.T("keyhelp.where", i18n.Args{"From": m.offset + 1, "To": end, "Total": len(lines), "Up": m.k.Up.Help().Key, "Down": m.k.Down.Help().Key})
 	}
-	footer := m.s.Subtle.Render(where + m.k.Help.Help().Key + " or " + m.k.Back.Help().Key + " closes")
+	footer := m.s.Subtle.Render(where + m.tr.T("keyhelp.closes", i18n.Args{"Help": m.k.Help.Help().Key, "Back": m.k.Back.Help().Key}))
 	return strings.Join(append(shown, footer), "\n")
 }

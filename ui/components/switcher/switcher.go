@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 )
 
@@ -29,6 +30,7 @@ type AnswerMsg[P any] struct {
 // Model is the switcher; P is the shell's opened profile.
 type Model[P any] struct {
 	open    Open[P]
+	tr      *i18n.Tr
 	gen     int    // the latest request; older answers are dropped
 	opening string // the profile being opened, "" when none
 
@@ -37,8 +39,9 @@ type Model[P any] struct {
 	failure    string // why the last switch failed, until taken
 }
 
-// New builds a switcher; open nil means switching is not offered.
-func New[P any](open Open[P]) *Model[P] { return &Model[P]{open: open} }
+// New builds a switcher speaking tr's language; open nil means switching
+// is not offered.
+func New[P any](tr *i18n.Tr, open Open[P]) *Model[P] { return &Model[P]{tr: tr, open: open} }
 
 // Init does nothing.
 func (m *Model[P]) Init() tea.Cmd { return nil }
@@ -70,16 +73,16 @@ func (m *Model[P]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.SwitchProfileMsg:
 		if m.open == nil {
-			m.failure = "Switching profiles is not available here; restart with --profile " + msg.Name
+			m.failure = m.tr.T("switcher.unavailable", i18n.Args{"Name": msg.Name})
 			return m, nil
 		}
 		m.gen++
 		m.opening = msg.Name
-		gen, open, name := m.gen, m.open, msg.Name
+		gen, open, name, noScreen := m.gen, m.open, msg.Name, m.tr.T("switcher.no_screen", nil)
 		return m, func() tea.Msg {
 			p, ok, err := open(name)
 			if err == nil && !ok {
-				err = errors.New("its credentials open no screen")
+				err = errors.New(noScreen)
 			}
 			return AnswerMsg[P]{gen: gen, name: name, p: p, err: err}
 		}
@@ -90,7 +93,7 @@ func (m *Model[P]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.opening = ""
 		if msg.err != nil {
 			why, _, _ := strings.Cut(common.Explain(msg.err), "\n") // one line in the footer
-			m.failure = "Could not open profile " + msg.name + ": " + why
+			m.failure = m.tr.T("switcher.failed", i18n.Args{"Name": msg.name, "Why": why})
 			return m, nil
 		}
 		m.opened, m.openedName = &msg.p, msg.name
@@ -112,5 +115,5 @@ func (m *Model[P]) View() string {
 	if m.opening == "" {
 		return ""
 	}
-	return "opening profile " + m.opening + "…"
+	return m.tr.T("switcher.opening", i18n.Args{"Name": m.opening})
 }

@@ -13,9 +13,22 @@ import (
 	"qiwidash/ui/common"
 )
 
-// Tab is one screen as the bar knows it.
+// Tab is one screen as the bar knows it: its mode and title (what the
+// shell knows it by) and their names on the bar, in the user's language
+// ("" = Mode and Title).
 type Tab struct {
-	Mode, Title string
+	Mode, Title    string
+	ModeName, Name string
+}
+
+// modeName is how the bar writes mode.
+func (m *Model) modeName(mode string) string {
+	for _, t := range m.tabs {
+		if t.Mode == mode && t.ModeName != "" {
+			return t.ModeName
+		}
+	}
+	return mode
 }
 
 // Target is what a click hit: a screen (its index in the tab list) or,
@@ -180,20 +193,24 @@ func (m *Model) line(compact int) (string, []zone) {
 	current := m.tabs[m.active].Mode
 	if modes := m.Modes(); len(modes) > 1 {
 		for _, mode := range modes {
-			t := &Target{Mode: mode}
+			t, name := &Target{Mode: mode}, m.modeName(mode)
 			switch {
 			case mode == current:
-				add(active.Render("["+mode+"]"), t)
+				add(active.Render("["+name+"]"), t)
 			case compact >= 3:
-				add(tab.Render(shortMode(mode)), t)
+				add(tab.Render(shortMode(name)), t)
 			default:
-				add(tab.Render(mode), t)
+				add(tab.Render(name), t)
 			}
 		}
 		add(m.sep, nil)
 	}
 	for n, i := range m.InMode() {
-		label := fmt.Sprintf("%d %s", n+1, m.tabs[i].Title)
+		name := m.tabs[i].Name
+		if name == "" {
+			name = m.tabs[i].Title
+		}
+		label := fmt.Sprintf("%d %s", n+1, name)
 		t := &Target{Screen: i}
 		switch {
 		case i == m.active:

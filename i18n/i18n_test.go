@@ -1,0 +1,247 @@
+package i18n
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"qiwidash/qiwiapi"
+)
+
+// TestCatalogue: the catalogue parses, every id is in both languages (in
+// the same area's file), and every id is used by the code.
+func TestCatalogue(t *testing.T) {
+	if _, err := catalogue(); err != nil {
+		t.Fatal(err)
+	}
+	en, err := ids(EN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ru, err := ids(RU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(en) < 70 {
+		t.Fatalf("only %d English ids: the catalogue did not load", len(en))
+	}
+	for id, file := range en {
+		want := strings.Replace(file, ".en.", ".ru.", 1)
+		if got, ok := ru[id]; !ok {
+			t.Errorf("%s (%s) has no Russian", id, file)
+		} else if got != want {
+			t.Errorf("%s is in %s and in %s: keep an id in its area's pair", id, file, got)
+		}
+	}
+	for id, file := range ru {
+		if _, ok := en[id]; !ok {
+			t.Errorf("%s (%s) has no English", id, file)
+		}
+	}
+	used := literals(t, "..")
+	for id := range en {
+		if !used[id] && !slices.Contains(ahead, id) {
+			t.Errorf("%s is used nowhere: remove it, or call it by its literal id", id)
+		}
+	}
+	for _, id := range ahead {
+		if used[id] {
+			t.Errorf("%s is used now: take it off the ahead list", id)
+		}
+		if _, ok := en[id]; !ok {
+			t.Errorf("%s is on the ahead list but not in the catalogue", id)
+		}
+	}
+}
+
+// ahead are ids written before their first screen: the shared counted
+// nouns the screens' translation will use (TestCatalogue fails once one is
+// used, so the list only shrinks).
+var ahead = []string{"count.payments"}
+
+// literals is every string literal in the module's Go code, tests aside.
+func literals(t *testing.T, root string) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") && p != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil {
+					out[s] = true
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out["key.up"] {
+		t.Fatalf("the walk from %s found no ids (%d literals)", root, len(out))
+	}
+	return out
+}
+
+func TestPluralsRussian(t *testing.T) {
+	ru, en := New(RU), New(EN)
+	for n, want := range map[int]string{
+		0: "0 платежей", 1: "1 платёж", 2: "2 платежа", 4: "4 платежа", 5: "5 платежей",
+		11: "11 платежей", 12: "12 платежей", 14: "14 платежей", 21: "21 платёж", 22: "22 платежа",
+		25: "25 платежей", 101: "101 платёж", 111: "111 платежей",
+	} {
+		if got := ru.N("count.payments", n, nil); got != want {
+			t.Errorf("ru %d: %q, want %q", n, got, want)
+		}
+	}
+	for n, want := range map[int]string{0: "0 payments", 1: "1 payment", 2: "2 payments", 21: "21 payments"} {
+		if got := en.N("count.payments", n, nil); got != want {
+			t.Errorf("en %d: %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	var none *Tr
+	if got := none.T("header.profile", Args{"Name": "work"}); got != "profile work" || none.Lang() != EN {
+		t.Fatalf("nil Tr: %q %s, want English", got, none.Lang())
+	}
+	if got := New(RU).T("header.profile", Args{"Name": "work"}); got != "профиль work" {
+		t.Fatalf("ru: %q", got)
+	}
+	if got := New(RU).T("no.such.id", nil); got != "no.such.id" {
+		t.Fatalf("missing id: %q, want the id itself", got)
+	}
+}
+
+func TestChoose(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		name, flag, config string
+		env                func(string) string
+		want               Lang
+	}{
+		{"nothing", "", "", env(), EN},
+		{"LANG ru", "", "", env("LANG", "ru_RU.UTF-8"), RU},
+		{"LANG C", "", "", env("LANG", "C"), EN},
+		{"LANG POSIX", "", "", env("LANG", "POSIX"), EN},
+		{"LANG German", "", "", env("LANG", "de_DE.UTF-8"), EN},
+		{"LANG bare ru", "", "", env("LANG", "ru"), RU},
+		{"LANG Ukrainian Russian", "", "", env("LANG", "ru_UA.KOI8-U"), RU},
+		{"LC_MESSAGES over LANG", "", "", env("LANG", "en_US.UTF-8", "LC_MESSAGES", "ru_RU.UTF-8"), RU},
+		{"LC_ALL over LC_MESSAGES", "", "", env("LC_MESSAGES", "ru_RU.UTF-8", "LC_ALL", "C"), EN},
+		{"LC_ALL ru", "", "", env("LANG", "en_GB.UTF-8", "LC_ALL", "ru_RU@euro"), RU},
+		{"config over locale", "", "en", env("LC_ALL", "ru_RU.UTF-8"), EN},
+		{"config ru", "", "ru", env(), RU},
+		{"flag over config", "ru", "en", env("LANG", "en_US.UTF-8"), RU},
+		{"flag en over everything", "en", "ru", env("LC_ALL", "ru_RU.UTF-8"), EN},
+		{"flag any case", "RU", "", env(), RU},
+	} {
+		got, err := Choose(c.flag, c.config, c.env)
+		if err != nil || got != c.want {
+			t.Errorf("%s: %s %v, want %s", c.name, got, err, c.want)
+		}
+	}
+	if _, err := Choose("de", "", os.Getenv); err == nil || !strings.Contains(err.Error(), "use ru or en") {
+		t.Fatalf("--lang de: %v", err)
+	}
+}
+
+func TestMoneyRussian(t *testing.T) {
+	ru, en := New(RU), New(EN)
+	rub := func(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
+	for _, c := range []struct {
+		a        qiwiapi.Amount
+		ru, sign string
+	}{
+		{rub(11548604), "115\u202f486,04 ₽", "+115\u202f486,04 ₽"},
+		{rub(-7000), "-70,00 ₽", "-70,00 ₽"},
+		{rub(5), "0,05 ₽", "+0,05 ₽"},
+		{rub(0), "0,00 ₽", "0,00 ₽"},
+		{rub(100000000), "1\u202f000\u202f000,00 ₽", "+1\u202f000\u202f000,00 ₽"},
+		{rub(-123456789), "-1\u202f234\u202f567,89 ₽", "-1\u202f234\u202f567,89 ₽"},
+		{qiwiapi.Amount{Minor: 123450, Currency: qiwiapi.USD}, "1\u202f234,50 $", "+1\u202f234,50 $"},
+	} {
+		if got := ru.Money(c.a); got != c.ru {
+			t.Errorf("ru Money(%v) = %q, want %q", c.a, got, c.ru)
+		}
+		if got := ru.SignedMoney(c.a); got != c.sign {
+			t.Errorf("ru SignedMoney(%v) = %q, want %q", c.a, got, c.sign)
+		}
+		if got := en.Money(c.a); got != c.a.Format() {
+			t.Errorf("en Money(%v) = %q, want Format's %q", c.a, got, c.a.Format())
+		}
+		if got := en.SignedMoney(c.a); got != c.a.Signed() {
+			t.Errorf("en SignedMoney(%v) = %q, want Signed's %q", c.a, got, c.a.Signed())
+		}
+	}
+}
+
+func TestDateWords(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 32, 59, 0, qiwiapi.Moscow)
+	if got := New(RU).DateWords(at); got != "1 дек 2026, 09:32" {
+		t.Errorf("ru: %q", got)
+	}
+	if got := New(EN).DateWords(at); got != "1 Dec 2026, 09:32" {
+		t.Errorf("en: %q", got)
+	}
+	for m, want := range map[time.Month]string{time.January: "15 янв 2027, 00:05", time.May: "15 мая 2027, 00:05", time.September: "15 сен 2027, 00:05"} {
+		if got := New(RU).DateWords(time.Date(2027, m, 15, 0, 5, 0, 0, time.UTC)); got != want {
+			t.Errorf("ru %s: %q, want %q", m, got, want)
+		}
+	}
+}
+
+func TestQWERTY(t *testing.T) {
+	for in, want := range map[rune]rune{'й': 'q', 'р': 'h', 'о': 'j', 'л': 'k', 'Р': 'H', 'П': 'G', 'з': 'p', 'н': 'y', 'т': 'n', 'ь': 'm', 'я': 'z'} {
+		if got, ok := QWERTY(in); !ok || got != want {
+			t.Errorf("%c: %c %v, want %c", in, got, ok, want)
+		}
+	}
+	for _, r := range "qх]ъ?1 ё" {
+		if got, ok := QWERTY(r); ok {
+			t.Errorf("%c maps to %c: only letter keys move", r, got)
+		}
+	}
+	latin := map[rune]bool{}
+	for _, l := range ruLayout {
+		if latin[l] {
+			t.Errorf("two keys type %c", l)
+		}
+		latin[l] = true
+	}
+	if len(latin) != 52 {
+		t.Errorf("%d Latin letters covered, want 26 in two cases", len(latin))
+	}
+}
