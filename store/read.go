@@ -5,8 +5,10 @@ import (
 	"database/sql"
 )
 
-// Read runs a read-only query for the engine's packages that aggregate the
-// cache in SQL (store/insights, store/statement). It must not write.
+// Read runs a read-only query for the engine's packages that aggregate or
+// search the cache in SQL across tables (store/insights, store/statement,
+// store/search, store/overview). It must not write: writes go through the
+// store's own methods.
 func (s *Store) Read(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return s.db.QueryContext(ctx, query, args...)
 }

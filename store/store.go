@@ -531,18 +531,6 @@ CREATE INDEX txns_amount_order ON txns (wallet, currency, amount, id);
 `,
 }
 
-// QueryContext runs a read query on the store: the engine's packages that
-// read across tables (store/search, store/overview) use it; writes go
-// through the store's own methods.
-func (s *Store) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.db.QueryContext(ctx, query, args...)
-}
-
-// QueryRowContext is QueryContext for one row.
-func (s *Store) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.db.QueryRowContext(ctx, query, args...)
-}
-
 // FTSQuery is the history search's words as an FTS5 query of txns_fts
 // (every word, each as a prefix), for the engine's packages that search
 // the cache with their own SQL.

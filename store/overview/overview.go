@@ -370,7 +370,7 @@ type scanner interface{ Scan(...any) error }
 
 // each runs a query and hands every row to fn.
 func each(ctx context.Context, st *store.Store, q string, args []any, fn func(scanner) error) error {
-	rows, err := st.QueryContext(ctx, q, args...)
+	rows, err := st.Read(ctx, q, args...)
 	if err != nil {
 		return err
 	}

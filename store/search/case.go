@@ -126,7 +126,7 @@ func (c *Case) explain(s string) {
 
 // history adds the cached rows of txn id in wallet (both legs of a conversion).
 func (c *Case) history(ctx context.Context, st *store.Store, wallet string, txnID int64) error {
-	rows, err := st.QueryContext(ctx, `SELECT r.raw, t.synced_at FROM txns t JOIN txn_raw r ON r.id = t.id
+	rows, err := st.Read(ctx, `SELECT r.raw, t.synced_at FROM txns t JOIN txn_raw r ON r.id = t.id
 		WHERE t.wallet = ? AND t.txn_id = ? ORDER BY t.type`, wallet, txnID)
 	if err != nil {
 		return err
@@ -206,7 +206,7 @@ func statusWords(t qiwiapi.Transaction) string {
 
 // journal adds the journal entries matching where, each with its trail.
 func (c *Case) journal(ctx context.Context, st *store.Store, where string, args ...any) error {
-	rows, err := st.QueryContext(ctx, `SELECT id FROM journal WHERE `+where+` ORDER BY id`, args...)
+	rows, err := st.Read(ctx, `SELECT id FROM journal WHERE `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func (c *Case) journal(ctx context.Context, st *store.Store, where string, args 
 // sent (and sent again with the same id after a restart or an unknown
 // answer), each answer, the final state.
 func (c *Case) trail(ctx context.Context, st *store.Store, e store.Entry) error {
-	rows, err := st.QueryContext(ctx, `SELECT at, state, outcome, remote_id, attempts, error FROM journal_events WHERE entry = ? ORDER BY id`, e.ID)
+	rows, err := st.Read(ctx, `SELECT at, state, outcome, remote_id, attempts, error FROM journal_events WHERE entry = ? ORDER BY id`, e.ID)
 	if err != nil {
 		return err
 	}
@@ -327,7 +327,7 @@ func (c *Case) trail(ctx context.Context, st *store.Store, e store.Entry) error 
 
 // notifications adds the verified notifications received about ref.
 func (c *Case) notifications(ctx context.Context, st *store.Store, kind, scope, ref string) error {
-	rows, err := st.QueryContext(ctx, `SELECT status, message_id, received_at FROM seen_notifications
+	rows, err := st.Read(ctx, `SELECT status, message_id, received_at FROM seen_notifications
 		WHERE kind = ? AND scope = ? AND ref = ? ORDER BY received_at`, kind, strings.TrimPrefix(scope, "+"), ref)
 	if err != nil {
 		return err

@@ -187,7 +187,7 @@ func Find(ctx context.Context, st *store.Store, q Query, o Options) (*Result, er
 // scanTxns runs a txns query and hands each row over as a hit; it returns
 // how many rows came (at most limit+1: one more says there are more).
 func scanTxns(ctx context.Context, st *store.Store, q string, args []any, each func(id int64, h Hit)) (int, error) {
-	rows, err := st.QueryContext(ctx, q, args...)
+	rows, err := st.Read(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -252,7 +252,7 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 	}
 	seen := map[int64]int{}
 	for _, c := range cs {
-		rows, err := st.QueryContext(ctx, `SELECT id, kind, client_id, profile, account, recipient, amount, currency, state, outcome, remote_id, created_at
+		rows, err := st.Read(ctx, `SELECT id, kind, client_id, profile, account, recipient, amount, currency, state, outcome, remote_id, created_at
 			FROM journal WHERE `+c.sql+` ORDER BY id DESC LIMIT ?`, append(c.args, limit)...)
 		if err != nil {
 			return fmt.Errorf("search (journal): %w", err)
@@ -357,7 +357,7 @@ type billRecord struct {
 
 // bills reads every shop's bill records.
 func bills(ctx context.Context, st *store.Store) ([]billRecord, error) {
-	rows, err := st.QueryContext(ctx, `SELECT kind, json FROM records WHERE kind = 'merchant.bill' OR kind GLOB 'merchant.bill/*'`)
+	rows, err := st.Read(ctx, `SELECT kind, json FROM records WHERE kind = 'merchant.bill' OR kind GLOB 'merchant.bill/*'`)
 	if err != nil {
 		return nil, err
 	}
