@@ -73,7 +73,11 @@ func runSandbox(o sandboxOptions, stdout, stderr io.Writer) error {
 	} {
 		fmt.Fprintf(stdout, "%s: %s\n", kv[0], kv[1])
 	}
-	fmt.Fprintln(stderr, "serving the QIWI sandbox; press Ctrl+C to stop")
+	mode := "default mode (its few extras beyond the docs: README, Strict mode)"
+	if o.strict {
+		mode = "strict mode: only the documented shapes"
+	}
+	fmt.Fprintf(stderr, "serving the QIWI sandbox, %s; press Ctrl+C to stop\n", mode)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop

@@ -186,7 +186,9 @@ func (m *Model) monthsPanel(h int) []string {
 	}
 	out = append(out, " "+labels.String(), " "+s.Accent.Render(marks.String()))
 	if b, ok := m.bucket(); ok {
-		out = append(out, fmt.Sprintf(" %s ▲%s: in %s (%d) · out %s (%d) · fee %s",
+		// Out counts the commission, as QIWI's own totals do (the statement
+		// lists the two apart): the fee is said again so the sums can be read.
+		out = append(out, fmt.Sprintf(" %s ▲%s: in %s (%d) · out %s (%d) incl. fee %s",
 			b.Start.Format("Jan 2006"), m.side, s.Positive.Render(m.c.SignedMoney(b.In)), b.InCount,
 			s.Negative.Render(m.c.SignedMoney(b.Out.Neg())), b.OutCount, m.c.Money(b.Commission)),
 			s.Subtle.Render(" * so far · ←/→ month · ↑ in ↓ out · enter: these payments in History"))
