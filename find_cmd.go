@@ -38,6 +38,10 @@ func newFindCmd() *cobra.Command {
 					return err
 				}
 			}
+			cfg, err := store.LoadConfig("", nil) // its time_zone: dates typed and shown
+			if err != nil {
+				return err
+			}
 			st, err := store.Open(path, store.Options{Getenv: os.Getenv})
 			if err != nil {
 				return err
@@ -49,7 +53,7 @@ func newFindCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cli := search.CLI{Store: st, Options: search.Options{Profiles: profiles}, JSON: asJSON, Case: asCase}
+			cli := search.CLI{Store: st, Options: search.Options{Profiles: profiles}, JSON: asJSON, Case: asCase, Zone: cfg.TimeZone}
 			return cli.Run(ctx, cmd.OutOrStdout(), strings.Join(args, " "))
 		},
 	}

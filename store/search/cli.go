@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
 )
@@ -19,7 +20,7 @@ type CLI struct {
 	Options Options
 	JSON    bool // one JSON document: the reading of the query and every hit
 	Case    bool // the case report (Markdown, personal data masked) of the first hit
-	Zone    *time.Location
+	Zone    *time.Location // dates typed are days in it, and lines show it; nil: Moscow (QIWI's)
 }
 
 // jsonHit is a hit as `find --json` writes it.
@@ -41,7 +42,11 @@ type jsonHit struct {
 
 // Run finds text and writes the answer to w.
 func (c CLI) Run(ctx context.Context, w io.Writer, text string) error {
-	q, err := Parse(text, c.Zone)
+	zone := c.Zone
+	if zone == nil {
+		zone = qiwiapi.Moscow
+	}
+	q, err := Parse(text, zone)
 	if err != nil {
 		return err
 	}
@@ -83,7 +88,7 @@ func (c CLI) Run(ctx context.Context, w io.Writer, text string) error {
 		if who == "" {
 			who = "(" + h.Scope + ")"
 		}
-		line := fmt.Sprintf("%s  %-10s %-8s %-14s %16s  %-9s %-16s %s", h.Date.Format("2006-01-02 15:04"), who, h.Source, h.Ref,
+		line := fmt.Sprintf("%s  %-10s %-8s %-14s %16s  %-9s %-16s %s", h.Date.In(zone).Format("2006-01-02 15:04"), who, h.Source, h.Ref,
 			h.Amount.Format(), h.Status, h.Account, h.Text)
 		fmt.Fprintln(w, sanitize.Text(strings.TrimRight(line, " ")))
 	}
