@@ -18,8 +18,8 @@ import (
 type CLI struct {
 	Store   *store.Store
 	Options Options
-	JSON    bool // one JSON document: the reading of the query and every hit
-	Case    bool // the case report (Markdown, personal data masked) of the first hit
+	JSON    bool           // one JSON document: the reading of the query and every hit
+	Case    bool           // the case report (Markdown, personal data masked) of the first hit
 	Zone    *time.Location // dates typed are days in it, and lines show it; nil: Moscow (QIWI's)
 }
 
