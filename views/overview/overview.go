@@ -178,6 +178,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.refreshing, m.readAt = false, m.c.Now()
 		}
 		return m, nil
+	case common.RefreshMsg: // the refresh interval, or the terminal regaining focus
+		if m.refreshing {
+			return m, nil // the one in flight answers soon enough
+		}
+		return m, tea.Batch(m.load(), m.refresh())
 	case tea.KeyMsg:
 		k := m.c.Keys
 		switch {

@@ -135,3 +135,27 @@ func TestPrivacyMasksTheAlerts(t *testing.T) {
 		}
 	}
 }
+
+// The refresh interval reaches the Overview: it reads every profile again
+// (one refresh at a time), so it does not go stale while it is on screen.
+func TestRefreshIntervalReadsAgain(t *testing.T) {
+	env, e := world(t)
+	d := uitest.NewDriver(t, New(env.Common, Deps{Engine: e, Shared: NewShared(), Bell: func() {}}))
+	d.Run(nil)
+	m := d.Model.(*Model)
+	if m.refreshing {
+		t.Fatal("the first refresh never ended")
+	}
+	_, cmd := m.Update(common.RefreshMsg{})
+	if cmd == nil || !m.refreshing {
+		t.Fatalf("a RefreshMsg started nothing (refreshing %v)", m.refreshing)
+	}
+	if _, again := m.Update(common.RefreshMsg{}); again != nil {
+		t.Error("a second refresh started while one is in flight")
+	}
+	d.Queue = append(d.Queue, cmd)
+	d.Run(nil)
+	if m.refreshing {
+		t.Error("the refresh never ended")
+	}
+}
