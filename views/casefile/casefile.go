@@ -207,7 +207,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		switch {
-		case key.Matches(msg, k.Filter), key.Matches(msg, k.Back):
+		case key.Matches(msg, k.Filter): // a new search; esc on the hits leaves the keys to the shell
 			return m, m.StartFind()
 		case key.Matches(msg, k.Down):
 			if m.res != nil && m.cur < len(m.res.Hits)-1 {
