@@ -29,6 +29,7 @@ import (
 	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 	"qiwidash/store/ingest"
 	"qiwidash/store/moves"
 	"qiwidash/store/reader"
@@ -555,7 +556,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	if err := ingest.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
 		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
 	}
-	if err := seedDemoBills(rctx, c.Merchant, merchantsb.SeededBills(), nil, c.Now, merchantview.NewStoreBillsFor(st, c.MerchantShopID)); err != nil {
+	if err := seedDemoBills(rctx, c.Merchant, merchantsb.SeededBills(), nil, c.Now, bills.NewStoreFor(st, c.MerchantShopID)); err != nil {
 		return fmt.Errorf("reading the demo shop's bills: %s", common.Explain(err))
 	}
 	for _, p := range others {
@@ -566,7 +567,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		if err != nil {
 			return err
 		}
-		if err := seedDemoBills(rctx, m, p.ShopBills, p.Lifetimes, c.Now, merchantview.NewStoreBillsFor(st, p.ShopID)); err != nil {
+		if err := seedDemoBills(rctx, m, p.ShopBills, p.Lifetimes, c.Now, bills.NewStoreFor(st, p.ShopID)); err != nil {
 			return fmt.Errorf("reading the demo shop's bills: %s", common.Explain(err))
 		}
 	}
@@ -577,14 +578,14 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 // seedDemoBills lists the demo shop's seeded bills (waiting, paid,
 // refunded, rejected, expired...) on the Bills screen, as if issued here,
 // reading each from the sandbox like any bill.
-func seedDemoBills(ctx context.Context, m *pull.Client, ids []string, lifetimes map[string]time.Time, clock func() time.Time, bills merchantview.BillStore) error {
+func seedDemoBills(ctx context.Context, m *pull.Client, ids []string, lifetimes map[string]time.Time, clock func() time.Time, into bills.Store) error {
 	for _, id := range ids {
 		b, _, err := m.Bills.Get(ctx, id)
 		if err != nil {
 			return err
 		}
 		now := clock()
-		if err := bills.SaveBill(ctx, merchantview.Bill{
+		if err := into.SaveBill(ctx, bills.Bill{
 			ID: b.BillID, Payer: b.User, Amount: b.Amount, Comment: b.Comment,
 			Created: now, Status: b.Status, Updated: now, Lifetime: lifetimes[id],
 		}); err != nil {
@@ -658,7 +659,7 @@ func storeDeps(st *store.Store, c *common.Common, creds credentials) screenDeps 
 		deps.agent.Samples = agent.NewStoreSamplesFor(st, creds.agentTerminal)
 	}
 	if c.Merchant != nil {
-		deps.merchant.Bills = merchantview.NewStoreBillsFor(st, c.MerchantShopID)
+		deps.merchant.Bills = bills.NewStoreFor(st, c.MerchantShopID)
 	}
 	return deps
 }
@@ -764,7 +765,7 @@ func resumeNotice(what string, rep moves.Report, err error) string {
 func demoDeps() screenDeps {
 	return screenDeps{
 		agent:    agent.Deps{Samples: agent.NewMemorySamples(), Refresh: agent.DefaultRefresh},
-		merchant: merchantview.Deps{Bills: merchantview.NewMemoryBills()},
+		merchant: merchantview.Deps{Bills: bills.NewMemory()},
 	}
 }
 

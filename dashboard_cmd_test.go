@@ -24,10 +24,10 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	merchantsb "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 	"qiwidash/store/moves"
 	"qiwidash/ui"
 	"qiwidash/ui/common"
-	merchantview "qiwidash/views/merchant"
 	"qiwidash/views/settings"
 )
 
@@ -412,7 +412,7 @@ func TestDashboardListen(t *testing.T) {
 	if err := sb.Merchant.PayBill(cr.MerchantShopID, "listen-1"); err != nil {
 		t.Fatal(err)
 	}
-	bills := merchantview.NewStoreBillsFor(st, cr.MerchantShopID)
+	bills := bills.NewStoreFor(st, cr.MerchantShopID)
 	eventually(t, "the bill's callback in the store", func() bool {
 		all, _ := bills.Bills(ctx)
 		for _, b := range all {
@@ -521,8 +521,8 @@ func TestListenProfileWritesStore(t *testing.T) {
 	if got, err := st.Cached(ctx, cr.Wallet, id, qiwiapi.TypeIn); err != nil || got.Sum.Minor != 4200 {
 		t.Errorf("the transfer is not cached: %+v %v", got, err)
 	}
-	var b merchantview.Bill
-	all, _ := merchantview.NewStoreBillsFor(st, cr.MerchantShopID).Bills(ctx)
+	var b bills.Bill
+	all, _ := bills.NewStoreFor(st, cr.MerchantShopID).Bills(ctx)
 	for _, x := range all {
 		if x.ID == "cli-1" {
 			b = x

@@ -4,46 +4,21 @@ import (
 	"encoding/json"
 	"time"
 
-	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 )
 
-// billRecordKind is the store record kind of a shop's bills. It must stay
-// the one the Bills screen reads (views/merchant NewStoreBillsFor: "merchant.bill",
-// plus "/"+shop); the --listen and `listen --profile` tests read what is
-// written here through that screen's store.
-func billRecordKind(shopID string) string {
-	if shopID == "" {
-		return "merchant.bill"
-	}
-	return "merchant.bill/" + shopID
-}
-
-// newBill is a bill record made from its callback alone (issued by another
-// client, or before this store): the fields the Bills screen's record
-// shares with a callback, under the same names.
-type newBill struct {
-	ID          string
-	Payer       string
-	Amount      qiwiapi.Amount
-	Comment     string
-	Created     time.Time
-	Status      pull.BillStatus
-	Updated     time.Time
-	ViaCallback bool
-}
-
-// billUpdate sets the bill's new status in its record, marked as brought
+// billUpdate sets the bill's new status in its record (store/bills), marked as brought
 // by a callback, keeping every other field as it is. A bill already final
 // keeps its status (QIWI's statuses after paid, rejected or expired never
 // change; a late callback does not undo a refund's bookkeeping). A bill the
 // records do not know is recorded from the callback's fields.
 func billUpdate(shopID string, e notify.BillEvent, now time.Time) *store.RecordUpdate {
-	return &store.RecordUpdate{Kind: billRecordKind(shopID), Key: e.BillID, Apply: func(old json.RawMessage) (json.RawMessage, error) {
-		if old == nil {
-			return json.Marshal(newBill{ID: e.BillID, Payer: e.User, Amount: e.Amount, Comment: e.Comment,
+	return &store.RecordUpdate{Kind: bills.Kind(shopID), Key: e.BillID, Apply: func(old json.RawMessage) (json.RawMessage, error) {
+		if old == nil { // the fields a callback shares with the Bills screen's record
+			return json.Marshal(bills.Bill{ID: e.BillID, Payer: e.User, Amount: e.Amount, Comment: e.Comment,
 				Created: now, Status: e.Status, Updated: now, ViaCallback: true})
 		}
 		var rec map[string]json.RawMessage

@@ -16,6 +16,7 @@ import (
 	"qiwidash/qiwiapi/sandbox/demo"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 	"qiwidash/store/reader"
 )
 
@@ -159,7 +160,7 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 
 	// Bills: one issued from here (in the store, waiting) and one the
 	// store never saw (issued by another client).
-	kind := billRecordKind(cr.MerchantShopID)
+	kind := bills.Kind(cr.MerchantShopID)
 	sum := qiwiapi.Amount{Minor: 50000, Currency: qiwiapi.RUB}
 	for _, id := range []string{"known-1", "other-1"} {
 		b, _, err := mapi.Bills.Create(ctx, id, &pull.CreateBill{User: "tel:+79161234567", Amount: sum, Comment: "c " + id, Lifetime: time.Now().Add(time.Hour)})
@@ -167,7 +168,7 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		if id == "known-1" {
-			if err := st.Put(ctx, kind, id, billRec{ID: id, Payer: "tel:+79161234567", Amount: sum, Created: time.Now(), Status: b.Status, Lifetime: time.Now().Add(time.Hour)}); err != nil {
+			if err := st.Put(ctx, kind, id, bills.Bill{ID: id, Payer: "tel:+79161234567", Amount: sum, Created: time.Now(), Status: b.Status, Lifetime: time.Now().Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -175,14 +176,14 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	byID := map[string]billRec{}
+	byID := map[string]bills.Bill{}
 	waitFor(t, "both bills paid in the store", func() bool {
 		recs, err := st.List(ctx, kind, store.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range recs {
-			var b billRec
+			var b bills.Bill
 			if err := r.Decode(&b); err != nil {
 				t.Fatal(err)
 			}
@@ -208,20 +209,6 @@ func TestProfileReceiverWritesStore(t *testing.T) {
 	if !heard["known-1"] || !heard["other-1"] {
 		t.Errorf("OnBill heard of %v", heard)
 	}
-}
-
-// billRec is the Bills screen's record (views/merchant.Bill) as far as
-// these tests look into it.
-type billRec struct {
-	ID          string
-	Payer       string
-	Amount      qiwiapi.Amount
-	Comment     string
-	Lifetime    time.Time
-	Created     time.Time
-	Status      pull.BillStatus
-	Updated     time.Time
-	ViaCallback bool
 }
 
 // fakeHooks is a HookAPI whose active hook the test sets.

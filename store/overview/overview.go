@@ -22,6 +22,7 @@ import (
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 )
 
 // StuckAfter is how long a payment may stay WAITING before it is an alert.
@@ -211,11 +212,11 @@ type cached struct {
 	snaps map[string]snapshot  // by profile
 	sync  map[string]time.Time // by wallet
 	stuck map[string][]Stuck   // by wallet
-	bills map[string]bills     // by shop
+	bills map[string]shopBills // by shop
 }
 
-// bills is a shop's bills in the Overview.
-type bills struct {
+// shopBills is a shop's bills in the Overview.
+type shopBills struct {
 	waiting, paidToday int
 	expiring           []Expiring
 }
@@ -262,7 +263,7 @@ func (e *Engine) rows(ctx context.Context, ps []store.Profile) ([]Row, error) {
 // payments WAITING too long (the partial index of WAITING rows), and the
 // bills waiting or updated today.
 func (e *Engine) read(ctx context.Context, ps []store.Profile, now time.Time) (*cached, error) {
-	c := &cached{snaps: map[string]snapshot{}, sync: map[string]time.Time{}, stuck: map[string][]Stuck{}, bills: map[string]bills{}}
+	c := &cached{snaps: map[string]snapshot{}, sync: map[string]time.Time{}, stuck: map[string][]Stuck{}, bills: map[string]shopBills{}}
 	one := len(ps) == 1
 	var name, wallet string
 	if one {
@@ -332,13 +333,13 @@ func (e *Engine) read(ctx context.Context, ps []store.Profile, now time.Time) (*
 	err = each(ctx, st, `SELECT kind, count(*) FILTER (WHERE s = 'waiting'), count(*) FILTER (WHERE s = 'paid' AND unixepoch(u) >= ?)
 		FROM (SELECT kind, json_extract(json, '$.Status') AS s, json_extract(json, '$.Updated') AS u
 			FROM records WHERE kind GLOB 'merchant.bill/*' AND (? = '' OR kind = ?))
-		GROUP BY kind`, []any{today, shop, "merchant.bill/" + shop}, func(sc scanner) error {
+		GROUP BY kind`, []any{today, shop, bills.Kind(shop)}, func(sc scanner) error {
 		var kind string
-		var n bills
+		var n shopBills
 		if err := sc.Scan(&kind, &n.waiting, &n.paidToday); err != nil {
 			return err
 		}
-		c.bills[strings.TrimPrefix(kind, "merchant.bill/")] = n
+		c.bills[bills.ShopOf(kind)] = n
 		return nil
 	})
 	if err != nil {
@@ -346,7 +347,7 @@ func (e *Engine) read(ctx context.Context, ps []store.Profile, now time.Time) (*
 	}
 	return c, each(ctx, st, `SELECT kind, json FROM records WHERE kind GLOB 'merchant.bill/*' AND (? = '' OR kind = ?)
 		AND json_extract(json, '$.Status') = 'waiting' AND unixepoch(json_extract(json, '$.Lifetime')) BETWEEN ? AND ?`,
-		[]any{shop, "merchant.bill/" + shop, now.Unix(), now.Add(ExpiringWithin).Unix()}, func(sc scanner) error {
+		[]any{shop, bills.Kind(shop), now.Unix(), now.Add(ExpiringWithin).Unix()}, func(sc scanner) error {
 			var kind, js string
 			if err := sc.Scan(&kind, &js); err != nil {
 				return err
@@ -357,7 +358,7 @@ func (e *Engine) read(ctx context.Context, ps []store.Profile, now time.Time) (*
 				Lifetime time.Time
 			}
 			if json.Unmarshal([]byte(js), &b) == nil {
-				s := strings.TrimPrefix(kind, "merchant.bill/")
+				s := bills.ShopOf(kind)
 				n := c.bills[s]
 				n.expiring = append(n.expiring, Expiring{BillID: b.ID, Lifetime: b.Lifetime, Amount: b.Amount})
 				c.bills[s] = n

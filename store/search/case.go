@@ -12,6 +12,7 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 	"qiwidash/store/moves"
 )
 
@@ -366,11 +367,11 @@ func (c *Case) notifications(ctx context.Context, st *store.Store, kind, scope, 
 
 // bill adds a merchant bill and its refunds.
 func (c *Case) bill(ctx context.Context, st *store.Store, kind, id string) error {
-	var b bill
+	var b bills.Bill
 	if err := st.Get(ctx, kind, id, &b); err != nil {
 		return err
 	}
-	c.Scope = strings.TrimPrefix(strings.TrimPrefix(kind, "merchant.bill"), "/")
+	c.Scope = bills.ShopOf(kind)
 	c.add("Shop", c.Scope, false)
 	c.add("Bill id", b.ID, false)
 	c.add("Status", billStatus(b)+" "+statusMeaning(b), false)
@@ -404,7 +405,7 @@ func (c *Case) bill(ctx context.Context, st *store.Store, kind, id string) error
 	return nil
 }
 
-func statusMeaning(b bill) string {
+func statusMeaning(b bills.Bill) string {
 	if b.Status == "" {
 		return ""
 	}

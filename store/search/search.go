@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"qiwidash/qiwiapi"
-	"qiwidash/qiwiapi/pull"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 )
 
 // Source is where a hit was found.
@@ -319,44 +319,13 @@ func kindWords(k store.Kind) string {
 	return string(k)
 }
 
-// bill is the part of a merchant bill record (views/merchant keeps them
-// under "merchant.bill/<shop id>") that search and the case read.
-type bill struct {
-	ID          string
-	Payer       string
-	Amount      qiwiapi.Amount
-	Comment     string
-	Lifetime    time.Time
-	Created     time.Time
-	Status      pull.BillStatus
-	Refused     bool
-	LastError   string
-	Updated     time.Time
-	ViaCallback bool
-	Refunds     []struct {
-		ID        string
-		Amount    qiwiapi.Amount
-		Created   time.Time
-		Status    pull.RefundStatus
-		LastError string
-	}
-}
-
-// BillKind is the record kind of the bills issued for a shop.
-func BillKind(shop string) string {
-	if shop == "" {
-		return "merchant.bill"
-	}
-	return "merchant.bill/" + shop
-}
-
 type billRecord struct {
-	bill
+	bills.Bill
 	kind, shop string
 }
 
-// bills reads every shop's bill records.
-func bills(ctx context.Context, st *store.Store) ([]billRecord, error) {
+// billRecords reads every shop's bill records.
+func billRecords(ctx context.Context, st *store.Store) ([]billRecord, error) {
 	rows, err := st.Read(ctx, `SELECT kind, json FROM records WHERE kind = 'merchant.bill' OR kind GLOB 'merchant.bill/*'`)
 	if err != nil {
 		return nil, err
@@ -369,17 +338,17 @@ func bills(ctx context.Context, st *store.Store) ([]billRecord, error) {
 		if err := rows.Scan(&r.kind, &js); err != nil {
 			return nil, err
 		}
-		if json.Unmarshal([]byte(js), &r.bill) != nil {
+		if json.Unmarshal([]byte(js), &r.Bill) != nil {
 			continue // a record this build cannot read is not a hit
 		}
-		r.shop = strings.TrimPrefix(strings.TrimPrefix(r.kind, "merchant.bill"), "/")
+		r.shop = bills.ShopOf(r.kind)
 		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
 func findBills(ctx context.Context, st *store.Store, q Query, own owners, res *Result, limit int) error {
-	recs, err := bills(ctx, st)
+	recs, err := billRecords(ctx, st)
 	if err != nil {
 		return fmt.Errorf("search (bills): %w", err)
 	}
@@ -411,7 +380,7 @@ func findBills(ctx context.Context, st *store.Store, q Query, own owners, res *R
 		}
 		res.Hits = append(res.Hits, Hit{
 			Source: FromBill, Profiles: own.of(r.shop), Scope: r.shop, Ref: r.ID, Date: r.Created,
-			Amount: r.Amount, Status: billStatus(r.bill), Account: r.Payer, Text: r.Comment, Matched: matched, kind: r.kind,
+			Amount: r.Amount, Status: billStatus(r.Bill), Account: r.Payer, Text: r.Comment, Matched: matched, kind: r.kind,
 		})
 	}
 	return nil
@@ -426,7 +395,7 @@ func containsAll(s string, parts []string) bool {
 	return true
 }
 
-func billStatus(b bill) string {
+func billStatus(b bills.Bill) string {
 	switch {
 	case b.Refused:
 		return "refused"

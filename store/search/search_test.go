@@ -14,6 +14,7 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/store"
+	"qiwidash/store/bills"
 )
 
 var msk = time.FixedZone("MSK", 3*3600)
@@ -67,9 +68,9 @@ func fixture(t *testing.T) (*store.Store, Options) {
 	if _, err := j.Advance(ctx, e.ID, store.Update{State: store.StateSent}); err != nil {
 		t.Fatal(err)
 	}
-	b := bill{ID: "order-42", Payer: "tel:+79260001122", Amount: qiwiapi.Amount{Minor: 99000, Currency: qiwiapi.RUB}, Comment: "Заказ 42 для Иванова",
+	b := bills.Bill{ID: "order-42", Payer: "tel:+79260001122", Amount: qiwiapi.Amount{Minor: 99000, Currency: qiwiapi.RUB}, Comment: "Заказ 42 для Иванова",
 		Created: time.Date(2026, 11, 21, 15, 0, 0, 0, msk), Status: pull.BillWaiting, Updated: time.Date(2026, 11, 21, 15, 0, 1, 0, msk)}
-	if err := st.Put(ctx, BillKind("shop-1"), b.ID, b); err != nil {
+	if err := bills.NewStoreFor(st, "shop-1").SaveBill(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	return st, Options{

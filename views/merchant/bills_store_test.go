@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"qiwidash/store/bills"
 	"strings"
 	"testing"
 
@@ -34,27 +35,27 @@ func TestStoreBillsSurviveReopen(t *testing.T) {
 
 	path := filepath.Join(t.TempDir(), "qiwidash.db")
 	st := openStore(t, path)
-	bills := NewStoreBills(st)
+	kept := bills.NewStoreFor(st, "")
 	for _, b := range want {
 		b.Status = ""
-		if err := bills.SaveBill(ctx, b); err != nil { // an earlier version of each, then the latest
+		if err := kept.SaveBill(ctx, b); err != nil { // an earlier version of each, then the latest
 			t.Fatal(err)
 		}
 	}
 	for _, b := range want {
-		if err := bills.SaveBill(ctx, b); err != nil {
+		if err := kept.SaveBill(ctx, b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := bills.SaveBill(ctx, Bill{}); err == nil {
+	if err := kept.SaveBill(ctx, bills.Bill{}); err == nil {
 		t.Error("a bill without an id was saved")
 	}
 	st.Close()
 
 	st = openStore(t, path)
 	defer st.Close()
-	bills = NewStoreBills(st)
-	got, err := bills.Bills(ctx)
+	kept = bills.NewStoreFor(st, "")
+	got, err := kept.Bills(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,10 +67,10 @@ func TestStoreBillsSurviveReopen(t *testing.T) {
 	if len(got) != 5 || got[1].Refunds[0].Status != pull.RefundProcessing || !got[1].Created.Equal(want[1].Created) {
 		t.Errorf("bills = %+v", got)
 	}
-	if other, err := NewStoreBillsFor(st, "999").Bills(ctx); err != nil || len(other) != 0 {
+	if other, err := bills.NewStoreFor(st, "999").Bills(ctx); err != nil || len(other) != 0 {
 		t.Errorf("another shop sees %d bills (%v)", len(other), err)
 	}
-	d := newDriver(t, env.Common, bills)
+	d := newDriver(t, env.Common, kept)
 	if v := d.m.View(); !strings.Contains(v, loaded) {
 		t.Errorf("the screen over the reopened store does not show %q:\n%s", loaded, v)
 	}

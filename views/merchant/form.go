@@ -3,6 +3,7 @@ package merchant
 import (
 	"errors"
 	"fmt"
+	"qiwidash/store/bills"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,8 +38,8 @@ type form struct {
 	*formkit.Form
 	kind  formKind
 	title string
-	id    string // bill_id (create) or refund_id (refund)
-	bill  Bill   // the bill being refunded
+	id    string     // bill_id (create) or refund_id (refund)
+	bill  bills.Bill // the bill being refunded
 }
 
 func newCreateForm(id string) *form {
@@ -56,7 +57,7 @@ func newCreateForm(id string) *form {
 	return f
 }
 
-func newRefundForm(b Bill, id string) *form {
+func newRefundForm(b bills.Bill, id string) *form {
 	avail := available(b)
 	f := &form{kind: refundForm, title: "Refund bill " + b.ID, id: id, bill: b,
 		Form: formkit.New(formkit.NewAmount("amount", "Refund amount", b.Amount.Currency).WithValue(avail.Decimal()))}
@@ -65,7 +66,7 @@ func newRefundForm(b Bill, id string) *form {
 
 // available is what QIWI will accept as a new refund now: the refundable
 // rest minus refunds still in flight.
-func available(b Bill) qiwiapi.Amount {
+func available(b bills.Bill) qiwiapi.Amount {
 	a := b.Refundable()
 	a.Minor -= b.Pending().Minor
 	if a.Minor < 0 {

@@ -2,6 +2,7 @@ package merchant
 
 import (
 	"context"
+	"qiwidash/store/bills"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 )
 
 // screen is the bills screen over bills, without the background poll.
-func screen(env *uitest.Env, bills BillStore) *Model {
+func screen(env *uitest.Env, bills bills.Store) *Model {
 	m := New(env.Common, Deps{Bills: bills})
 	m.PollInterval = 0
 	return m
@@ -25,14 +26,14 @@ const loaded = "5 bills · 1 waiting · 1 paid"
 // seedBills issues bills in the fixed sandbox and stores them as this
 // screen would have: waiting, paid with a refund in flight, cancelled,
 // failed, and one QIWI refused.
-func seedBills(t *testing.T, env *uitest.Env) *MemoryBills {
+func seedBills(t *testing.T, env *uitest.Env) *bills.Memory {
 	t.Helper()
 	ctx := context.Background()
 	api, sb, shop := env.Common.Merchant, env.Demo.Merchant, env.Demo.Creds.MerchantShopID
-	store := NewMemoryBills()
+	store := bills.NewMemory()
 	rub := func(s string, c qiwiapi.Currency) qiwiapi.Amount { a, _ := qiwiapi.ParseAmount(s, c); return a }
-	mk := func(id, payer, amount string, ccy qiwiapi.Currency, comment string, age, life time.Duration) Bill {
-		b := Bill{ID: id, Payer: payer, Amount: rub(amount, ccy), Comment: comment,
+	mk := func(id, payer, amount string, ccy qiwiapi.Currency, comment string, age, life time.Duration) bills.Bill {
+		b := bills.Bill{ID: id, Payer: payer, Amount: rub(amount, ccy), Comment: comment,
 			Created: uitest.Now.Add(-age), Lifetime: uitest.Now.Add(life)}
 		got, _, err := api.Bills.Create(ctx, id, &pull.CreateBill{User: b.Payer, Amount: b.Amount, Comment: b.Comment, Lifetime: b.Lifetime})
 		if err != nil {
@@ -51,7 +52,7 @@ func seedBills(t *testing.T, env *uitest.Env) *MemoryBills {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paid.Refunds = []Refund{{ID: "r1", Amount: r.Amount, Status: pull.RefundProcessing, Created: uitest.Now}}
+	paid.Refunds = []bills.Refund{{ID: "r1", Amount: r.Amount, Status: pull.RefundProcessing, Created: uitest.Now}}
 	cancelled := mk("qd-1795000000003", "tel:+79161234567", "990", qiwiapi.RUB, "Gift card", 3*time.Hour, 24*time.Hour)
 	if _, _, err := api.Bills.Cancel(ctx, cancelled.ID); err != nil {
 		t.Fatal(err)
@@ -62,10 +63,10 @@ func seedBills(t *testing.T, env *uitest.Env) *MemoryBills {
 		t.Fatal(err)
 	}
 	// Stored as waiting: the screen learns "payment failed" on its first read.
-	refusedBill := Bill{ID: "qd-1795000000005", Payer: "tel:+79990000298", Amount: rub("5", qiwiapi.RUB), Comment: "Unknown payer",
+	refusedBill := bills.Bill{ID: "qd-1795000000005", Payer: "tel:+79990000298", Amount: rub("5", qiwiapi.RUB), Comment: "Unknown payer",
 		Created: uitest.Now.Add(-5 * time.Hour), Lifetime: uitest.Now.Add(24 * time.Hour), Refused: true,
 		LastError: "QIWI: user (wallet) not registered (code 298)"}
-	for _, b := range []Bill{waiting, paid, cancelled, failed, refusedBill} {
+	for _, b := range []bills.Bill{waiting, paid, cancelled, failed, refusedBill} {
 		if err := store.SaveBill(ctx, b); err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +80,7 @@ func TestGoldenBills(t *testing.T) {
 }
 
 func TestGoldenCreateForm(t *testing.T) {
-	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized { return screen(uitest.New(t), NewMemoryBills()) }, uitest.Step{WaitFor: "No bills yet"},
+	uitest.GoldenSizes(t, func(t *testing.T) uitest.Sized { return screen(uitest.New(t), bills.NewMemory()) }, uitest.Step{WaitFor: "No bills yet"},
 		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("+7916")},
 		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("1.005"), WaitFor: "At most 2 digits"})
 }

@@ -1,6 +1,7 @@
 package merchant
 
 import (
+	"qiwidash/store/bills"
 	"strings"
 	"sync"
 	"testing"
@@ -38,7 +39,7 @@ type loop struct {
 	feed  *feed.Feed
 	clk   *clock
 	c     *common.Common
-	store *MemoryBills
+	store *bills.Memory
 	url   string
 }
 
@@ -74,7 +75,7 @@ func startLoop(t *testing.T) *loop {
 		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(nil), Settings: &common.Settings{},
 		Now: clk.Now, IDs: qiwiapi.NewIDGenerator(0, clk.Now),
 	}
-	return &loop{sb: sb, feed: f, clk: clk, c: c, store: NewMemoryBills(), url: url}
+	return &loop{sb: sb, feed: f, clk: clk, c: c, store: bills.NewMemory(), url: url}
 }
 
 // driver runs the screen like the shell (uitest.Driver) with the typed
@@ -84,7 +85,7 @@ type driver struct {
 	m *Model
 }
 
-func newDriver(t *testing.T, c *common.Common, store BillStore) *driver {
+func newDriver(t *testing.T, c *common.Common, store bills.Store) *driver {
 	t.Helper()
 	m := New(c, Deps{Bills: store})
 	m.PollInterval = 0
@@ -143,13 +144,13 @@ func (d *driver) issue(payer, amount, comment string) string {
 	return id
 }
 
-func (d *driver) bill(id string) Bill {
+func (d *driver) bill(id string) bills.Bill {
 	d.T.Helper()
 	b := d.m.find(id)
 	if b == nil {
 		d.T.Fatalf("no bill %s on screen", id)
 	}
-	return b.clone()
+	return b.Clone()
 }
 
 func mustContain(t *testing.T, haystack string, needles ...string) {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"qiwidash/store/bills"
 	"strconv"
 	"time"
 
@@ -25,8 +26,8 @@ import (
 
 // Deps are what the screen needs besides Common.
 type Deps struct {
-	// Bills keeps issued bills between runs; NewMemoryBills when nil.
-	Bills BillStore
+	// Bills keeps issued bills between runs; bills.NewMemory when nil.
+	Bills bills.Store
 }
 
 // DefaultPollInterval is how often refunds still processing are re-read.
@@ -37,12 +38,12 @@ const requestTimeout = 30 * time.Second
 // loadedMsg carries the stored bills for one load generation.
 type loadedMsg struct {
 	gen   int
-	bills []Bill
+	bills []bills.Bill
 	err   error
 }
 
 // issueMsg is a confirmed create intent (no I/O yet).
-type issueMsg struct{ bill Bill }
+type issueMsg struct{ bill bills.Bill }
 
 // createdMsg is QIWI's answer to a create (first try or repeat).
 type createdMsg struct {
@@ -75,7 +76,7 @@ type cancelledMsg struct {
 // refundIssueMsg is a confirmed refund intent (no I/O yet).
 type refundIssueMsg struct {
 	billID string
-	refund Refund
+	refund bills.Refund
 }
 
 // refundedMsg is QIWI's answer to a refund request.
@@ -91,14 +92,14 @@ type pollMsg struct{ gen int }
 // Model is the Merchant screen.
 type Model struct {
 	c             *common.Common
-	store         BillStore
+	store         bills.Store
 	width, height int
 	state         common.LoadState
 	gen           int
 	err           error
 
 	moves    *moves.Bills // the engine's bill moves (issue, cancel, refund)
-	bills    []Bill
+	bills    []bills.Bill
 	cursor   int
 	form     *form
 	inflight int
@@ -113,7 +114,7 @@ type Model struct {
 // New builds the screen.
 func New(c *common.Common, deps Deps) *Model {
 	if deps.Bills == nil {
-		deps.Bills = NewMemoryBills()
+		deps.Bills = bills.NewMemory()
 	}
 	return &Model{c: c, store: deps.Bills, moves: moves.NewBills(c.Merchant), PollInterval: DefaultPollInterval}
 }
@@ -134,10 +135,10 @@ func (m *Model) InputFocused() bool { return m.form != nil }
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Bills returns a copy of the bills on screen (tests, other screens).
-func (m *Model) Bills() []Bill {
-	out := make([]Bill, len(m.bills))
+func (m *Model) Bills() []bills.Bill {
+	out := make([]bills.Bill, len(m.bills))
 	for i, b := range m.bills {
-		out[i] = b.clone()
+		out[i] = b.Clone()
 	}
 	return out
 }
@@ -161,7 +162,7 @@ func (m *Model) load() tea.Cmd {
 	}
 }
 
-func (m *Model) find(id string) *Bill {
+func (m *Model) find(id string) *bills.Bill {
 	for i := range m.bills {
 		if m.bills[i].ID == id {
 			return &m.bills[i]
@@ -170,7 +171,7 @@ func (m *Model) find(id string) *Bill {
 	return nil
 }
 
-func (m *Model) selected() *Bill {
+func (m *Model) selected() *bills.Bill {
 	if m.cursor >= 0 && m.cursor < len(m.bills) {
 		return &m.bills[m.cursor]
 	}
@@ -204,7 +205,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.refreshAll()
 	case issueMsg:
 		m.form = nil
-		m.bills = append([]Bill{msg.bill}, m.bills...)
+		m.bills = append([]bills.Bill{msg.bill}, m.bills...)
 		m.cursor = 0
 		m.inflight++
 		return m, m.createCmd(msg.bill)
@@ -224,7 +225,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		b.Refunds = append(b.Refunds, msg.refund)
 		m.inflight++
-		return m, m.refundCmd(b.clone(), msg.refund)
+		return m, m.refundCmd(b.Clone(), msg.refund)
 	case refundedMsg:
 		m.inflight = max(0, m.inflight-1)
 		return m, m.onRefunded(msg)
@@ -293,7 +294,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Refund):
 		if b := m.selected(); b != nil && !ro && canRefund(*b) {
-			m.form = newRefundForm(b.clone(), m.newRefundID(*b))
+			m.form = newRefundForm(b.Clone(), m.newRefundID(*b))
 			m.form.validateRefund()
 			return nil
 		}
@@ -305,11 +306,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func canCancel(b Bill) bool { return b.Status == pull.BillWaiting }
+func canCancel(b bills.Bill) bool { return b.Status == pull.BillWaiting }
 
-func canRefund(b Bill) bool { return b.Status == pull.BillPaid && available(b).Minor > 0 }
+func canRefund(b bills.Bill) bool { return b.Status == pull.BillPaid && available(b).Minor > 0 }
 
-func processing(b Bill) bool {
+func processing(b bills.Bill) bool {
 	for _, r := range b.Refunds {
 		if r.Status == pull.RefundProcessing {
 			return true
@@ -328,14 +329,14 @@ func (m *Model) nextID() string {
 
 // newRefundID makes a refund_id: the next id in base 36 (8 characters,
 // within the 1-9 of [0-9A-Za-z] QIWI allows), unique within the bill.
-func (m *Model) newRefundID(b Bill) string {
+func (m *Model) newRefundID(b bills.Bill) string {
 	for {
 		n, _ := strconv.ParseInt(m.nextID(), 10, 64)
 		id := strconv.FormatInt(n, 36)
 		if len(id) > 9 {
 			id = id[len(id)-9:]
 		}
-		if b.refund(id) == nil && pull.CheckRefundID(id) == nil {
+		if b.FindRefund(id) == nil && pull.CheckRefundID(id) == nil {
 			return id
 		}
 	}
@@ -375,7 +376,7 @@ func (m *Model) askCreate() tea.Cmd {
 		return nil
 	}
 	now := m.now()
-	b := Bill{ID: m.form.id, Payer: in.user, Amount: in.amount, Comment: in.comment, Lifetime: in.lifetime, Created: now}
+	b := bills.Bill{ID: m.form.id, Payer: in.user, Amount: in.amount, Comment: in.comment, Lifetime: in.lifetime, Created: now}
 	comment := b.Comment
 	if comment == "" {
 		comment = "(none)"
@@ -414,11 +415,11 @@ func (m *Model) askRefund() tea.Cmd {
 		"This refund:          "+a.Format()+" (refund id "+f.id+")",
 		"Refundable after it:  "+rest.Format(),
 	)
-	r := Refund{ID: f.id, Amount: a, Created: m.now()}
+	r := bills.Refund{ID: f.id, Amount: a, Created: m.now()}
 	return common.Confirm("Refund "+a.Format()+"?", lines, func() tea.Msg { return refundIssueMsg{billID: b.ID, refund: r} })
 }
 
-func (m *Model) askCancel(b Bill) tea.Cmd {
+func (m *Model) askCancel(b bills.Bill) tea.Cmd {
 	eng := m.moves
 	lines := []string{
 		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + phone(b.Payer),
@@ -455,7 +456,7 @@ func (m *Model) refreshAll() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func unfinishedRefunds(b Bill) bool {
+func unfinishedRefunds(b bills.Bill) bool {
 	for _, r := range b.Refunds {
 		if !r.Status.Final() {
 			return true
@@ -467,7 +468,7 @@ func unfinishedRefunds(b Bill) bool {
 // createCmd has the engine save the intent, then issue the bill.
 // Repeating it with the same id and amount is safe: QIWI answers as the
 // first time.
-func (m *Model) createCmd(b Bill) tea.Cmd {
+func (m *Model) createCmd(b bills.Bill) tea.Cmd {
 	eng, store := m.moves, m.store
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
@@ -480,7 +481,7 @@ func (m *Model) createCmd(b Bill) tea.Cmd {
 
 // fetchCmd reads the bill (when getBill) and its unfinished refunds; the
 // engine sends a refund QIWI never received (210) again with the same id.
-func (m *Model) fetchCmd(b Bill, getBill bool) tea.Cmd {
+func (m *Model) fetchCmd(b bills.Bill, getBill bool) tea.Cmd {
 	eng := m.moves
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
@@ -505,7 +506,7 @@ func (m *Model) fetchCmd(b Bill, getBill bool) tea.Cmd {
 
 // refundCmd has the engine save the bill with the new refund, then send
 // the refund.
-func (m *Model) refundCmd(b Bill, r Refund) tea.Cmd {
+func (m *Model) refundCmd(b bills.Bill, r bills.Refund) tea.Cmd {
 	eng, store := m.moves, m.store
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
@@ -515,8 +516,8 @@ func (m *Model) refundCmd(b Bill, r Refund) tea.Cmd {
 	}
 }
 
-func (m *Model) saveCmd(b Bill) tea.Cmd {
-	store, snapshot := m.store, b.clone()
+func (m *Model) saveCmd(b bills.Bill) tea.Cmd {
+	store, snapshot := m.store, b.Clone()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
@@ -555,7 +556,7 @@ func errToast(err error) tea.Cmd {
 
 // applyStatus moves a bill to a new status. Statuses only move forward:
 // a final status is never replaced by "waiting" from an older answer.
-func (m *Model) applyStatus(b *Bill, s pull.BillStatus, viaCallback bool) bool {
+func (m *Model) applyStatus(b *bills.Bill, s pull.BillStatus, viaCallback bool) bool {
 	if s == "" || s == b.Status || b.Status.Final() {
 		return false
 	}
@@ -618,8 +619,8 @@ func (m *Model) onFetched(msg fetchedMsg) tea.Cmd {
 }
 
 // applyRefund records QIWI's answer about a refund; true when it changed.
-func (m *Model) applyRefund(b *Bill, res refundResult) bool {
-	r := b.refund(res.id)
+func (m *Model) applyRefund(b *bills.Bill, res refundResult) bool {
+	r := b.FindRefund(res.id)
 	if r == nil {
 		return false
 	}
@@ -666,7 +667,7 @@ func (m *Model) onRefunded(msg refundedMsg) tea.Cmd {
 	}
 	m.applyRefund(b, msg.res)
 	cmds := []tea.Cmd{m.saveCmd(*b), m.schedulePoll()}
-	r := b.refund(msg.res.id)
+	r := b.FindRefund(msg.res.id)
 	switch {
 	case msg.res.err != nil:
 		cmds = append(cmds, errToast(msg.res.err))

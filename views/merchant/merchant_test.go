@@ -3,6 +3,7 @@ package merchant
 import (
 	"context"
 	"net/http"
+	"qiwidash/store/bills"
 	"strings"
 	"testing"
 	"time"
@@ -151,7 +152,7 @@ func TestFullLoop(t *testing.T) {
 
 func TestCreateFormValidatesAsYouType(t *testing.T) {
 	env := uitest.New(t)
-	d := newDriver(t, env.Common, NewMemoryBills())
+	d := newDriver(t, env.Common, bills.NewMemory())
 	d.Press("n")
 	f := d.m.form
 	if f == nil || !strings.HasPrefix(f.id, "qd-") {
@@ -248,7 +249,7 @@ func TestCreateFormValidatesAsYouType(t *testing.T) {
 
 func TestCancelFlow(t *testing.T) {
 	env := uitest.New(t)
-	store := NewMemoryBills()
+	store := bills.NewMemory()
 	d := newDriver(t, env.Common, store)
 	id := d.issue("+79161234567", "250.50", "Delivery")
 
@@ -359,7 +360,7 @@ func TestLostAnswerRepeatsTheSameBill(t *testing.T) {
 // elsewhere changes nothing and asks nothing.
 func TestCallbackForUnknownBillIsIgnored(t *testing.T) {
 	env := uitest.New(t)
-	d := newDriver(t, env.Common, NewMemoryBills())
+	d := newDriver(t, env.Common, bills.NewMemory())
 	_, cmd := d.m.Update(feed.BillChangedMsg{Event: notify.BillEvent{BillID: "elsewhere", Status: pull.BillPaid}})
 	if cmd != nil || len(d.m.bills) != 0 {
 		t.Error("an unknown bill was touched")
@@ -368,7 +369,7 @@ func TestCallbackForUnknownBillIsIgnored(t *testing.T) {
 
 func TestReadOnlyHidesActions(t *testing.T) {
 	env := uitest.New(t)
-	d := newDriver(t, env.Common, NewMemoryBills())
+	d := newDriver(t, env.Common, bills.NewMemory())
 	env.Common.Settings.ReadOnly = true
 	d.Press("n")
 	if d.m.form != nil {
@@ -452,7 +453,7 @@ func TestRefundWithoutAnswer(t *testing.T) {
 // (refund.amount) apart from what was asked, and says refund.error.
 func TestRefundShowsWhatQIWIRefundedAndWhy(t *testing.T) {
 	rub := func(m int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: m, Currency: qiwiapi.RUB} }
-	b := Bill{ID: "b1", Status: pull.BillPaid, Amount: rub(1000_00), Refunds: []Refund{{ID: "R1", Amount: rub(500_00)}, {ID: "R2", Amount: rub(600_00)}}}
+	b := bills.Bill{ID: "b1", Status: pull.BillPaid, Amount: rub(1000_00), Refunds: []bills.Refund{{ID: "R1", Amount: rub(500_00)}, {ID: "R2", Amount: rub(600_00)}}}
 	m := &Model{}
 	if !m.applyRefund(&b, refundResult{id: "R1", refund: &pull.Refund{RefundID: "R1", Amount: rub(300_00), Status: pull.RefundSuccess}}) {
 		t.Fatal("answer not applied")

@@ -2,6 +2,7 @@ package merchant
 
 import (
 	"fmt"
+	"qiwidash/store/bills"
 	"strings"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 )
 
 // statusWords is a bill's state in words, local states included.
-func statusWords(b Bill) string {
+func statusWords(b bills.Bill) string {
 	switch {
 	case b.Refused:
 		return "refused by QIWI"
@@ -42,7 +43,7 @@ func statusWords(b Bill) string {
 	return string(b.Status) + " (unknown)"
 }
 
-func refundWords(r Refund) string {
+func refundWords(r bills.Refund) string {
 	w := refundState(r)
 	if r.Error != 0 && !strings.Contains(w, r.Error.Meaning()) {
 		w += " (QIWI error " + r.Error.String() + ")"
@@ -50,7 +51,7 @@ func refundWords(r Refund) string {
 	return w
 }
 
-func refundState(r Refund) string {
+func refundState(r bills.Refund) string {
 	switch {
 	case r.Status == pull.RefundSuccess:
 		return "done"
@@ -90,7 +91,7 @@ func countdown(t, now time.Time) string {
 	return "in <1m"
 }
 
-func (m *Model) expires(b Bill) string {
+func (m *Model) expires(b bills.Bill) string {
 	if b.Status.Final() || b.Refused {
 		return "—"
 	}
@@ -191,7 +192,7 @@ func (m *Model) visibleRows() span {
 	return span{first, min(len(m.bills), first+room)}
 }
 
-func (m *Model) detail(b Bill) string {
+func (m *Model) detail(b bills.Bill) string {
 	s := m.c.Styles
 	var out strings.Builder
 	label := func(l string) string { return s.Label.Render(common.PadRight(l, 12)) }
@@ -228,7 +229,7 @@ func (m *Model) detail(b Bill) string {
 		if r.Done.Currency != 0 && r.Done != r.Amount {
 			words = "refunded " + m.c.Money(r.Done) + " of " + m.c.Money(r.Amount) + " asked; " + words
 		}
-		out.WriteString(" " + label("Refund "+r.ID) + common.PadLeft(m.c.Money(r.refunded()), 14) + "  " + words + "\n")
+		out.WriteString(" " + label("Refund "+r.ID) + common.PadLeft(m.c.Money(r.Moved()), 14) + "  " + words + "\n")
 	}
 	if b.LastError != "" {
 		out.WriteString(" " + s.Error.Render("! "+common.Truncate(b.LastError, max(10, m.width-4))) + "\n")

@@ -1,4 +1,7 @@
-package merchant
+// Package bills keeps the bills a merchant issued from qiwidash, with their
+// refunds, between runs: the record the Bills screen writes before each
+// request, and the one the support console and the Overview read.
+package bills
 
 import (
 	"context"
@@ -10,7 +13,7 @@ import (
 	"qiwidash/qiwiapi/pull"
 )
 
-// Bill is an invoice issued from this screen, as kept between runs. It is
+// Bill is an invoice issued from the Bills screen, as kept between runs. It is
 // saved before the request is sent (ID and amount fixed once per intent),
 // so a lost answer is resolved by repeating the same request.
 type Bill struct {
@@ -48,8 +51,8 @@ type Refund struct {
 	Error pull.ResultCode `json:",omitempty"`
 }
 
-// refunded is what the refund moved: QIWI's refund.amount once known.
-func (r Refund) refunded() qiwiapi.Amount {
+// Moved is what the refund moved: QIWI's refund.amount once known.
+func (r Refund) Moved() qiwiapi.Amount {
 	if r.Done.Currency != 0 {
 		return r.Done
 	}
@@ -79,14 +82,14 @@ func (b Bill) sumRefunds(keep func(Refund) bool) qiwiapi.Amount {
 	sum := qiwiapi.Amount{Currency: b.Amount.Currency}
 	for _, r := range b.Refunds {
 		if keep(r) {
-			sum.Minor += r.refunded().Minor
+			sum.Minor += r.Moved().Minor
 		}
 	}
 	return sum
 }
 
-// refund returns a pointer to the refund with id, or nil.
-func (b *Bill) refund(id string) *Refund {
+// FindRefund returns a pointer to the refund with id, or nil.
+func (b *Bill) FindRefund(id string) *Refund {
 	for i := range b.Refunds {
 		if b.Refunds[i].ID == id {
 			return &b.Refunds[i]
@@ -95,43 +98,44 @@ func (b *Bill) refund(id string) *Refund {
 	return nil
 }
 
-func (b Bill) clone() Bill {
+// Clone is b with its own copy of the refunds.
+func (b Bill) Clone() Bill {
 	b.Refunds = append([]Refund(nil), b.Refunds...)
 	return b
 }
 
-// BillStore keeps issued bills with their refunds. The store package
-// implements it; NewMemoryBills is for tests and the demo. SaveBill
+// Store keeps issued bills with their refunds: NewStoreFor keeps them in
+// the SQLite store, NewMemory in memory (tests, the demo). SaveBill
 // inserts or replaces by ID. Bills returns every bill, newest first.
-type BillStore interface {
+type Store interface {
 	SaveBill(ctx context.Context, b Bill) error
 	Bills(ctx context.Context) ([]Bill, error)
 }
 
-// MemoryBills is a BillStore in memory, safe for concurrent use.
-type MemoryBills struct {
+// Memory is a Store in memory, safe for concurrent use.
+type Memory struct {
 	mu    sync.Mutex
 	bills map[string]Bill
 }
 
-// NewMemoryBills returns an empty in-memory store.
-func NewMemoryBills() *MemoryBills { return &MemoryBills{bills: map[string]Bill{}} }
+// NewMemory returns an empty in-memory store.
+func NewMemory() *Memory { return &Memory{bills: map[string]Bill{}} }
 
-// SaveBill implements BillStore.
-func (s *MemoryBills) SaveBill(_ context.Context, b Bill) error {
+// SaveBill implements Store.
+func (s *Memory) SaveBill(_ context.Context, b Bill) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.bills[b.ID] = b.clone()
+	s.bills[b.ID] = b.Clone()
 	return nil
 }
 
-// Bills implements BillStore: newest first, then by ID.
-func (s *MemoryBills) Bills(context.Context) ([]Bill, error) {
+// Bills implements Store: newest first, then by ID.
+func (s *Memory) Bills(context.Context) ([]Bill, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Bill, 0, len(s.bills))
 	for _, b := range s.bills {
-		out = append(out, b.clone())
+		out = append(out, b.Clone())
 	}
 	sortBills(out)
 	return out, nil
