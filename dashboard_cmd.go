@@ -554,10 +554,10 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := ingest.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
-		return fmt.Errorf("registering the demo webhook: %s", common.Explain(err))
+		return fmt.Errorf("registering the demo webhook: %s", c.Explain(err))
 	}
 	if err := seedDemoBills(rctx, c.Merchant, merchantsb.SeededBills(), nil, c.Now, bills.NewStoreFor(st, c.MerchantShopID)); err != nil {
-		return fmt.Errorf("reading the demo shop's bills: %s", common.Explain(err))
+		return fmt.Errorf("reading the demo shop's bills: %s", c.Explain(err))
 	}
 	for _, p := range others {
 		if p.ShopID == "" {
@@ -568,7 +568,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 			return err
 		}
 		if err := seedDemoBills(rctx, m, p.ShopBills, p.Lifetimes, c.Now, bills.NewStoreFor(st, p.ShopID)); err != nil {
-			return fmt.Errorf("reading the demo shop's bills: %s", common.Explain(err))
+			return fmt.Errorf("reading the demo shop's bills: %s", c.Explain(err))
 		}
 	}
 	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open, Mouse: cfg.Mouse}
@@ -704,7 +704,7 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 		g.start("wallet:"+c.Wallet, w)
 		g.wallets[c.Wallet] = w
 		rep, err := w.Resume(ctx)
-		notes = append(notes, resumeNotice("payment", rep, err))
+		notes = append(notes, resumeNotice(c, "payment", rep, err))
 	}
 	if c.Agent != nil {
 		t, err := moves.NewTopups(g.st, c.Agent, moves.TopupOptions{Profile: profile})
@@ -714,7 +714,7 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 		c.Topups = t
 		g.start("agent:"+c.Agent.TerminalID(), t)
 		rep, err := t.Resume(ctx)
-		notes = append(notes, resumeNotice("top-up", rep, err))
+		notes = append(notes, resumeNotice(c, "top-up", rep, err))
 	}
 	c.Notice = strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
 	return nil // not fatal: open entries are tried again at the next start
@@ -747,10 +747,10 @@ func (g *engines) NudgeWallet(wallet string, txnID int64) {
 
 // resumeNotice tells the user, in words, what start-up did with moves of
 // a kind a previous run left unfinished.
-func resumeNotice(what string, rep moves.Report, err error) string {
+func resumeNotice(c *common.Common, what string, rep moves.Report, err error) string {
 	switch {
 	case err != nil:
-		return "Unfinished " + what + "s could not be checked: " + common.Explain(err)
+		return "Unfinished " + what + "s could not be checked: " + c.Explain(err)
 	case rep.Held > 0 && rep.Followed > 0:
 		return fmt.Sprintf("Finishing %d %s(s) left open by the last run (same ids, never paid twice); %d wait for you", rep.Followed, what, rep.Held)
 	case rep.Held > 0:
@@ -799,7 +799,7 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 			defer cancel()
 			p, _, err := api.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipContractInfo: true, SkipUserInfo: true})
 			if err != nil {
-				return nil, fmt.Errorf("reading the wallet number: %s", common.Explain(err))
+				return nil, fmt.Errorf("reading the wallet number: %s", c.Explain(err))
 			}
 			c.Wallet = p.Wallet()
 		}

@@ -177,7 +177,7 @@ func openListenProfile(ctx context.Context, lo listenOptions, getenv func(string
 		o.OnWalletPayment = historySync(sctx, newHistoryReader(st, c), func(changed bool, err error) {
 			at := time.Now().Format("2006-01-02 15:04:05 -07:00")
 			if err != nil {
-				fmt.Fprintf(out, "%s  history sync failed: %s\n", at, sanitize.Text(common.Explain(err)))
+				fmt.Fprintf(out, "%s  history sync failed: %s\n", at, sanitize.Text(c.Explain(err)))
 				return
 			}
 			what := "nothing new"

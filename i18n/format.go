@@ -1,10 +1,6 @@
 package i18n
 
-import (
-	"time"
-
-	"qiwidash/qiwiapi"
-)
+import "time"
 
 // Separators of Russian numbers: thousands by a narrow no-break space
 // (U+202F), the decimal comma.
@@ -13,22 +9,16 @@ const (
 	ruDecimal = ","
 )
 
-// Money is an amount as people read it in t's language: "1 234.50 ₽" in
-// English (Amount.Format), "1 234,50 ₽" in Russian. Only for the screen:
-// exports and files a machine reads keep Amount.Decimal.
-func (t *Tr) Money(a qiwiapi.Amount) string {
+// Separators are the thousands group and the decimal point of numbers
+// in t's language: a space and "." in English, U+202F and "," in Russian.
+// Amounts take them whole: a.FormatWith(tr.Separators()) is "1 234.50 ₽"
+// or "1 234,50 ₽". Only for people: exports and files a machine reads keep
+// Amount.Decimal.
+func (t *Tr) Separators() (group, point string) {
 	if t.Lang() != RU {
-		return a.Format()
+		return " ", "."
 	}
-	return a.FormatWith(ruGroup, ruDecimal)
-}
-
-// SignedMoney is Money with an explicit + on a credit (a debit has its -).
-func (t *Tr) SignedMoney(a qiwiapi.Amount) string {
-	if a.Minor > 0 {
-		return "+" + t.Money(a)
-	}
-	return t.Money(a)
+	return ruGroup, ruDecimal
 }
 
 // ruMonths are the months as a Russian date writes them after the day

@@ -34,6 +34,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -112,8 +113,15 @@ var catalogue = sync.OnceValues(func() (*goi18n.Bundle, error) {
 	return b, nil
 })
 
-// Tr translates into one language.
+// Tr translates into one language. One Tr is shared by the whole
+// dashboard (screens and the engine below them hold the same pointer), so
+// Set switches every reader at once; it is safe from any goroutine.
 type Tr struct {
+	cur atomic.Pointer[speaker]
+}
+
+// speaker is one language's localizer.
+type speaker struct {
 	lang Lang
 	loc  *goi18n.Localizer
 }
@@ -121,6 +129,14 @@ type Tr struct {
 // New is the catalogue in lang ("": English). It panics on a broken
 // catalogue: the files are embedded, and TestCatalogue reads them all.
 func New(lang Lang) *Tr {
+	t := &Tr{}
+	t.Set(lang)
+	return t
+}
+
+// Set switches t to lang ("": English): the Settings screen's live
+// language switch.
+func (t *Tr) Set(lang Lang) {
 	if lang == "" {
 		lang = EN
 	}
@@ -128,16 +144,16 @@ func New(lang Lang) *Tr {
 	if err != nil {
 		panic(err)
 	}
-	return &Tr{lang: lang, loc: goi18n.NewLocalizer(b, string(lang))}
+	t.cur.Store(&speaker{lang: lang, loc: goi18n.NewLocalizer(b, string(lang))})
 }
 
 var english = sync.OnceValue(func() *Tr { return New(EN) })
 
-func (t *Tr) or() *Tr {
+func (t *Tr) or() *speaker {
 	if t == nil {
-		return english()
+		return english().cur.Load()
 	}
-	return t
+	return t.cur.Load()
 }
 
 // Lang is the language t speaks (English for nil).

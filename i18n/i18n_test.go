@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -12,8 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"qiwidash/qiwiapi"
 )
 
 // TestCatalogue: the catalogue parses, every id is in both languages (in
@@ -178,38 +178,8 @@ func TestChoose(t *testing.T) {
 	}
 }
 
-func TestMoneyRussian(t *testing.T) {
-	ru, en := New(RU), New(EN)
-	rub := func(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
-	for _, c := range []struct {
-		a        qiwiapi.Amount
-		ru, sign string
-	}{
-		{rub(11548604), "115\u202f486,04 ₽", "+115\u202f486,04 ₽"},
-		{rub(-7000), "-70,00 ₽", "-70,00 ₽"},
-		{rub(5), "0,05 ₽", "+0,05 ₽"},
-		{rub(0), "0,00 ₽", "0,00 ₽"},
-		{rub(100000000), "1\u202f000\u202f000,00 ₽", "+1\u202f000\u202f000,00 ₽"},
-		{rub(-123456789), "-1\u202f234\u202f567,89 ₽", "-1\u202f234\u202f567,89 ₽"},
-		{qiwiapi.Amount{Minor: 123450, Currency: qiwiapi.USD}, "1\u202f234,50 $", "+1\u202f234,50 $"},
-	} {
-		if got := ru.Money(c.a); got != c.ru {
-			t.Errorf("ru Money(%v) = %q, want %q", c.a, got, c.ru)
-		}
-		if got := ru.SignedMoney(c.a); got != c.sign {
-			t.Errorf("ru SignedMoney(%v) = %q, want %q", c.a, got, c.sign)
-		}
-		if got := en.Money(c.a); got != c.a.Format() {
-			t.Errorf("en Money(%v) = %q, want Format's %q", c.a, got, c.a.Format())
-		}
-		if got := en.SignedMoney(c.a); got != c.a.Signed() {
-			t.Errorf("en SignedMoney(%v) = %q, want Signed's %q", c.a, got, c.a.Signed())
-		}
-	}
-}
-
 func TestDateWords(t *testing.T) {
-	at := time.Date(2026, 12, 1, 9, 32, 59, 0, qiwiapi.Moscow)
+	at := time.Date(2026, 12, 1, 9, 32, 59, 0, time.FixedZone("MSK", 3*3600))
 	if got := New(RU).DateWords(at); got != "1 дек 2026, 09:32" {
 		t.Errorf("ru: %q", got)
 	}
@@ -243,5 +213,30 @@ func TestQWERTY(t *testing.T) {
 	}
 	if len(latin) != 52 {
 		t.Errorf("%d Latin letters covered, want 26 in two cases", len(latin))
+	}
+}
+
+// An engine failure reads in the reader's language, its cause included;
+// Error() is English; Set switches a shared Tr for every holder at once.
+func TestErrorAndSet(t *testing.T) {
+	cause := errors.New("disk full")
+	err := fmt.Errorf("outer: %w", Errorf("switcher.failed", Args{"Name": "x", "Why": "disk full"}, cause))
+	tr := New(EN)
+	if got := tr.Error(err); got != "Could not open profile x: disk full" {
+		t.Fatalf("en: %q", got)
+	}
+	if !errors.Is(err, cause) {
+		t.Fatal("the cause is not in the chain")
+	}
+	tr.Set(RU)
+	if got := tr.Error(err); got != "Не удалось открыть профиль x: disk full" {
+		t.Fatalf("ru after Set: %q", got)
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Error() != "Could not open profile x: disk full" {
+		t.Fatalf("Error() is not English: %v", e)
+	}
+	if got := tr.Error(cause); got != "disk full" {
+		t.Fatalf("a plain error: %q", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"time"
 
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/topup"
 )
@@ -152,7 +153,7 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 	lim, _, err := w.api.Limits.Actual(ctx, w.o.Wallet, types...)
 	switch {
 	case errors.Is(err, qiwiapi.ErrForbidden) || errors.Is(err, qiwiapi.ErrNotFound):
-		out.LimitsUnread = "the token cannot read the limits (" + qiwiapi.Explain(err) + ")"
+		out.LimitsUnread = "the token cannot read the limits (" + explain.Error(nil, err) + ")"
 		return out, nil
 	case err != nil:
 		return out, uncheckable("the limits", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 )
@@ -300,20 +301,20 @@ func (w *Wallet) settle(ctx context.Context, e *store.Entry, f *follower, err er
 	d := Classify(err)
 	switch d.Verdict {
 	case Refused:
-		_ = w.advance(ctx, e, store.Update{State: store.StateFailed, Err: errors.New(qiwiapi.Explain(err))})
+		_ = w.advance(ctx, e, store.Update{State: store.StateFailed, Err: errors.New(explain.Error(nil, err))})
 		return false
 	case Fatal:
-		_ = w.advance(ctx, e, store.Update{State: store.StateHeld, Err: errors.New(qiwiapi.Explain(err))})
+		_ = w.advance(ctx, e, store.Update{State: store.StateHeld, Err: errors.New(explain.Error(nil, err))})
 		return false
 	case Retry:
 		until := w.clock.Now().Add(d.Wait)
-		msg := fmt.Sprintf("%s; asked again after %s", qiwiapi.Explain(err), until.Format("15:04"))
+		msg := fmt.Sprintf("%s; asked again after %s", explain.Error(nil, err), until.Format("15:04"))
 		if w.advance(ctx, e, store.Update{State: store.StateUnknown, Err: errors.New(msg)}) != nil {
 			return false
 		}
 		return w.pause(ctx, f, d.Wait, false) == nil
 	}
-	if w.advance(ctx, e, store.Update{State: store.StateUnknown, Err: errors.New(qiwiapi.Explain(err))}) != nil {
+	if w.advance(ctx, e, store.Update{State: store.StateUnknown, Err: errors.New(explain.Error(nil, err))}) != nil {
 		return false
 	}
 	return w.pause(ctx, f, backoff(w.o.RetryEvery, step), true) == nil

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/topup"
@@ -446,12 +447,12 @@ func (e *Engine) refreshOne(ctx context.Context, p store.Profile) (Row, error) {
 	var gotBalances, gotAgent, gotRestrictions bool
 	c, err := e.Clients(pctx, p.Name)
 	if err != nil {
-		failed = append(failed, "opening: "+qiwiapi.Explain(err))
+		failed = append(failed, "opening: "+explain.Error(nil, err))
 	}
 	live.Terminal, live.Shop = c.Terminal, c.Shop
 	if c.API != nil {
 		if rs, _, err := c.API.Profile.Restrictions(pctx, c.Wallet); err != nil {
-			failed = append(failed, "restrictions: "+qiwiapi.Explain(err))
+			failed = append(failed, "restrictions: "+explain.Error(nil, err))
 		} else {
 			gotRestrictions = true
 			for _, r := range rs {
@@ -459,7 +460,7 @@ func (e *Engine) refreshOne(ctx context.Context, p store.Profile) (Row, error) {
 			}
 		}
 		if accs, _, err := c.API.Balances.List(pctx, c.Wallet); err != nil {
-			failed = append(failed, "balances: "+qiwiapi.Explain(err))
+			failed = append(failed, "balances: "+explain.Error(nil, err))
 		} else {
 			gotBalances = true
 			for _, a := range accs {
@@ -471,14 +472,14 @@ func (e *Engine) refreshOne(ctx context.Context, p store.Profile) (Row, error) {
 		// The newest page of history, within the wallet's budget: payments
 		// stuck in WAITING are judged on fresh statuses.
 		if page, _, err := c.API.History.List(pctx, c.Wallet, qiwiapi.HistoryOptions{Rows: 50}); err != nil {
-			failed = append(failed, "history: "+qiwiapi.Explain(err))
+			failed = append(failed, "history: "+explain.Error(nil, err))
 		} else if _, err := e.Store.Upsert(ctx, c.Wallet, page.Transactions); err != nil {
 			failed = append(failed, "cache: "+err.Error())
 		}
 	}
 	if c.Agent != nil {
 		if bals, _, err := c.Agent.Ping(pctx); err != nil {
-			failed = append(failed, "agent balance: "+qiwiapi.Explain(err))
+			failed = append(failed, "agent balance: "+explain.Error(nil, err))
 		} else {
 			gotAgent, live.Agent = true, bals
 		}

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/store/insights"
@@ -96,7 +97,7 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Statement, error) 
 		}
 		q, err := o.QIWI(ctx, lo, hi)
 		if err != nil {
-			s.CheckErr = "incomplete: " + qiwiapi.Explain(err)
+			s.CheckErr = "incomplete: " + explain.Error(nil, err)
 			break
 		}
 		s.Checks = append(s.Checks, insights.Reconcile(lo, hi, cache, q)...)

@@ -111,3 +111,35 @@ func TestRussianFormats(t *testing.T) {
 		}
 	}
 }
+
+// Amounts in Russian: U+202F between thousands, the decimal comma; English
+// as Amount.Format writes it.
+func TestMoneyRussian(t *testing.T) {
+	ru, en := &Common{Tr: i18n.New(i18n.RU)}, &Common{Tr: i18n.New(i18n.EN)}
+	rub := func(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
+	for _, c := range []struct {
+		a        qiwiapi.Amount
+		ru, sign string
+	}{
+		{rub(11548604), "115\u202f486,04 ₽", "+115\u202f486,04 ₽"},
+		{rub(-7000), "-70,00 ₽", "-70,00 ₽"},
+		{rub(5), "0,05 ₽", "+0,05 ₽"},
+		{rub(0), "0,00 ₽", "0,00 ₽"},
+		{rub(100000000), "1\u202f000\u202f000,00 ₽", "+1\u202f000\u202f000,00 ₽"},
+		{rub(-123456789), "-1\u202f234\u202f567,89 ₽", "-1\u202f234\u202f567,89 ₽"},
+		{qiwiapi.Amount{Minor: 123450, Currency: qiwiapi.USD}, "1\u202f234,50 $", "+1\u202f234,50 $"},
+	} {
+		if got := ru.Money(c.a); got != c.ru {
+			t.Errorf("ru Money(%v) = %q, want %q", c.a, got, c.ru)
+		}
+		if got := ru.SignedMoney(c.a); got != c.sign {
+			t.Errorf("ru SignedMoney(%v) = %q, want %q", c.a, got, c.sign)
+		}
+		if got := en.Money(c.a); got != c.a.Format() {
+			t.Errorf("en Money(%v) = %q, want Format's %q", c.a, got, c.a.Format())
+		}
+		if got := en.SignedMoney(c.a); got != c.a.Signed() {
+			t.Errorf("en SignedMoney(%v) = %q, want Signed's %q", c.a, got, c.a.Signed())
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/store/reader"
 )
@@ -20,9 +22,11 @@ func Toast(text string) tea.Cmd {
 	return func() tea.Msg { return ToastMsg{Text: text} }
 }
 
-// ErrorToast returns a command that shows an error in words.
-func ErrorToast(err error) tea.Cmd {
-	return func() tea.Msg { return ToastMsg{Text: Explain(err), Error: true} }
+// ErrorToast returns a command that shows an error in words, in the
+// user's language.
+func (c *Common) ErrorToast(err error) tea.Cmd {
+	text := c.Explain(err)
+	return func() tea.Msg { return ToastMsg{Text: text, Error: true} }
 }
 
 // ConfirmMsg asks the shell to show a confirmation; Yes runs on "y".
@@ -79,16 +83,18 @@ type Titled interface {
 	Title() string
 }
 
-// Explain turns an error into a sentence for the user, with what to do.
-func Explain(err error) string {
+// Explain turns an error into a sentence for the user in their language,
+// with what to do.
+func (c *Common) Explain(err error) string {
+	why := explain.Error(c.Tr, err)
 	var netErr *qiwiapi.NetworkError
 	switch {
 	case errors.As(err, &netErr):
-		return qiwiapi.Explain(err) + ". Check the network and press r to retry"
+		return c.Tr.T("explain.check_network", i18n.Args{"Why": why})
 	case errors.Is(err, qiwiapi.ErrBadResponse):
-		return qiwiapi.Explain(err) + ". Press r to retry"
+		return c.Tr.T("explain.retry", i18n.Args{"Why": why})
 	}
-	return qiwiapi.Explain(err)
+	return why
 }
 
 // SwitchProfileMsg asks the shell to open another saved profile: new

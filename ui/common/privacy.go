@@ -48,7 +48,7 @@ func (c *Common) Money(a qiwiapi.Amount) string {
 	if c.privacy() {
 		return masked + " " + a.Currency.Symbol()
 	}
-	return c.Tr.Money(a)
+	return a.FormatWith(c.Tr.Separators())
 }
 
 // SignedMoney is Money with an explicit +/- sign.
@@ -62,7 +62,10 @@ func (c *Common) SignedMoney(a qiwiapi.Amount) string {
 		}
 		return sign + masked + " " + a.Currency.Symbol()
 	}
-	return c.Tr.SignedMoney(a)
+	if a.Minor > 0 {
+		return "+" + c.Money(a)
+	}
+	return c.Money(a)
 }
 
 // Personal masks a personal field (a name, e-mail, comment, IP address, or

@@ -129,7 +129,7 @@ func (m *BalanceModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.state, m.err = common.StateError, msg.err
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.err, m.storeErr = common.StateReady, nil, msg.storeErr
 		m.balances, m.updated = msg.balances, msg.at
@@ -207,7 +207,7 @@ func (m *BalanceModel) View() string {
 		case common.StateLoading:
 			return s.Subtle.Render(" Loading the agent balance…")
 		case common.StateError:
-			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
 		}
 	}
 	var b strings.Builder
@@ -245,7 +245,7 @@ func (m *BalanceModel) View() string {
 		}
 	}
 	if m.state == common.StateError && m.err != nil {
-		b.WriteString("\n" + s.Error.Render(" Last refresh failed: "+common.Explain(m.err)) + "\n")
+		b.WriteString("\n" + s.Error.Render(" Last refresh failed: "+m.c.Explain(m.err)) + "\n")
 	}
 	if m.storeErr != nil {
 		b.WriteString("\n" + s.Error.Render(" The trend could not be saved: "+m.storeErr.Error()) + "\n")

@@ -287,7 +287,7 @@ func (m *TopupModel) runCheck() tea.Cmd {
 // journaled by the yes command before anything is sent.
 func (m *TopupModel) confirm() tea.Cmd {
 	if m.txnErr != nil {
-		return common.ErrorToast(fmt.Errorf("the journal could not be read, so no new number can be drawn: %w", m.txnErr))
+		return m.c.ErrorToast(fmt.Errorf("the journal could not be read, so no new number can be drawn: %w", m.txnErr))
 	}
 	if m.txn == nil {
 		return common.Toast("Still reading the journal; try again in a moment")
@@ -296,7 +296,7 @@ func (m *TopupModel) confirm() tea.Cmd {
 	t.Number = m.txn.Next()
 	amount := t.Amount
 	if err := t.Validate(); err != nil {
-		return common.ErrorToast(err)
+		return m.c.ErrorToast(err)
 	}
 	lines := []string{
 		fmt.Sprintf("Top up wallet +%s with %s (%s), taken from the customer as %s.", t.Account, amount.Format(), amount.Currency.Code(), t.Funds),
@@ -350,7 +350,7 @@ func (m *TopupModel) answerText() string {
 	if c.err != nil { // the deposit is possible: the agent balance is short
 		why, ok := m.c.Refusal(c.err)
 		if !ok {
-			why = common.Explain(c.err)
+			why = m.c.Explain(c.err)
 		}
 		return strings.Join(parts, ", ") + " — " + why + "; nothing will be paid, do not take the money"
 	}
@@ -385,7 +385,7 @@ func (m *TopupModel) View() string {
 	case c.pending:
 		b.WriteString(s.Subtle.Render(" Asking QIWI about the wallet and the agent balance…") + "\n")
 	case c.err != nil && !errors.Is(c.err, moves.ErrCannotSucceed):
-		b.WriteString(s.Error.Render(wrap(" ✗ The check failed: "+common.Explain(errors.Unwrap(c.err)))) + "\n" + s.Subtle.Render(" Press enter to ask again.") + "\n")
+		b.WriteString(s.Error.Render(wrap(" ✗ The check failed: "+m.c.Explain(errors.Unwrap(c.err)))) + "\n" + s.Subtle.Render(" Press enter to ask again.") + "\n")
 	case c.err == nil:
 		b.WriteString(s.Positive.Render(wrap(" ✓ QIWI: "+m.answerText())) + "\n" + s.Subtle.Render(" Press enter to review and send.") + "\n")
 	default:

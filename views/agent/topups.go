@@ -158,7 +158,7 @@ func (m *TopupsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.state = common.StateError
 			}
 			m.err = msg.err
-			return m, tea.Batch(common.ErrorToast(fmt.Errorf("the top-up journal could not be read: %w", msg.err)), m.watch())
+			return m, tea.Batch(m.c.ErrorToast(fmt.Errorf("the top-up journal could not be read: %w", msg.err)), m.watch())
 		}
 		m.state, m.err, m.version = common.StateReady, nil, msg.version
 		return m, m.merge(msg.entries)
@@ -175,7 +175,7 @@ func (m *TopupsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case releasedMsg:
 		m.watching = false
 		if msg.err != nil {
-			return m, tea.Batch(common.ErrorToast(msg.err), m.loadJournal())
+			return m, tea.Batch(m.c.ErrorToast(msg.err), m.loadJournal())
 		}
 		return m, tea.Batch(common.Toast("Top-up "+string(msg.number)+" resumed"), m.loadJournal())
 	case tea.KeyMsg:
@@ -197,7 +197,7 @@ func (m *TopupsModel) merge(entries []store.Entry) tea.Cmd {
 	for _, e := range entries {
 		p, err := moves.TopupOf(e)
 		if err != nil {
-			cmds = append(cmds, common.ErrorToast(err))
+			cmds = append(cmds, m.c.ErrorToast(err))
 			continue
 		}
 		r := &row{je: e, p: p}

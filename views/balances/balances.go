@@ -99,7 +99,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.state, m.err = common.StateError, msg.err
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.err = common.StateReady, nil
 		m.accounts, m.offers, m.rates = msg.accounts, msg.offers, msg.rates
@@ -107,7 +107,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionDoneMsg:
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, tea.Batch(common.Toast(msg.text), m.load())
 	case tea.KeyMsg:
@@ -192,7 +192,7 @@ func (m *Model) View() string {
 		}
 	case common.StateError:
 		if len(m.accounts) == 0 {
-			return s.Error.Render(" " + common.Explain(m.err) + "\n\n Press r to retry.")
+			return s.Error.Render(" " + m.c.Explain(m.err) + "\n\n Press r to retry.")
 		}
 	}
 	var b strings.Builder

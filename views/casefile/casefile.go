@@ -167,7 +167,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.busy = false
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.cs, m.view, m.scroll = msg.c, viewCase, 0
 		return m, nil
@@ -235,7 +235,7 @@ func (m *Model) View() string {
 	case m.busy && m.res == nil:
 		b.WriteString(s.Subtle.Render(" Searching…") + "\n")
 	case m.err != nil:
-		b.WriteString(s.Error.Render(" "+sanitize.Text(common.Explain(m.err))) + "\n")
+		b.WriteString(s.Error.Render(" "+sanitize.Text(m.c.Explain(m.err))) + "\n")
 	case m.view == viewCase && m.cs != nil:
 		b.WriteString(m.caseView())
 	case m.res != nil:

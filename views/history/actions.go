@@ -14,7 +14,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/qiwiapi"
-	"qiwidash/ui/common"
 )
 
 const dayLayout = "2006-01-02"
@@ -48,13 +47,13 @@ func noReceipt(t qiwiapi.Transaction) string {
 // downloadReceipt saves the PDF under SaveDir as receipt-<txnId>.pdf (0600).
 func (m *Model) downloadReceipt(t qiwiapi.Transaction) tea.Cmd {
 	if why := noReceipt(t); why != "" {
-		return common.ErrorToast(errors.New(why))
+		return m.c.ErrorToast(errors.New(why))
 	}
 	if m.c.API == nil {
-		return common.ErrorToast(errNoAPI)
+		return m.c.ErrorToast(errNoAPI)
 	}
 	if m.c.SaveDir == "" {
-		return common.ErrorToast(errors.New("no folder for receipts is configured"))
+		return m.c.ErrorToast(errors.New("no folder for receipts is configured"))
 	}
 	m.actionBusy++
 	api, dir, id, typ := m.c.API, m.c.SaveDir, int64(t.TxnID), receiptType(t)
@@ -78,10 +77,10 @@ func (m *Model) downloadReceipt(t qiwiapi.Transaction) tea.Cmd {
 // in SaveDir, through the engine's export (store.Export).
 func (m *Model) exportView(format string) tea.Cmd {
 	if m.r == nil {
-		return common.ErrorToast(errNoReader)
+		return m.c.ErrorToast(errNoReader)
 	}
 	if m.c.SaveDir == "" {
-		return common.ErrorToast(errors.New("no folder for exports is configured"))
+		return m.c.ErrorToast(errors.New("no folder for exports is configured"))
 	}
 	m.actionBusy++
 	src, dir, q := m.r, m.c.SaveDir, m.q
@@ -129,7 +128,7 @@ func saveFile(dir, name, what string, write func(io.Writer) error) (string, erro
 
 func (m *Model) askEmail(t qiwiapi.Transaction) tea.Cmd {
 	if why := noReceipt(t); why != "" {
-		return common.ErrorToast(errors.New(why))
+		return m.c.ErrorToast(errors.New(why))
 	}
 	m.emailFor = t
 	return m.openPrompt(modeEmail, "", fmt.Sprintf("e-mail for the receipt of %d", int64(t.TxnID)))
@@ -137,7 +136,7 @@ func (m *Model) askEmail(t qiwiapi.Transaction) tea.Cmd {
 
 func (m *Model) sendEmail(t qiwiapi.Transaction, email string) tea.Cmd {
 	if m.c.API == nil {
-		return common.ErrorToast(errNoAPI)
+		return m.c.ErrorToast(errNoAPI)
 	}
 	m.actionBusy++
 	api, id, typ := m.c.API, int64(t.TxnID), receiptType(t)
@@ -172,9 +171,9 @@ func (m *Model) goTo(id int64) tea.Cmd {
 
 func (m *Model) gotoError(id int64, err error) tea.Cmd {
 	if errors.Is(err, qiwiapi.ErrNotFound) {
-		return common.ErrorToast(fmt.Errorf("transaction %d was not found in this wallet; check the number", id))
+		return m.c.ErrorToast(fmt.Errorf("transaction %d was not found in this wallet; check the number", id))
 	}
-	return common.ErrorToast(err)
+	return m.c.ErrorToast(err)
 }
 
 func parseTxnID(s string) (int64, error) {

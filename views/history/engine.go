@@ -8,7 +8,6 @@ import (
 
 	"qiwidash/qiwiapi"
 	"qiwidash/store/reader"
-	"qiwidash/ui/common"
 )
 
 // Reader is what the screen reads history through; *reader.Reader (the
@@ -73,7 +72,7 @@ func (m *Model) onSynced(msg syncedMsg) tea.Cmd {
 		if msg.passive {
 			return nil
 		}
-		return common.ErrorToast(msg.err)
+		return m.c.ErrorToast(msg.err)
 	}
 	if !msg.changed && msg.passive {
 		m.refreshing = false

@@ -347,25 +347,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case receiptMsg:
 		m.actionBusy--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, common.Toast(common.SavedAt("Receipt", msg.path))
 	case statementMsg:
 		m.actionBusy--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, common.Toast(common.SavedAt("Statement", msg.path))
 	case exportMsg:
 		m.actionBusy--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, common.Toast(common.SavedAt(fmt.Sprintf("%d transactions", msg.n), msg.path))
 	case emailMsg:
 		m.actionBusy--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, common.Toast("Receipt for " + itoa(msg.id) + " sent to " + m.c.Personal(msg.email))
 	case tea.KeyMsg:
@@ -397,7 +397,7 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 			m.more, m.moreErr = false, msg.err
 			m.clampOffset()
 		}
-		return common.ErrorToast(msg.err)
+		return m.c.ErrorToast(msg.err)
 	}
 	if msg.first {
 		m.replacing = false

@@ -10,7 +10,6 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/store/reader"
-	"qiwidash/ui/common"
 )
 
 // A refresh (a live payment notification, the root's timer or r) reads the
@@ -113,7 +112,7 @@ func (m *Model) onRefresh(msg refreshMsg) tea.Cmd {
 		if msg.passive {
 			return nil // a background refresh failing is not worth a toast
 		}
-		return common.ErrorToast(msg.err)
+		return m.c.ErrorToast(msg.err)
 	}
 	m.err = nil
 	if m.above != nil { // the held rows are not the newest: new ones show when scrolling up

@@ -103,7 +103,7 @@ func (m *Model) View() string {
 	case m.state == stateLoading && len(m.rows) == 0:
 		lines = append(lines, "", s.Subtle.Render("  Loading history…"))
 	case m.state == stateError && len(m.rows) == 0:
-		lines = append(lines, "", s.Error.Render("  "+common.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
+		lines = append(lines, "", s.Error.Render("  "+m.c.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
 	case m.state == stateEmpty:
 		lines = append(lines, "", s.Subtle.Render("  No payments match these filters."+m.emptyHint()))
 	default:
@@ -199,7 +199,7 @@ func (m *Model) apiTotalsLine() string {
 	note := true
 	switch {
 	case m.totalsErr != nil:
-		val, note = s.Error.Render("unavailable: "+common.Explain(m.totalsErr)), false
+		val, note = s.Error.Render("unavailable: "+m.c.Explain(m.totalsErr)), false
 	case m.apiTotals != nil: // a refresh leaves them on screen until it answers
 		val = m.totalsText(m.apiTotals)
 	case m.totalsLoading:
@@ -260,7 +260,7 @@ func (m *Model) tailLine() string {
 	case m.more:
 		return s.Subtle.Render("  ⋯ loading more…")
 	case m.moreErr != nil:
-		return s.Error.Render("  ! could not load more: " + common.Truncate(common.Explain(m.moreErr), max(10, m.width-50)) + " (r to retry)")
+		return s.Error.Render("  ! could not load more: " + common.Truncate(m.c.Explain(m.moreErr), max(10, m.width-50)) + " (r to retry)")
 	case m.next == nil && m.state == stateReady:
 		return s.Subtle.Render(fmt.Sprintf("  — end of history: %d payments loaded —", len(m.rows)))
 	case m.next != nil && m.text != "" && m.q.Text == "":

@@ -29,7 +29,7 @@ func (m *Model) View() string {
 	lines = append(lines, m.panelTabs())
 	switch {
 	case m.state == common.StateError && m.months == nil:
-		lines = append(lines, "", s.Error.Render("  "+common.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
+		lines = append(lines, "", s.Error.Render("  "+m.c.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
 	case m.months == nil:
 		lines = append(lines, "", s.Subtle.Render("  Summing the cached history…"))
 	case len(m.curs) == 0:
@@ -84,7 +84,7 @@ func (m *Model) checkMark(b insights.Bucket) string {
 	s := m.c.Styles
 	key := b.Start.Unix()
 	if err := m.checkErr[key]; err != nil {
-		return s.Warning.Render("QIWI totals: " + common.Explain(err))
+		return s.Warning.Render("QIWI totals: " + m.c.Explain(err))
 	}
 	checks, ok := m.checks(b)
 	if !ok {
@@ -117,7 +117,7 @@ func (m *Model) coverageLine() string {
 	case m.widening:
 		line += " · widening to 12 months in the background…"
 	case m.widenErr != nil:
-		line += " · could not widen: " + common.Explain(m.widenErr)
+		line += " · could not widen: " + m.c.Explain(m.widenErr)
 	}
 	if m.d.History != nil {
 		if st := m.d.History.Status(); st.Budget != nil {
@@ -252,7 +252,7 @@ func (m *Model) monthTitle() string {
 func (m *Model) detailState() []string {
 	s := m.c.Styles
 	if m.detailErr != nil {
-		return []string{"", s.Error.Render("  " + common.Explain(m.detailErr))}
+		return []string{"", s.Error.Render("  " + m.c.Explain(m.detailErr))}
 	}
 	return nil
 }

@@ -144,7 +144,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if !msg.more {
 				m.state, m.err = common.StateError, msg.err
 			}
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.err = common.StateReady, nil
 		if !msg.more {
@@ -182,7 +182,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		id := strconv.FormatInt(int64(msg.inv.ID), 10)
 		switch {
 		case msg.err != nil:
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		case msg.e.State == store.StateSucceeded:
 			return m, tea.Batch(common.Toast(fmt.Sprintf("Paid %s to %s (invoice %d)", m.c.Money(msg.inv.Sum), merchant(msg.inv), int64(msg.inv.ID))), common.MoneyMoved(), m.load())
 		case msg.e.State == store.StateFailed, msg.e.State == store.StateHeld:
@@ -199,7 +199,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case rejectedMsg:
 		m.inFlight--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, tea.Batch(common.Toast(fmt.Sprintf("Rejected invoice %d from %s", int64(msg.inv.ID), merchant(msg.inv))), m.load())
 	case tea.KeyMsg:
@@ -292,7 +292,7 @@ func (m *Model) confirmPay(msg payCheckedMsg) tea.Cmd {
 	if msg.err != nil {
 		text, refused := m.c.Refusal(msg.err) // why it cannot be paid, in words
 		if !refused {
-			text = "Could not check the balance, so the invoice is not offered for paying: " + common.Explain(errors.Unwrap(msg.err))
+			text = "Could not check the balance, so the invoice is not offered for paying: " + m.c.Explain(errors.Unwrap(msg.err))
 		}
 		return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 	}
@@ -402,7 +402,7 @@ func (m *Model) View() string {
 		}
 	case common.StateError:
 		if len(m.invoices) == 0 {
-			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
 		}
 	}
 	var b strings.Builder

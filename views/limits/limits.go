@@ -90,7 +90,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.state, m.err = common.StateError, msg.err
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.data = common.StateReady, msg
 	case tea.KeyMsg:
@@ -106,7 +106,7 @@ func (m *Model) View() string {
 	s := m.c.Styles
 	if m.data.limits == nil {
 		if m.state == common.StateError {
-			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n Press r to retry."
 		}
 		return s.Subtle.Render(" Loading limits…")
 	}
@@ -134,7 +134,7 @@ func (m *Model) View() string {
 	}
 	p2p := fmt.Sprint(m.data.p2pCount)
 	if m.data.p2pErr != nil {
-		p2p = s.Subtle.Render(common.Explain(m.data.p2pErr))
+		p2p = s.Subtle.Render(m.c.Explain(m.data.p2pErr))
 	}
 	b.WriteString(s.Title.Render(" Transfers to people this month") + "\n   " + s.Label.Render("Allowed count: ") + p2p + "\n")
 	return b.String()

@@ -197,7 +197,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.state, m.err = common.StateError, msg.err
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.err = common.StateReady, nil
 		m.bills = msg.bills
@@ -233,7 +233,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onCallback(msg.Event.BillID, msg.Event.Status)
 	case savedMsg:
 		if msg.err != nil {
-			return m, common.ErrorToast(fmt.Errorf("saving bills: %w", msg.err))
+			return m, m.c.ErrorToast(fmt.Errorf("saving bills: %w", msg.err))
 		}
 		return m, nil
 	case pollMsg:
@@ -530,7 +530,7 @@ func (m *Model) saveCmd(b bills.Bill) tea.Cmd {
 func refused(err error) bool { return moves.Classify(err).Verdict == moves.Refused }
 
 // explain turns a merchant API error into a sentence.
-func explain(err error) string {
+func (m *Model) explain(err error) string {
 	var ae *pull.AuthError
 	var er *pull.ErrorResponse
 	switch {
@@ -547,11 +547,12 @@ func explain(err error) string {
 	case errors.Is(err, pull.ErrDecode):
 		return "QIWI sent an answer that could not be read; press r to check again"
 	}
-	return common.Explain(err)
+	return m.c.Explain(err)
 }
 
-func errToast(err error) tea.Cmd {
-	return func() tea.Msg { return common.ToastMsg{Text: explain(err), Error: true} }
+func (m *Model) errToast(err error) tea.Cmd {
+	text := m.explain(err)
+	return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 }
 
 // applyStatus moves a bill to a new status. Statuses only move forward:
@@ -570,13 +571,13 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		b.LastError = explain(msg.err)
+		b.LastError = m.explain(msg.err)
 		if refused(msg.err) {
 			b.Refused = true
-			return tea.Batch(m.saveCmd(*b), errToast(msg.err))
+			return tea.Batch(m.saveCmd(*b), m.errToast(msg.err))
 		}
 		b.LastError += " (not confirmed: r asks again with the same bill id)"
-		return tea.Batch(m.saveCmd(*b), errToast(msg.err))
+		return tea.Batch(m.saveCmd(*b), m.errToast(msg.err))
 	}
 	b.LastError, b.Refused = "", false
 	first := b.Status == ""
@@ -594,8 +595,8 @@ func (m *Model) onFetched(msg fetchedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		b.LastError = explain(msg.err)
-		return errToast(msg.err)
+		b.LastError = m.explain(msg.err)
+		return m.errToast(msg.err)
 	}
 	changed := false
 	if msg.bill != nil {
@@ -608,7 +609,7 @@ func (m *Model) onFetched(msg fetchedMsg) tea.Cmd {
 			changed = true
 		}
 		if res.err != nil {
-			cmds = append(cmds, errToast(res.err))
+			cmds = append(cmds, m.errToast(res.err))
 		}
 	}
 	cmds = append(cmds, m.saveCmd(*b), m.schedulePoll())
@@ -632,10 +633,10 @@ func (m *Model) applyRefund(b *bills.Bill, res refundResult) bool {
 	}
 	if res.err != nil {
 		if refused(res.err) && r.Status == "" {
-			r.Status, r.LastError = pull.RefundFail, explain(res.err)
+			r.Status, r.LastError = pull.RefundFail, m.explain(res.err)
 			return true
 		}
-		r.LastError = explain(res.err)
+		r.LastError = m.explain(res.err)
 		return changed
 	}
 	r.LastError = ""
@@ -654,7 +655,7 @@ func (m *Model) onCancelled(msg cancelledMsg) tea.Cmd {
 	if msg.err != nil {
 		// 1419: paid or being paid meanwhile; read the truth.
 		m.inflight++
-		return tea.Batch(errToast(msg.err), m.fetchCmd(*b, true))
+		return tea.Batch(m.errToast(msg.err), m.fetchCmd(*b, true))
 	}
 	m.applyStatus(b, msg.bill.Status, false)
 	return tea.Batch(m.saveCmd(*b), common.Toast("Bill "+b.ID+" cancelled"))
@@ -670,7 +671,7 @@ func (m *Model) onRefunded(msg refundedMsg) tea.Cmd {
 	r := b.FindRefund(msg.res.id)
 	switch {
 	case msg.res.err != nil:
-		cmds = append(cmds, errToast(msg.res.err))
+		cmds = append(cmds, m.errToast(msg.res.err))
 	case r != nil:
 		cmds = append(cmds, common.Toast("Refund of "+r.Amount.Format()+": "+refundWords(*r)))
 	}

@@ -123,7 +123,7 @@ func (m *Model) View() string {
 	case m.state == common.StateLoading && len(m.bills) == 0:
 		return s.Subtle.Render(" Loading bills…")
 	case m.state == common.StateError && len(m.bills) == 0:
-		return s.Error.Render(" " + explain(m.err) + "\n\n Press r to retry.")
+		return s.Error.Render(" " + m.explain(m.err) + "\n\n Press r to retry.")
 	case len(m.bills) == 0:
 		return s.Title.Render(" Bills issued here") + "\n\n" +
 			s.Subtle.Render(" No bills yet. Press n to issue one: the payer pays it in their QIWI wallet.")

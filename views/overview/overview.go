@@ -162,7 +162,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.state, m.err = common.StateError, msg.err
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.err = common.StateReady, nil
 		m.merge(msg.rows)
@@ -269,7 +269,7 @@ func (m *Model) View() string {
 	if len(m.rows) == 0 {
 		switch m.state {
 		case common.StateError:
-			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n Press r to retry."
 		case common.StateLoading:
 			return s.Subtle.Render(" Reading the profiles…")
 		}

@@ -191,7 +191,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.commissionPending = false
 		m.commission, m.commissionErr, m.commissionFor = msg.c, "", msg.q
 		if msg.err != nil {
-			m.commission, m.commissionErr = nil, common.Explain(msg.err)
+			m.commission, m.commissionErr = nil, m.c.Explain(msg.err)
 		}
 		return m, nil
 	case checkedMsg:
@@ -210,7 +210,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.lk.opPending, m.lk.opFor, m.lk.op, m.lk.opErr = "", msg.phone, nil, ""
 		if msg.err != nil {
-			m.lk.opErr = common.Explain(msg.err)
+			m.lk.opErr = m.c.Explain(msg.err)
 		} else if len(msg.ops) > 0 {
 			op := msg.ops[0]
 			m.lk.op = &op
@@ -222,7 +222,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.lk.searchPending, m.lk.searchFor, m.lk.searchErr, m.lk.found = "", msg.query, "", nil
 		if msg.err != nil {
-			m.lk.searchErr = common.Explain(msg.err)
+			m.lk.searchErr = m.c.Explain(msg.err)
 		}
 		for _, it := range msg.items {
 			if !dedicated(int(it.Data.ID)) {
@@ -243,7 +243,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lk.ratesPending = false
 		m.lk.rates, m.lk.ratesErr = msg.rates, ""
 		if msg.err != nil {
-			m.lk.ratesErr = common.Explain(msg.err)
+			m.lk.ratesErr = m.c.Explain(msg.err)
 		}
 		return m, m.afterLookup()
 	}
@@ -431,7 +431,7 @@ func (m *Model) refusalText(err error) string {
 	if u := errors.Unwrap(err); u != nil {
 		inner = u
 	}
-	return "Could not check it with QIWI, so it is not offered yet: " + common.Explain(inner) + ". Press enter to try again"
+	return "Could not check it with QIWI, so it is not offered yet: " + m.c.Explain(inner) + ". Press enter to try again"
 }
 
 // submit checks the whole form, then has the engine check the payment

@@ -11,7 +11,6 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/store/moves"
-	"qiwidash/ui/common"
 )
 
 // DefaultRecentLimit is how many journaled payments the list reads.
@@ -59,7 +58,7 @@ func (m *Model) mergeJournal(msg journalLoadedMsg) tea.Cmd {
 		return nil // stale: the journal moved since this read began
 	}
 	if msg.err != nil {
-		m.journalErr = "Earlier payments could not be read from the journal: " + common.Explain(msg.err)
+		m.journalErr = "Earlier payments could not be read from the journal: " + m.c.Explain(msg.err)
 		return m.watch()
 	}
 	m.journalErr = ""

@@ -214,12 +214,12 @@ func (m *Model) handleSend(msg tea.Msg) tea.Cmd {
 	case retriedMsg:
 		m.watching = false // a person acted: wait afresh
 		if msg.err != nil {
-			return tea.Batch(common.ErrorToast(msg.err), m.loadJournal())
+			return tea.Batch(m.c.ErrorToast(msg.err), m.loadJournal())
 		}
 		return m.loadJournal()
 	case sentMsg:
 		if msg.err != nil {
-			return common.ErrorToast(msg.err)
+			return m.c.ErrorToast(msg.err)
 		}
 		d := msg.d
 		d.payment.ID = msg.e.ClientID

@@ -94,16 +94,16 @@ func (m *Model) load() tea.Cmd {
 		// The rest is optional: a token without a scope still shows the profile.
 		var err error
 		if msg.ident, _, err = api.Identification.Get(ctx, wallet); err != nil {
-			msg.partial = append(msg.partial, "identification: "+common.Explain(err))
+			msg.partial = append(msg.partial, "identification: "+m.c.Explain(err))
 		}
 		if msg.nickname, _, err = api.Profile.Nickname(ctx, wallet); err != nil && !errors.Is(err, qiwiapi.ErrNotFound) {
-			msg.partial = append(msg.partial, "nickname: "+common.Explain(err))
+			msg.partial = append(msg.partial, "nickname: "+m.c.Explain(err))
 		}
 		if msg.restrictions, _, err = api.Profile.Restrictions(ctx, wallet); err != nil {
-			msg.partial = append(msg.partial, "restrictions: "+common.Explain(err))
+			msg.partial = append(msg.partial, "restrictions: "+m.c.Explain(err))
 		}
 		if msg.p2pCount, _, err = api.Limits.P2PPaymentCount(ctx, wallet); err != nil {
-			msg.partial = append(msg.partial, "p2p limit: "+common.Explain(err))
+			msg.partial = append(msg.partial, "p2p limit: "+m.c.Explain(err))
 		}
 		return msg
 	}
@@ -128,15 +128,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.state, m.err = common.StateError, msg.err
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.err, m.data = common.StateReady, nil, msg
 		return m, nil
 	case identifiedMsg:
 		if msg.err != nil {
-			m.formErr = common.Explain(msg.err)
+			m.formErr = m.c.Explain(msg.err)
 			m.form = m.sent // back to what was sent, to fix it
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.sent = nil
 		return m, tea.Batch(common.Toast("Identification data sent: level "+msg.ident.Type), m.load())
@@ -233,7 +233,7 @@ func (m *Model) View() string {
 		}
 	case common.StateError:
 		if m.data.profile == nil {
-			return s.Error.Render(" "+common.Explain(m.err)) + "\n\n Press r to retry."
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n Press r to retry."
 		}
 	}
 	lines := m.lines()

@@ -217,7 +217,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.keyringErr = msg.keyringErr
 		if msg.err != nil {
 			m.state, m.err = common.StateError, msg.err
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.state, m.err, m.rows = common.StateReady, nil, msg.rows
 		for i, r := range m.rows {
@@ -232,7 +232,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.loginDone(msg)
 	case actionDoneMsg:
 		if msg.err != nil {
-			return m, tea.Batch(common.ErrorToast(msg.err), m.load())
+			return m, tea.Batch(m.c.ErrorToast(msg.err), m.load())
 		}
 		return m, tea.Batch(common.Toast(msg.text), m.load())
 	case tea.KeyMsg:
@@ -391,7 +391,7 @@ func (m *Model) View() string {
 	case m.state == common.StateLoading && len(m.rows) == 0:
 		b.WriteString(s.Subtle.Render(" Loading profiles…") + "\n")
 	case m.state == common.StateError && len(m.rows) == 0:
-		b.WriteString(s.Error.Render(" "+common.Explain(m.err)) + "\n" + s.Subtle.Render(" Press r to retry.") + "\n")
+		b.WriteString(s.Error.Render(" "+m.c.Explain(m.err)) + "\n" + s.Subtle.Render(" Press r to retry.") + "\n")
 	case len(m.rows) == 0:
 		b.WriteString(s.Subtle.Render(" No saved profile. Press n to log one in.") + "\n")
 	default:

@@ -197,7 +197,7 @@ func (m *Model) submit() tea.Cmd {
 		msg := loginDoneMsg{gen: gen, name: name}
 		p, err := acc.Login(ctx, name, cr, v)
 		if err != nil {
-			msg.reason, msg.field = refusal(err, cr)
+			msg.reason, msg.field = refusal(m.c, err, cr)
 			return msg
 		}
 		msg.ok, msg.modes, msg.wallet = true, p.Has, p.Wallet
@@ -214,7 +214,7 @@ func (m *Model) submit() tea.Cmd {
 
 // refusal says why a login failed, in words, with no secret in it, and
 // which field to fix.
-func refusal(err error, cr store.Credentials) (string, string) {
+func refusal(c *common.Common, err error, cr store.Credentials) (string, string) {
 	var le *store.LoginError
 	var text string
 	field := fieldToken
@@ -232,7 +232,7 @@ func refusal(err error, cr store.Credentials) (string, string) {
 	case errors.Is(err, context.DeadlineExceeded):
 		text = "QIWI did not answer in time; nothing was saved. Check the network and try again."
 	default:
-		text = common.Explain(err) + ". Nothing was saved."
+		text = c.Explain(err) + ". Nothing was saved."
 	}
 	return store.Redact(text, cr), field
 }

@@ -153,7 +153,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case msg.err != nil:
 			m.state = stateError
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		case msg.hook == nil:
 			m.state = stateNone
 		default:
@@ -163,26 +163,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case registeredMsg:
 		m.inFlight--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, tea.Batch(common.Toast("Webhook registered: "+msg.hook.HookParameters.URL), m.load())
 	case deletedMsg:
 		m.inFlight--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		return m, tea.Batch(common.Toast("Webhook deleted"), m.load())
 	case newKeyMsg:
 		m.inFlight--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		m.key, m.keyErr = msg.key, nil
 		return m, common.Toast("New key issued; the old one no longer works. y copies the new key")
 	case testedMsg:
 		m.inFlight--
 		if msg.err != nil {
-			return m, common.ErrorToast(msg.err)
+			return m, m.c.ErrorToast(msg.err)
 		}
 		text := strings.TrimSpace(msg.text)
 		if text == "" {
@@ -336,7 +336,7 @@ func (m *Model) View() string {
 			return b.String()
 		}
 	case stateError:
-		b.WriteString(s.Error.Render(" "+common.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.") + "\n")
+		b.WriteString(s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.") + "\n")
 		return b.String()
 	case stateNone:
 		b.WriteString(" No webhook registered.\n\n")
@@ -355,7 +355,7 @@ func (m *Model) View() string {
 	case m.key != "":
 		row("Signing key", qiwiapi.MaskSecret(m.key)+s.Subtle.Render("   (y copies it in full)"))
 	case m.keyErr != nil:
-		row("Signing key", s.Error.Render("could not be read: "+common.Explain(m.keyErr)))
+		row("Signing key", s.Error.Render("could not be read: "+m.c.Explain(m.keyErr)))
 	default:
 		row("Signing key", "—")
 	}

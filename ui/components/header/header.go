@@ -171,7 +171,7 @@ func (m *Model) draw() string {
 		parts = append(parts, part{s.Subtle.Render(tr.T("header.read_only", nil)), 4})
 	}
 	if m.info.err != nil {
-		parts = append(parts, part{s.Error.Render("! " + common.Truncate(common.Explain(m.info.err), 50)), 2})
+		parts = append(parts, part{s.Error.Render("! " + common.Truncate(m.c.Explain(m.info.err), 50)), 2})
 	}
 	sep := s.Subtle.Render(" │ ")
 	join := func() string {

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/ui/common"
 )
 
@@ -92,7 +93,7 @@ func (m *Model[P]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.opening = ""
 		if msg.err != nil {
-			why, _, _ := strings.Cut(common.Explain(msg.err), "\n") // one line in the footer
+			why, _, _ := strings.Cut(explain.Error(m.tr, msg.err), "\n") // one line in the footer
 			m.failure = m.tr.T("switcher.failed", i18n.Args{"Name": msg.name, "Why": why})
 			return m, nil
 		}
