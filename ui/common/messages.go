@@ -127,3 +127,15 @@ type ShowScreenMsg struct {
 type Drillable interface {
 	Drill(q reader.Query, back string) tea.Cmd
 }
+
+// SetLanguageMsg asks the shell to switch the dashboard's language now:
+// every screen, the chrome and the engine's messages (the Settings screen
+// sends it).
+type SetLanguageMsg struct {
+	Lang i18n.Lang
+}
+
+// SetLanguage returns a command that switches the language to lang.
+func SetLanguage(lang i18n.Lang) tea.Cmd {
+	return func() tea.Msg { return SetLanguageMsg{Lang: lang} }
+}
