@@ -45,7 +45,7 @@ var pending = []string{
 	"ui/testdata",
 	"views/agent", "views/balances", "views/casefile", "views/history", "views/insights",
 	"views/invoices", "views/limits", "views/live", "views/merchant", "views/overview",
-	"views/payments", "views/profile", "views/settings", "views/webhooks",
+	"views/payments", "views/profile", "views/webhooks",
 }
 
 func isPending(rel string) bool {

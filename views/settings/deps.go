@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/store"
 )
 
@@ -46,6 +47,11 @@ type Info struct {
 	RefreshInterval time.Duration // 0: off
 	Privacy         bool          // privacy mode at start
 	ReadOnly        bool          // read-only mode at start
+	// Language is the language chosen at start ("": not told), and
+	// LanguageFrom how: LanguageFromFlag, LanguageFromConfig,
+	// LanguageFromLocale, or "" for the default (English).
+	Language     i18n.Lang
+	LanguageFrom string
 }
 
 // Deps are what the Accounts screen needs beyond common.Common.
