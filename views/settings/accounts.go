@@ -487,6 +487,18 @@ func (m *Model) rowView(i int, r row) string {
 	return line + "\n" + s.Subtle.Render("     "+common.Truncate(detail, max(10, m.width-6))) + "\n"
 }
 
+// interval is a refresh interval in words, to the second ("5 min 30 s").
+func (m *Model) interval(d time.Duration) string {
+	mins, secs := int(d/time.Minute), int(d%time.Minute/time.Second)
+	switch {
+	case mins == 0:
+		return m.c.Tr.T("settings.seconds", i18n.Args{"N": secs})
+	case secs == 0:
+		return m.c.Tr.T("settings.minutes", i18n.Args{"N": mins})
+	}
+	return m.c.Tr.T("settings.minutes_seconds", i18n.Args{"M": mins, "S": secs})
+}
+
 func (m *Model) settingsView() string {
 	s, tr := m.c.Styles, m.c.Tr
 	cfg := m.deps.Config
@@ -504,7 +516,7 @@ func (m *Model) settingsView() string {
 	item(tr.T("settings.theme", nil), cfg.Theme)
 	refresh := tr.T("settings.off", nil)
 	if cfg.RefreshInterval > 0 {
-		refresh = tr.T("settings.every", i18n.Args{"Interval": cfg.RefreshInterval.String()})
+		refresh = tr.T("settings.every", i18n.Args{"Interval": cfg.RefreshInterval.String(), "Words": m.interval(cfg.RefreshInterval)})
 	}
 	item(tr.T("settings.refresh", nil), refresh)
 	onOff := func(b bool) string {
