@@ -78,7 +78,7 @@ func newForm(tr *i18n.Tr, name, fallback string) *form {
 	f := &form{Form: formkit.New(fields...), fallback: fallback}
 	f.LabelWidth = 24
 	if fallback != "" {
-		f.Get(fieldName).SetPlaceholder(tr.T("settings.field_name_fallback", i18n.Args{"Name": fallback}))
+		f.Get(fieldName).SetPlaceholder("e.g. " + fallback) // an example: the kit words its "e.g."
 	}
 	return f
 }
