@@ -83,13 +83,13 @@ func accountsIn(t *testing.T, lang i18n.Lang, logins ...string) uitest.Sized {
 func TestGoldenAccountsLangs(t *testing.T) {
 	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized { return accountsIn(t, lang, "shop", "old") },
 		func(tr *i18n.Tr) []uitest.Step {
-			return []uitest.Step{{WaitFor: tr.T("settings.language", nil)}}
+			return []uitest.Step{{WaitFor: tr.T("settings.on_screen", nil)}}
 		})
 }
 
 // loginSteps open the login form and leave the agent password out.
 func loginSteps(tr *i18n.Tr) []uitest.Step {
-	return []uitest.Step{{WaitFor: tr.T("settings.language", nil)},
+	return []uitest.Step{{WaitFor: tr.T("settings.on_screen", nil)},
 		{Send: uitest.Press("n")}, {Send: uitest.Type("work")},
 		{Send: uitest.Press("tab")}, {Send: uitest.Type("secret-token-typed")},
 		{Send: uitest.Press("tab")}, {Send: uitest.Type("12345")},
