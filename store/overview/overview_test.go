@@ -133,7 +133,7 @@ func TestFirstPaintFromCacheThenRefreshNeverWaitsForTheSlow(t *testing.T) {
 	}
 
 	// Every answering profile's row comes while "slow" still hangs.
-	ch := w.eng.Refresh(ctx)
+	ch := w.eng.Refresh(ctx, nil)
 	var got []Row
 	for len(got) < 4 {
 		select {
