@@ -182,3 +182,29 @@ func TestPhoneFindsTheCaseAndCopiesItMasked(t *testing.T) {
 		t.Error("esc did not go back to the hits")
 	}
 }
+
+// In Russian the case and the report c copies are Russian, masked as in
+// English; the query's errors are explained in Russian.
+func TestRussianCaseAndReport(t *testing.T) {
+	env := uitest.New(t)
+	tr := env.Speak(i18n.RU)
+	d := uitest.NewDriver(t, New(env.Common, seedIn(t, env, i18n.RU)))
+	m := d.Model.(*Model)
+	m.SetSize(120, 40)
+	d.Queue = append(d.Queue, m.Query("тел: +7 916 111-22-33"))
+	d.Run(nil)
+	if m.view != viewCase || m.cs == nil {
+		t.Fatalf("no case opened: %+v %v", m.res, m.err)
+	}
+	_, cmd := m.Update(uitest.Key("c"))
+	cp, ok := cmd().(common.CopyMsg)
+	if !ok || !strings.Contains(cp.Text, "# Платёж 20004000001") || !strings.Contains(cp.Text, "## Хронология") ||
+		strings.Contains(cp.Text, "+79161112233") || cp.What != tr.T("casefile.copied", nil) {
+		t.Fatalf("copied %#v", cp)
+	}
+	d.Queue = append(d.Queue, m.Query("сумма: абв"))
+	d.Run(nil)
+	if v := m.View(); !strings.Contains(v, "«абв» — не сумма") {
+		t.Errorf("the error is not in Russian:\n%s", v)
+	}
+}
