@@ -95,7 +95,7 @@ func TestGoldenCase(t *testing.T) {
 }
 
 // more caches two more payments of 1 500 ₽: one that failed with QIWI's
-// error code, one that came in.
+// error code, one that came in; a third is sent from here, unanswered.
 func more(t *testing.T, env *uitest.Env) {
 	t.Helper()
 	msk, rub := qiwiapi.Moscow, func(minor int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: minor, Currency: qiwiapi.RUB} }
@@ -105,7 +105,17 @@ func more(t *testing.T, env *uitest.Env) {
 		{TxnID: 20004000003, Type: qiwiapi.TypeIn, Status: qiwiapi.StatusSuccess, Date: time.Date(2026, 11, 18, 18, 2, 0, 0, msk),
 			Account: "+79260001122", Comment: "долг", Sum: rub(150000), Total: rub(150000), Provider: &qiwiapi.Provider{ID: 99, ShortName: "Перевод на QIWI Кошелек"}},
 	}
-	if _, err := env.Store.Upsert(context.Background(), env.Common.Wallet, txns); err != nil {
+	ctx := context.Background()
+	if _, err := env.Store.Upsert(ctx, env.Common.Wallet, txns); err != nil {
+		t.Fatal(err)
+	}
+	// and one sent from here whose answer has not come: the journal's words.
+	e, err := env.Store.Journal().Begin(ctx, store.Intent{Kind: store.KindWalletPayment, ClientID: "1795000000999", Account: env.Common.Wallet,
+		Recipient: "+79035550000", Amount: rub(150000), ProviderID: 99, Request: json.RawMessage(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Store.Journal().Advance(ctx, e.ID, store.Update{State: store.StateSent}); err != nil {
 		t.Fatal(err)
 	}
 }
