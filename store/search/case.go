@@ -76,6 +76,14 @@ type Case struct {
 // for bills and top-ups their own status trail. Its words are in o.Tr's
 // language.
 func Open(ctx context.Context, st *store.Store, h Hit, o Options) (*Case, error) {
+	c, err := open(ctx, st, h, o)
+	if err != nil {
+		return nil, i18n.Errorf("search.err_case", i18n.Args{"Ref": h.Ref}, err)
+	}
+	return c, nil
+}
+
+func open(ctx context.Context, st *store.Store, h Hit, o Options) (*Case, error) {
 	own := ownersOf(o)
 	c := &Case{Profiles: h.Profiles, Scope: h.Scope, tr: o.Tr}
 	switch h.Source {

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,7 +208,7 @@ func Find(ctx context.Context, st *store.Store, q Query, o Options) (*Result, er
 			add(id, h, l.kind)
 		})
 		if err != nil {
-			return nil, fmt.Errorf("search (%s): %w", l.kind, err)
+			return nil, i18n.Errorf("search.err_read", i18n.Args{"Where": string(l.kind)}, err)
 		}
 		if n > limit {
 			res.More = true
@@ -296,7 +295,7 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 		rows, err := st.Read(ctx, `SELECT id, kind, client_id, profile, account, recipient, amount, currency, state, outcome, remote_id, created_at
 			FROM journal WHERE `+c.sql+` ORDER BY id DESC LIMIT ?`, append(c.args, limit)...)
 		if err != nil {
-			return fmt.Errorf("search (journal): %w", err)
+			return i18n.Errorf("search.err_read", i18n.Args{"Where": "journal"}, err)
 		}
 		for rows.Next() {
 			var h Hit
@@ -305,7 +304,7 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 			var kind, state, outcome, profile string
 			if err := rows.Scan(&id, &kind, &h.Ref, &profile, &h.Scope, &h.Account, &amount, &cur, &state, &outcome, &h.Text, &created); err != nil {
 				rows.Close()
-				return err
+				return i18n.Errorf("search.err_read", i18n.Args{"Where": "journal"}, err)
 			}
 			remote := h.Text
 			h.Text = kindWords(nil, store.Kind(kind))
@@ -337,7 +336,7 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return err
+			return i18n.Errorf("search.err_read", i18n.Args{"Where": "journal"}, err)
 		}
 	}
 	return nil
@@ -417,7 +416,7 @@ func billRecords(ctx context.Context, st *store.Store) ([]billRecord, error) {
 func findBills(ctx context.Context, st *store.Store, q Query, own owners, res *Result, limit int) error {
 	recs, err := billRecords(ctx, st)
 	if err != nil {
-		return fmt.Errorf("search (bills): %w", err)
+		return i18n.Errorf("search.err_read", i18n.Args{"Where": "bills"}, err)
 	}
 	words := strings.Fields(strings.ToLower(q.Words))
 	n := 0
