@@ -195,7 +195,7 @@ func TestRelative(t *testing.T) {
 		want string
 	}{{-time.Minute, "expired"}, {0, "expired"}, {30 * time.Second, "in 1m"}, {42 * time.Minute, "in 42m"},
 		{3*time.Hour + 10*time.Minute, "in 3h"}, {47 * time.Hour, "in 47h"}, {5*24*time.Hour + time.Hour, "in 5d"}} {
-		if got := Relative(now.Add(c.d), now); got != c.want {
+		if got := Relative(nil, now.Add(c.d), now); got != c.want {
 			t.Errorf("Relative(%v) = %q, want %q", c.d, got, c.want)
 		}
 	}
