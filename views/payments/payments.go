@@ -505,7 +505,8 @@ func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
 
 // full is an amount as a confirmation shows it: in full, privacy or not,
 // in the reader's number format.
-func (m *Model) full(a qiwiapi.Amount) string { return a.FormatWith(m.c.Tr.Separators())
+func (m *Model) full(a qiwiapi.Amount) string {
+	return a.FormatWith(m.c.Tr.Separators())
 }
 
 // View draws the form, or the kinds menu and the recent payments.
