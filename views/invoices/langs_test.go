@@ -51,3 +51,17 @@ func TestGoldenList80x24Russian(t *testing.T) {
 	tr := env.Speak(i18n.RU)
 	uitest.GoldenAt(t, 80, 24, New(env.Common), uitest.Step{WaitFor: strings.TrimSpace(tr.T("invoices.detail.link", nil))})
 }
+
+// Paying in Russian says so in Russian.
+func TestPayInRussian(t *testing.T) {
+	env := uitest.New(t)
+	env.Speak(i18n.RU)
+	d := newDriver(t, env, 50)
+	inv := d.selectAffordable()
+	d.Press("P")
+	d.yes()
+	want := "Оплачено " + env.Common.Money(inv.Sum) + " магазину " + d.m.merchant(inv)
+	if got := d.LastToast(); got.Error || !strings.HasPrefix(got.Text, want) {
+		t.Fatalf("toast %+v, want %q…", got, want)
+	}
+}

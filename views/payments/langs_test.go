@@ -155,3 +155,63 @@ func TestGoldenRecent80x24Russian(t *testing.T) {
 	env.StoreClock.Set(uitest.Now)
 	uitest.GoldenAt(t, 80, 24, m, uitest.Step{WaitFor: "777001"})
 }
+
+// A mobile top-up is listed as one whichever language its recipient was
+// journaled in.
+func TestMobileKindReadInBothLanguages(t *testing.T) {
+	for _, lang := range uitest.Langs {
+		tr := i18n.New(lang)
+		recipient := tr.T("payments.recipient.phone", i18n.Args{"Phone": "9123456789", "Operator": "МТС"})
+		if k := kindOfJournal(store.Entry{Intent: store.Intent{Kind: store.KindWalletPayment, ProviderID: 1, Recipient: recipient}}); k != kindMobile {
+			t.Errorf("%s: %q is kind %v, want a mobile top-up", lang, recipient, k)
+		}
+	}
+}
+
+// Counted lines take the Russian plural forms.
+func TestCountsRussian(t *testing.T) {
+	ru := i18n.New(i18n.RU)
+	for n, want := range map[int]string{1: "↓ ещё 1 платёж раньше", 3: "↓ ещё 3 платежа раньше", 5: "↓ ещё 5 платежей раньше", 21: "↓ ещё 21 платёж раньше"} {
+		if got := ru.N("payments.recent.older", n, nil); got != want {
+			t.Errorf("older %d: %q, want %q", n, got, want)
+		}
+	}
+	for n, want := range map[int]string{1: "Найден 1 провайдер", 4: "Найдено 4 провайдера", 11: "Найдено 11 провайдеров"} {
+		if got := ru.N("payments.service.found", n, nil); !strings.HasPrefix(got, want+";") {
+			t.Errorf("found %d: %q, want %q…", n, got, want)
+		}
+	}
+}
+
+// A transfer sent in Russian is followed in Russian: its status words, the
+// toasts, and its recipient journaled as the sender read it.
+func TestWalletTransferInRussian(t *testing.T) {
+	env := uitest.New(t)
+	env.Speak(i18n.RU)
+	d := newDriver(t, env)
+	d.sendWallet("+79161112233", "150.5")
+	d.yes()
+	d.run(20, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateAccepted })
+	if view := d.m.View(); !strings.Contains(view, "… ОЖИДАНИЕ") {
+		t.Fatalf("ОЖИДАНИЕ not on screen:\n%s", view)
+	}
+	env.Sandbox.Server.SettleNow()
+	e := d.m.recent[0]
+	d.run(20, func() bool { return e.je.State != store.StateAccepted })
+	d.run(20, nil) // the toasts
+	if view := d.m.View(); !strings.Contains(view, "✓ УСПЕШНО") || !strings.Contains(view, "Перевод на кошелёк") {
+		t.Fatalf("УСПЕШНО not on screen:\n%s", view)
+	}
+	if got := journalState(t, env, store.KindWalletPayment, e.id()).Recipient; got != "QIWI Кошелёк +79161112233" {
+		t.Errorf("journaled recipient %q", got)
+	}
+	toasts := ""
+	for _, m := range d.Toasts {
+		toasts += m.Text + "\n"
+	}
+	for _, want := range []string{"Платёж принят; следим за его статусом", "Платёж 150,50 ₽ получателю QIWI Кошелёк +79161112233 выполнен"} {
+		if !strings.Contains(toasts, want) {
+			t.Errorf("toasts lack %q:\n%s", want, toasts)
+		}
+	}
+}
