@@ -114,8 +114,9 @@ func TestGoldenRefusedBeforeConfirmLangs(t *testing.T) {
 	})
 }
 
-// TestGoldenConfirmLangs: the confirmation of a wallet transfer says, in
-// the reader's language, everything agreed to (title, then its lines).
+// TestGoldenConfirmLangs: the confirmations of a wallet transfer and of a
+// conversion say, in the reader's language, everything agreed to (title,
+// then its lines).
 func TestGoldenConfirmLangs(t *testing.T) {
 	for _, lang := range uitest.Langs {
 		t.Run(string(lang), func(t *testing.T) {
@@ -132,8 +133,19 @@ func TestGoldenConfirmLangs(t *testing.T) {
 			if len(d.Confirms) != 1 {
 				t.Fatalf("confirmations = %d, want 1 (banner %q)", len(d.Confirms), d.m.form.Banner)
 			}
-			c := d.Confirms[0]
-			teatest.RequireEqualOutput(t, []byte(c.Title+"\n\n"+strings.Join(c.Lines, "\n")+"\n"))
+			d.Press("esc")
+			d.openKind(kindConversion) // 10 USD, at QIWI's cross rate
+			d.Press("tab")
+			d.Type("10")
+			d.Press("enter", "enter")
+			if len(d.Confirms) != 2 {
+				t.Fatalf("confirmations = %d, want 2 (banner %q)", len(d.Confirms), d.m.form.Banner)
+			}
+			var b strings.Builder
+			for _, c := range d.Confirms {
+				b.WriteString(c.Title + "\n\n" + strings.Join(c.Lines, "\n") + "\n\n")
+			}
+			teatest.RequireEqualOutput(t, []byte(b.String()))
 		})
 	}
 }
