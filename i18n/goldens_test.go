@@ -46,7 +46,6 @@ var pending = []string{
 	"views/agent",
 	"views/history",
 	"views/insights",
-	"views/invoices",
 	"views/live",
 	"views/merchant",
 	"views/payments",
