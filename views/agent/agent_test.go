@@ -63,11 +63,11 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 		"+7900111223344556": "Too long: 16 digits",
 	}
 	for in, want := range cases {
-		if got := phoneProblem(in); !strings.Contains(got, want) {
+		if got := phoneProblem(nil, in); !strings.Contains(got, want) {
 			t.Errorf("phoneProblem(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := phoneProblem("+79001112233"); got != "" {
+	if got := phoneProblem(nil, "+79001112233"); got != "" {
 		t.Errorf("a good phone is refused: %q", got)
 	}
 	// The amount is the one amount rule of every form (qiwiapi.ParseAmountInput).
@@ -363,7 +363,7 @@ func TestBalanceRefreshTimerIsNeverStacked(t *testing.T) {
 	if !strings.Contains(m.refreshText(), "refresh every 1h") {
 		t.Errorf("refresh text %q", m.refreshText())
 	}
-	if got := (&BalanceModel{deps: Deps{Refresh: 30 * time.Second}}).refreshText(); got != "refresh every 30s" {
+	if got := (&BalanceModel{c: env.Common, deps: Deps{Refresh: 30 * time.Second}}).refreshText(); got != "refresh every 30s" {
 		t.Errorf("refresh text %q", got)
 	}
 }
