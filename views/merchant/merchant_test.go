@@ -12,6 +12,7 @@ import (
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
+	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 	"qiwidash/ui/uitest"
 	"qiwidash/views/live"
@@ -454,7 +455,7 @@ func TestRefundWithoutAnswer(t *testing.T) {
 func TestRefundShowsWhatQIWIRefundedAndWhy(t *testing.T) {
 	rub := func(m int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: m, Currency: qiwiapi.RUB} }
 	b := bills.Bill{ID: "b1", Status: pull.BillPaid, Amount: rub(1000_00), Refunds: []bills.Refund{{ID: "R1", Amount: rub(500_00)}, {ID: "R2", Amount: rub(600_00)}}}
-	m := &Model{}
+	m := &Model{c: &common.Common{}}
 	if !m.applyRefund(&b, refundResult{id: "R1", refund: &pull.Refund{RefundID: "R1", Amount: rub(300_00), Status: pull.RefundSuccess}}) {
 		t.Fatal("answer not applied")
 	}
@@ -468,7 +469,7 @@ func TestRefundShowsWhatQIWIRefundedAndWhy(t *testing.T) {
 	if r.Status != pull.RefundFail || r.Error != pull.CodeAmountTooLarge || r.Done != rub(0) || r.Amount != rub(600_00) {
 		t.Fatalf("refused refund %+v", r)
 	}
-	if w := refundWords(r); !strings.Contains(w, "242") {
+	if w := refundWords(nil, r); !strings.Contains(w, "242") {
 		t.Fatalf("words %q do not say refund.error", w)
 	}
 	if got := b.Refundable(); got.Minor != 700_00 {
