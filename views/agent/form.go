@@ -344,7 +344,7 @@ func (m *TopupModel) answerText() string {
 	dep := c.res.Deposit
 	if !dep.Possible {
 		if dep.Result.Code != topup.RequestOK {
-			parts = append(parts, tr.T("agent.answer_funds_no_why", i18n.Args{"Funds": fundsWords(tr, funds), "Why": dep.Result.Code.Text()}))
+			parts = append(parts, tr.T("agent.answer_funds_no_why", i18n.Args{"Funds": fundsWords(tr, funds), "Why": requestText(tr, dep.Result.Code)}))
 		} else {
 			parts = append(parts, tr.T("agent.answer_funds_no", i18n.Args{"Funds": fundsWords(tr, funds)}))
 		}

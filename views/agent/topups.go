@@ -324,14 +324,22 @@ func statusWords(tr *i18n.Tr, e moves.TopupProgress) string {
 	return s.Phase.String()
 }
 
+// QIWI's Top-Up codes in words. Their Russian is the api helper's
+// (i18n/explain TopUpResult, TopUpRequest, TopUpStatus, on its branch in
+// session 4); until it is merged they read the codes' English, and these
+// three bodies are all that changes then.
+func resultText(_ *i18n.Tr, c topup.ResultCode) string   { return c.Text() }
+func requestText(_ *i18n.Tr, c topup.RequestCode) string { return c.Text() }
+func statusText(_ *i18n.Tr, s topup.Status) string       { return s.Text() }
+
 // resultWords is the result code explained ("—" when there is none yet).
 func resultWords(tr *i18n.Tr, e moves.TopupProgress) string {
 	s := e.State
 	switch {
 	case s.Result != topup.ResultOK:
-		return fmt.Sprintf("%d %s", int(s.Result), s.Result.Text())
+		return fmt.Sprintf("%d %s", int(s.Result), resultText(tr, s.Result))
 	case e.LastCode != topup.RequestOK:
-		return fmt.Sprintf("%d %s", int(e.LastCode), e.LastCode.Text())
+		return fmt.Sprintf("%d %s", int(e.LastCode), requestText(tr, e.LastCode))
 	case s.Phase == topup.PhaseSucceeded:
 		return tr.T("agent.result_ok", nil)
 	}
@@ -374,10 +382,10 @@ func fixHint(tr *i18n.Tr, e moves.TopupProgress) string {
 		return tr.T("agent.fix_ident", nil)
 	}
 	if e.State.Result != topup.ResultOK {
-		return e.State.Result.Text()
+		return resultText(tr, e.State.Result)
 	}
 	if e.LastCode != topup.RequestOK {
-		return tr.T("agent.fix_contact", i18n.Args{"Why": e.LastCode.Text()})
+		return tr.T("agent.fix_contact", i18n.Args{"Why": requestText(tr, e.LastCode)})
 	}
 	return tr.T("agent.fix_look", i18n.Args{"Note": sanitize.Text(e.State.Note)})
 }
@@ -544,7 +552,7 @@ func (m *TopupsModel) detailView() string {
 		facts = append(facts, tr.T("agent.detail_txn", i18n.Args{"Txn": sanitize.Text(e.State.TxnID)}))
 	}
 	if e.State.Registered || e.State.Phase.Done() && e.State.Phase != topup.PhaseRefused {
-		facts = append(facts, tr.T("agent.detail_status", i18n.Args{"Status": e.State.Status.String()}))
+		facts = append(facts, tr.T("agent.detail_status", i18n.Args{"Code": int(e.State.Status), "Meaning": statusText(tr, e.State.Status)}))
 	}
 	facts = append(facts, tr.T("agent.detail_journaled", i18n.Args{"Time": m.c.DateTZ(r.je.CreatedAt)}))
 	if !r.je.UpdatedAt.IsZero() {

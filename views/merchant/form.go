@@ -21,9 +21,6 @@ var currencies = []string{"RUB", "USD", "EUR"}
 // maxBillMinor is Number(6.2): 999 999.99.
 const maxBillMinor = 999_999_99
 
-// DefaultLifetime is what the lifetime field starts with.
-const DefaultLifetime = "24h"
-
 type formKind int
 
 const (
@@ -51,7 +48,7 @@ func newCreateForm(tr *i18n.Tr, id string) *form {
 		formkit.NewAmount("amount", tr.T("merchant.field_amount", nil), qiwiapi.RUB),
 		formkit.NewChoice("ccy", tr.T("merchant.field_currency", nil), ccys...),
 		formkit.NewText("comment", tr.T("merchant.field_comment", nil), tr.T("merchant.field_comment_example", nil)).AsOptional().WithLimit(255),
-		formkit.NewText("lifetime", tr.T("merchant.field_lifetime", nil), tr.T("merchant.field_lifetime_example", nil)).WithValue(DefaultLifetime),
+		formkit.NewText("lifetime", tr.T("merchant.field_lifetime", nil), tr.T("merchant.field_lifetime_example", nil)).WithValue(tr.T("merchant.field_lifetime_default", nil)),
 	)}
 	return f
 }

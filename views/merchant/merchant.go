@@ -546,9 +546,9 @@ func (m *Model) explain(err error) string {
 	var er *pull.ErrorResponse
 	switch {
 	case errors.As(err, &ae):
-		return tr.T("merchant.error_auth", i18n.Args{"Meaning": ae.Code.Meaning()})
+		return tr.T("merchant.error_auth", i18n.Args{"Meaning": codeText(tr, ae.Code)})
 	case errors.As(err, &er):
-		args := i18n.Args{"Meaning": er.Code.Meaning(), "Code": int(er.Code)}
+		args := i18n.Args{"Meaning": codeText(tr, er.Code), "Code": int(er.Code)}
 		if !er.Code.Fatal() {
 			return tr.T("merchant.error_qiwi_retry", args)
 		}
