@@ -592,7 +592,8 @@ func (m *TopupsModel) FullHelp() [][]key.Binding {
 func wrap(text string, width int) []string {
 	var lines []string
 	var cur []rune
-	for _, w := range strings.Fields(text) {
+	// Plain spaces only: the no-break ones inside an amount hold it whole.
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' }) {
 		word := []rune(w)
 		if len(cur) > 0 && len(cur)+1+len(word) > width {
 			lines = append(lines, string(cur))

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
@@ -475,4 +476,51 @@ func TestRefundShowsWhatQIWIRefundedAndWhy(t *testing.T) {
 	if got := b.Refundable(); got.Minor != 700_00 {
 		t.Fatalf("refundable %v, want 700.00", got)
 	}
+}
+
+// TestConfirmationsRussian: issuing, refunding and cancelling say in
+// Russian exactly what is agreed to, amounts with the decimal comma, and
+// the lifetime takes Russian units.
+func TestConfirmationsRussian(t *testing.T) {
+	env := uitest.New(t)
+	env.Speak(i18n.RU)
+	d := newDriver(t, env.Common, bills.NewMemory())
+	d.fillBill("+79161234567", "1500.5", "Заказ 7")
+	d.clear()
+	d.Type("1д6ч")
+	d.Press("enter")
+	c := d.confirm()
+	if c.Title != "Выставить этот счёт?" {
+		t.Errorf("title %q", c.Title)
+	}
+	mustContain(t, strings.Join(c.Lines, "\n"), "Номер счёта   qd-", "Плательщик    tel:+79161234567", "Сумма         1\u202f500,50 ₽",
+		"Оплатить до   2026-11-21 18:00:00 +03:00 (осталось 1 д 6 ч)", "QIWI покажет этот счёт в кошельке плательщика.")
+	d.Queue = append(d.Queue, c.Yes)
+	d.Run(nil)
+	id := d.m.bills[0].ID
+	mustContain(t, d.m.View(), "ждёт оплаты", "Оплатить до")
+
+	d.Press("x")
+	c = d.confirm()
+	if c.Title != "Отменить этот счёт?" {
+		t.Errorf("title %q", c.Title)
+	}
+	mustContain(t, strings.Join(c.Lines, "\n"), "Счёт "+id+" на 1\u202f500,50 ₽ для +79161234567", "Плательщик больше не сможет его оплатить.")
+
+	if err := env.Demo.Merchant.PayBill(env.Demo.Creds.MerchantShopID, id); err != nil {
+		t.Fatal(err)
+	}
+	d.Press("r")
+	mustContain(t, d.m.View(), "оплачен")
+	d.Press("f")
+	d.clear()
+	d.Type("500")
+	mustContain(t, d.m.View(), "частичный: 1", "000,50 ₽ останется к возврату") // formkit wraps at U+202F too
+	d.Press("enter")
+	c = d.confirm()
+	if c.Title != "Вернуть 500,00 ₽?" {
+		t.Errorf("title %q", c.Title)
+	}
+	mustContain(t, strings.Join(c.Lines, "\n"), "Уже возвращено:        0,00 ₽", "Этот возврат:          500,00 ₽ (номер возврата ",
+		"К возврату после него: 1\u202f000,50 ₽")
 }
