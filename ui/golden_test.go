@@ -57,7 +57,7 @@ func TestGoldenLimits80x24(t *testing.T)   { goldenScreenAt(t, 80, 24, "3", "Cas
 
 // In Russian (--lang ru): the chrome (header, tabs, key help) and the
 // amounts are Russian; the screen itself is not translated yet.
-func TestGoldenProfileRussian(t *testing.T) { goldenScreenIn(t, i18n.RU, 120, 40, "1", "Restrictions") }
+func TestGoldenProfileRussian(t *testing.T) { goldenScreenIn(t, i18n.RU, 120, 40, "1", "Ограничения") }
 func TestGoldenHelpRussian(t *testing.T)    { goldenScreenIn(t, i18n.RU, 120, 40, "2?", "Везде") }
 
 // The help page: every key of the screen and of the shell, in columns.
