@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	engine "qiwidash/store/insights"
@@ -33,7 +34,14 @@ func (s *statements) write(_ context.Context, from, to time.Time) (string, error
 // widens: the frames are deterministic).
 func newScreen(t *testing.T) (*Model, *uitest.Env, *statements) {
 	t.Helper()
+	return newScreenIn(t, i18n.EN)
+}
+
+// newScreenIn is newScreen speaking lang.
+func newScreenIn(t *testing.T, lang i18n.Lang) (*Model, *uitest.Env, *statements) {
+	t.Helper()
 	env := uitest.New(t)
+	env.Speak(lang)
 	r := reader.New(reader.Options{Store: env.Store, API: env.Common.API.History, Wallet: env.Common.Wallet, Now: env.Common.Now, NoFill: true})
 	t.Cleanup(r.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -226,13 +234,13 @@ func TestPrivacyKeepsShapes(t *testing.T) {
 		env.Common.Settings.Privacy = true
 		hidden := ansi.Strip(m.View())
 		if !amount.MatchString(open) {
-			t.Errorf("%s: no amount shows without privacy:\n%s", p, open)
+			t.Errorf("%s: no amount shows without privacy:\n%s", p.name(nil), open)
 		}
 		if amount.MatchString(hidden) {
-			t.Errorf("%s: an amount shows in privacy mode:\n%s", p, hidden)
+			t.Errorf("%s: an amount shows in privacy mode:\n%s", p.name(nil), hidden)
 		}
 		if bars(open) != bars(hidden) || bars(open) == "" {
-			t.Errorf("%s: the bars changed with privacy", p)
+			t.Errorf("%s: the bars changed with privacy", p.name(nil))
 		}
 	}
 }
