@@ -3,6 +3,9 @@ package history
 import (
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/uitest"
 )
@@ -58,4 +61,51 @@ func TestGoldenDetail(t *testing.T) {
 func TestGoldenTable80x24(t *testing.T) {
 	env := uitest.New(t)
 	uitest.GoldenAt(t, 80, 24, New(env.Common, newReader(t, env.Common, false)), uitest.Step{WaitFor: tableLoaded})
+}
+
+// loadedIn is tableLoaded as lang's status line says it.
+func loadedIn(tr *i18n.Tr) string {
+	return tr.T("history.row_of", i18n.Args{"Row": 1, "Total": 50}) + " · " + tr.T("history.more_on_scroll", nil)
+}
+
+// langModel is the screen in lang over a fresh sandbox.
+func langModel(t *testing.T, lang i18n.Lang) uitest.Sized {
+	env := uitest.New(t)
+	env.Speak(lang)
+	return New(env.Common, newReader(t, env.Common, false))
+}
+
+// The table, the detail pane and the prompts in every language
+// (testdata/<test>/<lang>.golden).
+func TestLangsTable(t *testing.T) {
+	uitest.GoldenLangs(t, langModel, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: loadedIn(tr)}}
+	})
+}
+
+func TestLangsDetail(t *testing.T) {
+	uitest.GoldenLangs(t, langModel, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: loadedIn(tr)}, {Send: uitest.Press("down", "down", "down", "enter"), WaitFor: tr.T("history.field_greeting", nil)}}
+	})
+}
+
+// TestLangsFilterForm: the "/" filter narrowing as it is typed, then the
+// date range prompt refusing a date that is none.
+func TestLangsFilterForm(t *testing.T) {
+	uitest.GoldenLangs(t, langModel, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: loadedIn(tr)},
+			{Send: uitest.Press("/")},
+			// One message of runes: uitest.Type sends bytes, which splits Cyrillic.
+			{Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("кошел")}), WaitFor: `"кошел"`},
+			{Send: uitest.Press("enter", "R"), WaitFor: tr.T("history.prompt_range", nil)},
+			{Send: uitest.Type("2026-13-01"), WaitFor: "2026-13-01"},
+			{Send: uitest.Press("enter"), WaitFor: tr.T("history.not_date", i18n.Args{"Value": `"2026-13-01"`})}}
+	})
+}
+
+// TestGoldenTable80x24Russian: in Russian, too, date, direction, status
+// and amount stay at the smallest size.
+func TestGoldenTable80x24Russian(t *testing.T) {
+	tr := i18n.New(i18n.RU)
+	uitest.GoldenAt(t, 80, 24, langModel(t, i18n.RU), uitest.Step{WaitFor: loadedIn(tr)})
 }
