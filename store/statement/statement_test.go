@@ -291,7 +291,10 @@ func TestStatementInRussian(t *testing.T) {
 	e := insightstest.New(t, true)
 	from, to := lastMonth()
 	ru := i18n.New(i18n.RU)
-	_, b := makeIn(t, e, ru, "pdf", from, to)
+	s, b := makeIn(t, e, ru, "pdf", from, to)
+	if got := s.CheckSummaryIn(ru); got != "сходится с итогами QIWI" || s.CheckSummaryIn(nil) != s.CheckSummary() {
+		t.Errorf("the summary in Russian: %q; in English %q, the CSV's %q", got, s.CheckSummaryIn(nil), s.CheckSummary())
+	}
 	text := pdfText(t, b)
 	n := len(regexp.MustCompile(`/Type /Page\b`).FindAll(b, -1))
 	for _, want := range []string{"Выписка по QIWI Кошельку +" + e.Wallet, "стр. 1 из " + strconv.Itoa(n), "Итоги", "Приход", "Расход",
