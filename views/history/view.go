@@ -517,12 +517,15 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	}
 	add(tr.T("history.field_status", nil), st)
 	if t.ErrorCode != 0 || t.Status == qiwiapi.StatusError {
-		ours := qiwiapi.PaymentErrorText(int(t.ErrorCode))
+		en, ru := qiwiapi.PaymentErrorText(int(t.ErrorCode)), qiwiapi.PaymentErrorTextRU(int(t.ErrorCode))
+		ours := en
 		if tr.Lang() == i18n.RU {
-			ours = qiwiapi.PaymentErrorTextRU(int(t.ErrorCode))
+			ours = ru
 		}
 		add(tr.T("history.field_error", nil), itoa(int64(t.ErrorCode))+" — "+ours)
-		if t.Error != nil && *t.Error != "" && *t.Error != ours {
+		// QIWI's own text, when it says more than the code's description
+		// (in either language).
+		if t.Error != nil && *t.Error != "" && *t.Error != en && *t.Error != ru {
 			add(tr.T("history.field_qiwi_error", nil), *t.Error)
 		}
 	}
