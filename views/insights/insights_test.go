@@ -259,3 +259,29 @@ func bars(s string) string {
 		return -1
 	}, s)
 }
+
+// TestDrillLabelsInRussian: History's filter line names a drill-down in
+// the reader's language.
+func TestDrillLabelsInRussian(t *testing.T) {
+	m, _, _ := newScreenIn(t, i18n.RU)
+	m.SetSize(120, 40)
+	uitest.Run(m, m.Init(), limit)
+	label := func() string {
+		t.Helper()
+		for _, msg := range press(m, "enter") {
+			if o, ok := msg.(common.OpenHistoryMsg); ok {
+				return o.Query.Cond.Label
+			}
+		}
+		t.Fatal("enter opened no History")
+		return ""
+	}
+	b, _ := m.bucket()
+	if got, want := label(), "RUB расход, "+b.Start.Format("2006-01"); got != want {
+		t.Errorf("the month: %q, want %q", got, want)
+	}
+	press(m, "v")
+	if got, want := label(), "RUB "+m.cats[0].Category.Name(m.c.Tr); got != want || !strings.ContainsAny(got, "абвгдежзиклмнопрстуф") {
+		t.Errorf("the first category: %q, want %q", got, want)
+	}
+}
