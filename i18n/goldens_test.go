@@ -45,7 +45,6 @@ var pending = []string{
 	"ui/testdata",
 	"views/agent",
 	"views/history",
-	"views/insights",
 	"views/live",
 	"views/merchant",
 	"views/payments",

@@ -3,6 +3,7 @@ package insights
 import (
 	"strings"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -30,32 +31,37 @@ const (
 	Other      Category = "other"
 )
 
-// Categories are every category with its title, in display order.
+// Categories are every category with its name's message id (the
+// catalogue's spending table), in display order.
 var Categories = []struct {
 	Category Category
-	Title    string
+	ID       string
 }{
-	{Wallets, "Transfers to wallets"},
-	{Cards, "Transfers to cards"},
-	{Banks, "Bank transfers"},
-	{Mobile, "Mobile"},
-	{Internet, "Internet and TV"},
-	{Utilities, "Utilities"},
-	{Fines, "Fines and taxes"},
-	{Services, "Other services"},
-	{Shops, "Shops and invoices"},
-	{Conversion, "Conversion"},
-	{Charity, "Charity"},
-	{QIWICard, "QIWI card purchases"},
-	{TopUps, "Top-ups"},
-	{Other, "Other"},
+	{Wallets, "spending.wallets"},
+	{Cards, "spending.cards"},
+	{Banks, "spending.banks"},
+	{Mobile, "spending.mobile"},
+	{Internet, "spending.internet"},
+	{Utilities, "spending.utilities"},
+	{Fines, "spending.fines"},
+	{Services, "spending.services"},
+	{Shops, "spending.shops"},
+	{Conversion, "spending.conversion"},
+	{Charity, "spending.charity"},
+	{QIWICard, "spending.qiwicard"},
+	{TopUps, "spending.topups"},
+	{Other, "spending.misc"},
 }
 
-// Title is the category's name for people.
-func (c Category) Title() string {
+// Title is the category's name in English: what files a machine reads
+// (a statement's CSV and JSON) say.
+func (c Category) Title() string { return c.Name(nil) }
+
+// Name is the category's name in tr's language (nil: English).
+func (c Category) Name(tr *i18n.Tr) string {
 	for _, k := range Categories {
 		if k.Category == c {
-			return k.Title
+			return tr.T(k.ID, nil)
 		}
 	}
 	return string(c)

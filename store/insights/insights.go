@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 )
@@ -54,11 +55,14 @@ const (
 	Out Side = false
 )
 
-func (s Side) String() string {
+func (s Side) String() string { return s.Word(nil) }
+
+// Word is the side in tr's language (nil: English): "in", "out".
+func (s Side) Word(tr *i18n.Tr) string {
 	if s == In {
-		return "in"
+		return tr.T("spending.in", nil)
 	}
-	return "out"
+	return tr.T("spending.out", nil)
 }
 
 func (s Side) cond() string {
@@ -83,12 +87,14 @@ type Bucket struct {
 	Partial bool
 }
 
-// Drill is the bucket's rows on one side.
-func (b Bucket) Drill(side Side) Drill {
-	label := fmt.Sprintf("%s %s, %s", b.Currency.Code(), side, b.Start.Format("2006-01-02"))
+// Drill is the bucket's rows on one side, labelled in tr's language (nil:
+// English).
+func (b Bucket) Drill(side Side, tr *i18n.Tr) Drill {
+	when := b.Start.Format("2006-01-02")
 	if b.End.Sub(b.Start) > 48*time.Hour {
-		label = fmt.Sprintf("%s %s, %s", b.Currency.Code(), side, b.Start.Format("2006-01"))
+		when = b.Start.Format("2006-01")
 	}
+	label := tr.T("spending.drill_bucket", i18n.Args{"Currency": b.Currency.Code(), "Side": side.Word(tr), "When": when})
 	return Drill{From: b.Start, To: b.End, Cond: store.NewCond(label,
 		"t.status = 'SUCCESS' AND t.currency = ? AND "+side.cond(), int(b.Currency))}
 }
@@ -306,8 +312,8 @@ type providerKey struct {
 	typ  string
 }
 
-// Drill is the category's rows.
-func (c CategoryTotal) Drill() Drill {
+// Drill is the category's rows, labelled in tr's language (nil: English).
+func (c CategoryTotal) Drill(tr *i18n.Tr) Drill {
 	var vals []string
 	args := []any{int(c.Currency)}
 	for _, g := range c.groups {
@@ -320,7 +326,7 @@ func (c CategoryTotal) Drill() Drill {
 	} else {
 		cond += " AND 0"
 	}
-	return Drill{From: c.from, To: c.to, Cond: store.NewCond(c.Currency.Code()+" "+c.Category.Title(), cond, args...)}
+	return Drill{From: c.from, To: c.to, Cond: store.NewCond(c.Currency.Code()+" "+c.Category.Name(tr), cond, args...)}
 }
 
 // Categories is where outgoing money in currency cur went over [from, to],
@@ -400,13 +406,14 @@ type Counterparty struct {
 	from, to time.Time
 }
 
-// Drill is the counterparty's rows.
-func (c Counterparty) Drill() Drill {
+// Drill is the counterparty's rows, labelled in tr's language (nil: English).
+func (c Counterparty) Drill(tr *i18n.Tr) Drill {
 	name := c.Account
 	if name == "" {
-		name = "(no account)"
+		name = tr.T("spending.no_account", nil)
 	}
-	return Drill{From: c.from, To: c.to, Cond: store.NewCond(fmt.Sprintf("%s %s %s", c.Currency.Code(), c.Side, name),
+	label := tr.T("spending.drill_counterparty", i18n.Args{"Currency": c.Currency.Code(), "Side": c.Side.Word(tr), "Who": name})
+	return Drill{From: c.from, To: c.to, Cond: store.NewCond(label,
 		"t.status = 'SUCCESS' AND t.currency = ? AND "+c.Side.cond()+" AND t.account = ?", int(c.Currency), c.Account)}
 }
 

@@ -214,15 +214,15 @@ func TestDrillListsExactlyTheRows(t *testing.T) {
 			t.Errorf("%s: drill gave %d rows, the figure summed %d", what, len(got), len(want))
 		}
 	}
-	same("month out", rows(month.Drill(insights.Out)), want(func(tx qiwiapi.Transaction) bool { return tx.Type != qiwiapi.TypeIn }))
-	same("month in", rows(month.Drill(insights.In)), want(func(tx qiwiapi.Transaction) bool { return tx.Type == qiwiapi.TypeIn }))
+	same("month out", rows(month.Drill(insights.Out, nil)), want(func(tx qiwiapi.Transaction) bool { return tx.Type != qiwiapi.TypeIn }))
+	same("month in", rows(month.Drill(insights.In, nil)), want(func(tx qiwiapi.Transaction) bool { return tx.Type == qiwiapi.TypeIn }))
 
 	cats, err := x.Categories(ctx, month.Start, month.End, qiwiapi.RUB)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cats {
-		got := rows(c.Drill())
+		got := rows(c.Drill(nil))
 		same(string(c.Category), got, want(func(tx qiwiapi.Transaction) bool {
 			id, name := providerOf(tx)
 			return tx.Type != qiwiapi.TypeIn && insights.CategoryOf(tx.Type, id, name) == c.Category
@@ -261,7 +261,7 @@ func TestDrillListsExactlyTheRows(t *testing.T) {
 				if sum != c.Sum.Minor || len(w) != c.Count {
 					t.Errorf("%s %q: %d (%d rows), rows say %d (%d)", side, c.Account, c.Sum.Minor, c.Count, sum, len(w))
 				}
-				same(c.Account, rows(c.Drill()), w)
+				same(c.Account, rows(c.Drill(nil)), w)
 			}
 		}
 	}

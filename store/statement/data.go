@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/store"
 )
 
@@ -153,4 +155,26 @@ func (s *Statement) CheckSummary() string {
 		return "agrees with QIWI's totals"
 	}
 	return strconv.Itoa(bad) + " differences with QIWI's totals"
+}
+
+// CheckSummaryIn is CheckSummary for a person, in tr's language (nil:
+// English), as a CLI says it after "reconciliation". CheckSummary stays
+// the CSV's value, the same in every language.
+func (s *Statement) CheckSummaryIn(tr *i18n.Tr) string {
+	switch {
+	case s.offline:
+		return tr.T("statement.summary_offline", nil)
+	case s.checkErr != nil:
+		return tr.T("statement.summary_incomplete", i18n.Args{"Why": explain.Error(tr, s.checkErr)})
+	}
+	bad := 0
+	for _, k := range s.Checks {
+		if !k.Agree() {
+			bad++
+		}
+	}
+	if bad == 0 {
+		return tr.T("statement.summary_agrees", nil)
+	}
+	return tr.N("statement.summary_differs", bad, nil)
 }

@@ -10,6 +10,9 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
+	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
 )
@@ -22,31 +25,38 @@ var fontTTF []byte
 
 const font = "DejaVu"
 
-// column is one column of the transactions table (A4 landscape, mm).
+// column is one column of the transactions table (A4 landscape, mm); id
+// is its title's message id.
 type column struct {
-	title string
+	id    string
 	width float64
 	right bool
 }
 
 var columns = []column{
-	{"Date", 34, false},
-	{"Txn id", 24, false},
-	{"Type", 17, false},
-	{"Status", 17, false},
-	{"Amount", 29, true},
-	{"Commission", 21, true},
-	{"Account", 36, false},
-	{"Provider", 46, false},
-	{"Comment", 53, false},
+	{"statement.col_date", 34, false},
+	{"statement.col_txn", 24, false},
+	{"statement.col_type", 17, false},
+	{"statement.col_status", 17, false},
+	{"statement.col_amount", 29, true},
+	{"statement.col_commission", 21, true},
+	{"statement.col_account", 36, false},
+	{"statement.col_provider", 46, false},
+	{"statement.col_comment", 53, false},
 }
 
+// writePDF writes the statement for a person, in s.tr's language: its
+// words, and its amounts with the language's separators.
 func writePDF(ctx context.Context, w io.Writer, st *store.Store, s *Statement) error {
+	tr := s.tr
+	group, point := tr.Separators()
+	money := func(a qiwiapi.Amount) string { return a.FormatWith(group, point) }
 	pdf := fpdf.New("L", "mm", "A4", "")
 	pdf.SetCreationDate(s.Made)
 	pdf.SetModificationDate(s.Made)
 	pdf.AddUTF8FontFromBytes(font, "", fontTTF)
-	pdf.SetTitle("Statement of QIWI Wallet +"+s.Wallet, true)
+	title := tr.T("statement.title", i18n.Args{"Wallet": s.Wallet})
+	pdf.SetTitle(title, true)
 	pdf.SetCreator("qiwidash", true)
 	pdf.SetMargins(10, 10, 10)
 	pdf.SetAutoPageBreak(true, 14)
@@ -55,16 +65,17 @@ func writePDF(ctx context.Context, w io.Writer, st *store.Store, s *Statement) e
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-11)
 		pdf.SetFont(font, "", 7)
-		pdf.CellFormat(0, 5, fmt.Sprintf("QIWI Wallet +%s · %s · made %s · page %d of {nb}", s.Wallet, period,
-			s.Made.Format("2006-01-02 15:04 -07:00"), pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 5, tr.T("statement.footer", i18n.Args{"Wallet": s.Wallet, "Period": period,
+			"Made": s.Made.Format("2006-01-02 15:04 -07:00"), "Page": pdf.PageNo(), "Pages": "{nb}"}), "", 0, "C", false, 0, "")
 	})
 	pdf.AddPage()
 
 	pdf.SetFont(font, "", 16)
-	pdf.CellFormat(0, 9, "Statement of QIWI Wallet +"+s.Wallet, "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 9, title, "", 1, "L", false, 0, "")
 	pdf.SetFont(font, "", 10)
-	pdf.CellFormat(0, 6, fmt.Sprintf("Period: %s to %s (%s)", s.From.Format("2006-01-02 15:04"), s.To.Format("2006-01-02 15:04"), zoneName(s.From)), "", 1, "L", false, 0, "")
-	pdf.CellFormat(0, 6, fmt.Sprintf("Made: %s · %d transactions · totals count successful payments", s.Made.Format("2006-01-02 15:04:05 -07:00"), s.Count), "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 6, tr.T("statement.period", i18n.Args{"From": s.From.Format("2006-01-02 15:04"), "To": s.To.Format("2006-01-02 15:04"),
+		"Zone": zoneName(tr, s.From)}), "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 6, tr.N("statement.made", s.Count, i18n.Args{"Made": s.Made.Format("2006-01-02 15:04:05 -07:00")}), "", 1, "L", false, 0, "")
 	pdf.Ln(3)
 
 	heading := func(t string) {
@@ -87,49 +98,53 @@ func writePDF(ctx context.Context, w io.Writer, st *store.Store, s *Statement) e
 		pdf.Ln(3)
 	}
 
-	heading("Totals")
+	heading(tr.T("statement.totals", nil))
 	var rows [][]string
 	for _, t := range s.Totals {
-		rows = append(rows, []string{t.Currency.Code(), t.In.Format(), t.OutSum.Format(), t.Commission.Format(), fmt.Sprint(t.InCount), fmt.Sprint(t.OutCount)})
+		rows = append(rows, []string{t.Currency.Code(), money(t.In), money(t.OutSum), money(t.Commission), fmt.Sprint(t.InCount), fmt.Sprint(t.OutCount)})
 	}
 	if len(rows) == 0 {
-		rows = [][]string{{"—", "no successful payments", "", "", "", ""}}
+		rows = [][]string{{"—", tr.T("statement.no_successful", nil), "", "", "", ""}}
 	}
 	table([]float64{20, 45, 45, 40, 30, 30}, []bool{false, true, true, true, true, true},
-		[]string{"Currency", "Incoming", "Outgoing", "Commission", "Incoming (n)", "Outgoing (n)"}, rows)
+		[]string{tr.T("statement.currency", nil), tr.T("statement.incoming", nil), tr.T("statement.outgoing", nil),
+			tr.T("statement.commission", nil), tr.T("statement.incoming_n", nil), tr.T("statement.outgoing_n", nil)}, rows)
 
-	heading("Outgoing by category (with commission)")
+	heading(tr.T("statement.by_category", nil))
 	rows = nil
 	for _, c := range s.Categories {
-		rows = append(rows, []string{c.Category.Title(), c.Currency.Code(), c.Out.Format(), fmt.Sprint(c.Count)})
+		rows = append(rows, []string{c.Category.Name(tr), c.Currency.Code(), money(c.Out), fmt.Sprint(c.Count)})
 	}
 	if len(rows) == 0 {
-		rows = [][]string{{"no outgoing payments", "", "", ""}}
+		rows = [][]string{{tr.T("statement.no_outgoing", nil), "", "", ""}}
 	}
-	table([]float64{70, 20, 45, 25}, []bool{false, false, true, true}, []string{"Category", "Currency", "Outgoing", "Payments"}, rows)
+	table([]float64{70, 20, 45, 25}, []bool{false, false, true, true}, []string{tr.T("statement.category", nil), tr.T("statement.currency", nil),
+		tr.T("statement.outgoing", nil), tr.T("statement.payments", nil)}, rows)
 
-	heading("Reconciliation with QIWI's totals (payments/total)")
+	heading(tr.T("statement.reconciliation", nil))
 	rows = nil
 	for _, k := range s.Checks {
-		mark := "✓ agrees"
+		mark := tr.T("statement.agrees", nil)
 		if !k.Agree() {
-			mark = "differs: in " + k.DiffIn().Format() + ", out " + k.DiffOut().Format()
+			mark = tr.T("statement.differs", i18n.Args{"In": money(k.DiffIn()), "Out": money(k.DiffOut())})
 		}
 		rows = append(rows, []string{k.Start.Format("2006-01-02") + " – " + k.End.Format("2006-01-02"), k.Currency.Code(),
-			k.CacheIn.Format(), k.QIWIIn.Format(), k.CacheOut.Format(), k.QIWIOut.Format(), mark})
+			money(k.CacheIn), money(k.QIWIIn), money(k.CacheOut), money(k.QIWIOut), mark})
 	}
-	if s.CheckErr != "" {
-		rows = append(rows, []string{"Reconciliation " + s.CheckErr, "", "", "", "", "", ""})
+	if note := s.checkNote(); note != "" {
+		rows = append(rows, []string{note, "", "", "", "", "", ""})
 	}
 	table([]float64{45, 18, 35, 35, 35, 35, 74}, []bool{false, false, true, true, true, true, false},
-		[]string{"Period", "Currency", "Incoming (cache)", "Incoming (QIWI)", "Outgoing (cache)", "Outgoing (QIWI)", "Result"}, rows)
+		[]string{tr.T("statement.period_col", nil), tr.T("statement.currency", nil), tr.T("statement.incoming_cache", nil),
+			tr.T("statement.incoming_qiwi", nil), tr.T("statement.outgoing_cache", nil), tr.T("statement.outgoing_qiwi", nil),
+			tr.T("statement.result", nil)}, rows)
 
-	heading("Transactions")
+	heading(tr.T("statement.transactions", nil))
 	head := func() {
 		pdf.SetFont(font, "", 8)
 		pdf.SetFillColor(235, 235, 235)
 		for _, c := range columns {
-			pdf.CellFormat(c.width, 6, c.title, "1", 0, align(c.right), true, 0, "")
+			pdf.CellFormat(c.width, 6, tr.T(c.id, nil), "1", 0, align(c.right), true, 0, "")
 		}
 		pdf.Ln(-1)
 	}
@@ -142,7 +157,8 @@ func writePDF(ctx context.Context, w io.Writer, st *store.Store, s *Statement) e
 			head()
 		}
 		date, _ := time.Parse(time.RFC3339, r.Date)
-		amount := r.Amount + " " + r.Currency
+		// The export's exact digits, with the language's decimal point.
+		amount := strings.Replace(r.Amount, ".", point, 1) + " " + r.Currency
 		if r.Type == "IN" {
 			amount = "+" + amount
 		} else {
@@ -152,7 +168,9 @@ func writePDF(ctx context.Context, w io.Writer, st *store.Store, s *Statement) e
 		if r.ErrorCode != 0 {
 			status += fmt.Sprintf(" (%d)", r.ErrorCode)
 		}
-		cells := []string{date.Format("2006-01-02 15:04 -07:00"), fmt.Sprint(r.TxnID), r.Type, status, amount, r.Commission, r.Account, r.Provider, r.Comment}
+		// Type and status are QIWI's values, as QIWI sends them.
+		cells := []string{date.Format("2006-01-02 15:04 -07:00"), fmt.Sprint(r.TxnID), r.Type, status, amount,
+			strings.Replace(r.Commission, ".", point, 1), r.Account, r.Provider, r.Comment}
 		for i, c := range columns {
 			pdf.CellFormat(c.width, 5, fit(pdf, pdfText(cells[i]), c.width-1.5), "1", 0, align(c.right), false, 0, "")
 		}
@@ -163,7 +181,7 @@ func writePDF(ctx context.Context, w io.Writer, st *store.Store, s *Statement) e
 		return err
 	}
 	if s.Count == 0 {
-		pdf.CellFormat(0, 6, "No transactions in this period.", "", 1, "L", false, 0, "")
+		pdf.CellFormat(0, 6, tr.T("statement.no_transactions", nil), "", 1, "L", false, 0, "")
 	}
 	return pdf.Output(w)
 }
@@ -200,10 +218,22 @@ func fit(pdf *fpdf.Fpdf, s string, width float64) string {
 	return strings.TrimSpace(string(r)) + "…"
 }
 
-func zoneName(t time.Time) string {
+func zoneName(tr *i18n.Tr, t time.Time) string {
 	_, off := t.Zone()
 	if off == 3*3600 {
-		return "Moscow time, UTC+03:00"
+		return tr.T("statement.moscow_time", nil)
 	}
 	return t.Format("UTC-07:00")
+}
+
+// checkNote says in the PDF's language why the reconciliation is missing
+// or incomplete ("" when it is complete).
+func (s *Statement) checkNote() string {
+	switch {
+	case s.offline:
+		return s.tr.T("statement.check_offline", nil)
+	case s.checkErr != nil:
+		return s.tr.T("statement.check_incomplete", i18n.Args{"Why": explain.Error(s.tr, s.checkErr)})
+	}
+	return ""
 }

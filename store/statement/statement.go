@@ -12,13 +12,14 @@ package statement
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
@@ -40,6 +41,9 @@ type Options struct {
 	// QIWI reconciles each month of the period with QIWI's totals; nil:
 	// the statement says the reconciliation was not made.
 	QIWI QIWITotals
+	// Tr is the language of the PDF's words and numbers (nil: English).
+	// The CSV and the JSON are for machines: the same in every language.
+	Tr *i18n.Tr
 }
 
 // Statement is what a statement says, in every format.
@@ -53,18 +57,22 @@ type Statement struct {
 	// CheckErr says why the reconciliation is missing or incomplete ("" when complete).
 	CheckErr string
 	Count    int // transactions listed
+
+	tr       *i18n.Tr // the PDF's language
+	offline  bool     // no reconciliation was asked for
+	checkErr error    // why QIWI's totals were not all read
 }
 
 // Build sums the period from the cache and asks QIWI's totals per month.
 func Build(ctx context.Context, st *store.Store, o Options) (*Statement, error) {
 	if o.To.Before(o.From) {
-		return nil, fmt.Errorf("statement: the period ends (%s) before it starts (%s)", o.To.Format("2006-01-02"), o.From.Format("2006-01-02"))
+		return nil, i18n.Errorf("statement.ends_before_start", i18n.Args{"To": o.To.Format("2006-01-02"), "From": o.From.Format("2006-01-02")}, nil)
 	}
 	if o.Made.IsZero() {
 		o.Made = time.Now()
 	}
 	loc := o.From.Location()
-	s := &Statement{Wallet: o.Wallet, From: o.From, To: o.To.In(loc), Made: o.Made.In(loc)}
+	s := &Statement{Wallet: o.Wallet, From: o.From, To: o.To.In(loc), Made: o.Made.In(loc), tr: o.Tr}
 	x := insights.New(st, o.Wallet)
 	var err error
 	if s.Totals, err = x.Sums(ctx, s.From, s.To.Add(time.Second)); err != nil {
@@ -83,7 +91,7 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Statement, error) 
 	}
 	s.Count = sm.Count
 	if o.QIWI == nil {
-		s.CheckErr = "not made (offline)"
+		s.CheckErr, s.offline = "not made (offline)", true
 		return s, nil
 	}
 	for lo := s.From; !lo.After(s.To); {
@@ -97,7 +105,7 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Statement, error) 
 		}
 		q, err := o.QIWI(ctx, lo, hi)
 		if err != nil {
-			s.CheckErr = "incomplete: " + explain.Error(nil, err)
+			s.CheckErr, s.checkErr = "incomplete: "+explain.Error(nil, err), err
 			break
 		}
 		s.Checks = append(s.Checks, insights.Reconcile(lo, hi, cache, q)...)
@@ -123,7 +131,7 @@ func Write(ctx context.Context, w io.Writer, st *store.Store, s *Statement, form
 	case "json":
 		return writeJSON(ctx, w, st, s)
 	}
-	return fmt.Errorf("statement: format %q: use pdf, csv or json", format)
+	return i18n.Errorf("statement.bad_format", i18n.Args{"Format": strconv.Quote(format)}, nil)
 }
 
 // Make builds the statement and writes it (the CLI and the screens' S).
@@ -139,7 +147,7 @@ func Make(ctx context.Context, w io.Writer, st *store.Store, o Options, format s
 // complete or absent: written aside, then renamed) and returns the path.
 func Save(ctx context.Context, dir string, st *store.Store, o Options, format string) (string, error) {
 	if dir == "" {
-		return "", errors.New("statement: no folder to save statements in is configured")
+		return "", i18n.Errorf("statement.no_folder", nil, nil)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("statement: %w", err)

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/store/insights/insightstest"
@@ -28,9 +29,15 @@ func lastMonth() (time.Time, time.Time) {
 
 func makeStatement(t *testing.T, e *insightstest.Env, format string, from, to time.Time) (*statement.Statement, []byte) {
 	t.Helper()
+	return makeIn(t, e, nil, format, from, to)
+}
+
+// makeIn is makeStatement in tr's language.
+func makeIn(t *testing.T, e *insightstest.Env, tr *i18n.Tr, format string, from, to time.Time) (*statement.Statement, []byte) {
+	t.Helper()
 	var buf bytes.Buffer
 	s, err := statement.Make(context.Background(), &buf, e.Store, statement.Options{Wallet: e.Wallet, From: from, To: to,
-		Made: insightstest.Now(), QIWI: e.Reader.QIWITotals}, format)
+		Made: insightstest.Now(), QIWI: e.Reader.QIWITotals, Tr: tr}, format)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,4 +282,40 @@ func decodeString(b []byte) string {
 		u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
 	}
 	return string(utf16.Decode(u))
+}
+
+// The PDF in Russian, parsed back: its words are Russian (titles, column
+// heads, categories, the reconciliation, page numbers), its amounts have
+// the decimal comma; the CSV and the JSON are the same in every language.
+func TestStatementInRussian(t *testing.T) {
+	e := insightstest.New(t, true)
+	from, to := lastMonth()
+	ru := i18n.New(i18n.RU)
+	s, b := makeIn(t, e, ru, "pdf", from, to)
+	if got := s.CheckSummaryIn(ru); got != "сходится с итогами QIWI" || s.CheckSummaryIn(nil) != s.CheckSummary() {
+		t.Errorf("the summary in Russian: %q; in English %q, the CSV's %q", got, s.CheckSummaryIn(nil), s.CheckSummary())
+	}
+	text := pdfText(t, b)
+	n := len(regexp.MustCompile(`/Type /Page\b`).FindAll(b, -1))
+	for _, want := range []string{"Выписка по QIWI Кошельку +" + e.Wallet, "стр. 1 из " + strconv.Itoa(n), "Итоги", "Приход", "Расход",
+		"Расходы по категориям (с комиссией)", "Переводы на карты", "Сверка с итогами QIWI", "✓ сходится", "Транзакции", "Комментарий",
+		"московское время, UTC+03:00", "Создана: "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Russian PDF lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Statement", "page ", "Totals", "Reconciliation", "agrees", "Transfers to cards", "Transactions", "Moscow time"} {
+		if strings.Contains(text, english) {
+			t.Errorf("the Russian PDF says %q", english)
+		}
+	}
+	if !regexp.MustCompile(`\d,\d\d ₽`).MatchString(text) || regexp.MustCompile(`\d\.\d\d ₽`).MatchString(text) {
+		t.Error("the Russian PDF's amounts do not have the decimal comma")
+	}
+	for _, format := range []string{"csv", "json"} {
+		_, en := makeStatement(t, e, format, from, to)
+		if _, got := makeIn(t, e, ru, format, from, to); !bytes.Equal(got, en) {
+			t.Errorf("the %s differs in Russian", format)
+		}
+	}
 }

@@ -13,14 +13,15 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
 const dayLayout = "2006-01-02"
 
 var (
-	errNoAPI    = errors.New("no QIWI connection is configured")
-	errNoReader = errors.New("history cannot be read: no history store is open")
+	errNoAPI    = i18n.Errorf("history.no_api", nil, nil)
+	errNoReader = i18n.Errorf("history.no_reader", nil, nil)
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -33,30 +34,31 @@ func receiptType(t qiwiapi.Transaction) qiwiapi.TxnType {
 	return qiwiapi.TypeOut
 }
 
-// noReceipt explains in advance why a receipt cannot exist.
-func noReceipt(t qiwiapi.Transaction) string {
+// noReceipt explains in advance why a receipt cannot exist; nil when it can.
+func noReceipt(t qiwiapi.Transaction) error {
 	switch t.Status {
 	case qiwiapi.StatusError:
-		return fmt.Sprintf("No receipt for %d: the payment failed", int64(t.TxnID))
+		return i18n.Errorf("history.no_receipt_failed", i18n.Args{"ID": itoa(int64(t.TxnID))}, nil)
 	case qiwiapi.StatusWaiting:
-		return fmt.Sprintf("No receipt for %d yet: the payment is still being processed", int64(t.TxnID))
+		return i18n.Errorf("history.no_receipt_waiting", i18n.Args{"ID": itoa(int64(t.TxnID))}, nil)
 	}
-	return ""
+	return nil
 }
 
 // downloadReceipt saves the PDF under SaveDir as receipt-<txnId>.pdf (0600).
 func (m *Model) downloadReceipt(t qiwiapi.Transaction) tea.Cmd {
-	if why := noReceipt(t); why != "" {
-		return m.c.ErrorToast(errors.New(why))
+	if err := noReceipt(t); err != nil {
+		return m.c.ErrorToast(err)
 	}
 	if m.c.API == nil {
 		return m.c.ErrorToast(errNoAPI)
 	}
 	if m.c.SaveDir == "" {
-		return m.c.ErrorToast(errors.New("no folder for receipts is configured"))
+		return m.c.ErrorToast(i18n.Errorf("history.no_receipt_folder", nil, nil))
 	}
 	m.actionBusy++
 	api, dir, id, typ := m.c.API, m.c.SaveDir, int64(t.TxnID), receiptType(t)
+	what := m.c.Tr.T("history.the_receipt", nil)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
@@ -64,7 +66,7 @@ func (m *Model) downloadReceipt(t qiwiapi.Transaction) tea.Cmd {
 		if err != nil {
 			return receiptMsg{id: id, err: err}
 		}
-		path, err := saveFile(dir, fmt.Sprintf("receipt-%d%s", id, ch.Extension()), "the receipt", func(w io.Writer) error {
+		path, err := saveFile(dir, fmt.Sprintf("receipt-%d%s", id, ch.Extension()), what, func(w io.Writer) error {
 			_, err := w.Write(ch.Data)
 			return err
 		})
@@ -80,16 +82,17 @@ func (m *Model) exportView(format string) tea.Cmd {
 		return m.c.ErrorToast(errNoReader)
 	}
 	if m.c.SaveDir == "" {
-		return m.c.ErrorToast(errors.New("no folder for exports is configured"))
+		return m.c.ErrorToast(i18n.Errorf("history.no_export_folder", nil, nil))
 	}
 	m.actionBusy++
 	src, dir, q := m.r, m.c.SaveDir, m.q
+	what := m.c.Tr.T("history.the_export", nil)
 	name := "qiwidash-history-" + m.c.Now().Format("20060102-150405") + "." + format
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		var n int
-		path, err := saveFile(dir, name, "the export", func(w io.Writer) (err error) {
+		path, err := saveFile(dir, name, what, func(w io.Writer) (err error) {
 			n, err = src.Export(ctx, q, w, format)
 			return err
 		})
@@ -99,21 +102,21 @@ func (m *Model) exportView(format string) tea.Cmd {
 
 // saveFile writes a file next to its final name and renames it into place,
 // so a receipt or an export is either complete or absent, and always 0600.
-// what names it in errors.
+// what names it in errors, in the reader's words.
 func saveFile(dir, name, what string, write func(io.Writer) error) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("could not create %s: %w", dir, err)
+		return "", i18n.Errorf("history.mkdir_failed", i18n.Args{"Dir": dir}, err)
 	}
 	f, err := os.CreateTemp(dir, ".qiwidash-*")
 	if err != nil {
-		return "", fmt.Errorf("could not save %s in %s: %w", what, dir, err)
+		return "", i18n.Errorf("history.save_in_failed", i18n.Args{"What": what, "Dir": dir}, err)
 	}
 	tmp := f.Name()
 	werr := write(f)
 	cerr := f.Close()
 	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o600)); err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("could not save %s: %w", what, err)
+		return "", i18n.Errorf("history.save_failed", i18n.Args{"What": what}, err)
 	}
 	path, err := filepath.Abs(filepath.Join(dir, name))
 	if err != nil {
@@ -121,17 +124,17 @@ func saveFile(dir, name, what string, write func(io.Writer) error) (string, erro
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("could not save %s: %w", what, err)
+		return "", i18n.Errorf("history.save_failed", i18n.Args{"What": what}, err)
 	}
 	return path, nil
 }
 
 func (m *Model) askEmail(t qiwiapi.Transaction) tea.Cmd {
-	if why := noReceipt(t); why != "" {
-		return m.c.ErrorToast(errors.New(why))
+	if err := noReceipt(t); err != nil {
+		return m.c.ErrorToast(err)
 	}
 	m.emailFor = t
-	return m.openPrompt(modeEmail, "", fmt.Sprintf("e-mail for the receipt of %d", int64(t.TxnID)))
+	return m.openPrompt(modeEmail, "", m.c.Tr.T("history.hint_email", i18n.Args{"ID": itoa(int64(t.TxnID))}))
 }
 
 func (m *Model) sendEmail(t qiwiapi.Transaction, email string) tea.Cmd {
@@ -171,7 +174,7 @@ func (m *Model) goTo(id int64) tea.Cmd {
 
 func (m *Model) gotoError(id int64, err error) tea.Cmd {
 	if errors.Is(err, qiwiapi.ErrNotFound) {
-		return m.c.ErrorToast(fmt.Errorf("transaction %d was not found in this wallet; check the number", id))
+		return m.c.ErrorToast(i18n.Errorf("history.not_found", i18n.Args{"ID": itoa(id)}, nil))
 	}
 	return m.c.ErrorToast(err)
 }
@@ -180,7 +183,7 @@ func parseTxnID(s string) (int64, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("a transaction id is a positive number, not %q", s)
+		return 0, i18n.Errorf("history.not_txn_id", i18n.Args{"Value": strconv.Quote(s)}, nil)
 	}
 	return id, nil
 }
@@ -196,18 +199,18 @@ func parseRange(s string, loc *time.Location) (time.Time, time.Time, error) {
 		f = append(f, f[0])
 	case 2:
 	default:
-		return time.Time{}, time.Time{}, errors.New("give two dates: FROM TO, as YYYY-MM-DD")
+		return time.Time{}, time.Time{}, i18n.Errorf("history.two_dates", nil, nil)
 	}
 	from, err := time.ParseInLocation(dayLayout, f[0], loc)
 	if err != nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[0])
+		return time.Time{}, time.Time{}, i18n.Errorf("history.not_date", i18n.Args{"Value": strconv.Quote(f[0])}, nil)
 	}
 	to, err := time.ParseInLocation(dayLayout, f[1], loc)
 	if err != nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date like 2026-01-31", f[1])
+		return time.Time{}, time.Time{}, i18n.Errorf("history.not_date", i18n.Args{"Value": strconv.Quote(f[1])}, nil)
 	}
 	if to.Before(from) {
-		return time.Time{}, time.Time{}, errors.New("the end date is before the start date")
+		return time.Time{}, time.Time{}, i18n.Errorf("history.end_before_start", nil, nil)
 	}
 	return from, to.AddDate(0, 0, 1).Add(-time.Second), nil
 }

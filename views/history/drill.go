@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 )
 
@@ -54,7 +55,7 @@ func (m *Model) statement() tea.Cmd {
 	from, to := m.q.Start, m.q.End
 	if from.IsZero() {
 		if len(m.rows) == 0 {
-			return common.Toast("Nothing on screen to make a statement of")
+			return common.Toast(m.c.Tr.T("history.nothing_for_statement", nil))
 		}
 		d := m.rows[len(m.rows)-1].Date.In(m.c.Loc()) // the day of the oldest row on screen, in the screens' zone
 		from = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, m.c.Loc())
@@ -64,7 +65,8 @@ func (m *Model) statement() tea.Cmd {
 	}
 	write := m.Statements
 	m.actionBusy++
-	return tea.Batch(common.Toast("Writing the statement of "+from.Format(dayLayout)+" … "+to.Format(dayLayout)+"…"), func() tea.Msg {
+	writing := m.c.Tr.T("history.writing_statement", i18n.Args{"From": from.Format(dayLayout), "To": to.Format(dayLayout)})
+	return tea.Batch(common.Toast(writing), func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		path, err := write(ctx, from, to)

@@ -3,6 +3,9 @@ package history
 import (
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/uitest"
 )
@@ -30,22 +33,24 @@ func TestGoldenTable(t *testing.T) {
 	golden(t, env, uitest.Step{WaitFor: tableLoaded})
 }
 
-func TestGoldenDetail(t *testing.T) {
-	env := uitest.New(t)
-	// Find a failed payment in the first page, to show the explained error.
+// failedID is a failed payment of the first page, to show the explained error.
+func failedID(t *testing.T, env *uitest.Env) int64 {
+	t.Helper()
 	probe := New(env.Common, newReader(t, env.Common, false))
 	probe.SetSize(uitest.Width, uitest.Height)
 	uitest.Run(probe, probe.Init(), limit)
-	var id int64
 	for _, r := range probe.rows {
 		if r.Status == qiwiapi.StatusError && r.ErrorCode != 0 {
-			id = int64(r.TxnID)
-			break
+			return int64(r.TxnID)
 		}
 	}
-	if id == 0 {
-		t.Fatal("no failed payment in the first page")
-	}
+	t.Fatal("no failed payment in the first page")
+	return 0
+}
+
+func TestGoldenDetail(t *testing.T) {
+	env := uitest.New(t)
+	id := failedID(t, env)
 
 	golden(t, env, uitest.Step{WaitFor: tableLoaded},
 		uitest.Step{Send: uitest.Press("g")}, uitest.Step{Send: uitest.Type(itoa(id))},
@@ -58,4 +63,56 @@ func TestGoldenDetail(t *testing.T) {
 func TestGoldenTable80x24(t *testing.T) {
 	env := uitest.New(t)
 	uitest.GoldenAt(t, 80, 24, New(env.Common, newReader(t, env.Common, false)), uitest.Step{WaitFor: tableLoaded})
+}
+
+// loadedIn is tableLoaded as lang's status line says it.
+func loadedIn(tr *i18n.Tr) string {
+	return tr.T("history.row_of", i18n.Args{"Row": 1, "Total": 50}) + " · " + tr.T("history.more_on_scroll", nil)
+}
+
+// langModel is the screen in lang over a fresh sandbox.
+func langModel(t *testing.T, lang i18n.Lang) uitest.Sized {
+	env := uitest.New(t)
+	env.Speak(lang)
+	return New(env.Common, newReader(t, env.Common, false))
+}
+
+// The table, the detail pane and the prompts in every language
+// (testdata/<test>/<lang>.golden).
+func TestLangsTable(t *testing.T) {
+	uitest.GoldenLangs(t, langModel, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: loadedIn(tr)}}
+	})
+}
+
+// TestLangsDetail: a failed payment, opened by its id (g), with the
+// error explained in the reader's language.
+func TestLangsDetail(t *testing.T) {
+	id := failedID(t, uitest.New(t)) // the sandbox's seed is fixed: the same payment in every one
+	uitest.GoldenLangs(t, langModel, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: loadedIn(tr)},
+			{Send: uitest.Press("g")}, {Send: uitest.Type(itoa(id))},
+			{Send: uitest.Press("enter"), WaitFor: tr.T("history.field_greeting", nil)}}
+	})
+}
+
+// TestLangsFilterForm: the "/" filter narrowing as it is typed, then the
+// date range prompt refusing a date that is none.
+func TestLangsFilterForm(t *testing.T) {
+	uitest.GoldenLangs(t, langModel, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: loadedIn(tr)},
+			{Send: uitest.Press("/")},
+			// One message of runes: uitest.Type sends bytes, which splits Cyrillic.
+			{Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("кошел")}), WaitFor: `"кошел"`},
+			{Send: uitest.Press("enter", "R"), WaitFor: tr.T("history.prompt_range", nil)},
+			{Send: uitest.Type("2026-13-01"), WaitFor: "2026-13-01"},
+			{Send: uitest.Press("enter"), WaitFor: tr.T("history.not_date", i18n.Args{"Value": `"2026-13-01"`})}}
+	})
+}
+
+// TestGoldenTable80x24Russian: in Russian, too, date, direction, status
+// and amount stay at the smallest size.
+func TestGoldenTable80x24Russian(t *testing.T) {
+	tr := i18n.New(i18n.RU)
+	uitest.GoldenAt(t, 80, 24, langModel(t, i18n.RU), uitest.Step{WaitFor: loadedIn(tr)})
 }

@@ -7,7 +7,8 @@ package history
 
 import (
 	"context"
-	"fmt"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store/reader"
 	"qiwidash/ui/common"
@@ -58,8 +60,15 @@ const (
 	sortKeys
 )
 
-func (s sortKey) String() string {
-	return [...]string{"date ↓", "amount ↓ per currency", "status (errors first)"}[s]
+// words is the order as the filter line says it.
+func (s sortKey) words(tr *i18n.Tr) string {
+	switch s {
+	case sortAmount:
+		return tr.T("history.sort_amount", nil)
+	case sortStatus:
+		return tr.T("history.sort_status", nil)
+	}
+	return tr.T("history.sort_date", nil)
 }
 
 var operations = []qiwiapi.Operation{qiwiapi.OperationAll, qiwiapi.OperationIn, qiwiapi.OperationOut, qiwiapi.OperationQIWICard}
@@ -349,25 +358,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		return m, common.Toast(common.SavedAt("Receipt", msg.path))
+		return m, common.Toast(m.savedAt("history.receipt_saved", msg.path))
 	case statementMsg:
 		m.actionBusy--
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		return m, common.Toast(common.SavedAt("Statement", msg.path))
+		return m, common.Toast(m.savedAt("statement.saved", msg.path))
 	case exportMsg:
 		m.actionBusy--
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		return m, common.Toast(common.SavedAt(fmt.Sprintf("%d transactions", msg.n), msg.path))
+		return m, common.Toast(m.c.Tr.N("history.exported", msg.n, i18n.Args{"File": filepath.Base(msg.path), "Dir": filepath.Dir(msg.path)}))
 	case emailMsg:
 		m.actionBusy--
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		return m, common.Toast("Receipt for " + itoa(msg.id) + " sent to " + m.c.Personal(msg.email))
+		return m, common.Toast(m.c.Tr.T("history.receipt_sent", i18n.Args{"ID": itoa(msg.id), "Email": m.c.Personal(msg.email)}))
 	case tea.KeyMsg:
 		if m.mode != modeTable {
 			return m, m.promptKey(msg)
@@ -476,11 +485,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Refresh):
 		return m.reloadAsked()
 	case key.Matches(msg, k.Filter):
-		return m.openPrompt(modeFilter, m.text, "filter: comment, account, provider, txn id")
+		return m.openPrompt(modeFilter, m.text, m.c.Tr.T("history.hint_filter", nil))
 	case key.Matches(msg, k.GoTo):
-		return m.openPrompt(modeGoTo, "", "transaction id")
+		return m.openPrompt(modeGoTo, "", m.c.Tr.T("history.hint_txn", nil))
 	case key.Matches(msg, k.Range):
-		return m.openPrompt(modeRange, m.rangeText(), "YYYY-MM-DD YYYY-MM-DD (empty: all time)")
+		return m.openPrompt(modeRange, m.rangeText(), m.c.Tr.T("history.hint_range", nil))
 	case key.Matches(msg, k.Operation):
 		m.opIdx = (m.opIdx + 1) % len(operations)
 		m.q.Operation = operations[m.opIdx]
@@ -495,10 +504,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Sort):
 		return m.setSort((m.sort + 1) % sortKeys)
 	case key.Matches(msg, k.Export):
-		return m.openPrompt(modeExport, "csv", "csv or json")
+		return m.openPrompt(modeExport, "csv", m.c.Tr.T("history.hint_export", nil))
 	case key.Matches(msg, k.Copy):
 		if t, ok := m.selected(); ok {
-			return common.Copy(itoa(int64(t.TxnID)), "transaction id "+itoa(int64(t.TxnID)))
+			return m.copyID(t)
 		}
 		return nil
 	case key.Matches(msg, k.Receipt):
@@ -539,13 +548,13 @@ func (m *Model) detailKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.raw = !m.raw
 		m.detailOffset = 0
 	case key.Matches(msg, k.Copy):
-		return common.Copy(itoa(int64(t.TxnID)), "transaction id "+itoa(int64(t.TxnID))), true
+		return m.copyID(t), true
 	case key.Matches(msg, k.Receipt):
 		return m.downloadReceipt(t), true
 	case key.Matches(msg, k.Email):
 		return m.askEmail(t), true
 	case key.Matches(msg, k.GoTo):
-		return m.openPrompt(modeGoTo, "", "transaction id"), true
+		return m.openPrompt(modeGoTo, "", m.c.Tr.T("history.hint_txn", nil)), true
 	case key.Matches(msg, k.Refresh):
 		return nil, false
 	default:
@@ -677,7 +686,7 @@ func (m *Model) submitPrompt() tea.Cmd {
 		return m.goTo(id)
 	case modeEmail:
 		if !looksLikeEmail(v) {
-			m.input.Err = fmt.Errorf("%q is not an e-mail address", v)
+			m.input.Err = i18n.Errorf("history.not_email", i18n.Args{"Value": strconv.Quote(v)}, nil)
 			return nil
 		}
 		t := m.emailFor
@@ -685,7 +694,7 @@ func (m *Model) submitPrompt() tea.Cmd {
 		return m.sendEmail(t, v)
 	case modeExport:
 		if v != "csv" && v != "json" {
-			m.input.Err = fmt.Errorf("%q: write csv or json", v)
+			m.input.Err = i18n.Errorf("history.not_format", i18n.Args{"Value": strconv.Quote(v)}, nil)
 			return nil
 		}
 		m.closePrompt()
@@ -722,26 +731,25 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.mode != modeTable:
 		enter, back := k.Enter, k.Back
-		enter = common.Relabel(enter, "apply")
-		back = common.Relabel(back, "cancel")
+		enter = common.Relabel(enter, m.c.Tr.T("history.help_apply", nil))
+		back = common.Relabel(back, m.c.Tr.T("history.help_cancel", nil))
 		return []key.Binding{enter, back}
 	case m.detail != nil:
 		back, raw := k.Back, k.Raw
-		back = common.Relabel(back, "close")
-		raw = common.Relabel(raw, "raw JSON")
+		back = common.Relabel(back, m.c.Tr.T("history.help_close", nil))
+		raw = common.Relabel(raw, m.c.Tr.T("history.help_raw", nil))
 		if m.raw {
-			raw = common.Relabel(raw, "fields")
+			raw = common.Relabel(raw, m.c.Tr.T("history.help_fields", nil))
 		}
 		return []key.Binding{back, raw, k.Receipt, k.Email, k.Copy, k.GoTo}
 	}
-	enter := k.Enter
-	enter = common.Relabel(enter, "details")
+	enter := common.Relabel(k.Enter, m.c.Tr.T("history.help_details", nil))
 	out := []key.Binding{k.Up, k.Down, enter, k.Filter, k.Operation, k.Source, k.Range, k.Sort, k.Refresh}
 	if m.Statements != nil {
 		out = append(out, k.Statement)
 	}
 	if m.drill != nil {
-		out = append(out, common.Relabel(k.Back, "back to "+m.drill.back))
+		out = append(out, m.backTo())
 	}
 	return out
 }
@@ -752,14 +760,13 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.mode != modeTable || m.detail != nil {
 		return [][]key.Binding{m.ShortHelp(), {k.Up, k.Down, k.PageUp, k.PageDown, k.Top}}
 	}
-	enter := k.Enter
-	enter = common.Relabel(enter, "details")
+	enter := common.Relabel(k.Enter, m.c.Tr.T("history.help_details", nil))
 	files := []key.Binding{k.Receipt, k.Email, k.Export}
 	if m.Statements != nil {
 		files = append(files, k.Statement)
 	}
 	if m.drill != nil {
-		files = append(files, common.Relabel(k.Back, "back to "+m.drill.back))
+		files = append(files, m.backTo())
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
@@ -767,4 +774,26 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Operation, k.Source, k.Range, k.Refresh},
 		files,
 	}
+}
+
+// backTo is Esc's key during a drill-down: back to the screen it came from,
+// named as the tabs name it.
+func (m *Model) backTo() key.Binding {
+	name := m.drill.back
+	if name == "Insights" { // the one screen that drills, by its title
+		name = m.c.Tr.T("screen.insights", nil)
+	}
+	return common.Relabel(m.c.Keys.Back, m.c.Tr.T("history.help_back_to", i18n.Args{"Screen": name}))
+}
+
+// copyID copies a transaction's id (y).
+func (m *Model) copyID(t qiwiapi.Transaction) tea.Cmd {
+	id := itoa(int64(t.TxnID))
+	return common.Copy(id, m.c.Tr.T("history.copy_what", i18n.Args{"ID": id}))
+}
+
+// savedAt says where a file was written, its name first (as
+// common.SavedAt): a toast cut at a narrow width still shows which file.
+func (m *Model) savedAt(id, path string) string {
+	return m.c.Tr.T(id, i18n.Args{"File": filepath.Base(path), "Dir": filepath.Dir(path)})
 }

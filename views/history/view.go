@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
@@ -43,24 +45,24 @@ const (
 	acctW   = 16
 )
 
-func newLayout(width int) layout {
+func newLayout(width int, tr *i18n.Tr) layout {
 	l := layout{
-		date:    column{"DATE", dateW, false},
-		dir:     column{"DIR", dirW, false},
-		status:  column{"STATUS", statusW, false},
-		amount:  column{"AMOUNT", amountW, true},
-		comm:    column{"FEE", commW, true},
-		account: column{"ACCOUNT", acctW, false},
+		date:    column{tr.T("history.col_date", nil), dateW, false},
+		dir:     column{tr.T("history.col_dir", nil), dirW, false},
+		status:  column{tr.T("history.col_status", nil), statusW, false},
+		amount:  column{tr.T("history.col_amount", nil), amountW, true},
+		comm:    column{tr.T("history.col_fee", nil), commW, true},
+		account: column{tr.T("history.col_account", nil), acctW, false},
 	}
 	fixed := markerW + dateW + 1 + dirW + 1 + statusW + 1 + amountW + 1 + commW + 1 + acctW
 	rest := width - fixed
 	switch {
 	case width >= 100 && rest >= 24:
 		p := min(28, (rest-2)/2)
-		l.provider = column{"PROVIDER", p, false}
-		l.comment = column{"COMMENT", rest - 2 - p, false}
+		l.provider = column{tr.T("history.col_provider", nil), p, false}
+		l.comment = column{tr.T("history.col_comment", nil), rest - 2 - p, false}
 	case width >= 90 && rest >= 11:
-		l.provider = column{"PROVIDER", rest - 1, false}
+		l.provider = column{tr.T("history.col_provider", nil), rest - 1, false}
 	}
 	return l
 }
@@ -101,11 +103,11 @@ func (m *Model) View() string {
 	case m.detail != nil:
 		lines = append(lines, m.detailLines(body+1)...)
 	case m.state == stateLoading && len(m.rows) == 0:
-		lines = append(lines, "", s.Subtle.Render("  Loading history…"))
+		lines = append(lines, "", s.Subtle.Render(m.c.Tr.T("history.loading_history", nil)))
 	case m.state == stateError && len(m.rows) == 0:
-		lines = append(lines, "", s.Error.Render("  "+m.c.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
+		lines = append(lines, "", s.Error.Render("  "+m.c.Explain(m.err)), s.Subtle.Render(m.c.Tr.T("history.retry", nil)))
 	case m.state == stateEmpty:
-		lines = append(lines, "", s.Subtle.Render("  No payments match these filters."+m.emptyHint()))
+		lines = append(lines, "", s.Subtle.Render(m.c.Tr.T("history.empty", nil)+m.emptyHint()))
 	default:
 		lines = append(lines, m.tableLines(body)...)
 	}
@@ -121,38 +123,39 @@ func (m *Model) fit(s string) string { return ansi.Truncate(s, m.width, "…") }
 
 func (m *Model) emptyHint() string {
 	if m.q.Operation != qiwiapi.OperationAll || len(m.q.Sources) > 0 || m.q.HasRange() {
-		return " Press o, c or R to widen them."
+		return m.c.Tr.T("history.empty_widen", nil)
 	}
 	return ""
 }
 
 func (m *Model) filterLine() string {
 	s := m.c.Styles
-	src := "any"
+	tr := m.c.Tr
+	src := tr.T("history.source_any", nil)
 	if len(m.q.Sources) > 0 {
-		src = string(m.q.Sources[0])
+		src = string(m.q.Sources[0]) // QIWI's code of the source
 	}
-	rng := "all time"
+	rng := tr.T("history.all_time", nil)
 	if m.q.HasRange() {
 		rng = m.q.Start.Format(dayLayout) + " … " + m.q.End.Format(dayLayout)
 		if n := len(qiwiapi.Windows(m.q.Start, m.q.End)); n > 1 {
-			rng += fmt.Sprintf(" (%d windows of ≤90 days)", n)
+			rng += tr.N("history.windows", n, nil)
 		}
 	}
 	parts := []string{
-		s.Title.Render("History"),
-		s.Label.Render("operation ") + string(m.q.Operation),
-		s.Label.Render("source ") + src,
-		s.Label.Render("range ") + rng,
-		s.Label.Render("sort ") + m.sort.String(),
+		s.Title.Render(tr.T("history.title", nil)),
+		s.Label.Render(tr.T("history.label_operation", nil)) + operationWords(tr, m.q.Operation),
+		s.Label.Render(tr.T("history.label_source", nil)) + src,
+		s.Label.Render(tr.T("history.label_range", nil)) + rng,
+		s.Label.Render(tr.T("history.label_sort", nil)) + m.sort.words(tr),
 	}
 	if m.text != "" {
-		parts = append(parts, s.Label.Render("filter ")+fmt.Sprintf("%q", m.text))
+		parts = append(parts, s.Label.Render(tr.T("history.label_filter", nil))+strconv.Quote(m.text))
 	}
 	if m.q.Cond.Label != "" { // a drill-down: said first, so it shows on a narrow screen
 		// The label may name a counterparty's account: masked as on the screen it came from.
 		label := m.c.Account(sanitize.Text(m.q.Cond.Label), common.Detail)
-		parts = append([]string{parts[0], s.Label.Render("only ") + label}, parts[1:]...)
+		parts = append([]string{parts[0], s.Label.Render(tr.T("history.label_only", nil)) + label}, parts[1:]...)
 	}
 	return " " + strings.Join(parts, s.Subtle.Render(" · "))
 }
@@ -177,33 +180,40 @@ func (m *Model) amounts(list []qiwiapi.Amount, sign, most int) string {
 
 // totalsText is "in …  out …"; when every currency does not fit the width,
 // each side keeps its first currency and says how many more there are, so
-// both sides always show.
+// both sides always show; narrower still, the words get short (Russian's
+// are longer than "in" and "out").
 func (m *Model) totalsText(t *qiwiapi.Totals) string {
-	full := "in " + m.amounts(t.Incoming, 1, 0) + "  out " + m.amounts(t.Outgoing, -1, 0)
-	if m.width <= 0 || totalsLabelW+3+ansi.StringWidth(full) <= m.width {
+	fits := func(s string) bool { return m.width <= 0 || totalsLabelW+3+ansi.StringWidth(s) <= m.width }
+	full := m.c.Tr.T("history.totals", i18n.Args{"In": m.amounts(t.Incoming, 1, 0), "Out": m.amounts(t.Outgoing, -1, 0)})
+	if fits(full) {
 		return full
 	}
-	return "in " + m.amounts(t.Incoming, 1, 1) + "  out " + m.amounts(t.Outgoing, -1, 1)
+	first := i18n.Args{"In": m.amounts(t.Incoming, 1, 1), "Out": m.amounts(t.Outgoing, -1, 1)}
+	if s := m.c.Tr.T("history.totals", first); fits(s) {
+		return s
+	}
+	return m.c.Tr.T("history.totals_short", first)
 }
 
 func (m *Model) apiTotalsLine() string {
 	s := m.c.Styles
-	label := "QIWI totals for the range"
+	tr := m.c.Tr
+	label := tr.T("history.totals_range", nil)
 	switch {
 	case !m.q.Cond.IsZero():
-		label = "Totals of these payments" // a drill-down: summed from the cache
+		label = tr.T("history.totals_drill", nil) // a drill-down: summed from the cache
 	case !m.q.HasRange():
-		label = "QIWI totals, last 30 days"
+		label = tr.T("history.totals_30", nil)
 	}
 	var val string
 	note := true
 	switch {
 	case m.totalsErr != nil:
-		val, note = s.Error.Render("unavailable: "+m.c.Explain(m.totalsErr)), false
+		val, note = s.Error.Render(tr.T("history.totals_unavailable", i18n.Args{"Why": m.c.Explain(m.totalsErr)})), false
 	case m.apiTotals != nil: // a refresh leaves them on screen until it answers
 		val = m.totalsText(m.apiTotals)
 	case m.totalsLoading:
-		val, note = s.Subtle.Render("loading…"), false
+		val, note = s.Subtle.Render(tr.T("history.loading", nil)), false
 	default:
 		val = "—"
 	}
@@ -212,8 +222,8 @@ func (m *Model) apiTotalsLine() string {
 
 // withNote says what the totals count when the line has room for it.
 func (m *Model) withNote(line string, skip bool) string {
-	const note = "  (successful payments)"
-	if skip || ansi.StringWidth(line)+len(note) > m.width {
+	note := m.c.Tr.T("history.successful", nil)
+	if skip || ansi.StringWidth(line)+ansi.StringWidth(note) > m.width {
 		return line
 	}
 	return line + m.c.Styles.Subtle.Render(note)
@@ -221,9 +231,9 @@ func (m *Model) withNote(line string, skip bool) string {
 
 func (m *Model) localTotalsLine() string {
 	s := m.c.Styles
-	label := fmt.Sprintf("Over the %d loaded rows", len(m.rows))
+	label := m.c.Tr.N("history.loaded", len(m.rows), nil)
 	if m.text != "" {
-		label = fmt.Sprintf("Over %d matching of %d loaded", len(m.view), len(m.rows))
+		label = m.c.Tr.N("history.matching", len(m.rows), i18n.Args{"Matching": len(m.view)})
 	}
 	return m.withNote(" "+s.Label.Render(common.PadRight(label+":", max(totalsLabelW, utf8.RuneCountInString(label)+1)))+" "+m.totalsText(m.local.Totals()), false)
 }
@@ -238,7 +248,7 @@ func (m *Model) headerLine(l layout) string {
 }
 
 func (m *Model) tableLines(n int) []string {
-	l := newLayout(m.width)
+	l := newLayout(m.width, m.c.Tr)
 	out := make([]string, 0, n+1)
 	out = append(out, m.headerLine(l))
 	end := min(len(m.view), m.offset+n)
@@ -255,40 +265,56 @@ func (m *Model) tableLines(n int) []string {
 
 // tailLine is the row after the last loaded one: loading, failed or the end.
 func (m *Model) tailLine() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	switch {
 	case m.more:
-		return s.Subtle.Render("  ⋯ loading more…")
+		return s.Subtle.Render(tr.T("history.loading_more", nil))
 	case m.moreErr != nil:
-		return s.Error.Render("  ! could not load more: " + common.Truncate(m.c.Explain(m.moreErr), max(10, m.width-50)) + " (r to retry)")
+		why := common.Truncate(m.c.Explain(m.moreErr), max(10, m.width-50))
+		return s.Error.Render(tr.T("history.more_failed", i18n.Args{"Why": why}))
 	case m.next == nil && m.state == stateReady:
-		return s.Subtle.Render(fmt.Sprintf("  — end of history: %d payments loaded —", len(m.rows)))
+		return s.Subtle.Render(tr.N("history.end", len(m.rows), nil))
 	case m.next != nil && m.text != "" && m.q.Text == "":
-		return s.Subtle.Render("  ⋯ the filter covers loaded rows only; move down to load more")
+		return s.Subtle.Render(tr.T("history.filter_loaded_only", nil))
 	}
 	return ""
 }
 
-func dirText(t qiwiapi.TxnType) string {
+// operationWords is the operation filter as the filter line says it.
+func operationWords(tr *i18n.Tr, op qiwiapi.Operation) string {
+	switch op {
+	case qiwiapi.OperationAll:
+		return tr.T("history.op_all", nil)
+	case qiwiapi.OperationIn:
+		return tr.T("history.op_in", nil)
+	case qiwiapi.OperationOut:
+		return tr.T("history.op_out", nil)
+	case qiwiapi.OperationQIWICard:
+		return tr.T("history.op_card", nil)
+	}
+	return string(op)
+}
+
+func dirText(tr *i18n.Tr, t qiwiapi.TxnType) string {
 	switch t {
 	case qiwiapi.TypeIn:
-		return "IN"
+		return tr.T("history.dir_in", nil)
 	case qiwiapi.TypeOut:
-		return "OUT"
+		return tr.T("history.dir_out", nil)
 	case qiwiapi.TypeQIWICard:
-		return "CARD"
+		return tr.T("history.dir_card", nil)
 	}
 	return string(t)
 }
 
-func statusText(s qiwiapi.TxnStatus) string {
+func statusText(tr *i18n.Tr, s qiwiapi.TxnStatus) string {
 	switch s {
 	case qiwiapi.StatusSuccess:
-		return "OK"
+		return tr.T("history.status_ok", nil)
 	case qiwiapi.StatusError:
-		return "ERROR"
+		return tr.T("history.status_error", nil)
 	case qiwiapi.StatusWaiting:
-		return "WAITING"
+		return tr.T("history.status_waiting", nil)
 	}
 	return string(s)
 }
@@ -318,8 +344,8 @@ func (m *Model) rowLine(l layout, t *qiwiapi.Transaction, selected bool) string 
 		b.WriteString("  ")
 	}
 	cell(&b, l.date, m.c.Date(t.Date), true)
-	cell(&b, l.dir, dirText(t.Type), false)
-	cell(&b, l.status, statusText(t.Status), false)
+	cell(&b, l.dir, dirText(m.c.Tr, t.Type), false)
+	cell(&b, l.status, statusText(m.c.Tr, t.Status), false)
 	b.WriteByte(' ')
 	if selected {
 		b.WriteString(amount)
@@ -355,37 +381,36 @@ func oneLine(s string) string {
 }
 
 func (m *Model) statusLine() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	if m.mode != modeTable {
-		label := map[mode]string{modeFilter: "/", modeGoTo: "go to txn: ", modeEmail: "e-mail receipt to: ", modeRange: "date range (from to): ", modeExport: "export this view as: "}[m.mode]
-		line := " " + s.Accent.Render(label) + m.input.View()
+		line := " " + s.Accent.Render(m.promptLabel()) + m.input.View()
 		if m.input.Err != nil {
-			line += "  " + s.Error.Render(m.input.Err.Error())
+			line += "  " + s.Error.Render(m.c.Explain(m.input.Err))
 		}
 		return line
 	}
 	var parts []string
 	if m.detail == nil && len(m.view) > 0 {
-		parts = append(parts, fmt.Sprintf("row %d of %d", m.skipped+m.cursor+1, m.skipped+len(m.view)))
+		parts = append(parts, tr.T("history.row_of", i18n.Args{"Row": m.skipped + m.cursor + 1, "Total": m.skipped + len(m.view)}))
 	}
 	switch {
 	case m.gotoBusy:
-		parts = append(parts, "looking up the transaction…")
+		parts = append(parts, tr.T("history.looking_up", nil))
 	case m.actionBusy > 0:
-		parts = append(parts, "working on the receipt…")
+		parts = append(parts, tr.T("history.working_receipt", nil))
 	case m.Busy():
-		parts = append(parts, "loading…")
+		parts = append(parts, tr.T("history.loading", nil))
 	case m.detail != nil:
 	case m.next == nil && m.state == stateReady:
-		parts = append(parts, "all loaded")
+		parts = append(parts, tr.T("history.all_loaded", nil))
 	case m.next != nil:
-		parts = append(parts, "more on scroll")
+		parts = append(parts, tr.T("history.more_on_scroll", nil))
 	}
 	if m.behind && m.detail == nil {
-		parts = append(parts, "newer payments not shown: r to reload")
+		parts = append(parts, tr.T("history.newer_hidden", nil))
 	}
 	if m.c.Settings != nil && m.c.Settings.Privacy {
-		parts = append(parts, "privacy on")
+		parts = append(parts, tr.T("history.privacy_on", nil))
 	}
 	if m.r != nil {
 		if st := m.r.Status().Line(m.c.Loc()); st != "" {
@@ -395,17 +420,32 @@ func (m *Model) statusLine() string {
 	return s.Subtle.Render(" " + strings.Join(parts, " · "))
 }
 
+// promptLabel is what the open prompt asks for.
+func (m *Model) promptLabel() string {
+	switch m.mode {
+	case modeGoTo:
+		return m.c.Tr.T("history.prompt_goto", nil)
+	case modeEmail:
+		return m.c.Tr.T("history.prompt_email", nil)
+	case modeRange:
+		return m.c.Tr.T("history.prompt_range", nil)
+	case modeExport:
+		return m.c.Tr.T("history.prompt_export", nil)
+	}
+	return "/"
+}
+
 // ---- detail pane ----
 
 func (m *Model) detailLines(n int) []string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	t := m.detail
-	title := fmt.Sprintf(" Transaction %d", int64(t.TxnID))
-	hint := "  esc close · J raw JSON · d receipt · e e-mail · y copy id · ↑/↓ scroll"
+	title := tr.T("history.detail_title", i18n.Args{"ID": itoa(int64(t.TxnID))})
+	hint := tr.T("history.detail_hint", nil)
 	var body []string
 	if m.raw {
-		title += " — raw JSON"
-		hint = "  esc close · J fields · ↑/↓ scroll"
+		title += tr.T("history.detail_raw", nil)
+		hint = tr.T("history.detail_raw_hint", nil)
 		body = m.rawLines()
 	} else {
 		body = m.fieldLines(t)
@@ -416,17 +456,17 @@ func (m *Model) detailLines(n int) []string {
 	end := min(len(body), off+room)
 	out = append(out, body[off:end]...)
 	if end < len(body) {
-		out[len(out)-1] = s.Subtle.Render(fmt.Sprintf("  ⋯ %d more lines (↓)", len(body)-end+1))
+		out[len(out)-1] = s.Subtle.Render(tr.N("history.more_lines", len(body)-end+1, nil))
 	}
 	return out
 }
 
 func (m *Model) rawLines() []string {
 	if m.c.Settings != nil && m.c.Settings.Privacy {
-		return []string{"", "  The raw JSON is hidden in privacy mode: it holds amounts and accounts. Press p to show it."}
+		return []string{"", m.c.Tr.T("history.raw_private", nil)}
 	}
 	if len(m.detail.Raw) == 0 {
-		return []string{"", "  No raw JSON was kept for this transaction."}
+		return []string{"", m.c.Tr.T("history.raw_none", nil)}
 	}
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, m.detail.Raw, "  ", "  "); err != nil {
@@ -441,11 +481,11 @@ func (m *Model) rawLines() []string {
 	return lines
 }
 
-func yesNo(b bool) string {
+func yesNo(tr *i18n.Tr, b bool) string {
 	if b {
-		return "yes"
+		return tr.T("history.yes", nil)
 	}
-	return "no"
+	return tr.T("history.no", nil)
 }
 
 func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
@@ -465,63 +505,71 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	}
 	section := func(name string) { out = append(out, "", " "+s.Bold.Render(name)) }
 
-	section("Payment")
-	add("Transaction id", itoa(int64(t.TxnID)))
-	add("Terminal txn id", common.OrDash(string(t.TrmTxnID)))
-	add("Date", m.c.DateTZ(t.Date))
-	add("Type", dirText(t.Type)+" — "+typeWords(t.Type))
-	st := string(t.Status)
+	tr := m.c.Tr
+	section(tr.T("history.section_payment", nil))
+	add(tr.T("history.field_txn_id", nil), itoa(int64(t.TxnID)))
+	add(tr.T("history.field_terminal_id", nil), common.OrDash(string(t.TrmTxnID)))
+	add(tr.T("history.field_date", nil), m.c.DateTZ(t.Date))
+	add(tr.T("history.field_type", nil), dirText(tr, t.Type)+" — "+typeWords(tr, t.Type))
+	st := string(t.Status) // QIWI's status and its text, as QIWI sends them
 	if t.StatusText != "" {
 		st += " — " + t.StatusText
 	}
-	add("Status", st)
+	add(tr.T("history.field_status", nil), st)
 	if t.ErrorCode != 0 || t.Status == qiwiapi.StatusError {
-		ours := qiwiapi.PaymentErrorText(int(t.ErrorCode))
-		add("Error", fmt.Sprintf("%d — %s", int64(t.ErrorCode), ours))
-		if t.Error != nil && *t.Error != "" && *t.Error != ours {
-			add("QIWI's error text", *t.Error)
+		en, ru := qiwiapi.PaymentErrorText(int(t.ErrorCode)), qiwiapi.PaymentErrorTextRU(int(t.ErrorCode))
+		ours := en
+		if tr.Lang() == i18n.RU {
+			ours = ru
+		}
+		add(tr.T("history.field_error", nil), itoa(int64(t.ErrorCode))+" — "+ours)
+		// QIWI's own text, when it says more than the code's description
+		// (in either language).
+		if t.Error != nil && *t.Error != "" && *t.Error != en && *t.Error != ru {
+			add(tr.T("history.field_qiwi_error", nil), *t.Error)
 		}
 	}
-	section("Money")
-	add("Sum", m.c.SignedMoney(t.Signed()))
-	add("Commission", m.c.Money(t.Commission))
-	add("Total", m.c.Money(t.Total))
-	add("Currency rate", common.OrDash(string(t.CurrencyRate)))
-	section("Parties")
-	add("Account", common.OrDash(m.c.Account(t.Account, common.Detail)))
-	add("Provider", providerText(t.Provider))
-	add("Source", providerText(t.Source))
+	section(tr.T("history.section_money", nil))
+	add(tr.T("history.field_sum", nil), m.c.SignedMoney(t.Signed()))
+	add(tr.T("history.field_commission", nil), m.c.Money(t.Commission))
+	add(tr.T("history.field_total", nil), m.c.Money(t.Total))
+	add(tr.T("history.field_rate", nil), common.OrDash(string(t.CurrencyRate)))
+	section(tr.T("history.section_parties", nil))
+	add(tr.T("history.field_account", nil), common.OrDash(m.c.Account(t.Account, common.Detail)))
+	add(tr.T("history.field_provider", nil), providerText(t.Provider))
+	add(tr.T("history.field_source", nil), providerText(t.Source))
 	if t.View != nil {
-		add("View", common.OrDash(t.View.Title)+" · "+common.OrDash(m.c.Account(t.View.Account, common.Detail)))
+		add(tr.T("history.field_view", nil), common.OrDash(t.View.Title)+" · "+common.OrDash(m.c.Account(t.View.Account, common.Detail)))
 	}
-	add("Comment", m.c.Personal(common.OrDash(t.Comment)))
+	add(tr.T("history.field_comment", nil), m.c.Personal(common.OrDash(t.Comment)))
 	if t.PersonID != 0 {
-		add("Wallet (person)", m.c.Personal(itoa(int64(t.PersonID))))
+		add(tr.T("history.field_person", nil), m.c.Personal(itoa(int64(t.PersonID))))
 	}
 	if t.Features != nil {
 		f := t.Features
-		section("Features")
-		add("Receipt ready", yesNo(f.ChequeReady))
-		add("Bank document", fmt.Sprintf("available %s, ready %s", yesNo(f.BankDocumentAvailable), yesNo(f.BankDocumentReady)))
-		add("Repeat payment", yesNo(f.RepeatPaymentEnabled))
-		add("Regular payment", yesNo(f.RegularPaymentEnabled))
-		add("Favourite", yesNo(f.FavoritePaymentEnabled))
-		add("Chat", yesNo(f.ChatAvailable))
-		add("Greeting card", yesNo(f.GreetingCardAttached))
+		section(tr.T("history.section_features", nil))
+		add(tr.T("history.field_receipt_ready", nil), yesNo(tr, f.ChequeReady))
+		add(tr.T("history.field_bank_document", nil), tr.T("history.bank_document",
+			i18n.Args{"Available": yesNo(tr, f.BankDocumentAvailable), "Ready": yesNo(tr, f.BankDocumentReady)}))
+		add(tr.T("history.field_repeat", nil), yesNo(tr, f.RepeatPaymentEnabled))
+		add(tr.T("history.field_regular", nil), yesNo(tr, f.RegularPaymentEnabled))
+		add(tr.T("history.field_favourite", nil), yesNo(tr, f.FavoritePaymentEnabled))
+		add(tr.T("history.field_chat", nil), yesNo(tr, f.ChatAvailable))
+		add(tr.T("history.field_greeting", nil), yesNo(tr, f.GreetingCardAttached))
 	}
 	return out
 }
 
-func typeWords(t qiwiapi.TxnType) string {
+func typeWords(tr *i18n.Tr, t qiwiapi.TxnType) string {
 	switch t {
 	case qiwiapi.TypeIn:
-		return "incoming"
+		return tr.T("history.type_in", nil)
 	case qiwiapi.TypeOut:
-		return "outgoing"
+		return tr.T("history.type_out", nil)
 	case qiwiapi.TypeQIWICard:
-		return "QIWI card payment"
+		return tr.T("history.type_card", nil)
 	}
-	return "unknown"
+	return tr.T("history.type_unknown", nil)
 }
 
 func providerText(p *qiwiapi.Provider) string {

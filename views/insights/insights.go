@@ -11,11 +11,13 @@ package insights
 
 import (
 	"context"
+	"path/filepath"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/store/insights"
@@ -67,8 +69,17 @@ const (
 	panels
 )
 
-func (p panel) String() string {
-	return [...]string{"Months", "Categories", "Counterparties", "Days"}[p]
+// name is the panel's tab in tr's language.
+func (p panel) name(tr *i18n.Tr) string {
+	switch p {
+	case panelCategories:
+		return tr.T("insights.panel_categories", nil)
+	case panelCounterparties:
+		return tr.T("insights.panel_counterparties", nil)
+	case panelDays:
+		return tr.T("insights.panel_days", nil)
+	}
+	return tr.T("insights.panel_months", nil)
 }
 
 // Model is the Insights screen.
@@ -369,7 +380,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.c.ErrorToast(msg.err)
 		}
 		m.saved = msg.path
-		return m, common.Toast(common.SavedAt("Statement", msg.path))
+		return m, common.Toast(m.c.Tr.T("statement.saved", i18n.Args{"File": filepath.Base(msg.path), "Dir": filepath.Dir(msg.path)}))
 	case common.MoneyMovedMsg, feed.WalletPaymentMsg:
 		return m, m.load()
 	case tea.KeyMsg:
@@ -455,13 +466,13 @@ func (m *Model) drill() tea.Cmd {
 	case !ok:
 		return nil
 	case m.panel == panelMonths:
-		d = b.Drill(m.side)
+		d = b.Drill(m.side, m.c.Tr)
 	case m.panel == panelCategories && m.sel < len(m.cats):
-		d = m.cats[m.sel].Drill()
+		d = m.cats[m.sel].Drill(m.c.Tr)
 	case m.panel == panelCounterparties && m.sel < len(m.cps):
-		d = m.cps[m.sel].Drill()
+		d = m.cps[m.sel].Drill(m.c.Tr)
 	case m.panel == panelDays && m.sel < len(m.days):
-		d = m.days[m.sel].Drill(insights.Out)
+		d = m.days[m.sel].Drill(insights.Out, m.c.Tr)
 	default:
 		return nil
 	}
@@ -477,7 +488,8 @@ func (m *Model) statement() tea.Cmd {
 	}
 	m.statementBusy = true
 	write, to := m.d.Statements, earlier(b.End, m.now())
-	return tea.Batch(common.Toast("Writing the statement of "+b.Start.Format("January 2006")+"…"), func() tea.Msg {
+	writing := m.c.Tr.T("insights.writing_statement", i18n.Args{"Month": monthYear(m.c.Tr, b.Start)})
+	return tea.Batch(common.Toast(writing), func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		path, err := write(ctx, b.Start, to)
@@ -488,9 +500,11 @@ func (m *Model) statement() tea.Cmd {
 // ShortHelp lists the screen's keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	out := []key.Binding{k.Panel, common.Relabel(k.Left, "month"), common.Relabel(k.Source, "currency"), common.Relabel(k.Enter, "rows")}
+	tr := m.c.Tr
+	out := []key.Binding{k.Panel, common.Relabel(k.Left, tr.T("insights.help_month", nil)), common.Relabel(k.Source, tr.T("insights.help_currency", nil)),
+		common.Relabel(k.Enter, tr.T("insights.help_rows", nil))}
 	if m.panel == panelCounterparties {
-		out = append(out, common.Relabel(k.Sort, "by amount/count"))
+		out = append(out, common.Relabel(k.Sort, tr.T("insights.help_order", nil)))
 	}
 	if m.d.Statements != nil {
 		out = append(out, k.Statement)

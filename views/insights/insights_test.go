@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	engine "qiwidash/store/insights"
@@ -33,7 +34,14 @@ func (s *statements) write(_ context.Context, from, to time.Time) (string, error
 // widens: the frames are deterministic).
 func newScreen(t *testing.T) (*Model, *uitest.Env, *statements) {
 	t.Helper()
+	return newScreenIn(t, i18n.EN)
+}
+
+// newScreenIn is newScreen speaking lang.
+func newScreenIn(t *testing.T, lang i18n.Lang) (*Model, *uitest.Env, *statements) {
+	t.Helper()
 	env := uitest.New(t)
+	env.Speak(lang)
 	r := reader.New(reader.Options{Store: env.Store, API: env.Common.API.History, Wallet: env.Common.Wallet, Now: env.Common.Now, NoFill: true})
 	t.Cleanup(r.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -226,13 +234,13 @@ func TestPrivacyKeepsShapes(t *testing.T) {
 		env.Common.Settings.Privacy = true
 		hidden := ansi.Strip(m.View())
 		if !amount.MatchString(open) {
-			t.Errorf("%s: no amount shows without privacy:\n%s", p, open)
+			t.Errorf("%s: no amount shows without privacy:\n%s", p.name(nil), open)
 		}
 		if amount.MatchString(hidden) {
-			t.Errorf("%s: an amount shows in privacy mode:\n%s", p, hidden)
+			t.Errorf("%s: an amount shows in privacy mode:\n%s", p.name(nil), hidden)
 		}
 		if bars(open) != bars(hidden) || bars(open) == "" {
-			t.Errorf("%s: the bars changed with privacy", p)
+			t.Errorf("%s: the bars changed with privacy", p.name(nil))
 		}
 	}
 }
@@ -250,4 +258,30 @@ func bars(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// TestDrillLabelsInRussian: History's filter line names a drill-down in
+// the reader's language.
+func TestDrillLabelsInRussian(t *testing.T) {
+	m, _, _ := newScreenIn(t, i18n.RU)
+	m.SetSize(120, 40)
+	uitest.Run(m, m.Init(), limit)
+	label := func() string {
+		t.Helper()
+		for _, msg := range press(m, "enter") {
+			if o, ok := msg.(common.OpenHistoryMsg); ok {
+				return o.Query.Cond.Label
+			}
+		}
+		t.Fatal("enter opened no History")
+		return ""
+	}
+	b, _ := m.bucket()
+	if got, want := label(), "RUB расход, "+b.Start.Format("2006-01"); got != want {
+		t.Errorf("the month: %q, want %q", got, want)
+	}
+	press(m, "v")
+	if got, want := label(), "RUB "+m.cats[0].Category.Name(m.c.Tr); got != want || !strings.ContainsAny(got, "абвгдежзиклмнопрстуф") {
+		t.Errorf("the first category: %q, want %q", got, want)
+	}
 }

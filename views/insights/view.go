@@ -7,6 +7,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/barchart"
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store/insights"
@@ -15,25 +16,26 @@ import (
 
 // View draws the header lines, the panel tabs and the panel.
 func (m *Model) View() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	if m.width == 0 {
 		return ""
 	}
 	lines := []string{m.headLine(), m.coverageLine()}
 	if m.saved != "" {
 		// The whole path, wrapped: the toast may be too narrow for it.
-		for _, l := range strings.Split(ansi.Hardwrap(" Statement saved to "+m.saved, m.width, false), "\n") {
+		saved := tr.T("insights.statement_saved", i18n.Args{"Path": m.saved})
+		for _, l := range strings.Split(ansi.Hardwrap(saved, m.width, false), "\n") {
 			lines = append(lines, s.Positive.Render(l))
 		}
 	}
 	lines = append(lines, m.panelTabs())
 	switch {
 	case m.state == common.StateError && m.months == nil:
-		lines = append(lines, "", s.Error.Render("  "+m.c.Explain(m.err)), s.Subtle.Render("  Press r to retry."))
+		lines = append(lines, "", s.Error.Render("  "+m.c.Explain(m.err)), s.Subtle.Render(tr.T("insights.retry", nil)))
 	case m.months == nil:
-		lines = append(lines, "", s.Subtle.Render("  Summing the cached history…"))
+		lines = append(lines, "", s.Subtle.Render(tr.T("insights.summing", nil)))
 	case len(m.curs) == 0:
-		lines = append(lines, "", s.Subtle.Render("  No successful payments in the last 12 months of the cache."))
+		lines = append(lines, "", s.Subtle.Render(tr.T("insights.no_payments_year", nil)))
 	default:
 		body := m.height - len(lines)
 		switch m.panel {
@@ -57,8 +59,8 @@ func (m *Model) View() string {
 }
 
 func (m *Model) headLine() string {
-	s := m.c.Styles
-	line := s.Title.Render(" Insights") + s.Subtle.Render(" · ") + s.Bold.Render(m.cur().Code())
+	s, tr := m.c.Styles, m.c.Tr
+	line := s.Title.Render(tr.T("insights.title", nil)) + s.Subtle.Render(" · ") + s.Bold.Render(m.cur().Code())
 	if len(m.curs) > 1 {
 		var others []string
 		for _, c := range m.curs {
@@ -66,12 +68,12 @@ func (m *Model) headLine() string {
 				others = append(others, c.Code())
 			}
 		}
-		line += s.Subtle.Render(" (c: " + strings.Join(others, ", ") + ")")
+		line += s.Subtle.Render(tr.T("insights.other_currencies", i18n.Args{"Codes": strings.Join(others, ", ")}))
 	}
 	if b, ok := m.bucket(); ok {
-		month := b.Start.Format("January 2006")
+		month := monthYear(tr, b.Start)
 		if b.Partial {
-			month += " (so far)"
+			month += tr.T("insights.so_far", nil)
 		}
 		line += s.Subtle.Render(" · ") + month + " " + m.checkMark(b)
 	}
@@ -81,47 +83,47 @@ func (m *Model) headLine() string {
 // checkMark is the month's reconciliation with QIWI's totals, in the
 // selected currency: ✓, the difference, or why it is unknown.
 func (m *Model) checkMark(b insights.Bucket) string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	key := b.Start.Unix()
 	if err := m.checkErr[key]; err != nil {
-		return s.Warning.Render("QIWI totals: " + m.c.Explain(err))
+		return s.Warning.Render(tr.T("insights.check_failed", i18n.Args{"Why": m.c.Explain(err)}))
 	}
 	checks, ok := m.checks(b)
 	if !ok {
-		return s.Subtle.Render("QIWI totals: asking…")
+		return s.Subtle.Render(tr.T("insights.check_asking", nil))
 	}
 	for _, k := range checks {
 		if k.Currency != b.Currency {
 			continue
 		}
 		if k.Agree() {
-			return s.Positive.Render("✓ agrees with QIWI's totals")
+			return s.Positive.Render(tr.T("insights.check_agrees", nil))
 		}
-		return s.Warning.Render(fmt.Sprintf("≠ QIWI's totals: in %s, out %s", m.c.SignedMoney(k.DiffIn()), m.c.SignedMoney(k.DiffOut())))
+		return s.Warning.Render(tr.T("insights.check_differs", i18n.Args{"In": m.c.SignedMoney(k.DiffIn()), "Out": m.c.SignedMoney(k.DiffOut())}))
 	}
-	return s.Positive.Render("✓ agrees with QIWI's totals")
+	return s.Positive.Render(tr.T("insights.check_agrees", nil))
 }
 
 func (m *Model) coverageLine() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	var line string
 	switch {
 	case m.covered.IsZero() && !m.coveredAll:
-		line = " Cache: reading what it covers…"
+		line = tr.T("insights.cache_reading", nil)
 	case m.coveredAll:
-		line = " Cache: the whole history, since " + m.covered.In(m.c.Loc()).Format("2006-01-02")
+		line = tr.T("insights.cache_all", i18n.Args{"Date": m.covered.In(m.c.Loc()).Format("2006-01-02")})
 	default:
-		line = " Cache: every payment since " + m.c.Date(m.covered)
+		line = tr.T("insights.cache_since", i18n.Args{"Date": m.c.Date(m.covered)})
 	}
 	switch {
 	case m.widening:
-		line += " · widening to 12 months in the background…"
+		line += tr.T("insights.widening", nil)
 	case m.widenErr != nil:
-		line += " · could not widen: " + m.c.Explain(m.widenErr)
+		line += tr.T("insights.widen_failed", i18n.Args{"Why": m.c.Explain(m.widenErr)})
 	}
 	if m.d.History != nil {
 		if st := m.d.History.Status(); st.Budget != nil {
-			line += fmt.Sprintf(" · %d requests left", st.Budget.Left)
+			line += tr.N("insights.requests_left", st.Budget.Left, nil)
 		}
 	}
 	return s.Subtle.Render(line)
@@ -132,18 +134,18 @@ func (m *Model) panelTabs() string {
 	var parts []string
 	for p := range panels {
 		if p == m.panel {
-			parts = append(parts, s.ActiveTab.Render("▶"+p.String()))
+			parts = append(parts, s.ActiveTab.Render("▶"+p.name(m.c.Tr)))
 		} else {
-			parts = append(parts, s.Tab.Render(p.String()))
+			parts = append(parts, s.Tab.Render(p.name(m.c.Tr)))
 		}
 	}
-	return strings.Join(parts, "") + s.Subtle.Render("  v: next")
+	return strings.Join(parts, "") + s.Subtle.Render(m.c.Tr.T("insights.next_panel", nil))
 }
 
 // ---- Months: 12 pairs of bars (in │ out), the selected one marked ----
 
 func (m *Model) monthsPanel(h int) []string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	ms := m.months[m.cur()]
 	chartH := max(3, min(24, h-6))
 	pair := max(4, (m.width-2)/len(ms)) // columns per month: two bars and their gaps
@@ -159,16 +161,16 @@ func (m *Model) monthsPanel(h int) []string {
 	ch := barchart.New(len(data)*(bw+1), chartH, barchart.WithNoAutoBarWidth(), barchart.WithNoAxis(), barchart.WithBarWidth(bw), barchart.WithBarGap(1),
 		barchart.WithMaxValue(scale(max(top, 1))), barchart.WithNoAutoMaxValue(), barchart.WithDataSet(data))
 	ch.Draw()
-	out := []string{s.Subtle.Render(fmt.Sprintf(" each month: in │ out; top of scale %s", m.c.Money(qiwiapi.Amount{Minor: top, Currency: m.cur()})))}
+	out := []string{s.Subtle.Render(tr.T("insights.months_scale", i18n.Args{"Top": m.c.Money(qiwiapi.Amount{Minor: top, Currency: m.cur()})}))}
 	for _, l := range strings.Split(ch.View(), "\n") {
 		out = append(out, " "+l)
 	}
 	var labels, marks strings.Builder
 	for i, b := range ms {
 		w := 2 * (bw + 1)
-		label := b.Start.Format("Jan")
+		label := monthShort(tr, b.Start)
 		if w >= 8 {
-			label = b.Start.Format("Jan 06")
+			label += b.Start.Format(" 06")
 		}
 		if b.Partial {
 			label += "*"
@@ -188,10 +190,10 @@ func (m *Model) monthsPanel(h int) []string {
 	if b, ok := m.bucket(); ok {
 		// Out counts the commission, as QIWI's own totals do (the statement
 		// lists the two apart): the fee is said again so the sums can be read.
-		out = append(out, fmt.Sprintf(" %s ▲%s: in %s (%d) · out %s (%d) incl. fee %s",
-			b.Start.Format("Jan 2006"), m.side, s.Positive.Render(m.c.SignedMoney(b.In)), b.InCount,
-			s.Negative.Render(m.c.SignedMoney(b.Out.Neg())), b.OutCount, m.c.Money(b.Commission)),
-			s.Subtle.Render(" * so far · ←/→ month · ↑ in ↓ out · enter: these payments in History"))
+		out = append(out, tr.T("insights.month_line", i18n.Args{"Month": monthShort(tr, b.Start) + b.Start.Format(" 2006"), "Side": m.side.Word(tr),
+			"In": s.Positive.Render(m.c.SignedMoney(b.In)), "InCount": b.InCount,
+			"Out": s.Negative.Render(m.c.SignedMoney(b.Out.Neg())), "OutCount": b.OutCount, "Fee": m.c.Money(b.Commission)}),
+			s.Subtle.Render(tr.T("insights.months_hint", nil)))
 	}
 	return out
 }
@@ -246,7 +248,7 @@ func (m *Model) barRows(labels []string, values []qiwiapi.Amount, counts []int, 
 
 func (m *Model) monthTitle() string {
 	b, _ := m.bucket()
-	return b.Start.Format("January 2006")
+	return monthYear(m.c.Tr, b.Start)
 }
 
 func (m *Model) detailState() []string {
@@ -258,37 +260,37 @@ func (m *Model) detailState() []string {
 }
 
 func (m *Model) categoriesPanel(h int) []string {
-	s := m.c.Styles
-	out := []string{s.Subtle.Render(fmt.Sprintf(" Where outgoing %s went in %s (with commission) · payments", m.cur().Code(), m.monthTitle()))}
+	s, tr := m.c.Styles, m.c.Tr
+	out := []string{s.Subtle.Render(tr.T("insights.categories_head", i18n.Args{"Currency": m.cur().Code(), "Month": m.monthTitle()}))}
 	if e := m.detailState(); e != nil {
 		return append(out, e...)
 	}
 	if len(m.cats) == 0 {
-		return append(out, "", s.Subtle.Render("  No outgoing payments this month."))
+		return append(out, "", s.Subtle.Render(tr.T("insights.no_outgoing", nil)))
 	}
 	var labels []string
 	var values []qiwiapi.Amount
 	var counts []int
 	for _, c := range m.cats {
-		labels, values, counts = append(labels, c.Category.Title()), append(values, c.Out), append(counts, c.Count)
+		labels, values, counts = append(labels, c.Category.Name(tr)), append(values, c.Out), append(counts, c.Count)
 	}
 	n := max(1, h-2)
 	return append(append(out, m.barRows(labels, values, counts, scrollFirst(m.sel, n, len(labels)), n)...),
-		s.Subtle.Render(" ←/→ month · ↑/↓ category · enter: these payments in History"))
+		s.Subtle.Render(tr.T("insights.categories_hint", nil)))
 }
 
 func (m *Model) counterpartiesPanel(h int) []string {
-	s := m.c.Styles
-	order := "by amount"
+	s, tr := m.c.Styles, m.c.Tr
+	order := tr.T("insights.by_amount", nil)
 	if m.byCount {
-		order = "by number of payments"
+		order = tr.T("insights.by_count", nil)
 	}
-	out := []string{s.Subtle.Render(fmt.Sprintf(" Top recipients and senders in %s, %s, %s (s: switch)", m.monthTitle(), m.cur().Code(), order))}
+	out := []string{s.Subtle.Render(tr.T("insights.counterparties_head", i18n.Args{"Month": m.monthTitle(), "Currency": m.cur().Code(), "Order": order}))}
 	if e := m.detailState(); e != nil {
 		return append(out, e...)
 	}
 	if len(m.cps) == 0 {
-		return append(out, "", s.Subtle.Render("  No payments this month."))
+		return append(out, "", s.Subtle.Render(tr.T("insights.no_payments_month", nil)))
 	}
 	var labels []string
 	var values []qiwiapi.Amount
@@ -296,7 +298,7 @@ func (m *Model) counterpartiesPanel(h int) []string {
 	for _, c := range m.cps {
 		who := c.Account
 		if who == "" {
-			who = "(no account)"
+			who = tr.T("spending.no_account", nil)
 		}
 		who = m.c.Account(sanitize.Text(who), common.List)
 		if c.Provider != "" {
@@ -310,7 +312,7 @@ func (m *Model) counterpartiesPanel(h int) []string {
 	}
 	n := max(1, h-2)
 	return append(append(out, m.barRows(labels, values, counts, scrollFirst(m.sel, n, len(labels)), n)...),
-		s.Subtle.Render(" → paid to · ← received from · enter: these payments in History"))
+		s.Subtle.Render(tr.T("insights.counterparties_hint", nil)))
 }
 
 func scrollFirst(sel, n, total int) int {
@@ -325,8 +327,8 @@ func scrollFirst(sel, n, total int) int {
 var shades = []string{"·", "░", "▒", "▓", "█"}
 
 func (m *Model) daysPanel() []string {
-	s := m.c.Styles
-	out := []string{s.Subtle.Render(fmt.Sprintf(" Spending per day, %s, %s: · none ░ ▒ ▓ █ most", m.monthTitle(), m.cur().Code()))}
+	s, tr := m.c.Styles, m.c.Tr
+	out := []string{s.Subtle.Render(tr.T("insights.days_head", i18n.Args{"Month": m.monthTitle(), "Currency": m.cur().Code()}))}
 	if e := m.detailState(); e != nil {
 		return append(out, e...)
 	}
@@ -339,8 +341,8 @@ func (m *Model) daysPanel() []string {
 	}
 	cellW := max(6, min(14, (m.width-4)/7))
 	var head strings.Builder
-	for _, d := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
-		head.WriteString(common.PadRight(d, cellW))
+	for d := range weekdayIDs {
+		head.WriteString(common.PadRight(weekday(tr, d), cellW))
 	}
 	out = append(out, "  "+s.TableHeader.Render(head.String()))
 	lead := (int(m.days[0].Start.Weekday()) + 6) % 7 // Monday first
@@ -367,9 +369,9 @@ func (m *Model) daysPanel() []string {
 	}
 	if m.sel < len(m.days) {
 		d := m.days[m.sel]
-		out = append(out, "", fmt.Sprintf("  %s: out %s (%d payments) · in %s (%d)", d.Start.Format("Mon 2 January"),
-			m.c.SignedMoney(d.Out.Neg()), d.OutCount, m.c.SignedMoney(d.In), d.InCount))
+		out = append(out, "", tr.T("insights.day_line", i18n.Args{"Day": dayDate(tr, d.Start),
+			"Out": m.c.SignedMoney(d.Out.Neg()), "OutCount": d.OutCount, "In": m.c.SignedMoney(d.In), "InCount": d.InCount}))
 	}
-	out = append(out, s.Subtle.Render("  arrows: day · enter: the day's outgoing payments in History"))
+	out = append(out, s.Subtle.Render(tr.T("insights.days_hint", nil)))
 	return out
 }
