@@ -331,7 +331,7 @@ func (f Filter) where(wallet string) (string, []any, error) {
 		conds = append(conds, "t.type = ?")
 		args = append(args, string(f.Operation))
 	default:
-		return "", nil, fmt.Errorf("filter: unknown operation %q", f.Operation)
+		return "", nil, i18n.Errorf("store.filter.operation", i18n.Args{"Value": fmt.Sprintf("%q", f.Operation)}, nil)
 	}
 	if len(f.Currencies) > 0 {
 		conds = append(conds, "t.currency IN ("+placeholders(len(f.Currencies))+")")
@@ -344,7 +344,7 @@ func (f Filter) where(wallet string) (string, []any, error) {
 		for _, src := range f.Sources {
 			id, ok := sourceIDs[src]
 			if !ok {
-				return "", nil, fmt.Errorf("filter: unknown source %q", src)
+				return "", nil, i18n.Errorf("store.filter.source", i18n.Args{"Value": fmt.Sprintf("%q", src)}, nil)
 			}
 			args = append(args, id)
 		}

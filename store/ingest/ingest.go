@@ -27,7 +27,6 @@ package ingest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -238,7 +237,7 @@ func Listen(addr string) (net.Listener, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("receiver: %w", err)
+		return nil, i18n.Errorf("ingest.receiver_failed", nil, err)
 	}
 	return ln, nil
 }
@@ -255,7 +254,7 @@ func (in *Ingest) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("receiver: %w", err)
+		return i18n.Errorf("ingest.receiver_failed", nil, err)
 	case <-ctx.Done():
 	case <-in.ctx.Done():
 	}
@@ -265,7 +264,7 @@ func (in *Ingest) Serve(ctx context.Context, ln net.Listener) error {
 		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("receiver: %w", err)
+		return i18n.Errorf("ingest.receiver_failed", nil, err)
 	}
 	return nil
 }
