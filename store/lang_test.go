@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,6 +91,24 @@ func TestJournalDuplicateInRussian(t *testing.T) {
 		t.Fatalf("English: %v", err)
 	}
 	if got := i18n.New(i18n.RU).Error(err); got != "этот клиентский id уже есть в журнале: wallet.payment 42 открыт на 100.00 для +79990000000" {
+		t.Errorf("Russian %q", got)
+	}
+}
+
+// A store file that is not qiwidash's is refused in the reader's language,
+// errors.Is ErrCorrupt, in English as before.
+func TestOpenRefusalInRussian(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, _ := sql.Open("sqlite", path)
+	if _, err := db.Exec("CREATE TABLE notes (x TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err := Open(path, Options{})
+	if !errors.Is(err, ErrCorrupt) || err.Error() != "the store file is damaged or not a qiwidash store: "+path+" holds tables that are not qiwidash's (the file was not changed)" {
+		t.Fatalf("English: %v", err)
+	}
+	if got := i18n.New(i18n.RU).Error(err); got != "файл хранилища повреждён или это не хранилище qiwidash: в "+path+" есть чужие таблицы (файл не изменён)" {
 		t.Errorf("Russian %q", got)
 	}
 }
