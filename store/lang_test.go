@@ -90,7 +90,7 @@ func TestJournalDuplicateInRussian(t *testing.T) {
 	if !errors.Is(err, ErrDuplicate) || err.Error() != "this client id is already in the journal: wallet.payment 42 is open for 100.00 to +79990000000" {
 		t.Fatalf("English: %v", err)
 	}
-	if got := i18n.New(i18n.RU).Error(err); got != "этот клиентский id уже есть в журнале: wallet.payment 42 открыт на 100.00 для +79990000000" {
+	if got := i18n.New(i18n.RU).Error(err); got != "этот клиентский id уже есть в журнале: wallet.payment 42 ещё не завершён: 100.00 получателю +79990000000" {
 		t.Errorf("Russian %q", got)
 	}
 }

@@ -29,7 +29,7 @@ func TestRefusalInRussianAndEnglish(t *testing.T) {
 	}{
 		{refusal("moves.refusal.not_enough", i18n.Args{"Debit": rub(123450), "Balance": rub(1000)}),
 			"Not enough money: this takes 1 234.50 ₽ with the commission, the RUB account holds 10.00 ₽",
-			"Недостаточно средств: с комиссией нужно 1\u202f234,50 ₽, на рублёвом счёте 10,00 ₽"},
+			"Недостаточно средств: с комиссией нужно 1\u202f234,50 ₽, на рублёвом балансе 10,00 ₽"},
 		{refusal("moves.refusal.above_limit", i18n.Args{"Limit": qiwiapi.LimitPaymentsP2P, "Rest": rub(5000_00), "Max": rub(200_000_00),
 			"Till": time.Date(2026, 12, 31, 23, 59, 0, 0, qiwiapi.Moscow), "Debit": rub(6000_00)}),
 			"Above the monthly transfers to people limit: 5 000.00 ₽ left of 200 000.00 ₽ until 31 Dec 2026, this takes 6 000.00 ₽",
@@ -42,7 +42,7 @@ func TestRefusalInRussianAndEnglish(t *testing.T) {
 			"QIWI сообщает: этот кошелёк не принимает наличные (Wallet is blocked); принимает безналичные"},
 		{refusal("moves.refusal.no_rub_account", nil),
 			"The wallet has no RUB account with a balance: payments are paid from it",
-			"В кошельке нет рублёвого счёта с балансом: платежи идут с него"},
+			"В кошельке нет рублёвого баланса: платежи списываются с него"},
 	}
 	for _, c := range cases {
 		var r *Refusal
@@ -156,7 +156,7 @@ func TestErrorsInTheReadersLanguage(t *testing.T) {
 	if ns.Error() != "not sent: the intent could not be saved: disk full" {
 		t.Errorf("English %q", ns.Error())
 	}
-	if got := ru.Error(ns); got != "не отправлено: намерение не удалось сохранить: disk full" {
+	if got := ru.Error(ns); got != "не отправлено: не удалось сохранить запись об операции: disk full" {
 		t.Errorf("Russian %q", got)
 	}
 	rec := i18n.Errorf("moves.not_recorded.payment", nil, store.ErrDuplicate)
