@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -55,7 +56,7 @@ func NewRowWriter(w io.Writer, format string) (*RowWriter, error) {
 		_, err := io.WriteString(w, "[\n")
 		return rw, err
 	}
-	return nil, fmt.Errorf("export: format %q: use csv or json", format)
+	return nil, i18n.Errorf("store.export.format", i18n.Args{"Format": fmt.Sprintf("%q", format)}, nil)
 }
 
 // Write writes one row.

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -330,7 +331,7 @@ func (f Filter) where(wallet string) (string, []any, error) {
 		conds = append(conds, "t.type = ?")
 		args = append(args, string(f.Operation))
 	default:
-		return "", nil, fmt.Errorf("filter: unknown operation %q", f.Operation)
+		return "", nil, i18n.Errorf("store.filter.operation", i18n.Args{"Value": fmt.Sprintf("%q", f.Operation)}, nil)
 	}
 	if len(f.Currencies) > 0 {
 		conds = append(conds, "t.currency IN ("+placeholders(len(f.Currencies))+")")
@@ -343,7 +344,7 @@ func (f Filter) where(wallet string) (string, []any, error) {
 		for _, src := range f.Sources {
 			id, ok := sourceIDs[src]
 			if !ok {
-				return "", nil, fmt.Errorf("filter: unknown source %q", src)
+				return "", nil, i18n.Errorf("store.filter.source", i18n.Args{"Value": fmt.Sprintf("%q", src)}, nil)
 			}
 			args = append(args, id)
 		}
@@ -638,18 +639,22 @@ type SyncStatus struct {
 
 // Describe is the status line: "from cache, last synced at 2024-05-01 12:03
 // (offline: ...)", its time in loc.
-func (st SyncStatus) Describe(loc *time.Location) string {
+func (st SyncStatus) Describe(loc *time.Location) string { return st.DescribeIn(nil, loc) }
+
+// DescribeIn is Describe in tr's language (nil: English). The last
+// error is as it was recorded.
+func (st SyncStatus) DescribeIn(tr *i18n.Tr, loc *time.Location) string {
 	if st.LastSync.IsZero() {
 		if st.LastError != "" {
-			return "nothing cached yet (offline: " + st.LastError + ")"
+			return tr.T("store.sync.nothing_offline", i18n.Args{"Why": st.LastError})
 		}
-		return "nothing cached yet"
+		return tr.T("store.sync.nothing", nil)
 	}
-	s := "from cache, last synced at " + st.LastSync.In(loc).Format("2006-01-02 15:04")
+	at := st.LastSync.In(loc).Format("2006-01-02 15:04")
 	if st.LastError != "" {
-		s += " (offline: " + st.LastError + ")"
+		return tr.T("store.sync.cached_offline", i18n.Args{"At": at, "Why": st.LastError})
 	}
-	return s
+	return tr.T("store.sync.cached", i18n.Args{"At": at})
 }
 
 // SyncStatus reads a wallet's sync state.

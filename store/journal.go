@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -182,7 +183,7 @@ func (j *Journal) Begin(ctx context.Context, in Intent) (*Entry, error) {
 		[]byte(in.Request), st, now, now)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
-			return nil, fmt.Errorf("%w: %s %s", ErrDuplicate, in.Kind, in.ClientID)
+			return nil, i18n.Errorf("store.journal.duplicate", i18n.Args{"Kind": in.Kind, "ClientID": in.ClientID}, ErrDuplicate)
 		}
 		return nil, err
 	}
@@ -404,9 +405,10 @@ func (j *Journal) BeginOrResume(ctx context.Context, in Intent) (*Entry, error) 
 	case e.State.Final() && e.State != StateSucceeded:
 		return j.Begin(ctx, in)
 	case e.State.Final():
-		return nil, fmt.Errorf("%w: %s %s already succeeded", ErrDuplicate, in.Kind, in.ClientID)
+		return nil, i18n.Errorf("store.journal.succeeded", i18n.Args{"Kind": in.Kind, "ClientID": in.ClientID}, ErrDuplicate)
 	case e.Amount != in.Amount || e.Recipient != in.Recipient:
-		return nil, fmt.Errorf("%w: %s %s is open for %s to %s", ErrDuplicate, in.Kind, in.ClientID, e.Amount.Decimal(), e.Recipient)
+		return nil, i18n.Errorf("store.journal.open", i18n.Args{"Kind": in.Kind, "ClientID": in.ClientID, "Amount": e.Amount.Decimal(),
+			"Recipient": e.Recipient}, ErrDuplicate)
 	}
 	return e, nil
 }

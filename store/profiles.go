@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -45,7 +46,7 @@ var profileNameRe = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$`)
 // CheckProfileName refuses names that would not make a clean keyring entry.
 func CheckProfileName(name string) error {
 	if !profileNameRe.MatchString(name) {
-		return fmt.Errorf("profile name %q: use 1-64 letters, digits, '.', '_' or '-'", name)
+		return i18n.Errorf("store.profile.bad_name", i18n.Args{"Name": fmt.Sprintf("%q", name)}, nil)
 	}
 	return nil
 }
@@ -78,8 +79,39 @@ type APIVerifier struct {
 // LoginError is credentials the service refused, with its words.
 type LoginError struct {
 	Mode   string // "wallet", "agent", "merchant"
-	Reason string // the service's explanation
+	Reason string // the service's explanation, with advice in English (Why: in a language)
 	Err    error
+	words  string // the service's own words, secrets masked
+	advice string // the catalogue id of the advice after them ("": none)
+}
+
+// Why is the service's explanation with its advice in tr's language (nil:
+// English); the service's own words stay as it sent them.
+func (e *LoginError) Why(tr *i18n.Tr) string {
+	if e.advice == "" {
+		return e.Reason
+	}
+	return tr.T(e.advice, i18n.Args{"Words": e.words})
+}
+
+// loginRefused is the refusal of mode's credentials c by err.
+func loginRefused(mode string, err error, c Credentials) *LoginError {
+	e := &LoginError{Mode: mode, Err: redactErr(err, c), words: redactErr(err, c).Error()}
+	var apiErr *qiwiapi.Error
+	if errors.As(err, &apiErr) {
+		e.words = Redact(apiErr.Message(), c)
+		switch apiErr.StatusCode {
+		case http.StatusUnauthorized:
+			e.advice = "store.login.advice_401"
+		case http.StatusForbidden:
+			e.advice = "store.login.advice_403"
+		}
+	}
+	e.Reason = e.Why(nil)
+	if e.advice == "" {
+		e.Reason = e.words
+	}
+	return e
 }
 
 func (e *LoginError) Error() string {
@@ -98,12 +130,23 @@ type BadAnswerError struct {
 	Detail string // the client's error, secrets masked, for logs
 }
 
-func (e *BadAnswerError) Error() string {
-	msg := fmt.Sprintf("QIWI did not answer properly (HTTP %d)", e.Status)
-	if e.Mode != "" {
-		msg += " when checking the " + e.Mode + " credentials"
+func (e *BadAnswerError) Error() string { return e.words().Error() }
+
+// Unwrap is the failure in words (Tr.Error says it in a language), never
+// the client's error.
+func (e *BadAnswerError) Unwrap() error { return e.words() }
+
+func (e *BadAnswerError) words() error {
+	args := i18n.Args{"Status": e.Status}
+	switch e.Mode {
+	case "wallet":
+		return i18n.Errorf("store.login.bad_answer_wallet", args, nil)
+	case "agent":
+		return i18n.Errorf("store.login.bad_answer_agent", args, nil)
+	case "merchant":
+		return i18n.Errorf("store.login.bad_answer_merchant", args, nil)
 	}
-	return msg + "; nothing was saved"
+	return i18n.Errorf("store.login.bad_answer", args, nil)
 }
 
 // in is a copy of e for mode, with err (secrets masked) as the detail.
@@ -161,51 +204,38 @@ func (v APIVerifier) Verify(ctx context.Context, c Credentials) (Verified, error
 			return out, bad.in("wallet", err, c)
 		}
 		if err != nil {
-			return out, &LoginError{Mode: "wallet", Reason: reason(err, c), Err: redactErr(err, c)}
+			return out, loginRefused("wallet", err, c)
 		}
 		out.Wallet = p.Wallet()
 		if out.Wallet == "" {
-			return out, &LoginError{Mode: "wallet", Reason: "the profile answer holds no wallet number"}
+			e := &LoginError{Mode: "wallet", advice: "store.login.no_wallet"}
+			e.Reason = e.Why(nil)
+			return out, e
 		}
 	}
 	if c.AgentID != "" {
 		if v.Agent == nil {
-			return out, errors.New("agent credentials cannot be checked by this build")
+			return out, i18n.Errorf("store.login.no_agent_check", nil, nil)
 		}
 		if err := v.Agent(ctx, c); err != nil {
 			if bad := (*BadAnswerError)(nil); errors.As(err, &bad) {
 				return out, bad.in("agent", err, c)
 			}
-			return out, &LoginError{Mode: "agent", Reason: reason(err, c), Err: redactErr(err, c)}
+			return out, loginRefused("agent", err, c)
 		}
 	}
 	if c.APIID != "" {
 		if v.Merchant == nil {
-			return out, errors.New("merchant credentials cannot be checked by this build")
+			return out, i18n.Errorf("store.login.no_merchant_check", nil, nil)
 		}
 		if err := v.Merchant(ctx, c.APIID, c.APIPassword, c.ShopID); err != nil {
 			if bad := (*BadAnswerError)(nil); errors.As(err, &bad) {
 				return out, bad.in("merchant", err, c)
 			}
-			return out, &LoginError{Mode: "merchant", Reason: reason(err, c), Err: redactErr(err, c)}
+			return out, loginRefused("merchant", err, c)
 		}
 	}
 	return out, nil
-}
-
-// reason is the API's own words for a refusal, secrets masked.
-func reason(err error, c Credentials) string {
-	var apiErr *qiwiapi.Error
-	if errors.As(err, &apiErr) {
-		msg := apiErr.Message()
-		if apiErr.StatusCode == http.StatusUnauthorized {
-			msg += " (HTTP 401: the token is wrong, expired or revoked; issue a new one at qiwi.com/api)"
-		} else if apiErr.StatusCode == http.StatusForbidden {
-			msg += " (HTTP 403: the token lacks the scope \"profile info\"; issue one with it)"
-		}
-		return redactErr(errors.New(msg), c).Error()
-	}
-	return redactErr(err, c).Error()
 }
 
 // Login checks credentials with v, then saves the secrets to the keyring and
@@ -286,7 +316,7 @@ func (s *Store) Profile(ctx context.Context, name string) (*Profile, error) {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("%w: %q (run: qiwidash login --profile %s)", ErrNoProfile, name, name)
+		return nil, i18n.Errorf("store.profile.unknown", i18n.Args{"Quoted": fmt.Sprintf("%q", name), "Name": name}, ErrNoProfile)
 	}
 	return &rows[0], nil
 }
@@ -375,7 +405,7 @@ func (s *Store) Unlock(ctx context.Context, name string) (*Session, error) {
 		return nil, err
 	}
 	if !c.Modes().Any() {
-		return nil, fmt.Errorf("profile %q has no credentials in the keyring (run: qiwidash login --profile %s)", name, name)
+		return nil, i18n.Errorf("store.profile.no_credentials", i18n.Args{"Quoted": fmt.Sprintf("%q", name), "Name": name}, nil)
 	}
 	return &Session{Profile: *p, Credentials: c, Source: FromKeyring}, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/topup"
 )
@@ -43,22 +44,34 @@ type KeyringError struct {
 	Err error  // the keyring library's error; never holds a secret
 }
 
-// NoKeyringHelp tells a person how to get a keyring, or how to do without one.
-const NoKeyringHelp = `qiwidash keeps secrets only in the OS keyring, and none is reachable.
-Fix it one of these ways:
-  - in a desktop session: install and start a Secret Service (gnome-keyring or KeePassXC with Secret Service on);
-  - headless: apt-get install gnome-keyring dbus, then run
-      dbus-run-session -- sh -c 'echo -n "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets; qiwidash'
-  - or give the credentials for this run only, in environment variables:
-      QIWI_TOKEN (wallet), QIWI_AGENT_ID + QIWI_AGENT_PASSWORD (agent),
-      QIWI_API_ID + QIWI_API_PASSWORD + QIWI_SHOP_ID (merchant).
-    They are used for that run and never saved.`
+// KeyringHelp tells a person, in tr's language (nil: English), how to get
+// a keyring, or how to do without one.
+func KeyringHelp(tr *i18n.Tr) string { return tr.T("store.keyring.help", i18n.Args{}) }
 
-func (e *KeyringError) Error() string {
-	return fmt.Sprintf("keyring %s failed: %v\n%s", e.Op, e.Err, NoKeyringHelp)
+// NoKeyringHelp is KeyringHelp in English.
+var NoKeyringHelp = KeyringHelp(nil)
+
+// Error is the failure and the way out, in English: a person reads it in
+// their language through Tr.Error (Unwrap holds its words).
+func (e *KeyringError) Error() string { return e.words().Error() }
+
+// Unwrap is the keyring library's error and the failure in words.
+func (e *KeyringError) Unwrap() []error { return []error{e.Err, e.words()} }
+
+// words is the failure with the help after it, as a catalogue message.
+func (e *KeyringError) words() error {
+	why := i18n.Args{"Why": fmt.Sprint(e.Err)}
+	var failed error
+	switch e.Op {
+	case "save":
+		failed = i18n.Errorf("store.keyring.save_failed", why, nil)
+	case "delete":
+		failed = i18n.Errorf("store.keyring.delete_failed", why, nil)
+	default:
+		failed = i18n.Errorf("store.keyring.read_failed", why, nil)
+	}
+	return i18n.Errorf("store.keyring.help", nil, failed)
 }
-
-func (e *KeyringError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrNoKeyring) true.
 func (e *KeyringError) Is(target error) bool { return target == ErrNoKeyring }
@@ -153,10 +166,10 @@ func (c Credentials) Check() error {
 		}
 	}
 	if n != 0 && n != 3 {
-		return errors.New("merchant credentials need API_ID, API_PASSWORD and the shop id")
+		return i18n.Errorf("store.credentials.merchant_incomplete", nil, nil)
 	}
 	if c.IsZero() {
-		return errors.New("no credentials given")
+		return i18n.Errorf("store.credentials.none", nil, nil)
 	}
 	return nil
 }
@@ -168,17 +181,17 @@ func (c Credentials) checkAgent() error {
 	files := c.AgentKeyFile != "" || c.AgentCertFile != "" || c.AgentCAFile != "" || c.AgentPassphrase != "" || c.AgentSignAlg != ""
 	switch {
 	case c.AgentID == "" && (c.AgentPassword != "" || files):
-		return errors.New("agent credentials need the terminal id")
+		return i18n.Errorf("store.credentials.agent_no_id", nil, nil)
 	case c.AgentID == "":
 		return nil
 	case c.AgentCertFile != "" && c.AgentKeyFile == "":
-		return errors.New("a client certificate needs its private key file")
+		return i18n.Errorf("store.credentials.cert_no_key", nil, nil)
 	case c.AgentCertFile != "" && c.AgentPassword == "":
-		return errors.New("a client-certificate login still needs the terminal password")
+		return i18n.Errorf("store.credentials.cert_no_password", nil, nil)
 	case c.AgentKeyFile == "" && c.AgentPassword == "":
-		return errors.New("agent credentials need both the terminal id and the password (or a signing key file)")
+		return i18n.Errorf("store.credentials.agent_no_password", nil, nil)
 	case c.AgentSignAlg != "" && c.AgentSignAlg != string(topup.SHA1withRSA) && c.AgentSignAlg != string(topup.MD5withRSA):
-		return fmt.Errorf("signature algorithm %q: use SHA1withRSA or MD5withRSA", c.AgentSignAlg)
+		return i18n.Errorf("store.credentials.sign_alg", i18n.Args{"Alg": fmt.Sprintf("%q", c.AgentSignAlg)}, nil)
 	}
 	return nil
 }

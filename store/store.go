@@ -20,6 +20,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"qiwidash/i18n"
 )
 
 // ErrCorrupt is returned by Open for a file that is not a readable qiwidash store.
@@ -108,8 +110,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return s.openError(err)
 	}
 	if version > len(migrations) {
-		return fmt.Errorf("%w: %s has schema version %d, this qiwidash knows up to %d; update qiwidash (the file was not changed)",
-			ErrTooNew, s.path, version, len(migrations))
+		return i18n.Errorf("store.open.too_new", i18n.Args{"Path": s.path, "Version": version, "Known": len(migrations)}, ErrTooNew)
 	}
 	if version > 0 {
 		var n int
@@ -118,7 +119,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return s.openError(err)
 		}
 		if n == 0 {
-			return fmt.Errorf("%w: %s has user_version %d but no qiwidash tables (the file was not changed)", ErrCorrupt, s.path, version)
+			return i18n.Errorf("store.open.no_tables", i18n.Args{"Path": s.path, "Version": version}, ErrCorrupt)
 		}
 	} else {
 		// A version-0 file must be empty: never adopt someone else's database.
@@ -127,7 +128,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return s.openError(err)
 		}
 		if n > 0 {
-			return fmt.Errorf("%w: %s holds tables that are not qiwidash's (the file was not changed)", ErrCorrupt, s.path)
+			return i18n.Errorf("store.open.foreign", i18n.Args{"Path": s.path}, ErrCorrupt)
 		}
 	}
 	var mode string
@@ -166,11 +167,11 @@ func (s *Store) openError(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("%w: %s: %v (the file was not changed; move it away to start a fresh cache)", ErrCorrupt, s.path, err)
+			return i18n.Errorf("store.open.damaged", i18n.Args{"Path": s.path, "Why": err.Error()}, ErrCorrupt)
 		}
 	}
 	if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
-		return fmt.Errorf("%w: %s: %v (the file was not changed; move it away to start a fresh cache)", ErrCorrupt, s.path, err)
+		return i18n.Errorf("store.open.damaged", i18n.Args{"Path": s.path, "Why": err.Error()}, ErrCorrupt)
 	}
 	return fmt.Errorf("store: %s: %w", s.path, err)
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 )
@@ -19,7 +21,7 @@ type HookAPI interface {
 }
 
 // ErrNoActiveHook means the wallet has no webhook registered.
-var ErrNoActiveHook = errors.New("no wallet webhook is active")
+var ErrNoActiveHook = i18n.Errorf("ingest.no_active_hook", nil, nil)
 
 // DefaultRelearnInterval is the least time between two re-reads of the
 // active hook caused by webhooks that failed the check of a known key.
@@ -156,19 +158,21 @@ func (a *ActiveHookKey) explain(err error) error {
 }
 
 // Status says in words what wallet webhooks are checked against.
-func (a *ActiveHookKey) Status() string {
+func (a *ActiveHookKey) Status() string { return a.status(nil) }
+
+// status is Status in tr's language (nil: English).
+func (a *ActiveHookKey) status(tr *i18n.Tr) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	switch {
 	case !a.known:
-		return "Wallet webhooks: reading the active webhook's key…"
+		return tr.T("ingest.hook.reading", nil)
 	case errors.Is(a.err, ErrNoActiveHook):
-		return "No wallet webhook is active: register your public URL (ending in " + notify.DefaultWebhookPath +
-			") on the Webhooks screen; qiwidash never registers one itself. Until then wallet webhooks are refused."
+		return tr.T("ingest.hook.none", i18n.Args{"Path": notify.DefaultWebhookPath})
 	case a.err != nil:
-		return "Wallet webhooks cannot be checked yet: " + a.err.Error() + " (read again when one arrives)"
+		return tr.T("ingest.hook.unreadable", i18n.Args{"Why": explain.Error(tr, a.err)})
 	}
-	return "Wallet webhooks checked with the key of the active webhook → " + a.hookURL
+	return tr.T("ingest.hook.checked", i18n.Args{"URL": a.hookURL})
 }
 
 // WebhookKey holds a wallet hook's signing key that is learnt after the

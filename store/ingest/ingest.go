@@ -27,7 +27,6 @@ package ingest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -36,6 +35,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/store"
 )
@@ -97,6 +98,9 @@ type Options struct {
 	ConfirmTimeout time.Duration // 30s when <= 0
 	Limits         Limits
 	Now            func() time.Time
+	// Tr is the language of the words an Event carries for a person (why a
+	// status was not confirmed); nil: English. It is read as each is written.
+	Tr *i18n.Tr
 }
 
 // Event is one notification as the receiver judged it. The embedded
@@ -233,7 +237,7 @@ func Listen(addr string) (net.Listener, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("receiver: %w", err)
+		return nil, i18n.Errorf("ingest.receiver_failed", nil, err)
 	}
 	return ln, nil
 }
@@ -250,7 +254,7 @@ func (in *Ingest) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("receiver: %w", err)
+		return i18n.Errorf("ingest.receiver_failed", nil, err)
 	case <-ctx.Done():
 	case <-in.ctx.Done():
 	}
@@ -260,7 +264,7 @@ func (in *Ingest) Serve(ctx context.Context, ln net.Listener) error {
 		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("receiver: %w", err)
+		return i18n.Errorf("ingest.receiver_failed", nil, err)
 	}
 	return nil
 }
@@ -344,7 +348,7 @@ func (in *Ingest) confirm(e Event, wallet string, txn int64) {
 	f := e
 	f.FollowUp, f.Time = true, in.now()
 	var status string
-	err := errors.New("the transaction id " + strconv.Quote(w.TxnID) + " is not a number")
+	err := i18n.Errorf("ingest.txn_not_number", i18n.Args{"ID": strconv.Quote(w.TxnID)}, nil)
 	if txn != 0 {
 		ctx, cancel := context.WithTimeout(in.ctx, in.o.ConfirmTimeout)
 		status, err = in.o.Confirm(ctx, wallet, txn, w.Type)
@@ -352,7 +356,7 @@ func (in *Ingest) confirm(e Event, wallet string, txn int64) {
 	}
 	switch {
 	case err != nil:
-		f.Confirmation, f.ConfirmError = NotConfirmed, err.Error()
+		f.Confirmation, f.ConfirmError = NotConfirmed, explain.Error(in.o.Tr, err)
 	case strings.EqualFold(status, w.Status):
 		f.Confirmation, f.APIStatus, f.StatusConfirmed = Confirmed, status, true
 	default:
@@ -362,7 +366,7 @@ func (in *Ingest) confirm(e Event, wallet string, txn int64) {
 		// The seen record keeps the sender's claim with a "?" until now.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if serr := st.SetNotificationStatus(ctx, walletKey(wallet, w), status); serr != nil {
-			f.ConfirmError = "recording the confirmed status: " + serr.Error()
+			f.ConfirmError = in.o.Tr.T("ingest.not_recorded", i18n.Args{"Why": serr.Error()})
 		}
 		cancel()
 	}

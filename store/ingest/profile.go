@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi/notify"
 )
 
@@ -19,6 +20,9 @@ const EnvNotifyPassword = "QIWI_NOTIFY_PASSWORD"
 type Profile struct {
 	// Hook checks wallet webhooks; nil when the profile has no wallet token.
 	Hook *ActiveHookKey
+	// Tr is the language of Status (nil: English), read when it is
+	// called, so the shared Tr's live switch shows at once.
+	Tr *i18n.Tr
 
 	shopID, notifyPassword string
 	merchant               bool
@@ -60,18 +64,19 @@ func (p *Profile) Checks(cfg notify.Config) notify.Config {
 func (p *Profile) Status() string {
 	var lines []string
 	if p.Hook != nil {
-		lines = append(lines, p.Hook.Status())
+		lines = append(lines, p.Hook.status(p.Tr))
 	} else {
-		lines = append(lines, "No wallet token in this profile: wallet webhooks are refused.")
+		lines = append(lines, p.Tr.T("ingest.profile.no_wallet", nil))
 	}
+	env := i18n.Args{"Env": EnvNotifyPassword}
 	switch {
 	case !p.merchant:
-		lines = append(lines, "No merchant credentials in this profile: bill callbacks are refused.")
+		lines = append(lines, p.Tr.T("ingest.profile.no_merchant", nil))
 	case p.notifyPassword == "":
-		lines = append(lines, "Bill callbacks are refused: set "+EnvNotifyPassword+" to the shop's notification password.")
+		lines = append(lines, p.Tr.T("ingest.profile.no_password", env))
 	default:
-		lines = append(lines, "Bill callbacks checked with the notification password from "+EnvNotifyPassword+".")
+		lines = append(lines, p.Tr.T("ingest.profile.password", env))
 	}
-	lines = append(lines, "Verified notifications are saved once (a replay is recognised, also after a restart): bill statuses in the bill records, wallet payments recorded and the history synced.")
+	lines = append(lines, p.Tr.T("ingest.profile.saved_once", nil))
 	return strings.Join(lines, "\n")
 }

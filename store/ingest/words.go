@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/sanitize"
 )
@@ -13,11 +14,15 @@ import (
 // verdict (with the reason), id, status, amount, source host, answer.
 // Every outside string in it passes sanitize.Text: no control character
 // or escape sequence a sender put in an id or a status reaches a terminal.
-func Line(e Event) string {
+func Line(e Event) string { return LineIn(nil, e) }
+
+// LineIn is Line with its words in tr's language (nil: English); the
+// key=value fields stay as they are.
+func LineIn(tr *i18n.Tr, e Event) string {
 	n := e.Notice
-	verdict := Verdict(n)
+	verdict := VerdictIn(tr, n)
 	if e.FollowUp {
-		verdict = "status checked with the API"
+		verdict = tr.T("ingest.follow_up", nil)
 	}
 	parts := []string{n.Time.Format("2006-01-02 15:04:05 -07:00"), fmt.Sprintf("%-6s", n.Kind), verdict}
 	if n.ID != "" {
@@ -25,7 +30,7 @@ func Line(e Event) string {
 	}
 	if n.Status != "" {
 		s := "status=" + sanitize.Text(n.Status)
-		if w := StatusWords(e); w != "" {
+		if w := StatusWordsIn(tr, e); w != "" {
 			s += " (" + w + ")"
 		}
 		parts = append(parts, s)
@@ -51,44 +56,53 @@ func Line(e Event) string {
 // confirmed", "signature ok, QIWI says WAITING", "signature ok, status not
 // confirmed: <why>", or "signature ok, status signed"; "" for anything
 // else (a bill's status is authenticated with the callback).
-func StatusWords(e Event) string {
+func StatusWords(e Event) string { return StatusWordsIn(nil, e) }
+
+// StatusWordsIn is StatusWords in tr's language (nil: English); QIWI's
+// status and error are as they came.
+func StatusWordsIn(tr *i18n.Tr, e Event) string {
 	if e.Wallet == nil {
 		return ""
 	}
 	switch e.Confirmation {
 	case Confirmed:
-		return "signature ok, status confirmed"
+		return tr.T("ingest.status.confirmed", nil)
 	case Contradicted:
-		return "signature ok, QIWI says " + sanitize.Text(e.APIStatus)
+		return tr.T("ingest.status.contradicted", i18n.Args{"Status": sanitize.Text(e.APIStatus)})
 	case NotConfirmed:
-		return "signature ok, status not confirmed: " + sanitize.Text(e.ConfirmError)
+		return tr.T("ingest.status.not_confirmed", i18n.Args{"Why": sanitize.Text(e.ConfirmError)})
 	}
 	if e.StatusConfirmed {
-		return "signature ok, status signed"
+		return tr.T("ingest.status.signed", nil)
 	}
-	return "signature ok, status not yet confirmed"
+	return tr.T("ingest.status.not_yet", nil)
 }
 
 // Verdict says in words whether a notification was verified, and if not
 // why: "verified", "verified, repeat ignored", "test, not signed",
 // "rejected: <reason>", "verified, not saved: <reason>". The reason may
 // quote what the sender sent: it is sanitized.
-func Verdict(n notify.Notice) string {
+func Verdict(n notify.Notice) string { return VerdictIn(nil, n) }
+
+// VerdictIn is Verdict in tr's language (nil: English); the reason is as
+// the receiver gave it.
+func VerdictIn(tr *i18n.Tr, n notify.Notice) string {
 	reason := sanitize.Text(n.Reason)
+	why := i18n.Args{"Why": reason}
 	switch n.Outcome {
 	case notify.Accepted:
-		return "verified"
+		return tr.T("ingest.verdict.verified", nil)
 	case notify.Duplicate:
 		if reason != "" {
-			return "verified, repeat while busy: " + reason
+			return tr.T("ingest.verdict.repeat_busy", why)
 		}
-		return "verified, repeat ignored"
+		return tr.T("ingest.verdict.repeat", nil)
 	case notify.Test:
-		return "test, not signed"
+		return tr.T("ingest.verdict.test", nil)
 	case notify.Rejected:
-		return "rejected: " + reason
+		return tr.T("ingest.verdict.rejected", why)
 	case notify.Failed:
-		return "verified, not saved: " + reason
+		return tr.T("ingest.verdict.not_saved", why)
 	}
 	return sanitize.Text(string(n.Outcome)) + " " + reason
 }

@@ -3,7 +3,8 @@ package moves
 import (
 	"context"
 	"errors"
-	"fmt"
+
+	"qiwidash/i18n"
 
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
@@ -47,11 +48,17 @@ func billAnswer(b *pull.Bill, err error) BillAnswer {
 // ErrNotSaved wraps the error of an intent's save: nothing was sent.
 var ErrNotSaved = errors.New("not sent: the intent could not be saved")
 
+// notSaved is a failed save of an intent, in words (errors.Is ErrNotSaved
+// and the save's error).
+func notSaved(err error) error {
+	return i18n.Errorf("moves.not_saved", i18n.Args{"Why": err.Error()}, errors.Join(ErrNotSaved, err))
+}
+
 // Create saves the intent with save, then issues bill id (again, after a
 // lost answer: same id, same data). Nothing leaves unsaved.
 func (b *Bills) Create(ctx context.Context, id string, cb pull.CreateBill, save func(context.Context) error) BillAnswer {
 	if err := save(ctx); err != nil {
-		return BillAnswer{Err: fmt.Errorf("%w: %w", ErrNotSaved, err), Verdict: Retry}
+		return BillAnswer{Err: notSaved(err), Verdict: Retry}
 	}
 	got, _, err := b.c.Bills.Create(ctx, id, &cb)
 	return billAnswer(got, err)
@@ -89,7 +96,7 @@ func refundAnswer(r *pull.Refund, err error) RefundAnswer {
 func (b *Bills) Refund(ctx context.Context, billID, refundID string, amount qiwiapi.Amount, save func(context.Context) error) RefundAnswer {
 	if save != nil {
 		if err := save(ctx); err != nil {
-			return RefundAnswer{Err: fmt.Errorf("%w: %w", ErrNotSaved, err), Verdict: Retry}
+			return RefundAnswer{Err: notSaved(err), Verdict: Retry}
 		}
 	}
 	got, _, err := b.c.Refunds.Create(ctx, billID, refundID, amount)

@@ -3,10 +3,11 @@ package moves
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/topup"
@@ -19,35 +20,44 @@ var ErrCannotSucceed = errors.New("the payment cannot succeed")
 
 // Refusal is why a money move cannot succeed, found before it is confirmed.
 type Refusal struct {
-	format string
-	args   []any // qiwiapi.Amount values are written by Text's money
+	id   string
+	args i18n.Args // values are worded by Text: see refusal
 }
 
-func (r *Refusal) Error() string        { return r.Text(qiwiapi.Amount.Format) }
+func (r *Refusal) Error() string        { return r.Text(nil, qiwiapi.Amount.Format) }
 func (r *Refusal) Is(target error) bool { return target == ErrCannotSucceed }
 
-// Text is the reason in words, its amounts written by money: a screen
-// passes its own, which masks them in privacy mode.
-func (r *Refusal) Text(money func(qiwiapi.Amount) string) string {
-	args := make([]any, len(r.args))
-	for i, a := range r.args {
-		if amount, ok := a.(qiwiapi.Amount); ok {
-			a = money(amount)
+// Text is the reason in words in tr's language (nil: English), its
+// amounts written by money: a screen passes its own, which masks them in
+// privacy mode.
+func (r *Refusal) Text(tr *i18n.Tr, money func(qiwiapi.Amount) string) string {
+	args := i18n.Args{}
+	for k, v := range r.args {
+		switch v := v.(type) {
+		case qiwiapi.Amount:
+			args[k] = money(v)
+		case qiwiapi.LimitType:
+			args[k] = limitName(tr, v)
+		case topup.Funds:
+			args[k] = fundsName(tr, v)
+		case time.Time:
+			// The day alone: DateWords without its time of day.
+			args[k], _, _ = strings.Cut(tr.DateWords(v), ",")
+		case error:
+			args[k] = explain.Error(tr, v)
+		default:
+			args[k] = v
 		}
-		args[i] = a
 	}
-	return fmt.Sprintf(r.format, args...)
+	return tr.T(r.id, args)
 }
 
-// refusal says why a payment cannot succeed; give amounts as qiwiapi.Amount
-// values (%s), never formatted, so a screen can mask them.
-func refusal(format string, args ...any) error { return &Refusal{format: format, args: args} }
-
-// uncheckable wraps an error that kept a check from running: the payment
-// may be fine, but nobody can say, so it is not offered either.
-func uncheckable(what string, err error) error {
-	return fmt.Errorf("could not check %s, so the payment is not offered yet: %w", what, err)
-}
+// refusal says why a payment cannot succeed: catalogue message id with
+// args, worded when shown. Give amounts as qiwiapi.Amount values, never
+// formatted, so a screen can mask them; a limit as its qiwiapi.LimitType,
+// top-up funds as topup.Funds, a day as a time.Time, a failure as the
+// error: each is written in the reader's language.
+func refusal(id string, args i18n.Args) error { return &Refusal{id: id, args: args} }
 
 // LimitRoom is one of the wallet's limits a payment counts towards.
 type LimitRoom struct {
@@ -99,26 +109,26 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 		p.ID = "1" // Validate wants an id; the real one is drawn by Pay
 	}
 	if err := p.Validate(); err != nil {
-		return out, refusal("%s", err.Error())
+		return out, refusal("moves.refusal.invalid", i18n.Args{"Why": err})
 	}
 	c, _, err := w.api.Payments.Commission(ctx, p.Provider, p.Fields["account"], p.Sum)
 	if err != nil {
 		var qe *qiwiapi.Error
 		if errors.As(err, &qe) && qe.StatusCode < 500 && !errors.Is(err, qiwiapi.ErrRateLimited) &&
 			!errors.Is(err, qiwiapi.ErrUnauthorized) && !errors.Is(err, qiwiapi.ErrForbidden) {
-			return out, refusal("QIWI refuses this payment: %s", qe.Message())
+			return out, refusal("moves.refusal.qiwi_refuses", i18n.Args{"Why": qe.Message()})
 		}
-		return out, uncheckable("the commission", err)
+		return out, i18n.Errorf("moves.uncheckable.commission", nil, err)
 	}
 	out.Commission = *c
 	if p.Provider == qiwiapi.ProviderConversion {
 		rates, _, err := w.api.Payments.CrossRates(ctx)
 		if err != nil {
-			return out, uncheckable("the exchange rate", err)
+			return out, i18n.Errorf("moves.uncheckable.rate", nil, err)
 		}
 		debit, ok := ConversionCost(rates, p.Sum)
 		if !ok {
-			return out, refusal("QIWI gives no rate from RUB to %s: this conversion cannot be priced", p.Sum.Currency.Code())
+			return out, refusal("moves.refusal.no_rate", i18n.Args{"Currency": p.Sum.Currency.Code()})
 		}
 		out.Debit = debit
 	} else {
@@ -131,7 +141,7 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 	}
 	accounts, _, err := w.api.Balances.List(ctx, w.o.Wallet)
 	if err != nil {
-		return out, uncheckable("the balance", err)
+		return out, i18n.Errorf("moves.uncheckable.balance", nil, err)
 	}
 	out.Balance = qiwiapi.Amount{Currency: qiwiapi.RUB}
 	found := false
@@ -141,10 +151,10 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 		}
 	}
 	if !found {
-		return out, refusal("The wallet has no RUB account with a balance: payments are paid from it")
+		return out, refusal("moves.refusal.no_rub_account", nil)
 	}
 	if out.Debit.Minor > out.Balance.Minor {
-		return out, refusal("Not enough money: this takes %s with the commission, the RUB account holds %s", out.Debit, out.Balance)
+		return out, refusal("moves.refusal.not_enough", i18n.Args{"Debit": out.Debit, "Balance": out.Balance})
 	}
 	types := limitTypesOf(p.Provider)
 	if len(types) == 0 {
@@ -153,10 +163,10 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 	lim, _, err := w.api.Limits.Actual(ctx, w.o.Wallet, types...)
 	switch {
 	case errors.Is(err, qiwiapi.ErrForbidden) || errors.Is(err, qiwiapi.ErrNotFound):
-		out.LimitsUnread = "the token cannot read the limits (" + explain.Error(nil, err) + ")"
+		out.LimitsUnread = w.o.Tr.T("moves.limits_unread", i18n.Args{"Why": explain.Error(w.o.Tr, err)})
 		return out, nil
 	case err != nil:
-		return out, uncheckable("the limits", err)
+		return out, i18n.Errorf("moves.uncheckable.limits", nil, err)
 	}
 	for _, list := range lim.Limits {
 		for _, l := range list {
@@ -167,8 +177,8 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 			room := LimitRoom{Type: l.Type, Rest: rest, Max: mx, Till: l.Interval.DateTill.Time}
 			out.Limits = append(out.Limits, room)
 			if rest.Currency == out.Debit.Currency && out.Debit.Minor > rest.Minor {
-				return out, refusal("Above the %s limit: %s left of %s until %s, this takes %s", limitName(l.Type), rest, mx,
-					room.Till.In(qiwiapi.Moscow).Format("2 Jan 2006"), out.Debit)
+				return out, refusal("moves.refusal.above_limit", i18n.Args{"Limit": l.Type, "Rest": rest, "Max": mx,
+					"Till": room.Till.In(qiwiapi.Moscow), "Debit": out.Debit})
 			}
 		}
 	}
@@ -176,40 +186,48 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 }
 
 // limitName is a limit type in words.
-func limitName(t qiwiapi.LimitType) string {
+func limitName(tr *i18n.Tr, t qiwiapi.LimitType) string {
 	switch t {
 	case qiwiapi.LimitTurnover:
-		return "monthly turnover"
+		return tr.T("moves.limit.turnover", nil)
 	case qiwiapi.LimitPaymentsP2P:
-		return "monthly transfers to people"
+		return tr.T("moves.limit.p2p", nil)
 	case qiwiapi.LimitPaymentsPayout:
-		return "monthly payouts to cards and banks"
+		return tr.T("moves.limit.payout", nil)
 	case qiwiapi.LimitPaymentsInternationals:
-		return "monthly international payments"
+		return tr.T("moves.limit.international", nil)
 	}
-	return string(t)
+	return string(t) // QIWI's name of a limit this build does not know
+}
+
+// fundsName is a top-up's kind of funds in words.
+func fundsName(tr *i18n.Tr, f topup.Funds) string {
+	if f == topup.Cash {
+		return tr.T("moves.funds.cash", nil)
+	}
+	return tr.T("moves.funds.non_cash", nil)
 }
 
 // CheckInvoice checks that the wallet's account in the invoice's currency
 // holds the invoice's sum, before the pay is confirmed.
 func (w *Wallet) CheckInvoice(ctx context.Context, inv qiwiapi.Invoice) (qiwiapi.Amount, error) {
 	if inv.Sum.Minor <= 0 {
-		return qiwiapi.Amount{}, refusal("The invoice has no sum to pay")
+		return qiwiapi.Amount{}, refusal("moves.refusal.invoice_no_sum", nil)
 	}
 	accounts, _, err := w.api.Balances.List(ctx, w.o.Wallet)
 	if err != nil {
-		return qiwiapi.Amount{}, uncheckable("the balance", err)
+		return qiwiapi.Amount{}, i18n.Errorf("moves.uncheckable.balance", nil, err)
 	}
 	for _, a := range accounts {
 		if a.Currency != inv.Sum.Currency || a.Balance == nil {
 			continue
 		}
 		if a.Balance.Minor < inv.Sum.Minor {
-			return *a.Balance, refusal("Not enough money: the invoice is %s, the %s account holds %s", inv.Sum, inv.Sum.Currency.Code(), *a.Balance)
+			return *a.Balance, refusal("moves.refusal.invoice_not_enough", i18n.Args{"Sum": inv.Sum, "Currency": inv.Sum.Currency.Code(), "Balance": *a.Balance})
 		}
 		return *a.Balance, nil
 	}
-	return qiwiapi.Amount{}, refusal("The wallet has no %s account to pay this invoice from", inv.Sum.Currency.Code())
+	return qiwiapi.Amount{}, refusal("moves.refusal.invoice_no_account", i18n.Args{"Currency": inv.Sum.Currency.Code()})
 }
 
 // ConversionCost is the roubles a conversion into target takes at QIWI's
@@ -267,16 +285,16 @@ func (t *Topups) Check(ctx context.Context, tp topup.Topup) (TopupCheck, error) 
 		tp.Number = "1"
 	}
 	if err := tp.Validate(); err != nil {
-		return out, refusal("%s", err.Error())
+		return out, refusal("moves.refusal.invalid", i18n.Args{"Why": err})
 	}
 	exist, _, err := t.c.CheckUser(ctx, tp.Account, 0)
 	if err != nil {
-		return out, uncheckable("the wallet", err)
+		return out, i18n.Errorf("moves.uncheckable.wallet", nil, err)
 	}
 	out.Exist = exist
 	dep, _, err := t.c.CheckDepositPossible(ctx, tp.Account, tp.Funds, 0)
 	if err != nil {
-		return out, uncheckable("whether the wallet can take it", err)
+		return out, i18n.Errorf("moves.uncheckable.deposit", nil, err)
 	}
 	out.Deposit = *dep
 	if !dep.Possible {
@@ -288,18 +306,18 @@ func (t *Topups) Check(ctx context.Context, tp topup.Topup) (TopupCheck, error) 
 		if alt, _, err := t.c.CheckDepositPossible(ctx, tp.Account, other, 0); err == nil {
 			out.Alt = alt
 		}
-		why := "QIWI says this wallet cannot take " + tp.Funds.String()
+		args := i18n.Args{"Funds": tp.Funds}
 		if dep.Result.Code != topup.RequestOK {
-			why += " (" + dep.Result.Code.Text() + ")"
+			args["Code"] = dep.Result.Code.Text() // QIWI's words
 		}
 		if out.Alt != nil && out.Alt.Possible {
-			why += "; it can take " + other.String()
+			args["Other"] = other
 		}
-		return out, refusal("%s", why)
+		return out, refusal("moves.refusal.deposit", args)
 	}
 	balances, _, err := t.c.Ping(ctx)
 	if err != nil {
-		return out, uncheckable("the agent balance", err)
+		return out, i18n.Errorf("moves.uncheckable.agent_balance", nil, err)
 	}
 	from := tp.Amount.Currency // the agent account debited (from/ccy)
 	if tp.From != 0 {
@@ -313,12 +331,12 @@ func (t *Topups) Check(ctx context.Context, tp topup.Topup) (TopupCheck, error) 
 		}
 	}
 	if !found {
-		return out, refusal("The agent has no %s account: nothing to pay this top-up from", from.Code())
+		return out, refusal("moves.refusal.agent_no_account", i18n.Args{"Currency": from.Code()})
 	}
 	// Across currencies QIWI converts at its own rate: only the same
 	// currency can be compared here.
 	if from == tp.Amount.Currency && tp.Amount.Minor > out.AgentBalance.Minor {
-		return out, refusal("Not enough on the agent's %s account: the top-up is %s, the account holds %s", from.Code(), tp.Amount, out.AgentBalance)
+		return out, refusal("moves.refusal.agent_not_enough", i18n.Args{"Currency": from.Code(), "Amount": tp.Amount, "Balance": out.AgentBalance})
 	}
 	return out, nil
 }

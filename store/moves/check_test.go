@@ -41,7 +41,7 @@ func TestCheckRefusesATransferAboveTheBalance(t *testing.T) {
 		t.Fatalf("reason %q should name the debit and the balance %s", r.Error(), holds)
 	}
 	// A screen writes the amounts its own way (masked in privacy mode).
-	masked := r.Text(func(a qiwiapi.Amount) string { return "••• " + a.Currency.Symbol() })
+	masked := r.Text(nil, func(a qiwiapi.Amount) string { return "••• " + a.Currency.Symbol() })
 	if strings.Contains(masked, holds) || strings.Contains(masked, "99 999") || !strings.Contains(masked, "••• ₽") {
 		t.Fatalf("the amounts are not the screen's: %q", masked)
 	}

@@ -17,10 +17,10 @@ package moves
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/store"
 )
@@ -241,4 +241,4 @@ func moved(a, b store.Entry) bool {
 }
 
 // ErrNotOpen is returned for a retry of an entry that is already final.
-var ErrNotOpen = errors.New("this money move is already final")
+var ErrNotOpen = i18n.Errorf("moves.not_open", nil, nil)

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
 )
@@ -17,6 +19,9 @@ import (
 type TopupOptions struct {
 	Profile string
 	Clock   Clock // nil: real time (the state machine's times are the client's)
+	// Tr is the language of what the engine words for a person (nil:
+	// English), read when the words are written.
+	Tr *i18n.Tr
 }
 
 // Topups runs an agent terminal's wallet top-ups: the documented client
@@ -122,7 +127,7 @@ func (t *Topups) Start(ctx context.Context, tp topup.Topup) (store.Entry, error)
 	e, err := t.j.Begin(ctx, store.Intent{Kind: store.KindAgentTopup, ClientID: string(tp.Number), Profile: t.o.Profile,
 		Account: t.terminal, Recipient: tp.Account, Amount: tp.Amount, Request: req})
 	if err != nil {
-		return store.Entry{}, fmt.Errorf("the top-up could not be journaled, so nothing was sent: %w", err)
+		return store.Entry{}, i18n.Errorf("moves.not_recorded.topup", nil, err)
 	}
 	if err := t.advance(ctx, e, store.Update{State: store.StatePending, Progress: mustJSON(TopupProgress{State: st})}); err != nil {
 		return store.Entry{}, err
@@ -218,7 +223,7 @@ func (t *Topups) Release(ctx context.Context, id int64) error {
 		return err
 	}
 	if e.State != store.StateHeld || e.Kind != store.KindAgentTopup || e.Account != t.terminal {
-		return fmt.Errorf("moves: top-up %s is not held", e.ClientID)
+		return i18n.Errorf("moves.not_held", i18n.Args{"Number": e.ClientID}, nil)
 	}
 	p, err := TopupOf(*e)
 	if err != nil {
@@ -282,7 +287,7 @@ func (t *Topups) saga(ctx context.Context, e store.Entry, f *follower) {
 		p.LastCode = lastCode(ev)
 		var note error
 		if ev.Err != nil {
-			note = errors.New(p.State.Note)
+			note = t.note(p, ev.Err)
 			if d := Classify(ev.Err); d.Verdict == Retry {
 				// The service asked to slow down: never sooner than it said.
 				if at := t.clock.Now().Add(d.Wait); p.State.Next.Kind != topup.ActNone && p.State.Next.At.Before(at) {
@@ -294,6 +299,17 @@ func (t *Topups) saga(ctx context.Context, e store.Entry, f *follower) {
 			return
 		}
 	}
+}
+
+// note is the journal's note on a failed request, in the reader's
+// language: QIWI's failure in words, and for a held top-up that a person
+// must act (the state machine's Note in English).
+func (t *Topups) note(p TopupProgress, err error) error {
+	why := explain.Error(t.o.Tr, err)
+	if p.State.Phase == topup.PhaseHeld {
+		why = t.o.Tr.T("moves.note.topup_held", i18n.Args{"Why": why})
+	}
+	return errors.New(why)
 }
 
 func errOf(s string) error {

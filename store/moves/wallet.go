@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
@@ -29,6 +30,10 @@ type WalletOptions struct {
 	// RetryEvery is the pause before asking again about an unknown outcome
 	// (it doubles up to 8x). 0: 5 seconds.
 	RetryEvery time.Duration
+	// Tr is the language of the notes journaled for a person (nil:
+	// English). It is read as each note is written, so the shared Tr's
+	// live switch (tr.Set) takes effect at once.
+	Tr *i18n.Tr
 }
 
 // Wallet runs the money moves of one wallet: sinap payments (transfers,
@@ -134,7 +139,7 @@ func (w *Wallet) Pay(ctx context.Context, p qiwiapi.Payment, recipient string) (
 	e, err := w.j.BeginOrResume(ctx, store.Intent{Kind: kind, ClientID: p.ID, Profile: w.o.Profile, Account: w.o.Wallet,
 		Recipient: recipient, Amount: p.Sum, ProviderID: p.Provider, Request: EncodePayment(p)})
 	if err != nil {
-		return store.Entry{}, fmt.Errorf("the payment journal could not record it, so it was not sent: %w", err)
+		return store.Entry{}, i18n.Errorf("moves.not_recorded.payment", nil, err)
 	}
 	w.signal()
 	w.follow(*e, w.paymentSaga)
@@ -149,7 +154,7 @@ func (w *Wallet) PayInvoice(ctx context.Context, inv qiwiapi.Invoice, merchant s
 	e, err := w.j.BeginOrResume(ctx, store.Intent{Kind: store.KindInvoicePay, ClientID: InvoiceClientID(int64(inv.ID)), Profile: w.o.Profile,
 		Account: w.o.Wallet, Recipient: merchant, Amount: inv.Sum, Request: req})
 	if err != nil {
-		return store.Entry{}, fmt.Errorf("the payment journal could not record it, so the invoice was not paid: %w", err)
+		return store.Entry{}, i18n.Errorf("moves.not_recorded.invoice", nil, err)
 	}
 	w.signal()
 	w.follow(*e, w.invoiceSaga)
@@ -200,7 +205,7 @@ func (w *Wallet) Retry(ctx context.Context, id int64) error {
 		return ErrNotOpen
 	}
 	if strings.TrimPrefix(e.Account, "+") != w.o.Wallet {
-		return fmt.Errorf("moves: entry %d belongs to another wallet", id)
+		return i18n.Errorf("moves.other_wallet", i18n.Args{"ID": id}, nil)
 	}
 	if w.nudge(e.ID, 0) {
 		return nil
@@ -210,7 +215,7 @@ func (w *Wallet) Retry(ctx context.Context, id int64) error {
 		if e.SentAt.IsZero() {
 			next = store.StatePending
 		}
-		if err := w.advance(ctx, e, store.Update{State: next, Err: errors.New("released by hand")}); err != nil {
+		if err := w.advance(ctx, e, store.Update{State: next, Err: errors.New(w.o.Tr.T("moves.note.released", nil))}); err != nil {
 			return err
 		}
 	}
@@ -299,28 +304,38 @@ func (w *Wallet) paymentSaga(ctx context.Context, e store.Entry, f *follower) {
 // it says; false ends the saga (final or held).
 func (w *Wallet) settle(ctx context.Context, e *store.Entry, f *follower, err error, step int) bool {
 	d := Classify(err)
+	why := errors.New(explain.Error(w.o.Tr, err))
 	switch d.Verdict {
 	case Refused:
-		_ = w.advance(ctx, e, store.Update{State: store.StateFailed, Err: errors.New(explain.Error(nil, err))})
+		_ = w.advance(ctx, e, store.Update{State: store.StateFailed, Err: why})
 		return false
 	case Fatal:
-		_ = w.advance(ctx, e, store.Update{State: store.StateHeld, Err: errors.New(explain.Error(nil, err))})
+		_ = w.advance(ctx, e, store.Update{State: store.StateHeld, Err: why})
 		return false
 	case Retry:
 		until := w.clock.Now().Add(d.Wait)
-		msg := fmt.Sprintf("%s; asked again after %s", explain.Error(nil, err), until.Format("15:04"))
+		msg := w.o.Tr.T("moves.note.asked_again", i18n.Args{"Why": why.Error(), "At": until.Format("15:04")})
 		if w.advance(ctx, e, store.Update{State: store.StateUnknown, Err: errors.New(msg)}) != nil {
 			return false
 		}
 		return w.pause(ctx, f, d.Wait, false) == nil
 	}
-	if w.advance(ctx, e, store.Update{State: store.StateUnknown, Err: errors.New(explain.Error(nil, err))}) != nil {
+	if w.advance(ctx, e, store.Update{State: store.StateUnknown, Err: why}) != nil {
 		return false
 	}
 	return w.pause(ctx, f, backoff(w.o.RetryEvery, step), true) == nil
 }
 
 type pollResult struct{ block time.Duration }
+
+// paymentErrorText is QIWI's documented meaning of a payment's errorCode,
+// in Russian where QIWI's Russian docs give one.
+func paymentErrorText(tr *i18n.Tr, code int) string {
+	if tr.Lang() == i18n.RU {
+		return qiwiapi.PaymentErrorTextRU(code)
+	}
+	return qiwiapi.PaymentErrorText(code)
+}
 
 // pollStatus reads an accepted payment's status from history once.
 func (w *Wallet) pollStatus(ctx context.Context, e *store.Entry) pollResult {
@@ -335,9 +350,9 @@ func (w *Wallet) pollStatus(ctx context.Context, e *store.Entry) pollResult {
 	case qiwiapi.StatusSuccess:
 		_ = w.advance(ctx, e, store.Update{State: store.StateSucceeded})
 	case qiwiapi.StatusError:
-		msg := qiwiapi.PaymentErrorText(int(t.ErrorCode)) + " (the money is returned)"
-		if t.ErrorCode == 0 {
-			msg = "QIWI reports the payment failed; the money is returned"
+		msg := w.o.Tr.T("moves.note.failed_returned", nil)
+		if t.ErrorCode != 0 {
+			msg = w.o.Tr.T("moves.note.failed_code", i18n.Args{"Why": paymentErrorText(w.o.Tr, int(t.ErrorCode))})
 		}
 		_ = w.advance(ctx, e, store.Update{State: store.StateFailed, Err: errors.New(msg)})
 	}
@@ -379,7 +394,7 @@ func (w *Wallet) invoiceSaga(ctx context.Context, e store.Entry, f *follower) {
 				case paid:
 					_ = w.advance(ctx, &e, store.Update{State: store.StateSucceeded})
 				default:
-					_ = w.advance(ctx, &e, store.Update{State: store.StateHeld, Err: errInvoiceGone})
+					_ = w.advance(ctx, &e, store.Update{State: store.StateHeld, Err: errors.New(w.o.Tr.T("moves.note.invoice_gone", nil))})
 				}
 				return
 			}
@@ -416,9 +431,6 @@ func (w *Wallet) invoicePaid(ctx context.Context, id int64) (bool, error) {
 	}
 	return false, nil
 }
-
-// errInvoiceGone is why an invoice pay with an unknown outcome is held.
-var errInvoiceGone = errors.New("the invoice is no longer unpaid: it was paid, or it expired or was rejected meanwhile; check History before paying it again")
 
 func (w *Wallet) invoiceUnpaid(ctx context.Context, id int64) (bool, error) {
 	o := qiwiapi.InvoiceOptions{Rows: 50}

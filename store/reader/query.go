@@ -4,12 +4,13 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"sync"
 	"time"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/store"
@@ -564,7 +565,10 @@ func (s Status) Paused() (time.Time, bool) {
 // Line is the status line, its times in loc: "from cache, last synced at
 // 2026-05-01 12:03 · QIWI history paused until 14:05 (request limit) · 87
 // requests left". A 423 is a pause, never "offline".
-func (s Status) Line(loc *time.Location) string {
+func (s Status) Line(loc *time.Location) string { return s.LineIn(nil, loc) }
+
+// LineIn is Line in tr's language (nil: English).
+func (s Status) LineIn(tr *i18n.Tr, loc *time.Location) string {
 	var parts []string
 	until, paused := s.Paused()
 	limited := paused || errors.Is(s.LastErr, qiwiapi.ErrRateLimited)
@@ -573,18 +577,18 @@ func (s Status) Line(loc *time.Location) string {
 		if limited {
 			st.LastError = "" // a pause is said below, never as "offline"
 		}
-		parts = append(parts, st.Describe(loc))
+		parts = append(parts, st.DescribeIn(tr, loc))
 	}
 	if s.Busy {
-		parts = append(parts, "syncing…")
+		parts = append(parts, tr.T("store.reader.syncing", nil))
 	}
 	switch {
 	case paused:
-		parts = append(parts, (&budget.PausedError{Until: until.In(loc)}).Error())
+		parts = append(parts, explain.Error(tr, &budget.PausedError{Until: until.In(loc)}))
 	case limited:
-		parts = append(parts, "QIWI history paused (request limit)")
+		parts = append(parts, tr.T("store.reader.limited", nil))
 	case s.Budget != nil:
-		parts = append(parts, fmt.Sprintf("%d requests left", s.Budget.Left))
+		parts = append(parts, tr.N("store.reader.requests_left", s.Budget.Left, nil))
 	}
 	out := ""
 	for i, p := range parts {

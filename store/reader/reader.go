@@ -22,10 +22,10 @@ package reader
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/store"
@@ -447,7 +447,7 @@ func (r *Reader) list(ctx context.Context, start, end time.Time, cur *qiwiapi.Cu
 	return p, u, nil
 }
 
-var errNoAPI = errors.New("no QIWI connection is configured")
+var errNoAPI = i18n.Errorf("store.reader.no_api", nil, nil)
 
 // fillLater reads the rest of window w in the background, at Background
 // priority, unless that is under way already.

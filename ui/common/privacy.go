@@ -102,5 +102,5 @@ func (c *Common) Refusal(err error) (text string, ok bool) {
 	if !errors.As(err, &r) {
 		return "", false
 	}
-	return r.Text(c.Money), true
+	return r.Text(c.Tr, c.Money), true
 }
