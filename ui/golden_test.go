@@ -55,10 +55,11 @@ func TestGoldenProfile80x24(t *testing.T)  { goldenScreenAt(t, 80, 24, "1", "Def
 func TestGoldenBalances80x24(t *testing.T) { goldenScreenAt(t, 80, 24, "2", "Cross rates") }
 func TestGoldenLimits80x24(t *testing.T)   { goldenScreenAt(t, 80, 24, "3", "Cash withdrawal") }
 
-// In Russian (--lang ru): the chrome (header, tabs, key help) and the
-// amounts are Russian; the screen itself is not translated yet.
-func TestGoldenProfileRussian(t *testing.T) { goldenScreenIn(t, i18n.RU, 120, 40, "1", "Ограничения") }
-func TestGoldenHelpRussian(t *testing.T)    { goldenScreenIn(t, i18n.RU, 120, 40, "2?", "Везде") }
+// In Russian (--lang ru): the chrome, the screen and the amounts.
+func TestGoldenProfileRussian(t *testing.T) {
+	goldenScreenIn(t, i18n.RU, 120, 40, "1", "Ограничения")
+}
+func TestGoldenHelpRussian(t *testing.T) { goldenScreenIn(t, i18n.RU, 120, 40, "2?", "Везде") }
 
 // The help page: every key of the screen and of the shell, in columns.
 func TestGoldenHelp(t *testing.T)      { goldenScreen(t, "2?", "Everywhere") }

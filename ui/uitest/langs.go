@@ -4,17 +4,17 @@ import (
 	"testing"
 
 	"qiwidash/i18n"
-	"qiwidash/ui/common"
 )
 
 // Langs are the languages every screen's goldens are drawn in.
 var Langs = []i18n.Lang{i18n.EN, i18n.RU}
 
-// Speak switches the environment's screens to lang: the catalogue and the
-// key help. It returns the catalogue, for a test's own expectations.
+// Speak switches the environment to lang: the one catalogue the screens
+// and the engines share, and the key help. It returns the catalogue, for a
+// test's own expectations.
 func (e *Env) Speak(lang i18n.Lang) *i18n.Tr {
-	e.Common.Tr = i18n.New(lang)
-	e.Common.Keys = common.DefaultKeys(e.Common.Tr)
+	e.Common.Tr.Set(lang)
+	e.Common.Keys.Speak(e.Common.Tr)
 	return e.Common.Tr
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/zalando/go-keyring"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/pull"
@@ -119,6 +120,7 @@ func New(t testing.TB) *Env {
 		Merchant:       merchantClient,
 		MerchantShopID: sb.Creds.MerchantShopID,
 		Styles:         common.NewStyles(common.DefaultTheme()),
+		Tr:             i18n.New(i18n.EN),
 		Keys:           common.DefaultKeys(nil),
 		Settings:       &common.Settings{},
 		Now:            func() time.Time { return Now },
@@ -132,13 +134,13 @@ func New(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	c.Moves, err = moves.NewWallet(context.Background(), st, api, moves.WalletOptions{Profile: "default", Wallet: c.Wallet, Clock: Clock{},
+	c.Moves, err = moves.NewWallet(context.Background(), st, api, moves.WalletOptions{Profile: "default", Wallet: c.Wallet, Clock: Clock{}, Tr: c.Tr,
 		PollEvery: 50 * time.Millisecond, RetryEvery: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Moves.Close)
-	c.Topups, err = moves.NewTopups(st, agentClient, moves.TopupOptions{Profile: "default", Clock: Clock{}})
+	c.Topups, err = moves.NewTopups(st, agentClient, moves.TopupOptions{Profile: "default", Clock: Clock{}, Tr: c.Tr})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,14 +228,14 @@ func (m *Model) styleRow(e ingest.Event, line string) string {
 }
 
 // mark is the verdict with a sign, so it does not rest on colour.
-func mark(n notify.Notice) string {
+func mark(tr *i18n.Tr, n notify.Notice) string {
 	switch n.Outcome {
 	case notify.Accepted, notify.Duplicate:
-		return "✓ " + ingest.Verdict(n)
+		return "✓ " + ingest.VerdictIn(tr, n)
 	case notify.Rejected, notify.Failed:
-		return "✗ " + ingest.Verdict(n)
+		return "✗ " + ingest.VerdictIn(tr, n)
 	}
-	return "· " + ingest.Verdict(n)
+	return "· " + ingest.VerdictIn(tr, n)
 }
 
 func (m *Model) kind(e ingest.Event) string {
@@ -308,7 +308,7 @@ func (m *Model) columns() []column {
 	for _, c := range cols {
 		used += c.width + 1
 	}
-	check := column{name: "check", title: tr.T("live.col_check", nil), width: 12, cell: func(e ingest.Event) string { return mark(e.Notice) }}
+	check := column{name: "check", title: tr.T("live.col_check", nil), width: 12, cell: func(e ingest.Event) string { return mark(tr, e.Notice) }}
 	id := column{name: "id", title: tr.T("live.col_id", nil), width: 12, cell: func(e ingest.Event) string { return common.OrDash(sanitize.Text(e.ID)) }}
 	from := column{name: "from", title: tr.T("live.col_from", nil), width: 10, cell: func(e ingest.Event) string { return m.c.Personal(sanitize.Text(ingest.Host(e.Remote))) }}
 	for _, c := range []column{check, id, from} {
@@ -372,9 +372,9 @@ func (m *Model) detailView(e ingest.Event) string {
 	b.WriteString(s.Title.Render(" "+tr.T("live.notification", nil)) + s.Subtle.Render("  "+tr.T("live.back", i18n.Args{"Enter": k.Enter.Help().Key, "Back": k.Back.Help().Key})) + "\n")
 	line("live.received", m.c.DateTZ(n.Time))
 	line("live.kind", m.kind(e))
-	line("live.check", mark(n))
+	line("live.check", mark(m.c.Tr, n))
 	line("live.notice_id", n.ID)
-	if w := ingest.StatusWords(e); w != "" && n.Status != "" {
+	if w := ingest.StatusWordsIn(m.c.Tr, e); w != "" && n.Status != "" {
 		line("live.status", n.Status+" ("+w+")")
 	} else {
 		line("live.status", n.Status)

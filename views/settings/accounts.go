@@ -386,7 +386,7 @@ func (m *Model) View() string {
 		b.WriteString(s.Subtle.Render(" "+tr.T("settings.demo", nil)) + "\n\n")
 	case m.keyringErr != nil:
 		b.WriteString(s.Warning.Render(" ! "+tr.T("settings.no_keyring", nil)) + "\n")
-		for _, l := range strings.Split(store.NoKeyringHelp, "\n") {
+		for _, l := range strings.Split(store.KeyringHelp(m.c.Tr), "\n") {
 			b.WriteString(s.Subtle.Render("   "+l) + "\n")
 		}
 		b.WriteString("\n")

@@ -223,7 +223,7 @@ func refusal(c *common.Common, err error, cr store.Credentials) (string, string)
 	tr := c.Tr
 	switch {
 	case errors.As(err, &le):
-		args := i18n.Args{"Reason": le.Reason, "Mode": le.Mode}
+		args := i18n.Args{"Reason": le.Why(tr), "Mode": le.Mode}
 		switch le.Mode {
 		case "wallet":
 			text = tr.T("settings.refused_wallet", args)
@@ -235,7 +235,7 @@ func refusal(c *common.Common, err error, cr store.Credentials) (string, string)
 			text = tr.T("settings.refused", args)
 		}
 	case errors.Is(err, store.ErrNoKeyring):
-		text = tr.T("settings.refused_no_keyring", nil) + "\n" + store.NoKeyringHelp
+		text = tr.T("settings.refused_no_keyring", nil) + "\n" + store.KeyringHelp(tr)
 	case errors.Is(err, context.DeadlineExceeded):
 		text = tr.T("settings.refused_timeout", nil)
 	default:
