@@ -152,7 +152,7 @@ func (a *app) loginCmd() *cobra.Command {
 		Use:   "login",
 		Short: a.tr.T("cli.login.short", nil),
 		Long:  a.tr.T("cli.login.long", nil),
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := interruptible(cmd)
 			defer stop()
@@ -175,7 +175,7 @@ func (a *app) logoutCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "logout",
 		Short: a.tr.T("cli.logout.short", nil),
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := interruptible(cmd)
 			defer stop()
@@ -194,7 +194,7 @@ func (a *app) exportCmd() *cobra.Command {
 		Short:   a.tr.T("cli.export.short", nil),
 		Long:    a.tr.T("cli.export.long", nil),
 		Example: a.tr.T("cli.export.example", nil),
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := interruptible(cmd)
 			defer stop()

@@ -23,7 +23,7 @@ func newFindCmd(tr *i18n.Tr) *cobra.Command {
 		Use:   tr.T("cli.find.use", nil),
 		Short: tr.T("cli.find.short", nil),
 		Long:  tr.T("cli.find.long", nil),
-		Args:  cobra.MinimumNArgs(1),
+		Args:  someArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := db
 			if path == "" {

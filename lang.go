@@ -130,6 +130,10 @@ func speakRussian(root *cobra.Command, tr *i18n.Tr) {
 		}
 	}
 	helpFlags(root)
+	root.Args = unknownCommand // instead of cobra's English check of root's arguments
+	if root.SuggestionsMinimumDistance <= 0 {
+		root.SuggestionsMinimumDistance = 2 // cobra's own distance, set where it checks
+	}
 	root.Flags().BoolP("version", "v", false, tr.T("cli.flag.version", i18n.Args{"Name": name}))
 	_ = root.Flags().SetAnnotation("version", cobra.FlagSetByCobraAnnotation, []string{"true"})
 }
@@ -203,4 +207,37 @@ func flagError(err error) error {
 		return i18n.Errorf("cli.flag_error.syntax", i18n.Args{"Flag": syntax.GetSpecifiedFlag()}, nil)
 	}
 	return err
+}
+
+// noArgs is cobra.NoArgs, its refusal in the catalogue.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return i18n.Errorf("cli.args.unknown_command", i18n.Args{"Name": strconv.Quote(args[0]), "Path": strconv.Quote(cmd.CommandPath())}, nil)
+	}
+	return nil
+}
+
+// someArgs is cobra.MinimumNArgs(1), its refusal in the catalogue.
+func someArgs(_ *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return i18n.Errorf("cli.args.none", nil, nil)
+	}
+	return nil
+}
+
+// unknownCommand refuses an argument of the root command, which takes
+// none: a command name mistyped, with the names it is close to (as cobra
+// says it in English).
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var close strings.Builder
+	for _, s := range cmd.SuggestionsFor(args[0]) {
+		close.WriteString("\n\t" + s)
+	}
+	if close.Len() == 0 {
+		return noArgs(cmd, args)
+	}
+	return i18n.Errorf("cli.args.unknown_command_close", i18n.Args{"Name": strconv.Quote(args[0]), "Path": strconv.Quote(cmd.CommandPath()), "Close": close.String()}, nil)
 }

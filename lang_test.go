@@ -102,6 +102,9 @@ func TestMistakesInRussian(t *testing.T) {
 		{"", []string{"--refresh", "soon"}, []string{`qiwidash: неверное значение "soon" флага "--refresh": `, "(см. «qiwidash --help»)"}},
 		{"", []string{"export", "--bogus"}, []string{"qiwidash: неизвестный флаг: --bogus (см. «qiwidash export --help»)\n"}},
 		{"", []string{"export", "--format", "xml", "--offline"}, []string{`qiwidash: export: --format "xml": укажите csv или json` + "\n"}},
+		{"", []string{"exprt"}, []string{`qiwidash: неизвестная команда "exprt" для "qiwidash"` + "\n\nМожет быть, вы имели в виду:\n\texport\n"}},
+		{"", []string{"login", "extra"}, []string{`qiwidash: неизвестная команда "extra" для "qiwidash login"` + "\n"}},
+		{"", []string{"find"}, []string{"qiwidash: нужен хотя бы один аргумент: что искать\n"}},
 	} {
 		os.WriteFile(path, []byte(c.config), 0o600)
 		code, out, errOut := qiwidash(t, c.args...)

@@ -45,7 +45,7 @@ func (a *app) listenCmd() *cobra.Command {
 		Short:   a.tr.T("cli.listen.short", nil),
 		Long:    a.tr.T("cli.listen.long", nil),
 		Example: a.tr.T("cli.listen.example", nil),
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()

@@ -35,7 +35,7 @@ func newSandboxCmd(tr *i18n.Tr) *cobra.Command {
 		Short:   tr.T("cli.sandbox.short", nil),
 		Long:    tr.T("cli.sandbox.long", nil),
 		Example: tr.T("cli.sandbox.example", nil),
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},

@@ -29,7 +29,7 @@ func (a *app) statementCmd() *cobra.Command {
 		Use:           "statement",
 		Short:         a.tr.T("cli.statement.short", nil),
 		Long:          a.tr.T("cli.statement.long", nil),
-		Args:          cobra.NoArgs,
+		Args:          noArgs,
 		SilenceUsage:  true, // main says the error once
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
