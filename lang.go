@@ -108,6 +108,17 @@ func speakRussian(root *cobra.Command, tr *i18n.Tr) {
 			c.Use = tr.T("cli.help.use", nil)
 			c.Short = tr.T("cli.help.short", nil)
 			c.Long = tr.T("cli.help.long", i18n.Args{"Name": name})
+			help := c.Run
+			c.Run = func(hc *cobra.Command, args []string) {
+				// root takes no arguments but says so itself (unknownCommand): a
+				// topic Find leaves to root is no command
+				if cmd, _, err := hc.Root().Find(args); err == nil && cmd == hc.Root() && len(args) > 0 {
+					hc.Println(tr.T("cli.help.unknown_topic", i18n.Args{"Topic": strings.Join(args, " ")}))
+					_ = hc.Root().Usage()
+					return
+				}
+				help(hc, args)
+			}
 		case "completion":
 			c.Short = tr.T("cli.completion.short", nil)
 			c.Long = tr.T("cli.completion.long", i18n.Args{"Name": name})

@@ -60,6 +60,7 @@ func TestHelpInRussian(t *testing.T) {
 	russian("--lang ru --help", help("--lang", "ru", "--help"), "Команды:", "справка по команде qiwidash", "версия qiwidash", "--profile ИМЯ", "qiwidash: панель QIWI Кошелька в терминале")
 	russian("--lang=ru export --help", help("--lang=ru", "export", "--help"), "Общие флаги:", "--format ФОРМАТ", `(по умолчанию "csv")`, "qiwidash export [флаги]")
 	russian("help completion bash", help("--lang", "ru", "help", "completion", "bash"), "без описаний в подсказках")
+	russian("help bogus", help("--lang", "ru", "help", "bogus"), "Справки по «bogus» нет\n", "Команды:")
 	for _, cmd := range []string{"sandbox", "login", "logout", "statement", "find", "listen", "help", "completion"} {
 		russian(cmd+" --help", help("--lang", "ru", cmd, "--help"))
 	}
