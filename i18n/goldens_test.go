@@ -43,9 +43,13 @@ func allowedEnglish(t *testing.T) map[string]bool {
 // not read. The list only shrinks; done means empty.
 var pending = []string{
 	"ui/testdata",
-	"views/agent", "views/balances", "views/casefile", "views/history", "views/insights",
-	"views/invoices", "views/limits", "views/live", "views/merchant", "views/overview",
-	"views/payments", "views/profile", "views/settings", "views/webhooks",
+	"views/agent",
+	"views/history",
+	"views/insights",
+	"views/live",
+	"views/merchant",
+	"views/payments",
+	"views/profile",
 }
 
 func isPending(rel string) bool {

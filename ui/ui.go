@@ -93,6 +93,9 @@ type Model struct {
 	lastInMode map[string]int // the screen each mode was left on
 	refreshGen int
 	screenSet  int // bumped when a profile switch replaces the screens
+	// respeaking is the screen in front while a language switch reopens
+	// the profile: it stays in front.
+	respeaking *Screen
 }
 
 // New builds the root model over the given screens.
@@ -188,6 +191,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil // from the screens of the profile that was closed
 		}
 		return m.update(msg.msg)
+	case common.SetLanguageMsg:
+		return m.setLanguage(msg.Lang)
 	case common.SwitchProfileMsg, switcher.AnswerMsg[opened]:
 		_, cmd := m.switcher.Update(msg)
 		if p, name, ok := m.switcher.Take(); ok {
@@ -323,16 +328,52 @@ func (m *Model) replace(p opened, name string) tea.Cmd {
 	}
 	m.opts.Profile = name
 	m.use(p.c, p.screens)
+	front := -1
 	for i, sc := range m.screens { // the profile's own first screen, not the Overview
-		if a, ok := sc.View.(common.AllProfiles); !ok || !a.AllProfiles() {
-			m.switchTo(i)
+		if a, ok := sc.View.(common.AllProfiles); front < 0 && (!ok || !a.AllProfiles()) {
+			front = i
+		}
+		if r := m.respeaking; r != nil && sc.Mode == r.Mode && sc.Title == r.Title {
+			front = i
 			break
 		}
+	}
+	if front >= 0 {
+		m.switchTo(front)
+	}
+	toast := m.c.Tr.T("shell.opened", i18n.Args{"Name": name})
+	if m.respeaking != nil {
+		toast, m.respeaking = m.c.Tr.T("shell.language", nil), nil
 	}
 	m.screenSet++
 	m.refreshGen++ // the old timer's tick is dropped; a new one starts
 	m.resize()
-	return tea.Batch(m.Load(), m.scheduleRefresh(), m.footer.Show(common.ToastMsg{Text: m.c.Tr.T("shell.opened", i18n.Args{"Name": name})}))
+	return tea.Batch(m.Load(), m.scheduleRefresh(), m.footer.Show(common.ToastMsg{Text: toast}))
+}
+
+// setLanguage switches the shared catalogue to lang (the screens, the
+// chrome and the engine hold the same one) and, where profiles can be
+// opened, opens the profile on screen again so every screen is built in
+// it; the screen in front stays in front. Without a way to reopen, the
+// chrome and the keys are reworded in place.
+func (m *Model) setLanguage(lang i18n.Lang) tea.Cmd {
+	if m.c.Tr == nil {
+		m.c.Tr = i18n.New(lang)
+	} else {
+		m.c.Tr.Set(lang)
+	}
+	m.c.Keys.Speak(m.c.Tr)
+	if m.opts.Switch == nil {
+		active := m.active
+		m.use(m.c, m.screens)
+		m.switchTo(active)
+		m.resize()
+		return m.footer.Show(common.ToastMsg{Text: m.c.Tr.T("shell.language", nil)})
+	}
+	front := m.screens[m.active]
+	m.respeaking = &front
+	_, cmd := m.switcher.Update(common.SwitchProfileMsg{Name: m.opts.Profile})
+	return cmd
 }
 
 // fitLines cuts every line wider than width and marks the cut with "…", so

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
@@ -72,7 +73,7 @@ type Row struct {
 
 	LastSync time.Time // the history cache's last successful sync
 	Read     time.Time // when balances and restrictions were last read; zero: never
-	Failed   string    // what failed at the last refresh, in words
+	Failed   string    // what failed at the last refresh, in words (the language of that refresh)
 	Fresh    bool      // this row comes from a refresh of this run (not only the cache)
 }
 
@@ -85,15 +86,16 @@ type Alert struct {
 	Text func(Writer) string
 }
 
-// Writer writes an alert's amounts, times and personal numbers the way the
-// screen shows them.
+// Writer writes an alert's words in the reader's language, and its
+// amounts, times and personal numbers the way the screen shows them.
 type Writer struct {
+	Tr       *i18n.Tr // the words' language; nil: English
 	Money    func(qiwiapi.Amount) string
 	Time     func(t time.Time, layout string) string
 	Personal func(string) string // a txn or bill id, a restriction's words
 }
 
-// Plain writes amounts and times as they are (tests, logs).
+// Plain writes amounts and times as they are, in English (tests, logs).
 var Plain = Writer{
 	Money:    qiwiapi.Amount.Format,
 	Time:     func(t time.Time, layout string) string { return t.Format(layout) },
@@ -109,21 +111,24 @@ func (r Row) Alerts() []Alert {
 	for _, b := range r.AgentBalance {
 		if b.Low && b.Threshold != nil {
 			add("low/"+b.Amount.Currency.Code(), func(w Writer) string {
-				return fmt.Sprintf("agent balance %s is below %s", w.Money(b.Amount), w.Money(*b.Threshold))
+				return w.Tr.T("overview_alert.low", i18n.Args{"Amount": w.Money(b.Amount), "Mark": w.Money(*b.Threshold)})
 			})
 		}
 	}
 	if len(r.Restrictions) > 0 {
-		add("restricted", func(w Writer) string { return "wallet restricted: " + strings.Join(r.Restrictions, "; ") })
+		add("restricted", func(w Writer) string {
+			return w.Tr.T("overview_alert.restricted", i18n.Args{"Restrictions": strings.Join(r.Restrictions, "; ")})
+		})
 	}
 	for _, s := range r.Stuck {
 		add(fmt.Sprintf("stuck/%d", s.TxnID), func(w Writer) string {
-			return fmt.Sprintf("payment %s of %s WAITING since %s", w.Personal(strconv.FormatInt(s.TxnID, 10)), w.Money(s.Amount), w.Time(s.Date, "2006-01-02 15:04"))
+			return w.Tr.T("overview_alert.stuck", i18n.Args{"ID": w.Personal(strconv.FormatInt(s.TxnID, 10)), "Amount": w.Money(s.Amount),
+				"Since": w.Time(s.Date, "2006-01-02 15:04")})
 		})
 	}
 	for _, e := range r.Expiring {
 		add("expiring/"+e.BillID, func(w Writer) string {
-			return fmt.Sprintf("bill %s of %s expires at %s", w.Personal(e.BillID), w.Money(e.Amount), w.Time(e.Lifetime, "15:04"))
+			return w.Tr.T("overview_alert.expiring", i18n.Args{"ID": w.Personal(e.BillID), "Amount": w.Money(e.Amount), "At": w.Time(e.Lifetime, "15:04")})
 		})
 	}
 	return out
@@ -406,8 +411,9 @@ func (e *Engine) agentSamples(ctx context.Context, terminal string) ([]qiwiapi.A
 // Refresh reads every profile live at once and sends each row as soon as
 // its profile answered (or failed, or timed out); the channel closes when
 // all are done. A profile's history request waits for its own wallet's
-// budget, at background priority.
-func (e *Engine) Refresh(ctx context.Context) <-chan Row {
+// budget, at background priority. What failed (Row.Failed) is worded in
+// tr's language (nil: English).
+func (e *Engine) Refresh(ctx context.Context, tr *i18n.Tr) <-chan Row {
 	out := make(chan Row)
 	go func() {
 		defer close(out)
@@ -420,9 +426,9 @@ func (e *Engine) Refresh(ctx context.Context) <-chan Row {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := e.refreshOne(ctx, p)
+				r, err := e.refreshOne(ctx, tr, p)
 				if err != nil {
-					r.Failed = err.Error()
+					r.Failed = tr.Error(err)
 				}
 				select {
 				case out <- r:
@@ -435,7 +441,7 @@ func (e *Engine) Refresh(ctx context.Context) <-chan Row {
 	return out
 }
 
-func (e *Engine) refreshOne(ctx context.Context, p store.Profile) (Row, error) {
+func (e *Engine) refreshOne(ctx context.Context, tr *i18n.Tr, p store.Profile) (Row, error) {
 	timeout := e.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
@@ -447,12 +453,12 @@ func (e *Engine) refreshOne(ctx context.Context, p store.Profile) (Row, error) {
 	var gotBalances, gotAgent, gotRestrictions bool
 	c, err := e.Clients(pctx, p.Name)
 	if err != nil {
-		failed = append(failed, "opening: "+explain.Error(nil, err))
+		failed = append(failed, tr.T("overview_alert.failed_opening", i18n.Args{"Why": explain.Error(tr, err)}))
 	}
 	live.Terminal, live.Shop = c.Terminal, c.Shop
 	if c.API != nil {
 		if rs, _, err := c.API.Profile.Restrictions(pctx, c.Wallet); err != nil {
-			failed = append(failed, "restrictions: "+explain.Error(nil, err))
+			failed = append(failed, tr.T("overview_alert.failed_restrictions", i18n.Args{"Why": explain.Error(tr, err)}))
 		} else {
 			gotRestrictions = true
 			for _, r := range rs {
@@ -460,7 +466,7 @@ func (e *Engine) refreshOne(ctx context.Context, p store.Profile) (Row, error) {
 			}
 		}
 		if accs, _, err := c.API.Balances.List(pctx, c.Wallet); err != nil {
-			failed = append(failed, "balances: "+explain.Error(nil, err))
+			failed = append(failed, tr.T("overview_alert.failed_balances", i18n.Args{"Why": explain.Error(tr, err)}))
 		} else {
 			gotBalances = true
 			for _, a := range accs {
@@ -472,14 +478,14 @@ func (e *Engine) refreshOne(ctx context.Context, p store.Profile) (Row, error) {
 		// The newest page of history, within the wallet's budget: payments
 		// stuck in WAITING are judged on fresh statuses.
 		if page, _, err := c.API.History.List(pctx, c.Wallet, qiwiapi.HistoryOptions{Rows: 50}); err != nil {
-			failed = append(failed, "history: "+explain.Error(nil, err))
+			failed = append(failed, tr.T("overview_alert.failed_history", i18n.Args{"Why": explain.Error(tr, err)}))
 		} else if _, err := e.Store.Upsert(ctx, c.Wallet, page.Transactions); err != nil {
-			failed = append(failed, "cache: "+err.Error())
+			failed = append(failed, tr.T("overview_alert.failed_cache", i18n.Args{"Why": tr.Error(err)}))
 		}
 	}
 	if c.Agent != nil {
 		if bals, _, err := c.Agent.Ping(pctx); err != nil {
-			failed = append(failed, "agent balance: "+explain.Error(nil, err))
+			failed = append(failed, tr.T("overview_alert.failed_agent", i18n.Args{"Why": explain.Error(tr, err)}))
 		} else {
 			gotAgent, live.Agent = true, bals
 		}

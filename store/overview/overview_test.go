@@ -11,6 +11,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/pull"
@@ -133,7 +134,7 @@ func TestFirstPaintFromCacheThenRefreshNeverWaitsForTheSlow(t *testing.T) {
 	}
 
 	// Every answering profile's row comes while "slow" still hangs.
-	ch := w.eng.Refresh(ctx)
+	ch := w.eng.Refresh(ctx, nil)
 	var got []Row
 	for len(got) < 4 {
 		select {
@@ -203,5 +204,33 @@ func TestFirstPaintFromCacheThenRefreshNeverWaitsForTheSlow(t *testing.T) {
 	wallets, agents := Totals(rows)
 	if len(wallets) == 0 || len(agents) == 0 {
 		t.Errorf("totals %v %v", wallets, agents)
+	}
+}
+
+// Alerts are worded in the Writer's language; the screen's Money and
+// Personal write their values.
+func TestAlertsInRussian(t *testing.T) {
+	mark := qiwiapi.Amount{Minor: 2_000_000, Currency: qiwiapi.USD}
+	r := Row{Profile: "семья",
+		AgentBalance: []AgentBalance{{Amount: qiwiapi.Amount{Minor: 1_004_225, Currency: qiwiapi.USD}, Threshold: &mark, Low: true}},
+		Restrictions: []string{"OUTGOING_PAYMENTS Исходящие платежи запрещены"},
+		Stuck:        []Stuck{{TxnID: 777, Date: testNow.Add(-2 * time.Hour), Amount: qiwiapi.Amount{Minor: 20000, Currency: qiwiapi.RUB}}},
+		Expiring:     []Expiring{{BillID: "b-1", Lifetime: testNow.Add(30 * time.Minute), Amount: qiwiapi.Amount{Minor: 50000, Currency: qiwiapi.RUB}}},
+	}
+	ru := i18n.New(i18n.RU)
+	w := Plain
+	w.Tr, w.Money = ru, func(a qiwiapi.Amount) string { return a.FormatWith(ru.Separators()) }
+	var got []string
+	for _, a := range r.Alerts() {
+		got = append(got, a.Text(w))
+	}
+	want := []string{
+		"баланс агента 10\u202f042,25 $ ниже 20\u202f000,00 $",
+		"кошелёк ограничен: OUTGOING_PAYMENTS Исходящие платежи запрещены",
+		"платёж 777 на 200,00 ₽ в ожидании с 2024-06-01 10:00",
+		"счёт b-1 на 500,00 ₽ истекает в 12:30",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("alerts in Russian:\n%q\nwant\n%q", got, want)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
@@ -31,8 +33,27 @@ type Field struct {
 // Event is one moment of a case's timeline.
 type Event struct {
 	At     time.Time
-	Source string // "journal", "history", "notification", "bill", "refund", "top-up"
+	Source string // "journal", "history", "notification", "bill", "refund", "top-up" (SourceIn words it)
 	Text   string // no personal data: states, ids, codes and their words
+}
+
+// SourceIn names where the event was read, in tr's language (nil: English).
+func (e Event) SourceIn(tr *i18n.Tr) string {
+	switch e.Source {
+	case "journal":
+		return tr.T("search.src_journal", nil)
+	case "history":
+		return tr.T("search.src_history", nil)
+	case "notification":
+		return tr.T("search.src_notification", nil)
+	case "bill":
+		return tr.T("search.src_bill", nil)
+	case "refund":
+		return tr.T("search.src_refund", nil)
+	case "top-up":
+		return tr.T("search.src_topup", nil)
+	}
+	return e.Source
 }
 
 // Case is everything known about one payment, bill or top-up.
@@ -45,18 +66,29 @@ type Case struct {
 	// Explanation is the error in words ("" when there is none).
 	Explanation string
 	Raw         json.RawMessage // QIWI's JSON of the history row, when cached
+
+	tr *i18n.Tr // the language the case is told in (Options.Tr)
 }
 
 // Open gathers the case of a hit: its history rows (every leg), the
 // journal entries that sent it with each of their changes, the
 // notifications received about it, its receipt, its error explained, and
-// for bills and top-ups their own status trail.
+// for bills and top-ups their own status trail. Its words are in o.Tr's
+// language.
 func Open(ctx context.Context, st *store.Store, h Hit, o Options) (*Case, error) {
+	c, err := open(ctx, st, h, o)
+	if err != nil {
+		return nil, i18n.Errorf("search.err_case", i18n.Args{"Ref": h.Ref}, err)
+	}
+	return c, nil
+}
+
+func open(ctx context.Context, st *store.Store, h Hit, o Options) (*Case, error) {
 	own := ownersOf(o)
-	c := &Case{Profiles: h.Profiles, Scope: h.Scope}
+	c := &Case{Profiles: h.Profiles, Scope: h.Scope, tr: o.Tr}
 	switch h.Source {
 	case FromHistory:
-		c.Title = fmt.Sprintf("Payment %d", h.TxnID)
+		c.Title = o.Tr.T("search.title_payment", i18n.Args{"Txn": h.TxnID})
 		if err := c.history(ctx, st, h.Scope, h.TxnID); err != nil {
 			return nil, err
 		}
@@ -67,7 +99,7 @@ func Open(ctx context.Context, st *store.Store, h Hit, o Options) (*Case, error)
 			return nil, err
 		}
 	case FromJournal:
-		c.Title = strings.ToUpper(kindWords(store.Kind(h.kind))[:1]) + kindWords(store.Kind(h.kind))[1:] + " " + h.Ref
+		c.Title = o.Tr.T("search.title_journal", i18n.Args{"Kind": capital(kindWords(o.Tr, store.Kind(h.kind))), "Ref": h.Ref})
 		if err := c.journal(ctx, st, `id = ?`, h.entry); err != nil {
 			return nil, err
 		}
@@ -81,7 +113,7 @@ func Open(ctx context.Context, st *store.Store, h Hit, o Options) (*Case, error)
 			}
 		}
 	case FromBill:
-		c.Title = "Bill " + h.Ref
+		c.Title = o.Tr.T("search.title_bill", i18n.Args{"ID": h.Ref})
 		if err := c.bill(ctx, st, h.kind, h.Ref); err != nil {
 			return nil, err
 		}
@@ -92,7 +124,7 @@ func Open(ctx context.Context, st *store.Store, h Hit, o Options) (*Case, error)
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("search: a hit from %q cannot be opened", h.Source)
+		return nil, i18n.Errorf("search.err_open", i18n.Args{"Source": string(h.Source)}, nil)
 	}
 	if len(c.Profiles) == 0 {
 		c.Profiles = own.of(c.Scope)
@@ -109,7 +141,16 @@ func (c *Case) add(name, value string, personal bool) {
 }
 
 func (c *Case) money(name string, a qiwiapi.Amount) {
-	c.Fields = append(c.Fields, Field{Name: name, Value: a.Format(), Money: true, Amount: a})
+	c.Fields = append(c.Fields, Field{Name: name, Value: a.FormatWith(c.tr.Separators()), Money: true, Amount: a})
+}
+
+// capital is s with its first letter upper case ("Платёж…").
+func capital(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
 }
 
 func (c *Case) event(at time.Time, source, text string) {
@@ -142,56 +183,73 @@ func (c *Case) history(ctx context.Context, st *store.Store, wallet string, txnI
 		}
 		var t qiwiapi.Transaction
 		if err := json.Unmarshal(raw, &t); err != nil {
-			return fmt.Errorf("search: cached transaction %d unreadable: %w", txnID, err)
+			return i18n.Errorf("search.err_cached", i18n.Args{"Txn": txnID}, err)
 		}
 		n++
-		leg := ""
-		if n > 1 {
-			leg = " (" + string(t.Type) + " leg)"
+		tr := c.tr
+		// name is a field's name, for the second leg of a conversion with the leg's direction.
+		name := func(id string) string {
+			if n > 1 {
+				return tr.T("search.leg", i18n.Args{"Field": tr.T(id, nil), "Dir": string(t.Type)})
+			}
+			return tr.T(id, nil)
 		}
 		if n == 1 {
 			c.Scope = wallet
-			c.add("Wallet", "+"+wallet, true)
-			c.add("Txn id", strconv.FormatInt(int64(t.TxnID), 10), false)
+			c.add(tr.T("search.field_wallet", nil), "+"+wallet, true)
+			c.add(tr.T("search.field_txn_id", nil), strconv.FormatInt(int64(t.TxnID), 10), false)
 			c.Raw = raw
 		}
-		c.add("Direction"+leg, string(t.Type), false)
-		c.add("Status"+leg, statusWords(t), false)
-		c.add("Date"+leg, t.Date.Format("2006-01-02 15:04:05 -07:00"), false)
-		c.money("Amount"+leg, t.Sum)
+		c.add(name("search.field_direction"), string(t.Type), false)
+		c.add(name("search.field_status"), statusWords(t), false)
+		c.add(name("search.field_date"), t.Date.Format("2006-01-02 15:04:05 -07:00"), false)
+		c.money(name("search.field_amount"), t.Sum)
 		if t.Commission.Minor != 0 {
-			c.money("Commission"+leg, t.Commission)
+			c.money(name("search.field_commission"), t.Commission)
 		}
 		if t.Total.Minor != 0 {
-			c.money("Total"+leg, t.Total)
+			c.money(name("search.field_total"), t.Total)
 		}
-		c.add("Account"+leg, t.Account, true)
+		c.add(name("search.field_account"), t.Account, true)
 		if t.Provider != nil {
-			c.add("Provider"+leg, strings.TrimSpace(t.Provider.ShortName+" ("+strconv.FormatInt(int64(t.Provider.ID), 10)+")"), false)
+			c.add(name("search.field_provider"), strings.TrimSpace(t.Provider.ShortName+" ("+strconv.FormatInt(int64(t.Provider.ID), 10)+")"), false)
 		}
 		if t.Source != nil {
-			c.add("Paid from"+leg, t.Source.ShortName, false)
+			c.add(name("search.field_paid_from"), t.Source.ShortName, false)
 		}
-		c.add("Comment"+leg, t.Comment, true)
-		c.add("Terminal txn id"+leg, string(t.TrmTxnID), false)
+		c.add(name("search.field_comment"), t.Comment, true)
+		c.add(name("search.field_terminal_txn"), string(t.TrmTxnID), false)
 		if t.ErrorCode != 0 {
-			c.add("Error code"+leg, strconv.Itoa(int(t.ErrorCode)), false)
-			c.explain(fmt.Sprintf("Error %d: %s", int(t.ErrorCode), t.ErrorText()))
+			c.add(name("search.field_error_code"), strconv.Itoa(int(t.ErrorCode)), false)
+			text := t.ErrorText()
+			if tr.Lang() == i18n.RU {
+				text = qiwiapi.PaymentErrorTextRU(int(t.ErrorCode))
+			}
+			c.explain(tr.T("search.explain_error", i18n.Args{"Code": int(t.ErrorCode), "Text": text}))
 		}
-		receipt := "not available (the payment is not final)"
+		receipt := tr.T("search.receipt_not_final", nil)
 		if t.Features != nil && t.Features.ChequeReady {
-			receipt = "ready at QIWI (History: d saves it, e e-mails it)"
+			receipt = tr.T("search.receipt_ready", nil)
 		} else if t.Status == qiwiapi.StatusError {
-			receipt = "none (the payment failed)"
+			receipt = tr.T("search.receipt_failed", nil)
 		}
-		c.add("Receipt"+leg, receipt, false)
-		c.event(t.Date, "history", fmt.Sprintf("QIWI dated the %s payment%s (txn %d)", strings.ToLower(string(t.Type)), leg, int64(t.TxnID)))
+		c.add(name("search.field_receipt"), receipt, false)
+		args := i18n.Args{"Type": strings.ToLower(string(t.Type)), "Dir": string(t.Type), "Txn": int64(t.TxnID), "Status": statusWords(t)}
+		if n > 1 {
+			c.event(t.Date, "history", tr.T("search.event_dated_leg", args))
+		} else {
+			c.event(t.Date, "history", tr.T("search.event_dated", args))
+		}
 		if synced > 0 {
 			at := time.UnixMilli(synced)
 			if synced < 1e11 { // rows cached before schema 5 kept seconds
 				at = time.Unix(synced, 0)
 			}
-			c.event(at, "history", "last read from QIWI's history"+leg+": "+statusWords(t))
+			if n > 1 {
+				c.event(at, "history", tr.T("search.event_read_leg", args))
+			} else {
+				c.event(at, "history", tr.T("search.event_read", args))
+			}
 		}
 	}
 	return rows.Err()
@@ -230,37 +288,41 @@ func (c *Case) journal(ctx context.Context, st *store.Store, where string, args 
 		if err != nil {
 			return err
 		}
-		p := ""
-		if len(ids) > 1 {
-			p = fmt.Sprintf(" (attempt %d)", n+1)
+		tr := c.tr
+		// name is a field's name, with the attempt when several entries sent it.
+		name := func(id string) string {
+			if len(ids) > 1 {
+				return tr.T("search.attempt", i18n.Args{"Field": tr.T(id, nil), "N": n + 1})
+			}
+			return tr.T(id, nil)
 		}
-		c.add("Sent from here as"+p, kindWords(e.Kind)+", client id "+e.ClientID, false)
-		c.add("Journal state"+p, e.State.String(), false)
+		c.add(name("search.field_sent_as"), tr.T("search.sent_as", i18n.Args{"Kind": kindWords(tr, e.Kind), "ID": e.ClientID}), false)
+		c.add(name("search.field_journal_state"), stateWords(tr, e.State.String()), false)
 		if e.RemoteID != "" {
-			c.add("QIWI id"+p, e.RemoteID, false)
+			c.add(name("search.field_qiwi_id"), e.RemoteID, false)
 		}
 		if c.Scope == "" {
 			c.Scope = strings.TrimPrefix(e.Account, "+")
 		}
-		c.add("Sent from account"+p, e.Account, true)
-		c.add("Recipient"+p, e.Recipient, true)
+		c.add(name("search.field_sent_from"), e.Account, true)
+		c.add(name("search.field_recipient"), e.Recipient, true)
 		if !slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Money }) {
-			c.money("Amount", e.Amount)
+			c.money(tr.T("search.field_amount", nil), e.Amount)
 		}
-		c.add("Requests made"+p, strconv.Itoa(e.Attempts), false)
+		c.add(name("search.field_requests"), strconv.Itoa(e.Attempts), false)
 		if e.Kind == store.KindAgentTopup {
 			if tp, err := moves.TopupOf(*e); err == nil {
 				s := tp.State
-				c.add("Top-up status", s.Status.String(), false)
+				c.add(tr.T("search.field_topup_status", nil), s.Status.String(), false)
 				if s.TxnID != "" {
-					c.add("QIWI top-up id", s.TxnID, false)
+					c.add(tr.T("search.field_topup_id", nil), s.TxnID, false)
 				}
 				if s.Result != 0 {
-					c.add("Result code", s.Result.String(), false)
-					c.explain(fmt.Sprintf("Result %s", s.Result.String()))
+					c.add(tr.T("search.field_result", nil), s.Result.String(), false)
+					c.explain(tr.T("search.explain_result", i18n.Args{"Result": s.Result.String()}))
 				}
 				if tp.LastCode != 0 {
-					c.explain("Request error " + tp.LastCode.String())
+					c.explain(tr.T("search.explain_request", i18n.Args{"Code": tp.LastCode.String()}))
 				}
 				if s.Note != "" {
 					c.explain(s.Note)
@@ -299,23 +361,25 @@ func (c *Case) trail(ctx context.Context, st *store.Store, e store.Entry) error 
 			return err
 		}
 		n++
+		tr := c.tr
+		args := i18n.Args{"ID": e.ClientID, "N": attempts, "State": stateWords(tr, state), "Outcome": stateWords(tr, outcome)}
 		var text string
 		switch {
 		case n == 1:
-			text = fmt.Sprintf("journaled before sending, client id %s", e.ClientID)
+			text = tr.T("search.event_journaled", args)
 		case state == "sent" && attempts > 1 && attempts > lastAttempts:
-			text = fmt.Sprintf("sent again with the same client id %s (request %d)", e.ClientID, attempts)
+			text = tr.T("search.event_sent_again", args)
 		case state == "sent":
-			text = fmt.Sprintf("sent (request %d)", attempts)
+			text = tr.T("search.event_sent", args)
 		case state == "final":
-			text = "final: " + outcome
+			text = tr.T("search.event_final", args)
 		case attempts > lastAttempts:
-			text = fmt.Sprintf("%s (request %d)", state, attempts)
+			text = tr.T("search.event_state_request", args)
 		default:
-			text = state
+			text = stateWords(tr, state)
 		}
 		if remote != "" && remote != lastRemote {
-			text += ", QIWI id " + remote
+			text = tr.T("search.event_qiwi_id", i18n.Args{"Text": text, "ID": remote})
 		}
 		if msg != "" {
 			text += ": " + msg
@@ -342,25 +406,30 @@ func (c *Case) notifications(ctx context.Context, st *store.Store, kind, scope, 
 			return err
 		}
 		n++
-		what := "webhook"
-		if kind == "bill" {
-			what = "bill callback"
-		}
-		text := what + " received, signature verified, status " + strings.TrimSuffix(status, "?")
-		if strings.HasSuffix(status, "?") {
-			text += " (not yet confirmed with the API)"
-		} else if kind == "wallet" {
-			text += " (confirmed with the API)"
+		tr := c.tr
+		args := i18n.Args{"Status": strings.TrimSuffix(status, "?")}
+		var text string
+		switch {
+		case kind == "bill" && strings.HasSuffix(status, "?"):
+			text = tr.T("search.event_callback_unconfirmed", args)
+		case kind == "bill":
+			text = tr.T("search.event_callback", args)
+		case strings.HasSuffix(status, "?"):
+			text = tr.T("search.event_webhook_unconfirmed", args)
+		case kind == "wallet":
+			text = tr.T("search.event_webhook_confirmed", args)
+		default:
+			text = tr.T("search.event_webhook", args)
 		}
 		if msgID != "" {
-			text += ", message " + msgID
+			text = tr.T("search.event_message", i18n.Args{"Text": text, "ID": msgID})
 		}
 		c.event(time.UnixMilli(at), "notification", text)
 	}
 	if n == 0 {
-		c.add("Notifications", "none received (unverified ones are never kept)", false)
+		c.add(c.tr.T("search.field_notifications", nil), c.tr.T("search.notifications_none", nil), false)
 	} else {
-		c.add("Notifications", strconv.Itoa(n)+" verified", false)
+		c.add(c.tr.T("search.field_notifications", nil), c.tr.N("search.notifications_verified", n, nil), false)
 	}
 	return rows.Err()
 }
@@ -371,35 +440,36 @@ func (c *Case) bill(ctx context.Context, st *store.Store, kind, id string) error
 	if err := st.Get(ctx, kind, id, &b); err != nil {
 		return err
 	}
+	tr := c.tr
 	c.Scope = bills.ShopOf(kind)
-	c.add("Shop", c.Scope, false)
-	c.add("Bill id", b.ID, false)
-	c.add("Status", billStatus(b)+" "+statusMeaning(b), false)
-	c.money("Amount", b.Amount)
-	c.add("Payer", b.Payer, true)
-	c.add("Comment", b.Comment, true)
+	c.add(tr.T("search.field_shop", nil), c.Scope, false)
+	c.add(tr.T("search.field_bill_id", nil), b.ID, false)
+	c.add(tr.T("search.field_status", nil), Hit{Source: FromBill, Status: billStatus(b)}.StatusIn(tr)+" "+statusMeaning(b), false)
+	c.money(tr.T("search.field_amount", nil), b.Amount)
+	c.add(tr.T("search.field_payer", nil), b.Payer, true)
+	c.add(tr.T("search.field_comment", nil), b.Comment, true)
 	if !b.Lifetime.IsZero() {
-		c.add("Pay by", b.Lifetime.Format("2006-01-02 15:04:05 -07:00"), false)
+		c.add(tr.T("search.field_pay_by", nil), b.Lifetime.Format("2006-01-02 15:04:05 -07:00"), false)
 	}
 	if b.LastError != "" {
 		c.explain(b.LastError)
 	}
-	c.event(b.Created, "bill", "issued from here, bill id "+b.ID)
+	c.event(b.Created, "bill", tr.T("search.event_issued", i18n.Args{"ID": b.ID}))
 	if !b.Updated.IsZero() && b.Status != "" {
-		via := "read from QIWI"
 		if b.ViaCallback {
-			via = "told by a verified callback"
+			c.event(b.Updated, "bill", tr.T("search.event_bill_callback", i18n.Args{"Status": string(b.Status)}))
+		} else {
+			c.event(b.Updated, "bill", tr.T("search.event_bill_read", i18n.Args{"Status": string(b.Status)}))
 		}
-		c.event(b.Updated, "bill", "status "+string(b.Status)+" ("+via+")")
 	}
 	for _, r := range b.Refunds {
 		st := string(r.Status)
 		if st == "" {
-			st = "sent, not yet confirmed"
+			st = tr.T("search.refund_unconfirmed", nil)
 		}
-		c.event(r.Created, "refund", "refund "+r.ID+" of "+r.Amount.Format()+": "+st)
+		c.event(r.Created, "refund", tr.T("search.event_refund", i18n.Args{"ID": r.ID, "Amount": r.Amount.FormatWith(tr.Separators()), "Status": st}))
 		if r.LastError != "" {
-			c.explain("Refund " + r.ID + ": " + r.LastError)
+			c.explain(tr.T("search.explain_refund", i18n.Args{"ID": r.ID, "Why": r.LastError}))
 		}
 	}
 	return nil
@@ -412,20 +482,21 @@ func statusMeaning(b bills.Bill) string {
 	return "(" + b.Status.Meaning() + ")"
 }
 
-// Report is the case as Markdown for a ticket: every field, the timeline,
-// the explanation. Personal data is masked by the privacy rule
+// Report is the case as Markdown for a ticket, in the case's language:
+// every field, the timeline, the explanation. Personal data is masked by the privacy rule
 // (sanitize.MaskMiddle), also where a personal value is quoted in the
 // timeline or an error; there is no secret in a case to leave out (it
 // holds no token, password, request body or raw answer), and every value
 // passes sanitize.Text, so the report is safe to paste into a terminal.
 func (c *Case) Report() string {
+	tr := c.tr
 	var b strings.Builder
 	clean := func(s string) string { return strings.ReplaceAll(sanitize.Text(s), "|", "\\|") }
 	fmt.Fprintf(&b, "# %s\n\n", clean(c.Title))
 	if len(c.Profiles) > 0 {
-		fmt.Fprintf(&b, "Profile: %s\n\n", clean(strings.Join(c.Profiles, ", ")))
+		b.WriteString(tr.T("search.report_profile", i18n.Args{"Names": clean(strings.Join(c.Profiles, ", "))}) + "\n\n")
 	}
-	b.WriteString("| Field | Value |\n|---|---|\n")
+	b.WriteString(tr.T("search.report_table", nil) + "\n|---|---|\n")
 	for _, f := range c.Fields {
 		v := f.Value
 		if f.Personal {
@@ -434,17 +505,17 @@ func (c *Case) Report() string {
 		fmt.Fprintf(&b, "| %s | %s |\n", clean(f.Name), clean(v))
 	}
 	if c.Explanation != "" {
-		b.WriteString("\n## What went wrong\n\n")
+		b.WriteString("\n## " + tr.T("search.what_went_wrong", nil) + "\n\n")
 		for _, l := range strings.Split(c.Explanation, "\n") {
 			fmt.Fprintf(&b, "- %s\n", clean(c.MaskText(l)))
 		}
 	}
-	b.WriteString("\n## Timeline\n\n")
+	b.WriteString("\n## " + tr.T("search.timeline", nil) + "\n\n")
 	if len(c.Events) == 0 {
-		b.WriteString("- nothing recorded\n")
+		b.WriteString("- " + tr.T("search.nothing_recorded", nil) + "\n")
 	}
 	for _, e := range c.Events {
-		fmt.Fprintf(&b, "- %s · %s · %s\n", e.At.Format("2006-01-02 15:04:05 -07:00"), e.Source, clean(c.MaskText(e.Text)))
+		fmt.Fprintf(&b, "- %s · %s · %s\n", e.At.Format("2006-01-02 15:04:05 -07:00"), e.SourceIn(tr), clean(c.MaskText(e.Text)))
 	}
 	return b.String()
 }

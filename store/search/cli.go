@@ -8,13 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
 )
 
 // CLI is `qiwidash find`: the query over the store, written as lines, as
-// JSON, or as the case report of the first hit.
+// JSON, or as the case report of the first hit. Lines and the report are
+// in Options.Tr's language (nil: English); JSON is the same in every
+// language.
 type CLI struct {
 	Store   *store.Store
 	Options Options
@@ -46,6 +49,7 @@ func (c CLI) Run(ctx context.Context, w io.Writer, text string) error {
 	if zone == nil {
 		zone = qiwiapi.Moscow
 	}
+	tr := c.Options.Tr
 	q, err := Parse(text, zone)
 	if err != nil {
 		return err
@@ -62,7 +66,7 @@ func (c CLI) Run(ctx context.Context, w io.Writer, text string) error {
 			Count int       `json:"count"`
 			More  bool      `json:"more"`
 			Hits  []jsonHit `json:"hits"`
-		}{Query: text, Read: q.Describe(), Count: len(res.Hits), More: res.More, Hits: []jsonHit{}}
+		}{Query: text, Read: q.Describe(nil), Count: len(res.Hits), More: res.More, Hits: []jsonHit{}}
 		for _, h := range res.Hits {
 			out.Hits = append(out.Hits, jsonHit{Source: h.Source, Profiles: orEmpty(h.Profiles), Scope: h.Scope, Ref: h.Ref, TxnID: h.TxnID,
 				Type: string(h.Type), Date: h.Date, Amount: h.Amount.Decimal(), Currency: h.Amount.Currency.Code(), Status: h.Status,
@@ -73,7 +77,7 @@ func (c CLI) Run(ctx context.Context, w io.Writer, text string) error {
 		return enc.Encode(out)
 	case c.Case:
 		if len(res.Hits) == 0 {
-			return fmt.Errorf("nothing found for %s", q.Describe())
+			return i18n.Errorf("search.err_none", i18n.Args{"Query": q.Describe(tr)}, nil)
 		}
 		cs, err := Open(ctx, c.Store, res.Hits[0], c.Options)
 		if err != nil {
@@ -82,14 +86,18 @@ func (c CLI) Run(ctx context.Context, w io.Writer, text string) error {
 		_, err = io.WriteString(w, cs.Report())
 		return err
 	}
-	fmt.Fprintf(w, "%d found for %s%s\n", len(res.Hits), q.Describe(), map[bool]string{true: " (more: narrow the query)"}[res.More])
+	found := tr.N("search.cli_found", len(res.Hits), i18n.Args{"Query": q.Describe(tr)})
+	if res.More {
+		found = tr.N("search.cli_found_more", len(res.Hits), i18n.Args{"Query": q.Describe(tr)})
+	}
+	fmt.Fprintln(w, found)
 	for _, h := range res.Hits {
 		who := strings.Join(h.Profiles, ",")
 		if who == "" {
 			who = "(" + h.Scope + ")"
 		}
-		line := fmt.Sprintf("%s  %-10s %-8s %-14s %16s  %-9s %-16s %s", h.Date.In(zone).Format("2006-01-02 15:04"), who, h.Source, h.Ref,
-			h.Amount.Format(), h.Status, h.Account, h.Text)
+		line := fmt.Sprintf("%s  %-10s %-8s %-14s %16s  %-9s %-16s %s", h.Date.In(zone).Format("2006-01-02 15:04"), who, h.SourceIn(tr), h.Ref,
+			h.Amount.FormatWith(tr.Separators()), h.StatusIn(tr), h.Account, h.TextIn(tr))
 		fmt.Fprintln(w, sanitize.Text(strings.TrimRight(line, " ")))
 	}
 	return nil

@@ -6,14 +6,13 @@
 package search
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -49,16 +48,18 @@ type Query struct {
 }
 
 // ErrEmpty is the error of a query with nothing to look for.
-var ErrEmpty = errors.New("type what to find: a txn id, a phone or card fragment, an amount, a date, words, a bill id")
+var ErrEmpty = i18n.Errorf("search.err_empty", nil, nil)
 
+// prefixes force one reading, in English or in Russian ("сумма: 1500").
 var prefixes = map[string]Kind{
-	"id": KindTxnID, "txn": KindTxnID,
+	"id": KindTxnID, "txn": KindTxnID, "ид": KindTxnID, "транзакция": KindTxnID,
 	"acc": KindAccount, "account": KindAccount, "phone": KindAccount, "card": KindAccount,
-	"amount": KindAmount, "sum": KindAmount,
-	"date": KindDate,
-	"text": KindWords, "comment": KindWords, "words": KindWords,
-	"bill":  KindBill,
-	"topup": KindTopup, "top-up": KindTopup,
+	"тел": KindAccount, "телефон": KindAccount, "карта": KindAccount, "реквизиты": KindAccount, "получатель": KindAccount,
+	"amount": KindAmount, "sum": KindAmount, "сумма": KindAmount,
+	"date": KindDate, "дата": KindDate,
+	"text": KindWords, "comment": KindWords, "words": KindWords, "текст": KindWords, "комментарий": KindWords, "слова": KindWords,
+	"bill": KindBill, "счёт": KindBill, "счет": KindBill,
+	"topup": KindTopup, "top-up": KindTopup, "пополнение": KindTopup,
 }
 
 var (
@@ -68,16 +69,17 @@ var (
 	decimalRe = regexp.MustCompile(`^[+-]?\d+[.,]\d{1,2}$`)
 	digitsRe  = regexp.MustCompile(`^\d+$`)
 	phoneRe   = regexp.MustCompile(`^\+[\d\s()-]{5,}$`)
-	rangeRe   = regexp.MustCompile(`^(\S+)\s*(?:\.\.|—|–|\s-\s|\sto\s)\s*(\S+)$`)
-	fragRe    = regexp.MustCompile(`[\p{L}\p{N}@._-]{3,}`)
+	// A..B, A - B, A to B; с A по B, A до B in Russian.
+	rangeRe = regexp.MustCompile(`^(?:[сС]\s+)?(\S+)\s*(?:\.\.|—|–|\s-\s|\sto\s|\sпо\s|\sдо\s)\s*(\S+)$`)
+	fragRe  = regexp.MustCompile(`[\p{L}\p{N}@._-]{3,}`)
 )
 
 // currencyWords are the currency names an amount may end with.
 var currencyWords = map[string]qiwiapi.Currency{
-	"₽": qiwiapi.RUB, "р": qiwiapi.RUB, "руб": qiwiapi.RUB, "rub": qiwiapi.RUB,
-	"$": qiwiapi.USD, "usd": qiwiapi.USD,
-	"€": qiwiapi.EUR, "eur": qiwiapi.EUR,
-	"₸": qiwiapi.KZT, "kzt": qiwiapi.KZT,
+	"₽": qiwiapi.RUB, "р": qiwiapi.RUB, "руб": qiwiapi.RUB, "rub": qiwiapi.RUB, "рублей": qiwiapi.RUB, "рубля": qiwiapi.RUB, "рубль": qiwiapi.RUB,
+	"$": qiwiapi.USD, "usd": qiwiapi.USD, "долл": qiwiapi.USD, "долларов": qiwiapi.USD,
+	"€": qiwiapi.EUR, "eur": qiwiapi.EUR, "евро": qiwiapi.EUR,
+	"₸": qiwiapi.KZT, "kzt": qiwiapi.KZT, "тг": qiwiapi.KZT, "тенге": qiwiapi.KZT,
 }
 
 // Parse reads what a person typed or pasted. Dates are days in loc (nil:
@@ -88,8 +90,12 @@ var currencyWords = map[string]qiwiapi.Currency{
 //	2201****0580           account (card: each visible part)
 //	1 500, 1500.00 ₽       amount (1500.00 in any currency, or in the one named)
 //	2026-11-22, 22.11.2026 date; 2026-11-01..2026-11-22 a range of days
+//	                       (also "A to B", "с A по B", "A до B")
 //	кофе на работе         words (prefixes, any letter case, Cyrillic too), bill id
 //	id: acc: amount: date: text: bill: topup:   force one reading
+//	ид: тел: сумма: дата: текст: счёт: пополнение:   the same in Russian
+//
+// A failure is an *i18n.Error: the reader's language words it.
 func Parse(text string, loc *time.Location) (Query, error) {
 	if loc == nil {
 		loc = time.Local
@@ -103,7 +109,7 @@ func Parse(text string, loc *time.Location) (Query, error) {
 		if k, known := prefixes[strings.ToLower(strings.TrimSpace(p))]; known {
 			rest = strings.TrimSpace(rest)
 			if rest == "" {
-				return q, fmt.Errorf("%s: nothing after the colon", p)
+				return q, i18n.Errorf("search.err_after_colon", i18n.Args{"Prefix": p}, nil)
 			}
 			if err := q.read(k, rest); err != nil {
 				return q, err
@@ -113,7 +119,7 @@ func Parse(text string, loc *time.Location) (Query, error) {
 	}
 	q.auto(s)
 	if len(q.Kinds) == 0 {
-		return q, fmt.Errorf("%q: nothing to look for (use 3 or more letters or digits)", text)
+		return q, i18n.Errorf("search.err_nothing", i18n.Args{"Text": text}, nil)
 	}
 	return q, nil
 }
@@ -164,13 +170,13 @@ func (q *Query) read(k Kind, s string) error {
 		d := strings.TrimPrefix(strings.TrimSpace(s), "#")
 		n, err := strconv.ParseInt(d, 10, 64)
 		if err != nil || n <= 0 {
-			return fmt.Errorf("%q is not a transaction id (digits)", s)
+			return i18n.Errorf("search.err_txn_id", i18n.Args{"Text": s}, nil)
 		}
 		q.TxnID = n
 	case KindAccount:
 		frags := fragRe.FindAllString(accountText(s), -1)
 		if len(frags) == 0 {
-			return fmt.Errorf("%q: an account fragment needs 3 or more letters or digits in a row", s)
+			return i18n.Errorf("search.err_account", i18n.Args{"Text": s}, nil)
 		}
 		q.Account = frags
 	case KindAmount:
@@ -187,17 +193,17 @@ func (q *Query) read(k Kind, s string) error {
 		q.From, q.To = from, to
 	case KindWords:
 		if letterDigits(s) == 0 {
-			return fmt.Errorf("%q: no words to look for", s)
+			return i18n.Errorf("search.err_words", i18n.Args{"Text": s}, nil)
 		}
 		q.Words = s
 	case KindBill:
 		if letterDigits(s) == 0 || len([]rune(strings.TrimSpace(s))) < 3 {
-			return fmt.Errorf("%q: a bill id fragment needs 3 or more characters", s)
+			return i18n.Errorf("search.err_bill", i18n.Args{"Text": s}, nil)
 		}
 		q.BillID = strings.TrimSpace(s)
 	case KindTopup:
 		if letterDigits(s) == 0 {
-			return fmt.Errorf("%q is not a top-up number", s)
+			return i18n.Errorf("search.err_topup", i18n.Args{"Text": s}, nil)
 		}
 		q.Topup = strings.TrimSpace(s)
 	}
@@ -235,7 +241,7 @@ func parseAmount(s string) (qiwiapi.Amount, qiwiapi.Currency, error) {
 		}
 	}
 	if !groupedRe.MatchString(t) && !decimalRe.MatchString(t) && !digitsRe.MatchString(t) {
-		return qiwiapi.Amount{}, 0, fmt.Errorf("%q is not an amount", s)
+		return qiwiapi.Amount{}, 0, i18n.Errorf("search.err_amount", i18n.Args{"Text": s}, nil)
 	}
 	t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(t)
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "+"), "-")
@@ -245,7 +251,7 @@ func parseAmount(s string) (qiwiapi.Amount, qiwiapi.Currency, error) {
 	}
 	a, err := qiwiapi.ParseAmount(t, digits)
 	if err != nil || a.Minor <= 0 {
-		return qiwiapi.Amount{}, 0, fmt.Errorf("%q is not an amount", s)
+		return qiwiapi.Amount{}, 0, i18n.Errorf("search.err_amount", i18n.Args{"Text": s}, nil)
 	}
 	a.Currency = cur
 	return a, cur, nil
@@ -271,12 +277,12 @@ func parseDays(s string, loc *time.Location) (time.Time, time.Time, error) {
 	}
 	m := rangeRe.FindStringSubmatch(s)
 	if m == nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a date (2026-11-22, 22.11.2026) or a range (2026-11-01..2026-11-22)", s)
+		return time.Time{}, time.Time{}, i18n.Errorf("search.err_date", i18n.Args{"Text": s}, nil)
 	}
 	a, okA := parseDay(m[1], loc)
 	b, okB := parseDay(m[2], loc)
 	if !okA || !okB {
-		return time.Time{}, time.Time{}, fmt.Errorf("%q is not a range of dates (2026-11-01..2026-11-22)", s)
+		return time.Time{}, time.Time{}, i18n.Errorf("search.err_range", i18n.Args{"Text": s}, nil)
 	}
 	if b.Before(a) {
 		a, b = b, a
@@ -284,34 +290,37 @@ func parseDays(s string, loc *time.Location) (time.Time, time.Time, error) {
 	return a, b.AddDate(0, 0, 1), nil
 }
 
-// Describe says how the query was read: "txn id 1500, amount 1 500.00 (any currency), ...".
-func (q Query) Describe() string {
+// Describe says how the query was read, in tr's language (nil: English):
+// "txn id 1500, amount 1500.00 (any currency), ...".
+func (q Query) Describe(tr *i18n.Tr) string {
 	var parts []string
 	for _, k := range q.Kinds {
 		switch k {
 		case KindTxnID:
-			parts = append(parts, fmt.Sprintf("txn id %d", q.TxnID))
+			parts = append(parts, tr.T("search.read_txn_id", i18n.Args{"ID": q.TxnID}))
 		case KindAccount:
-			parts = append(parts, "account with "+strings.Join(q.Account, " and "))
+			parts = append(parts, tr.T("search.read_account", i18n.Args{"Parts": strings.Join(q.Account, tr.T("search.read_and", nil))}))
 		case KindAmount:
 			if q.currency == 0 {
-				parts = append(parts, "amount "+qiwiapi.Amount{Minor: q.Amount.Minor, Currency: qiwiapi.RUB}.Decimal()+" (any currency)")
+				_, point := tr.Separators()
+				n := strings.Replace(qiwiapi.Amount{Minor: q.Amount.Minor, Currency: qiwiapi.RUB}.Decimal(), ".", point, 1)
+				parts = append(parts, tr.T("search.read_amount_any", i18n.Args{"Amount": n}))
 			} else {
-				parts = append(parts, "amount "+q.Amount.Format())
+				parts = append(parts, tr.T("search.read_amount", i18n.Args{"Amount": q.Amount.FormatWith(tr.Separators())}))
 			}
 		case KindDate:
 			last := q.To.AddDate(0, 0, -1)
 			if last.Equal(q.From) {
-				parts = append(parts, "date "+q.From.Format("2006-01-02"))
+				parts = append(parts, tr.T("search.read_date", i18n.Args{"Day": q.From.Format("2006-01-02")}))
 			} else {
-				parts = append(parts, "dates "+q.From.Format("2006-01-02")+" to "+last.Format("2006-01-02"))
+				parts = append(parts, tr.T("search.read_dates", i18n.Args{"From": q.From.Format("2006-01-02"), "To": last.Format("2006-01-02")}))
 			}
 		case KindWords:
-			parts = append(parts, fmt.Sprintf("words %q", q.Words))
+			parts = append(parts, tr.T("search.read_words", i18n.Args{"Words": q.Words}))
 		case KindBill:
-			parts = append(parts, "bill id "+q.BillID)
+			parts = append(parts, tr.T("search.read_bill", i18n.Args{"ID": q.BillID}))
 		case KindTopup:
-			parts = append(parts, "top-up number "+q.Topup)
+			parts = append(parts, tr.T("search.read_topup", i18n.Args{"ID": q.Topup}))
 		}
 	}
 	return strings.Join(parts, ", ")

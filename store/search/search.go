@@ -3,12 +3,12 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/store/bills"
@@ -43,6 +43,43 @@ type Hit struct {
 	kind  string // journal kind or bill record kind
 }
 
+// SourceIn names where the hit was found, in tr's language (nil: English).
+func (h Hit) SourceIn(tr *i18n.Tr) string {
+	switch h.Source {
+	case FromHistory:
+		return tr.T("search.from_history", nil)
+	case FromJournal:
+		return tr.T("search.from_journal", nil)
+	case FromBill:
+		return tr.T("search.from_bill", nil)
+	}
+	return string(h.Source)
+}
+
+// StatusIn is the hit's status for a person: QIWI's as it sent it, the
+// journal's and this app's own words in tr's language. (Status keeps the
+// words `find --json` writes.)
+func (h Hit) StatusIn(tr *i18n.Tr) string {
+	switch {
+	case h.Source == FromJournal:
+		return stateWords(tr, h.Status)
+	case h.Source == FromBill && h.Status == billRefused:
+		return tr.T("search.bill_refused", nil)
+	case h.Source == FromBill && h.Status == billUnconfirmed:
+		return tr.T("search.bill_unconfirmed", nil)
+	}
+	return h.Status
+}
+
+// TextIn is the hit's text for a person: a journal entry's kind in tr's
+// language, else the provider or comment as they are.
+func (h Hit) TextIn(tr *i18n.Tr) string {
+	if h.Source == FromJournal {
+		return kindWords(tr, store.Kind(h.kind))
+	}
+	return h.Text
+}
+
 // Profile is the first profile of the hit ("" when none is saved).
 func (h Hit) Profile() string {
 	if len(h.Profiles) == 0 {
@@ -68,6 +105,9 @@ type Options struct {
 	// (their ids are secrets' neighbours and not in store.Profile).
 	Terminals, Shops map[string]string // profile -> id
 	Limit            int               // hits per reading; 0: 200
+	// Tr is the language a case (Open) is told in; nil: English. Hits keep
+	// the words `find --json` writes (Hit.StatusIn and TextIn translate).
+	Tr *i18n.Tr
 }
 
 // owners maps a wallet, terminal or shop to the profiles holding it.
@@ -168,7 +208,7 @@ func Find(ctx context.Context, st *store.Store, q Query, o Options) (*Result, er
 			add(id, h, l.kind)
 		})
 		if err != nil {
-			return nil, fmt.Errorf("search (%s): %w", l.kind, err)
+			return nil, i18n.Errorf("search.err_read", i18n.Args{"Where": string(l.kind)}, err)
 		}
 		if n > limit {
 			res.More = true
@@ -255,7 +295,7 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 		rows, err := st.Read(ctx, `SELECT id, kind, client_id, profile, account, recipient, amount, currency, state, outcome, remote_id, created_at
 			FROM journal WHERE `+c.sql+` ORDER BY id DESC LIMIT ?`, append(c.args, limit)...)
 		if err != nil {
-			return fmt.Errorf("search (journal): %w", err)
+			return i18n.Errorf("search.err_read", i18n.Args{"Where": "journal"}, err)
 		}
 		for rows.Next() {
 			var h Hit
@@ -264,10 +304,10 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 			var kind, state, outcome, profile string
 			if err := rows.Scan(&id, &kind, &h.Ref, &profile, &h.Scope, &h.Account, &amount, &cur, &state, &outcome, &h.Text, &created); err != nil {
 				rows.Close()
-				return err
+				return i18n.Errorf("search.err_read", i18n.Args{"Where": "journal"}, err)
 			}
 			remote := h.Text
-			h.Text = kindWords(store.Kind(kind))
+			h.Text = kindWords(nil, store.Kind(kind))
 			h.TxnID, _ = strconv.ParseInt(remote, 10, 64)
 			if remote != "" && shown[strings.TrimPrefix(h.Scope, "+")+"/"+remote] {
 				continue // its history row is listed; the case shows the journal too
@@ -296,27 +336,53 @@ func findJournal(ctx context.Context, st *store.Store, q Query, own owners, res 
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return err
+			return i18n.Errorf("search.err_read", i18n.Args{"Where": "journal"}, err)
 		}
 	}
 	return nil
 }
 
-// kindWords names a journal kind for a person.
-func kindWords(k store.Kind) string {
+// kindWords names a journal kind for a person, in tr's language.
+func kindWords(tr *i18n.Tr, k store.Kind) string {
 	switch k {
 	case store.KindWalletPayment:
-		return "payment from this app"
+		return tr.T("search.kind_payment", nil)
 	case store.KindConversion:
-		return "conversion from this app"
+		return tr.T("search.kind_conversion", nil)
 	case store.KindInvoicePay:
-		return "invoice paid from this app"
+		return tr.T("search.kind_invoice", nil)
 	case store.KindAgentTopup:
-		return "agent top-up"
+		return tr.T("search.kind_topup", nil)
 	case store.KindMerchantRefund:
-		return "bill refund"
+		return tr.T("search.kind_refund", nil)
 	}
 	return string(k)
+}
+
+// stateWords names a journal state or a final outcome as the journal
+// table keeps them ("sent", "success"), in tr's language.
+func stateWords(tr *i18n.Tr, s string) string {
+	switch s {
+	case "pending":
+		return tr.T("search.state_pending", nil)
+	case "sent":
+		return tr.T("search.state_sent", nil)
+	case "accepted":
+		return tr.T("search.state_accepted", nil)
+	case "unknown":
+		return tr.T("search.state_unknown", nil)
+	case "held":
+		return tr.T("search.state_held", nil)
+	case "succeeded":
+		return tr.T("search.state_succeeded", nil)
+	case "success":
+		return tr.T("search.state_success", nil)
+	case "failed":
+		return tr.T("search.state_failed", nil)
+	case "abandoned":
+		return tr.T("search.state_abandoned", nil)
+	}
+	return s
 }
 
 type billRecord struct {
@@ -350,7 +416,7 @@ func billRecords(ctx context.Context, st *store.Store) ([]billRecord, error) {
 func findBills(ctx context.Context, st *store.Store, q Query, own owners, res *Result, limit int) error {
 	recs, err := billRecords(ctx, st)
 	if err != nil {
-		return fmt.Errorf("search (bills): %w", err)
+		return i18n.Errorf("search.err_read", i18n.Args{"Where": "bills"}, err)
 	}
 	words := strings.Fields(strings.ToLower(q.Words))
 	n := 0
@@ -395,12 +461,18 @@ func containsAll(s string, parts []string) bool {
 	return true
 }
 
+// A bill's status in this app's words, when QIWI's is not known.
+const (
+	billRefused     = "refused"       // QIWI refused to issue it
+	billUnconfirmed = "not confirmed" // issued, QIWI's answer not seen
+)
+
 func billStatus(b bills.Bill) string {
 	switch {
 	case b.Refused:
-		return "refused"
+		return billRefused
 	case b.Status == "":
-		return "not confirmed"
+		return billUnconfirmed
 	}
 	return string(b.Status)
 }

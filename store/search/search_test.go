@@ -11,6 +11,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/store"
@@ -272,5 +273,76 @@ func TestCaseOfATopup(t *testing.T) {
 	}
 	if c.Title != "Agent top-up 900100" || c.Profiles[0] != "agent" || strings.Contains(c.Report(), "79167770011") {
 		t.Errorf("case %q %v:\n%s", c.Title, c.Profiles, c.Report())
+	}
+}
+
+// The grammar takes Russian words where it takes English ones: the
+// prefixes, "с A по B" and "A до B", currency names; and says what it read
+// in the reader's language.
+func TestRussianQueries(t *testing.T) {
+	ru := i18n.New(i18n.RU)
+	for _, c := range []struct {
+		in, en, ru string
+	}{
+		{"сумма: 1 500 руб", "amount 1 500.00 ₽", "сумма 1\u202f500,00 ₽"},
+		{"1500", "amount 1500.00 (any currency), txn id 1500, account with 1500, top-up number 1500, bill id 1500",
+			"сумма 1500,00 в любой валюте, номер транзакции 1500, реквизиты содержат 1500, номер пополнения 1500, номер счёта 1500"},
+		{"с 2026-11-01 по 2026-11-22", "dates 2026-11-01 to 2026-11-22", "даты с 2026-11-01 по 2026-11-22"},
+		{"2026-11-01 до 2026-11-22", "dates 2026-11-01 to 2026-11-22", "даты с 2026-11-01 по 2026-11-22"},
+		{"Дата: 22.11.2026", "date 2026-11-22", "дата 2026-11-22"},
+		{"карта: 2201****0580", "account with 2201 and 0580", "реквизиты содержат 2201 и 0580"},
+		{"текст: кофе", `words "кофе"`, "слова «кофе»"},
+		{"счёт: order-42", "bill id order-42", "номер счёта order-42"},
+		{"пополнение: 900100", "top-up number 900100", "номер пополнения 900100"},
+		{"ид: 42", "txn id 42", "номер транзакции 42"},
+		{"15 долл", "amount 15.00 $", "сумма 15,00 $"},
+	} {
+		q, err := Parse(c.in, msk)
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if got := q.Describe(nil); got != c.en {
+			t.Errorf("%q read as %q, want %q", c.in, got, c.en)
+		}
+		if got := q.Describe(ru); got != c.ru {
+			t.Errorf("%q read as %q, want %q", c.in, got, c.ru)
+		}
+	}
+	_, err := Parse("дата: 2026-13-45", msk)
+	if got := ru.Error(err); got != "«2026-13-45» — не дата (2026-11-22, 22.11.2026) и не период (2026-11-01..2026-11-22)" {
+		t.Errorf("in Russian: %q", got)
+	}
+	if got := ru.Error(ErrEmpty); !strings.HasPrefix(got, "введите, что искать") {
+		t.Errorf("in Russian: %q", got)
+	}
+}
+
+// A case opened in Russian is told in Russian, and so is its report, with
+// personal data masked as in English.
+func TestCaseInRussian(t *testing.T) {
+	st, o := fixture(t)
+	o.Tr = i18n.New(i18n.RU)
+	_, hits := find(t, st, o, "33333333333")
+	c, err := Open(context.Background(), st, hits[0], o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Report()
+	for _, want := range []string{"# Платёж 33333333333", "Профиль: second", "| Поле | Значение |", "| Номер транзакции | 33333333333 |",
+		"## Что пошло не так", "- Ошибка 5: " + qiwiapi.PaymentErrorTextRU(5), "## Хронология", " · история · дата платежа OUT в QIWI"} {
+		if !strings.Contains(r, want) {
+			t.Errorf("the report lacks %q:\n%s", want, r)
+		}
+	}
+	_, hits = find(t, st, o, "topup: 900100")
+	if c, err = Open(context.Background(), st, hits[0], o); err != nil {
+		t.Fatal(err)
+	}
+	if c.Title != "Пополнение через агента 900100" || strings.Contains(c.Report(), "79167770011") {
+		t.Errorf("case %q:\n%s", c.Title, c.Report())
+	}
+	if h := hits[0]; h.StatusIn(o.Tr) == h.Status || h.TextIn(o.Tr) != "пополнение через агента" || h.SourceIn(o.Tr) != "журнал" {
+		t.Errorf("hit in Russian: %q %q %q", h.StatusIn(o.Tr), h.TextIn(o.Tr), h.SourceIn(o.Tr))
 	}
 }

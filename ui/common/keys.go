@@ -191,6 +191,16 @@ func (k *KeyMap) Rebind(m map[string][]string) error {
 	return nil
 }
 
+// Speak rewords every key's description in tr's language, keeping its
+// keys and key names (a config may have rebound them): the live language
+// switch.
+func (k *KeyMap) Speak(tr *i18n.Tr) {
+	fresh := DefaultKeys(tr).bindings()
+	for action, b := range k.bindings() {
+		b.SetHelp(b.Help().Key, fresh[action].Help().Desc)
+	}
+}
+
 // QWERTY is a key typed with the Russian (ЙЦУКЕН) layout on as the same
 // key on QWERTY: "й" is "q", "Р" is "H", alt+"й" is alt+"q"; anything else
 // is unchanged. Keys stay the same in every language; text fields take

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
@@ -63,11 +64,11 @@ func TestFormRefusesBadPhoneAndThreeDecimals(t *testing.T) {
 		"+7900111223344556": "Too long: 16 digits",
 	}
 	for in, want := range cases {
-		if got := phoneProblem(in); !strings.Contains(got, want) {
+		if got := phoneProblem(nil, in); !strings.Contains(got, want) {
 			t.Errorf("phoneProblem(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := phoneProblem("+79001112233"); got != "" {
+	if got := phoneProblem(nil, "+79001112233"); got != "" {
 		t.Errorf("a good phone is refused: %q", got)
 	}
 	// The amount is the one amount rule of every form (qiwiapi.ParseAmountInput).
@@ -363,7 +364,7 @@ func TestBalanceRefreshTimerIsNeverStacked(t *testing.T) {
 	if !strings.Contains(m.refreshText(), "refresh every 1h") {
 		t.Errorf("refresh text %q", m.refreshText())
 	}
-	if got := (&BalanceModel{deps: Deps{Refresh: 30 * time.Second}}).refreshText(); got != "refresh every 30s" {
+	if got := (&BalanceModel{c: env.Common, deps: Deps{Refresh: 30 * time.Second}}).refreshText(); got != "refresh every 30s" {
 		t.Errorf("refresh text %q", got)
 	}
 }
@@ -453,4 +454,32 @@ func TestTopupAboveTheAgentBalanceRefusedBeforeConfirm(t *testing.T) {
 	if len(sh.Confirms) != 0 || env.Demo.Agent.PaymentCount() != 0 || requestsOf(env, "pay") != 0 {
 		t.Fatalf("a top-up above the agent balance went on: %d confirmations", len(sh.Confirms))
 	}
+}
+
+// TestTopupConfirmationRussian: the answer, the confirmation and the toast
+// in Russian, amounts with the Russian decimal comma.
+func TestTopupConfirmationRussian(t *testing.T) {
+	env := uitest.New(t)
+	env.Speak(i18n.RU)
+	form := NewTopup(env.Common, Deps{})
+	sh := newShell(t, form, NewTopups(env.Common, Deps{}))
+	sh.run(100, nil)
+	fill(sh, "+"+agent.WalletOK, "100.50", "")
+	sh.Press("enter")
+	if v := form.View(); !strings.Contains(v, "кошелёк есть, принимает наличные: да") {
+		t.Fatalf("answer missing:\n%s", v)
+	}
+	sh.Press("enter")
+	c := sh.yes()
+	lines := strings.Join(c.Lines, "\n")
+	for _, want := range []string{"Пополнить кошелёк +79001112233 на 100,50 ₽ (RUB), деньги клиента: наличные.",
+		"100,50 ₽ спишется со счёта агента в RUB (терминал 770001)", "Номер транзакции"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, lines)
+		}
+	}
+	if c.Title != "Отправить это пополнение?" {
+		t.Errorf("title %q", c.Title)
+	}
+	sh.mustRun("journaled", func() bool { return strings.Contains(sh.toastTexts(), "записано в журнал") })
 }

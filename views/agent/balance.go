@@ -10,11 +10,15 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 )
 
-const noAgentText = " No agent credentials in this profile.\n\n Add the agent terminal id and password with qiwidash login, then start qiwidash again."
+// noAgent says the profile has no agent credentials and how to add them.
+func noAgent(c *common.Common) string {
+	return " " + c.Tr.T("agent.no_agent", nil) + "\n\n " + c.Tr.T("agent.no_agent_hint", nil)
+}
 
 // balanceLoadedMsg is one Ping with the samples it added.
 type balanceLoadedMsg struct {
@@ -153,7 +157,7 @@ func (m *BalanceModel) checkThresholds() tea.Cmd {
 		low := m.isLow(b)
 		if low && !m.low[b.Currency] {
 			t := m.deps.Thresholds[b.Currency]
-			crossed = append(crossed, fmt.Sprintf("%s %s (below %s)", b.Currency.Code(), m.c.Money(b), m.c.Money(t)))
+			crossed = append(crossed, m.c.Tr.T("agent.balance_low_item", i18n.Args{"Currency": b.Currency.Code(), "Amount": m.c.Money(b), "Threshold": m.c.Money(t)}))
 		}
 		m.low[b.Currency] = low
 	}
@@ -161,9 +165,8 @@ func (m *BalanceModel) checkThresholds() tea.Cmd {
 	if len(crossed) == 0 {
 		return alert
 	}
-	return tea.Batch(alert, func() tea.Msg {
-		return common.ToastMsg{Text: "Agent balance LOW: " + strings.Join(crossed, ", ") + ". Top up the agent account", Error: true}
-	})
+	text := m.c.Tr.T("agent.balance_low_toast", i18n.Args{"List": strings.Join(crossed, ", ")})
+	return tea.Batch(alert, func() tea.Msg { return common.ToastMsg{Text: text, Error: true} })
 }
 
 // headerAlert keeps the shell's header warning in step with the balances:
@@ -175,7 +178,7 @@ func (m *BalanceModel) headerAlert() tea.Cmd {
 	}
 	text := ""
 	if len(codes) > 0 {
-		text = "LOW agent balance: " + strings.Join(codes, ", ")
+		text = m.c.Tr.T("agent.balance_low_alert", i18n.Args{"Codes": strings.Join(codes, ", ")})
 	}
 	return func() tea.Msg { return common.HeaderAlertMsg{Key: "agent-balance", Text: text} }
 }
@@ -200,37 +203,40 @@ func (m *BalanceModel) Low() []qiwiapi.Currency {
 func (m *BalanceModel) View() string {
 	s := m.c.Styles
 	if m.c.Agent == nil {
-		return s.Subtle.Render(noAgentText)
+		return s.Subtle.Render(noAgent(m.c))
 	}
+	tr := m.c.Tr
 	if len(m.balances) == 0 {
 		switch m.state {
 		case common.StateLoading:
-			return s.Subtle.Render(" Loading the agent balance…")
+			return s.Subtle.Render(" " + tr.T("agent.balance_loading", nil))
 		case common.StateError:
-			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" "+tr.T("agent.retry", nil))
 		}
 	}
 	var b strings.Builder
 	low := m.Low()
-	title := " Agent balance"
 	if len(low) > 0 {
 		codes := make([]string, len(low))
 		for i, c := range low {
 			codes[i] = c.Code()
 		}
-		b.WriteString(s.Warning.Bold(true).Render(title+"  ! LOW: "+strings.Join(codes, ", ")) + "\n")
+		b.WriteString(s.Warning.Bold(true).Render(" "+tr.T("agent.balance_low_title", i18n.Args{"Codes": strings.Join(codes, ", ")})) + "\n")
 	} else {
-		b.WriteString(s.Title.Render(title) + "\n")
+		b.WriteString(s.Title.Render(" "+tr.T("agent.balance_title", nil)) + "\n")
 	}
-	info := []string{"terminal " + m.c.Personal(m.c.Agent.TerminalID()), m.refreshText()}
+	info := []string{tr.T("agent.terminal", i18n.Args{"ID": m.c.Personal(m.c.Agent.TerminalID())}), m.refreshText()}
 	if !m.updated.IsZero() {
-		info = append(info, "updated "+m.c.Clock(m.updated))
+		info = append(info, tr.T("agent.updated", i18n.Args{"Time": m.c.Clock(m.updated)}))
 	}
 	b.WriteString(s.Subtle.Render(" "+strings.Join(info, " · ")) + "\n\n")
 
 	n := m.SampleCount
 	// The state before the trend: at 80 columns the trend is what is cut.
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf(" %-4s %20s %20s  %-5s %s", "CCY", "BALANCE", "THRESHOLD", "STATE", fmt.Sprintf("TREND (last %d)", n))) + "\n")
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf(" %-4s %20s %20s  %-5s %s", tr.T("agent.balance_col_ccy", nil), tr.T("agent.balance_col_balance", nil),
+		tr.T("agent.balance_col_threshold", nil), tr.T("agent.balance_col_state", nil), tr.T("agent.balance_col_trend", i18n.Args{"N": n}))) + "\n")
+	lowWord, okWord := common.PadRight(tr.T("agent.balance_state_low", nil), 6), tr.T("agent.balance_state_ok", nil)
+	okPad := strings.Repeat(" ", max(0, 6-len([]rune(okWord))))
 	for _, bal := range m.balances {
 		threshold := "—"
 		if t, ok := m.deps.Thresholds[bal.Currency]; ok {
@@ -239,26 +245,26 @@ func (m *BalanceModel) View() string {
 		spark := Sparkline(m.trend[bal.Currency], n)
 		line := fmt.Sprintf(" %-4s %20s %20s  ", bal.Currency.Code(), m.c.Money(bal), threshold)
 		if m.isLow(bal) {
-			b.WriteString(s.Warning.Render(line+"LOW   "+spark) + "\n")
+			b.WriteString(s.Warning.Render(line+lowWord+spark) + "\n")
 		} else {
-			b.WriteString(line + s.Positive.Render("ok") + "    " + spark + "\n")
+			b.WriteString(line + s.Positive.Render(okWord) + okPad + spark + "\n")
 		}
 	}
 	if m.state == common.StateError && m.err != nil {
-		b.WriteString("\n" + s.Error.Render(" Last refresh failed: "+m.c.Explain(m.err)) + "\n")
+		b.WriteString("\n" + s.Error.Render(" "+tr.T("agent.balance_refresh_failed", i18n.Args{"Why": m.c.Explain(m.err)})) + "\n")
 	}
 	if m.storeErr != nil {
-		b.WriteString("\n" + s.Error.Render(" The trend could not be saved: "+m.storeErr.Error()) + "\n")
+		b.WriteString("\n" + s.Error.Render(" "+tr.T("agent.balance_trend_unsaved", i18n.Args{"Why": m.c.Explain(m.storeErr)})) + "\n")
 	}
-	b.WriteString("\n" + s.Subtle.Render(" The trend is drawn from the samples taken at each refresh (▁ lowest … █ highest).") + "\n")
+	b.WriteString("\n" + s.Subtle.Render(" "+tr.T("agent.balance_trend_note", nil)) + "\n")
 	return b.String()
 }
 
 func (m *BalanceModel) refreshText() string {
 	if m.deps.Refresh <= 0 {
-		return "auto-refresh off"
+		return m.c.Tr.T("agent.balance_refresh_off", nil)
 	}
-	return "refresh every " + shortDuration(m.deps.Refresh)
+	return m.c.Tr.T("agent.balance_refresh_every", i18n.Args{"Every": shortDuration(m.c.Tr, m.deps.Refresh)})
 }
 
 // ShortHelp lists the screen's keys.
@@ -297,22 +303,27 @@ func Sparkline(values []qiwiapi.Amount, width int) string {
 	return string(out)
 }
 
-// shortDuration prints 30s, 5m, 1h30m, 9m58s without zero parts.
-func shortDuration(d time.Duration) string {
+// shortDuration prints 30s, 5m, 1h30m, 9m58s without zero parts (in
+// Russian 30 с, 5 мин, 1 ч 30 мин, 9 мин 58 с).
+func shortDuration(tr *i18n.Tr, d time.Duration) string {
 	d = d.Round(time.Second)
 	if d < time.Second {
-		return "now"
+		return tr.T("agent.dur_now", nil)
 	}
 	h, mnt, sec := d/time.Hour, (d%time.Hour)/time.Minute, (d%time.Minute)/time.Second
-	var b strings.Builder
+	var parts []string
 	if h > 0 {
-		fmt.Fprintf(&b, "%dh", h)
+		parts = append(parts, tr.T("agent.dur_h", i18n.Args{"N": int(h)}))
 	}
 	if mnt > 0 {
-		fmt.Fprintf(&b, "%dm", mnt)
+		parts = append(parts, tr.T("agent.dur_m", i18n.Args{"N": int(mnt)}))
 	}
 	if sec > 0 && h == 0 {
-		fmt.Fprintf(&b, "%ds", sec)
+		parts = append(parts, tr.T("agent.dur_s", i18n.Args{"N": int(sec)}))
 	}
-	return b.String()
+	sep := ""
+	if tr.Lang() == i18n.RU {
+		sep = " " // "1 ч 30 мин": units of words, not letters
+	}
+	return strings.Join(parts, sep)
 }

@@ -3,13 +3,13 @@ package agent
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store/moves"
@@ -69,25 +69,25 @@ type TopupModel struct {
 
 // NewTopup builds the Top-up screen.
 func NewTopup(c *common.Common, deps Deps) *TopupModel {
-	return &TopupModel{c: c, deps: deps, form: newTopupForm()}
+	return &TopupModel{c: c, deps: deps, form: newTopupForm(c.Tr)}
 }
 
 // newTopupForm is the empty form; every top-up starts from a new one.
-func newTopupForm() *formkit.Form {
+func newTopupForm(tr *i18n.Tr) *formkit.Form {
 	var curs, funds []formkit.Option
 	for _, c := range formCurrencies {
 		curs = append(curs, formkit.Option{Label: c.Code(), Value: c.Code()})
 	}
 	for _, f := range formFunds {
-		funds = append(funds, formkit.Option{Label: f.String(), Value: f.String()})
+		funds = append(funds, formkit.Option{Label: fundsWords(tr, f), Value: f.String()})
 	}
-	phone := formkit.NewText("phone", "Wallet phone", "+79001112233").WithValidate(phoneProblem)
-	phone.Note = "international format, + optional"
-	amount := formkit.NewAmount("amount", "Amount", qiwiapi.RUB)
-	amount.Note = "credited to the wallet"
-	cur := formkit.NewChoice("currency", "Currency", curs...)
-	cur.Note = "also the agent account debited"
-	f := formkit.New(phone, amount, cur, formkit.NewChoice("funds", "Funds", funds...))
+	phone := formkit.NewText("phone", tr.T("agent.topup_phone", nil), "+79001112233").WithValidate(func(s string) string { return phoneProblem(tr, s) })
+	phone.Note = tr.T("agent.topup_phone_note", nil)
+	amount := formkit.NewAmount("amount", tr.T("agent.topup_amount", nil), qiwiapi.RUB)
+	amount.Note = tr.T("agent.topup_amount_note", nil)
+	cur := formkit.NewChoice("currency", tr.T("agent.topup_currency", nil), curs...)
+	cur.Note = tr.T("agent.topup_currency_note", nil)
+	f := formkit.New(phone, amount, cur, formkit.NewChoice("funds", tr.T("agent.topup_funds", nil), funds...))
 	f.LabelWidth = 18
 	f.Blur() // shown, not edited, until enter
 	return f
@@ -135,15 +135,14 @@ func (m *TopupModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.check = &check{res: msg.res, err: msg.err}
 		return m, nil
 	case queueFailedMsg:
-		return m, func() tea.Msg {
-			return common.ToastMsg{Text: "The top-up could not be journaled, so nothing was sent: " + msg.err.Error(), Error: true}
-		}
+		text := m.c.Tr.T("agent.topup_not_journaled", i18n.Args{"Why": m.c.Explain(msg.err)})
+		return m, func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 	case TopupQueuedMsg:
 		m.queued = topup.TxnNumber(msg.Entry.ClientID)
-		m.form = newTopupForm() // the next one starts empty, at the phone
+		m.form = newTopupForm(m.c.Tr) // the next one starts empty, at the phone
 		m.invalidate()
 		m.editing = false
-		return m, common.Toast("Top-up " + msg.Entry.ClientID + " journaled; it is being sent, follow it on the Top-ups screen")
+		return m, common.Toast(m.c.Tr.T("agent.topup_journaled", i18n.Args{"Number": msg.Entry.ClientID}))
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	}
@@ -153,11 +152,11 @@ func (m *TopupModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *TopupModel) disabled() string {
 	switch {
 	case m.c.Agent == nil:
-		return noAgentText
+		return noAgent(m.c)
 	case readOnly(m.c):
-		return " Read-only mode: top-ups are off."
+		return " " + m.c.Tr.T("agent.topup_read_only", nil)
 	case m.c.Topups == nil:
-		return " No journal: top-ups are off, because a top-up must be recorded before it is sent."
+		return " " + m.c.Tr.T("agent.topup_no_journal", nil)
 	}
 	return ""
 }
@@ -201,30 +200,38 @@ func (m *TopupModel) invalidate() {
 
 // Problems of the inputs, in words ("" = fine).
 
-func phoneProblem(raw string) string {
+func phoneProblem(tr *i18n.Tr, raw string) string {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return "Enter the wallet's phone in international format, e.g. +79001112233"
+		return tr.T("agent.phone_empty", nil)
 	}
 	digits := strings.TrimPrefix(s, "+")
 	for _, r := range digits {
 		if r < '0' || r > '9' {
-			return "Only digits after an optional +, e.g. +79001112233 (no spaces, dashes or brackets)"
+			return tr.T("agent.phone_not_digits", nil)
 		}
 	}
 	switch {
 	case digits == "":
-		return "Enter the digits after +"
+		return tr.T("agent.phone_no_digits", nil)
 	case digits[0] == '0':
-		return "International format starts with the country code (7 for Russia), not 0"
+		return tr.T("agent.phone_zero", nil)
 	case len(digits) == 11 && digits[0] == '8' && !strings.HasPrefix(s, "+"):
-		return "That looks like a domestic number: write +7 instead of the leading 8"
+		return tr.T("agent.phone_domestic", nil)
 	case len(digits) < 10:
-		return fmt.Sprintf("Too short: %d digits; an international number has 10 to 15", len(digits))
+		return tr.T("agent.phone_short", i18n.Args{"N": len(digits)})
 	case len(digits) > 15:
-		return fmt.Sprintf("Too long: %d digits; an international number has 10 to 15", len(digits))
+		return tr.T("agent.phone_long", i18n.Args{"N": len(digits)})
 	}
 	return ""
+}
+
+// fundsWords is the kind of funds as the screen names it.
+func fundsWords(tr *i18n.Tr, f topup.Funds) string {
+	if f == topup.NonCash {
+		return tr.T("agent.funds_noncash", nil)
+	}
+	return tr.T("agent.funds_cash", nil)
 }
 
 // normalPhone is the account number QIWI wants: digits, no '+'.
@@ -266,7 +273,7 @@ func (m *TopupModel) submit() tea.Cmd {
 	case m.check.pending:
 		return nil
 	case m.check.err != nil:
-		return common.Toast("QIWI's answers say this top-up cannot succeed: change the inputs (see why above)")
+		return common.Toast(m.c.Tr.T("agent.topup_cannot_succeed", nil))
 	}
 	return m.confirm()
 }
@@ -286,26 +293,30 @@ func (m *TopupModel) runCheck() tea.Cmd {
 // confirm asks the shell to confirm; the number is drawn now, shown, and
 // journaled by the yes command before anything is sent.
 func (m *TopupModel) confirm() tea.Cmd {
+	tr := m.c.Tr
 	if m.txnErr != nil {
-		return m.c.ErrorToast(fmt.Errorf("the journal could not be read, so no new number can be drawn: %w", m.txnErr))
+		return m.c.ErrorToast(i18n.Errorf("agent.topup_no_number", nil, m.txnErr))
 	}
 	if m.txn == nil {
-		return common.Toast("Still reading the journal; try again in a moment")
+		return common.Toast(tr.T("agent.topup_reading_journal", nil))
 	}
 	t := m.draft()
 	t.Number = m.txn.Next()
-	amount := t.Amount
+	// In full even in privacy mode: the confirmation shows what is agreed to.
+	amount := t.Amount.FormatWith(tr.Separators())
 	if err := t.Validate(); err != nil {
 		return m.c.ErrorToast(err)
 	}
+	ccy := t.Amount.Currency.Code()
 	lines := []string{
-		fmt.Sprintf("Top up wallet +%s with %s (%s), taken from the customer as %s.", t.Account, amount.Format(), amount.Currency.Code(), t.Funds),
-		fmt.Sprintf("%s will be debited from the agent's %s account (terminal %s), which holds %s.", amount.Format(), amount.Currency.Code(), m.c.Agent.TerminalID(), m.check.res.AgentBalance.Format()),
-		"QIWI checked: " + m.answerText(),
-		fmt.Sprintf("Transaction number %s is journaled first and reused for every retry.", t.Number),
+		tr.T("agent.topup_confirm_what", i18n.Args{"Account": t.Account, "Amount": amount, "Currency": ccy, "Funds": fundsWords(tr, t.Funds)}),
+		tr.T("agent.topup_confirm_debit", i18n.Args{"Amount": amount, "Currency": ccy, "Terminal": m.c.Agent.TerminalID(),
+			"Balance": m.check.res.AgentBalance.FormatWith(tr.Separators())}),
+		tr.T("agent.topup_confirm_checked", i18n.Args{"Answer": m.answerText()}),
+		tr.T("agent.topup_confirm_number", i18n.Args{"Number": string(t.Number)}),
 	}
 	eng := m.c.Topups
-	return common.Confirm("Send this top-up?", lines, func() tea.Msg {
+	return common.Confirm(tr.T("agent.topup_confirm_title", nil), lines, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		e, err := eng.Start(ctx, t)
@@ -322,39 +333,40 @@ func (m *TopupModel) answerText() string {
 	if c == nil || c.pending || (c.err != nil && !errors.Is(c.err, moves.ErrCannotSucceed)) {
 		return ""
 	}
+	tr := m.c.Tr
 	var parts []string
 	if c.res.Exist {
-		parts = append(parts, "wallet exists")
+		parts = append(parts, tr.T("agent.answer_exists", nil))
 	} else {
-		parts = append(parts, "no wallet yet (the top-up creates it)")
+		parts = append(parts, tr.T("agent.answer_no_wallet", nil))
 	}
 	funds := m.fundsKind()
 	dep := c.res.Deposit
 	if !dep.Possible {
-		no := "can take " + funds.String() + ": no"
 		if dep.Result.Code != topup.RequestOK {
-			no += " (" + dep.Result.Code.Text() + ")"
+			parts = append(parts, tr.T("agent.answer_funds_no_why", i18n.Args{"Funds": fundsWords(tr, funds), "Why": requestText(tr, dep.Result.Code)}))
+		} else {
+			parts = append(parts, tr.T("agent.answer_funds_no", i18n.Args{"Funds": fundsWords(tr, funds)}))
 		}
-		parts = append(parts, no)
 		out := strings.Join(parts, ", ")
 		if c.res.Alt != nil && c.res.Alt.Possible {
 			other := topup.NonCash
 			if funds == topup.NonCash {
 				other = topup.Cash
 			}
-			return out + " — use " + other.String()
+			return tr.T("agent.answer_use_other", i18n.Args{"Answer": out, "Funds": fundsWords(tr, other)})
 		}
-		return out + " — this wallet cannot be topped up; nothing will be paid, do not take the money"
+		return tr.T("agent.answer_cannot", i18n.Args{"Answer": out})
 	}
-	parts = append(parts, "can take "+funds.String()+": yes")
+	parts = append(parts, tr.T("agent.answer_funds_yes", i18n.Args{"Funds": fundsWords(tr, funds)}))
 	if c.err != nil { // the deposit is possible: the agent balance is short
 		why, ok := m.c.Refusal(c.err)
 		if !ok {
 			why = m.c.Explain(c.err)
 		}
-		return strings.Join(parts, ", ") + " — " + why + "; nothing will be paid, do not take the money"
+		return tr.T("agent.answer_short", i18n.Args{"Answer": strings.Join(parts, ", "), "Why": why})
 	}
-	parts = append(parts, "agent balance "+c.res.AgentBalance.Format())
+	parts = append(parts, tr.T("agent.answer_balance", i18n.Args{"Balance": c.res.AgentBalance.FormatWith(tr.Separators())}))
 	return strings.Join(parts, ", ")
 }
 
@@ -365,11 +377,12 @@ func (m *TopupModel) View() string {
 		return s.Subtle.Render(d)
 	}
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Top up a wallet") + s.Subtle.Render(fmt.Sprintf("  terminal %s", m.c.Personal(m.c.Agent.TerminalID()))) + "\n\n")
+	tr := m.c.Tr
+	b.WriteString(s.Title.Render(" "+tr.T("agent.topup_title", nil)) + s.Subtle.Render("  "+tr.T("agent.terminal", i18n.Args{"ID": m.c.Personal(m.c.Agent.TerminalID())})) + "\n\n")
 	if fl := m.form.Get("funds"); m.fundsKind() == topup.NonCash {
-		fl.Note = "the customer paid by card or transfer"
+		fl.Note = tr.T("agent.topup_funds_noncash_note", nil)
 	} else {
-		fl.Note = "the customer paid in cash"
+		fl.Note = tr.T("agent.topup_funds_cash_note", nil)
 	}
 	b.WriteString(m.form.View(s, m.editing, m.width, 0) + "\n\n")
 	// wrap keeps QIWI's long answers whole at any width.
@@ -381,21 +394,23 @@ func (m *TopupModel) View() string {
 	}
 	switch c := m.check; {
 	case c == nil:
-		b.WriteString(s.Subtle.Render(wrap(" Press enter to check with QIWI: the wallet, the funds it takes, the agent balance.")) + "\n")
+		b.WriteString(s.Subtle.Render(wrap(" "+tr.T("agent.topup_press_check", nil))) + "\n")
 	case c.pending:
-		b.WriteString(s.Subtle.Render(" Asking QIWI about the wallet and the agent balance…") + "\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("agent.topup_asking", nil)) + "\n")
 	case c.err != nil && !errors.Is(c.err, moves.ErrCannotSucceed):
-		b.WriteString(s.Error.Render(wrap(" ✗ The check failed: "+m.c.Explain(errors.Unwrap(c.err)))) + "\n" + s.Subtle.Render(" Press enter to ask again.") + "\n")
+		b.WriteString(s.Error.Render(wrap(" "+tr.T("agent.topup_check_failed", i18n.Args{"Why": m.c.Explain(errors.Unwrap(c.err))}))) + "\n" +
+			s.Subtle.Render(" "+tr.T("agent.topup_ask_again", nil)) + "\n")
 	case c.err == nil:
-		b.WriteString(s.Positive.Render(wrap(" ✓ QIWI: "+m.answerText())) + "\n" + s.Subtle.Render(" Press enter to review and send.") + "\n")
+		b.WriteString(s.Positive.Render(wrap(" "+tr.T("agent.topup_answer_ok", i18n.Args{"Answer": m.answerText()}))) + "\n" +
+			s.Subtle.Render(" "+tr.T("agent.topup_press_send", nil)) + "\n")
 	default:
-		b.WriteString(s.Error.Render(wrap(" ✗ QIWI: "+m.answerText())) + "\n")
+		b.WriteString(s.Error.Render(wrap(" "+tr.T("agent.topup_answer_no", i18n.Args{"Answer": m.answerText()}))) + "\n")
 	}
 	if !m.editing {
-		b.WriteString("\n" + s.Subtle.Render(" Press enter to edit the form; esc leaves it.") + "\n")
+		b.WriteString("\n" + s.Subtle.Render(" "+tr.T("agent.topup_press_edit", nil)) + "\n")
 	}
 	if m.queued != "" {
-		b.WriteString("\n" + s.Subtle.Render(" Last top-up: "+string(m.queued)+" (see the Top-ups screen)") + "\n")
+		b.WriteString("\n" + s.Subtle.Render(" "+tr.T("agent.topup_last", i18n.Args{"Number": string(m.queued)})) + "\n")
 	}
 	return b.String()
 }
@@ -406,16 +421,17 @@ func (m *TopupModel) ShortHelp() []key.Binding {
 	if m.disabled() != "" {
 		return nil
 	}
+	tr := m.c.Tr
 	ready := m.check.ok()
 	if !m.editing {
-		enter := common.Relabel(k.Enter, "edit")
-		pay := common.Relabel(k.Pay, "review & send")
+		enter := common.Relabel(k.Enter, tr.T("agent.key_edit", nil))
+		pay := common.Relabel(k.Pay, tr.T("agent.key_review_send", nil))
 		pay.SetEnabled(ready)
 		return []key.Binding{enter, pay}
 	}
-	label := "check with QIWI"
+	label := tr.T("agent.key_check", nil)
 	if ready {
-		label = "review & send"
+		label = tr.T("agent.key_review_send", nil)
 	}
 	h := m.form.Help(k, label)
 	for i := range h {
@@ -423,7 +439,7 @@ func (m *TopupModel) ShortHelp() []key.Binding {
 			h[i] = common.Relabel(k.Enter, label) // enter checks from any field
 		}
 		if key.Matches(tea.KeyMsg{Type: tea.KeyEsc}, h[i]) {
-			h[i] = common.Relabel(k.Back, "leave form")
+			h[i] = common.Relabel(k.Back, tr.T("agent.key_leave_form", nil))
 		}
 	}
 	return h

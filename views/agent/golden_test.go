@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox/agent"
 	"qiwidash/qiwiapi/topup"
@@ -15,17 +16,27 @@ import (
 )
 
 func TestGoldenBalance(t *testing.T) {
-	uitest.Golden(t, balanceScreen(t), uitest.Step{WaitFor: "updated"})
+	uitest.Golden(t, balanceScreen(uitest.New(t)), uitest.Step{WaitFor: "updated"})
 }
 
 // TestGoldenBalance80x24: currency, balance and threshold at the smallest size.
 func TestGoldenBalance80x24(t *testing.T) {
-	uitest.GoldenAt(t, 80, 24, balanceScreen(t), uitest.Step{WaitFor: "updated"})
+	uitest.GoldenAt(t, 80, 24, balanceScreen(uitest.New(t)), uitest.Step{WaitFor: "updated"})
+}
+
+// TestGoldenLangsBalance: the balance, one currency low, in each language.
+func TestGoldenLangsBalance(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env := uitest.New(t)
+		env.Speak(lang)
+		return balanceScreen(env)
+	}, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: tr.T("agent.balance_trend_note", nil)}}
+	})
 }
 
 // balanceScreen is the agent balance with a trend of samples and two thresholds.
-func balanceScreen(t *testing.T) *BalanceModel {
-	env := uitest.New(t)
+func balanceScreen(env *uitest.Env) *BalanceModel {
 	samples := NewMemorySamples()
 	ctx := context.Background()
 	rub := env.Demo.Agent.Balance(int(qiwiapi.RUB))
@@ -51,11 +62,47 @@ func TestGoldenTopupForm(t *testing.T) {
 		uitest.Step{Send: uitest.Press("enter"), WaitFor: "identification level"})
 }
 
+// topupFormSteps fill the form for a wallet that takes no cash and ask
+// QIWI: the answer says why, and what to take instead.
+func topupFormSteps(tr *i18n.Tr) []uitest.Step {
+	return []uitest.Step{{Send: uitest.Press("enter")}, {Send: uitest.Type("+" + agent.WalletNoCash)},
+		{Send: uitest.Press("tab")}, {Send: uitest.Type("100.5")},
+		{Send: uitest.Press("enter"), WaitFor: tr.T("agent.topup_answer_no", i18n.Args{"Answer": ""})}}
+}
+
+func topupForm(t *testing.T, lang i18n.Lang) uitest.Sized {
+	env := uitest.New(t)
+	env.Speak(lang)
+	return NewTopup(env.Common, Deps{})
+}
+
+func TestGoldenLangsTopupForm(t *testing.T) {
+	uitest.GoldenLangs(t, topupForm, topupFormSteps)
+}
+
+// TestGoldenTopupFormRussian: the Russian form at the smallest size, its
+// longer labels and QIWI's answer wrapped.
+func TestGoldenTopupFormRussian(t *testing.T) {
+	uitest.GoldenAt(t, 80, 24, topupForm(t, i18n.RU), topupFormSteps(i18n.New(i18n.RU))...)
+}
+
 func TestGoldenTopups(t *testing.T) {
 	env := uitest.New(t)
 	seedTopups(t, env)
 	m := NewTopups(env.Common, Deps{})
 	uitest.Golden(t, m, uitest.Step{WaitFor: "6 in the journal"})
+}
+
+// TestGoldenLangsTopups: a top-up in each phase, in each language.
+func TestGoldenLangsTopups(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env := uitest.New(t)
+		env.Speak(lang)
+		seedTopups(t, env)
+		return NewTopups(env.Common, Deps{})
+	}, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: tr.T("agent.topups_summary", i18n.Args{"Total": 6, "Followed": 2, "Held": 1, "Refund": 2})}}
+	})
 }
 
 // TestGoldenTopups80x24: number, phone, amount and phase at the smallest size.

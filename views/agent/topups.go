@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
@@ -158,7 +159,7 @@ func (m *TopupsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.state = common.StateError
 			}
 			m.err = msg.err
-			return m, tea.Batch(m.c.ErrorToast(fmt.Errorf("the top-up journal could not be read: %w", msg.err)), m.watch())
+			return m, tea.Batch(m.c.ErrorToast(i18n.Errorf("agent.topups_unreadable", nil, msg.err)), m.watch())
 		}
 		m.state, m.err, m.version = common.StateReady, nil, msg.version
 		return m, m.merge(msg.entries)
@@ -177,7 +178,7 @@ func (m *TopupsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, tea.Batch(m.c.ErrorToast(msg.err), m.loadJournal())
 		}
-		return m, tea.Batch(common.Toast("Top-up "+string(msg.number)+" resumed"), m.loadJournal())
+		return m, tea.Batch(common.Toast(m.c.Tr.T("agent.topups_resumed", i18n.Args{"Number": string(msg.number)})), m.loadJournal())
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	}
@@ -213,17 +214,18 @@ func (m *TopupsModel) merge(entries []store.Entry) tea.Cmd {
 
 // announce toasts the final outcome (and a hold) once, when it happens.
 func (m *TopupsModel) announce(r *row) tea.Cmd {
-	n := r.je.ClientID
-	amount := m.c.Money(r.je.Amount)
+	tr := m.c.Tr
+	args := i18n.Args{"Number": r.je.ClientID, "Amount": m.c.Money(r.je.Amount)}
 	switch r.p.State.Phase {
 	case topup.PhaseSucceeded:
-		return common.Toast("Top-up " + n + " succeeded: " + amount + " credited")
+		return common.Toast(tr.T("agent.topups_succeeded", args))
 	case topup.PhaseFailed:
-		return errToast("Top-up " + n + " failed: return the money to the customer (" + amount + ")")
+		return errToast(tr.T("agent.topups_failed", args))
 	case topup.PhaseRefused:
-		return errToast("Top-up " + n + " refused, nothing was paid: return the money to the customer")
+		return errToast(tr.T("agent.topups_refused", args))
 	case topup.PhaseHeld:
-		return errToast("Top-up " + n + " is held: " + fixHint(r.p))
+		args["Fix"] = fixHint(tr, r.p)
+		return errToast(tr.T("agent.topups_held", args))
 	}
 	return nil
 }
@@ -256,7 +258,7 @@ func (m *TopupsModel) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.reload()
 	case key.Matches(msg, k.Copy):
 		if r := m.selected(); r != nil {
-			return common.Copy(r.je.ClientID, "transaction number")
+			return common.Copy(r.je.ClientID, m.c.Tr.T("agent.copy_number", nil))
 		}
 	case key.Matches(msg, k.Enter):
 		return m.resume()
@@ -288,50 +290,58 @@ func (m *TopupsModel) resume() tea.Cmd {
 }
 
 // statusWords is the phase in words. Unknown is never called failed.
-func statusWords(e moves.TopupProgress) string {
+func statusWords(tr *i18n.Tr, e moves.TopupProgress) string {
 	s := e.State
 	switch s.Phase {
 	case topup.PhaseNew, topup.PhaseChecking:
-		return "checking the wallet"
+		return tr.T("agent.phase_checking", nil)
 	case topup.PhaseSending:
 		if s.Sent {
-			return "resending, same number"
+			return tr.T("agent.phase_resending", nil)
 		}
-		return "sending"
+		return tr.T("agent.phase_sending", nil)
 	case topup.PhaseUnknown:
-		return "unknown — still asking"
+		return tr.T("agent.phase_unknown", nil)
 	case topup.PhasePending:
 		switch {
 		case s.Status == topup.StatusAccepted:
-			return "pending — accepted"
+			return tr.T("agent.phase_accepted", nil)
 		case s.Status == topup.StatusCrediting:
-			return "pending — crediting"
+			return tr.T("agent.phase_crediting", nil)
 		case s.Status.Debited():
-			return "pending — processing"
+			return tr.T("agent.phase_processing", nil)
 		}
-		return "pending — awaiting QIWI"
+		return tr.T("agent.phase_awaiting", nil)
 	case topup.PhaseHeld:
-		return "HELD — needs you"
+		return tr.T("agent.phase_held", nil)
 	case topup.PhaseRefused:
-		return "refused — nothing paid"
+		return tr.T("agent.phase_refused", nil)
 	case topup.PhaseSucceeded:
-		return "success"
+		return tr.T("agent.phase_succeeded", nil)
 	case topup.PhaseFailed:
-		return "failed"
+		return tr.T("agent.phase_failed", nil)
 	}
 	return s.Phase.String()
 }
 
+// QIWI's Top-Up codes in words. Their Russian is the api helper's
+// (i18n/explain TopUpResult, TopUpRequest, TopUpStatus, on its branch in
+// session 4); until it is merged they read the codes' English, and these
+// three bodies are all that changes then.
+func resultText(_ *i18n.Tr, c topup.ResultCode) string   { return c.Text() }
+func requestText(_ *i18n.Tr, c topup.RequestCode) string { return c.Text() }
+func statusText(_ *i18n.Tr, s topup.Status) string       { return s.Text() }
+
 // resultWords is the result code explained ("—" when there is none yet).
-func resultWords(e moves.TopupProgress) string {
+func resultWords(tr *i18n.Tr, e moves.TopupProgress) string {
 	s := e.State
 	switch {
 	case s.Result != topup.ResultOK:
-		return fmt.Sprintf("%d %s", int(s.Result), s.Result.Text())
+		return fmt.Sprintf("%d %s", int(s.Result), resultText(tr, s.Result))
 	case e.LastCode != topup.RequestOK:
-		return fmt.Sprintf("%d %s", int(e.LastCode), e.LastCode.Text())
+		return fmt.Sprintf("%d %s", int(e.LastCode), requestText(tr, e.LastCode))
 	case s.Phase == topup.PhaseSucceeded:
-		return "0 no error"
+		return tr.T("agent.result_ok", nil)
 	}
 	return "—"
 }
@@ -339,51 +349,52 @@ func resultWords(e moves.TopupProgress) string {
 // todo is what the operator has to do about the entry, in words ("" =
 // nothing); the amount is masked in privacy mode.
 func (m *TopupsModel) todo(e moves.TopupProgress) string {
-	s := e.State
-	switch s.Phase {
+	tr := m.c.Tr
+	switch e.State.Phase {
 	case topup.PhaseFailed:
-		return "return the money to the customer: QIWI put " + m.c.Money(s.Topup.Amount) + " back on the agent balance"
+		return tr.T("agent.todo_failed", i18n.Args{"Amount": m.c.Money(e.State.Topup.Amount)})
 	case topup.PhaseRefused:
-		return "return the money to the customer: nothing was paid"
+		return tr.T("agent.todo_refused", nil)
 	case topup.PhaseHeld:
-		return fixHint(e) + "; then press enter to resume"
+		return tr.T("agent.todo_held", i18n.Args{"Fix": fixHint(tr, e)})
 	case topup.PhaseUnknown:
-		return "outcome unknown, QIWI is asked again: do not refund and do not repeat the top-up"
+		return tr.T("agent.todo_unknown", nil)
 	}
 	return ""
 }
 
 // fixHint says what a person has to fix on a held top-up.
-func fixHint(e moves.TopupProgress) string {
+func fixHint(tr *i18n.Tr, e moves.TopupProgress) string {
 	switch e.LastCode {
 	case topup.RequestAuthError:
-		return "QIWI refused the credentials: check the agent terminal id and password (or signing key)"
+		return tr.T("agent.fix_auth", nil)
 	case topup.RequestIPBlocked:
-		return "QIWI blocks this computer's IP address: ask bss@qiwi.com to allow it"
+		return tr.T("agent.fix_ip", nil)
 	}
 	switch e.State.Result {
 	case topup.ResultTxnNumberReused:
-		return "the number is registered with other parameters: check the journal entry against QIWI with bss@qiwi.com"
+		return tr.T("agent.fix_reused", nil)
 	case topup.ResultAgentBlocked:
-		return "the agent is blocked: contact bss@qiwi.com"
+		return tr.T("agent.fix_agent_blocked", nil)
 	case topup.ResultServiceNotAllowed:
-		return "the service is not allowed for this agent: contact bss@qiwi.com"
+		return tr.T("agent.fix_service", nil)
 	case topup.ResultIdentLevelTooLow:
-		return "the wallet's identification level is too low for this: the customer must raise it"
+		return tr.T("agent.fix_ident", nil)
 	}
 	if e.State.Result != topup.ResultOK {
-		return e.State.Result.Text()
+		return resultText(tr, e.State.Result)
 	}
 	if e.LastCode != topup.RequestOK {
-		return e.LastCode.Text() + ": contact bss@qiwi.com"
+		return tr.T("agent.fix_contact", i18n.Args{"Why": requestText(tr, e.LastCode)})
 	}
-	return "QIWI answered with an error a person must look at (" + sanitize.Text(e.State.Note) + ")"
+	return tr.T("agent.fix_look", i18n.Args{"Note": sanitize.Text(e.State.Note)})
 }
 
 // nextWords is the next request as a relative time.
 func (m *TopupsModel) nextWords(r *row) string {
+	tr := m.c.Tr
 	if r.p.InFlight != topup.ActNone {
-		return "asking…"
+		return tr.T("agent.next_asking", nil)
 	}
 	n := r.p.State.Next
 	if n.Kind == topup.ActNone {
@@ -391,9 +402,9 @@ func (m *TopupsModel) nextWords(r *row) string {
 	}
 	d := n.At.Sub(m.c.Now())
 	if d < time.Second {
-		return "now"
+		return tr.T("agent.dur_now", nil)
 	}
-	return "in " + shortDuration(d)
+	return tr.T("agent.next_in", i18n.Args{"In": shortDuration(tr, d)})
 }
 
 // column widths of the table (RESULT takes what is left).
@@ -406,18 +417,22 @@ const (
 	colNext   = 10
 )
 
+// columns is s's width on screen (runes: the table's words are one column
+// each).
+func columns(s string) int { return len([]rune(s)) }
+
 // View draws the journal table and the selected entry's details.
 func (m *TopupsModel) View() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	switch {
 	case m.c.Agent == nil:
-		return s.Subtle.Render(noAgentText)
+		return s.Subtle.Render(noAgent(m.c))
 	case m.c.Topups == nil:
-		return s.Error.Render(" No top-up journal is configured.")
+		return s.Error.Render(" " + tr.T("agent.topups_no_journal", nil))
 	case m.state == common.StateLoading && len(m.rows) == 0:
-		return s.Subtle.Render(" Reading the top-up journal…")
+		return s.Subtle.Render(" " + tr.T("agent.topups_reading", nil))
 	case m.state == common.StateError && len(m.rows) == 0:
-		return s.Error.Render(" The top-up journal could not be read: "+m.err.Error()) + "\n\n" + s.Subtle.Render(" Press r to retry.")
+		return s.Error.Render(" "+tr.T("agent.topups_unreadable_view", i18n.Args{"Why": m.c.Explain(m.err)})) + "\n\n" + s.Subtle.Render(" "+tr.T("agent.retry", nil))
 	}
 	var b strings.Builder
 	following, held, todoN := 0, 0, 0
@@ -432,15 +447,26 @@ func (m *TopupsModel) View() string {
 			todoN++
 		}
 	}
-	b.WriteString(s.Title.Render(" Top-ups") + s.Subtle.Render(fmt.Sprintf("  %d in the journal · %d followed · %d held · %d to refund", len(m.rows), following, held, todoN)) + "\n\n")
+	b.WriteString(s.Title.Render(" "+tr.T("agent.topups_title", nil)) + s.Subtle.Render("  "+tr.T("agent.topups_summary",
+		i18n.Args{"Total": len(m.rows), "Followed": following, "Held": held, "Refund": todoN})) + "\n\n")
 	if len(m.rows) == 0 {
-		b.WriteString(s.Subtle.Render(" No top-ups yet. Make one on the Top-up screen.") + "\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("agent.topups_none", nil)) + "\n")
 		return b.String()
+	}
+	// TRIES and NEXT CHECK are as wide as their words (Russian ones are
+	// longer); RESULT, cut anyway, gives the room.
+	hTries, hNext := tr.T("agent.topups_col_tries", nil), tr.T("agent.topups_col_next", nil)
+	colTries, colNext := max(colTries, columns(hTries)), max(colNext, columns(hNext))
+	next := make([]string, len(m.rows))
+	for i, r := range m.rows {
+		next[i] = m.nextWords(r)
+		colNext = max(colNext, columns(next[i]))
 	}
 	width := max(m.width, 100)
 	colResult := max(12, width-2-colNumber-colPhone-colAmount-colStatus-colTries-colNext-7)
-	header := fmt.Sprintf("  %-*s %-*s %*s  %-*s %-*s %*s %-*s", colNumber, "NUMBER", colPhone, "PHONE", colAmount, "AMOUNT",
-		colStatus-1, "STATUS", colResult, "RESULT", colTries, "TRIES", colNext, "NEXT CHECK")
+	header := fmt.Sprintf("  %-*s %-*s %*s  %-*s %-*s %*s %-*s", colNumber, tr.T("agent.topups_col_number", nil), colPhone, tr.T("agent.topups_col_phone", nil),
+		colAmount, tr.T("agent.topups_col_amount", nil), colStatus-1, tr.T("agent.topups_col_status", nil), colResult, tr.T("agent.topups_col_result", nil),
+		colTries, hTries, colNext, hNext)
 	b.WriteString(s.TableHeader.Render(header) + "\n")
 
 	detail := m.detailView()
@@ -464,10 +490,10 @@ func (m *TopupsModel) View() string {
 			colNumber, r.je.ClientID,
 			colPhone, common.Truncate(m.c.Account("+"+r.p.State.Topup.Account, common.List), colPhone),
 			colAmount, m.c.Money(r.p.State.Topup.Amount),
-			colStatus-1, common.Truncate(statusWords(r.p), colStatus-1),
-			colResult, common.Truncate(resultWords(r.p), colResult),
+			colStatus-1, common.Truncate(statusWords(tr, r.p), colStatus-1),
+			colResult, common.Truncate(resultWords(tr, r.p), colResult),
 			colTries, r.je.Attempts,
-			colNext, m.nextWords(r))
+			colNext, next[i])
 		styled := m.styleRow(r.p, line)
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▶ "+line) + "\n")
@@ -514,30 +540,30 @@ func (m *TopupsModel) detailView() string {
 	if r == nil {
 		return ""
 	}
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	e := r.p
 	t := e.State.Topup
 	var b strings.Builder
-	head := fmt.Sprintf(" %s · wallet %s · %s %s · debit from the agent's %s account", r.je.ClientID, m.c.Personal("+"+t.Account),
-		m.c.Money(t.Amount), t.Funds, t.Amount.Currency.Code())
-	b.WriteString(s.Bold.Render(head) + "\n")
+	head := tr.T("agent.detail_head", i18n.Args{"Number": r.je.ClientID, "Phone": m.c.Personal("+" + t.Account),
+		"Amount": m.c.Money(t.Amount), "Funds": fundsWords(tr, t.Funds), "Currency": t.Amount.Currency.Code()})
+	b.WriteString(s.Bold.Render(" "+head) + "\n")
 	var facts []string
 	if e.State.TxnID != "" {
-		facts = append(facts, "QIWI txn "+sanitize.Text(e.State.TxnID))
+		facts = append(facts, tr.T("agent.detail_txn", i18n.Args{"Txn": sanitize.Text(e.State.TxnID)}))
 	}
 	if e.State.Registered || e.State.Phase.Done() && e.State.Phase != topup.PhaseRefused {
-		facts = append(facts, "status "+e.State.Status.String())
+		facts = append(facts, tr.T("agent.detail_status", i18n.Args{"Code": int(e.State.Status), "Meaning": statusText(tr, e.State.Status)}))
 	}
-	facts = append(facts, "journaled "+m.c.DateTZ(r.je.CreatedAt))
+	facts = append(facts, tr.T("agent.detail_journaled", i18n.Args{"Time": m.c.DateTZ(r.je.CreatedAt)}))
 	if !r.je.UpdatedAt.IsZero() {
-		facts = append(facts, "updated "+m.c.Clock(r.je.UpdatedAt))
+		facts = append(facts, tr.T("agent.updated", i18n.Args{"Time": m.c.Clock(r.je.UpdatedAt)}))
 	}
 	b.WriteString(s.Subtle.Render(" "+strings.Join(facts, " · ")) + "\n")
-	if rw := resultWords(e); rw != "—" {
-		b.WriteString(s.Subtle.Render(" Result: "+rw) + "\n")
+	if rw := resultWords(tr, e); rw != "—" {
+		b.WriteString(s.Subtle.Render(" "+tr.T("agent.detail_result", i18n.Args{"Result": rw})) + "\n")
 	}
 	if e.State.Note != "" {
-		for _, line := range wrap("Last answer: "+sanitize.Text(e.State.Note), max(40, m.width-2)) {
+		for _, line := range wrap(tr.T("agent.detail_answer", i18n.Args{"Note": sanitize.Text(e.State.Note)}), max(40, m.width-2)) {
 			b.WriteString(s.Subtle.Render(" "+line) + "\n")
 		}
 	}
@@ -546,16 +572,13 @@ func (m *TopupsModel) detailView() string {
 
 // ShortHelp lists the keys that apply now.
 func (m *TopupsModel) ShortHelp() []key.Binding {
-	k := m.c.Keys
-	enter := k.Enter
-	enter = common.Relabel(enter, "resume held")
+	k, tr := m.c.Keys, m.c.Tr
+	enter := common.Relabel(k.Enter, tr.T("agent.key_resume", nil))
 	r := m.selected()
 	enter.SetEnabled(r != nil && r.p.State.Phase == topup.PhaseHeld && !readOnly(m.c))
-	copyKey := k.Copy
-	copyKey = common.Relabel(copyKey, "copy number")
+	copyKey := common.Relabel(k.Copy, tr.T("agent.key_copy_number", nil))
 	copyKey.SetEnabled(r != nil)
-	refresh := k.Refresh
-	refresh = common.Relabel(refresh, "reload journal")
+	refresh := common.Relabel(k.Refresh, tr.T("agent.key_reload", nil))
 	return []key.Binding{k.Up, k.Down, enter, copyKey, refresh}
 }
 
@@ -569,7 +592,8 @@ func (m *TopupsModel) FullHelp() [][]key.Binding {
 func wrap(text string, width int) []string {
 	var lines []string
 	var cur []rune
-	for _, w := range strings.Fields(text) {
+	// Plain spaces only: the no-break ones inside an amount hold it whole.
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' }) {
 		word := []rune(w)
 		if len(cur) > 0 && len(cur)+1+len(word) > width {
 			lines = append(lines, string(cur))

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
@@ -50,7 +51,7 @@ type Model struct {
 func New(c *common.Common) *Model { return &Model{c: c} }
 
 // Title is the tab label.
-func (m *Model) Title() string { return "Balances" }
+func (m *Model) Title() string { return m.c.Tr.T("screen.balances", nil) }
 
 // Init starts the first load.
 func (m *Model) Init() tea.Cmd { return m.load() }
@@ -133,7 +134,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.askCreate()
 	case key.Matches(msg, k.Copy):
 		if a, ok := m.selectedAccount(); ok && a.Balance != nil {
-			return common.Copy(a.Balance.Decimal(), "balance")
+			return common.Copy(a.Balance.Decimal(), m.c.Tr.T("balances.copy_balance", nil))
 		}
 	}
 	return nil
@@ -159,12 +160,14 @@ func (m *Model) askDefault() tea.Cmd {
 	if !ok || a.DefaultAccount || !a.HasBalance || m.c.Settings.ReadOnly {
 		return nil
 	}
-	api, wallet := m.c.API, m.c.Wallet
-	return common.Confirm("Make this the default account?",
-		[]string{fmt.Sprintf("Payments will be taken from %s (%s) by default.", a.Alias, a.Currency.Code())},
+	api, wallet, tr := m.c.API, m.c.Wallet, m.c.Tr
+	args := i18n.Args{"Account": a.Alias, "Currency": a.Currency.Code()}
+	done := tr.T("balances.default_done", args)
+	return common.Confirm(tr.T("balances.default_title", nil),
+		[]string{tr.T("balances.default_line", args)},
 		func() tea.Msg {
 			_, err := api.Balances.SetDefault(context.Background(), wallet, a.Alias)
-			return actionDoneMsg{text: a.Alias + " is now the default", err: err}
+			return actionDoneMsg{text: done, err: err}
 		})
 }
 
@@ -173,37 +176,40 @@ func (m *Model) askCreate() tea.Cmd {
 	if !ok || m.c.Settings.ReadOnly {
 		return nil
 	}
-	api, wallet := m.c.API, m.c.Wallet
-	return common.Confirm("Open a new account?",
-		[]string{fmt.Sprintf("A %s account (%s) will be opened in this wallet.", o.Currency.Code(), o.Alias)},
+	api, wallet, tr := m.c.API, m.c.Wallet, m.c.Tr
+	args := i18n.Args{"Account": o.Alias, "Currency": o.Currency.Code()}
+	done := tr.T("balances.open_done", args)
+	return common.Confirm(tr.T("balances.open_title", nil),
+		[]string{tr.T("balances.open_line", args)},
 		func() tea.Msg {
 			_, err := api.Balances.Create(context.Background(), wallet, o.Alias)
-			return actionDoneMsg{text: "Opened " + o.Alias, err: err}
+			return actionDoneMsg{text: done, err: err}
 		})
 }
 
 // View draws accounts, offers and rates.
 func (m *Model) View() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	switch m.state {
 	case common.StateLoading:
 		if len(m.accounts) == 0 {
-			return s.Subtle.Render(" Loading balances…")
+			return s.Subtle.Render(" " + tr.T("balances.loading", nil))
 		}
 	case common.StateError:
 		if len(m.accounts) == 0 {
-			return s.Error.Render(" " + m.c.Explain(m.err) + "\n\n Press r to retry.")
+			return s.Error.Render(" " + m.c.Explain(m.err) + "\n\n " + tr.T("balances.retry", i18n.Args{"Key": m.c.Keys.Refresh.Help().Key}))
 		}
 	}
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Accounts") + "\n")
-	b.WriteString(s.TableHeader.Render(fmt.Sprintf("   %-18s %-22s %-5s %20s", "ACCOUNT", "TYPE", "CCY", "BALANCE")) + "\n")
+	b.WriteString(s.Title.Render(" "+tr.T("balances.accounts", nil)) + "\n")
+	b.WriteString(s.TableHeader.Render(fmt.Sprintf("   %-18s %-22s %-5s %20s", tr.T("balances.col_account", nil), tr.T("balances.col_type", nil),
+		tr.T("balances.col_currency", nil), tr.T("balances.col_balance", nil))) + "\n")
 	for i, a := range m.accounts {
-		bal := "no balance"
+		bal := tr.T("balances.no_balance", nil)
 		if a.Balance != nil {
 			bal = m.c.Money(*a.Balance)
 		} else if a.Pending() {
-			bal = "pending…"
+			bal = tr.T("balances.pending", nil)
 		}
 		mark := " "
 		if a.DefaultAccount {
@@ -212,11 +218,12 @@ func (m *Model) View() string {
 		line := fmt.Sprintf("%s %-18s %-22s %-5s %20s", mark, common.Truncate(a.Alias, 18), common.Truncate(a.Type.Title, 22), a.Currency.Code(), bal)
 		b.WriteString(m.row(i, line) + "\n")
 	}
-	b.WriteString(s.Subtle.Render("   * default account") + "\n\n")
+	b.WriteString(s.Subtle.Render("   "+tr.T("balances.default_mark", nil)) + "\n\n")
 	if len(m.offers) > 0 {
-		b.WriteString(s.Title.Render(" Accounts you can open") + "\n")
+		b.WriteString(s.Title.Render(" "+tr.T("balances.offers", nil)) + "\n")
+		press := tr.T("balances.press_to_open", i18n.Args{"Key": m.c.Keys.Enter.Help().Key})
 		for i, o := range m.offers {
-			line := fmt.Sprintf("+ %-18s %-22s %-5s", o.Alias, "press enter to open", o.Currency.Code())
+			line := fmt.Sprintf("+ %-18s %-22s %-5s", o.Alias, common.Truncate(press, 22), o.Currency.Code())
 			b.WriteString(m.row(len(m.accounts)+i, line) + "\n")
 		}
 		b.WriteString("\n")
@@ -238,10 +245,12 @@ func (m *Model) ratesView() string {
 	}
 	s := m.c.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Cross rates") + s.Subtle.Render("  (how many FROM buy one TO)") + "\n")
+	b.WriteString(s.Title.Render(" "+m.c.Tr.T("balances.rates", nil)) + s.Subtle.Render("  "+m.c.Tr.T("balances.rates_note", nil)) + "\n")
 	cols := max(1, (m.width-2)/26)
+	_, point := m.c.Tr.Separators()
 	for i, r := range m.rates {
-		cell := fmt.Sprintf("%s→%s %-14s", r.From.Code(), r.To.Code(), string(r.Rate))
+		rate := strings.Replace(string(r.Rate), ".", point, 1) // as QIWI sends it, with the reader's decimal point
+		cell := fmt.Sprintf("%s→%s %-14s", r.From.Code(), r.To.Code(), rate)
 		b.WriteString(" " + common.PadRight(cell, 25))
 		if (i+1)%cols == 0 {
 			b.WriteString("\n")
@@ -255,7 +264,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	def, enter := k.Default, k.Enter
 	def.SetEnabled(!m.c.Settings.ReadOnly)
-	enter = common.Relabel(enter, "open account")
+	enter = common.Relabel(enter, m.c.Tr.T("balances.key_open", nil))
 	enter.SetEnabled(!m.c.Settings.ReadOnly)
 	return []key.Binding{k.Up, k.Down, def, enter, k.Copy, k.Refresh}
 }

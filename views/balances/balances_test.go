@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
@@ -102,4 +103,12 @@ func TestReloadsWhenMoneyMoves(t *testing.T) {
 			t.Fatalf("RUB shows %d kopecks, the sandbox has %d", a.Balance.Minor, kop)
 		}
 	}
+}
+
+func TestGoldenBalancesLangs(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env := uitest.New(t)
+		env.Speak(lang)
+		return New(env.Common)
+	}, func(tr *i18n.Tr) []uitest.Step { return []uitest.Step{{WaitFor: tr.T("balances.rates", nil)}} })
 }

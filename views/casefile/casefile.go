@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
 	"qiwidash/store/search"
@@ -72,8 +73,8 @@ type Model struct {
 // New builds the screen.
 func New(c *common.Common, d Deps) *Model {
 	in := textinput.New()
-	in.Prompt = "find › "
-	in.Placeholder = "txn id, phone or card, 1 500, 2026-11-22, words, bill id, top-up number"
+	in.Prompt = c.Tr.T("casefile.prompt", nil)
+	in.Placeholder = c.Tr.T("casefile.placeholder", nil)
 	in.CharLimit = 200
 	in.PromptStyle = c.Styles.Accent
 	in.Cursor.SetMode(cursor.CursorStatic)
@@ -117,7 +118,7 @@ func (m *Model) find() tea.Cmd {
 	m.input.Blur()
 	m.gen++
 	m.busy, m.view, m.cur = true, viewHits, 0
-	gen, d, zone := m.gen, m.d, m.c.Loc() // dates typed are days in the screens' zone
+	gen, d, zone, tr := m.gen, m.d, m.c.Loc(), m.c.Tr // dates typed are days in the screens' zone
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -131,6 +132,7 @@ func (m *Model) find() tea.Cmd {
 				return foundMsg{gen: gen, err: err}
 			}
 		}
+		o.Tr = tr // the case is told in the screen's language
 		res, err := search.Find(ctx, d.Store, q, o)
 		return foundMsg{gen: gen, res: res, opts: o, err: err}
 	}
@@ -200,7 +202,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case key.Matches(msg, k.Top):
 				m.scroll = 0
 			case key.Matches(msg, k.CopyCase):
-				return m, common.Copy(m.cs.Report(), "case report (personal data masked)")
+				return m, common.Copy(m.cs.Report(), m.c.Tr.T("casefile.copied", nil))
 			case key.Matches(msg, k.Filter):
 				return m, m.StartFind()
 			}
@@ -231,9 +233,9 @@ func (m *Model) View() string {
 	b.WriteString(" " + m.input.View() + "\n")
 	switch {
 	case !m.started:
-		b.WriteString("\n" + s.Subtle.Render(" Press ctrl+f (or /) and paste a txn id, a phone or card fragment, an amount (1 500),\n a date or range (2026-11-01..2026-11-22), words of a comment, a bill id or a top-up number.\n Every profile's cache is searched; nothing is sent to QIWI.") + "\n")
+		b.WriteString("\n" + s.Subtle.Render(m.c.Tr.T("casefile.intro", nil)) + "\n")
 	case m.busy && m.res == nil:
-		b.WriteString(s.Subtle.Render(" Searching…") + "\n")
+		b.WriteString(s.Subtle.Render(" "+m.c.Tr.T("casefile.searching", nil)) + "\n")
 	case m.err != nil:
 		b.WriteString(s.Error.Render(" "+sanitize.Text(m.c.Explain(m.err))) + "\n")
 	case m.view == viewCase && m.cs != nil:
@@ -245,24 +247,28 @@ func (m *Model) View() string {
 }
 
 func (m *Model) hitsView() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	var b strings.Builder
-	more := ""
+	found := tr.N("casefile.found", len(m.res.Hits), i18n.Args{"Query": m.res.Query.Describe(tr)})
 	if m.res.More {
-		more = " (more: narrow it down)"
+		found = tr.N("casefile.found_more", len(m.res.Hits), i18n.Args{"Query": m.res.Query.Describe(tr)})
 	}
-	b.WriteString(s.Subtle.Render(common.Truncate(fmt.Sprintf(" %d found for %s%s", len(m.res.Hits), m.res.Query.Describe(), more), m.width)) + "\n")
+	b.WriteString(s.Subtle.Render(common.Truncate(" "+found, m.width)) + "\n")
 	if len(m.res.Hits) == 0 {
-		b.WriteString("\n" + s.Subtle.Render(" Nothing in any profile's cache. A payment older than the cache, or of a profile never opened here, is not known yet.") + "\n")
+		b.WriteString("\n" + s.Subtle.Render(" "+tr.T("casefile.no_hits", nil)) + "\n")
 		return b.String()
 	}
 	wide, narrow := m.width >= 120, m.width < 100
-	header := fmt.Sprintf("   %-16s %-10s %-8s %-13s %15s %-9s %s", "DATE", "PROFILE", "FROM", "REF", "AMOUNT", "STATUS", "ACCOUNT")
+	date, ref := common.PadRight(tr.T("casefile.col_date", nil), 16), common.PadRight(tr.T("casefile.col_ref", nil), 13)
+	amount, status := common.PadLeft(tr.T("casefile.col_amount", nil), 15), common.PadRight(tr.T("casefile.col_status", nil), 9)
+	account := tr.T("casefile.col_account", nil)
+	header := "   " + date + " " + common.PadRight(tr.T("casefile.col_profile", nil), 10) + " " + common.PadRight(tr.T("casefile.col_from", nil), 8) + " " +
+		ref + " " + amount + " " + status + " " + account
 	if narrow { // amount, status and account first; the case names the profile and the source
-		header = fmt.Sprintf("   %-16s %-13s %15s %-9s %s", "DATE", "REF", "AMOUNT", "STATUS", "ACCOUNT")
+		header = "   " + date + " " + ref + " " + amount + " " + status + " " + account
 	}
 	if wide {
-		header += strings.Repeat(" ", max(1, 17-len("ACCOUNT"))) + "TEXT"
+		header = strings.TrimSuffix(header, account) + common.PadRight(account, 16) + " " + tr.T("casefile.col_text", nil)
 	}
 	b.WriteString(s.TableHeader.Render(common.Truncate(header, m.width)) + "\n")
 	rows := max(1, m.height-3)
@@ -273,13 +279,13 @@ func (m *Model) hitsView() string {
 		if who == "" {
 			who = "?"
 		}
-		ref, status, account := common.PadRight(sanitize.Text(h.Ref), 13), common.Truncate(sanitize.Text(h.Status), 9), common.PadRight(m.c.Account(sanitize.Text(h.Account), common.List), 16)
-		line := fmt.Sprintf("%-16s %s %-8s %s %15s %-9s %s", m.c.Date(h.Date), common.PadRight(sanitize.Text(who), 10), h.Source, ref, m.c.Money(h.Amount), status, account)
+		ref, status, account := common.PadRight(sanitize.Text(h.Ref), 13), common.PadRight(sanitize.Text(h.StatusIn(tr)), 9), common.PadRight(m.c.Account(sanitize.Text(h.Account), common.List), 16)
+		line := fmt.Sprintf("%-16s %s %s %s %15s %s %s", m.c.Date(h.Date), common.PadRight(sanitize.Text(who), 10), common.PadRight(h.SourceIn(tr), 8), ref, m.c.Money(h.Amount), status, account)
 		if narrow {
-			line = fmt.Sprintf("%-16s %s %15s %-9s %s", m.c.Date(h.Date), ref, m.c.Money(h.Amount), status, account)
+			line = fmt.Sprintf("%-16s %s %15s %s %s", m.c.Date(h.Date), ref, m.c.Money(h.Amount), status, account)
 		}
 		if wide {
-			line += " " + m.c.Personal(sanitize.Text(h.Text))
+			line += " " + m.c.Personal(sanitize.Text(h.TextIn(tr)))
 		}
 		line = common.Truncate(line, m.width-3)
 		if i == m.cur {
@@ -293,35 +299,38 @@ func (m *Model) hitsView() string {
 
 // caseView is the case: its fields, what went wrong, the timeline.
 func (m *Model) caseView() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	c := m.cs
 	var lines []string
 	title := c.Title
 	if len(c.Profiles) > 0 {
-		title += " · profile " + strings.Join(c.Profiles, ", ")
+		title = tr.T("casefile.title", i18n.Args{"Title": c.Title, "Profiles": strings.Join(c.Profiles, ", ")})
 	}
 	lines = append(lines, s.Title.Render(" "+sanitize.Text(title)))
 	// The story first (what went wrong, the timeline), then every field.
 	if c.Explanation != "" {
-		lines = append(lines, s.Title.Render(" What went wrong"))
+		lines = append(lines, s.Title.Render(" "+tr.T("casefile.what_went_wrong", nil)))
 		for _, l := range strings.Split(c.Explanation, "\n") {
 			lines = append(lines, "   "+s.Warning.Render(m.personal(sanitize.Text(l))))
 		}
 	}
-	lines = append(lines, s.Title.Render(" Timeline"))
+	lines = append(lines, s.Title.Render(" "+tr.T("casefile.timeline", nil)))
 	if len(c.Events) == 0 {
-		lines = append(lines, s.Subtle.Render("   nothing recorded"))
+		lines = append(lines, s.Subtle.Render("   "+tr.T("casefile.nothing_recorded", nil)))
 	}
 	for _, e := range c.Events {
 		at := e.At.In(m.c.Loc()) // one zone down the timeline: the screens'
 		if m.width < 120 {       // the words matter more than the year and the zone
-			src := strings.Replace(e.Source, "notification", "notice", 1)
-			lines = append(lines, fmt.Sprintf(" %s %-7s %s", at.Format("01-02 15:04:05"), src, m.personal(sanitize.Text(e.Text))))
+			src := e.SourceIn(tr)
+			if e.Source == "notification" {
+				src = tr.T("casefile.src_notice", nil)
+			}
+			lines = append(lines, fmt.Sprintf(" %s %s %s", at.Format("01-02 15:04:05"), common.PadRight(src, 7), m.personal(sanitize.Text(e.Text))))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("   %s  %-12s %s", at.Format("2006-01-02 15:04:05 -07:00"), e.Source, m.personal(sanitize.Text(e.Text))))
+		lines = append(lines, fmt.Sprintf("   %s  %s %s", at.Format("2006-01-02 15:04:05 -07:00"), common.PadRight(e.SourceIn(tr), 12), m.personal(sanitize.Text(e.Text))))
 	}
-	lines = append(lines, "", s.Title.Render(" Details"))
+	lines = append(lines, "", s.Title.Render(" "+tr.T("casefile.details", nil)))
 	for _, f := range c.Fields {
 		v := sanitize.Text(f.Value)
 		switch {
@@ -352,14 +361,14 @@ func (m *Model) personal(text string) string {
 
 // ShortHelp lists the screen's keys.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k, tr := m.c.Keys, m.c.Tr
 	switch {
 	case m.typing:
-		return []key.Binding{common.Relabel(k.Enter, "find"), common.Relabel(k.Back, "stop typing")}
+		return []key.Binding{common.Relabel(k.Enter, tr.T("casefile.key_find", nil)), common.Relabel(k.Back, tr.T("casefile.key_stop", nil))}
 	case m.view == viewCase:
-		return []key.Binding{k.CopyCase, common.Relabel(k.Back, "hits"), k.Down, common.Relabel(k.Filter, "new search")}
+		return []key.Binding{k.CopyCase, common.Relabel(k.Back, tr.T("casefile.key_hits", nil)), k.Down, common.Relabel(k.Filter, tr.T("casefile.key_new", nil))}
 	}
-	return []key.Binding{common.Relabel(k.Enter, "open case"), common.Relabel(k.Filter, "new search"), k.Find}
+	return []key.Binding{common.Relabel(k.Enter, tr.T("casefile.key_open", nil)), common.Relabel(k.Filter, tr.T("casefile.key_new", nil)), k.Find}
 }
 
 // FullHelp lists every key of the screen.

@@ -6,7 +6,6 @@ package invoices
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
@@ -179,29 +179,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.rejectCmd(msg.inv)
 	case paidMsg:
 		m.inFlight--
-		id := strconv.FormatInt(int64(msg.inv.ID), 10)
+		tr, id := m.c.Tr, int64(msg.inv.ID)
 		switch {
 		case msg.err != nil:
 			return m, m.c.ErrorToast(msg.err)
 		case msg.e.State == store.StateSucceeded:
-			return m, tea.Batch(common.Toast(fmt.Sprintf("Paid %s to %s (invoice %d)", m.c.Money(msg.inv.Sum), merchant(msg.inv), int64(msg.inv.ID))), common.MoneyMoved(), m.load())
+			paid := tr.T("invoices.pay.paid", i18n.Args{"Amount": m.c.Money(msg.inv.Sum), "Merchant": m.merchant(msg.inv), "ID": id})
+			return m, tea.Batch(common.Toast(paid), common.MoneyMoved(), m.load())
 		case msg.e.State == store.StateFailed, msg.e.State == store.StateHeld:
 			text := msg.e.LastError
 			if msg.e.State == store.StateHeld {
-				text = "Invoice " + id + " is held until you act: " + text
+				text = tr.T("invoices.pay.held", i18n.Args{"ID": id, "Why": text})
 			}
 			return m, func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 		}
-		return m, tea.Batch(func() tea.Msg {
-			return common.ToastMsg{Text: "No clear answer from QIWI about invoice " + id +
-				": its state is read until it is known — it is never paid twice (Payments lists it)", Error: true}
-		}, m.load())
+		unknown := tr.T("invoices.pay.unknown", i18n.Args{"ID": id})
+		return m, tea.Batch(func() tea.Msg { return common.ToastMsg{Text: unknown, Error: true} }, m.load())
 	case rejectedMsg:
 		m.inFlight--
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		return m, tea.Batch(common.Toast(fmt.Sprintf("Rejected invoice %d from %s", int64(msg.inv.ID), merchant(msg.inv))), m.load())
+		done := m.c.Tr.T("invoices.reject.done", i18n.Args{"ID": int64(msg.inv.ID), "Merchant": m.merchant(msg.inv)})
+		return m, tea.Batch(common.Toast(done), m.load())
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	}
@@ -238,7 +238,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.load()
 	case key.Matches(msg, k.Copy):
 		if inv, ok := m.selected(); ok && inv.PayURL != "" {
-			return common.Copy(inv.PayURL, "payment link")
+			return common.Copy(inv.PayURL, m.c.Tr.T("invoices.copy_link", nil))
 		}
 	case key.Matches(msg, k.Pay):
 		return m.askPay()
@@ -256,14 +256,14 @@ func (m *Model) selected() (qiwiapi.Invoice, bool) {
 }
 
 // merchant is the invoice issuer's name, the legal one when known.
-func merchant(inv qiwiapi.Invoice) string {
+func (m *Model) merchant(inv qiwiapi.Invoice) string {
 	if inv.Provider.LongName != "" {
 		return sanitize.Text(inv.Provider.LongName)
 	}
 	if inv.Provider.ShortName != "" {
 		return sanitize.Text(inv.Provider.ShortName)
 	}
-	return "merchant " + strconv.Itoa(int(inv.Provider.ID))
+	return m.c.Tr.T("invoices.merchant_numbered", i18n.Args{"ID": int(inv.Provider.ID)})
 }
 
 // askPay has the engine check the pay first (the balance of the
@@ -276,7 +276,7 @@ func (m *Model) askPay() tea.Cmd {
 	}
 	eng := m.c.Moves
 	if eng == nil {
-		return common.Toast("Paying is off: the payment journal (the store) could not be opened")
+		return common.Toast(m.c.Tr.T("invoices.paying_off", nil))
 	}
 	m.inFlight++
 	return func() tea.Msg {
@@ -287,24 +287,27 @@ func (m *Model) askPay() tea.Cmd {
 	}
 }
 
+// full is an amount as a confirmation shows it: in full, privacy or not.
+func (m *Model) full(a qiwiapi.Amount) string { return a.FormatWith(m.c.Tr.Separators()) }
+
 func (m *Model) confirmPay(msg payCheckedMsg) tea.Cmd {
-	inv := msg.inv
+	inv, tr := msg.inv, m.c.Tr
 	if msg.err != nil {
 		text, refused := m.c.Refusal(msg.err) // why it cannot be paid, in words
 		if !refused {
-			text = "Could not check the balance, so the invoice is not offered for paying: " + m.c.Explain(errors.Unwrap(msg.err))
+			text = tr.T("invoices.check_failed", i18n.Args{"Why": m.c.Explain(errors.Unwrap(msg.err))})
 		}
 		return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 	}
 	lines := []string{
-		fmt.Sprintf("Pay %s to %s for invoice %d from your %s account.", inv.Sum.Format(), merchant(inv), int64(inv.ID), inv.Sum.Currency.Code()),
-		fmt.Sprintf("The account holds %s before it.", msg.balance.Format()),
+		tr.T("invoices.pay.what", i18n.Args{"Amount": m.full(inv.Sum), "Merchant": m.merchant(inv), "ID": int64(inv.ID), "Currency": inv.Sum.Currency.Code()}),
+		tr.T("invoices.pay.balance", i18n.Args{"Balance": m.full(msg.balance)}),
 	}
 	if inv.Comment != "" {
-		lines = append(lines, "Merchant's comment: "+sanitize.Text(inv.Comment))
+		lines = append(lines, tr.T("invoices.pay.comment", i18n.Args{"Comment": sanitize.Text(inv.Comment)}))
 	}
-	lines = append(lines, "The money leaves your wallet at once; a paid invoice cannot be undone here.")
-	return common.Confirm("Pay this invoice?", lines, func() tea.Msg { return payConfirmedMsg{inv: inv} })
+	lines = append(lines, tr.T("invoices.pay.final", nil))
+	return common.Confirm(tr.T("invoices.pay.title", nil), lines, func() tea.Msg { return payConfirmedMsg{inv: inv} })
 }
 
 func (m *Model) askReject() tea.Cmd {
@@ -312,11 +315,12 @@ func (m *Model) askReject() tea.Cmd {
 	if !ok || m.c.Settings.ReadOnly {
 		return nil
 	}
+	tr := m.c.Tr
 	lines := []string{
-		fmt.Sprintf("Reject invoice %d from %s for %s — the merchant will see it declined.", int64(inv.ID), merchant(inv), inv.Sum.Format()),
-		"Nothing is paid; the invoice leaves this list.",
+		tr.T("invoices.reject.what", i18n.Args{"ID": int64(inv.ID), "Merchant": m.merchant(inv), "Amount": m.full(inv.Sum)}),
+		tr.T("invoices.reject.nothing_paid", nil),
 	}
-	return common.Confirm("Reject this invoice?", lines, func() tea.Msg { return rejectConfirmedMsg{inv: inv} })
+	return common.Confirm(tr.T("invoices.reject.title", nil), lines, func() tea.Msg { return rejectConfirmedMsg{inv: inv} })
 }
 
 func (m *Model) rejectCmd(inv qiwiapi.Invoice) tea.Cmd {
@@ -336,14 +340,14 @@ func clientID(inv qiwiapi.Invoice) string { return moves.InvoiceClientID(int64(i
 // once; an unknown outcome is settled by reading the invoice's state) and
 // waits for its first answer.
 func (m *Model) payCmd(inv qiwiapi.Invoice) tea.Cmd {
-	eng := m.c.Moves
+	eng, who := m.c.Moves, m.merchant(inv)
 	return func() tea.Msg {
 		if eng == nil {
-			return paidMsg{inv: inv, err: errors.New("paying is off: the payment journal (the store) could not be opened")}
+			return paidMsg{inv: inv, err: i18n.Errorf("invoices.paying_off_error", nil, nil)}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		e, err := eng.PayInvoice(ctx, inv, merchant(inv))
+		e, err := eng.PayInvoice(ctx, inv, who)
 		for err == nil && (e.State == store.StatePending || e.State == store.StateSent) {
 			e, err = eng.Await(ctx, e)
 		}
@@ -354,21 +358,22 @@ func (m *Model) payCmd(inv qiwiapi.Invoice) tea.Cmd {
 	}
 }
 
-// Relative renders an expiry relative to now: "in 3h", "in 5d", "expired".
-func Relative(exp, now time.Time) string {
+// Relative renders an expiry relative to now in tr's language (nil:
+// English): "in 3h", "in 5d", "expired"; "3 ч", "5 дн", "истёк".
+func Relative(tr *i18n.Tr, exp, now time.Time) string {
 	if exp.IsZero() {
-		return "—"
+		return tr.T("invoices.expiry.none", nil)
 	}
 	d := exp.Sub(now)
 	switch {
 	case d <= 0:
-		return "expired"
+		return tr.T("invoices.expiry.expired", nil)
 	case d < time.Hour:
-		return fmt.Sprintf("in %dm", max(1, int(d/time.Minute)))
+		return tr.T("invoices.expiry.minutes", i18n.Args{"N": max(1, int(d/time.Minute))})
 	case d < 48*time.Hour:
-		return fmt.Sprintf("in %dh", int(d/time.Hour))
+		return tr.T("invoices.expiry.hours", i18n.Args{"N": int(d / time.Hour)})
 	}
-	return fmt.Sprintf("in %dd", int(d/(24*time.Hour)))
+	return tr.T("invoices.expiry.days", i18n.Args{"N": int(d / (24 * time.Hour))})
 }
 
 func (m *Model) pageRows() int { return max(3, m.height-8) }
@@ -398,24 +403,25 @@ func (m *Model) View() string {
 	switch m.state {
 	case common.StateLoading:
 		if len(m.invoices) == 0 {
-			return s.Subtle.Render(" Loading unpaid invoices…")
+			return s.Subtle.Render(" " + m.c.Tr.T("invoices.loading", nil))
 		}
 	case common.StateError:
 		if len(m.invoices) == 0 {
-			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.")
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" "+m.c.Tr.T("invoices.retry", nil))
 		}
 	}
+	tr := m.c.Tr
 	var b strings.Builder
 	count := strconv.Itoa(len(m.invoices))
 	if m.next != nil {
 		count += "+"
 	}
-	b.WriteString(s.Title.Render(" Unpaid invoices") + s.Subtle.Render(" ("+count+")") + "\n")
+	b.WriteString(s.Title.Render(" "+tr.T("invoices.title", nil)) + s.Subtle.Render(" ("+count+")") + "\n")
 	if m.c.Settings.ReadOnly {
-		b.WriteString(s.Subtle.Render(" Read-only mode: paying and rejecting are switched off.") + "\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("invoices.read_only", nil)) + "\n")
 	}
 	if len(m.invoices) == 0 {
-		b.WriteString("\n" + s.Subtle.Render(" No unpaid invoices. Bills merchants issue to this wallet appear here.") + "\n")
+		b.WriteString("\n" + s.Subtle.Render(" "+tr.T("invoices.empty", nil)) + "\n")
 		return b.String()
 	}
 	merchantW, commentW, idW := m.columns()
@@ -427,7 +433,8 @@ func (m *Model) View() string {
 		}
 		return out
 	}
-	b.WriteString(s.TableHeader.Render(" "+line("AMOUNT", "MERCHANT", "COMMENT", "EXPIRES", "INVOICE")) + "\n")
+	b.WriteString(s.TableHeader.Render(" "+line(tr.T("invoices.column.amount", nil), tr.T("invoices.column.merchant", nil),
+		tr.T("invoices.column.comment", nil), tr.T("invoices.column.expires", nil), tr.T("invoices.column.invoice", nil))) + "\n")
 	rows := m.pageRows()
 	if m.cursor < m.offset {
 		m.offset = m.cursor
@@ -438,7 +445,7 @@ func (m *Model) View() string {
 	now := m.c.Now()
 	for i := m.offset; i < len(m.invoices) && i < m.offset+rows; i++ {
 		inv := m.invoices[i]
-		line := line(m.c.Money(inv.Sum), merchant(inv), m.c.Personal(sanitize.Text(inv.Comment)), Relative(inv.ExpirationDatetime.Time, now), strconv.FormatInt(int64(inv.ID), 10))
+		line := line(m.c.Money(inv.Sum), m.merchant(inv), m.c.Personal(sanitize.Text(inv.Comment)), Relative(tr, inv.ExpirationDatetime.Time, now), strconv.FormatInt(int64(inv.ID), 10))
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▶"+line) + "\n")
 		} else {
@@ -446,12 +453,14 @@ func (m *Model) View() string {
 		}
 	}
 	if m.loadingMore {
-		b.WriteString(s.Subtle.Render("   loading more…") + "\n")
+		b.WriteString(s.Subtle.Render("   "+tr.T("invoices.loading_more", nil)) + "\n")
 	}
 	if inv, ok := m.selected(); ok {
-		b.WriteString("\n" + s.Label.Render(" Merchant  ") + sanitize.Text(inv.Provider.ShortName) + " — " + merchant(inv) + s.Subtle.Render(" (provider "+strconv.Itoa(int(inv.Provider.ID))+")") + "\n")
-		b.WriteString(s.Label.Render(" Issued    ") + m.c.Date(inv.CreationDatetime.Time) + s.Label.Render("   expires ") + m.c.Date(inv.ExpirationDatetime.Time) + "\n")
-		b.WriteString(s.Label.Render(" Pay link  ") + sanitize.Text(inv.PayURL) + "\n")
+		b.WriteString("\n" + s.Label.Render(" "+tr.T("invoices.detail.merchant", nil)) + sanitize.Text(inv.Provider.ShortName) + " — " + m.merchant(inv) +
+			s.Subtle.Render(tr.T("invoices.detail.provider", i18n.Args{"ID": int(inv.Provider.ID)})) + "\n")
+		b.WriteString(s.Label.Render(" "+tr.T("invoices.detail.issued", nil)) + m.c.Date(inv.CreationDatetime.Time) +
+			s.Label.Render(tr.T("invoices.detail.expires", nil)) + m.c.Date(inv.ExpirationDatetime.Time) + "\n")
+		b.WriteString(s.Label.Render(" "+tr.T("invoices.detail.link", nil)) + sanitize.Text(inv.PayURL) + "\n")
 	}
 	return b.String()
 }
@@ -463,7 +472,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	_, has := m.selected()
 	pay.SetEnabled(has && !m.c.Settings.ReadOnly)
 	reject.SetEnabled(has && !m.c.Settings.ReadOnly)
-	cp = common.Relabel(cp, "copy pay link")
+	cp = common.Relabel(cp, m.c.Tr.T("invoices.key_copy", nil))
 	cp.SetEnabled(has)
 	return []key.Binding{k.Up, k.Down, pay, reject, cp, k.Refresh}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/ui/uitest"
@@ -195,8 +196,14 @@ func TestRelative(t *testing.T) {
 		want string
 	}{{-time.Minute, "expired"}, {0, "expired"}, {30 * time.Second, "in 1m"}, {42 * time.Minute, "in 42m"},
 		{3*time.Hour + 10*time.Minute, "in 3h"}, {47 * time.Hour, "in 47h"}, {5*24*time.Hour + time.Hour, "in 5d"}} {
-		if got := Relative(now.Add(c.d), now); got != c.want {
+		if got := Relative(nil, now.Add(c.d), now); got != c.want {
 			t.Errorf("Relative(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+	ru := i18n.New(i18n.RU)
+	for d, want := range map[time.Duration]string{0: "истёк", 30 * time.Second: "1 мин", 47 * time.Hour: "47 ч", 5*24*time.Hour + time.Hour: "5 дн"} {
+		if got := Relative(ru, now.Add(d), now); got != want {
+			t.Errorf("ru: Relative(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

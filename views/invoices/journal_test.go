@@ -58,7 +58,7 @@ func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 	if len(es) != 2 {
 		t.Fatalf("journal lists %d entries, want 2: %+v", len(es), es)
 	}
-	if e := got[clientID(paid)]; e.Kind != store.KindInvoicePay || e.State != store.StateSucceeded || e.Amount != paid.Sum || e.Recipient != merchant(paid) {
+	if e := got[clientID(paid)]; e.Kind != store.KindInvoicePay || e.State != store.StateSucceeded || e.Amount != paid.Sum || e.Recipient != d.m.merchant(paid) {
 		t.Errorf("paid invoice journaled as %+v", e)
 	}
 	if e := got[clientID(big)]; e.State != store.StateFailed || !strings.Contains(e.LastError, "Not enough funds") {
@@ -70,7 +70,7 @@ func TestInvoicePaysAreJournaledForPayments(t *testing.T) {
 	pm.SetSize(uitest.Width, uitest.Height-6)
 	uitest.NewDriver(t, pm)
 	view := pm.View()
-	for _, want := range []string{"Invoice payment", prefix(merchant(paid)), "✓ SUCCESS", "✗ REFUSED", "Not enough funds"} {
+	for _, want := range []string{"Invoice payment", prefix(d.m.merchant(paid)), "✓ SUCCESS", "✗ REFUSED", "Not enough funds"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("Payments lacks %q:\n%s", want, view)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
@@ -25,14 +26,24 @@ type loadedMsg struct {
 	err      error
 }
 
-// limitNames explains each limit type in words.
-var limitNames = map[qiwiapi.LimitType]string{
-	qiwiapi.LimitTurnover:               "Turnover",
-	qiwiapi.LimitRefill:                 "Top-ups",
-	qiwiapi.LimitPaymentsP2P:            "Transfers to people",
-	qiwiapi.LimitPaymentsInternationals: "Payments abroad",
-	qiwiapi.LimitPaymentsPayout:         "Payouts (cards, banks)",
-	qiwiapi.LimitWithdrawCash:           "Cash withdrawal",
+// limitName explains a limit type in words (QIWI's name for one it does
+// not know).
+func limitName(tr *i18n.Tr, t qiwiapi.LimitType) string {
+	switch t {
+	case qiwiapi.LimitTurnover:
+		return tr.T("limits.turnover", nil)
+	case qiwiapi.LimitRefill:
+		return tr.T("limits.refill", nil)
+	case qiwiapi.LimitPaymentsP2P:
+		return tr.T("limits.p2p", nil)
+	case qiwiapi.LimitPaymentsInternationals:
+		return tr.T("limits.internationals", nil)
+	case qiwiapi.LimitPaymentsPayout:
+		return tr.T("limits.payout", nil)
+	case qiwiapi.LimitWithdrawCash:
+		return tr.T("limits.withdraw_cash", nil)
+	}
+	return string(t)
 }
 
 // Model is the Limits screen.
@@ -49,7 +60,7 @@ type Model struct {
 func New(c *common.Common) *Model { return &Model{c: c} }
 
 // Title is the tab label.
-func (m *Model) Title() string { return "Limits" }
+func (m *Model) Title() string { return m.c.Tr.T("screen.limits", nil) }
 
 // Init loads the limits.
 func (m *Model) Init() tea.Cmd { return m.load() }
@@ -103,12 +114,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // View draws one gauge per limit.
 func (m *Model) View() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	if m.data.limits == nil {
 		if m.state == common.StateError {
-			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n Press r to retry."
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n " + tr.T("limits.retry", i18n.Args{"Key": m.c.Keys.Refresh.Help().Key})
 		}
-		return s.Subtle.Render(" Loading limits…")
+		return s.Subtle.Render(" " + tr.T("limits.loading", nil))
 	}
 	barWidth := max(8, min(40, m.width-111))
 	if m.narrow() {
@@ -121,10 +132,11 @@ func (m *Model) View() string {
 	}
 	sort.Strings(countries)
 	for _, country := range countries {
-		b.WriteString(s.Title.Render(" Limits ("+country+")") + "\n")
-		header := fmt.Sprintf("   %-24s %-*s %15s %15s %15s  %s", "LIMIT", barWidth+6, "USED", "SPENT", "LEFT", "MAX", "PERIOD")
+		b.WriteString(s.Title.Render(" "+tr.T("limits.title", i18n.Args{"Country": country})) + "\n")
+		limit, used, left, most := tr.T("limits.col_limit", nil), tr.T("limits.col_used", nil), tr.T("limits.col_left", nil), tr.T("limits.col_max", nil)
+		header := fmt.Sprintf("   %-24s %-*s %15s %15s %15s  %s", limit, barWidth+6, used, tr.T("limits.col_spent", nil), left, most, tr.T("limits.col_period", nil))
 		if m.narrow() {
-			header = fmt.Sprintf("   %-24s %-*s %15s %15s", "LIMIT", barWidth+6, "USED", "LEFT", "MAX")
+			header = fmt.Sprintf("   %-24s %-*s %15s %15s", limit, barWidth+6, used, left, most)
 		}
 		b.WriteString(s.TableHeader.Render(header) + "\n")
 		for _, l := range m.data.limits.Limits[country] {
@@ -136,19 +148,16 @@ func (m *Model) View() string {
 	if m.data.p2pErr != nil {
 		p2p = s.Subtle.Render(m.c.Explain(m.data.p2pErr))
 	}
-	b.WriteString(s.Title.Render(" Transfers to people this month") + "\n   " + s.Label.Render("Allowed count: ") + p2p + "\n")
+	b.WriteString(s.Title.Render(" "+tr.T("limits.p2p_title", nil)) + "\n   " + s.Label.Render(tr.T("limits.p2p_allowed", nil)+" ") + p2p + "\n")
 	return b.String()
 }
 
 func (m *Model) limitLine(l qiwiapi.Limit, barWidth int) string {
 	s := m.c.Styles
-	name := limitNames[l.Type]
-	if name == "" {
-		name = string(l.Type)
-	}
+	name := limitName(m.c.Tr, l.Type)
 	rest, maxA, spent, err := l.Amounts()
 	if err != nil {
-		return fmt.Sprintf("%-24s %s", name, s.Error.Render("unreadable: "+err.Error()))
+		return fmt.Sprintf("%-24s %s", name, s.Error.Render(m.c.Tr.T("limits.unreadable", i18n.Args{"Why": m.c.Explain(err)})))
 	}
 	gauge, pct := bar(spent.Minor, maxA.Minor, barWidth)
 	style := s.Positive

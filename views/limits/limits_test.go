@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/uitest"
 )
 
@@ -40,4 +41,20 @@ func TestBar(t *testing.T) {
 			t.Errorf("bar(%d,%d) = %q %d", c.spent, c.total, g, pct)
 		}
 	}
+}
+
+func TestGoldenLimitsLangs(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env := uitest.New(t)
+		env.Speak(lang)
+		return New(env.Common)
+	}, func(tr *i18n.Tr) []uitest.Step { return []uitest.Step{{WaitFor: tr.T("limits.p2p_allowed", nil)}} })
+}
+
+// At the smallest size in Russian the longer names and titles keep the
+// gauge and the amounts in their columns.
+func TestGoldenLimits80x24Russian(t *testing.T) {
+	env := uitest.New(t)
+	tr := env.Speak(i18n.RU)
+	uitest.GoldenAt(t, 80, 24, New(env.Common), uitest.Step{WaitFor: tr.T("limits.p2p_allowed", nil)})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store/ingest"
@@ -52,7 +53,7 @@ type Model struct {
 func New(c *common.Common, f *feed.Feed) *Model { return &Model{c: c, feed: f} }
 
 // Title is the tab label.
-func (m *Model) Title() string { return "Live" }
+func (m *Model) Title() string { return m.c.Tr.T("mode.live", nil) }
 
 // Init subscribes to the feed.
 func (m *Model) Init() tea.Cmd { return m.listen() }
@@ -140,7 +141,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.detail = len(m.entries) > 0
 	case key.Matches(msg, k.Copy):
 		if m.cursor < len(m.entries) && m.entries[m.cursor].ID != "" {
-			return common.Copy(sanitize.Text(m.entries[m.cursor].ID), "notification id")
+			return common.Copy(sanitize.Text(m.entries[m.cursor].ID), m.c.Tr.T("live.copy_id", nil))
 		}
 	}
 	return nil
@@ -151,20 +152,20 @@ func (m *Model) Entries() int { return len(m.entries) }
 
 // View draws the feed or the detail of one notification.
 func (m *Model) View() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Notifications"))
+	b.WriteString(s.Title.Render(" " + tr.T("screen.notifications", nil)))
 	if m.URL != "" {
-		b.WriteString(s.Subtle.Render("  listening on " + m.URL))
+		b.WriteString(s.Subtle.Render("  " + tr.T("live.listening", i18n.Args{"URL": m.URL})))
 	}
-	b.WriteString("  " + s.Subtle.Render(fmt.Sprintf("%d verified · %d rejected", m.verified, m.rejected)) + "\n")
+	b.WriteString("  " + s.Subtle.Render(tr.T("live.tally", i18n.Args{"Verified": m.verified, "Rejected": m.rejected})) + "\n")
 	status := ""
 	if m.Status != nil {
 		status = m.Status()
 	}
 	if m.feed == nil {
 		if status == "" {
-			status = "The notification receiver is not running."
+			status = tr.T("live.not_running", nil)
 		}
 		b.WriteString("\n")
 	}
@@ -179,8 +180,7 @@ func (m *Model) View() string {
 		return strings.TrimSuffix(b.String(), "\n")
 	}
 	if len(m.entries) == 0 {
-		b.WriteString("\n" + s.Subtle.Render(" No notifications yet. Wallet payments (in and out) and bill status changes") + "\n" +
-			s.Subtle.Render(" appear here as QIWI sends them, each checked: verified or rejected, with the reason."))
+		b.WriteString("\n" + s.Subtle.Render(" "+tr.T("live.empty_1", nil)) + "\n" + s.Subtle.Render(" "+tr.T("live.empty_2", nil)))
 		return b.String()
 	}
 	if m.detail && m.cursor < len(m.entries) {
@@ -203,7 +203,7 @@ func (m *Model) View() string {
 		}
 	}
 	if last-first < len(m.entries) {
-		b.WriteString(s.Subtle.Render(fmt.Sprintf("   %d-%d of %d", first+1, last, len(m.entries))) + "\n")
+		b.WriteString(s.Subtle.Render("   "+tr.T("live.window", i18n.Args{"From": first + 1, "To": last, "Total": len(m.entries)})) + "\n")
 	}
 	return b.String()
 }
@@ -239,11 +239,15 @@ func mark(n notify.Notice) string {
 }
 
 func (m *Model) kind(e ingest.Event) string {
-	if e.Wallet != nil {
-		if e.Wallet.Type == "OUT" {
-			return "wallet out"
-		}
-		return "wallet in"
+	switch {
+	case e.Wallet != nil && e.Wallet.Type == "OUT":
+		return m.c.Tr.T("live.kind_wallet_out", nil)
+	case e.Wallet != nil:
+		return m.c.Tr.T("live.kind_wallet_in", nil)
+	case e.Kind == notify.KindWallet: // refused before it was read
+		return m.c.Tr.T("live.kind_wallet", nil)
+	case e.Kind == notify.KindBill:
+		return m.c.Tr.T("live.kind_bill", nil)
 	}
 	return string(e.Kind)
 }
@@ -275,8 +279,10 @@ func status(e ingest.Event) string {
 	return s
 }
 
-// column is one column of the list: its title, width and cell.
+// column is one column of the list: its name (for widening), title,
+// width and cell.
 type column struct {
+	name  string
 	title string
 	width int
 	right bool
@@ -287,11 +293,12 @@ type column struct {
 // amount always show; then the check (its word cut first), the id and the
 // sender, in that order, as long as they fit.
 func (m *Model) columns() []column {
+	tr := m.c.Tr
 	cols := []column{
-		{title: "TIME", width: 8, cell: func(e ingest.Event) string { return m.c.Clock(e.Time) }},
-		{title: "KIND", width: 10, cell: m.kind},
-		{title: "STATUS", width: 10, cell: func(e ingest.Event) string { return common.OrDash(status(e)) }},
-		{title: "AMOUNT", width: 14, right: true, cell: m.amount},
+		{title: tr.T("live.col_time", nil), width: 8, cell: func(e ingest.Event) string { return m.c.Clock(e.Time) }},
+		{title: tr.T("live.col_kind", nil), width: 10, cell: m.kind},
+		{title: tr.T("live.col_status", nil), width: 10, cell: func(e ingest.Event) string { return common.OrDash(status(e)) }},
+		{title: tr.T("live.col_amount", nil), width: 14, right: true, cell: m.amount},
 	}
 	room := m.width - 3 // the selection marker
 	if m.width <= 0 {
@@ -301,9 +308,9 @@ func (m *Model) columns() []column {
 	for _, c := range cols {
 		used += c.width + 1
 	}
-	check := column{title: "CHECK", width: 12, cell: func(e ingest.Event) string { return mark(e.Notice) }}
-	id := column{title: "ID", width: 12, cell: func(e ingest.Event) string { return common.OrDash(sanitize.Text(e.ID)) }}
-	from := column{title: "FROM", width: 10, cell: func(e ingest.Event) string { return m.c.Personal(sanitize.Text(ingest.Host(e.Remote))) }}
+	check := column{name: "check", title: tr.T("live.col_check", nil), width: 12, cell: func(e ingest.Event) string { return mark(e.Notice) }}
+	id := column{name: "id", title: tr.T("live.col_id", nil), width: 12, cell: func(e ingest.Event) string { return common.OrDash(sanitize.Text(e.ID)) }}
+	from := column{name: "from", title: tr.T("live.col_from", nil), width: 10, cell: func(e ingest.Event) string { return m.c.Personal(sanitize.Text(ingest.Host(e.Remote))) }}
 	for _, c := range []column{check, id, from} {
 		if used+c.width+1 > room {
 			break
@@ -314,11 +321,11 @@ func (m *Model) columns() []column {
 	// What is left widens the check to its longest word, the id to 20, the
 	// sender to 15 and the id to a whole UUID.
 	for _, grow := range []struct {
-		title string
-		most  int
-	}{{"CHECK", 38}, {"ID", 20}, {"FROM", 15}, {"ID", 36}} {
+		name string
+		most int
+	}{{"check", 38}, {"id", 20}, {"from", 15}, {"id", 36}} {
 		for i := range cols {
-			if cols[i].title == grow.title {
+			if cols[i].name == grow.name {
 				more := min(max(0, room-used), grow.most-cols[i].width)
 				cols[i].width += more
 				used += more
@@ -353,80 +360,81 @@ func (m *Model) row(cols []column, e ingest.Event) string {
 }
 
 func (m *Model) detailView(e ingest.Event) string {
-	s := m.c.Styles
+	s, tr, k := m.c.Styles, m.c.Tr, m.c.Keys
 	n := e.Notice
 	var b strings.Builder
-	line := func(label, value string) {
+	line := func(id, value string) {
 		if value == "" {
 			return
 		}
-		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + sanitize.Text(value) + "\n")
+		b.WriteString(" " + s.Label.Render(common.PadRight(tr.T(id, nil), 14)) + sanitize.Text(value) + "\n")
 	}
-	b.WriteString(s.Title.Render(" Notification") + s.Subtle.Render("  (enter/esc: back)") + "\n")
-	line("Received", m.c.DateTZ(n.Time))
-	line("Kind", m.kind(e))
-	line("Check", mark(n))
-	line("ID", n.ID)
+	b.WriteString(s.Title.Render(" "+tr.T("live.notification", nil)) + s.Subtle.Render("  "+tr.T("live.back", i18n.Args{"Enter": k.Enter.Help().Key, "Back": k.Back.Help().Key})) + "\n")
+	line("live.received", m.c.DateTZ(n.Time))
+	line("live.kind", m.kind(e))
+	line("live.check", mark(n))
+	line("live.notice_id", n.ID)
 	if w := ingest.StatusWords(e); w != "" && n.Status != "" {
-		line("Status", n.Status+" ("+w+")")
+		line("live.status", n.Status+" ("+w+")")
 	} else {
-		line("Status", n.Status)
+		line("live.status", n.Status)
 	}
 	if n.Amount != nil {
-		line("Amount", m.amount(e))
+		line("live.amount", m.amount(e))
 	}
-	line("From", m.c.Personal(ingest.Host(n.Remote))) // an IP address is personal data
+	line("live.from", m.c.Personal(ingest.Host(n.Remote))) // an IP address is personal data
 	answer := fmt.Sprintf("HTTP %d", n.HTTPStatus)
 	if n.Kind == notify.KindBill {
-		answer += fmt.Sprintf(", result_code %d", n.ResultCode)
+		answer += fmt.Sprintf(", result_code %d", n.ResultCode) // the protocol's words
 	}
-	line("Answered", answer)
+	line("live.answered", answer)
 	if w := n.Wallet; w != nil {
-		b.WriteString("\n" + s.Title.Render(" Payment") + "\n")
-		line("Transaction", w.TxnID)
-		line("Date", m.c.DateTZ(w.Date))
-		line("Direction", w.Type)
-		line("Account", m.c.Personal(w.Account))
-		line("Comment", w.Comment)
-		line("Sum", m.c.Money(w.Sum))
+		b.WriteString("\n" + s.Title.Render(" "+tr.T("live.payment", nil)) + "\n")
+		line("live.transaction", w.TxnID)
+		line("live.date", m.c.DateTZ(w.Date))
+		line("live.direction", w.Type)
+		line("live.account", m.c.Personal(w.Account))
+		line("live.comment", w.Comment)
+		line("live.sum", m.c.Money(w.Sum))
 		if w.Commission != nil {
-			line("Commission", m.c.Money(*w.Commission))
+			line("live.commission", m.c.Money(*w.Commission))
 		}
-		line("Total", m.c.Money(w.Total))
+		line("live.total", m.c.Money(w.Total))
 		if w.ErrorCode != "" && w.ErrorCode != "0" {
-			line("Error code", w.ErrorCode)
+			line("live.error_code", w.ErrorCode)
 		}
-		line("Signed fields", w.SignFields)
+		line("live.signed_fields", w.SignFields)
 	}
 	if be := n.Bill; be != nil {
-		b.WriteString("\n" + s.Title.Render(" Bill") + "\n")
-		line("Bill id", be.BillID)
+		b.WriteString("\n" + s.Title.Render(" "+tr.T("live.bill", nil)) + "\n")
+		line("live.bill_id", be.BillID)
 		status := string(be.Status)
 		if mean := be.Status.Meaning(); mean != status {
 			status += " (" + mean + ")"
 		}
-		line("Status", status)
-		line("Amount", m.c.Money(be.Amount))
-		line("Payer", m.c.Personal(be.User))
-		line("Merchant", be.PrvName)
-		line("Comment", be.Comment)
-		line("Signed with", authWords(be.Auth))
+		line("live.status", status)
+		line("live.amount", m.c.Money(be.Amount))
+		line("live.payer", m.c.Personal(be.User))
+		line("live.merchant", be.PrvName)
+		line("live.comment", be.Comment)
+		line("live.signed_with", m.authWords(be.Auth))
 	}
 	if n.Outcome == notify.Duplicate {
-		b.WriteString("\n" + s.Subtle.Render(" QIWI sent this one before; it was acknowledged and not applied twice.") + "\n")
+		b.WriteString("\n" + s.Subtle.Render(" "+tr.T("live.duplicate", nil)) + "\n")
 	}
 	if n.Outcome == notify.Rejected {
-		b.WriteString("\n" + s.Error.Render(" Not applied: "+sanitize.Text(n.Reason)) + "\n")
+		b.WriteString("\n" + s.Error.Render(" "+tr.T("live.not_applied", i18n.Args{"Reason": sanitize.Text(n.Reason)})) + "\n")
 	}
 	return b.String()
 }
 
-func authWords(a string) string {
+// authWords is how a bill notification was signed, in words.
+func (m *Model) authWords(a string) string {
 	switch a {
 	case "hmac":
-		return "HMAC signature (X-Api-Signature)"
+		return m.c.Tr.T("live.auth_hmac", nil)
 	case "basic":
-		return "Basic auth (shop id and notification password)"
+		return m.c.Tr.T("live.auth_basic", nil)
 	}
 	return a
 }
@@ -434,12 +442,12 @@ func authWords(a string) string {
 // ShortHelp lists the screen's keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	enter, cp := common.Relabel(k.Enter, "detail"), common.Relabel(k.Copy, "copy id")
+	enter, cp := common.Relabel(k.Enter, m.c.Tr.T("live.key_detail", nil)), common.Relabel(k.Copy, m.c.Tr.T("live.key_copy_id", nil))
 	enter.SetEnabled(len(m.entries) > 0)
 	cp.SetEnabled(len(m.entries) > 0)
 	if m.detail {
 		back := k.Back
-		back = common.Relabel(back, "back to feed")
+		back = common.Relabel(back, m.c.Tr.T("live.key_back", nil))
 		return []key.Binding{back, cp}
 	}
 	return []key.Binding{k.Up, k.Down, enter, cp}

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
@@ -188,15 +189,52 @@ func golden(t *testing.T, keys []string, waitFor string) {
 
 func goldenAt(t *testing.T, width, height int, keys []string, waitFor string) {
 	t.Helper()
+	m, ch := filled(t, i18n.EN)
+	uitest.GoldenAt(t, width, height, m, fillSteps(func() chan ingest.Event { return ch }, i18n.New(i18n.EN), keys, waitFor)...)
+}
+
+// filled is the screen in lang over a feed that fillSteps fills.
+func filled(t *testing.T, lang i18n.Lang) (*Model, chan ingest.Event) {
 	c := newCommon()
+	c.Tr = i18n.New(lang)
+	c.Keys = common.DefaultKeys(c.Tr)
 	ch := make(chan ingest.Event, 16)
 	f := feed.New(ch, nil)
 	t.Cleanup(f.Close)
 	m := New(c, f)
 	m.URL = "http://127.0.0.1:8088"
-	uitest.GoldenAt(t, width, height, m,
-		uitest.Step{Send: func(*teatest.TestModel) { fill(ch) }, WaitFor: "3 rejected"},
-		uitest.Step{Send: uitest.Press(keys...), WaitFor: waitFor})
+	return m, ch
+}
+
+// fillSteps fill the feed (ch, once the screen runs), then press keys.
+func fillSteps(ch func() chan ingest.Event, tr *i18n.Tr, keys []string, waitFor string) []uitest.Step {
+	return []uitest.Step{
+		{Send: func(*teatest.TestModel) { fill(ch()) }, WaitFor: tr.T("live.tally", i18n.Args{"Verified": 3, "Rejected": 3})},
+		{Send: uitest.Press(keys...), WaitFor: waitFor}}
+}
+
+// goldenLangs draws the filled screen in every language, keys pressed.
+func goldenLangs(t *testing.T, keys []string, waitFor func(tr *i18n.Tr) string) {
+	var ch chan ingest.Event
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		var m *Model
+		m, ch = filled(t, lang)
+		return m
+	}, func(tr *i18n.Tr) []uitest.Step {
+		return fillSteps(func() chan ingest.Event { return ch }, tr, keys, waitFor(tr)) // made before the screen
+	})
+}
+
+func TestGoldenFeedLangs(t *testing.T) {
+	goldenLangs(t, []string{"j"}, func(*i18n.Tr) string { return "▶ 12:00:05" })
+}
+
+func TestGoldenWalletDetailLangs(t *testing.T) {
+	goldenLangs(t, []string{"G", "enter"}, func(tr *i18n.Tr) string { return tr.T("live.signed_fields", nil) })
+}
+
+func TestGoldenBillDetailLangs(t *testing.T) {
+	goldenLangs(t, []string{"j", "j", "enter"}, func(tr *i18n.Tr) string { return tr.T("live.signed_with", nil) })
 }
 
 func TestGoldenFeed(t *testing.T) { golden(t, []string{"j"}, "▶ 12:00:05") }

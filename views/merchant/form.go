@@ -1,17 +1,16 @@
 package merchant
 
 import (
-	"errors"
-	"fmt"
-	"qiwidash/store/bills"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
+	"qiwidash/store/bills"
 	"qiwidash/ui/common"
 	"qiwidash/ui/formkit"
 )
@@ -21,9 +20,6 @@ var currencies = []string{"RUB", "USD", "EUR"}
 
 // maxBillMinor is Number(6.2): 999 999.99.
 const maxBillMinor = 999_999_99
-
-// DefaultLifetime is what the lifetime field starts with.
-const DefaultLifetime = "24h"
 
 type formKind int
 
@@ -42,25 +38,25 @@ type form struct {
 	bill  bills.Bill // the bill being refunded
 }
 
-func newCreateForm(id string) *form {
+func newCreateForm(tr *i18n.Tr, id string) *form {
 	var ccys []formkit.Option
 	for _, c := range currencies {
 		ccys = append(ccys, formkit.Option{Label: c, Value: c})
 	}
-	f := &form{kind: createForm, title: "New bill", id: id, Form: formkit.New(
-		formkit.NewText("payer", "Payer phone", "+79161234567"),
-		formkit.NewAmount("amount", "Amount", qiwiapi.RUB),
-		formkit.NewChoice("ccy", "Currency", ccys...),
-		formkit.NewText("comment", "Comment", "Order 1042").AsOptional().WithLimit(255),
-		formkit.NewText("lifetime", "Pay within", "24h, 3d, 90m or 2026-12-01 18:00").WithValue(DefaultLifetime),
+	f := &form{kind: createForm, title: tr.T("merchant.form_new", nil), id: id, Form: formkit.New(
+		formkit.NewText("payer", tr.T("merchant.field_payer", nil), "+79161234567"),
+		formkit.NewAmount("amount", tr.T("merchant.field_amount", nil), qiwiapi.RUB),
+		formkit.NewChoice("ccy", tr.T("merchant.field_currency", nil), ccys...),
+		formkit.NewText("comment", tr.T("merchant.field_comment", nil), tr.T("merchant.field_comment_example", nil)).AsOptional().WithLimit(255),
+		formkit.NewText("lifetime", tr.T("merchant.field_lifetime", nil), tr.T("merchant.field_lifetime_example", nil)).WithValue(tr.T("merchant.field_lifetime_default", nil)),
 	)}
 	return f
 }
 
-func newRefundForm(b bills.Bill, id string) *form {
+func newRefundForm(tr *i18n.Tr, b bills.Bill, id string) *form {
 	avail := available(b)
-	f := &form{kind: refundForm, title: "Refund bill " + b.ID, id: id, bill: b,
-		Form: formkit.New(formkit.NewAmount("amount", "Refund amount", b.Amount.Currency).WithValue(avail.Decimal()))}
+	f := &form{kind: refundForm, title: tr.T("merchant.form_refund", i18n.Args{"ID": b.ID}), id: id, bill: b,
+		Form: formkit.New(formkit.NewAmount("amount", tr.T("merchant.field_refund", nil), b.Amount.Currency).WithValue(avail.Decimal()))}
 	return f
 }
 
@@ -84,10 +80,10 @@ type createInput struct {
 }
 
 // atMost refuses an amount above limit (the kit has read it already).
-func atMost(fl *formkit.Field, limit qiwiapi.Amount) (qiwiapi.Amount, bool) {
+func atMost(tr *i18n.Tr, fl *formkit.Field, limit qiwiapi.Amount) (qiwiapi.Amount, bool) {
 	a, ok := fl.Amount()
 	if ok && a.Minor > limit.Minor {
-		fl.Problem = "At most " + limit.Format()
+		fl.Problem = tr.T("merchant.at_most", i18n.Args{"Amount": limit.FormatWith(tr.Separators())})
 		return a, false
 	}
 	return a, ok
@@ -97,6 +93,7 @@ func atMost(fl *formkit.Field, limit qiwiapi.Amount) (qiwiapi.Amount, bool) {
 // the request when all is fine.
 func (f *form) validateCreate(c *common.Common, now time.Time) (createInput, bool) {
 	var in createInput
+	tr := c.Tr
 	ccy, _ := qiwiapi.ParseCurrency(f.Value("ccy"))
 	amt := f.Get("amount")
 	amt.SetCurrency(ccy)
@@ -104,25 +101,26 @@ func (f *form) validateCreate(c *common.Common, now time.Time) (createInput, boo
 	payer := f.Get("payer")
 	payer.Note = ""
 	if u, err := checkPayer(payer.Value()); err != nil {
-		payer.Problem = sentence(err.Error())
+		payer.Problem = sentence(tr.Error(err))
 	} else {
 		in.user = u
-		payer.Note = "billed to " + u
+		payer.Note = tr.T("merchant.note_billed_to", i18n.Args{"User": u})
 	}
 	amt.Note = ""
-	if a, ok := atMost(amt, qiwiapi.Amount{Minor: maxBillMinor, Currency: ccy}); ok {
+	if a, ok := atMost(tr, amt, qiwiapi.Amount{Minor: maxBillMinor, Currency: ccy}); ok {
 		in.amount = a
-		amt.Note = a.Format()
+		amt.Note = a.FormatWith(tr.Separators())
 	}
-	f.Get("ccy").Note = "←/→ to change"
+	f.Get("ccy").Note = tr.T("merchant.note_change", nil)
 	in.comment = f.Value("comment")
 	lt := f.Get("lifetime")
 	lt.Note = ""
 	if t, err := parseLifetime(lt.Value(), now); err != nil {
-		lt.Problem = sentence(err.Error())
+		lt.Problem = sentence(tr.Error(err))
 	} else {
 		in.lifetime = t
-		lt.Note = "until " + c.DateTZ(t) + " (" + countdown(t, now) + ")"
+		left, _ := countdown(tr, t, now) // parseLifetime took only a time ahead
+		lt.Note = tr.T("merchant.note_until", i18n.Args{"Date": c.DateTZ(t), "Left": left})
 	}
 	for _, fl := range f.Fields {
 		if fl.Problem != "" {
@@ -133,49 +131,53 @@ func (f *form) validateCreate(c *common.Common, now time.Time) (createInput, boo
 }
 
 // validateRefund checks the refund amount against what is available.
-func (f *form) validateRefund() (qiwiapi.Amount, bool) {
+func (f *form) validateRefund(tr *i18n.Tr) (qiwiapi.Amount, bool) {
 	f.Check()
 	fl := f.Get("amount")
 	fl.Note = ""
 	avail := available(f.bill)
-	a, ok := atMost(fl, avail)
+	a, ok := atMost(tr, fl, avail)
 	if !ok {
 		return a, false
 	}
 	rest := avail
 	rest.Minor -= a.Minor
 	if rest.Minor == 0 {
-		fl.Note = "full refund of what remains"
+		fl.Note = tr.T("merchant.note_full", nil)
 	} else {
-		fl.Note = "partial: " + rest.Format() + " stays refundable"
+		fl.Note = tr.T("merchant.note_partial", i18n.Args{"Rest": rest.FormatWith(tr.Separators())})
 	}
 	return a, true
 }
 
 func checkPayer(s string) (string, error) {
 	if s == "" {
-		return "", errors.New("required: the payer's wallet phone, +7…")
+		return "", i18n.Errorf("merchant.payer_required", nil, nil)
 	}
 	u, err := pull.NormalizeUser(s)
 	if err != nil {
-		return "", errors.New("a phone in international format: + and 10-15 digits")
+		return "", i18n.Errorf("merchant.payer_format", nil, nil)
 	}
 	return u, nil
 }
 
 var durationRe = regexp.MustCompile(`^(?:(\d+)d)?((?:\d+[hm])*)$`)
 
-// parseLifetime reads "90m", "24h", "3d", "1d12h" (from now) or a Moscow
-// date "2026-12-01 18:00"; the result must be in the future and within
-// QIWI's 45-day cap.
+// russianUnits reads the Russian units of a lifetime as the Latin ones:
+// "24ч", "3д", "90мин" or "90м".
+var russianUnits = strings.NewReplacer("мин", "m", "м", "m", "ч", "h", "д", "d")
+
+// parseLifetime reads "90m", "24h", "3d", "1d12h" (or "90мин", "24ч",
+// "3д", "1д12ч") from now or a Moscow date "2026-12-01 18:00"; the result
+// must be in the future and within QIWI's 45-day cap.
 func parseLifetime(s string, now time.Time) (time.Time, error) {
-	s = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "")
+	s = russianUnits.Replace(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", ""))
 	if s == "" {
-		return time.Time{}, errors.New("required: e.g. 24h, 3d or 2026-12-01 18:00")
+		return time.Time{}, i18n.Errorf("merchant.lifetime_required", nil, nil)
 	}
 	var t time.Time
 	if m := durationRe.FindStringSubmatch(s); m != nil {
-		tooLong := errors.New("at most 45 days: QIWI expires bills after that anyway")
+		tooLong := i18n.Errorf("merchant.lifetime_too_long", nil, nil)
 		var d time.Duration
 		if m[1] != "" {
 			// Checked before multiplying: 213504d would wrap round to minutes.
@@ -204,30 +206,32 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 			}
 		}
 		if err != nil {
-			return time.Time{}, errors.New("not understood: e.g. 24h, 3d or 2026-12-01 18:00 (in the header's time zone)")
+			return time.Time{}, i18n.Errorf("merchant.lifetime_unclear", nil, nil)
 		}
 	}
 	switch {
 	case !t.After(now):
-		return t, errors.New("must be in the future")
+		return t, i18n.Errorf("merchant.lifetime_past", nil, nil)
 	case t.Sub(now) > pull.MaxLifetime:
-		return t, errors.New("at most 45 days: QIWI expires bills after that anyway")
+		return t, i18n.Errorf("merchant.lifetime_too_long", nil, nil)
 	}
 	return t, nil
 }
 
-func (f *form) view(s *common.Styles, width, height int) string {
+func (f *form) view(c *common.Common, width, height int) string {
+	s, tr := c.Styles, c.Tr
+	money := func(a qiwiapi.Amount) string { return a.FormatWith(tr.Separators()) }
 	var b strings.Builder
 	b.WriteString(s.Title.Render(" "+f.title) + "\n")
 	if f.kind == refundForm {
 		bill := f.bill
-		b.WriteString(fmt.Sprintf(" Paid %s · refunded %s · refundable %s\n",
-			bill.Amount.Format(), bill.Refunded().Format(), bill.Refundable().Format()))
+		b.WriteString(" " + tr.T("merchant.form_paid", i18n.Args{"Paid": money(bill.Amount), "Refunded": money(bill.Refunded()),
+			"Refundable": money(bill.Refundable())}) + "\n")
 		if p := bill.Pending(); p.Minor > 0 {
-			b.WriteString(s.Warning.Render(fmt.Sprintf(" %s is still being refunded", p.Format())) + "\n")
+			b.WriteString(s.Warning.Render(" "+tr.T("merchant.form_pending", i18n.Args{"Amount": money(p)})) + "\n")
 		}
 	} else {
-		b.WriteString(s.Subtle.Render(" Bill id "+f.id) + "\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("merchant.form_bill_id", i18n.Args{"ID": f.id})) + "\n")
 	}
 	b.WriteString("\n" + f.View(s, true, width, height-3) + "\n")
 	return b.String()

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/ui/uitest"
@@ -22,6 +23,17 @@ func screen(env *uitest.Env, bills bills.Store) *Model {
 
 // loaded is the summary shown once every re-read has landed.
 const loaded = "5 bills · 1 waiting · 1 paid"
+
+// loadedIn is loaded in tr's language.
+func loadedIn(tr *i18n.Tr) string {
+	return tr.T("merchant.summary", i18n.Args{"Bills": tr.N("merchant.count_bills", 5, nil), "Waiting": 1, "Paid": 1})
+}
+
+// comments are the bills' comments as a shop in each language writes them.
+var comments = map[i18n.Lang][5]string{
+	i18n.EN: {"Order 1042", "Consulting, 2 hours", "Gift card", "Delivery", "Unknown payer"},
+	i18n.RU: {"Заказ 1042", "Консультация, 2 часа", "Подарочная карта", "Доставка", "Неизвестный плательщик"},
+}
 
 // seedBills issues bills in the fixed sandbox and stores them as this
 // screen would have: waiting, paid with a refund in flight, cancelled,
@@ -42,8 +54,9 @@ func seedBills(t *testing.T, env *uitest.Env) *bills.Memory {
 		b.Status = got.Status
 		return b
 	}
-	waiting := mk("qd-1795000000001", "tel:+79161234567", "1500", qiwiapi.RUB, "Order 1042", time.Hour, 23*time.Hour+30*time.Minute)
-	paid := mk("qd-1795000000002", "tel:+79031112233", "40", qiwiapi.EUR, "Consulting, 2 hours", 2*time.Hour, 3*24*time.Hour)
+	say := comments[env.Common.Tr.Lang()]
+	waiting := mk("qd-1795000000001", "tel:+79161234567", "1500", qiwiapi.RUB, say[0], time.Hour, 23*time.Hour+30*time.Minute)
+	paid := mk("qd-1795000000002", "tel:+79031112233", "40", qiwiapi.EUR, say[1], 2*time.Hour, 3*24*time.Hour)
 	if err := sb.PayBill(shop, paid.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -53,17 +66,17 @@ func seedBills(t *testing.T, env *uitest.Env) *bills.Memory {
 		t.Fatal(err)
 	}
 	paid.Refunds = []bills.Refund{{ID: "r1", Amount: r.Amount, Status: pull.RefundProcessing, Created: uitest.Now}}
-	cancelled := mk("qd-1795000000003", "tel:+79161234567", "990", qiwiapi.RUB, "Gift card", 3*time.Hour, 24*time.Hour)
+	cancelled := mk("qd-1795000000003", "tel:+79161234567", "990", qiwiapi.RUB, say[2], 3*time.Hour, 24*time.Hour)
 	if _, _, err := api.Bills.Cancel(ctx, cancelled.ID); err != nil {
 		t.Fatal(err)
 	}
 	cancelled.Status = pull.BillRejected
-	failed := mk("qd-1795000000004", "tel:+79161234567", "120", qiwiapi.USD, "Delivery", 4*time.Hour, 24*time.Hour)
+	failed := mk("qd-1795000000004", "tel:+79161234567", "120", qiwiapi.USD, say[3], 4*time.Hour, 24*time.Hour)
 	if err := sb.FailBill(shop, failed.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Stored as waiting: the screen learns "payment failed" on its first read.
-	refusedBill := bills.Bill{ID: "qd-1795000000005", Payer: "tel:+79990000298", Amount: rub("5", qiwiapi.RUB), Comment: "Unknown payer",
+	refusedBill := bills.Bill{ID: "qd-1795000000005", Payer: "tel:+79990000298", Amount: rub("5", qiwiapi.RUB), Comment: say[4],
 		Created: uitest.Now.Add(-5 * time.Hour), Lifetime: uitest.Now.Add(24 * time.Hour), Refused: true,
 		LastError: "QIWI: user (wallet) not registered (code 298)"}
 	for _, b := range []bills.Bill{waiting, paid, cancelled, failed, refusedBill} {
@@ -92,6 +105,52 @@ func TestGoldenRefundForm(t *testing.T) {
 	}, uitest.Step{WaitFor: loaded},
 		uitest.Step{Send: uitest.Press("j", "f")}, uitest.Step{Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyCtrlU})},
 		uitest.Step{Send: uitest.Type("35"), WaitFor: "At most 30.00 €"})
+}
+
+// TestGoldenLangsBills: the bills, the paid one selected, in each language.
+func TestGoldenLangsBills(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env := uitest.New(t)
+		env.Speak(lang)
+		return screen(env, seedBills(t, env))
+	}, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: loadedIn(tr)}, {Send: uitest.Press("j"), WaitFor: tr.T("merchant.detail_refund", i18n.Args{"ID": "r1"})}}
+	})
+}
+
+// TestGoldenLangsCreateForm: the new bill's form with two problems, in
+// each language.
+func TestGoldenLangsCreateForm(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env := uitest.New(t)
+		env.Speak(lang)
+		return screen(env, bills.NewMemory())
+	}, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: tr.T("merchant.none", nil)}, {Send: uitest.Press("n")}, {Send: uitest.Type("+7916")},
+			{Send: uitest.Press("tab")}, {Send: uitest.Type("1.005"), WaitFor: "1.005"}}
+	})
+}
+
+// TestGoldenLangsRefundForm: a refund above what can be refunded, in each
+// language.
+func TestGoldenLangsRefundForm(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env := uitest.New(t)
+		env.Speak(lang)
+		return screen(env, seedBills(t, env))
+	}, func(tr *i18n.Tr) []uitest.Step {
+		limit := qiwiapi.Amount{Minor: 30_00, Currency: qiwiapi.EUR}.FormatWith(tr.Separators())
+		return []uitest.Step{{WaitFor: loadedIn(tr)}, {Send: uitest.Press("j", "f")}, {Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyCtrlU})},
+			{Send: uitest.Type("35"), WaitFor: tr.T("merchant.at_most", i18n.Args{"Amount": limit})}}
+	})
+}
+
+// TestGoldenBillsRussian: the Russian list at the smallest size: id,
+// status, amount and payer stay.
+func TestGoldenBillsRussian(t *testing.T) {
+	env := uitest.New(t)
+	tr := env.Speak(i18n.RU)
+	uitest.GoldenAt(t, 80, 24, screen(env, seedBills(t, env)), uitest.Step{WaitFor: loadedIn(tr)})
 }
 
 // TestGoldenBills80x24: id, status, amount and payer stay at the smallest size.

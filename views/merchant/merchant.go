@@ -8,16 +8,17 @@ package merchant
 import (
 	"context"
 	"errors"
-	"fmt"
-	"qiwidash/store/bills"
 	"strconv"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
+	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store/bills"
 	"qiwidash/store/moves"
 	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
@@ -233,7 +234,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onCallback(msg.Event.BillID, msg.Event.Status)
 	case savedMsg:
 		if msg.err != nil {
-			return m, m.c.ErrorToast(fmt.Errorf("saving bills: %w", msg.err))
+			return m, m.c.ErrorToast(i18n.Errorf("merchant.save_failed", nil, msg.err))
 		}
 		return m, nil
 	case pollMsg:
@@ -285,7 +286,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if ro || m.c.Merchant == nil {
 			return nil
 		}
-		m.form = newCreateForm("qd-" + m.nextID())
+		m.form = newCreateForm(m.c.Tr, "qd-"+m.nextID())
 		m.form.validateCreate(m.c, m.now())
 		return nil
 	case key.Matches(msg, k.Reject):
@@ -294,13 +295,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Refund):
 		if b := m.selected(); b != nil && !ro && canRefund(*b) {
-			m.form = newRefundForm(b.Clone(), m.newRefundID(*b))
-			m.form.validateRefund()
+			m.form = newRefundForm(m.c.Tr, b.Clone(), m.newRefundID(*b))
+			m.form.validateRefund(m.c.Tr)
 			return nil
 		}
 	case key.Matches(msg, k.Copy):
 		if b := m.selected(); b != nil && b.Status != "" && m.c.Merchant != nil {
-			return common.Copy(m.c.Merchant.CheckoutURL(b.ID, nil), "checkout link")
+			return common.Copy(m.c.Merchant.CheckoutURL(b.ID, nil), m.c.Tr.T("merchant.copy_link", nil))
 		}
 	}
 	return nil
@@ -354,7 +355,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 	case createForm:
 		_, ok = f.validateCreate(m.c, m.now())
 	case refundForm:
-		_, ok = f.validateRefund()
+		_, ok = f.validateRefund(m.c.Tr)
 	}
 	if ev != formkit.Submit {
 		return cmd
@@ -375,57 +376,66 @@ func (m *Model) askCreate() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	now := m.now()
-	b := bills.Bill{ID: m.form.id, Payer: in.user, Amount: in.amount, Comment: in.comment, Lifetime: in.lifetime, Created: now}
+	tr := m.c.Tr
+	b := bills.Bill{ID: m.form.id, Payer: in.user, Amount: in.amount, Comment: in.comment, Lifetime: in.lifetime, Created: m.now()}
 	comment := b.Comment
 	if comment == "" {
-		comment = "(none)"
+		comment = tr.T("merchant.confirm_no_comment", nil)
 	}
-	lines := []string{
-		"Bill id   " + b.ID,
-		"Payer     " + b.Payer,
-		"Amount    " + b.Amount.Format(),
-		"Comment   " + comment,
-		"Pay by    " + m.c.DateTZ(b.Lifetime) + " (" + countdown(b.Lifetime, now) + ")",
-		"",
-		"QIWI will show this bill in the payer's wallet.",
+	rows := [][2]string{
+		{tr.T("merchant.confirm_bill_id", nil), b.ID},
+		{tr.T("merchant.detail_payer", nil), b.Payer},
+		{tr.T("merchant.confirm_amount", nil), b.Amount.FormatWith(tr.Separators())},
+		{tr.T("merchant.detail_comment", nil), comment},
+		{tr.T("merchant.detail_pay_by", nil), m.payBy(b.Lifetime)},
 	}
-	return common.Confirm("Issue this bill?", lines, func() tea.Msg { return issueMsg{bill: b} })
+	w := 0
+	for _, r := range rows {
+		w = max(w, len([]rune(r[0])))
+	}
+	var lines []string
+	for _, r := range rows {
+		lines = append(lines, common.PadRight(r[0], max(10, w+3))+r[1])
+	}
+	lines = append(lines, "", tr.T("merchant.confirm_shown", nil))
+	return common.Confirm(tr.T("merchant.confirm_issue", nil), lines, func() tea.Msg { return issueMsg{bill: b} })
 }
 
 func (m *Model) askRefund() tea.Cmd {
 	f := m.form
-	a, ok := f.validateRefund()
+	tr := m.c.Tr
+	a, ok := f.validateRefund(tr)
 	if !ok {
 		return nil
 	}
 	b := f.bill
 	rest := b.Refundable()
 	rest.Minor -= a.Minor
+	money := func(a qiwiapi.Amount) string { return a.FormatWith(tr.Separators()) }
 	lines := []string{
-		"Bill " + sanitize.Text(b.ID) + ", paid " + b.Amount.Format() + " by " + sanitize.Text(b.Payer),
-		"Refunded so far:     " + b.Refunded().Format(),
-		"Remaining refundable: " + b.Refundable().Format() + " (paid minus successful refunds)",
+		tr.T("merchant.refund_bill", i18n.Args{"ID": sanitize.Text(b.ID), "Amount": money(b.Amount), "Payer": sanitize.Text(b.Payer)}),
+		tr.T("merchant.refund_so_far", i18n.Args{"Amount": money(b.Refunded())}),
+		tr.T("merchant.refund_remaining", i18n.Args{"Amount": money(b.Refundable())}),
 	}
 	if p := b.Pending(); p.Minor > 0 {
-		lines = append(lines, "Still processing:    "+p.Format())
+		lines = append(lines, tr.T("merchant.refund_still", i18n.Args{"Amount": money(p)}))
 	}
 	lines = append(lines,
 		"",
-		"This refund:          "+a.Format()+" (refund id "+f.id+")",
-		"Refundable after it:  "+rest.Format(),
+		tr.T("merchant.refund_this", i18n.Args{"Amount": money(a), "ID": f.id}),
+		tr.T("merchant.refund_after", i18n.Args{"Amount": money(rest)}),
 	)
 	r := bills.Refund{ID: f.id, Amount: a, Created: m.now()}
-	return common.Confirm("Refund "+a.Format()+"?", lines, func() tea.Msg { return refundIssueMsg{billID: b.ID, refund: r} })
+	return common.Confirm(tr.T("merchant.confirm_refund", i18n.Args{"Amount": money(a)}), lines, func() tea.Msg { return refundIssueMsg{billID: b.ID, refund: r} })
 }
 
 func (m *Model) askCancel(b bills.Bill) tea.Cmd {
-	eng := m.moves
+	eng, tr := m.moves, m.c.Tr
 	lines := []string{
-		"Bill " + b.ID + " for " + b.Amount.Format() + " to " + phone(b.Payer),
-		"The payer will no longer be able to pay it.",
+		tr.T("merchant.cancel_bill", i18n.Args{"ID": b.ID, "Amount": b.Amount.FormatWith(tr.Separators()), "Payer": phone(b.Payer)}),
+		tr.T("merchant.cancel_effect", nil),
 	}
-	return common.Confirm("Cancel this bill?", lines, func() tea.Msg {
+	return common.Confirm(tr.T("merchant.confirm_cancel", nil), lines, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		a := eng.Cancel(ctx, b.ID)
@@ -531,21 +541,22 @@ func refused(err error) bool { return moves.Classify(err).Verdict == moves.Refus
 
 // explain turns a merchant API error into a sentence.
 func (m *Model) explain(err error) string {
+	tr := m.c.Tr
 	var ae *pull.AuthError
 	var er *pull.ErrorResponse
 	switch {
 	case errors.As(err, &ae):
-		return "The merchant credentials were refused: " + ae.Code.Meaning() + ". Check API_ID, password and Shop ID"
+		return tr.T("merchant.error_auth", i18n.Args{"Meaning": codeText(tr, ae.Code)})
 	case errors.As(err, &er):
-		msg := "QIWI: " + er.Code.Meaning() + " (code " + strconv.Itoa(int(er.Code)) + ")"
+		args := i18n.Args{"Meaning": codeText(tr, er.Code), "Code": int(er.Code)}
 		if !er.Code.Fatal() {
-			msg += "; press r to retry"
+			return tr.T("merchant.error_qiwi_retry", args)
 		}
-		return msg
+		return tr.T("merchant.error_qiwi", args)
 	case errors.Is(err, context.DeadlineExceeded):
-		return "QIWI did not answer in time; press r to check again"
+		return tr.T("merchant.error_timeout", nil)
 	case errors.Is(err, pull.ErrDecode):
-		return "QIWI sent an answer that could not be read; press r to check again"
+		return tr.T("merchant.error_decode", nil)
 	}
 	return m.c.Explain(err)
 }
@@ -576,7 +587,7 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 			b.Refused = true
 			return tea.Batch(m.saveCmd(*b), m.errToast(msg.err))
 		}
-		b.LastError += " (not confirmed: r asks again with the same bill id)"
+		b.LastError = m.c.Tr.T("merchant.not_confirmed", i18n.Args{"Why": b.LastError})
 		return tea.Batch(m.saveCmd(*b), m.errToast(msg.err))
 	}
 	b.LastError, b.Refused = "", false
@@ -586,7 +597,7 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	} else {
 		m.applyStatus(b, msg.bill.Status, false)
 	}
-	return tea.Batch(m.saveCmd(*b), common.Toast("Bill "+b.ID+" issued: "+statusWords(*b)))
+	return tea.Batch(m.saveCmd(*b), common.Toast(m.c.Tr.T("merchant.toast_issued", i18n.Args{"ID": b.ID, "Status": statusWords(m.c.Tr, *b)})))
 }
 
 func (m *Model) onFetched(msg fetchedMsg) tea.Cmd {
@@ -614,7 +625,7 @@ func (m *Model) onFetched(msg fetchedMsg) tea.Cmd {
 	}
 	cmds = append(cmds, m.saveCmd(*b), m.schedulePoll())
 	if changed {
-		cmds = append(cmds, common.Toast("Bill "+b.ID+": "+statusWords(*b)))
+		cmds = append(cmds, common.Toast(m.c.Tr.T("merchant.toast_status", i18n.Args{"ID": b.ID, "Status": statusWords(m.c.Tr, *b)})))
 	}
 	return tea.Batch(cmds...)
 }
@@ -658,7 +669,7 @@ func (m *Model) onCancelled(msg cancelledMsg) tea.Cmd {
 		return tea.Batch(m.errToast(msg.err), m.fetchCmd(*b, true))
 	}
 	m.applyStatus(b, msg.bill.Status, false)
-	return tea.Batch(m.saveCmd(*b), common.Toast("Bill "+b.ID+" cancelled"))
+	return tea.Batch(m.saveCmd(*b), common.Toast(m.c.Tr.T("merchant.toast_cancelled", i18n.Args{"ID": b.ID})))
 }
 
 func (m *Model) onRefunded(msg refundedMsg) tea.Cmd {
@@ -673,7 +684,7 @@ func (m *Model) onRefunded(msg refundedMsg) tea.Cmd {
 	case msg.res.err != nil:
 		cmds = append(cmds, m.errToast(msg.res.err))
 	case r != nil:
-		cmds = append(cmds, common.Toast("Refund of "+r.Amount.Format()+": "+refundWords(*r)))
+		cmds = append(cmds, common.Toast(m.c.Tr.T("merchant.toast_refund", i18n.Args{"Amount": r.Amount.FormatWith(m.c.Tr.Separators()), "State": refundWords(m.c.Tr, *r)})))
 	}
 	return tea.Batch(cmds...)
 }
@@ -686,7 +697,7 @@ func (m *Model) onCallback(id string, s pull.BillStatus) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if m.applyStatus(b, s, true) {
-		cmds = append(cmds, m.saveCmd(*b), common.Toast("Bill "+b.ID+" is now "+statusWords(*b)))
+		cmds = append(cmds, m.saveCmd(*b), common.Toast(m.c.Tr.T("merchant.toast_now", i18n.Args{"ID": b.ID, "Status": statusWords(m.c.Tr, *b)})))
 	}
 	m.inflight++
 	cmds = append(cmds, m.fetchCmd(*b, true))
@@ -713,19 +724,19 @@ func (m *Model) schedulePoll() tea.Cmd {
 
 // ShortHelp lists the screen's main keys.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k, tr := m.c.Keys, m.c.Tr
 	if m.form != nil {
-		return m.form.Help(k, "review")
+		return m.form.Help(k, tr.T("merchant.key_review", nil))
 	}
 	ro := m.c.Settings != nil && m.c.Settings.ReadOnly
 	b := m.selected()
 	newB, cancel, refund, cp := k.New, k.Reject, k.Refund, k.Copy
-	newB = common.Relabel(newB, "new bill")
+	newB = common.Relabel(newB, tr.T("merchant.key_new", nil))
 	newB.SetEnabled(!ro && m.c.Merchant != nil)
-	cancel = common.Relabel(cancel, "cancel bill")
+	cancel = common.Relabel(cancel, tr.T("merchant.key_cancel", nil))
 	cancel.SetEnabled(!ro && b != nil && canCancel(*b))
 	refund.SetEnabled(!ro && b != nil && canRefund(*b))
-	cp = common.Relabel(cp, "copy pay link")
+	cp = common.Relabel(cp, tr.T("merchant.key_copy", nil))
 	cp.SetEnabled(b != nil && b.Status != "")
 	return []key.Binding{k.Up, k.Down, newB, cancel, refund, cp, k.Refresh}
 }

@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	msandbox "qiwidash/qiwiapi/sandbox/merchant"
+	"qiwidash/ui/common"
 	"qiwidash/ui/feed"
 	"qiwidash/ui/uitest"
 	"qiwidash/views/live"
@@ -454,7 +456,7 @@ func TestRefundWithoutAnswer(t *testing.T) {
 func TestRefundShowsWhatQIWIRefundedAndWhy(t *testing.T) {
 	rub := func(m int64) qiwiapi.Amount { return qiwiapi.Amount{Minor: m, Currency: qiwiapi.RUB} }
 	b := bills.Bill{ID: "b1", Status: pull.BillPaid, Amount: rub(1000_00), Refunds: []bills.Refund{{ID: "R1", Amount: rub(500_00)}, {ID: "R2", Amount: rub(600_00)}}}
-	m := &Model{}
+	m := &Model{c: &common.Common{}}
 	if !m.applyRefund(&b, refundResult{id: "R1", refund: &pull.Refund{RefundID: "R1", Amount: rub(300_00), Status: pull.RefundSuccess}}) {
 		t.Fatal("answer not applied")
 	}
@@ -468,10 +470,57 @@ func TestRefundShowsWhatQIWIRefundedAndWhy(t *testing.T) {
 	if r.Status != pull.RefundFail || r.Error != pull.CodeAmountTooLarge || r.Done != rub(0) || r.Amount != rub(600_00) {
 		t.Fatalf("refused refund %+v", r)
 	}
-	if w := refundWords(r); !strings.Contains(w, "242") {
+	if w := refundWords(nil, r); !strings.Contains(w, "242") {
 		t.Fatalf("words %q do not say refund.error", w)
 	}
 	if got := b.Refundable(); got.Minor != 700_00 {
 		t.Fatalf("refundable %v, want 700.00", got)
 	}
+}
+
+// TestConfirmationsRussian: issuing, refunding and cancelling say in
+// Russian exactly what is agreed to, amounts with the decimal comma, and
+// the lifetime takes Russian units.
+func TestConfirmationsRussian(t *testing.T) {
+	env := uitest.New(t)
+	env.Speak(i18n.RU)
+	d := newDriver(t, env.Common, bills.NewMemory())
+	d.fillBill("+79161234567", "1500.5", "Заказ 7")
+	d.clear()
+	d.Type("1д6ч")
+	d.Press("enter")
+	c := d.confirm()
+	if c.Title != "Выставить этот счёт?" {
+		t.Errorf("title %q", c.Title)
+	}
+	mustContain(t, strings.Join(c.Lines, "\n"), "Номер счёта   qd-", "Плательщик    tel:+79161234567", "Сумма         1\u202f500,50 ₽",
+		"Оплатить до   2026-11-21 18:00:00 +03:00 (осталось 1 д 6 ч)", "QIWI покажет этот счёт в кошельке плательщика.")
+	d.Queue = append(d.Queue, c.Yes)
+	d.Run(nil)
+	id := d.m.bills[0].ID
+	mustContain(t, d.m.View(), "ждёт оплаты", "Оплатить до")
+
+	d.Press("x")
+	c = d.confirm()
+	if c.Title != "Отменить этот счёт?" {
+		t.Errorf("title %q", c.Title)
+	}
+	mustContain(t, strings.Join(c.Lines, "\n"), "Счёт "+id+" на 1\u202f500,50 ₽ для +79161234567", "Плательщик больше не сможет его оплатить.")
+
+	if err := env.Demo.Merchant.PayBill(env.Demo.Creds.MerchantShopID, id); err != nil {
+		t.Fatal(err)
+	}
+	d.Press("r")
+	mustContain(t, d.m.View(), "оплачен")
+	d.Press("f")
+	d.clear()
+	d.Type("500")
+	mustContain(t, d.m.View(), "частичный: 1", "000,50 ₽ останется к возврату") // formkit wraps at U+202F too
+	d.Press("enter")
+	c = d.confirm()
+	if c.Title != "Вернуть 500,00 ₽?" {
+		t.Errorf("title %q", c.Title)
+	}
+	mustContain(t, strings.Join(c.Lines, "\n"), "Уже возвращено:        0,00 ₽", "Этот возврат:          500,00 ₽ (номер возврата ",
+		"К возврату после него: 1\u202f000,50 ₽")
 }

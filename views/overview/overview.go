@@ -16,8 +16,10 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store"
 	"qiwidash/store/overview"
 	"qiwidash/ui/common"
 )
@@ -139,7 +141,7 @@ func (m *Model) refresh() tea.Cmd {
 	m.d.Shared.mu.Lock()
 	m.d.Shared.refreshed = m.c.Now()
 	m.d.Shared.mu.Unlock()
-	ch := m.d.Engine.Refresh(ctx)
+	ch := m.d.Engine.Refresh(ctx, m.c.Tr)
 	return next(gen, ch)
 }
 
@@ -252,7 +254,7 @@ func (m *Model) alert() tea.Cmd {
 	}
 	text := sanitize.Text(fresh[0].Profile) + ": " + sanitize.Text(fresh[0].Text(m.writer()))
 	if len(fresh) > 1 {
-		text += fmt.Sprintf(" (+%d more alerts in Overview)", len(fresh)-1)
+		text = m.c.Tr.N("overview.toast_more", len(fresh)-1, i18n.Args{"Alert": text})
 	}
 	bell := m.d.Bell
 	return tea.Batch(func() tea.Msg {
@@ -269,25 +271,31 @@ func (m *Model) View() string {
 	if len(m.rows) == 0 {
 		switch m.state {
 		case common.StateError:
-			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n Press r to retry."
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n " + m.c.Tr.T("overview.retry", nil)
 		case common.StateLoading:
-			return s.Subtle.Render(" Reading the profiles…")
+			return s.Subtle.Render(" " + m.c.Tr.T("overview.loading", nil))
 		}
-		return s.Subtle.Render(" No profiles yet: qiwidash login --profile NAME")
+		return s.Subtle.Render(" " + m.c.Tr.T("overview.none", nil))
 	}
+	tr := m.c.Tr
 	wide := m.width >= 120
 	var b strings.Builder
-	status := "from the cache"
+	status := tr.T("overview.from_cache", nil)
 	switch {
 	case m.refreshing:
-		status = "reading every profile…"
+		status = tr.T("overview.reading_all", nil)
 	case !m.readAt.IsZero():
-		status = "all read at " + m.when(m.readAt, "15:04")
+		status = tr.T("overview.read_at", i18n.Args{"Time": m.when(m.readAt, "15:04")})
 	}
-	b.WriteString(s.Subtle.Render(fmt.Sprintf(" %d profiles · %s · enter opens one", len(m.rows), status)) + "\n")
-	head := fmt.Sprintf("   %-10s %-5s %-20s %-16s %-5s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
+	b.WriteString(s.Subtle.Render(" "+tr.N("overview.summary", len(m.rows), i18n.Args{"Status": status})) + "\n")
+	profile, holds, wallet, agent, bills := tr.T("overview.col_profile", nil), tr.T("overview.col_holds_short", nil), tr.T("overview.col_wallet", nil),
+		tr.T("overview.col_agent", nil), tr.T("overview.col_bills", nil)
+	head := "   " + common.PadRight(profile, 10) + " " + common.PadRight(holds, 5) + " " + common.PadRight(wallet, 20) + " " +
+		common.PadRight(agent, 16) + " " + common.PadRight(bills, 5) + " " + tr.T("overview.col_state", nil)
 	if wide {
-		head = fmt.Sprintf("   %-11s %-21s %-24s %-20s %-13s %s", "PROFILE", "HOLDS", "WALLET", "AGENT", "BILLS", "STATE")
+		holds = tr.T("overview.col_holds", nil)
+		head = "   " + common.PadRight(profile, 11) + " " + common.PadRight(holds, 21) + " " + common.PadRight(wallet, 24) + " " +
+			common.PadRight(agent, 20) + " " + common.PadRight(bills, 13) + " " + tr.T("overview.col_state", nil)
 	}
 	b.WriteString(s.TableHeader.Render(common.Truncate(head, m.width)) + "\n")
 	for i, r := range m.rows {
@@ -299,21 +307,25 @@ func (m *Model) View() string {
 		}
 	}
 	wallets, agents := overview.Totals(m.rows)
+	label := " " + tr.T("overview.totals", nil) + "  "
+	w, a := tr.T("overview.totals_wallets", nil), tr.T("overview.totals_agents", nil)
 	if wide {
-		b.WriteString("\n" + s.Label.Render(" Totals") + "  wallets " + m.moneyList(wallets, 0) + "  ·  agents " + m.moneyList(agents, 0) + "\n")
-	} else {
-		b.WriteString("\n" + s.Label.Render(" Totals") + "  wallets " + m.moneyList(wallets, 0) + "\n         agents  " + m.moneyList(agents, 0) + "\n")
+		b.WriteString("\n" + s.Label.Render(strings.TrimRight(label, " ")) + "  " + w + " " + m.moneyList(wallets, 0) + "  ·  " + a + " " + m.moneyList(agents, 0) + "\n")
+	} else { // the two lists one under the other
+		words := max(len([]rune(w)), len([]rune(a)))
+		b.WriteString("\n" + s.Label.Render(strings.TrimRight(label, " ")) + "  " + common.PadRight(w, words) + " " + m.moneyList(wallets, 0) + "\n" +
+			strings.Repeat(" ", len([]rune(label))) + common.PadRight(a, words) + " " + m.moneyList(agents, 0) + "\n")
 	}
 	var alerts []overview.Alert
 	for _, r := range m.rows {
 		alerts = append(alerts, r.Alerts()...)
 	}
 	if len(alerts) > 0 {
-		b.WriteString("\n" + s.Title.Render(fmt.Sprintf(" Alerts (%d)", len(alerts))) + "\n")
+		b.WriteString("\n" + s.Title.Render(" "+tr.T("overview.alerts", i18n.Args{"Count": len(alerts)})) + "\n")
 		room := max(1, m.height-len(m.rows)-8)
 		for i, a := range alerts {
 			if i == room-1 && len(alerts) > room {
-				b.WriteString(s.Subtle.Render(fmt.Sprintf("   … and %d more", len(alerts)-i)) + "\n")
+				b.WriteString(s.Subtle.Render("   "+tr.T("overview.alerts_more", i18n.Args{"Count": len(alerts) - i})) + "\n")
 				break
 			}
 			b.WriteString(common.Truncate("   "+s.Warning.Render("! ")+sanitize.Text(a.Profile)+": "+sanitize.Text(a.Text(m.writer())), m.width) + "\n")
@@ -328,10 +340,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 	if r.Profile == m.d.Active {
 		name += "*"
 	}
-	holds := r.Has.String() // wallet+agent+merchant
-	if !wide {
-		holds = strings.NewReplacer("wallet", "W", "agent", "A", "merchant", "M", "+", " ").Replace(holds)
-	}
+	holds := m.holds(r.Has, wide)
 	walletCol, agentCol := 20, 16
 	if wide {
 		walletCol, agentCol = 24, 20
@@ -345,7 +354,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 		var parts, low []string // a low balance first: it must not hide behind "+N"
 		for _, a := range r.AgentBalance {
 			if a.Low {
-				low = append(low, m.c.Money(a.Amount)+" LOW")
+				low = append(low, m.c.Tr.T("overview.low", i18n.Args{"Amount": m.c.Money(a.Amount)}))
 			} else {
 				parts = append(parts, m.c.Money(a.Amount))
 			}
@@ -357,16 +366,16 @@ func (m *Model) line(r overview.Row, wide bool) string {
 	if r.Has.Merchant {
 		bills = fmt.Sprintf("%d/%d", r.BillsWaiting, r.PaidToday)
 		if wide {
-			bills = fmt.Sprintf("%d wait %d paid", r.BillsWaiting, r.PaidToday)
+			bills = m.c.Tr.T("overview.bills", i18n.Args{"Waiting": r.BillsWaiting, "Paid": r.PaidToday})
 		}
 	}
 	state := m.status(r)
 	if wide {
 		if !r.LastSync.IsZero() && len(r.Restrictions) == 0 && r.Failed == "" {
-			state += m.c.Styles.Subtle.Render(" · synced " + m.when(r.LastSync, "01-02 15:04"))
+			state += m.c.Styles.Subtle.Render(" · " + m.c.Tr.T("overview.synced", i18n.Args{"Time": m.when(r.LastSync, "01-02 15:04")}))
 		}
-		return fmt.Sprintf(" %s %s %s %s %-13s %s", common.PadRight(name, 11), common.PadRight(holds, 21), common.PadRight(wallet, walletCol),
-			common.PadRight(agent, agentCol), bills, state)
+		return fmt.Sprintf(" %s %s %s %s %s %s", common.PadRight(name, 11), common.PadRight(holds, 21), common.PadRight(wallet, walletCol),
+			common.PadRight(agent, agentCol), common.PadRight(bills, 13), state)
 	}
 	return fmt.Sprintf(" %s %s %s %s %-5s %s", common.PadRight(name, 10), common.PadRight(holds, 5), common.PadRight(wallet, walletCol),
 		common.PadRight(agent, agentCol), bills, state)
@@ -374,20 +383,44 @@ func (m *Model) line(r overview.Row, wide bool) string {
 
 // status says in words what stands out: a restriction first, then a failure.
 func (m *Model) status(r overview.Row) string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	switch {
 	case len(r.Restrictions) > 0:
-		return s.Negative.Render("RESTRICTED: " + sanitize.Text(strings.Join(r.Restrictions, "; ")))
+		return s.Negative.Render(tr.T("overview.restricted", i18n.Args{"Restrictions": sanitize.Text(strings.Join(r.Restrictions, "; "))}))
 	case r.Failed != "":
-		return s.Error.Render("failed: " + sanitize.Text(r.Failed))
+		return s.Error.Render(tr.T("overview.failed", i18n.Args{"Why": sanitize.Text(r.Failed)}))
 	case len(r.Stuck) > 0:
-		return s.Warning.Render(fmt.Sprintf("%d payment(s) WAITING >1h", len(r.Stuck)))
+		return s.Warning.Render(tr.N("overview.stuck", len(r.Stuck), nil))
 	case !r.Fresh && r.Read.IsZero():
-		return s.Subtle.Render("reading…")
+		return s.Subtle.Render(tr.T("overview.reading", nil))
 	case !r.Fresh:
-		return s.Subtle.Render("from cache, read " + m.when(r.Read, "01-02 15:04"))
+		return s.Subtle.Render(tr.T("overview.cached", i18n.Args{"Time": m.when(r.Read, "01-02 15:04")}))
 	}
-	return s.Positive.Render("ok")
+	return s.Positive.Render(tr.T("overview.ok", nil))
+}
+
+// holds names the credentials a profile holds: "wallet+agent+merchant",
+// "W A M" in a narrow column.
+func (m *Model) holds(has store.Modes, wide bool) string {
+	tr := m.c.Tr
+	var parts []string
+	add := func(on bool, name, short string) {
+		if on && wide {
+			parts = append(parts, name)
+		} else if on {
+			parts = append(parts, short)
+		}
+	}
+	add(has.Wallet, tr.T("overview.holds_wallet", nil), tr.T("overview.holds_wallet_short", nil))
+	add(has.Agent, tr.T("overview.holds_agent", nil), tr.T("overview.holds_agent_short", nil))
+	add(has.Merchant, tr.T("overview.holds_merchant", nil), tr.T("overview.holds_merchant_short", nil))
+	switch {
+	case len(parts) == 0:
+		return tr.T("overview.holds_none", nil)
+	case wide:
+		return strings.Join(parts, "+")
+	}
+	return strings.Join(parts, " ")
 }
 
 // moneyList is amounts joined, cut to width with "+N" for the rest (0: all).
@@ -428,7 +461,7 @@ func fit(parts []string, width int) string {
 // ShortHelp lists the screen's keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	return []key.Binding{common.Relabel(k.Enter, "open profile"), k.Refresh, k.Find}
+	return []key.Binding{common.Relabel(k.Enter, m.c.Tr.T("overview.open_profile", nil)), k.Refresh, k.Find}
 }
 
 // FullHelp lists every key of the screen.
@@ -439,7 +472,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 // writer writes alerts' amounts, times and ids as every screen does:
 // masked in privacy mode, in the screens' zone.
 func (m *Model) writer() overview.Writer {
-	return overview.Writer{Money: m.c.Money, Time: m.when, Personal: m.c.Personal}
+	return overview.Writer{Tr: m.c.Tr, Money: m.c.Money, Time: m.when, Personal: m.c.Personal}
 }
 
 // when is t in the screens' zone by layout; "—" for none.

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/store"
@@ -17,41 +18,63 @@ import (
 )
 
 // world: the fixed sandbox's wallet, agent and shop as three profiles, a
-// second wallet with a restriction, and a profile that cannot be opened.
+// second wallet with a restriction, and a profile that cannot be opened,
+// the screens in English.
 func world(t *testing.T) (*uitest.Env, *overview.Engine) {
 	t.Helper()
+	return worldIn(t, i18n.EN)
+}
+
+// names are the world's profiles (family, restricted, agent, shop,
+// offline) as a user speaking the language would name them.
+var names = map[i18n.Lang][5]string{
+	i18n.EN: {"family", "restricted", "agent", "shop", "offline"},
+	i18n.RU: {"семья", "запрет", "агент", "магазин", "офлайн"},
+}
+
+// worldIn is world with the screens in lang. What QIWI and the network
+// say (the restriction's description, the offline profile's error) and
+// the profiles' names come in lang too, as a Russian user's QIWI, system
+// and own naming would say them.
+func worldIn(t *testing.T, lang i18n.Lang) (*uitest.Env, *overview.Engine) {
+	t.Helper()
 	env := uitest.New(t)
+	env.Speak(lang)
+	restriction, offline := "Outgoing payments are restricted", errors.New("no network")
+	if lang == i18n.RU {
+		restriction, offline = "Исходящие платежи запрещены", errors.New("нет сети")
+	}
 	sb := env.Demo
 	second := sb.Wallet.OtherWallets()[1]
-	sb.Wallet.SetRestrictions(second, sandbox.Restriction{Code: "OUTGOING_PAYMENTS", Description: "Outgoing payments are restricted"})
+	sb.Wallet.SetRestrictions(second, sandbox.Restriction{Code: "OUTGOING_PAYMENTS", Description: restriction})
 	tok := sb.Wallet.NewToken(second, sandbox.ScopeProfile, sandbox.ScopeBalance, sandbox.ScopeHistory)
 	api2, err := qiwiapi.NewClient(tok, qiwiapi.WithBaseURL(sb.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := env.Common
+	c, n := env.Common, names[lang]
 	profiles := []store.Profile{
-		{Name: "family", Wallet: c.Wallet, Has: store.Modes{Wallet: true}},
-		{Name: "restricted", Wallet: second, Has: store.Modes{Wallet: true}},
-		{Name: "agent", Has: store.Modes{Agent: true}},
-		{Name: "shop", Has: store.Modes{Merchant: true}},
-		{Name: "offline", Has: store.Modes{Wallet: true}},
+		{Name: n[0], Wallet: c.Wallet, Has: store.Modes{Wallet: true}},
+		{Name: n[1], Wallet: second, Has: store.Modes{Wallet: true}},
+		{Name: n[2], Has: store.Modes{Agent: true}},
+		{Name: n[3], Has: store.Modes{Merchant: true}},
+		{Name: n[4], Has: store.Modes{Wallet: true}},
 	}
 	e := &overview.Engine{
 		Store:    env.Store,
 		Profiles: func(context.Context) ([]store.Profile, error) { return profiles, nil },
 		Clients: func(_ context.Context, name string) (overview.Clients, error) {
 			switch name {
-			case "family":
+			case n[0]:
 				return overview.Clients{API: c.API, Wallet: c.Wallet}, nil
-			case "restricted":
+			case n[1]:
 				return overview.Clients{API: api2, Wallet: second}, nil
-			case "agent":
+			case n[2]:
 				return overview.Clients{Agent: c.Agent, Terminal: c.Agent.TerminalID()}, nil
-			case "shop":
+			case n[3]:
 				return overview.Clients{Shop: c.MerchantShopID}, nil
 			}
-			return overview.Clients{}, errors.New("no network")
+			return overview.Clients{}, offline
 		},
 		Thresholds: map[qiwiapi.Currency]qiwiapi.Amount{qiwiapi.USD: {Minor: 2_000_000, Currency: qiwiapi.USD}},
 		Now:        c.Now,
@@ -70,6 +93,22 @@ func TestGoldenOverview(t *testing.T) {
 			uitest.GoldenAt(t, size.w, size.h, m, uitest.Step{WaitFor: "all read at"})
 		})
 	}
+}
+
+// The Overview in both languages, and in Russian at 80x24, where the
+// longer words must leave the amounts and the state in view.
+func TestGoldenOverviewLangs(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized {
+		env, e := worldIn(t, lang)
+		return New(env.Common, Deps{Engine: e, Active: names[lang][0]})
+	}, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: tr.T("overview.read_at", i18n.Args{"Time": "12"})}}
+	})
+}
+
+func TestGoldenOverviewRussian(t *testing.T) {
+	env, e := worldIn(t, i18n.RU)
+	uitest.GoldenAt(t, 80, 24, New(env.Common, Deps{Engine: e, Active: names[i18n.RU][0]}), uitest.Step{WaitFor: env.Common.Tr.T("overview.read_at", i18n.Args{"Time": "12"})})
 }
 
 // Alerts are told once in a run (a toast and one bell), also after a

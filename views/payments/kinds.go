@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store/moves"
 	"qiwidash/ui/formkit"
@@ -27,54 +28,58 @@ const (
 	kindInvoice // paying an invoice: listed from the journal, never in the menu
 )
 
-// kinds is the menu, in order.
+// kinds is the menu, in order: each kind's title and description as
+// message ids.
 var kinds = []struct {
 	id          kindID
 	title, desc string
 }{
-	{kindWallet, "Wallet transfer", "to another QIWI wallet (provider 99)"},
-	{kindMobile, "Mobile top-up", "pay a phone; the operator is found from the number"},
-	{kindCard, "Card transfer", "Visa 1963 · MasterCard 21013 · MIR 31652 · QIWI Virtual Card 22351"},
-	{kindBank, "Bank transfer", "to a bank by card number or by account number"},
-	{kindService, "Other services", "find a provider by name and pay an account there"},
-	{kindRequisites, "Payment by requisites", "pay a company by its bank details (provider 1717)"},
-	{kindConversion, "Conversion", "buy USD, EUR or KZT with roubles (provider 1099)"},
+	{kindWallet, "payments.kind.wallet", "payments.kind.wallet_desc"},
+	{kindMobile, "payments.kind.mobile", "payments.kind.mobile_desc"},
+	{kindCard, "payments.kind.card", "payments.kind.card_desc"},
+	{kindBank, "payments.kind.bank", "payments.kind.bank_desc"},
+	{kindService, "payments.kind.service", "payments.kind.service_desc"},
+	{kindRequisites, "payments.kind.requisites", "payments.kind.requisites_desc"},
+	{kindConversion, "payments.kind.conversion", "payments.kind.conversion_desc"},
 }
 
-func kindTitle(k kindID) string {
+func kindTitle(tr *i18n.Tr, k kindID) string {
 	if k == kindInvoice {
-		return "Invoice payment"
+		return tr.T("payments.kind.invoice", nil)
 	}
 	for _, x := range kinds {
 		if x.id == k {
-			return x.title
+			return tr.T(x.title, nil)
 		}
 	}
-	return "Payment"
+	return tr.T("payments.kind.payment", nil)
 }
 
-// bankNames are the banks of the docs' tables, by provider id.
+// bankNames are the banks of the docs' tables, by provider id: their
+// names' message ids.
 var bankNames = map[int]string{
-	313: "Home Credit", 464: "Alfa-Bank", 804: "OTP Bank", 810: "Rosselkhozbank", 815: "Russian Standard",
-	816: "VTB", 819: "UniCredit", 821: "Promsvyazbank", 868: "QIWI Bank", 870: "Sberbank",
-	881: "Renaissance Credit", 1134: "MKB", 27324: "Raiffeisenbank",
+	313: "payments.bank_name.home_credit", 464: "payments.bank_name.alfa", 804: "payments.bank_name.otp",
+	810: "payments.bank_name.rosselkhoz", 815: "payments.bank_name.russian_standard", 816: "payments.bank_name.vtb",
+	819: "payments.bank_name.unicredit", 821: "payments.bank_name.psb", 868: "payments.bank_name.qiwi",
+	870: "payments.bank_name.sber", 881: "payments.bank_name.renaissance", 1134: "payments.bank_name.mkb",
+	27324: "payments.bank_name.raiffeisen",
 }
 
 // banksNeedingExpiry take a transfer by card number only with the card's
 // expiry (MMYY); the docs name 464 and 821.
 var banksNeedingExpiry = map[int]bool{464: true, 821: true}
 
-func bankName(id int) string {
+func bankName(tr *i18n.Tr, id int) string {
 	if n, ok := bankNames[id]; ok {
-		return n
+		return tr.T(n, nil)
 	}
-	return "bank " + strconv.Itoa(id)
+	return tr.T("payments.bank.numbered", i18n.Args{"ID": id})
 }
 
-func bankOptions(ids []int) []option {
+func bankOptions(tr *i18n.Tr, ids []int) []option {
 	out := make([]option, len(ids))
 	for i, id := range ids {
-		out[i] = option{Label: fmt.Sprintf("%s (%d)", bankName(id), id), Value: strconv.Itoa(id)}
+		out[i] = option{Label: fmt.Sprintf("%s (%d)", bankName(tr, id), id), Value: strconv.Itoa(id)}
 	}
 	return out
 }
@@ -109,10 +114,10 @@ func nDigits(s string, n ...int) bool {
 	return false
 }
 
-// sentence turns a library error ("card: the number has a typo") into a
-// sentence for the form ("The number has a typo").
-func sentence(err error) string {
-	s := err.Error()
+// sentence turns a library error ("card: the number has a typo"), as
+// Explain words it, into a sentence for the form ("The number has a typo").
+func (m *Model) sentence(err error) string {
+	s := m.c.Explain(err)
 	for _, prefix := range []string{"card: ", "phone: ", "wallet transfer: ", "bank transfer: ", "mobile top-up: ", "payment: ", "requisites: ", "conversion: "} {
 		s = strings.TrimPrefix(s, prefix)
 	}
@@ -139,75 +144,78 @@ func normalizeWallet(s string) string {
 // newForm builds the empty form for a kind. Free text QIWI caps is
 // counted (never cut); the amount is the kit's one amount field.
 func (m *Model) newForm(k kindID) *form {
+	tr := m.c.Tr
+	t := func(id string) string { return tr.T(id, nil) }
 	text, choice, toggle := formkit.NewText, formkit.NewChoice, formkit.NewToggle
-	amount := formkit.NewAmount("amount", "Amount, ₽", qiwiapi.RUB)
+	amount := formkit.NewAmount("amount", t("payments.form.amount"), qiwiapi.RUB)
+	digits9 := t("payments.bank.bik_example")
 	var fields []*formkit.Field
 	switch k {
 	case kindWallet:
 		fields = []*formkit.Field{
-			text("to", "Recipient wallet", "+79161112233"),
+			text("to", t("payments.wallet.to"), "+79161112233"),
 			amount,
-			text("comment", "Comment", "for the recipient").AsOptional().WithLimit(140),
+			text("comment", t("payments.form.comment"), t("payments.wallet.comment_example")).AsOptional().WithLimit(140),
 		}
 	case kindMobile:
-		fields = []*formkit.Field{text("phone", "Phone number", "+7 912 345-67-89"), amount}
+		fields = []*formkit.Field{text("phone", t("payments.mobile.phone"), "+7 912 345-67-89"), amount}
 	case kindCard:
 		fields = []*formkit.Field{
-			text("card", "Card number", "4111 1111 1111 1111"),
-			choice("cardtype", "Card kind",
-				option{Label: "bank card: Visa, MasterCard or MIR (from the number)", Value: "auto"},
-				option{Label: "QIWI Virtual Card (22351)", Value: strconv.Itoa(qiwiapi.ProviderQVC)}),
+			text("card", t("payments.card.number"), "4111 1111 1111 1111"),
+			choice("cardtype", t("payments.card.kind"),
+				option{Label: t("payments.card.kind_auto"), Value: "auto"},
+				option{Label: t("payments.card.kind_qvc"), Value: strconv.Itoa(qiwiapi.ProviderQVC)}),
 			amount,
 		}
 	case kindBank:
 		fields = []*formkit.Field{
-			choice("method", "Transfer", option{Label: "by card number", Value: "card"}, option{Label: "by account number", Value: "account"}),
-			choice("bank", "Bank", bankOptions(qiwiapi.BankCardBanks())...),
-			text("card", "Card number", "16 to 19 digits"),
-			text("expiry", "Card expiry (MMYY)", "0927"),
-			text("account", "Account number", "20 digits"),
-			text("bik", "Bank BIK", "9 digits"),
-			text("lname", "Recipient last name", "Иванов").WithLimit(60),
-			text("fname", "Recipient first name", "Иван").WithLimit(60),
-			text("mname", "Recipient middle name", "Иванович").WithLimit(60).AsOptional(),
-			text("agrnum", "Agreement number", "Home Credit only").WithLimit(40),
-			toggle("urgent", "Urgent transfer"),
+			choice("method", t("payments.bank.method"), option{Label: t("payments.bank.by_card"), Value: "card"}, option{Label: t("payments.bank.by_account"), Value: "account"}),
+			choice("bank", t("payments.bank.bank"), bankOptions(tr, qiwiapi.BankCardBanks())...),
+			text("card", t("payments.card.number"), t("payments.bank.card_example")),
+			text("expiry", t("payments.bank.expiry"), "0927"),
+			text("account", t("payments.bank.account"), t("payments.bank.account_example")),
+			text("bik", t("payments.bank.bik"), digits9),
+			text("lname", t("payments.bank.last_name"), "Иванов").WithLimit(60),
+			text("fname", t("payments.bank.first_name"), "Иван").WithLimit(60),
+			text("mname", t("payments.bank.middle_name"), "Иванович").WithLimit(60).AsOptional(),
+			text("agrnum", t("payments.bank.agreement"), t("payments.bank.agreement_example")).WithLimit(40),
+			toggle("urgent", t("payments.bank.urgent")),
 			amount,
 		}
 	case kindService:
 		fields = []*formkit.Field{
-			text("query", "Find provider", "name or keywords, e.g. интернет"),
-			choice("provider", "Provider"),
-			text("account", "Account at the provider", "contract, phone or account").WithLimit(40),
+			text("query", t("payments.service.query"), t("payments.service.query_example")),
+			choice("provider", t("payments.service.provider")),
+			text("account", t("payments.service.account"), t("payments.service.account_example")).WithLimit(40),
 			amount,
 		}
 	case kindRequisites:
 		fields = []*formkit.Field{
-			text("bankname", "Bank name", "ПАО АКБ «АВАНГАРД»").WithLimit(100),
-			text("bik", "Bank BIK", "9 digits"),
-			text("city", "Bank city", "МОСКВА").WithLimit(60),
-			text("account", "Company account", "20 digits"),
-			text("company", "Company name", "ООО «Технический Центр»").WithLimit(100),
-			text("inn", "Company INN", "10 or 12 digits"),
-			text("kpp", "Company KPP", "9 digits"),
-			toggle("vat", "VAT included"),
-			text("goal", "Purpose of payment", "Оплата по счёту №…").WithLimit(140),
-			toggle("urgent", "Urgent transfer"),
-			text("from_last", "Your last name", "Михайлов").WithLimit(60),
-			text("from_first", "Your first name", "Иван").WithLimit(60),
-			text("from_middle", "Your middle name", "patronymic; leave empty if you have none").WithLimit(60).AsOptional(),
+			text("bankname", t("payments.requisites.bank_name"), "ПАО АКБ «АВАНГАРД»").WithLimit(100),
+			text("bik", t("payments.bank.bik"), digits9),
+			text("city", t("payments.requisites.city"), "МОСКВА").WithLimit(60),
+			text("account", t("payments.requisites.account"), t("payments.bank.account_example")),
+			text("company", t("payments.requisites.company"), "ООО «Технический Центр»").WithLimit(100),
+			text("inn", t("payments.requisites.inn"), t("payments.requisites.inn_example")),
+			text("kpp", t("payments.requisites.kpp"), digits9),
+			toggle("vat", t("payments.requisites.vat")),
+			text("goal", t("payments.requisites.goal"), "Оплата по счёту №…").WithLimit(140),
+			toggle("urgent", t("payments.bank.urgent")),
+			text("from_last", t("payments.requisites.last_name"), "Михайлов").WithLimit(60),
+			text("from_first", t("payments.requisites.first_name"), "Иван").WithLimit(60),
+			text("from_middle", t("payments.requisites.middle_name"), t("payments.requisites.middle_name_example")).WithLimit(60).AsOptional(),
 			amount,
 		}
 	case kindConversion:
 		fields = []*formkit.Field{
-			choice("currency", "Buy currency",
+			choice("currency", t("payments.conversion.currency"),
 				option{Label: "USD", Value: strconv.Itoa(int(qiwiapi.USD))}, option{Label: "EUR", Value: strconv.Itoa(int(qiwiapi.EUR))},
 				option{Label: "KZT", Value: strconv.Itoa(int(qiwiapi.KZT))}),
-			formkit.NewAmount("amount", "Amount to receive", qiwiapi.USD),
-			text("comment", "Comment", "").AsOptional().WithLimit(140),
+			formkit.NewAmount("amount", t("payments.conversion.amount"), qiwiapi.USD),
+			text("comment", t("payments.form.comment"), "").AsOptional().WithLimit(140),
 		}
 	}
-	f := &form{Form: formkit.New(fields...), kind: k, title: kindTitle(k)}
+	f := &form{Form: formkit.New(fields...), kind: k, title: kindTitle(tr, k)}
 	m.validate(f)
 	return f
 }
@@ -230,15 +238,19 @@ func (f *form) currency() qiwiapi.Currency {
 	return qiwiapi.RUB
 }
 
-func required(fl *formkit.Field, what string) {
+// required sets problem, a whole sentence, on an empty field that is not
+// optional.
+func required(fl *formkit.Field, problem string) {
 	if fl.Value() == "" && !fl.Optional {
-		fl.Problem = what + " is required"
+		fl.Problem = problem
 	}
 }
 
 // validate checks every field of the form as it stands, setting each
 // field's problem and note, and which fields apply.
 func (m *Model) validate(f *form) {
+	tr := m.c.Tr
+	t := func(id string) string { return tr.T(id, nil) }
 	for _, fl := range f.Fields {
 		fl.Note = ""
 	}
@@ -254,45 +266,45 @@ func (m *Model) validate(f *form) {
 		to := f.Get("to")
 		v := normalizeWallet(to.Value())
 		if _, err := qiwiapi.WalletTransfer("", v, qiwiapi.Amount{Minor: 1, Currency: qiwiapi.RUB}, ""); to.Value() == "" {
-			to.Problem = "Enter the recipient's wallet number"
+			to.Problem = t("payments.wallet.enter")
 		} else if err != nil {
-			to.Problem = "A wallet number is + and the country code, like +79161112233"
+			to.Problem = t("payments.wallet.bad")
 		} else if v == "+"+m.c.Wallet {
-			to.Problem = "This is your own wallet; choose another recipient"
+			to.Problem = t("payments.wallet.own")
 		}
 	case kindMobile:
 		ph := f.Get("phone")
 		p10, err := qiwiapi.NormalizeRUPhone10(ph.Value())
 		switch {
 		case ph.Value() == "":
-			ph.Problem = "Enter the phone number"
+			ph.Problem = t("payments.mobile.enter")
 		case err != nil:
-			ph.Problem = sentence(err)
+			ph.Problem = m.sentence(err)
 		case m.lk.opFor != p10:
-			ph.Note = "Looking up the operator…"
+			ph.Note = t("payments.mobile.looking_up")
 		case m.lk.opErr != "":
-			ph.Problem = "The operator could not be found: " + m.lk.opErr
+			ph.Problem = tr.T("payments.mobile.lookup_failed", i18n.Args{"Why": m.lk.opErr})
 		case m.lk.op == nil:
-			ph.Problem = "No mobile operator serves this number"
+			ph.Problem = t("payments.mobile.no_operator")
 		default:
-			ph.Note = fmt.Sprintf("Operator: %s (provider %d)", m.lk.op.ShortName, m.lk.op.ID)
+			ph.Note = tr.T("payments.mobile.operator", i18n.Args{"Name": m.lk.op.ShortName, "ID": m.lk.op.ID})
 		}
 	case kindCard:
 		card, typ := f.Get("card"), f.Get("cardtype")
 		n, err := qiwiapi.NormalizeCard(card.Value())
 		switch {
 		case card.Value() == "":
-			card.Problem = "Enter the card number"
+			card.Problem = t("payments.card.enter")
 		case err != nil:
-			card.Problem = sentence(err)
+			card.Problem = m.sentence(err)
 		case typ.Value() == "auto":
 			if p, err := qiwiapi.CardProvider(n); err != nil {
-				card.Problem = sentence(err)
+				card.Problem = m.sentence(err)
 			} else {
-				card.Note = cardProviderName(p)
+				card.Note = cardProviderName(tr, p)
 			}
 		default:
-			card.Note = cardProviderName(qiwiapi.ProviderQVC)
+			card.Note = cardProviderName(tr, qiwiapi.ProviderQVC)
 		}
 	case kindBank:
 		m.validateBank(f)
@@ -301,26 +313,26 @@ func (m *Model) validate(f *form) {
 		query := strings.TrimSpace(q.Value())
 		switch {
 		case len([]rune(query)) < 2:
-			q.Problem = "Type at least 2 letters of the provider's name"
+			q.Problem = t("payments.service.too_short")
 		case m.lk.searchFor != query:
-			q.Note = "Searching…"
+			q.Note = t("payments.service.searching")
 		case m.lk.searchErr != "":
-			q.Problem = "The search failed: " + m.lk.searchErr
+			q.Problem = tr.T("payments.service.search_failed", i18n.Args{"Why": m.lk.searchErr})
 		case len(prov.Options) == 0:
-			q.Problem = fmt.Sprintf("Nothing found for «%s» (cards, banks and transfers have their own forms)", query)
+			q.Problem = tr.T("payments.service.nothing", i18n.Args{"Query": query})
 		default:
-			q.Note = fmt.Sprintf("%d found; choose with ←/→ below", len(prov.Options))
+			q.Note = tr.N("payments.service.found", len(prov.Options), nil)
 		}
 		if len(prov.Options) == 0 {
-			prov.Problem = "Find a provider first"
+			prov.Problem = t("payments.service.first")
 		} else if it, ok := m.selectedProvider(prov); ok {
-			prov.Note = strings.TrimSpace(it.Data.Category.Name + " · provider " + strconv.Itoa(int(it.Data.ID)))
+			prov.Note = strings.TrimSpace(tr.T("payments.service.provider_note", i18n.Args{"Category": it.Data.Category.Name, "ID": int(it.Data.ID)}))
 		}
-		required(acct, "The account at the provider")
+		required(acct, t("payments.service.account_required"))
 	case kindRequisites:
 		for _, fl := range f.Fields {
 			if fl.Kind == formkit.Text {
-				required(fl, fl.Label)
+				required(fl, tr.T("payments.form.field_required", i18n.Args{"Field": fl.Label}))
 			}
 		}
 		check := func(key string, ok bool, msg string) {
@@ -328,25 +340,25 @@ func (m *Model) validate(f *form) {
 				fl.Problem = msg
 			}
 		}
-		check("bik", nDigits(f.Value("bik"), 9), "A BIK has 9 digits")
-		check("account", nDigits(f.Value("account"), 20), "An account number has 20 digits")
-		check("inn", nDigits(f.Value("inn"), 10, 12), "An INN has 10 or 12 digits")
-		check("kpp", nDigits(f.Value("kpp"), 9), "A KPP has 9 digits")
+		check("bik", nDigits(f.Value("bik"), 9), t("payments.bank.bik_digits"))
+		check("account", nDigits(f.Value("account"), 20), t("payments.bank.account_digits"))
+		check("inn", nDigits(f.Value("inn"), 10, 12), t("payments.requisites.inn_digits"))
+		check("kpp", nDigits(f.Value("kpp"), 9), t("payments.requisites.kpp_digits"))
 	case kindConversion:
 		cur := f.currency()
 		cf := f.Get("currency")
 		if r, ok := m.rate(cur); ok {
-			cf.Note = fmt.Sprintf("QIWI cross rate: 1 %s = %s ₽", cur.Code(), r)
+			cf.Note = tr.T("payments.conversion.rate", i18n.Args{"Currency": cur.Code(), "Rate": m.rateText(r)})
 		} else if m.lk.ratesErr != "" {
-			cf.Note = "The cross rate could not be read: " + m.lk.ratesErr
+			cf.Note = tr.T("payments.conversion.rate_failed", i18n.Args{"Why": m.lk.ratesErr})
 		} else {
-			cf.Note = "Reading the cross rate…"
+			cf.Note = t("payments.conversion.rate_reading")
 		}
 		amt := f.Get("amount")
-		amt.Label = "Amount to receive, " + cur.Code()
+		amt.Label = tr.T("payments.conversion.amount_in", i18n.Args{"Currency": cur.Code()})
 		if a, ok := amt.Amount(); ok {
 			if rub, ok := moves.ConversionCost(m.lk.rates, a); ok {
-				amt.Note = "≈ " + m.c.Money(rub) + " will be taken from your RUB account"
+				amt.Note = tr.T("payments.conversion.cost", i18n.Args{"Amount": m.c.Money(rub)})
 			}
 		}
 	}
@@ -360,7 +372,7 @@ func (m *Model) bankLayout(f *form) {
 		ids = qiwiapi.BankCardBanks()
 	}
 	// Keep the chosen bank when switching method, if the other list has it.
-	f.Get("bank").SetOptions(bankOptions(ids))
+	f.Get("bank").SetOptions(bankOptions(m.c.Tr, ids))
 	bankID, _ := strconv.Atoi(f.Value("bank"))
 	for _, fl := range f.Fields {
 		switch fl.Key {
@@ -377,44 +389,45 @@ func (m *Model) bankLayout(f *form) {
 }
 
 func (m *Model) validateBank(f *form) {
+	t := func(id string) string { return m.c.Tr.T(id, nil) }
 	byCard := f.Value("method") == "card"
 	if byCard {
 		card := f.Get("card")
 		if _, err := qiwiapi.NormalizeCard(card.Value()); card.Value() == "" {
-			card.Problem = "Enter the card number"
+			card.Problem = t("payments.card.enter")
 		} else if err != nil {
-			card.Problem = sentence(err)
+			card.Problem = m.sentence(err)
 		}
 		if exp := f.Get("expiry"); !exp.Hidden && !expiryRe.MatchString(exp.Value()) {
-			exp.Problem = "This bank needs the card expiry as MMYY, like 0927"
+			exp.Problem = t("payments.bank.expiry_needed")
 		}
 	} else {
 		if a := f.Get("account"); !nDigits(a.Value(), 20) {
-			a.Problem = "An account number has 20 digits"
+			a.Problem = t("payments.bank.account_digits")
 		}
 		if b := f.Get("bik"); !nDigits(b.Value(), 9) {
-			b.Problem = "A BIK has 9 digits"
+			b.Problem = t("payments.bank.bik_digits")
 		}
 		if ag := f.Get("agrnum"); !ag.Hidden {
-			required(ag, "Home Credit needs the agreement number; it")
+			required(ag, t("payments.bank.agreement_required"))
 		}
 	}
-	required(f.Get("lname"), "The recipient's last name")
-	required(f.Get("fname"), "The recipient's first name")
+	required(f.Get("lname"), t("payments.bank.last_name_required"))
+	required(f.Get("fname"), t("payments.bank.first_name_required"))
 }
 
-func cardProviderName(p int) string {
+func cardProviderName(tr *i18n.Tr, p int) string {
 	switch p {
 	case qiwiapi.ProviderVisaRU:
-		return "Visa card → provider 1963"
+		return tr.T("payments.card.visa", nil)
 	case qiwiapi.ProviderMasterCardRU:
-		return "MasterCard → provider 21013"
+		return tr.T("payments.card.mastercard", nil)
 	case qiwiapi.ProviderMIR:
-		return "MIR card → provider 31652"
+		return tr.T("payments.card.mir", nil)
 	case qiwiapi.ProviderQVC:
-		return "QIWI Virtual Card → provider 22351"
+		return tr.T("payments.card.qvc", nil)
 	}
-	return "provider " + strconv.Itoa(p)
+	return tr.T("payments.card.provider", i18n.Args{"ID": p})
 }
 
 func (m *Model) selectedProvider(prov *formkit.Field) (qiwiapi.SearchItem, bool) {
@@ -439,6 +452,13 @@ func (m *Model) rate(cur qiwiapi.Currency) (qiwiapi.Decimal, bool) {
 		}
 	}
 	return "", false
+}
+
+// rateText is a QIWI rate as the reader writes a decimal ("93.45",
+// "93,45").
+func (m *Model) rateText(r qiwiapi.Decimal) string {
+	_, point := m.c.Tr.Separators()
+	return strings.Replace(string(r), ".", point, 1)
 }
 
 // quoteOf is the commission question for the form, once the provider,
@@ -514,21 +534,23 @@ func (m *Model) cardProvider(f *form, n string) (int, error) {
 	return qiwiapi.CardProvider(n)
 }
 
-// build makes the payment from a valid form; its ID is set at sending.
+// build makes the payment from a valid form, and its recipient in words
+// (journaled with it as written now); its ID is set at sending.
 func (m *Model) build(f *form) (qiwiapi.Payment, string, error) {
+	tr := m.c.Tr
 	sum, _ := f.Get("amount").Amount()
 	who := qiwiapi.BankRecipient{FirstName: f.Value("fname"), MiddleName: f.Value("mname"), LastName: f.Value("lname")}
 	switch f.kind {
 	case kindWallet:
 		to := normalizeWallet(f.Value("to"))
 		p, err := qiwiapi.WalletTransfer("", to, sum, f.Value("comment"))
-		return p, "QIWI wallet " + to, err
+		return p, tr.T("payments.recipient.wallet", i18n.Args{"Wallet": to}), err
 	case kindMobile:
 		if m.lk.op == nil {
-			return qiwiapi.Payment{}, "", errors.New("the operator is not known yet")
+			return qiwiapi.Payment{}, "", i18n.Errorf("payments.mobile.operator_unknown", nil, nil)
 		}
 		p, err := qiwiapi.MobileTopUp("", int(m.lk.op.ID), f.Value("phone"), sum)
-		return p, fmt.Sprintf("phone +7%s (%s)", p.Fields["account"], m.lk.op.ShortName), err
+		return p, tr.T("payments.recipient.phone", i18n.Args{"Phone": p.Fields["account"], "Operator": m.lk.op.ShortName}), err
 	case kindCard:
 		n, err := qiwiapi.NormalizeCard(f.Value("card"))
 		if err != nil {
@@ -539,24 +561,24 @@ func (m *Model) build(f *form) (qiwiapi.Payment, string, error) {
 			return qiwiapi.Payment{}, "", err
 		}
 		p, err := qiwiapi.CardTransfer("", prov, n, sum)
-		return p, "card " + n + " (" + cardProviderName(prov) + ")", err
+		return p, tr.T("payments.recipient.card", i18n.Args{"Number": n, "Provider": cardProviderName(tr, prov)}), err
 	case kindBank:
 		id, _ := strconv.Atoi(f.Value("bank"))
 		name := strings.TrimSpace(who.LastName + " " + who.FirstName + " " + who.MiddleName)
 		if f.Value("method") == "card" {
 			n, _ := qiwiapi.NormalizeCard(f.Value("card"))
 			p, err := qiwiapi.BankCardTransfer("", id, n, f.Value("expiry"), who, sum)
-			return p, fmt.Sprintf("%s, card %s at %s", name, n, bankName(id)), err
+			return p, tr.T("payments.recipient.bank_card", i18n.Args{"Name": name, "Number": n, "Bank": bankName(tr, id)}), err
 		}
 		p, err := qiwiapi.BankAccountTransfer("", id, f.Value("account"), f.Value("bik"), f.Value("urgent") == "1", who, f.Value("agrnum"), sum)
-		return p, fmt.Sprintf("%s, account %s at %s (BIK %s)", name, f.Value("account"), bankName(id), f.Value("bik")), err
+		return p, tr.T("payments.recipient.bank_account", i18n.Args{"Name": name, "Account": f.Value("account"), "Bank": bankName(tr, id), "BIK": f.Value("bik")}), err
 	case kindService:
 		it, ok := m.selectedProvider(f.Get("provider"))
 		if !ok {
-			return qiwiapi.Payment{}, "", errors.New("choose a provider")
+			return qiwiapi.Payment{}, "", i18n.Errorf("payments.service.choose", nil, nil)
 		}
 		p, err := qiwiapi.ServicePayment("", int(it.Data.ID), f.Value("account"), sum)
-		return p, fmt.Sprintf("%s (%d), account %s", it.Name, it.Data.ID, f.Value("account")), err
+		return p, tr.T("payments.recipient.service", i18n.Args{"Provider": it.Name, "ID": int(it.Data.ID), "Account": f.Value("account")}), err
 	case kindRequisites:
 		r := qiwiapi.Requisites{
 			BankName: f.Value("bankname"), BIK: f.Value("bik"), City: f.Value("city"), Account: f.Value("account"),
@@ -565,10 +587,10 @@ func (m *Model) build(f *form) (qiwiapi.Payment, string, error) {
 			SenderFirst: f.Value("from_first"), SenderMiddle: f.Value("from_middle"), SenderLast: f.Value("from_last"),
 		}
 		p, err := qiwiapi.RequisitesPayment("", r, sum)
-		return p, fmt.Sprintf("%s (INN %s), account %s at %s", r.CompanyName, r.INN, r.Account, r.BankName), err
+		return p, tr.T("payments.recipient.requisites", i18n.Args{"Company": r.CompanyName, "INN": r.INN, "Account": r.Account, "Bank": r.BankName}), err
 	case kindConversion:
 		p, err := qiwiapi.Conversion("", m.c.Wallet, sum, f.Value("comment"))
-		return p, "your " + sum.Currency.Code() + " account", err
+		return p, tr.T("payments.recipient.conversion", i18n.Args{"Currency": sum.Currency.Code()}), err
 	}
 	return qiwiapi.Payment{}, "", errors.New("unknown payment kind")
 }

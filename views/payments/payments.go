@@ -24,6 +24,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
@@ -279,9 +280,9 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Copy):
 		if e := m.selectedEntry(); e != nil {
 			if id := e.je.TxnID(); id != 0 {
-				return common.Copy(strconv.FormatInt(id, 10), "transaction id")
+				return common.Copy(strconv.FormatInt(id, 10), m.c.Tr.T("payments.copy.txn", nil))
 			}
-			return common.Copy(e.id(), "client payment id")
+			return common.Copy(e.id(), m.c.Tr.T("payments.copy.client_id", nil))
 		}
 	}
 	return nil
@@ -301,7 +302,7 @@ func (m *Model) open(k kindID) tea.Cmd {
 		return nil
 	}
 	if m.c.Moves == nil {
-		return common.Toast(noJournal)
+		return common.Toast(m.c.Tr.T("payments.menu.no_journal", nil))
 	}
 	m.resetQuote()
 	m.lk.opFor, m.lk.opPending, m.lk.op, m.lk.opErr = "", "", nil, ""
@@ -431,7 +432,7 @@ func (m *Model) refusalText(err error) string {
 	if u := errors.Unwrap(err); u != nil {
 		inner = u
 	}
-	return "Could not check it with QIWI, so it is not offered yet: " + m.c.Explain(inner) + ". Press enter to try again"
+	return m.c.Tr.T("payments.form.check_failed", i18n.Args{"Why": m.c.Explain(inner)})
 }
 
 // submit checks the whole form, then has the engine check the payment
@@ -442,16 +443,16 @@ func (m *Model) submit() tea.Cmd {
 	f.Submitted()
 	m.validate(f)
 	if f.FirstProblem() {
-		f.Banner = "Fix the fields marked ✗ before sending"
+		f.Banner = m.c.Tr.T("payments.form.fix_fields", nil)
 		return nil
 	}
 	if _, ok := m.quoteOf(f); !ok {
-		f.Banner = "Still looking up the details; press enter again in a moment"
+		f.Banner = m.c.Tr.T("payments.form.still_looking", nil)
 		return m.fireLookups()
 	}
 	p, recipient, err := m.build(f)
 	if err != nil {
-		f.Banner = sentence(err)
+		f.Banner = m.sentence(err)
 		return nil
 	}
 	if m.checkPending {
@@ -473,54 +474,62 @@ func (m *Model) submit() tea.Cmd {
 // said it costs and what the account holds.
 func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
 	// A confirmation shows what is agreed to in full, privacy or not.
-	p, money := d.payment, qiwiapi.Amount.Format
+	p, tr := d.payment, m.c.Tr
+	money := func(a qiwiapi.Amount) i18n.Args { return i18n.Args{"Amount": m.full(a)} }
 	lines := []string{
-		"Payment:     " + kindTitle(d.kind) + " (provider " + strconv.Itoa(p.Provider) + ")",
-		"Recipient:   " + d.recipient,
+		tr.T("payments.confirm.payment", i18n.Args{"Kind": kindTitle(tr, d.kind), "Provider": p.Provider}),
+		tr.T("payments.confirm.recipient", i18n.Args{"Recipient": d.recipient}),
 	}
 	comm := c.Commission.QWCommission
 	d.commission, d.total = &comm, &c.Debit
 	if d.kind == kindConversion {
-		lines = append(lines, "You receive: "+money(p.Sum)+" into your "+p.Sum.Currency.Code()+" account")
+		lines = append(lines, tr.T("payments.confirm.receive", i18n.Args{"Amount": m.full(p.Sum), "Currency": p.Sum.Currency.Code()}))
 		if r, ok := m.rate(p.Sum.Currency); ok {
-			lines = append(lines, "Rate:        1 "+p.Sum.Currency.Code()+" = "+string(r)+" ₽ (QIWI cross rate)")
+			lines = append(lines, tr.T("payments.confirm.rate", i18n.Args{"Currency": p.Sum.Currency.Code(), "Rate": m.rateText(r)}))
 		}
-		lines = append(lines, "You pay:     ≈ "+money(c.Debit)+" from your RUB account (at QIWI's rate when it runs)")
-		lines = append(lines, "Commission:  "+money(comm))
+		lines = append(lines, tr.T("payments.confirm.pay", money(c.Debit)))
+		lines = append(lines, tr.T("payments.confirm.commission", money(comm)))
 	} else {
-		lines = append(lines, "Amount:      "+money(p.Sum), "Commission:  "+money(comm), "Total:       "+money(c.Debit)+" from your RUB account")
+		lines = append(lines, tr.T("payments.confirm.amount", money(p.Sum)), tr.T("payments.confirm.commission", money(comm)),
+			tr.T("payments.confirm.total", money(c.Debit)))
 	}
-	lines = append(lines, "Balance:     "+money(c.Balance)+" in the RUB account before it")
+	lines = append(lines, tr.T("payments.confirm.balance", money(c.Balance)))
 	if c.LimitsUnread != "" {
-		lines = append(lines, "Limits:      not checked: "+c.LimitsUnread)
+		lines = append(lines, tr.T("payments.confirm.limits", i18n.Args{"Why": c.LimitsUnread}))
 	}
 	if p.Comment != "" {
-		lines = append(lines, "Comment:     "+p.Comment)
+		lines = append(lines, tr.T("payments.confirm.comment", i18n.Args{"Comment": p.Comment}))
 	}
-	return common.Confirm("Send this payment?", lines, func() tea.Msg { return sendConfirmedMsg{d: d} })
+	return common.Confirm(tr.T("payments.confirm.title", nil), lines, func() tea.Msg { return sendConfirmedMsg{d: d} })
+}
+
+// full is an amount as a confirmation shows it: in full, privacy or not,
+// in the reader's number format.
+func (m *Model) full(a qiwiapi.Amount) string {
+	return a.FormatWith(m.c.Tr.Separators())
 }
 
 // View draws the form, or the kinds menu and the recent payments.
 func (m *Model) View() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	if m.form != nil && !m.c.Settings.ReadOnly {
 		return m.formView()
 	}
 	var b strings.Builder
 	if m.c.Moves == nil && !m.c.Settings.ReadOnly {
-		b.WriteString(s.Warning.Render(" "+noJournal+".") + "\n\n")
+		b.WriteString(s.Warning.Render(" "+tr.T("payments.menu.no_journal", nil)+".") + "\n\n")
 	}
 	if m.c.Settings.ReadOnly {
-		b.WriteString(s.Warning.Render(" Read-only mode: sending payments is switched off.") + "\n")
-		listed := "Payments of this session are listed below."
+		b.WriteString(s.Warning.Render(" "+tr.T("payments.menu.read_only", nil)) + "\n")
+		listed := tr.T("payments.menu.read_only_session", nil)
 		if m.reader() {
-			listed = "Recent payments are listed below."
+			listed = tr.T("payments.menu.read_only_journal", nil)
 		}
-		b.WriteString(s.Subtle.Render(" Start without --readonly to pay. "+listed) + "\n\n")
+		b.WriteString(s.Subtle.Render(" "+listed) + "\n\n")
 	} else {
-		b.WriteString(s.Title.Render(" New payment") + s.Subtle.Render("  (enter opens the form)") + "\n")
+		b.WriteString(s.Title.Render(" "+tr.T("payments.menu.title", nil)) + s.Subtle.Render(tr.T("payments.menu.hint", nil)) + "\n")
 		for i, k := range kinds {
-			b.WriteString(m.row(i, fmt.Sprintf(" %-24s %s", k.title, s.Subtle.Render(k.desc))) + "\n")
+			b.WriteString(m.row(i, " "+common.PadRight(tr.T(k.title, nil), 24)+" "+s.Subtle.Render(tr.T(k.desc, nil))) + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -536,30 +545,31 @@ func (m *Model) row(i int, line string) string {
 }
 
 func (m *Model) recentView() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	var b strings.Builder
 	journal := m.reader()
+	hint := tr.T("payments.recent.hint_session", nil)
 	if journal {
-		b.WriteString(s.Title.Render(" Recent payments") + s.Subtle.Render("  (this wallet, earlier runs too; r re-checks, enter re-sends an unknown one)") + "\n")
-	} else {
-		b.WriteString(s.Title.Render(" Recent payments") + s.Subtle.Render("  (this session; r re-checks, enter re-sends an unknown one)") + "\n")
+		hint = tr.T("payments.recent.hint_journal", nil)
 	}
+	b.WriteString(s.Title.Render(" "+tr.T("payments.recent.title", nil)) + s.Subtle.Render(hint) + "\n")
 	if m.journalErr != "" {
 		b.WriteString("   " + s.Warning.Render(common.Truncate(m.journalErr, max(20, m.width-4))) + "\n")
 	}
 	if len(m.recent) == 0 {
+		empty := tr.T("payments.recent.empty_session", nil)
 		if journal {
-			b.WriteString(s.Subtle.Render("   No payments from this wallet yet.") + "\n")
-		} else {
-			b.WriteString(s.Subtle.Render("   No payments sent in this session yet.") + "\n")
+			empty = tr.T("payments.recent.empty_journal", nil)
 		}
+		b.WriteString(s.Subtle.Render("   "+empty) + "\n")
 		return b.String()
 	}
 	cols := m.recentColumns()
-	b.WriteString(s.TableHeader.Render(" "+cols.line("STATUS", "TIME", "KIND", "RECIPIENT", "AMOUNT", "TXN")) + "\n")
+	b.WriteString(s.TableHeader.Render(" "+cols.line(tr.T("payments.recent.status", nil), tr.T("payments.recent.time", nil), tr.T("payments.recent.kind", nil),
+		tr.T("payments.recent.recipient", nil), tr.T("payments.recent.amount", nil), tr.T("payments.recent.txn", nil))) + "\n")
 	from, to := m.recentWindow(strings.Count(b.String(), "\n"))
 	if from > 0 {
-		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↑ %d newer", from)) + "\n")
+		b.WriteString(s.Subtle.Render("   "+tr.N("payments.recent.newer", from, nil)) + "\n")
 	}
 	for i := from; i < to; i++ {
 		e := m.recent[i]
@@ -567,10 +577,10 @@ func (m *Model) recentView() string {
 		if id := e.je.TxnID(); id != 0 {
 			txn = strconv.FormatInt(id, 10)
 		}
-		status := label(e.je)
-		line := cols.line(status, m.when(e.at), kindTitle(e.kind), m.c.Account(e.recipient, common.List), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
+		status := label(tr, e.je)
+		line := cols.line(status, m.when(e.at), kindTitle(tr, e.kind), m.c.Account(e.recipient, common.List), m.c.SignedMoney(e.payment.Sum.Neg()), txn)
 		b.WriteString(m.row(m.kindRows()+i, sanitize.Text(line)) + "\n") // recipients and ids may come from outside
-		if note := e.note(); note != "" {
+		if note := e.note(tr); note != "" {
 			st := s.Subtle
 			if e.je.State == store.StateFailed || e.je.State == store.StateHeld {
 				st = s.Error
@@ -581,7 +591,7 @@ func (m *Model) recentView() string {
 		}
 	}
 	if to < len(m.recent) {
-		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↓ %d older", len(m.recent)-to)) + "\n")
+		b.WriteString(s.Subtle.Render("   "+tr.N("payments.recent.older", len(m.recent)-to, nil)) + "\n")
 	}
 	return b.String()
 }
@@ -638,7 +648,7 @@ func (m *Model) recentWindow(header int) (from, to int) {
 		return 0, n
 	}
 	lines := func(e *entry) int {
-		if e.note() != "" {
+		if e.note(m.c.Tr) != "" {
 			return 2
 		}
 		return 1
@@ -675,12 +685,12 @@ func (m *Model) recentWindow(header int) (from, to int) {
 }
 
 func (m *Model) formView() string {
-	s, f := m.c.Styles, m.form
+	s, f, tr := m.c.Styles, m.form, m.c.Tr
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" "+f.title) + s.Subtle.Render(common.Truncate("  (esc cancels · enter on the last field checks and reviews)", max(10, m.width-ansi.StringWidth(f.title)-1))) + "\n\n")
+	b.WriteString(s.Title.Render(" "+f.title) + s.Subtle.Render(common.Truncate(tr.T("payments.form.hint", nil), max(10, m.width-ansi.StringWidth(f.title)-1))) + "\n\n")
 	b.WriteString(f.View(s, true, m.width, m.height-5) + "\n\n")
 	if m.checkPending {
-		b.WriteString(" " + s.Subtle.Render("Checking with QIWI: commission, balance, limits…") + "\n")
+		b.WriteString(" " + s.Subtle.Render(tr.T("payments.form.checking", nil)) + "\n")
 		return b.String()
 	}
 	b.WriteString(" " + m.previewLine() + "\n")
@@ -689,38 +699,38 @@ func (m *Model) formView() string {
 
 // previewLine is the commission estimate for exactly the values on screen.
 func (m *Model) previewLine() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	q, ok := m.quoteOf(m.form)
 	switch {
 	case !ok:
-		return s.Subtle.Render("Commission: shown once the recipient and amount are valid")
+		return s.Subtle.Render(tr.T("payments.preview.waiting", nil))
 	case m.commissionFor == q && m.commission != nil:
 		c := m.commission
 		if m.form.kind == kindConversion {
-			return "Commission " + m.c.Money(c.QWCommission)
+			return tr.T("payments.preview.commission", i18n.Args{"Commission": m.c.Money(c.QWCommission)})
 		}
-		return fmt.Sprintf("Commission %s · total %s from your RUB account", m.c.Money(c.QWCommission), m.c.Money(c.WithdrawSum))
+		return tr.T("payments.preview.total", i18n.Args{"Commission": m.c.Money(c.QWCommission), "Total": m.c.Money(c.WithdrawSum)})
 	case m.commissionFor == q && m.commissionErr != "":
-		return s.Warning.Render("Commission could not be estimated: " + m.commissionErr)
+		return s.Warning.Render(tr.T("payments.preview.failed", i18n.Args{"Why": m.commissionErr}))
 	}
-	return s.Subtle.Render("Commission: estimating…")
+	return s.Subtle.Render(tr.T("payments.preview.estimating", nil))
 }
 
 // ShortHelp lists the keys that apply now.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k, tr := m.c.Keys, m.c.Tr
 	if m.form != nil && !m.c.Settings.ReadOnly {
-		return m.form.Help(k, "check & review")
+		return m.form.Help(k, tr.T("payments.key.review", nil))
 	}
 	enter, cp, refresh := k.Enter, k.Copy, k.Refresh
-	refresh = common.Relabel(refresh, "re-check")
-	cp = common.Relabel(cp, "copy id")
+	refresh = common.Relabel(refresh, tr.T("payments.key.recheck", nil))
+	cp = common.Relabel(cp, tr.T("payments.key.copy_id", nil))
 	cp.SetEnabled(m.selectedEntry() != nil)
 	switch e := m.selectedEntry(); {
 	case m.cursor < m.kindRows():
-		enter = common.Relabel(enter, "new payment")
+		enter = common.Relabel(enter, tr.T("payments.key.new", nil))
 	case e != nil && e.retryable() && !m.c.Settings.ReadOnly:
-		enter = common.Relabel(enter, "re-send (same id)")
+		enter = common.Relabel(enter, tr.T("payments.key.resend", nil))
 	default:
 		enter.SetEnabled(false)
 	}

@@ -265,7 +265,7 @@ func TestUnknownOutcomeRecheckFindsThePayment(t *testing.T) {
 	d.run(40, func() bool { return len(d.m.recent) == 1 && d.m.recent[0].je.State == store.StateAccepted })
 	e := d.m.recent[0]
 	if e.je.State != store.StateAccepted || e.je.TxnID() == 0 {
-		t.Fatalf("re-check did not find the payment: state %v note %q", e.je.State, e.note())
+		t.Fatalf("re-check did not find the payment: state %v note %q", e.je.State, e.note(nil))
 	}
 	if srv.PaymentCount(env.Common.Wallet) != 1 {
 		t.Fatal("more than one payment")

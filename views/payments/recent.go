@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/store/moves"
@@ -58,7 +59,7 @@ func (m *Model) mergeJournal(msg journalLoadedMsg) tea.Cmd {
 		return nil // stale: the journal moved since this read began
 	}
 	if msg.err != nil {
-		m.journalErr = "Earlier payments could not be read from the journal: " + m.c.Explain(msg.err)
+		m.journalErr = m.c.Tr.T("payments.recent.journal_failed", i18n.Args{"Why": m.c.Explain(msg.err)})
 		return m.watch()
 	}
 	m.journalErr = ""
@@ -136,22 +137,24 @@ func kindOfJournal(je store.Entry) kindID {
 	if _, ok := bankNames[je.ProviderID]; ok {
 		return kindBank
 	}
-	if strings.HasPrefix(je.Recipient, "phone ") {
+	// The recipient is journaled in the language it was sent in.
+	if strings.HasPrefix(je.Recipient, "phone ") || strings.HasPrefix(je.Recipient, "телефон ") {
 		return kindMobile
 	}
 	return kindService
 }
 
 // when is the time of a listed payment in the screens' zone: the clock
-// time today, the date and time before.
+// time today, the date and time before ("19 Nov 11:00", "19.11 11:00").
 func (m *Model) when(t time.Time) string {
+	dated := m.c.Tr.T("payments.recent.date_layout", nil)
 	if m.c.Now == nil {
-		return t.In(m.c.Loc()).Format("02 Jan 15:04")
+		return t.In(m.c.Loc()).Format(dated)
 	}
 	now := m.c.Now().In(m.c.Loc())
 	t = t.In(m.c.Loc())
 	if y, mo, d := t.Date(); y == now.Year() && mo == now.Month() && d == now.Day() {
 		return t.Format("15:04:05")
 	}
-	return t.Format("02 Jan 15:04")
+	return t.Format(dated)
 }

@@ -183,7 +183,7 @@ func TestJournaledOpenPaymentsAreFollowed(t *testing.T) {
 		t.Fatalf("accepted entry: %+v", a.je)
 	}
 	if l.je.State != store.StateAccepted || l.je.TxnID() == 0 {
-		t.Fatalf("lost entry was not found again: state %v note %q", l.je.State, l.note())
+		t.Fatalf("lost entry was not found again: state %v note %q", l.je.State, l.note(nil))
 	}
 	if got := journalState(t, env, store.KindWalletPayment, "2001"); got.State != store.StateAccepted || got.TxnID() != l.je.TxnID() {
 		t.Fatalf("journal has %+v for the found payment", got)

@@ -2,11 +2,11 @@ package payments
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/ui/common"
@@ -14,31 +14,28 @@ import (
 
 // label is a listed payment's status in words; an unknown outcome is never
 // called failed.
-func label(e store.Entry) string {
+func label(tr *i18n.Tr, e store.Entry) string {
 	switch e.State {
 	case store.StatePending, store.StateSent:
-		return "… SENDING"
+		return tr.T("payments.status.sending", nil)
 	case store.StateAccepted:
-		return "… WAITING"
+		return tr.T("payments.status.waiting", nil)
 	case store.StateSucceeded:
-		return "✓ SUCCESS"
+		return tr.T("payments.status.success", nil)
 	case store.StateFailed:
 		if e.TxnID() != 0 {
-			return "✗ ERROR" // QIWI took it, then it failed: the money is returned
+			return tr.T("payments.status.error", nil) // QIWI took it, then it failed: the money is returned
 		}
-		return "✗ REFUSED"
+		return tr.T("payments.status.refused", nil)
 	case store.StateUnknown:
-		return "? UNKNOWN"
+		return tr.T("payments.status.unknown", nil)
 	case store.StateHeld:
-		return "! HELD"
+		return tr.T("payments.status.held", nil)
 	case store.StateAbandoned:
-		return "– ABANDONED"
+		return tr.T("payments.status.abandoned", nil)
 	}
 	return "?"
 }
-
-// noJournal says why nothing can be paid without the engine.
-const noJournal = "Paying is off: the payment journal (the store) could not be opened, and a payment must be journaled before it is sent"
 
 // entry is one listed payment: the journal entry the engine reported last,
 // with what this session knows besides (the kind, the commission).
@@ -55,26 +52,27 @@ type entry struct {
 
 func (e *entry) id() string { return e.je.ClientID }
 
-// note is the problem or detail, in words.
-func (e *entry) note() string {
+// note is the problem or detail, in words; the journal's last error is
+// shown as it was written.
+func (e *entry) note(tr *i18n.Tr) string {
 	je := e.je
 	why := ""
 	if je.LastError != "" {
-		why = " (" + je.LastError + ")"
+		why = tr.T("payments.note.why", i18n.Args{"Why": je.LastError})
 	}
 	switch je.State {
 	case store.StateUnknown:
 		if e.invoice {
-			return "No clear answer from QIWI" + why + ". The invoice's state is read: it is never paid twice"
+			return tr.T("payments.note.unknown_invoice", i18n.Args{"Why": why})
 		}
-		return "No clear answer from QIWI" + why + ". It is re-sent with the same id — QIWI never pays twice for one id; enter does it now"
+		return tr.T("payments.note.unknown", i18n.Args{"Why": why})
 	case store.StateHeld:
-		return "Stopped until you act" + why + ". Fix the cause, then press enter to try again (same id)"
+		return tr.T("payments.note.held", i18n.Args{"Why": why})
 	case store.StateFailed, store.StateAbandoned:
 		return je.LastError
 	case store.StateAccepted:
 		if je.TxnID() == 0 {
-			return "QIWI accepted it but no transaction id was recorded; look for it in History"
+			return tr.T("payments.note.no_txn", nil)
 		}
 	}
 	return ""
@@ -115,10 +113,10 @@ type (
 // id, journals the intent and sends it.
 func (m *Model) startSend(d draft) tea.Cmd {
 	if m.c.Settings.ReadOnly {
-		return common.Toast("Read-only mode: the payment was not sent")
+		return common.Toast(m.c.Tr.T("payments.toast.read_only", nil))
 	}
 	if m.c.Moves == nil {
-		return common.Toast(noJournal)
+		return common.Toast(m.c.Tr.T("payments.menu.no_journal", nil))
 	}
 	m.form = nil
 	m.resetQuote()
@@ -133,16 +131,16 @@ func (m *Model) startSend(d draft) tea.Cmd {
 
 func (m *Model) askRetry(e *entry) tea.Cmd {
 	if e.invoice && (e.je.State == store.StateUnknown || e.je.State == store.StateHeld) && !m.c.Settings.ReadOnly {
-		return common.Toast("Invoices are paid from the Invoices screen: if this one is still unpaid there, pay it again from there")
+		return common.Toast(m.c.Tr.T("payments.retry.invoice", nil))
 	}
 	if m.c.Settings.ReadOnly || !e.retryable() {
 		return nil
 	}
-	id := e.je.ID
-	return common.Confirm("Re-send this payment?", []string{
-		fmt.Sprintf("%s of %s to %s, client id %s.", kindTitle(e.kind), e.payment.Sum.Format(), e.recipient, e.id()),
-		"It is sent again with the SAME id: if the first attempt went through,",
-		"QIWI answers with that payment and nothing is paid twice.",
+	id, tr := e.je.ID, m.c.Tr
+	return common.Confirm(tr.T("payments.retry.title", nil), []string{
+		tr.T("payments.retry.what", i18n.Args{"Kind": kindTitle(tr, e.kind), "Amount": m.full(e.payment.Sum), "Recipient": e.recipient, "ID": e.id()}),
+		tr.T("payments.retry.same_id", nil),
+		tr.T("payments.retry.not_twice", nil),
 	}, func() tea.Msg { return retryConfirmedMsg{id: id} })
 }
 
@@ -240,22 +238,24 @@ func (m *Model) announce(e *entry, was store.State) tea.Cmd {
 	if e.invoice || e.je.State == was {
 		return nil
 	}
+	tr := m.c.Tr
 	switch e.je.State {
 	case store.StateAccepted:
-		return tea.Batch(common.Toast("Payment accepted; following its status"), common.MoneyMoved())
+		return tea.Batch(common.Toast(tr.T("payments.toast.accepted", nil)), common.MoneyMoved())
 	case store.StateSucceeded:
 		return tea.Batch(common.MoneyMoved(),
-			common.Toast(fmt.Sprintf("Payment of %s to %s succeeded", m.c.Money(e.payment.Sum), m.c.Account(e.recipient, common.Detail))))
+			common.Toast(tr.T("payments.toast.succeeded", i18n.Args{"Amount": m.c.Money(e.payment.Sum), "Recipient": m.c.Account(e.recipient, common.Detail)})))
 	case store.StateFailed:
-		note := e.note()
+		note := e.note(tr)
 		if e.je.TxnID() != 0 {
-			return tea.Batch(common.MoneyMoved(), func() tea.Msg { return common.ToastMsg{Text: "Payment failed: " + note, Error: true} })
+			failed := tr.T("payments.toast.failed", i18n.Args{"Why": note})
+			return tea.Batch(common.MoneyMoved(), func() tea.Msg { return common.ToastMsg{Text: failed, Error: true} })
 		}
 		return func() tea.Msg { return common.ToastMsg{Text: note, Error: true} }
 	case store.StateUnknown:
-		return common.Toast("Outcome unknown — QIWI is asked again")
+		return common.Toast(tr.T("payments.toast.unknown", nil))
 	case store.StateHeld:
-		note := e.note()
+		note := e.note(tr)
 		return func() tea.Msg { return common.ToastMsg{Text: note, Error: true} }
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
@@ -36,13 +37,16 @@ type identifiedMsg struct {
 }
 
 // formFields are the identification form's inputs, in order.
-func formFields() []*formkit.Field {
+func formFields(tr *i18n.Tr) []*formkit.Field {
 	text := formkit.NewText
 	return []*formkit.Field{
-		text("last", "Last name", "Иванов").WithLimit(64), text("first", "First name", "Иван").WithLimit(64),
-		text("middle", "Middle name", "Иванович").WithLimit(64).AsOptional(),
-		text("birth", "Birth date", "1990-05-17 (YYYY-MM-DD)"), text("passport", "Passport", "series and number, digits only"),
-		text("inn", "INN", "").AsOptional(), text("snils", "SNILS", "").AsOptional(), text("oms", "OMS", "").AsOptional(),
+		text("last", tr.T("profile.field_last", nil), tr.T("profile.field_last_hint", nil)).WithLimit(64),
+		text("first", tr.T("profile.field_first", nil), tr.T("profile.field_first_hint", nil)).WithLimit(64),
+		text("middle", tr.T("profile.field_middle", nil), tr.T("profile.field_middle_hint", nil)).WithLimit(64).AsOptional(),
+		text("birth", tr.T("profile.birth_date", nil), tr.T("profile.field_birth_hint", nil)),
+		text("passport", tr.T("profile.passport", nil), tr.T("profile.field_passport_hint", nil)),
+		text("inn", tr.T("profile.inn", nil), "").AsOptional(), text("snils", tr.T("profile.snils", nil), "").AsOptional(),
+		text("oms", tr.T("profile.oms", nil), "").AsOptional(),
 	}
 }
 
@@ -65,7 +69,7 @@ type Model struct {
 func New(c *common.Common) *Model { return &Model{c: c} }
 
 // Title is the tab label.
-func (m *Model) Title() string { return "Profile" }
+func (m *Model) Title() string { return m.c.Tr.T("screen.profile", nil) }
 
 // Init loads the profile.
 func (m *Model) Init() tea.Cmd { return m.load() }
@@ -82,7 +86,7 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 func (m *Model) load() tea.Cmd {
 	m.gen++
 	m.state = common.StateLoading
-	gen, api, wallet := m.gen, m.c.API, m.c.Wallet
+	gen, api, wallet, c := m.gen, m.c.API, m.c.Wallet, m.c
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -94,16 +98,16 @@ func (m *Model) load() tea.Cmd {
 		// The rest is optional: a token without a scope still shows the profile.
 		var err error
 		if msg.ident, _, err = api.Identification.Get(ctx, wallet); err != nil {
-			msg.partial = append(msg.partial, "identification: "+m.c.Explain(err))
+			msg.partial = append(msg.partial, c.Tr.T("profile.partial_identification", i18n.Args{"Why": c.Explain(err)}))
 		}
 		if msg.nickname, _, err = api.Profile.Nickname(ctx, wallet); err != nil && !errors.Is(err, qiwiapi.ErrNotFound) {
-			msg.partial = append(msg.partial, "nickname: "+m.c.Explain(err))
+			msg.partial = append(msg.partial, c.Tr.T("profile.partial_nickname", i18n.Args{"Why": c.Explain(err)}))
 		}
 		if msg.restrictions, _, err = api.Profile.Restrictions(ctx, wallet); err != nil {
-			msg.partial = append(msg.partial, "restrictions: "+m.c.Explain(err))
+			msg.partial = append(msg.partial, c.Tr.T("profile.partial_restrictions", i18n.Args{"Why": c.Explain(err)}))
 		}
 		if msg.p2pCount, _, err = api.Limits.P2PPaymentCount(ctx, wallet); err != nil {
-			msg.partial = append(msg.partial, "p2p limit: "+m.c.Explain(err))
+			msg.partial = append(msg.partial, c.Tr.T("profile.partial_p2p", i18n.Args{"Why": c.Explain(err)}))
 		}
 		return msg
 	}
@@ -139,7 +143,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.c.ErrorToast(msg.err)
 		}
 		m.sent = nil
-		return m, tea.Batch(common.Toast("Identification data sent: level "+msg.ident.Type), m.load())
+		return m, tea.Batch(common.Toast(m.c.Tr.T("profile.sent", i18n.Args{"Level": msg.ident.Type})), m.load())
 	case tea.KeyMsg:
 		if m.form != nil {
 			return m, m.updateForm(msg)
@@ -164,7 +168,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Copy):
 		if m.c.Wallet != "" {
-			return common.Copy("+"+m.c.Wallet, "wallet number")
+			return common.Copy("+"+m.c.Wallet, m.c.Tr.T("profile.copy_wallet", nil))
 		}
 	}
 	return nil
@@ -172,7 +176,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // openForm opens a new identification form, focused on its first field.
 func (m *Model) openForm() {
-	m.form, m.formErr = formkit.New(formFields()...), ""
+	m.form, m.formErr = formkit.New(formFields(m.c.Tr)...), ""
 }
 
 func (m *Model) request() qiwiapi.IdentificationRequest {
@@ -188,7 +192,7 @@ func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 	switch ev {
 	case formkit.Cancel:
 		m.form = nil
-		return common.Toast("Identification cancelled")
+		return common.Toast(m.c.Tr.T("profile.cancelled", nil))
 	case formkit.Changed:
 		if m.request().Validate() == nil {
 			m.formErr = ""
@@ -197,21 +201,21 @@ func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 		m.form.Submitted()
 		if !m.form.Check() {
 			m.form.FirstProblem()
-			m.formErr = "Fill the required fields marked ✗"
+			m.formErr = m.c.Tr.T("profile.fill_required", nil)
 			return nil
 		}
 		req := m.request()
 		if err := req.Validate(); err != nil {
-			m.formErr = err.Error()
+			m.formErr = m.c.Explain(err)
 			return nil
 		}
 		m.formErr = ""
 		m.sent, m.form = m.form, nil
-		api, wallet := m.c.API, m.c.Wallet
-		return common.Confirm("Send identification data to QIWI?", []string{
-			fmt.Sprintf("Name: %s %s %s", req.LastName, req.FirstName, req.MiddleName),
-			"Birth date: " + req.BirthDate + "   Passport: " + m.c.Document(req.Passport),
-			"QIWI allows at most 5 identified wallets per person.",
+		api, wallet, tr := m.c.API, m.c.Wallet, m.c.Tr
+		return common.Confirm(tr.T("profile.confirm_title", nil), []string{
+			tr.T("profile.confirm_name", i18n.Args{"Last": req.LastName, "First": req.FirstName, "Middle": req.MiddleName}),
+			tr.T("profile.confirm_birth", i18n.Args{"Date": req.BirthDate, "Passport": m.c.Document(req.Passport)}),
+			tr.T("profile.confirm_five", nil),
 		}, func() tea.Msg {
 			ident, _, err := api.Identification.Identify(context.Background(), wallet, req)
 			return identifiedMsg{ident: ident, err: err}
@@ -229,11 +233,11 @@ func (m *Model) View() string {
 	switch m.state {
 	case common.StateLoading:
 		if m.data.profile == nil {
-			return s.Subtle.Render(" Loading profile…")
+			return s.Subtle.Render(" " + m.c.Tr.T("profile.loading", nil))
 		}
 	case common.StateError:
 		if m.data.profile == nil {
-			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n Press r to retry."
+			return s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n " + m.c.Tr.T("profile.retry", i18n.Args{"Key": m.c.Keys.Refresh.Help().Key})
 		}
 	}
 	lines := m.lines()
@@ -243,88 +247,91 @@ func (m *Model) View() string {
 }
 
 func (m *Model) lines() []string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	p := m.data.profile
 	var out []string
-	section := func(title string) { out = append(out, "", s.Title.Render(" "+title)) }
+	section := func(id string) { out = append(out, "", s.Title.Render(" "+tr.T(id, nil))) }
 	field := func(label, value string) {
 		out = append(out, "   "+s.Label.Render(common.PadRight(label, 24))+s.Value.Render(value))
 	}
 	yesNo := func(b bool) string {
 		if b {
-			return "yes"
+			return tr.T("profile.yes", nil)
 		}
-		return "no"
+		return tr.T("profile.no", nil)
 	}
 	if a := p.AuthInfo; a != nil {
-		section("Account")
-		field("Wallet", m.c.Personal("+"+p.Wallet()))
-		field("E-mail", m.c.Personal(common.OrDash(a.BoundEmail)))
-		field("Registered", m.c.DateTZ(a.RegistrationDate))
-		field("Last login", m.c.DateTZ(a.LastLoginDate)+"  from "+m.c.Personal(common.OrDash(a.IP)))
-		field("Password used", yesNo(a.PassInfo.PasswordUsed)+"  next change "+m.c.Date(a.PassInfo.NextPassChange))
-		field("Mobile PIN used", yesNo(a.MobilePinInfo.MobilePinUsed))
-		field("PIN used", yesNo(a.PinInfo.PinUsed))
+		section("profile.account")
+		field(tr.T("profile.wallet", nil), m.c.Personal("+"+p.Wallet()))
+		field(tr.T("profile.email", nil), m.c.Personal(common.OrDash(a.BoundEmail)))
+		field(tr.T("profile.registered", nil), m.c.DateTZ(a.RegistrationDate))
+		field(tr.T("profile.last_login", nil), tr.T("profile.last_login_from", i18n.Args{"Date": m.c.DateTZ(a.LastLoginDate), "IP": m.c.Personal(common.OrDash(a.IP))}))
+		field(tr.T("profile.password_used", nil), tr.T("profile.next_change", i18n.Args{"Used": yesNo(a.PassInfo.PasswordUsed), "Date": m.c.Date(a.PassInfo.NextPassChange)}))
+		field(tr.T("profile.mobile_pin_used", nil), yesNo(a.MobilePinInfo.MobilePinUsed))
+		field(tr.T("profile.pin_used", nil), yesNo(a.PinInfo.PinUsed))
 	}
 	if ci := p.ContractInfo; ci != nil {
-		section("Contract")
-		blocked := "no"
+		section("profile.contract")
+		blocked := yesNo(false)
 		if ci.Blocked {
-			blocked = s.Negative.Render("BLOCKED")
+			blocked = s.Negative.Render(tr.T("profile.blocked_value", nil))
 		}
-		field("Blocked", blocked)
-		field("Created", m.c.DateTZ(ci.CreationDate))
+		field(tr.T("profile.blocked", nil), blocked)
+		field(tr.T("profile.created", nil), m.c.DateTZ(ci.CreationDate))
 		for _, i := range ci.IdentificationInfo {
 			extra := ""
 			if i.PassportExpired {
-				extra = s.Warning.Render("  passport expired")
+				extra = s.Warning.Render("  " + tr.T("profile.passport_expired", nil))
 			}
-			field("Identification "+i.BankAlias, levelText(i.IdentificationLevel)+extra)
+			field(tr.T("profile.identification_at", i18n.Args{"Bank": i.BankAlias}), m.levelText(i.IdentificationLevel)+extra)
 		}
 	}
 	if u := p.UserInfo; u != nil {
-		section("Preferences")
-		field("Default currency", u.DefaultPayCurrency.Code())
-		field("Operator", common.OrDash(u.Operator))
-		field("Language", common.OrDash(u.Language))
+		section("profile.preferences")
+		field(tr.T("profile.default_currency", nil), u.DefaultPayCurrency.Code())
+		field(tr.T("profile.operator", nil), common.OrDash(u.Operator))
+		field(tr.T("profile.language", nil), common.OrDash(u.Language))
 	}
 	if n := m.data.nickname; n != nil {
-		section("Nickname")
-		field("Nickname", m.c.Personal(common.OrDash(sanitize.Text(n.Nickname))))
-		field("Can use / change", yesNo(n.CanUse)+" / "+yesNo(n.CanChange))
+		section("profile.nickname")
+		field(tr.T("profile.nickname", nil), m.c.Personal(common.OrDash(sanitize.Text(n.Nickname))))
+		field(tr.T("profile.can_use_change", nil), yesNo(n.CanUse)+" / "+yesNo(n.CanChange))
 	}
 	if id := m.data.ident; id != nil {
-		section("Identification data (masked by QIWI)")
-		field("Level", levelText(id.Type))
-		field("Name", m.c.Personal(strings.TrimSpace(id.LastName+" "+id.FirstName+" "+id.MiddleName)))
-		field("Birth date", m.c.Personal(common.OrDash(id.BirthDate)))
-		field("Passport", m.c.Document(common.OrDash(id.Passport)))
-		field("INN / SNILS / OMS", m.c.Document(common.OrDash(id.INN))+" / "+m.c.Document(common.OrDash(id.SNILS))+" / "+m.c.Document(common.OrDash(id.OMS)))
+		section("profile.identification_data")
+		field(tr.T("profile.level", nil), m.levelText(id.Type))
+		field(tr.T("profile.name", nil), m.c.Personal(strings.TrimSpace(id.LastName+" "+id.FirstName+" "+id.MiddleName)))
+		field(tr.T("profile.birth_date", nil), m.c.Personal(common.OrDash(id.BirthDate)))
+		field(tr.T("profile.passport", nil), m.c.Document(common.OrDash(id.Passport)))
+		field(tr.T("profile.inn_snils_oms", nil), m.c.Document(common.OrDash(id.INN))+" / "+m.c.Document(common.OrDash(id.SNILS))+" / "+m.c.Document(common.OrDash(id.OMS)))
 	}
-	section("Restrictions")
+	section("profile.restrictions")
 	if len(m.data.restrictions) == 0 {
-		field("Restrictions", "none")
+		field(tr.T("profile.restrictions", nil), tr.T("profile.restrictions_none", nil))
 	}
 	for _, r := range m.data.restrictions {
 		field(r.Code, s.Warning.Render(r.Description))
 	}
-	field("P2P payments / month", fmt.Sprint(m.data.p2pCount))
+	field(tr.T("profile.p2p_month", nil), fmt.Sprint(m.data.p2pCount))
 	for _, p := range m.data.partial {
-		out = append(out, "   "+s.Subtle.Render("not shown: "+p))
+		out = append(out, "   "+s.Subtle.Render(tr.T("profile.not_shown", i18n.Args{"What": p})))
 	}
 	return out
 }
 
-func levelText(level string) string {
+// levelText is an identification level as QIWI names it, with what it
+// means.
+func (m *Model) levelText(level string) string {
+	tr := m.c.Tr
 	switch level {
 	case "ANONYMOUS":
-		return "ANONYMOUS (no identification)"
+		return tr.T("profile.level_anonymous", nil)
 	case "SIMPLE":
-		return "SIMPLE (basic)"
+		return tr.T("profile.level_simple", nil)
 	case "VERIFIED":
-		return "VERIFIED (main)"
+		return tr.T("profile.level_verified", nil)
 	case "FULL":
-		return "FULL (professional)"
+		return tr.T("profile.level_full", nil)
 	}
 	return common.OrDash(level)
 }
@@ -332,10 +339,12 @@ func levelText(level string) string {
 func (m *Model) formView() string {
 	s := m.c.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Identification") + s.Subtle.Render("  name, birth date and passport are required") + "\n\n")
+	tr := m.c.Tr
+	b.WriteString(s.Title.Render(" "+tr.T("profile.form_title", nil)) + s.Subtle.Render("  "+tr.T("profile.form_required", nil)) + "\n\n")
 	m.form.Banner = m.formErr
 	b.WriteString(m.form.View(s, true, m.width, max(0, m.height-4)) + "\n")
-	b.WriteString("\n " + s.Subtle.Render("tab/↓ next field · enter on the last field to review · esc cancel"))
+	k := m.c.Keys
+	b.WriteString("\n " + s.Subtle.Render(tr.T("profile.form_keys", i18n.Args{"Next": k.NextField.Help().Key, "Enter": k.Enter.Help().Key, "Back": k.Back.Help().Key})))
 	return b.String()
 }
 
@@ -343,11 +352,11 @@ func (m *Model) formView() string {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.form != nil {
-		return m.form.Help(k, "review")
+		return m.form.Help(k, m.c.Tr.T("profile.key_review", nil))
 	}
-	ident := common.Relabel(k.New, "identify")
+	ident := common.Relabel(k.New, m.c.Tr.T("profile.key_identify", nil))
 	ident.SetEnabled(!m.c.Settings.ReadOnly)
-	return []key.Binding{k.Up, k.Down, ident, common.Relabel(k.Copy, "copy wallet"), k.Refresh}
+	return []key.Binding{k.Up, k.Down, ident, common.Relabel(k.Copy, m.c.Tr.T("profile.key_copy_wallet", nil)), k.Refresh}
 }
 
 // FullHelp lists every key of the screen.

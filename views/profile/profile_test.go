@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"qiwidash/i18n"
 	"qiwidash/ui/common"
 	"qiwidash/ui/uitest"
 )
@@ -35,7 +36,7 @@ func TestIdentificationFormValidatesThenConfirms(t *testing.T) {
 		t.Fatal("form not open")
 	}
 	// Enter through every field with nothing typed: refused in words.
-	for range formFields() {
+	for range formFields(nil) {
 		m.Update(uitest.Key("enter"))
 	}
 	if !strings.Contains(m.View(), "Fill the required fields") || !strings.Contains(m.View(), "✗ Required") || m.form.FocusKey() != "last" {
@@ -46,7 +47,7 @@ func TestIdentificationFormValidatesThenConfirms(t *testing.T) {
 		for _, r := range v {
 			m.Update(uitest.Key(string(r)))
 		}
-		if i < len(formFields())-1 {
+		if i < len(formFields(nil))-1 {
 			m.Update(uitest.Key("tab"))
 		}
 	}
@@ -76,4 +77,39 @@ func TestGoldenIdentificationForm(t *testing.T) {
 		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Type("Petrov")},
 		uitest.Step{Send: uitest.Press("tab", "tab", "tab")}, uitest.Step{Send: uitest.Type("1990-05-17")},
 		uitest.Step{Send: uitest.Press("enter", "enter", "enter", "enter", "enter"), WaitFor: "Fill the required fields"})
+}
+
+// profileIn is the screen in lang.
+func profileIn(t *testing.T, lang i18n.Lang) uitest.Sized {
+	env := uitest.New(t)
+	env.Speak(lang)
+	return New(env.Common)
+}
+
+func TestGoldenProfileLangs(t *testing.T) {
+	uitest.GoldenLangs(t, profileIn, func(tr *i18n.Tr) []uitest.Step {
+		return []uitest.Step{{WaitFor: tr.T("profile.restrictions_none", nil)}}
+	})
+}
+
+// The Profile in Russian at the smallest size: the longer labels keep
+// their column.
+func TestGoldenProfile80x24Russian(t *testing.T) {
+	uitest.GoldenAt(t, 80, 24, profileIn(t, i18n.RU), uitest.Step{WaitFor: "VERIFIED"})
+}
+
+// identificationSteps open the form and submit it half filled.
+func identificationSteps(tr *i18n.Tr) []uitest.Step {
+	return []uitest.Step{{WaitFor: "VERIFIED"},
+		{Send: uitest.Press("n")}, {Send: uitest.Press("Петров")}, // typed at once: teatest types bytes
+		{Send: uitest.Press("tab", "tab", "tab")}, {Send: uitest.Type("1990-05-17")},
+		{Send: uitest.Press("enter", "enter", "enter", "enter", "enter"), WaitFor: tr.T("profile.fill_required", nil)}}
+}
+
+func TestGoldenIdentificationFormLangs(t *testing.T) {
+	uitest.GoldenLangs(t, profileIn, identificationSteps)
+}
+
+func TestGoldenIdentificationForm80x24Russian(t *testing.T) {
+	uitest.GoldenAt(t, 80, 24, profileIn(t, i18n.RU), identificationSteps(i18n.New(i18n.RU))...)
 }

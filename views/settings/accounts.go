@@ -2,8 +2,6 @@ package settings
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -11,8 +9,10 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/store"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 // row is one profile as listed. Secrets are masked before they get here:
@@ -86,7 +86,7 @@ func New(c *common.Common, deps Deps) *Model {
 }
 
 // Title is the tab label.
-func (m *Model) Title() string { return "Accounts" }
+func (m *Model) Title() string { return m.c.Tr.T("screen.accounts", nil) }
 
 // Init loads the profiles.
 func (m *Model) Init() tea.Cmd { return m.load() }
@@ -123,9 +123,9 @@ func (m *Model) FormProblem() string {
 func (m *Model) load() tea.Cmd {
 	m.gen++
 	m.state = common.StateLoading
-	gen, deps, wallet := m.gen, m.deps, m.c.Wallet
+	gen, deps, wallet, c := m.gen, m.deps, m.c.Wallet, m.c
 	if deps.Accounts == nil {
-		return func() tea.Msg { return loadedMsg{gen: gen, err: errors.New("no profile store")} }
+		return func() tea.Msg { return loadedMsg{gen: gen, err: i18n.Errorf("settings.no_store", nil, nil)} }
 	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -148,7 +148,7 @@ func (m *Model) load() tea.Cmd {
 			if sess, err := deps.Accounts.Unlock(ctx, p.Name); err == nil {
 				r.fill(sess, deps.InMemory)
 			} else if p.Has.Any() {
-				r.problem = "secrets unreadable: " + firstLine(err.Error())
+				r.problem = c.Tr.T("settings.secrets_unreadable", i18n.Args{"Why": firstLine(c.Explain(err))})
 			}
 			msg.rows = append(msg.rows, r)
 		}
@@ -272,23 +272,25 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		if r.name == m.deps.Active && !m.relogged[r.name] {
 			// Opening it again would rebuild every screen and lose their state.
-			return common.Toast("Profile " + r.name + " is already open")
+			return common.Toast(m.c.Tr.T("settings.already_open", i18n.Args{"Name": r.name}))
 		}
 		return common.SwitchProfile(r.name)
 	case key.Matches(msg, k.Reject):
 		return m.askLogout()
 	case key.Matches(msg, k.Delete):
 		return m.askDelete()
+	case key.Matches(msg, m.languageKey()):
+		return m.switchLanguage()
 	}
 	return nil
 }
 
-// where is where the secrets live, in words.
-func (m *Model) where() string {
+// removedFrom is where the secrets are removed from, in words.
+func (m *Model) removedFrom() string {
 	if m.deps.InMemory {
-		return "memory"
+		return m.c.Tr.T("settings.from_memory", nil)
 	}
-	return "the OS keyring"
+	return m.c.Tr.T("settings.from_keyring", nil)
 }
 
 func (m *Model) askLogout() tea.Cmd {
@@ -297,24 +299,26 @@ func (m *Model) askLogout() tea.Cmd {
 		return nil
 	}
 	if !r.saved {
-		return common.Toast("Profile " + r.name + " is not saved: its credentials come from QIWI_* variables for this run only")
+		return common.Toast(m.c.Tr.T("settings.logout_not_saved", i18n.Args{"Name": r.name}))
 	}
 	if !r.modes.Any() && r.source != "env" {
-		return common.Toast("Profile " + r.name + " is already logged out")
+		return common.Toast(m.c.Tr.T("settings.already_logged_out", i18n.Args{"Name": r.name}))
 	}
+	tr := m.c.Tr
 	lines := []string{
-		fmt.Sprintf("The secrets of %q are removed from %s.", r.name, m.where()),
-		"Its cached history and payment journal stay.",
-		"Log in again with n.",
+		tr.T("settings.logout_secrets", i18n.Args{"Name": r.name, "From": m.removedFrom()}),
+		tr.T("settings.logout_history_stays", nil),
+		tr.T("settings.logout_again", i18n.Args{"Key": m.c.Keys.New.Help().Key}),
 	}
 	if r.name == m.deps.Active {
-		lines = append(lines, "This profile stays open until you switch profiles or quit.")
+		lines = append(lines, tr.T("settings.stays_open", nil))
 	}
 	acc, name := m.deps.Accounts, r.name
-	return common.Confirm("Log out of profile "+name+"?", lines, func() tea.Msg {
+	done := tr.T("settings.logged_out", i18n.Args{"Name": name})
+	return common.Confirm(tr.T("settings.logout_title", i18n.Args{"Name": name}), lines, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		return actionDoneMsg{text: "Logged out of " + name + "; its secrets are removed", err: acc.Logout(ctx, name)}
+		return actionDoneMsg{text: done, err: acc.Logout(ctx, name)}
 	})
 }
 
@@ -324,46 +328,47 @@ func (m *Model) askDelete() tea.Cmd {
 		return nil
 	}
 	if !r.saved {
-		return common.Toast("Profile " + r.name + " is not saved: there is nothing to delete")
+		return common.Toast(m.c.Tr.T("settings.delete_not_saved", i18n.Args{"Name": r.name}))
 	}
+	tr := m.c.Tr
 	lines := []string{
-		fmt.Sprintf("The profile %q is forgotten and its secrets are removed from %s.", r.name, m.where()),
-		"The cached history of its wallet stays in the store file.",
+		tr.T("settings.delete_secrets", i18n.Args{"Name": r.name, "From": m.removedFrom()}),
+		tr.T("settings.delete_history_stays", nil),
 	}
 	if r.name == m.deps.Active {
-		lines = append(lines, "This profile stays open until you switch profiles or quit.")
+		lines = append(lines, tr.T("settings.stays_open", nil))
 	}
 	acc, name := m.deps.Accounts, r.name
-	return common.Confirm("Delete profile "+name+"?", lines, func() tea.Msg {
+	done := tr.T("settings.deleted", i18n.Args{"Name": name})
+	return common.Confirm(tr.T("settings.delete_title", i18n.Args{"Name": name}), lines, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		return actionDoneMsg{text: "Deleted profile " + name, err: acc.DeleteProfile(ctx, name)}
+		return actionDoneMsg{text: done, err: acc.DeleteProfile(ctx, name)}
 	})
 }
 
 // ShortHelp lists the screen's main keys.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k, tr := m.c.Keys, m.c.Tr
 	if m.form != nil {
-		h := m.form.Help(k, "check & save")
-		h[3] = common.Relabel(k.Enter, "check & save") // enter submits from any field
+		h := m.form.Help(k, tr.T("settings.key_check_save", nil))
+		h[3] = common.Relabel(k.Enter, tr.T("settings.key_check_save", nil)) // enter submits from any field
 		return h
 	}
-	enter, login, logout, del := k.Enter, k.New, k.Reject, k.Delete
-	enter = common.Relabel(enter, "open profile")
-	login = common.Relabel(login, "log in")
-	logout = common.Relabel(logout, "log out")
-	del = common.Relabel(del, "delete")
+	enter := common.Relabel(k.Enter, tr.T("settings.key_open", nil))
+	login := common.Relabel(k.New, tr.T("settings.key_login", nil))
+	logout := common.Relabel(k.Reject, tr.T("settings.key_logout", nil))
+	del := common.Relabel(k.Delete, tr.T("settings.key_delete", nil))
 	has := len(m.rows) > 0
 	if r, ok := m.selected(); ok && r.name == m.deps.Active && r.modes.Any() && !m.relogged[r.name] {
-		enter = common.Relabel(enter, "open profile (it is open)")
+		enter = common.Relabel(enter, tr.T("settings.key_open_is_open", nil))
 		enter.SetEnabled(false)
 	} else {
 		enter.SetEnabled(has)
 	}
 	logout.SetEnabled(has)
 	del.SetEnabled(has)
-	return []key.Binding{k.Up, k.Down, enter, login, logout, del, k.Refresh}
+	return []key.Binding{k.Up, k.Down, enter, login, logout, del, m.languageKey(), k.Refresh}
 }
 
 // FullHelp lists every key of the screen.
@@ -374,59 +379,89 @@ func (m *Model) View() string {
 	if m.form != nil {
 		return m.formView()
 	}
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	var b strings.Builder
 	switch {
 	case m.deps.InMemory:
-		b.WriteString(s.Subtle.Render(" Demo: profiles live in memory only; nothing is written and no keyring is used.") + "\n\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("settings.demo", nil)) + "\n\n")
 	case m.keyringErr != nil:
-		b.WriteString(s.Warning.Render(" ! No OS keyring is reachable: logins cannot be saved.") + "\n")
+		b.WriteString(s.Warning.Render(" ! "+tr.T("settings.no_keyring", nil)) + "\n")
 		for _, l := range strings.Split(store.NoKeyringHelp, "\n") {
 			b.WriteString(s.Subtle.Render("   "+l) + "\n")
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(s.Title.Render(" Profiles") + "\n")
+	b.WriteString(s.Title.Render(" "+tr.T("settings.profiles", nil)) + "\n")
 	switch {
 	case m.state == common.StateLoading && len(m.rows) == 0:
-		b.WriteString(s.Subtle.Render(" Loading profiles…") + "\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("settings.loading", nil)) + "\n")
 	case m.state == common.StateError && len(m.rows) == 0:
-		b.WriteString(s.Error.Render(" "+m.c.Explain(m.err)) + "\n" + s.Subtle.Render(" Press r to retry.") + "\n")
+		b.WriteString(s.Error.Render(" "+m.c.Explain(m.err)) + "\n" + s.Subtle.Render(" "+tr.T("settings.retry", i18n.Args{"Key": m.c.Keys.Refresh.Help().Key})) + "\n")
 	case len(m.rows) == 0:
-		b.WriteString(s.Subtle.Render(" No saved profile. Press n to log one in.") + "\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("settings.none", i18n.Args{"Key": m.c.Keys.New.Help().Key})) + "\n")
 	default:
-		b.WriteString(s.TableHeader.Render(fmt.Sprintf("   %-16s %-23s %-15s %s", "PROFILE", "MODES", "WALLET", "SECRETS IN")) + "\n")
+		b.WriteString(s.TableHeader.Render("   "+common.PadRight(tr.T("settings.col_profile", nil), 16)+" "+common.PadRight(tr.T("settings.col_modes", nil), 23)+" "+
+			common.PadRight(tr.T("settings.col_wallet", nil), 15)+" "+tr.T("settings.col_secrets", nil)) + "\n")
 		for i, r := range m.rows {
 			b.WriteString(m.rowView(i, r))
 		}
-		b.WriteString(s.Subtle.Render("   * the profile on screen") + "\n")
+		b.WriteString(s.Subtle.Render("   "+tr.T("settings.on_screen", nil)) + "\n")
 	}
 	b.WriteString("\n" + m.settingsView())
 	return b.String()
 }
 
+// modes are a profile's modes in words ("wallet+merchant").
+func (m *Model) modes(md store.Modes) string {
+	var parts []string
+	if md.Wallet {
+		parts = append(parts, m.c.Tr.T("settings.mode_wallet", nil))
+	}
+	if md.Agent {
+		parts = append(parts, m.c.Tr.T("settings.mode_agent", nil))
+	}
+	if md.Merchant {
+		parts = append(parts, m.c.Tr.T("settings.mode_merchant", nil))
+	}
+	if len(parts) == 0 {
+		return m.c.Tr.T("settings.logged_out_row", nil)
+	}
+	return strings.Join(parts, "+")
+}
+
+// source is where a row's secrets are, in words.
+func (m *Model) source(r row) string {
+	tr := m.c.Tr
+	var src string
+	switch r.source {
+	case "memory":
+		src = tr.T("settings.in_memory", nil)
+	case "env":
+		src = tr.T("settings.in_env", nil)
+	case "keyring":
+		src = tr.T("settings.in_keyring", nil)
+	}
+	switch {
+	case !r.saved:
+		return tr.T("settings.this_run_only", i18n.Args{"Source": src})
+	case src == "":
+		return "—"
+	}
+	return src
+}
+
 func (m *Model) rowView(i int, r row) string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	mark := " "
 	if r.name == m.deps.Active {
 		mark = "*"
-	}
-	modes := r.modes.String()
-	if !r.modes.Any() {
-		modes = "logged out"
 	}
 	wallet := "—"
 	if r.wallet != "" {
 		wallet = m.c.Personal("+" + r.wallet)
 	}
-	source := r.source
-	switch {
-	case !r.saved:
-		source += " (this run only)"
-	case source == "":
-		source = "—"
-	}
-	line := fmt.Sprintf("%s %-16s %-23s %-15s %s", mark, common.Truncate(r.name, 16), modes, wallet, source)
+	line := mark + " " + common.PadRight(common.Truncate(r.name, 16), 16) + " " + common.PadRight(common.Truncate(m.modes(r.modes), 23), 23) + " " +
+		common.PadRight(wallet, 15) + " " + m.source(r)
 	if i == m.cursor {
 		line = s.Selected.Render("▶" + line)
 	} else {
@@ -434,13 +469,13 @@ func (m *Model) rowView(i int, r row) string {
 	}
 	var secrets []string
 	if r.token != "" {
-		secrets = append(secrets, "token "+r.token)
+		secrets = append(secrets, tr.T("settings.secret_token", i18n.Args{"Token": r.token}))
 	}
 	if r.agentID != "" {
-		secrets = append(secrets, "agent "+m.c.Personal(r.agentID)+" / "+r.agentPW)
+		secrets = append(secrets, tr.T("settings.secret_agent", i18n.Args{"ID": m.c.Personal(r.agentID), "Password": r.agentPW}))
 	}
 	if r.apiID != "" {
-		secrets = append(secrets, "merchant "+r.apiID+" / "+r.apiPW+" shop "+m.c.Personal(r.shopID))
+		secrets = append(secrets, tr.T("settings.secret_merchant", i18n.Args{"ID": r.apiID, "Password": r.apiPW, "Shop": m.c.Personal(r.shopID)}))
 	}
 	detail := strings.Join(secrets, " · ")
 	if r.problem != "" {
@@ -452,38 +487,61 @@ func (m *Model) rowView(i int, r row) string {
 	return line + "\n" + s.Subtle.Render("     "+common.Truncate(detail, max(10, m.width-6))) + "\n"
 }
 
+// interval is a refresh interval in words, to the second ("5 min 30 s").
+func (m *Model) interval(d time.Duration) string {
+	mins, secs := int(d/time.Minute), int(d%time.Minute/time.Second)
+	switch {
+	case mins == 0:
+		return m.c.Tr.T("settings.seconds", i18n.Args{"N": secs})
+	case secs == 0:
+		return m.c.Tr.T("settings.minutes", i18n.Args{"N": mins})
+	}
+	return m.c.Tr.T("settings.minutes_seconds", i18n.Args{"M": mins, "S": secs})
+}
+
 func (m *Model) settingsView() string {
-	s := m.c.Styles
+	s, tr := m.c.Styles, m.c.Tr
 	cfg := m.deps.Config
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Settings") + s.Subtle.Render("  (read-only here; edit "+cfg.ConfigPath+")") + "\n")
+	b.WriteString(s.Title.Render(" "+tr.T("settings.title", nil)) + s.Subtle.Render("  "+tr.T("settings.read_only_here", i18n.Args{"Path": cfg.ConfigPath})) + "\n")
 	item := func(label, value string) {
 		b.WriteString("   " + s.Label.Render(common.PadRight(label, 16)) + " " + value + "\n")
 	}
 	file := cfg.ConfigPath
 	if !cfg.ConfigExists {
-		file += s.Subtle.Render("  (not created yet: the defaults apply)")
+		file += s.Subtle.Render("  " + tr.T("settings.not_created", nil))
 	}
-	item("Config file", file)
-	item("Default profile", cfg.DefaultProfile)
-	item("Theme", cfg.Theme)
-	refresh := "off"
+	item(tr.T("settings.config_file", nil), file)
+	item(tr.T("settings.default_profile", nil), cfg.DefaultProfile)
+	item(tr.T("settings.theme", nil), cfg.Theme)
+	refresh := tr.T("settings.off", nil)
 	if cfg.RefreshInterval > 0 {
-		refresh = "every " + cfg.RefreshInterval.String()
+		refresh = tr.T("settings.every", i18n.Args{"Interval": cfg.RefreshInterval.String(), "Words": m.interval(cfg.RefreshInterval)})
 	}
-	item("Refresh", refresh)
+	item(tr.T("settings.refresh", nil), refresh)
 	onOff := func(b bool) string {
 		if b {
-			return "on"
+			return tr.T("settings.on", nil)
 		}
-		return "off"
+		return tr.T("settings.off", nil)
 	}
-	now := func(start, cur bool) string { return onOff(start) + " at start, " + onOff(cur) + " now" }
+	now := func(start, cur bool) string {
+		return tr.T("settings.start_now", i18n.Args{"Start": onOff(start), "Now": onOff(cur)})
+	}
 	privacy, readOnly := false, false
 	if m.c.Settings != nil {
 		privacy, readOnly = m.c.Settings.Privacy, m.c.Settings.ReadOnly
 	}
-	item("Privacy", now(cfg.Privacy, privacy)+s.Subtle.Render("  (p toggles)"))
-	item("Read-only", now(cfg.ReadOnly, readOnly))
+	item(tr.T("settings.privacy", nil), now(cfg.Privacy, privacy)+s.Subtle.Render("  "+tr.T("settings.toggles", i18n.Args{"Key": m.c.Keys.Privacy.Help().Key})))
+	item(tr.T("settings.read_only", nil), now(cfg.ReadOnly, readOnly))
+	lang := m.c.Tr.Lang()
+	item(tr.T("settings.language", nil), m.languageWords()+s.Subtle.Render("  "+tr.T("settings.language_switch", i18n.Args{"Key": langKey, "Other": languageNames[otherLanguage(lang)]})))
+	keep := tr.T("settings.language_keep", nil)
+	if m.width > 0 {
+		keep = formkit.Wrap(keep, max(20, m.width-4))
+	}
+	for _, l := range strings.Split(keep, "\n") {
+		b.WriteString(s.Subtle.Render("   "+l) + "\n")
+	}
 	return b.String()
 }

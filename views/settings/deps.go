@@ -10,13 +10,12 @@ package settings
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/store"
 )
 
@@ -46,6 +45,11 @@ type Info struct {
 	RefreshInterval time.Duration // 0: off
 	Privacy         bool          // privacy mode at start
 	ReadOnly        bool          // read-only mode at start
+	// Language is the language chosen at start ("": not told), and
+	// LanguageFrom how: LanguageFromFlag, LanguageFromConfig,
+	// LanguageFromLocale, or "" for the default (English).
+	Language     i18n.Lang
+	LanguageFrom string
 }
 
 // Deps are what the Accounts screen needs beyond common.Common.
@@ -81,6 +85,11 @@ type memoryProfile struct {
 	c store.Credentials
 }
 
+// noProfile is the failure for a profile that is not there.
+func noProfile(name string) error {
+	return i18n.Errorf("settings.no_profile", i18n.Args{"Name": name}, store.ErrNoProfile)
+}
+
 // NewMemoryAccounts makes an empty set of profiles.
 func NewMemoryAccounts() *MemoryAccounts {
 	return &MemoryAccounts{profiles: map[string]memoryProfile{}, now: time.Now}
@@ -112,10 +121,10 @@ func (a *MemoryAccounts) Unlock(_ context.Context, name string) (*store.Session,
 	defer a.mu.Unlock()
 	mp, ok := a.profiles[name]
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", store.ErrNoProfile, name)
+		return nil, noProfile(name)
 	}
 	if !mp.c.Modes().Any() {
-		return nil, fmt.Errorf("profile %q has no credentials", name)
+		return nil, i18n.Errorf("settings.no_credentials", i18n.Args{"Name": name}, nil)
 	}
 	return &store.Session{Profile: mp.p, Credentials: mp.c, Source: store.FromKeyring}, nil
 }
@@ -131,7 +140,7 @@ func (a *MemoryAccounts) Login(ctx context.Context, name string, c store.Credent
 		return nil, err
 	}
 	if v == nil {
-		return nil, errors.New("login: no verifier")
+		return nil, i18n.Errorf("settings.no_verifier", nil, nil)
 	}
 	got, err := v.Verify(ctx, c)
 	if err != nil {
@@ -171,7 +180,7 @@ func (a *MemoryAccounts) SaveSettings(_ context.Context, name string, s store.Se
 	defer a.mu.Unlock()
 	mp, ok := a.profiles[name]
 	if !ok {
-		return fmt.Errorf("%w: %q", store.ErrNoProfile, name)
+		return noProfile(name)
 	}
 	mp.p.Settings = s
 	a.profiles[name] = mp
@@ -184,7 +193,7 @@ func (a *MemoryAccounts) Logout(_ context.Context, name string) error {
 	defer a.mu.Unlock()
 	mp, ok := a.profiles[name]
 	if !ok {
-		return fmt.Errorf("%w: %q", store.ErrNoProfile, name)
+		return noProfile(name)
 	}
 	mp.c, mp.p.Has = store.Credentials{}, store.Modes{}
 	a.profiles[name] = mp
@@ -196,7 +205,7 @@ func (a *MemoryAccounts) DeleteProfile(_ context.Context, name string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, ok := a.profiles[name]; !ok {
-		return fmt.Errorf("%w: %q", store.ErrNoProfile, name)
+		return noProfile(name)
 	}
 	delete(a.profiles, name)
 	return nil

@@ -3,13 +3,13 @@ package settings
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/store"
 	"qiwidash/ui/common"
 	"qiwidash/ui/formkit"
@@ -39,7 +39,7 @@ func togetherAtSubmit(string) string { return "" }
 // loginFields are the login form's fields, in focus order, grouped by
 // mode. A new credential is one line here (secrets with NewSecret) and one
 // in credentials().
-func loginFields() []*formkit.Field {
+func loginFields(tr *i18n.Tr) []*formkit.Field {
 	text := func(key, label, placeholder string) *formkit.Field {
 		return formkit.NewText(key, label, placeholder).WithValidate(togetherAtSubmit)
 	}
@@ -47,16 +47,16 @@ func loginFields() []*formkit.Field {
 		return formkit.NewSecret(key, label, "").WithValidate(togetherAtSubmit)
 	}
 	return []*formkit.Field{
-		text(fieldName, "Profile name", "work"),
-		secret(fieldToken, "Wallet API token").InGroup("Wallet"),
-		text(fieldAgentID, "Agent terminal id", "").InGroup("Payment agent (Top-Up API)"),
-		secret(fieldAgentPassword, "Agent password"),
-		text(fieldAgentKeyFile, "Agent key file", "PEM RSA key path, for a signature login"),
-		text(fieldAgentCertFile, "Agent certificate file", "PEM path, for a certificate login"),
-		secret(fieldAgentPassphrase, "Agent key passphrase"),
-		text(fieldAPIID, "Merchant API_ID", "").InGroup("Merchant (Pull REST API)"),
-		secret(fieldAPIPassword, "Merchant API_PASSWORD"),
-		text(fieldShopID, "Merchant shop id", "prv_id"),
+		text(fieldName, tr.T("settings.field_name", nil), tr.T("settings.field_name_hint", nil)),
+		secret(fieldToken, tr.T("settings.field_token", nil)).InGroup(tr.T("settings.group_wallet", nil)),
+		text(fieldAgentID, tr.T("settings.field_agent_id", nil), "").InGroup(tr.T("settings.group_agent", nil)),
+		secret(fieldAgentPassword, tr.T("settings.field_agent_password", nil)),
+		text(fieldAgentKeyFile, tr.T("settings.field_agent_key", nil), tr.T("settings.field_agent_key_hint", nil)),
+		text(fieldAgentCertFile, tr.T("settings.field_agent_cert", nil), tr.T("settings.field_agent_cert_hint", nil)),
+		secret(fieldAgentPassphrase, tr.T("settings.field_agent_passphrase", nil)),
+		text(fieldAPIID, tr.T("settings.field_api_id", nil), "").InGroup(tr.T("settings.group_merchant", nil)),
+		secret(fieldAPIPassword, tr.T("settings.field_api_password", nil)),
+		text(fieldShopID, tr.T("settings.field_shop_id", nil), "prv_id"),
 	}
 }
 
@@ -72,13 +72,13 @@ type form struct {
 // newForm opens the form for profile name (focus on the token, the first
 // field to fill), or, with name "", for a new profile (focus on the name;
 // fallback fills an empty one).
-func newForm(name, fallback string) *form {
-	fields := loginFields()
+func newForm(tr *i18n.Tr, name, fallback string) *form {
+	fields := loginFields(tr)
 	fields[0].WithValue(name)
 	f := &form{Form: formkit.New(fields...), fallback: fallback}
 	f.LabelWidth = 24
 	if fallback != "" {
-		f.Get(fieldName).SetPlaceholder("e.g. " + fallback)
+		f.Get(fieldName).SetPlaceholder("e.g. " + fallback) // an example: the kit words its "e.g."
 	}
 	return f
 }
@@ -107,31 +107,33 @@ func (f *form) credentials() store.Credentials {
 	}
 }
 
-// check finds what is wrong before anything is sent, and the field to fix.
-func (f *form) check() (string, string) {
+// check finds what is wrong before anything is sent, in words, and the
+// field to fix.
+func (f *form) check(c *common.Common) (string, string) {
+	tr := c.Tr
 	if err := store.CheckProfileName(f.name()); err != nil {
-		return "Profile name: use 1-64 letters, digits, '.', '_' or '-' (no spaces)", fieldName
+		return tr.T("settings.check_name", nil), fieldName
 	}
-	c := f.credentials()
+	cr := f.credentials()
 	switch {
-	case c.IsZero():
-		return "Fill at least one group: a wallet token, an agent id with its password, or the merchant API_ID, API_PASSWORD and shop id", fieldToken
-	case c.AgentID == "" && (c.AgentPassword != "" || c.AgentKeyFile != "" || c.AgentCertFile != "" || c.AgentPassphrase != ""):
-		return "The agent password or key needs the agent terminal id", fieldAgentID
-	case c.AgentID != "" && c.AgentPassword == "" && c.AgentKeyFile == "":
-		return "The agent terminal id needs its password", fieldAgentPassword
-	case c.AgentCertFile != "" && c.AgentKeyFile == "":
-		return "The agent certificate needs its key file", fieldAgentKeyFile
-	case c.AgentCertFile != "" && c.AgentPassword == "":
-		return "A certificate login still needs the agent password", fieldAgentPassword
+	case cr.IsZero():
+		return tr.T("settings.check_empty", nil), fieldToken
+	case cr.AgentID == "" && (cr.AgentPassword != "" || cr.AgentKeyFile != "" || cr.AgentCertFile != "" || cr.AgentPassphrase != ""):
+		return tr.T("settings.check_agent_id", nil), fieldAgentID
+	case cr.AgentID != "" && cr.AgentPassword == "" && cr.AgentKeyFile == "":
+		return tr.T("settings.check_agent_password", nil), fieldAgentPassword
+	case cr.AgentCertFile != "" && cr.AgentKeyFile == "":
+		return tr.T("settings.check_agent_key", nil), fieldAgentKeyFile
+	case cr.AgentCertFile != "" && cr.AgentPassword == "":
+		return tr.T("settings.check_cert_password", nil), fieldAgentPassword
 	}
-	if err := c.Check(); err != nil {
+	if err := cr.Check(); err != nil {
 		for _, k := range []string{fieldAPIID, fieldAPIPassword, fieldShopID} {
 			if f.Value(k) == "" {
-				return "Merchant credentials need API_ID, API_PASSWORD and the shop id: " + f.Get(k).Label + " is empty", k
+				return tr.T("settings.check_merchant", i18n.Args{"Field": f.Get(k).Label}), k
 			}
 		}
-		return err.Error(), fieldToken
+		return c.Explain(err), fieldToken
 	}
 	return "", ""
 }
@@ -147,7 +149,7 @@ func (m *Model) openForm(name string) tea.Cmd {
 		fallback = m.deps.Config.DefaultProfile
 	}
 	m.formGen++
-	m.form = newForm(name, fallback)
+	m.form = newForm(m.c.Tr, name, fallback)
 	return nil
 }
 
@@ -165,7 +167,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 		checking := f.checking
 		m.closeForm()
 		if checking {
-			return common.Toast("The check goes on; its outcome will show here")
+			return common.Toast(m.c.Tr.T("settings.check_goes_on", nil))
 		}
 		return nil
 	}
@@ -183,7 +185,7 @@ func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
 // the APIs and save them, in a command.
 func (m *Model) submit() tea.Cmd {
 	f := m.form
-	if p, field := f.check(); p != "" {
+	if p, field := f.check(m.c); p != "" {
 		f.problem = p
 		f.Focus(field)
 		return nil
@@ -205,7 +207,7 @@ func (m *Model) submit() tea.Cmd {
 			set := p.Settings
 			set.BaseURL, set.AgentURL, set.MerchantURL = urls.BaseURL, urls.AgentURL, urls.MerchantURL
 			if err := acc.SaveSettings(ctx, name, set); err != nil {
-				msg.reason = "The credentials were saved, but the API hosts were not: " + store.Redact(err.Error(), cr)
+				msg.reason = store.Redact(m.c.Tr.T("settings.hosts_not_saved", i18n.Args{"Why": m.c.Explain(err)}), cr)
 			}
 		}
 		return msg
@@ -218,21 +220,26 @@ func refusal(c *common.Common, err error, cr store.Credentials) (string, string)
 	var le *store.LoginError
 	var text string
 	field := fieldToken
+	tr := c.Tr
 	switch {
 	case errors.As(err, &le):
-		text = fmt.Sprintf("QIWI refused the %s credentials: %s. Nothing was saved.", le.Mode, le.Reason)
+		args := i18n.Args{"Reason": le.Reason, "Mode": le.Mode}
 		switch le.Mode {
+		case "wallet":
+			text = tr.T("settings.refused_wallet", args)
 		case "agent":
-			field = fieldAgentID
+			text, field = tr.T("settings.refused_agent", args), fieldAgentID
 		case "merchant":
-			field = fieldAPIID
+			text, field = tr.T("settings.refused_merchant", args), fieldAPIID
+		default:
+			text = tr.T("settings.refused", args)
 		}
 	case errors.Is(err, store.ErrNoKeyring):
-		text = "Nothing was saved: no OS keyring is reachable.\n" + store.NoKeyringHelp
+		text = tr.T("settings.refused_no_keyring", nil) + "\n" + store.NoKeyringHelp
 	case errors.Is(err, context.DeadlineExceeded):
-		text = "QIWI did not answer in time; nothing was saved. Check the network and try again."
+		text = tr.T("settings.refused_timeout", nil)
 	default:
-		text = c.Explain(err) + ". Nothing was saved."
+		text = tr.T("settings.refused_why", i18n.Args{"Why": c.Explain(err)})
 	}
 	return store.Redact(text, cr), field
 }
@@ -246,8 +253,9 @@ func (m *Model) loginDone(msg loginDoneMsg) tea.Cmd {
 			m.form.Focus(msg.field)
 			return nil
 		}
+		text := m.c.Tr.T("settings.login_failed", i18n.Args{"Name": msg.name, "Why": firstLine(msg.reason)})
 		return func() tea.Msg {
-			return common.ToastMsg{Text: "Login of " + msg.name + " failed: " + firstLine(msg.reason), Error: true}
+			return common.ToastMsg{Text: text, Error: true}
 		}
 	}
 	if current {
@@ -255,14 +263,19 @@ func (m *Model) loginDone(msg loginDoneMsg) tea.Cmd {
 	}
 	m.pick = msg.name
 	m.relogged[msg.name] = true
-	text := fmt.Sprintf("Profile %s saved (modes: %s", msg.name, msg.modes)
-	if msg.wallet != "" {
-		text += "; wallet " + m.c.Personal("+"+msg.wallet)
-	}
-	if msg.name == m.deps.Active {
-		text += "). Press enter on it to reopen it with these credentials."
-	} else {
-		text += "). Press enter on it to open it."
+	args := i18n.Args{"Name": msg.name, "Modes": m.modes(msg.modes), "Key": m.c.Keys.Enter.Help().Key}
+	var text string
+	switch {
+	case msg.wallet != "" && msg.name == m.deps.Active:
+		args["Wallet"] = m.c.Personal("+" + msg.wallet)
+		text = m.c.Tr.T("settings.saved_wallet_reopen", args)
+	case msg.wallet != "":
+		args["Wallet"] = m.c.Personal("+" + msg.wallet)
+		text = m.c.Tr.T("settings.saved_wallet_open", args)
+	case msg.name == m.deps.Active:
+		text = m.c.Tr.T("settings.saved_reopen", args)
+	default:
+		text = m.c.Tr.T("settings.saved_open", args)
 	}
 	toast := common.Toast(text)
 	if msg.reason != "" {
@@ -274,8 +287,9 @@ func (m *Model) loginDone(msg loginDoneMsg) tea.Cmd {
 func (m *Model) formView() string {
 	s, f := m.c.Styles, m.form
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Log in a profile") + "\n")
-	intro := "Fill what you have and leave the rest empty. QIWI checks it first; nothing is saved unless it is accepted."
+	tr := m.c.Tr
+	b.WriteString(s.Title.Render(" "+tr.T("settings.login_title", nil)) + "\n")
+	intro := tr.T("settings.login_intro", nil)
 	if m.width > 0 {
 		intro = strings.ReplaceAll(formkit.Wrap(intro, max(20, m.width-2)), "\n", "\n ")
 	}
@@ -283,7 +297,7 @@ func (m *Model) formView() string {
 	if name := f.name(); name != "" {
 		for _, r := range m.rows {
 			if r.name == name && r.modes.Any() {
-				b.WriteString(s.Subtle.Render(" "+name+" exists: what you fill is added to it or replaces that group.") + "\n")
+				b.WriteString(s.Subtle.Render(" "+tr.T("settings.login_exists", i18n.Args{"Name": name})) + "\n")
 			}
 		}
 	}
@@ -291,7 +305,7 @@ func (m *Model) formView() string {
 	b.WriteString(f.View(s, true, m.width, 0) + "\n\n")
 	switch {
 	case f.checking:
-		b.WriteString(s.Accent.Render(" Checking with QIWI…") + "\n")
+		b.WriteString(s.Accent.Render(" "+tr.T("settings.checking", nil)) + "\n")
 	case f.problem != "":
 		for i, l := range strings.Split(f.problem, "\n") {
 			prefix := " ✗ "
@@ -301,10 +315,10 @@ func (m *Model) formView() string {
 			b.WriteString(s.Error.Render(prefix+l) + "\n")
 		}
 	}
-	where := "the OS keyring"
+	kept := tr.T("settings.kept_keyring", nil)
 	if m.deps.InMemory {
-		where = "memory only (demo)"
+		kept = tr.T("settings.kept_memory", nil)
 	}
-	b.WriteString(s.Subtle.Render(" Secrets are typed hidden and kept in "+where+"; never in a file.") + "\n")
+	b.WriteString(s.Subtle.Render(" "+kept) + "\n")
 	return b.String()
 }

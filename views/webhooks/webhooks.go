@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 	"qiwidash/ui/formkit"
@@ -60,26 +61,28 @@ const (
 	actNewKey
 )
 
-// txnTypes are the choices of the register prompt.
+// txnTypes are the choices of the register prompt, with their words.
 var txnTypes = []struct {
-	label string
-	typ   qiwiapi.HookTxnType
+	name string // as QIWI names it
+	id   string
+	typ  qiwiapi.HookTxnType
 }{
-	{"IN — incoming payments", qiwiapi.HookIncoming},
-	{"OUT — outgoing payments", qiwiapi.HookOutgoing},
-	{"BOTH — incoming and outgoing", qiwiapi.HookBoth},
+	{"IN", "webhooks.txn_in", qiwiapi.HookIncoming},
+	{"OUT", "webhooks.txn_out", qiwiapi.HookOutgoing},
+	{"BOTH", "webhooks.txn_both", qiwiapi.HookBoth},
 }
 
 // newPrompt is the register form: the URL (QIWI takes at most 100
 // characters before encoding: counted, never cut) and the transaction type.
-func newPrompt() *formkit.Form {
+func newPrompt(tr *i18n.Tr) *formkit.Form {
 	var opts []formkit.Option
 	for _, t := range txnTypes {
-		opts = append(opts, formkit.Option{Label: t.label, Value: strconv.Itoa(int(t.typ))})
+		opts = append(opts, formkit.Option{Label: tr.T(t.id, nil), Value: strconv.Itoa(int(t.typ))})
 	}
-	txn := formkit.NewChoice("txn", "Transactions", opts...)
+	txn := formkit.NewChoice("txn", tr.T("webhooks.transactions", nil), opts...)
 	txn.Choice = 2 // BOTH
-	return formkit.New(formkit.NewText("url", "URL", "https://example.com/qiwi/hook").WithLimit(qiwiapi.MaxHookURLLength).WithValidate(urlProblem), txn)
+	problem := func(v string) string { return urlProblem(tr, v) }
+	return formkit.New(formkit.NewText("url", tr.T("webhooks.url", nil), "https://example.com/qiwi/hook").WithLimit(qiwiapi.MaxHookURLLength).WithValidate(problem), txn)
 }
 
 // Model is the Webhooks screen.
@@ -101,7 +104,7 @@ type Model struct {
 func New(c *common.Common) *Model { return &Model{c: c} }
 
 // Title is the tab label.
-func (m *Model) Title() string { return "Webhooks" }
+func (m *Model) Title() string { return m.c.Tr.T("screen.webhooks", nil) }
 
 // Init loads the active hook.
 func (m *Model) Init() tea.Cmd { return m.load() }
@@ -165,30 +168,30 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		return m, tea.Batch(common.Toast("Webhook registered: "+msg.hook.HookParameters.URL), m.load())
+		return m, tea.Batch(common.Toast(m.c.Tr.T("webhooks.registered", i18n.Args{"URL": msg.hook.HookParameters.URL})), m.load())
 	case deletedMsg:
 		m.inFlight--
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		return m, tea.Batch(common.Toast("Webhook deleted"), m.load())
+		return m, tea.Batch(common.Toast(m.c.Tr.T("webhooks.deleted", nil)), m.load())
 	case newKeyMsg:
 		m.inFlight--
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
 		m.key, m.keyErr = msg.key, nil
-		return m, common.Toast("New key issued; the old one no longer works. y copies the new key")
+		return m, common.Toast(m.c.Tr.T("webhooks.new_key_issued", i18n.Args{"Key": m.c.Keys.Copy.Help().Key}))
 	case testedMsg:
 		m.inFlight--
 		if msg.err != nil {
 			return m, m.c.ErrorToast(msg.err)
 		}
-		text := strings.TrimSpace(msg.text)
+		text := strings.TrimSpace(msg.text) // QIWI's own words
 		if text == "" {
-			text = "sent"
+			text = m.c.Tr.T("webhooks.test_sent", nil)
 		}
-		return m, common.Toast("Test notification: " + text)
+		return m, common.Toast(m.c.Tr.T("webhooks.test_result", i18n.Args{"Text": text}))
 	case confirmedMsg:
 		return m, m.run(msg.action)
 	case tea.KeyMsg:
@@ -201,7 +204,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k, tr := m.c.Keys, m.c.Tr
 	switch {
 	case key.Matches(msg, k.Refresh):
 		return m.load()
@@ -209,20 +212,20 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openPrompt()
 	case key.Matches(msg, k.Copy):
 		if m.key != "" {
-			return common.Copy(m.key, "webhook key")
+			return common.Copy(m.key, tr.T("webhooks.copy_key", nil))
 		}
 	case key.Matches(msg, k.Delete):
 		if m.hook != nil {
-			return common.Confirm("Delete the webhook?", []string{
-				"QIWI stops sending notifications to " + m.hook.HookParameters.URL + ".",
-				"Its key stops working. You can register a new webhook afterwards (n).",
+			return common.Confirm(tr.T("webhooks.delete_title", nil), []string{
+				tr.T("webhooks.delete_stops", i18n.Args{"URL": m.hook.HookParameters.URL}),
+				tr.T("webhooks.delete_key", i18n.Args{"Key": k.New.Help().Key}),
 			}, func() tea.Msg { return confirmedMsg{actDelete} })
 		}
 	case key.Matches(msg, k.NewKey):
 		if m.hook != nil {
-			return common.Confirm("Issue a new signing key?", []string{
-				"The old key stops working at once: notifications are signed with the new key",
-				"from now on, so update your server with it (y copies it after this).",
+			return common.Confirm(tr.T("webhooks.new_key_title", nil), []string{
+				tr.T("webhooks.new_key_line1", nil),
+				tr.T("webhooks.new_key_line2", i18n.Args{"Key": k.Copy.Help().Key}),
 			}, func() tea.Msg { return confirmedMsg{actNewKey} })
 		}
 	case key.Matches(msg, k.Test):
@@ -267,25 +270,24 @@ func (m *Model) run(a action) tea.Cmd {
 
 func (m *Model) openPrompt() tea.Cmd {
 	if m.hook != nil {
-		return func() tea.Msg {
-			return common.ToastMsg{Text: "A webhook is already registered; QIWI keeps one per wallet. Delete it first (D)", Error: true}
-		}
+		text := m.c.Tr.T("webhooks.already", i18n.Args{"Key": m.c.Keys.Delete.Help().Key})
+		return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 	}
 	if m.state == stateLoading {
 		return nil
 	}
-	m.prompt = newPrompt()
+	m.prompt = newPrompt(m.c.Tr)
 	return nil
 }
 
 // urlProblem checks the URL as it is typed: an absolute http(s) address.
-func urlProblem(v string) string {
+func urlProblem(tr *i18n.Tr, v string) string {
 	u, err := url.Parse(v)
 	switch {
 	case v == "":
-		return "Enter the URL QIWI should send notifications to"
+		return tr.T("webhooks.url_empty", nil)
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return "Not a web address: it must start with http:// or https:// and name a host"
+		return tr.T("webhooks.url_bad", nil)
 	}
 	return ""
 }
@@ -323,68 +325,70 @@ func (m *Model) register() tea.Cmd {
 
 // View draws the hook, or the register prompt.
 func (m *Model) View() string {
-	s := m.c.Styles
+	s, tr, k := m.c.Styles, m.c.Tr, m.c.Keys
 	if m.prompt != nil {
 		return m.promptView()
 	}
 	var b strings.Builder
-	b.WriteString(s.Title.Render(" Webhook") + s.Subtle.Render("  (QIWI sends a signed notification for every payment)") + "\n\n")
+	b.WriteString(s.Title.Render(" "+tr.T("webhooks.title", nil)) + s.Subtle.Render("  "+tr.T("webhooks.title_note", nil)) + "\n\n")
 	switch m.state {
 	case stateLoading:
 		if m.hook == nil {
-			b.WriteString(s.Subtle.Render(" Loading the webhook…") + "\n")
+			b.WriteString(s.Subtle.Render(" "+tr.T("webhooks.loading", nil)) + "\n")
 			return b.String()
 		}
 	case stateError:
-		b.WriteString(s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" Press r to retry.") + "\n")
+		b.WriteString(s.Error.Render(" "+m.c.Explain(m.err)) + "\n\n" + s.Subtle.Render(" "+tr.T("webhooks.retry", i18n.Args{"Key": k.Refresh.Help().Key})) + "\n")
 		return b.String()
 	case stateNone:
-		b.WriteString(" No webhook registered.\n\n")
-		b.WriteString(s.Subtle.Render(" Press n to register a URL; QIWI then posts every payment to it.") + "\n")
+		b.WriteString(" " + tr.T("webhooks.none", nil) + "\n\n")
+		b.WriteString(s.Subtle.Render(" "+tr.T("webhooks.none_hint", i18n.Args{"Key": k.New.Help().Key})) + "\n")
 		return b.String()
 	}
 	h := m.hook
 	row := func(label, value string) {
 		b.WriteString(" " + s.Label.Render(common.PadRight(label, 14)) + value + "\n")
 	}
-	row("URL", h.HookParameters.URL)
-	row("Type", hookType(h.HookType))
-	row("Transactions", txnLabel(h.TxnType))
-	row("Hook id", qiwiapi.MaskSecret(h.HookID))
+	row(tr.T("webhooks.url", nil), h.HookParameters.URL)
+	row(tr.T("webhooks.type", nil), hookType(tr, h.HookType))
+	row(tr.T("webhooks.transactions", nil), txnLabel(tr, h.TxnType))
+	row(tr.T("webhooks.hook_id", nil), qiwiapi.MaskSecret(h.HookID))
+	signing := tr.T("webhooks.signing_key", nil)
 	switch {
 	case m.key != "":
-		row("Signing key", qiwiapi.MaskSecret(m.key)+s.Subtle.Render("   (y copies it in full)"))
+		row(signing, qiwiapi.MaskSecret(m.key)+s.Subtle.Render("   "+tr.T("webhooks.copies_full", i18n.Args{"Key": k.Copy.Help().Key})))
 	case m.keyErr != nil:
-		row("Signing key", s.Error.Render("could not be read: "+m.c.Explain(m.keyErr)))
+		row(signing, s.Error.Render(tr.T("webhooks.key_unreadable", i18n.Args{"Why": m.c.Explain(m.keyErr)})))
 	default:
-		row("Signing key", "—")
+		row(signing, "—")
 	}
-	b.WriteString("\n" + s.Subtle.Render(" t sends a test notification · K issues a new key · D deletes the webhook") + "\n")
+	b.WriteString("\n" + s.Subtle.Render(" "+tr.T("webhooks.actions", i18n.Args{"Test": k.Test.Help().Key, "NewKey": k.NewKey.Help().Key, "Delete": k.Delete.Help().Key})) + "\n")
 	return b.String()
 }
 
-func hookType(t string) string {
+// hookType is the hook's type as QIWI names it, with what it means.
+func hookType(tr *i18n.Tr, t string) string {
 	if t == "WEB" || t == "1" {
-		return "WEB (HTTP POST to the URL)"
+		return tr.T("webhooks.type_web", nil)
 	}
 	return t
 }
 
-func txnLabel(t string) string {
-	switch strings.ToUpper(t) {
-	case "IN", "0":
-		return "IN — incoming payments"
-	case "OUT", "1":
-		return "OUT — outgoing payments"
-	case "BOTH", "2":
-		return "BOTH — incoming and outgoing"
+// txnLabel is the hook's transaction type as QIWI names it, with what it
+// means.
+func txnLabel(tr *i18n.Tr, t string) string {
+	for _, tt := range txnTypes {
+		if strings.EqualFold(t, tt.name) || t == strconv.Itoa(int(tt.typ)) {
+			return tr.T(tt.id, nil)
+		}
 	}
 	return t
 }
 
 func (m *Model) promptView() string {
-	s := m.c.Styles
-	return s.Title.Render(" Register a webhook") + s.Subtle.Render("  (esc cancels · enter on the last field registers)") + "\n\n" +
+	s, k := m.c.Styles, m.c.Keys
+	return s.Title.Render(" "+m.c.Tr.T("webhooks.register_title", nil)) +
+		s.Subtle.Render("  "+m.c.Tr.T("webhooks.register_keys", i18n.Args{"Back": k.Back.Help().Key, "Enter": k.Enter.Help().Key})) + "\n\n" +
 		m.prompt.View(s, true, m.width, max(0, m.height-2)) + "\n"
 }
 
@@ -392,16 +396,16 @@ func (m *Model) promptView() string {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.prompt != nil {
-		return m.prompt.Help(k, "register")
+		return m.prompt.Help(k, m.c.Tr.T("webhooks.key_register", nil))
 	}
 	has := m.hook != nil
 	nw, del, nk, test, cp := k.New, k.Delete, k.NewKey, k.Test, k.Copy
-	nw = common.Relabel(nw, "register")
+	nw = common.Relabel(nw, m.c.Tr.T("webhooks.key_register", nil))
 	nw.SetEnabled(!has && m.state == stateNone)
 	del.SetEnabled(has)
 	nk.SetEnabled(has)
 	test.SetEnabled(has)
-	cp = common.Relabel(cp, "copy key")
+	cp = common.Relabel(cp, m.c.Tr.T("webhooks.key_copy", nil))
 	cp.SetEnabled(m.key != "")
 	return []key.Binding{nw, del, nk, test, cp, k.Refresh}
 }

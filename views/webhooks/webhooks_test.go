@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/uitest"
 )
@@ -162,4 +163,29 @@ func TestGoldenActive80x24(t *testing.T) {
 		t.Fatal(err)
 	}
 	uitest.GoldenAt(t, 80, 24, New(env.Common), uitest.Step{WaitFor: "Signing key"})
+}
+
+// webhooksIn is the screen in lang, with a hook registered when active.
+func webhooksIn(t *testing.T, lang i18n.Lang, active bool) uitest.Sized {
+	env := uitest.New(t)
+	env.Speak(lang)
+	if active {
+		if _, _, err := env.Common.API.Webhooks.Register(context.Background(), hookURL, qiwiapi.HookBoth); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return New(env.Common)
+}
+
+func TestGoldenActiveLangs(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized { return webhooksIn(t, lang, true) },
+		func(tr *i18n.Tr) []uitest.Step { return []uitest.Step{{WaitFor: tr.T("webhooks.signing_key", nil)}} })
+}
+
+func TestGoldenRegisterFormLangs(t *testing.T) {
+	uitest.GoldenLangs(t, func(t *testing.T, lang i18n.Lang) uitest.Sized { return webhooksIn(t, lang, false) },
+		func(tr *i18n.Tr) []uitest.Step {
+			return []uitest.Step{{WaitFor: tr.T("webhooks.none", nil)},
+				{Send: uitest.Press("n")}, {Send: uitest.Type("ftp://example.com/hook")}, {WaitFor: "ftp://example.com/hook"}}
+		})
 }
