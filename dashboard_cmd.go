@@ -60,8 +60,11 @@ type dashboardFlags struct {
 	// lang is --lang ("" = not given) until runDashboard settles it with
 	// the config and the locale (i18n.Choose).
 	lang string
-	// help is the language the flags' help is in (nil: English).
-	help *i18n.Tr
+	// tr is the process's one catalogue: the help's language, then the
+	// dashboard's. Every profile's Common holds it, so the Settings
+	// screen's live switch (tr.Set) holds across profile switches and
+	// reopens. nil: a new one in lang.
+	tr *i18n.Tr
 }
 
 // credentials are what a profile holds; any part may be empty.
@@ -93,6 +96,9 @@ func runDashboard(f dashboardFlags) error {
 		return fmt.Errorf("--lang: %w", err)
 	}
 	f.lang = string(lang)
+	if f.tr != nil {
+		f.tr.Set(lang) // settled from the same flag, config and locale as the help: the same
+	}
 	orDiscard(f.log).Info("config", "path", cfg.Path, "theme", cfg.Theme, "refresh", cfg.RefreshInterval, "zone", cfg.TimeZone.String(), "lang", f.lang, "demo", f.demo)
 	applyTheme(cfg.Theme)
 	if f.demo {
@@ -102,9 +108,9 @@ func runDashboard(f dashboardFlags) error {
 }
 
 // dashboardFlagSet declares the dashboard's flags into f, in the order
-// --help lists them, their help in f.help's language.
+// --help lists them, their help in f.tr's language.
 func dashboardFlagSet(fs *pflag.FlagSet, f *dashboardFlags) {
-	tr := f.help
+	tr := f.tr
 	fs.SortFlags = false
 	fs.BoolVar(&f.demo, "demo", false, tr.T("cli.flag.demo", nil))
 	fs.StringVar(&f.profile, "profile", "", tr.T("cli.flag.profile_open", nil))
@@ -777,7 +783,10 @@ func demoDeps() screenDeps {
 // The Wallet API client's history requests pass budgets' scheduler for the
 // wallet (nil: a scheduler of the client's own).
 func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantURL string, budgets *budget.Registry) (*common.Common, error) {
-	tr := i18n.New(i18n.Lang(f.lang))
+	tr := f.tr
+	if tr == nil {
+		tr = i18n.New(i18n.Lang(f.lang))
+	}
 	c := &common.Common{
 		Styles:   common.NewStyles(common.DefaultTheme()),
 		Keys:     common.DefaultKeys(tr),

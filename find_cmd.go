@@ -47,7 +47,7 @@ func newFindCmd(tr *i18n.Tr) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cli := search.CLI{Store: st, Options: search.Options{Profiles: profiles}, JSON: asJSON, Case: asCase, Zone: cfg.TimeZone}
+			cli := search.CLI{Store: st, Options: search.Options{Profiles: profiles, Tr: tr}, JSON: asJSON, Case: asCase, Zone: cfg.TimeZone}
 			return cli.Run(ctx, cmd.OutOrStdout(), strings.Join(args, " "))
 		},
 	}

@@ -8,7 +8,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"qiwidash/i18n"
+	"qiwidash/store"
 	"qiwidash/store/moves"
+	"qiwidash/ui/common"
+	"qiwidash/views/settings"
 )
 
 // cobraEnglish are the words cobra and pflag print of their own in English.
@@ -178,6 +182,35 @@ func TestArgValue(t *testing.T) {
 	} {
 		if got := argValue(c.args, "lang"); got != c.want {
 			t.Errorf("%v: %q, want %q", c.args, got, c.want)
+		}
+	}
+}
+
+// TestOneLanguageForEveryProfile: every profile the dashboard opens holds
+// the one catalogue, so the Settings screen's live switch (Tr.Set) holds
+// when the shell reopens the profile in the new language or switches to
+// another.
+func TestOneLanguageForEveryProfile(t *testing.T) {
+	cleanEnv(t)
+	accounts := settings.NewMemoryAccounts()
+	for _, name := range []string{"a", "b"} {
+		accounts.Add(store.Profile{Name: name}, store.Credentials{APIID: "1", APIPassword: "secret", ShopID: "2"})
+	}
+	tr := i18n.New(i18n.EN)
+	d := &dashboard{f: dashboardFlags{tr: tr, set: map[string]bool{}}, cfg: store.DefaultConfig(), accounts: accounts, saveDir: t.TempDir(),
+		newDeps: func(string, *common.Common, credentials) (screenDeps, error) { return demoDeps(), nil }}
+	a, _, err := d.open("a")
+	if err != nil || a.Tr != tr {
+		t.Fatalf("open a: %v, its Tr the dashboard's: %v", err, a.Tr == tr)
+	}
+	a.Tr.Set(i18n.RU) // the Settings screen's switch
+	for _, name := range []string{"a", "b"} {
+		c, screens, err := d.open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Tr != tr || c.Keys.Quit.Help().Desc != "выход" || screens[0].ModeName != "Магазин" {
+			t.Errorf("%s reopened after the switch: same Tr %v, quit %q, mode %q", name, c.Tr == tr, c.Keys.Quit.Help().Desc, screens[0].ModeName)
 		}
 	}
 }

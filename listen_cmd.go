@@ -146,7 +146,7 @@ func openListenProfile(ctx context.Context, lo listenOptions, getenv func(string
 	}
 	ps, cr := sess.Profile.Settings, sess.Credentials
 	creds := credentials{token: cr.Token, wallet: sess.Profile.Wallet, apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID}
-	f := dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL), log: lo.log, lang: string(lo.tr.Lang())}
+	f := dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL), log: lo.log, tr: lo.tr}
 	c, err := newCommon(f, creds, "", "", orDefault(ps.MerchantURL, pull.DefaultBaseURL),
 		budget.NewRegistry(budget.Options{})) // one scheduler for the wallet, for this process
 	if err != nil {

@@ -60,7 +60,7 @@ func (a *app) run(args []string) error {
 
 // rootCmd is qiwidash itself: the dashboard, and the subcommands below it.
 func (a *app) rootCmd() *cobra.Command {
-	f := dashboardFlags{help: a.tr}
+	f := dashboardFlags{tr: a.tr}
 	root := &cobra.Command{
 		Use:           "qiwidash",
 		Short:         a.tr.T("cli.root.short", nil),
