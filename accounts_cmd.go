@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
@@ -121,19 +122,21 @@ func verifyMerchant(ctx context.Context, apiID, apiPassword, shopID, baseURL str
 	return err
 }
 
-// targetFlags declares the flags login, logout and export share.
-func targetFlags(fs *pflag.FlagSet, t *store.Target) {
+// targetFlags declares the flags login, logout and export share, their
+// help in tr's language.
+func targetFlags(fs *pflag.FlagSet, t *store.Target, tr *i18n.Tr) {
 	fs.SortFlags = false
-	fs.StringVar(&t.Profile, "profile", "", "profile `NAME` (default: default_profile from the config, else \"default\")")
-	fs.StringVar(&t.Config, "config", "", "config file at `PATH` (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
-	fs.StringVar(&t.Store, "store", "", "store file at `PATH` (default: $XDG_DATA_HOME/qiwidash/qiwidash.db)")
-	fs.StringVar(&t.BaseURL, "base-url", "", "Wallet API base `URL` (default: the profile's, else "+qiwiapi.DefaultBaseURL+")")
+	fs.StringVar(&t.Profile, "profile", "", tr.T("cli.flag.profile", nil))
+	fs.StringVar(&t.Config, "config", "", tr.T("cli.flag.config", nil))
+	fs.StringVar(&t.Store, "store", "", tr.T("cli.flag.store", nil))
+	fs.StringVar(&t.BaseURL, "base-url", "", tr.T("cli.flag.base_url", i18n.Args{"URL": qiwiapi.DefaultBaseURL}))
 }
 
 // accounts is the store's CLI on this app's terminal, its Wallet API
 // requests in the --debug log.
 func (a *app) accounts(cmd *cobra.Command) *store.CLI {
 	c := newAccountsCLI(a.stdin, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	c.Tr = a.tr
 	c.HTTPClient = httpClient(a.log.logger(), 30*time.Second)
 	return c
 }
@@ -147,12 +150,9 @@ func (a *app) loginCmd() *cobra.Command {
 	var o store.LoginOptions
 	c := &cobra.Command{
 		Use:   "login",
-		Short: "Save a profile's credentials to the OS keyring (checked with QIWI first)",
-		Long: `Asks for the credentials you have (Wallet API token, Top-Up agent terminal id and
-password, merchant API_ID, API_PASSWORD and shop id; Enter skips one), checks them
-with the APIs and saves them to the OS keyring. Secrets are read without echo from
-a terminal, or one line each from a pipe; never from flags.`,
-		Args: cobra.NoArgs,
+		Short: a.tr.T("cli.login.short", nil),
+		Long:  a.tr.T("cli.login.long", nil),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := interruptible(cmd)
 			defer stop()
@@ -160,13 +160,13 @@ a terminal, or one line each from a pipe; never from flags.`,
 			return a.accounts(cmd).Login(ctx, o)
 		},
 	}
-	targetFlags(c.Flags(), &o.Target)
-	c.Flags().StringVar(&o.AgentURL, "agent-url", "", "Top-Up agent API `URL` (default: production; private-api.qiwi.com with --agent-cert)")
-	c.Flags().StringVar(&o.AgentKey, "agent-key", "", "Top-Up agent: PEM RSA private key `FILE` (2048 bits or more): signs requests, or is --agent-cert's key")
-	c.Flags().StringVar(&o.AgentCert, "agent-cert", "", "Top-Up agent: PEM client certificate `FILE` from QIWI (login by certificate; needs --agent-key)")
-	c.Flags().StringVar(&o.AgentCA, "agent-ca", "", "Top-Up agent: PEM CA certificate `FILE` QIWI gave with the client certificate (optional)")
-	c.Flags().StringVar(&o.AgentSignAlg, "agent-sign-alg", "", "Top-Up agent signature algorithm: SHA1withRSA (default) or MD5withRSA")
-	c.Flags().StringVar(&o.MerchantURL, "merchant-url", "", "Pull REST API base `URL` (default: production)")
+	targetFlags(c.Flags(), &o.Target, a.tr)
+	c.Flags().StringVar(&o.AgentURL, "agent-url", "", a.tr.T("cli.flag.agent_url", nil))
+	c.Flags().StringVar(&o.AgentKey, "agent-key", "", a.tr.T("cli.flag.agent_key", nil))
+	c.Flags().StringVar(&o.AgentCert, "agent-cert", "", a.tr.T("cli.flag.agent_cert", nil))
+	c.Flags().StringVar(&o.AgentCA, "agent-ca", "", a.tr.T("cli.flag.agent_ca", nil))
+	c.Flags().StringVar(&o.AgentSignAlg, "agent-sign-alg", "", a.tr.T("cli.flag.agent_sign_alg", nil))
+	c.Flags().StringVar(&o.MerchantURL, "merchant-url", "", a.tr.T("cli.flag.merchant_url", nil))
 	return c
 }
 
@@ -174,8 +174,8 @@ func (a *app) logoutCmd() *cobra.Command {
 	var t store.Target
 	c := &cobra.Command{
 		Use:   "logout",
-		Short: "Remove a profile's secrets from the keyring",
-		Args:  cobra.NoArgs,
+		Short: a.tr.T("cli.logout.short", nil),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := interruptible(cmd)
 			defer stop()
@@ -183,20 +183,18 @@ func (a *app) logoutCmd() *cobra.Command {
 			return a.accounts(cmd).Logout(ctx, t)
 		},
 	}
-	targetFlags(c.Flags(), &t)
+	targetFlags(c.Flags(), &t, a.tr)
 	return c
 }
 
 func (a *app) exportCmd() *cobra.Command {
 	var o store.ExportOptions
 	c := &cobra.Command{
-		Use:   "export",
-		Short: "Write the cached wallet history as CSV or JSON, for scripts",
-		Long: `Brings the profile's cached history up to date for the range (unless --offline)
-and writes it to stdout as CSV or JSON. On a terminal, text from QIWI is
-sanitized; a file or a pipe gets it as it is.`,
-		Example: "  qiwidash export --from 2024-05-01 --to 2024-05-31 --format json > may.json",
-		Args:    cobra.NoArgs,
+		Use:     "export",
+		Short:   a.tr.T("cli.export.short", nil),
+		Long:    a.tr.T("cli.export.long", nil),
+		Example: a.tr.T("cli.export.example", nil),
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := interruptible(cmd)
 			defer stop()
@@ -204,10 +202,10 @@ sanitized; a file or a pipe gets it as it is.`,
 			return a.accounts(cmd).Export(ctx, o)
 		},
 	}
-	targetFlags(c.Flags(), &o.Target)
-	c.Flags().StringVar(&o.From, "from", "", "first `DAY`, YYYY-MM-DD (Moscow time) or RFC 3339")
-	c.Flags().StringVar(&o.To, "to", "", "last `DAY`, YYYY-MM-DD or RFC 3339 (default: now)")
-	c.Flags().StringVar(&o.Format, "format", "csv", "csv or json")
-	c.Flags().BoolVar(&o.Offline, "offline", false, "do not sync; export the cache as it is")
+	targetFlags(c.Flags(), &o.Target, a.tr)
+	c.Flags().StringVar(&o.From, "from", "", a.tr.T("cli.flag.export_from", nil))
+	c.Flags().StringVar(&o.To, "to", "", a.tr.T("cli.flag.export_to", nil))
+	c.Flags().StringVar(&o.Format, "format", "csv", a.tr.T("cli.flag.export_format", nil))
+	c.Flags().BoolVar(&o.Offline, "offline", false, a.tr.T("cli.flag.export_offline", nil))
 	return c
 }

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,6 +60,11 @@ type dashboardFlags struct {
 	// lang is --lang ("" = not given) until runDashboard settles it with
 	// the config and the locale (i18n.Choose).
 	lang string
+	// tr is the process's one catalogue: the help's language, then the
+	// dashboard's. Every profile's Common holds it, so the Settings
+	// screen's live switch (tr.Set) holds across profile switches and
+	// reopens. nil: a new one in lang.
+	tr *i18n.Tr
 }
 
 // credentials are what a profile holds; any part may be empty.
@@ -70,7 +76,7 @@ type credentials struct {
 }
 
 // errNoProfileYet is the answer when there is nothing to open.
-var errNoProfileYet = errors.New("no profile yet: run 'qiwidash login' or 'qiwidash --demo'")
+var errNoProfileYet = i18n.Errorf("cli.no_profile_yet", nil, nil)
 
 // runDashboard opens the dashboard: the demo, or a saved profile.
 func runDashboard(f dashboardFlags) error {
@@ -90,6 +96,9 @@ func runDashboard(f dashboardFlags) error {
 		return fmt.Errorf("--lang: %w", err)
 	}
 	f.lang = string(lang)
+	if f.tr != nil {
+		f.tr.Set(lang) // settled from the same flag, config and locale as the help: the same
+	}
 	orDiscard(f.log).Info("config", "path", cfg.Path, "theme", cfg.Theme, "refresh", cfg.RefreshInterval, "zone", cfg.TimeZone.String(), "lang", f.lang, "demo", f.demo)
 	applyTheme(cfg.Theme)
 	if f.demo {
@@ -99,17 +108,18 @@ func runDashboard(f dashboardFlags) error {
 }
 
 // dashboardFlagSet declares the dashboard's flags into f, in the order
-// --help lists them.
+// --help lists them, their help in f.tr's language.
 func dashboardFlagSet(fs *pflag.FlagSet, f *dashboardFlags) {
+	tr := f.tr
 	fs.SortFlags = false
-	fs.BoolVar(&f.demo, "demo", false, "run against the embedded sandbox, no account needed")
-	fs.StringVar(&f.profile, "profile", "", "profile `NAME` to open (default: default_profile from the config, else the only one)")
-	fs.StringVar(&f.config, "config", "", "config file at `PATH` (default: $XDG_CONFIG_HOME/qiwidash/config.toml or .yaml)")
-	fs.BoolVar(&f.readOnly, "readonly", false, "hide every action that moves money (default: read_only from the config)")
-	fs.BoolVar(&f.privacy, "privacy", false, "start with amounts and personal data masked (default: privacy from the config)")
-	fs.DurationVar(&f.refresh, "refresh", 0, "refresh interval, e.g. 30s; 0 = off (default: refresh_interval from the config)")
-	fs.StringVar(&f.baseURL, "base-url", "", "Wallet API base `URL` (default: the profile's, else "+qiwiapi.DefaultBaseURL+")")
-	fs.StringVar(&f.listen, "listen", "", "receive webhooks and bill callbacks on `ADDR` (e.g. 127.0.0.1:8090) into Live and the store")
+	fs.BoolVar(&f.demo, "demo", false, tr.T("cli.flag.demo", nil))
+	fs.StringVar(&f.profile, "profile", "", tr.T("cli.flag.profile_open", nil))
+	fs.StringVar(&f.config, "config", "", tr.T("cli.flag.config", nil))
+	fs.BoolVar(&f.readOnly, "readonly", false, tr.T("cli.flag.readonly", nil))
+	fs.BoolVar(&f.privacy, "privacy", false, tr.T("cli.flag.privacy", nil))
+	fs.DurationVar(&f.refresh, "refresh", 0, tr.T("cli.flag.refresh", nil))
+	fs.StringVar(&f.baseURL, "base-url", "", tr.T("cli.flag.base_url", i18n.Args{"URL": qiwiapi.DefaultBaseURL}))
+	fs.StringVar(&f.listen, "listen", "", tr.T("cli.flag.listen", nil))
 }
 
 // applyTheme forces the palette's light or dark side; "auto" asks the terminal.
@@ -334,9 +344,6 @@ func runProfile(f dashboardFlags, cfg store.Config) error {
 	return runUI(ctx, c, screens, ui.Options{Profile: name, RefreshInterval: f.forProfile(cfg, store.Settings{}).refresh, Switch: d.open, Mouse: cfg.Mouse})
 }
 
-// notListening is the Live screen of a profile without a receiver.
-const notListening = "Not listening: start with --listen 127.0.0.1:8090 and point your webhook there (a tunnel such as ssh -R makes it public)."
-
 // profileListener is the in-process receiver of --listen. It serves the
 // profile the dashboard opens with (a switch to another profile does not
 // move it): wallet webhooks are checked with the key of the wallet's
@@ -361,14 +368,14 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 	hasLive := c.API != nil || c.Merchant != nil
 	switch {
 	case l == nil:
-		if hasLive {
-			deps.liveStatus = func() string { return notListening }
+		if hasLive { // read when shown: the language may have switched
+			deps.liveStatus = func() string { return c.Tr.T("cli.not_listening", nil) }
 		}
 		return nil
 	case profile != l.profile:
 		if hasLive {
-			note := fmt.Sprintf("Not listening for this profile: the receiver on %s serves profile %q (start qiwidash --profile %s --listen ADDR for this one).", l.addr, l.profile, profile)
-			deps.liveStatus = func() string { return note }
+			args := i18n.Args{"Addr": l.addr, "Serving": strconv.Quote(l.profile), "Profile": profile}
+			deps.liveStatus = func() string { return c.Tr.T("cli.not_listening_here", args) }
 		}
 		return nil
 	}
@@ -409,7 +416,7 @@ func (l *profileListener) start(st *store.Store, c *common.Common, history *read
 		stopSync()
 		in.Close()
 		f.Close()
-		return fmt.Errorf("--listen: %w", err)
+		return i18n.Errorf("cli.listen_failed", nil, err)
 	}
 	l.url, l.feed, l.pr, l.in, l.stopSync = url, f, pr, in, stopSync
 	return nil
@@ -457,7 +464,7 @@ func pickProfile(ctx context.Context, st *store.Store, name string, cfg store.Co
 	case name != "" && (env || slices.Contains(names, name)):
 		return name, nil
 	case name != "" && len(names) > 0:
-		return "", fmt.Errorf("no profile %q (saved: %s): run 'qiwidash login --profile %s'", name, strings.Join(names, ", "), name)
+		return "", i18n.Errorf("cli.no_such_profile", i18n.Args{"Name": name, "Quoted": strconv.Quote(name), "Saved": strings.Join(names, ", ")}, nil)
 	case name != "":
 		return "", errNoProfileYet
 	case env || slices.Contains(names, cfg.DefaultProfile):
@@ -467,8 +474,7 @@ func pickProfile(ctx context.Context, st *store.Store, name string, cfg store.Co
 	case len(names) == 0:
 		return "", errNoProfileYet
 	}
-	return "", fmt.Errorf("%d profiles are saved (%s) and none is the default %q: choose one with --profile NAME or set default_profile in the config",
-		len(names), strings.Join(names, ", "), cfg.DefaultProfile)
+	return "", i18n.Errorf("cli.no_default_profile", i18n.Args{"Count": len(names), "Saved": strings.Join(names, ", "), "Default": strconv.Quote(cfg.DefaultProfile)}, nil)
 }
 
 // runDemo starts the three sandboxes in-process, a local receiver for what
@@ -502,7 +508,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 		Confirm: func(ctx context.Context, wallet string, txnID int64, typ string) (string, error) {
 			h := demoHistory.Load() // the wallet's client exists once the demo profile is open
 			if h == nil {
-				return "", errors.New("the demo wallet is not open yet")
+				return "", i18n.Errorf("cli.demo.not_open", nil, nil)
 			}
 			return ingest.ConfirmWithAPI(h)(ctx, wallet, txnID, typ)
 		}})
@@ -511,12 +517,12 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	defer events.Close()
 	recvURL, err := recv.Start(f.listen)
 	if err != nil {
-		return fmt.Errorf("starting the demo receiver: %w", err)
+		return i18n.Errorf("cli.demo.receiver", nil, err)
 	}
 
 	sb, err := demo.Start("127.0.0.1:0", demo.Options{Seed: 1, CallbackURL: recvURL + notify.DefaultBillPath, Live: true})
 	if err != nil {
-		return fmt.Errorf("starting the demo sandbox: %w", err)
+		return i18n.Errorf("cli.demo.sandbox", nil, err)
 	}
 	defer sb.Close()
 	cr := sb.Creds
@@ -554,10 +560,10 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := ingest.RegisterWebhook(rctx, c.API, recvURL+notify.DefaultWebhookPath, hookKey); err != nil {
-		return fmt.Errorf("registering the demo webhook: %s", c.Explain(err))
+		return i18n.Errorf("cli.demo.webhook", i18n.Args{"Why": c.Explain(err)}, nil)
 	}
 	if err := seedDemoBills(rctx, c.Merchant, merchantsb.SeededBills(), nil, c.Now, bills.NewStoreFor(st, c.MerchantShopID)); err != nil {
-		return fmt.Errorf("reading the demo shop's bills: %s", c.Explain(err))
+		return i18n.Errorf("cli.demo.bills", i18n.Args{"Why": c.Explain(err)}, nil)
 	}
 	for _, p := range others {
 		if p.ShopID == "" {
@@ -568,7 +574,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 			return err
 		}
 		if err := seedDemoBills(rctx, m, p.ShopBills, p.Lifetimes, c.Now, bills.NewStoreFor(st, p.ShopID)); err != nil {
-			return fmt.Errorf("reading the demo shop's bills: %s", c.Explain(err))
+			return i18n.Errorf("cli.demo.bills", i18n.Args{"Why": c.Explain(err)}, nil)
 		}
 	}
 	opts := ui.Options{Badge: "DEMO", Profile: "demo", RefreshInterval: f.forProfile(cfg, urls).refresh, Switch: d.open, Mouse: cfg.Mouse}
@@ -704,7 +710,7 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 		g.start("wallet:"+c.Wallet, w)
 		g.wallets[c.Wallet] = w
 		rep, err := w.Resume(ctx)
-		notes = append(notes, resumeNotice(c, "payment", rep, err))
+		notes = append(notes, resumeNotice(c, false, rep, err))
 	}
 	if c.Agent != nil {
 		t, err := moves.NewTopups(g.st, c.Agent, moves.TopupOptions{Profile: profile})
@@ -714,7 +720,7 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 		c.Topups = t
 		g.start("agent:"+c.Agent.TerminalID(), t)
 		rep, err := t.Resume(ctx)
-		notes = append(notes, resumeNotice(c, "top-up", rep, err))
+		notes = append(notes, resumeNotice(c, true, rep, err))
 	}
 	c.Notice = strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
 	return nil // not fatal: open entries are tried again at the next start
@@ -745,18 +751,22 @@ func (g *engines) NudgeWallet(wallet string, txnID int64) {
 	}
 }
 
-// resumeNotice tells the user, in words, what start-up did with moves of
-// a kind a previous run left unfinished.
-func resumeNotice(c *common.Common, what string, rep moves.Report, err error) string {
+// resumeNotice tells the user, in words, what start-up did with the
+// payments (or with topups, the top-ups) a previous run left unfinished.
+func resumeNotice(c *common.Common, topups bool, rep moves.Report, err error) string {
+	failed, finishing, wait, waitToo := "cli.resume.payments_failed", "cli.resume.payments_finishing", "cli.resume.payments_wait", "cli.resume.payments_wait_too"
+	if topups {
+		failed, finishing, wait, waitToo = "cli.resume.topups_failed", "cli.resume.topups_finishing", "cli.resume.topups_wait", "cli.resume.topups_wait_too"
+	}
 	switch {
 	case err != nil:
-		return "Unfinished " + what + "s could not be checked: " + c.Explain(err)
+		return c.Tr.T(failed, i18n.Args{"Why": c.Explain(err)})
 	case rep.Held > 0 && rep.Followed > 0:
-		return fmt.Sprintf("Finishing %d %s(s) left open by the last run (same ids, never paid twice); %d wait for you", rep.Followed, what, rep.Held)
+		return c.Tr.N(finishing, rep.Followed, nil) + "; " + c.Tr.N(waitToo, rep.Held, nil)
 	case rep.Held > 0:
-		return fmt.Sprintf("%d %s(s) wait for you to act", rep.Held, what)
+		return c.Tr.N(wait, rep.Held, nil)
 	case rep.Followed > 0:
-		return fmt.Sprintf("Finishing %d %s(s) left open by the last run (same ids, never paid twice)", rep.Followed, what)
+		return c.Tr.N(finishing, rep.Followed, nil)
 	}
 	return ""
 }
@@ -773,7 +783,10 @@ func demoDeps() screenDeps {
 // The Wallet API client's history requests pass budgets' scheduler for the
 // wallet (nil: a scheduler of the client's own).
 func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantURL string, budgets *budget.Registry) (*common.Common, error) {
-	tr := i18n.New(i18n.Lang(f.lang))
+	tr := f.tr
+	if tr == nil {
+		tr = i18n.New(i18n.Lang(f.lang))
+	}
 	c := &common.Common{
 		Styles:   common.NewStyles(common.DefaultTheme()),
 		Keys:     common.DefaultKeys(tr),
@@ -799,7 +812,7 @@ func newCommon(f dashboardFlags, creds credentials, saveDir, agentURL, merchantU
 			defer cancel()
 			p, _, err := api.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipContractInfo: true, SkipUserInfo: true})
 			if err != nil {
-				return nil, fmt.Errorf("reading the wallet number: %s", c.Explain(err))
+				return nil, i18n.Errorf("cli.wallet_number", i18n.Args{"Why": c.Explain(err)}, nil)
 			}
 			c.Wallet = p.Wallet()
 		}

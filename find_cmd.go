@@ -8,28 +8,22 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"qiwidash/i18n"
 	"qiwidash/store"
 	"qiwidash/store/search"
 )
 
 // newFindCmd is `qiwidash find QUERY`: the support console for scripts.
 // It searches every profile's cache in the store (store/search) and never
-// asks QIWI or moves money.
-func newFindCmd() *cobra.Command {
+// asks QIWI or moves money. Its help is in tr's language (nil: English).
+func newFindCmd(tr *i18n.Tr) *cobra.Command {
 	var asJSON, asCase bool
 	var db string
 	cmd := &cobra.Command{
-		Use:   "find QUERY",
-		Short: "find a payment in every profile's cache: a txn id, a phone or card fragment, an amount, a date, words, a bill id, a top-up number",
-		Long: `Find a payment in every profile's cache at once, read-only.
-
-  qiwidash find 12345678901            a txn id (also an amount, account fragment, top-up number, bill id)
-  qiwidash find +7 916 111-22-33       a phone; 2201****0580 or 0580 a card
-  qiwidash find "1 500"                1500.00 in any currency ("1500 $" in dollars only)
-  qiwidash find 2026-11-22             a day; 2026-11-01..2026-11-22 a range
-  qiwidash find кофе на работе         words of the comment, provider, status
-  qiwidash find bill: order-42         force one reading (id: acc: amount: date: text: bill: topup:)`,
-		Args: cobra.MinimumNArgs(1),
+		Use:   tr.T("cli.find.use", nil),
+		Short: tr.T("cli.find.short", nil),
+		Long:  tr.T("cli.find.long", nil),
+		Args:  someArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := db
 			if path == "" {
@@ -53,12 +47,12 @@ func newFindCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cli := search.CLI{Store: st, Options: search.Options{Profiles: profiles}, JSON: asJSON, Case: asCase, Zone: cfg.TimeZone}
+			cli := search.CLI{Store: st, Options: search.Options{Profiles: profiles, Tr: tr}, JSON: asJSON, Case: asCase, Zone: cfg.TimeZone}
 			return cli.Run(ctx, cmd.OutOrStdout(), strings.Join(args, " "))
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "write the hits as JSON")
-	cmd.Flags().BoolVar(&asCase, "case", false, "write the case report (Markdown, personal data masked) of the first hit")
-	cmd.Flags().StringVar(&db, "store", "", "store file (default: $XDG_DATA_HOME/qiwidash/qiwidash.db)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, tr.T("cli.flag.find_json", nil))
+	cmd.Flags().BoolVar(&asCase, "case", false, tr.T("cli.flag.find_case", nil))
+	cmd.Flags().StringVar(&db, "store", "", tr.T("cli.flag.find_store", nil))
 	return cmd
 }

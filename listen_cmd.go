@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
 	"qiwidash/qiwiapi/notify"
@@ -30,28 +32,20 @@ type listenOptions struct {
 	addr, profile string
 	checkSource   bool
 	log           *slog.Logger // the --debug log; nil: none
+	tr            *i18n.Tr     // the language of what it prints (nil: English)
 }
 
 // listenCmd serves the notification receiver and prints one line per
 // notification: verified or rejected, and why. Secrets come from the
 // environment for this run only, never from flags (they would show in ps).
 func (a *app) listenCmd() *cobra.Command {
-	var o listenOptions
+	o := listenOptions{tr: a.tr}
 	c := &cobra.Command{
-		Use:   "listen",
-		Short: "Receive QIWI webhooks and bill callbacks and print each; with --profile, save them",
-		Long: `Serves the notification receiver and prints one line per notification:
-verified or rejected, and why. With --profile, what is accepted is also saved in
-the profile's store, the webhook key is read from the wallet's active hook and
-the shop id from the profile.
-
-Environment:
-  QIWI_NOTIFY_PASSWORD   the merchant notification password
-  QIWI_HOOK_KEY          the wallet webhook key, base64 (with --profile: read from
-                         the active hook when unset)
-  QIWI_SHOP_ID           the shop id (without --profile)`,
-		Example: "  QIWI_NOTIFY_PASSWORD=... qiwidash listen --addr 127.0.0.1:8090 --profile shop",
-		Args:    cobra.NoArgs,
+		Use:     "listen",
+		Short:   a.tr.T("cli.listen.short", nil),
+		Long:    a.tr.T("cli.listen.long", nil),
+		Example: a.tr.T("cli.listen.example", nil),
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
@@ -61,9 +55,9 @@ Environment:
 	}
 	fs := c.Flags()
 	fs.SortFlags = false
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8090", "listen address (host:port)")
-	fs.BoolVar(&o.checkSource, "check-source", false, "refuse requests from outside QIWI's documented networks")
-	fs.StringVar(&o.profile, "profile", "", "save what is accepted in this profile's `NAME` store; its wallet's active webhook gives the key, its shop the id")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8090", a.tr.T("cli.flag.addr", nil))
+	fs.BoolVar(&o.checkSource, "check-source", false, a.tr.T("cli.flag.check_source", nil))
+	fs.StringVar(&o.profile, "profile", "", a.tr.T("cli.flag.listen_profile", nil))
 	return c
 }
 
@@ -93,18 +87,17 @@ func listen(ctx context.Context, lo listenOptions, getenv func(string) string, s
 	}
 	ln, err := ingest.Listen(lo.addr)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return i18n.Errorf("cli.listen.failed", nil, err)
 	}
 	in := ingest.New(o)
 	sub := in.Subscribe(1024)
 	base := ingest.BaseURL(ln)
-	fmt.Fprintf(out, "listening on %s\n  wallet webhooks:    %s%s\n  merchant callbacks: %s%s\n",
-		base, base, notify.DefaultWebhookPath, base, notify.DefaultBillPath)
+	fmt.Fprintln(out, lo.tr.T("cli.listen.listening", i18n.Args{"URL": base, "Webhooks": base + notify.DefaultWebhookPath, "Callbacks": base + notify.DefaultBillPath}))
 	if o.Checks.VerifyWebhook == nil {
-		fmt.Fprintln(out, "  (no webhook key: wallet webhooks will be rejected)")
+		fmt.Fprintln(out, lo.tr.T("cli.listen.no_hook_key", nil))
 	}
 	if o.Checks.NotifyPassword == "" {
-		fmt.Fprintln(out, "  (no notification password: merchant callbacks will be rejected)")
+		fmt.Fprintln(out, lo.tr.T("cli.listen.no_password", nil))
 	}
 	printed := make(chan struct{})
 	go func() {
@@ -117,10 +110,10 @@ func listen(ctx context.Context, lo listenOptions, getenv func(string) string, s
 	in.Close() // ends the subscription: the printer drains it
 	<-printed
 	if n := sub.Dropped(); n > 0 {
-		fmt.Fprintf(out, "%d notification(s) not printed: the output was too slow (they were handled all the same)\n", n)
+		fmt.Fprintln(out, lo.tr.N("cli.listen.dropped", int(n), nil))
 	}
 	if serveErr != nil {
-		return fmt.Errorf("listen: %w", serveErr)
+		return i18n.Errorf("cli.listen.failed", nil, serveErr)
 	}
 	return nil
 }
@@ -153,13 +146,14 @@ func openListenProfile(ctx context.Context, lo listenOptions, getenv func(string
 	}
 	ps, cr := sess.Profile.Settings, sess.Credentials
 	creds := credentials{token: cr.Token, wallet: sess.Profile.Wallet, apiID: cr.APIID, apiPassword: cr.APIPassword, shopID: cr.ShopID}
-	c, err := newCommon(dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL), log: lo.log}, creds, "", "", orDefault(ps.MerchantURL, pull.DefaultBaseURL),
+	f := dashboardFlags{baseURL: orDefault(ps.BaseURL, qiwiapi.DefaultBaseURL), log: lo.log, tr: lo.tr}
+	c, err := newCommon(f, creds, "", "", orDefault(ps.MerchantURL, pull.DefaultBaseURL),
 		budget.NewRegistry(budget.Options{})) // one scheduler for the wallet, for this process
 	if err != nil {
 		return fail(err)
 	}
 	if c.API == nil && c.Merchant == nil {
-		return fail(fmt.Errorf("profile %q has neither a wallet token nor merchant credentials: nothing to listen for", name))
+		return fail(i18n.Errorf("cli.listen.nothing", i18n.Args{"Name": strconv.Quote(name)}, nil))
 	}
 	pr := ingest.NewProfile(walletHooks(c), c.Merchant != nil, c.MerchantShopID, getenv(ingest.EnvNotifyPassword))
 	status := pr.Status()
@@ -167,7 +161,7 @@ func openListenProfile(ctx context.Context, lo listenOptions, getenv func(string
 		_ = pr.Learn(octx) // Status says what went wrong; a webhook retries
 		status = pr.Status()
 	} else if _, rest, ok := strings.Cut(status, "\n"); ok {
-		status = "Wallet webhooks checked with the key in QIWI_HOOK_KEY.\n" + rest
+		status = lo.tr.T("cli.listen.env_hook_key", nil) + "\n" + rest
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	o.Checks = pr.Checks(o.Checks)
@@ -177,17 +171,17 @@ func openListenProfile(ctx context.Context, lo listenOptions, getenv func(string
 		o.OnWalletPayment = historySync(sctx, newHistoryReader(st, c), func(changed bool, err error) {
 			at := time.Now().Format("2006-01-02 15:04:05 -07:00")
 			if err != nil {
-				fmt.Fprintf(out, "%s  history sync failed: %s\n", at, sanitize.Text(c.Explain(err)))
+				fmt.Fprintln(out, lo.tr.T("cli.listen.sync_failed", i18n.Args{"At": at, "Why": sanitize.Text(c.Explain(err))}))
 				return
 			}
-			what := "nothing new"
+			synced := lo.tr.T("cli.listen.synced_nothing", i18n.Args{"At": at})
 			if changed {
-				what = "new or updated payments cached"
+				synced = lo.tr.T("cli.listen.synced_new", i18n.Args{"At": at})
 			}
-			fmt.Fprintf(out, "%s  history synced: %s\n", at, what)
+			fmt.Fprintln(out, synced)
 		})
 	}
-	fmt.Fprintf(out, "profile %s: saving accepted notifications in %s\n", sanitize.Text(name), sanitize.Text(st.Path()))
+	fmt.Fprintln(out, lo.tr.T("cli.listen.saving", i18n.Args{"Name": sanitize.Text(name), "Path": sanitize.Text(st.Path())}))
 	for _, line := range strings.Split(status, "\n") {
 		fmt.Fprintln(out, "  "+sanitize.Text(line)) // may quote QIWI: the hook's URL, an error
 	}

@@ -17,29 +17,10 @@ import (
 	"qiwidash/i18n"
 )
 
-const rootLong = `qiwidash: a terminal dashboard for QIWI Wallet, for wallet owners, payment
-agents, merchants and support staff.
-
-With no command it opens the dashboard: with --demo against the embedded
-sandbox (no account, no network), else for a saved profile (--profile NAME,
-else default_profile from the config, else the only one; Settings mode
-manages them).
-
-Environment:
-  QIWI_NOTIFY_PASSWORD   the shop's notification password, to check bill callbacks
-                         (--listen and 'listen --profile'; never logged)
-  QIWI_TOKEN, QIWI_AGENT_ID, QIWI_AGENT_PASSWORD, QIWI_API_ID, QIWI_API_PASSWORD,
-  QIWI_SHOP_ID           credentials for this run when no keyring is available`
-
-const rootExample = `  qiwidash --demo
-  qiwidash --profile work --privacy
-  qiwidash login --profile work
-  qiwidash export --from 2024-05-01 --to 2024-05-31 --format json > may.json
-  source <(qiwidash completion bash)`
-
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "qiwidash:", err)
+	a := newApp(os.Stdin, os.Stdout, os.Stderr)
+	if err := a.run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "qiwidash:", a.explain(err))
 		os.Exit(1)
 	}
 }
@@ -58,6 +39,10 @@ type app struct {
 	debug          bool
 	lang           string    // --lang, "" when not given
 	log            *debugLog // nil without --debug
+	// tr is the language of the help and the messages, settled from the
+	// arguments, the config and the locale before the commands are built
+	// (settleLang), so --help is already in it.
+	tr *i18n.Tr
 }
 
 func newApp(stdin *os.File, stdout, stderr io.Writer) *app {
@@ -65,6 +50,7 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *app {
 }
 
 func (a *app) run(args []string) error {
+	a.tr = i18n.New(settleLang(args, os.Getenv))
 	root := a.rootCmd()
 	root.SetArgs(args)
 	err := root.Execute()
@@ -74,12 +60,12 @@ func (a *app) run(args []string) error {
 
 // rootCmd is qiwidash itself: the dashboard, and the subcommands below it.
 func (a *app) rootCmd() *cobra.Command {
-	var f dashboardFlags
+	f := dashboardFlags{tr: a.tr}
 	root := &cobra.Command{
 		Use:           "qiwidash",
-		Short:         "A terminal dashboard for QIWI Wallet",
-		Long:          rootLong,
-		Example:       rootExample,
+		Short:         a.tr.T("cli.root.short", nil),
+		Long:          a.tr.T("cli.root.long", nil),
+		Example:       a.tr.T("cli.root.example", nil),
 		Version:       version(debug.ReadBuildInfo()),
 		SilenceUsage:  true, // a mistake is one line on stderr, not the whole help
 		SilenceErrors: true, // main prints it
@@ -104,12 +90,15 @@ func (a *app) rootCmd() *cobra.Command {
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
+		return i18n.Errorf("cli.see_help", i18n.Args{"Path": cmd.CommandPath()}, flagError(err))
 	})
-	root.PersistentFlags().StringVar(&a.lang, "lang", "", "language `ru|en` (default: language from the config, else the locale: LC_ALL, LC_MESSAGES, LANG; else en)")
-	root.PersistentFlags().BoolVar(&a.debug, "debug", false, "write a debug log (never a secret) to $XDG_STATE_HOME/qiwidash/debug.log")
+	root.PersistentFlags().StringVar(&a.lang, "lang", "", a.tr.T("cli.flag.lang", nil))
+	root.PersistentFlags().BoolVar(&a.debug, "debug", false, a.tr.T("cli.flag.debug", nil))
 	dashboardFlagSet(root.Flags(), &f)
-	root.AddCommand(newSandboxCmd(), a.loginCmd(), a.logoutCmd(), a.exportCmd(), a.statementCmd(), newFindCmd(), a.listenCmd())
+	root.AddCommand(newSandboxCmd(a.tr), a.loginCmd(), a.logoutCmd(), a.exportCmd(), a.statementCmd(), newFindCmd(a.tr), a.listenCmd())
+	if a.tr.Lang() == i18n.RU {
+		speakRussian(root, a.tr)
+	}
 	return root
 }
 
@@ -120,10 +109,10 @@ func (a *app) startLog(cmd *cobra.Command) error {
 	}
 	l, err := openDebugLog()
 	if err != nil {
-		return fmt.Errorf("--debug: %w", err)
+		return i18n.Errorf("cli.debug_failed", nil, err)
 	}
 	a.log = l
-	fmt.Fprintf(cmd.ErrOrStderr(), "qiwidash: debug log: %s\n", l.path)
+	fmt.Fprintln(cmd.ErrOrStderr(), a.tr.T("cli.debug_log", i18n.Args{"Path": l.path}))
 	var set []string
 	cmd.Flags().Visit(func(fl *pflag.Flag) { set = append(set, fl.Name) })
 	l.slog.Info("start", "version", cmd.Root().Version, "command", cmd.CommandPath(), "flags", set, "pid", os.Getpid())

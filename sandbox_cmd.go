@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi/sandbox"
 	"qiwidash/qiwiapi/sandbox/demo"
 )
@@ -21,30 +22,32 @@ type sandboxOptions struct {
 	rows           int
 	latency        time.Duration
 	strict         bool
+	tr             *i18n.Tr // the language of what it says (nil: English)
 }
 
-func newSandboxCmd() *cobra.Command {
-	var o sandboxOptions
+// newSandboxCmd is `qiwidash sandbox`, its help and messages in tr's
+// language (nil: English); what it serves and the credentials' labels are
+// the same in both.
+func newSandboxCmd(tr *i18n.Tr) *cobra.Command {
+	o := sandboxOptions{tr: tr}
 	c := &cobra.Command{
-		Use:   "sandbox",
-		Short: "Serve the QIWI sandbox (Wallet, Top-Up, Pull REST; curl-able) until interrupted",
-		Long: `Serves the embedded QIWI-compatible sandboxes on one address, seeded with the
-demo's deterministic data set, and prints the demo credentials, one per line,
-labelled. Any QIWI client, curl included, can talk to it.`,
-		Example: "  qiwidash sandbox --addr 127.0.0.1:8080 --latency 50ms",
-		Args:    cobra.NoArgs,
+		Use:     "sandbox",
+		Short:   tr.T("cli.sandbox.short", nil),
+		Long:    tr.T("cli.sandbox.long", nil),
+		Example: tr.T("cli.sandbox.example", nil),
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	fs := c.Flags()
 	fs.SortFlags = false
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address (host:port)")
-	fs.Int64Var(&o.seed, "seed", 1, "seed of the deterministic data set")
-	fs.StringVar(&o.callback, "callback-url", "", "where to POST merchant bill callbacks (optional)")
-	fs.IntVar(&o.rows, "history-rows", 0, "seed the demo wallet with N transactions spread evenly over the last 24 months (0: the usual data set)")
-	fs.DurationVar(&o.latency, "latency", 0, "delay every answer by this long (e.g. 50ms)")
-	fs.BoolVar(&o.strict, "strict", false, "answer exactly the documented shapes (no field, type or content type beyond QIWI's docs)")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", tr.T("cli.flag.addr", nil))
+	fs.Int64Var(&o.seed, "seed", 1, tr.T("cli.flag.seed", nil))
+	fs.StringVar(&o.callback, "callback-url", "", tr.T("cli.flag.callback_url", nil))
+	fs.IntVar(&o.rows, "history-rows", 0, tr.T("cli.flag.history_rows", nil))
+	fs.DurationVar(&o.latency, "latency", 0, tr.T("cli.flag.latency", nil))
+	fs.BoolVar(&o.strict, "strict", false, tr.T("cli.flag.strict", nil))
 	return c
 }
 
@@ -52,11 +55,11 @@ labelled. Any QIWI client, curl included, can talk to it.`,
 // until interrupted and prints the demo credentials, one per line, labelled.
 func runSandbox(o sandboxOptions, stdout, stderr io.Writer) error {
 	if o.rows < 0 || o.latency < 0 || o.latency > time.Minute {
-		return fmt.Errorf("sandbox: --history-rows must be >= 0 and --latency between 0 and 1m")
+		return i18n.Errorf("cli.sandbox.bad_flags", nil, nil)
 	}
 	sb, err := demo.Start(o.addr, demo.Options{Seed: o.seed, CallbackURL: o.callback, HistoryRows: o.rows, Latency: o.latency, Strict: o.strict})
 	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
+		return i18n.Errorf("cli.sandbox.failed", nil, err)
 	}
 	defer sb.Close()
 	c := sb.Creds
@@ -73,11 +76,11 @@ func runSandbox(o sandboxOptions, stdout, stderr io.Writer) error {
 	} {
 		fmt.Fprintf(stdout, "%s: %s\n", kv[0], kv[1])
 	}
-	mode := "default mode (its few extras beyond the docs: README, Strict mode)"
+	serving := o.tr.T("cli.sandbox.serving", nil)
 	if o.strict {
-		mode = "strict mode: only the documented shapes"
+		serving = o.tr.T("cli.sandbox.serving_strict", nil)
 	}
-	fmt.Fprintf(stderr, "serving the QIWI sandbox, %s; press Ctrl+C to stop\n", mode)
+	fmt.Fprintln(stderr, serving)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop

@@ -7,7 +7,7 @@ import (
 
 func TestSandboxFlagsAreChecked(t *testing.T) {
 	for _, args := range [][]string{{"--history-rows", "-1"}, {"--latency", "-1s"}, {"--latency", "2m"}, {"--history-rows", "many"}} {
-		c := newSandboxCmd()
+		c := newSandboxCmd(nil)
 		c.SetArgs(args)
 		c.SetOut(io.Discard)
 		c.SetErr(io.Discard)

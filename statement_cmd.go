@@ -1,15 +1,16 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/store"
 	"qiwidash/store/reader"
@@ -25,19 +26,15 @@ func (a *app) statementCmd() *cobra.Command {
 		output           string
 	)
 	cmd := &cobra.Command{
-		Use:   "statement",
-		Short: "a statement of the wallet for a period: PDF, CSV or JSON",
-		Long: `Writes the wallet's statement for a period: per currency the incoming,
-outgoing and commission totals, outgoing money by category, each month
-reconciled with QIWI's own totals, and every transaction. The history of
-the period is synced first (within the wallet's request budget), unless
---offline. Without --from and --to: last month.`,
-		Args:          cobra.NoArgs,
+		Use:           "statement",
+		Short:         a.tr.T("cli.statement.short", nil),
+		Long:          a.tr.T("cli.statement.long", nil),
+		Args:          noArgs,
 		SilenceUsage:  true, // main says the error once
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(statement.Formats, format) {
-				return fmt.Errorf("statement: --format %q: use pdf, csv or json", format)
+				return i18n.Errorf("cli.statement.format", i18n.Args{"Value": strconv.Quote(format)}, nil)
 			}
 			lo, hi, err := statementPeriod(from, to, time.Now().In(qiwiapi.Moscow))
 			if err != nil {
@@ -46,7 +43,7 @@ the period is synced first (within the wallet's request budget), unless
 			out := cmd.OutOrStdout()
 			if output == "" && format == "pdf" {
 				if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-					return errors.New("statement: a PDF is not for the terminal: give -o FILE (or redirect)")
+					return i18n.Errorf("cli.statement.pdf_terminal", nil, nil)
 				}
 			}
 			ctx, stop := interruptible(cmd)
@@ -66,7 +63,7 @@ the period is synced first (within the wallet's request budget), unless
 			var file *os.File
 			if output != "" {
 				if file, err = os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
-					return fmt.Errorf("statement: %w", err)
+					return i18n.Errorf("cli.statement.failed", nil, err)
 				}
 				w = file
 			}
@@ -83,18 +80,19 @@ the period is synced first (within the wallet's request budget), unless
 			if output != "" {
 				where = output
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "qiwidash: statement of +%s, %s to %s: %d transactions, reconciliation %s; written to %s\n",
-				ws.Wallet, lo.Format("2006-01-02"), hi.Format("2006-01-02"), s.Count, s.CheckSummary(), where)
+			fmt.Fprintln(cmd.ErrOrStderr(), a.tr.N("cli.statement.done", s.Count, i18n.Args{
+				"Wallet": ws.Wallet, "From": lo.Format("2006-01-02"), "To": hi.Format("2006-01-02"), "Check": s.CheckSummary(), "Where": where,
+			}))
 			return nil
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&from, "from", "", "first day, YYYY-MM-DD (Moscow time) or RFC 3339 (default: the first day of last month)")
-	fl.StringVar(&to, "to", "", "last day, YYYY-MM-DD or RFC 3339 (default: the last day of --from's month)")
-	fl.StringVar(&format, "format", "pdf", "pdf, csv or json")
-	fl.StringVarP(&output, "output", "o", "", "write to FILE (default: stdout)")
-	targetFlags(fl, &wf.Target)
-	fl.BoolVar(&wf.Offline, "offline", false, "do not sync nor reconcile; use the cache as it is")
+	fl.StringVar(&from, "from", "", a.tr.T("cli.flag.statement_from", nil))
+	fl.StringVar(&to, "to", "", a.tr.T("cli.flag.statement_to", nil))
+	fl.StringVar(&format, "format", "pdf", a.tr.T("cli.flag.statement_format", nil))
+	fl.StringVarP(&output, "output", "o", "", a.tr.T("cli.flag.statement_output", nil))
+	targetFlags(fl, &wf.Target, a.tr)
+	fl.BoolVar(&wf.Offline, "offline", false, a.tr.T("cli.flag.statement_offline", nil))
 	return cmd
 }
 
@@ -103,15 +101,15 @@ the period is synced first (within the wallet's request budget), unless
 func statementPeriod(from, to string, now time.Time) (time.Time, time.Time, error) {
 	lo, err := store.ParseDay(from, qiwiapi.Moscow, false)
 	if err != nil {
-		return lo, lo, fmt.Errorf("statement: --from %w", err)
+		return lo, lo, i18n.Errorf("cli.statement.from", nil, err)
 	}
 	hi, err := store.ParseDay(to, qiwiapi.Moscow, true)
 	if err != nil {
-		return lo, hi, fmt.Errorf("statement: --to %w", err)
+		return lo, hi, i18n.Errorf("cli.statement.to", nil, err)
 	}
 	if lo.IsZero() {
 		if !hi.IsZero() {
-			return lo, hi, errors.New("statement: --to needs --from")
+			return lo, hi, i18n.Errorf("cli.statement.to_needs_from", nil, nil)
 		}
 		first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, qiwiapi.Moscow)
 		lo = first.AddDate(0, -1, 0)
@@ -120,7 +118,7 @@ func statementPeriod(from, to string, now time.Time) (time.Time, time.Time, erro
 		hi = time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, lo.Location()).AddDate(0, 1, 0).Add(-time.Second)
 	}
 	if hi.Before(lo) {
-		return lo, hi, fmt.Errorf("statement: --to %s is before --from %s", hi.Format("2006-01-02"), lo.Format("2006-01-02"))
+		return lo, hi, i18n.Errorf("cli.statement.backwards", i18n.Args{"To": hi.Format("2006-01-02"), "From": lo.Format("2006-01-02")}, nil)
 	}
 	return lo, hi, nil
 }

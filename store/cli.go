@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 )
@@ -41,6 +44,9 @@ type CLI struct {
 	// down to from (zero: all of it) before an export: the engine's history
 	// reader (store/reader) does it. nil: the cache is exported as it is.
 	SyncHistory func(ctx context.Context, st *Store, api *qiwiapi.HistoryService, wallet string, from time.Time) error
+	// Tr is the language of the prompts and messages (nil: English);
+	// what export writes is the same in both.
+	Tr *i18n.Tr
 }
 
 // Target is what the login, logout and export subcommands work on (their
@@ -134,38 +140,38 @@ func (c *CLI) Login(ctx context.Context, o LoginOptions) error {
 	if err := st.vault.Probe(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "Logging in profile %q. Press Enter to skip what you do not have.\n", f.Profile)
+	fmt.Fprintln(c.Stderr, c.Tr.T("accounts.logging_in", i18n.Args{"Name": strconv.Quote(f.Profile)}))
 	var cr Credentials
-	if cr.Token, err = c.secret("Wallet API token (hidden): "); err != nil {
+	if cr.Token, err = c.secret(c.Tr.T("accounts.prompt.token", nil)); err != nil {
 		return err
 	}
-	if cr.AgentID, err = c.line("Top-Up agent terminal id: "); err != nil {
+	if cr.AgentID, err = c.line(c.Tr.T("accounts.prompt.agent_id", nil)); err != nil {
 		return err
 	}
 	if strings.TrimSpace(cr.AgentID) != "" {
 		cr.AgentKeyFile, cr.AgentCertFile, cr.AgentCAFile, cr.AgentSignAlg = o.AgentKey, o.AgentCert, o.AgentCA, o.AgentSignAlg
 		if cr.AgentKeyFile != "" {
-			if cr.AgentPassphrase, err = c.secret("Passphrase of " + cr.AgentKeyFile + " (hidden; Enter if it has none): "); err != nil {
+			if cr.AgentPassphrase, err = c.secret(c.Tr.T("accounts.prompt.passphrase", i18n.Args{"File": cr.AgentKeyFile})); err != nil {
 				return err
 			}
 		}
 		// A signature replaces the password; a certificate login keeps it.
 		if cr.AgentKeyFile == "" || cr.AgentCertFile != "" {
-			if cr.AgentPassword, err = c.secret("Top-Up agent password (hidden): "); err != nil {
+			if cr.AgentPassword, err = c.secret(c.Tr.T("accounts.prompt.agent_password", nil)); err != nil {
 				return err
 			}
 		}
 	} else if o.AgentKey != "" || o.AgentCert != "" {
-		return errors.New("login: --agent-key and --agent-cert need the Top-Up agent terminal id")
+		return i18n.Errorf("accounts.agent_files_need_id", nil, nil)
 	}
-	if cr.APIID, err = c.line("Merchant API_ID: "); err != nil {
+	if cr.APIID, err = c.line(c.Tr.T("accounts.prompt.api_id", nil)); err != nil {
 		return err
 	}
 	if strings.TrimSpace(cr.APIID) != "" {
-		if cr.APIPassword, err = c.secret("Merchant API_PASSWORD (hidden): "); err != nil {
+		if cr.APIPassword, err = c.secret(c.Tr.T("accounts.prompt.api_password", nil)); err != nil {
 			return err
 		}
-		if cr.ShopID, err = c.line("Merchant shop id: "); err != nil {
+		if cr.ShopID, err = c.line(c.Tr.T("accounts.prompt.shop_id", nil)); err != nil {
 			return err
 		}
 	}
@@ -189,12 +195,32 @@ func (c *CLI) Login(ctx context.Context, o LoginOptions) error {
 	if err := st.SaveSettings(ctx, p.Name, set); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "Profile %q saved (modes: %s", p.Name, p.Modes())
+	args := i18n.Args{"Name": strconv.Quote(p.Name), "Modes": modeWords(c.Tr, p.Modes()), "Wallet": p.Wallet}
 	if p.Wallet != "" {
-		fmt.Fprintf(c.Stdout, "; wallet +%s", p.Wallet)
+		fmt.Fprintln(c.Stdout, c.Tr.T("accounts.saved_wallet", args))
+	} else {
+		fmt.Fprintln(c.Stdout, c.Tr.T("accounts.saved", args))
 	}
-	fmt.Fprintln(c.Stdout, "). Secrets are in the OS keyring.")
 	return nil
+}
+
+// modeWords are a profile's modes as login reports them ("wallet+agent"),
+// in tr's language.
+func modeWords(tr *i18n.Tr, m Modes) string {
+	var parts []string
+	if m.Wallet {
+		parts = append(parts, tr.T("accounts.mode.wallet", nil))
+	}
+	if m.Agent {
+		parts = append(parts, tr.T("accounts.mode.agent", nil))
+	}
+	if m.Merchant {
+		parts = append(parts, tr.T("accounts.mode.merchant", nil))
+	}
+	if len(parts) == 0 {
+		return tr.T("accounts.mode.none", nil)
+	}
+	return strings.Join(parts, "+")
 }
 
 // Logout is `qiwidash logout`: it removes the profile's secrets.
@@ -207,7 +233,7 @@ func (c *CLI) Logout(ctx context.Context, f Target) error {
 	if err := st.Logout(ctx, f.Profile); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "Removed the credentials of profile %q from the keyring.\n", f.Profile)
+	fmt.Fprintln(c.Stdout, c.Tr.T("accounts.logged_out", i18n.Args{"Name": strconv.Quote(f.Profile)}))
 	return nil
 }
 
@@ -221,7 +247,7 @@ func ParseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q: use YYYY-MM-DD or an RFC 3339 time", s)
+		return time.Time{}, i18n.Errorf("accounts.bad_day", i18n.Args{"Value": strconv.Quote(s)}, nil)
 	}
 	if endOfDay {
 		t = t.Add(24*time.Hour - time.Second)
@@ -233,15 +259,15 @@ func ParseDay(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
 // the cached history to Stdout.
 func (c *CLI) Export(ctx context.Context, o ExportOptions) error {
 	if o.Format != "csv" && o.Format != "json" {
-		return fmt.Errorf("export: --format %q: use csv or json", o.Format)
+		return i18n.Errorf("accounts.export_format", i18n.Args{"Value": strconv.Quote(o.Format)}, nil)
 	}
 	lo, err := ParseDay(o.From, qiwiapi.Moscow, false)
 	if err != nil {
-		return fmt.Errorf("export: --from %w", err)
+		return i18n.Errorf("accounts.export_from", nil, err)
 	}
 	hi, err := ParseDay(o.To, qiwiapi.Moscow, true)
 	if err != nil {
-		return fmt.Errorf("export: --to %w", err)
+		return i18n.Errorf("accounts.export_to", nil, err)
 	}
 	ws, err := c.OpenWallet(ctx, WalletFlags{Target: o.Target, Offline: o.Offline}, lo, "export")
 	if err != nil {
@@ -259,7 +285,7 @@ func (c *CLI) Export(ctx context.Context, o ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "qiwidash: exported %d transactions\n", n)
+	fmt.Fprintln(c.Stderr, c.Tr.N("accounts.exported", n, nil))
 	return nil
 }
 
@@ -302,7 +328,7 @@ func (c *CLI) openWallet(ctx context.Context, st *Store, f *Target, offline bool
 		return nil, err
 	}
 	if !sess.Modes().Wallet {
-		return nil, fmt.Errorf("%s: profile %q has no Wallet API token", what, f.Profile)
+		return nil, i18n.Errorf("accounts.no_token", i18n.Args{"Command": what, "Name": strconv.Quote(f.Profile)}, nil)
 	}
 	base := f.BaseURL
 	if base == "" {
@@ -324,21 +350,36 @@ func (c *CLI) openWallet(ctx context.Context, st *Store, f *Target, offline bool
 		if wallet == "" {
 			p, _, err := cl.Profile.Current(ctx, qiwiapi.ProfileOptions{SkipContractInfo: true, SkipUserInfo: true})
 			if err != nil {
-				return nil, fmt.Errorf("%s: reading the wallet number: %w", what, err)
+				return nil, i18n.Errorf("accounts.wallet_number", i18n.Args{"Command": what}, err)
 			}
 			wallet = p.Wallet()
 		}
 		if c.SyncHistory == nil {
-			fmt.Fprintf(c.Stderr, "qiwidash: reading the cache as it is (no history sync configured)\n")
+			fmt.Fprintln(c.Stderr, c.Tr.T("accounts.no_sync", nil))
 		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, from); err != nil {
 			s, _ := st.SyncStatus(ctx, wallet)
-			fmt.Fprintf(c.Stderr, "qiwidash: could not sync (%v); using %s\n", err, s.Describe(qiwiapi.Moscow))
+			fmt.Fprintln(c.Stderr, c.Tr.T("accounts.sync_failed", i18n.Args{"Why": ErrorText(c.Tr, err), "Cache": s.Describe(qiwiapi.Moscow)}))
 		}
 	}
 	if wallet == "" {
-		return nil, fmt.Errorf("%s: the wallet number of profile %q is unknown; run without --offline once", what, f.Profile)
+		return nil, i18n.Errorf("accounts.wallet_unknown", i18n.Args{"Command": what, "Name": strconv.Quote(f.Profile)}, nil)
 	}
 	return &WalletSession{Store: st, Wallet: wallet, API: cl, Profile: f.Profile}, nil
+}
+
+// ErrorText is err as the command line says it: in English its own text,
+// as it always was; in Russian the config's mistakes each with its line,
+// a QIWI failure in words (explain.Error) and the catalogue's messages in
+// Russian.
+func ErrorText(tr *i18n.Tr, err error) string {
+	var mistakes ConfigErrors
+	switch {
+	case tr.Lang() != i18n.RU:
+		return err.Error()
+	case errors.As(err, &mistakes):
+		return mistakes.In(tr)
+	}
+	return explain.Error(tr, err)
 }
 
 // terminalWriter passes each line through sanitize.Text before it reaches

@@ -82,30 +82,50 @@ type rawConfig struct {
 // ConfigError is a problem in the configuration file, with its line.
 type ConfigError struct {
 	Path string
-	Line int // 0 when unknown
-	Msg  string
+	Line int    // 0 when unknown
+	Msg  string // the mistake in English
+	// Err is the mistake as a catalogue message (an *i18n.Error whose
+	// English is Msg), so In says it in the reader's language.
+	Err error
 }
 
-func (e *ConfigError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+// configError is the mistake id (with args and a cause) at line of path.
+func configError(path string, line int, id string, args i18n.Args, cause error) *ConfigError {
+	err := i18n.Errorf(id, args, cause)
+	return &ConfigError{Path: path, Line: line, Msg: err.Error(), Err: err}
+}
+
+func (e *ConfigError) Error() string { return e.In(nil) }
+
+// In is the mistake with its file and line, in tr's language (nil:
+// English).
+func (e *ConfigError) In(tr *i18n.Tr) string {
+	msg := e.Msg
+	if e.Err != nil {
+		msg = tr.Error(e.Err)
 	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, msg)
 }
 
 // ConfigErrors is every mistake found in a configuration file, in line
 // order; errors.As finds the first *ConfigError.
 type ConfigErrors []*ConfigError
 
-func (es ConfigErrors) Error() string {
+func (es ConfigErrors) Error() string { return es.In(nil) }
+
+// In is every mistake, one a line, in tr's language (nil: English).
+func (es ConfigErrors) In(tr *i18n.Tr) string {
 	if len(es) == 1 {
-		return es[0].Error()
+		return es[0].In(tr)
 	}
 	lines := make([]string, len(es))
 	for i, e := range es {
-		lines[i] = "  " + e.Error()
+		lines[i] = "  " + e.In(tr)
 	}
-	return fmt.Sprintf("the config has %d mistakes:\n%s", len(es), strings.Join(lines, "\n"))
+	return tr.N("config.mistakes", len(es), nil) + "\n" + strings.Join(lines, "\n")
 }
 
 // Unwrap lets errors.As and errors.Is look at each mistake.
@@ -139,7 +159,7 @@ func xdgDir(env, fallback string, winDir func() (string, error)) (string, error)
 	}
 	h, err := homeDir()
 	if err != nil {
-		return "", fmt.Errorf("no home directory to keep qiwidash files in: %w", err)
+		return "", i18n.Errorf("config.no_home", nil, err)
 	}
 	return filepath.Join(h, fallback, "qiwidash"), nil
 }
@@ -188,7 +208,7 @@ func FindConfig() (string, error) {
 	case 1:
 		return found[0], nil
 	}
-	return "", fmt.Errorf("both %s exist; keep one", strings.Join(found, " and "))
+	return "", i18n.Errorf("config.both_files", i18n.Args{"Files": strings.Join(found, " and "), "List": strings.Join(found, ", ")}, nil)
 }
 
 // LoadConfig reads the file at path ("" finds the default one; a missing
@@ -209,7 +229,7 @@ func LoadConfig(path string, keys KeySpec) (Config, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return cfg, fmt.Errorf("config: %w", err)
+		return cfg, i18n.Errorf("config.read", nil, err)
 	}
 	return ParseConfig(path, data, keys)
 }
@@ -241,15 +261,18 @@ var (
 // yamlError turns one YAML decoder message into a ConfigError with its line.
 func yamlError(path, msg string) *ConfigError {
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	msg = yamlUnknownRe.ReplaceAllString(msg, `unknown setting "$1"`)
-	msg = yamlIntoRe.ReplaceAllString(msg, " as settings (write key: value lines)")
 	line := 0
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.TrimSpace(yamlLineRe.ReplaceAllString(msg, ""))
 		msg = strings.TrimPrefix(msg, ": ")
 	}
-	return &ConfigError{Path: path, Line: line, Msg: strings.TrimSpace(msg)}
+	if m := yamlUnknownRe.FindStringSubmatch(msg); m != nil && m[0] == strings.TrimSpace(msg) {
+		return configError(path, line, "config.unknown_setting", i18n.Args{"Name": strconv.Quote(m[1])}, nil)
+	}
+	msg = yamlUnknownRe.ReplaceAllString(msg, `unknown setting "$1"`)
+	msg = yamlIntoRe.ReplaceAllString(msg, " as settings (write key: value lines)")
+	return configError(path, line, "config.yaml", i18n.Args{"Text": strings.TrimSpace(msg)}, nil)
 }
 
 // ParseConfig parses config text; the format follows the file extension
@@ -279,9 +302,9 @@ func ParseConfig(path string, data []byte, keys KeySpec) (Config, error) {
 		if err != nil {
 			var pe toml.ParseError
 			if errors.As(err, &pe) {
-				return cfg, ConfigErrors{{Path: path, Line: pe.Position.Line, Msg: pe.Message}}
+				return cfg, ConfigErrors{configError(path, pe.Position.Line, "config.toml", i18n.Args{"Text": pe.Message}, nil)}
 			}
-			return cfg, ConfigErrors{{Path: path, Line: tomlErrLine(err), Msg: strings.TrimPrefix(err.Error(), "toml: ")}}
+			return cfg, ConfigErrors{configError(path, tomlErrLine(err), "config.toml", i18n.Args{"Text": strings.TrimPrefix(err.Error(), "toml: ")}, nil)}
 		}
 		seen := map[string]bool{}
 		for _, k := range md.Undecoded() {
@@ -289,7 +312,7 @@ func ParseConfig(path string, data []byte, keys KeySpec) (Config, error) {
 			if len(k) > 1 && seen[toml.Key(k[:len(k)-1]).String()] {
 				continue // inside an unknown table: the table is the mistake
 			}
-			errs = append(errs, &ConfigError{Path: path, Line: lineOf(data, k[len(k)-1]), Msg: fmt.Sprintf("unknown setting %q", k.String())})
+			errs = append(errs, configError(path, lineOf(data, k[len(k)-1]), "config.unknown_setting", i18n.Args{"Name": strconv.Quote(k.String())}, nil))
 		}
 	}
 	errs = append(errs, raw.apply(&cfg, path, data, keys)...)
@@ -330,13 +353,13 @@ func lineOf(data []byte, key string) int {
 // apply checks every setting and fills cfg; it returns every mistake.
 func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec) ConfigErrors {
 	var errs ConfigErrors
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, &ConfigError{Path: path, Line: lineOf(data, key), Msg: fmt.Sprintf(format, args...)})
+	bad := func(key, id string, args i18n.Args, cause error) {
+		errs = append(errs, configError(path, lineOf(data, key), id, args, cause))
 	}
 	text := func(key string, v any) (string, bool) {
 		s, ok := v.(string)
 		if !ok {
-			bad(key, "%s: write it as a string in quotes", key)
+			bad(key, "config.not_text", i18n.Args{"Key": key}, nil)
 		}
 		return s, ok
 	}
@@ -346,7 +369,7 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 		}
 		b, ok := v.(bool)
 		if !ok {
-			bad(key, "%s: use true or false", key)
+			bad(key, "config.not_bool", i18n.Args{"Key": key}, nil)
 			return
 		}
 		*dst = b
@@ -354,7 +377,7 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 	if raw.DefaultProfile != nil {
 		if s, ok := text("default_profile", raw.DefaultProfile); ok {
 			if err := CheckProfileName(s); err != nil {
-				bad("default_profile", "default_profile: %v", err)
+				bad("default_profile", "config.default_profile", nil, err)
 			} else {
 				cfg.DefaultProfile = s
 			}
@@ -366,14 +389,14 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 			case "auto", "light", "dark":
 				cfg.Theme = t
 			default:
-				bad("theme", "theme %q: use auto, light or dark", s)
+				bad("theme", "config.theme", i18n.Args{"Value": strconv.Quote(s)}, nil)
 			}
 		}
 	}
 	errs = append(errs, raw.applyKeys(cfg, path, data, keys)...)
 	if raw.RefreshInterval != nil {
 		if d, err := parseInterval(raw.RefreshInterval); err != nil {
-			bad("refresh_interval", "refresh_interval: %v", err)
+			bad("refresh_interval", "config.refresh_interval", nil, err)
 		} else {
 			cfg.RefreshInterval = d
 		}
@@ -384,7 +407,7 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 	if raw.TimeZone != nil {
 		if s, ok := text("time_zone", raw.TimeZone); ok {
 			if loc, err := loadZone(s); err != nil {
-				bad("time_zone", "time_zone %q: %v", s, err)
+				bad("time_zone", "config.time_zone", i18n.Args{"Value": strconv.Quote(s)}, err)
 			} else {
 				cfg.TimeZone = loc
 			}
@@ -393,7 +416,7 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 	if raw.Language != nil {
 		if s, ok := text("language", raw.Language); ok {
 			if l, err := i18n.Parse(s); err != nil {
-				bad("language", "language: %v", err)
+				bad("language", "config.language", i18n.Args{"Value": strconv.Quote(s)}, nil)
 			} else {
 				cfg.Language = l
 			}
@@ -404,7 +427,7 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 	}
 	if raw.Agent.PollInterval != nil {
 		if d, err := parseInterval(raw.Agent.PollInterval); err != nil {
-			bad("poll_interval", "agent.poll_interval: %v", err)
+			bad("poll_interval", "config.poll_interval", nil, err)
 		} else {
 			cfg.Agent.PollInterval = d
 		}
@@ -412,7 +435,7 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 	for code, v := range raw.Agent.LowBalance {
 		cur, err := qiwiapi.ParseCurrency(code)
 		if err != nil {
-			bad(code, "agent.low_balance: %v", err)
+			bad(code, "config.low_balance_currency", nil, err)
 			continue
 		}
 		var lit string
@@ -424,18 +447,18 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 		case int:
 			lit = strconv.Itoa(x)
 		case float64:
-			bad(code, "agent.low_balance.%s: write the amount as a string (\"%s\" = \"1000.50\"), money is never read as a float", code, code)
+			bad(code, "config.low_balance_float", i18n.Args{"Code": code}, nil)
 			continue
 		default:
-			bad(code, "agent.low_balance.%s: %v is not an amount", code, v)
+			bad(code, "config.low_balance_type", i18n.Args{"Code": code, "Value": fmt.Sprint(v)}, nil)
 			continue
 		}
 		a, err := qiwiapi.ParseAmount(lit, cur)
 		switch {
 		case err != nil:
-			bad(code, "agent.low_balance.%s: %q: %v", code, lit, err)
+			bad(code, "config.low_balance_amount", i18n.Args{"Code": code, "Value": strconv.Quote(lit)}, err)
 		case a.Minor < 0:
-			bad(code, "agent.low_balance.%s: the threshold cannot be negative", code)
+			bad(code, "config.low_balance_negative", i18n.Args{"Code": code}, nil)
 		default:
 			cfg.Agent.LowBalance[cur] = a
 		}
@@ -448,8 +471,8 @@ func (raw *rawConfig) apply(cfg *Config, path string, data []byte, keys KeySpec)
 // of their defaults). keys nil: only the form is checked.
 func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeySpec) ConfigErrors {
 	var errs ConfigErrors
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, &ConfigError{Path: path, Line: lineOf(data, key), Msg: fmt.Sprintf(format, args...)})
+	bad := func(key, id string, args i18n.Args, cause error) {
+		errs = append(errs, configError(path, lineOf(data, key), id, args, cause))
 	}
 	var known []string
 	if keys != nil {
@@ -458,7 +481,7 @@ func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeyS
 	}
 	for _, a := range slices.Sorted(maps.Keys(raw.Keys)) {
 		if keys != nil && !slices.Contains(known, a) {
-			bad(a, "keys: unknown action %q (actions: %s)", a, strings.Join(known, ", "))
+			bad(a, "config.keys_unknown", i18n.Args{"Action": strconv.Quote(a), "Actions": strings.Join(known, ", ")}, nil)
 			continue
 		}
 		var list []string
@@ -472,19 +495,19 @@ func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeyS
 				}
 			}
 			if len(list) < len(v) {
-				bad(a, "keys: action %q: write each key in quotes, e.g. [\"q\", \"ctrl+c\"]", a)
+				bad(a, "config.keys_quotes", i18n.Args{"Action": strconv.Quote(a)}, nil)
 				continue
 			}
 		default:
-			bad(a, "keys: action %q: write its keys as a list, e.g. [\"q\", \"ctrl+c\"]", a)
+			bad(a, "config.keys_list", i18n.Args{"Action": strconv.Quote(a)}, nil)
 			continue
 		}
 		if len(list) == 0 {
-			bad(a, "keys: action %q has no keys", a)
+			bad(a, "config.keys_none", i18n.Args{"Action": strconv.Quote(a)}, nil)
 			continue
 		}
 		if slices.ContainsFunc(list, func(k string) bool { return strings.TrimSpace(k) == "" }) {
-			bad(a, "keys: action %q has an empty key", a)
+			bad(a, "config.keys_empty", i18n.Args{"Action": strconv.Quote(a)}, nil)
 			continue
 		}
 		cfg.Keys[a] = list
@@ -496,7 +519,7 @@ func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeyS
 	for _, a := range slices.Sorted(maps.Keys(cfg.Keys)) {
 		for _, k := range slices.Compact(slices.Sorted(slices.Values(cfg.Keys[a]))) {
 			if does, ok := fixed[k]; ok && does != a {
-				bad(a, "keys: %q always does %s; it cannot also do %s", k, does, a)
+				bad(a, "config.keys_fixed", i18n.Args{"Key": strconv.Quote(k), "Does": does, "Action": a}, nil)
 			}
 		}
 	}
@@ -524,11 +547,11 @@ func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeyS
 				reported[pair] = true
 				switch {
 				case oSet && aSet:
-					bad(a, "keys: %q is bound to two actions, %s and %s: give one of them another key", k, o, a)
+					bad(a, "config.keys_twice", i18n.Args{"Key": strconv.Quote(k), "A": o, "B": a}, nil)
 				case aSet:
-					bad(a, "keys: %q is bound to two actions, %s and %s (its default key): give one of them another key", k, a, o)
+					bad(a, "config.keys_twice_default", i18n.Args{"Key": strconv.Quote(k), "A": a, "B": o}, nil)
 				default:
-					bad(o, "keys: %q is bound to two actions, %s and %s (its default key): give one of them another key", k, o, a)
+					bad(o, "config.keys_twice_default", i18n.Args{"Key": strconv.Quote(k), "A": o, "B": a}, nil)
 				}
 			}
 		}
@@ -541,13 +564,13 @@ func (raw *rawConfig) applyKeys(cfg *Config, path string, data []byte, keys KeyS
 func loadZone(name string) (*time.Location, error) {
 	switch strings.TrimSpace(name) {
 	case "":
-		return nil, errors.New("empty: write an IANA name such as Europe/Moscow or UTC")
+		return nil, i18n.Errorf("config.zone_empty", nil, nil)
 	case "MSK", "Moscow":
 		return qiwiapi.Moscow, nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, errors.New("not a time zone name (write an IANA name such as Europe/Moscow, Asia/Almaty or UTC)")
+		return nil, i18n.Errorf("config.zone_unknown", nil, nil)
 	}
 	return loc, nil
 }
@@ -573,25 +596,25 @@ func parseInterval(v any) (time.Duration, error) {
 		}
 		var err error
 		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("%q is not a duration (use 30s, 5m or 0 for off)", x)
+			return 0, i18n.Errorf("config.interval_text", i18n.Args{"Value": strconv.Quote(x)}, nil)
 		}
 	case int64, int:
 		n := toInt64(x)
 		if n < 0 {
-			return 0, errors.New("cannot be negative")
+			return 0, i18n.Errorf("config.interval_negative", nil, nil)
 		}
 		if n > maxSeconds {
-			return 0, fmt.Errorf("%d seconds is too long for an interval", n)
+			return 0, i18n.Errorf("config.interval_long", i18n.Args{"Seconds": n}, nil)
 		}
 		d = time.Duration(n) * time.Second
 	default:
-		return 0, fmt.Errorf("%v is not a duration (use \"30s\", \"5m\" or 0 for off)", v)
+		return 0, i18n.Errorf("config.interval_type", i18n.Args{"Value": fmt.Sprint(v)}, nil)
 	}
 	if d < 0 {
-		return 0, errors.New("cannot be negative")
+		return 0, i18n.Errorf("config.interval_negative", nil, nil)
 	}
 	if d > 0 && d < time.Second {
-		return 0, errors.New("must be at least 1s (or 0 for off)")
+		return 0, i18n.Errorf("config.interval_short", nil, nil)
 	}
 	return d, nil
 }

@@ -226,3 +226,32 @@ func TestConfigRefusesAKeyBoundTwice(t *testing.T) {
 		t.Errorf("without a key map: %v", err)
 	}
 }
+
+// TestConfigMistakesInRussian: every mistake reads in Russian with its
+// file and line (In), counted properly (2 ошибки, 5 ошибок); Error() and
+// In(nil) are the English as before.
+func TestConfigMistakesInRussian(t *testing.T) {
+	ru := i18n.New(i18n.RU)
+	_, err := ParseConfig("config.toml", []byte("theme = \"blue\"\n"), testActions)
+	var all ConfigErrors
+	if !errors.As(err, &all) || all.In(ru) != `config.toml:1: theme "blue": укажите auto, light или dark` || all.In(nil) != err.Error() {
+		t.Fatalf("one mistake: %q / %v", all.In(ru), err)
+	}
+	_, err = ParseConfig("config.yaml", []byte("theme: blue\ncolour: red\n"), testActions)
+	if !errors.As(err, &all) || all.In(ru) != "в конфигурации 2 ошибки:\n  config.yaml:1: theme \"blue\": укажите auto, light или dark\n  config.yaml:2: неизвестная настройка \"colour\"" {
+		t.Errorf("two mistakes:\n%s", all.In(ru))
+	}
+	_, err = ParseConfig("config.toml", []byte("mouse = 1\nprivacy = 2\nrefresh_interval = \"-5s\"\ntime_zone = \"Mars/Olympus\"\n[agent.low_balance]\nRUB = 10.5\n"), testActions)
+	if !errors.As(err, &all) || len(all) != 5 {
+		t.Fatalf("five mistakes: %v", err)
+	}
+	for _, want := range []string{"в конфигурации 5 ошибок:", "config.toml:2: privacy: укажите true или false", "config.toml:3: refresh_interval: не может быть отрицательным",
+		`config.toml:4: time_zone "Mars/Olympus": это не часовой пояс`, `config.toml:6: agent.low_balance.RUB: запишите сумму строкой`} {
+		if !strings.Contains(all.In(ru), want) {
+			t.Errorf("no %q in:\n%s", want, all.In(ru))
+		}
+	}
+	if strings.Contains(err.Error(), "ошиб") || !strings.HasPrefix(err.Error(), "the config has 5 mistakes:") {
+		t.Errorf("English: %v", err)
+	}
+}
