@@ -54,6 +54,11 @@ func Error(tr *i18n.Tr, err error) string {
 		return tr.T("explain.call.canceled", nil)
 	case errors.Is(err, context.DeadlineExceeded):
 		return tr.T("explain.call.timeout", nil)
+	}
+	if text, ok := protocolError(tr, err); ok {
+		return text
+	}
+	switch {
 	case errors.Is(err, qiwiapi.ErrUnauthorized):
 		return tr.T("explain.call.unauthorized", nil)
 	case errors.Is(err, qiwiapi.ErrForbidden):

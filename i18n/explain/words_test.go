@@ -199,3 +199,34 @@ func TestPullCodes(t *testing.T) {
 		russian(t, string(s), PullBillStatus(ru, s))
 	}
 }
+
+// TestProtocolFailures: the Top-Up and Pull APIs' failures read as their
+// own text in English (as always, password redacted) and by their codes in
+// Russian.
+func TestProtocolFailures(t *testing.T) {
+	answer := &pull.ErrorResponse{Method: "PUT", Path: "/api/v2/prv/1/bills/2", Code: pull.CodeBillExists, Message: "Bill exists"}
+	cases := []struct {
+		err error
+		ru  string
+	}{
+		{&topup.RequestError{RequestResult: topup.RequestResult{Code: topup.RequestIPBlocked, Fatal: true}}, "Пополнение: ошибка запроса 339 — IP-адрес отправителя заблокирован (неустранимая"},
+		{&topup.RequestError{RequestResult: topup.RequestResult{Code: topup.RequestBusy, Message: "busy now"}}, "сервер занят, повторите запрос через минуту: busy now"},
+		{&topup.HTTPError{StatusCode: 502}, "HTTP-статусом 502"},
+		{&topup.HTTPError{StatusCode: 200}, "пустой ответ"},
+		{&topup.NetworkError{Err: http.ErrServerClosed}, "Пополнение: нет связи с QIWI"},
+		{&topup.DecodeError{Err: http.ErrBodyNotAllowed}, "не удалось прочитать"},
+		{answer, "кодом 215 — счёт с таким bill_id уже есть (Bill exists)"},
+		{&pull.AuthError{ErrorResponse: &pull.ErrorResponse{Code: pull.CodeAuthFailed}}, "не принял данные магазина — ошибка авторизации"},
+		{&pull.RateLimitError{ErrorResponse: answer, RetryAfter: 3 * time.Minute}, "ещё 3 мин"},
+		{pull.ErrDecode, "не удалось прочитать"},
+		{pull.ErrInvalid, "не прошёл проверку"},
+	}
+	for _, c := range cases {
+		english(t, c.err.Error(), Error(nil, c.err), c.err.Error())
+		got := Error(ru, c.err)
+		russian(t, c.err.Error(), got)
+		if !strings.Contains(got, c.ru) {
+			t.Errorf("%v: Russian %q, want …%q…", c.err, got, c.ru)
+		}
+	}
+}
