@@ -18,6 +18,7 @@ import (
 	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/budget"
+	"qiwidash/qiwiapi/notify"
 )
 
 // Error says in words what went wrong with a call to QIWI, for a person:
@@ -38,7 +39,10 @@ func Error(tr *i18n.Tr, err error) string {
 	var netErr *qiwiapi.NetworkError
 	var invalid *qiwiapi.InvalidError
 	var notPaid *qiwiapi.NotPaidError
+	var refused *notify.Refusal
 	switch {
+	case errors.As(err, &refused): // before its cause, which may be the engine's
+		return refusal(tr, refused)
 	case errors.As(err, &engine):
 		args := i18n.Args{}
 		for k, v := range engine.Args {

@@ -6,12 +6,15 @@ import (
 	"time"
 
 	"qiwidash/i18n"
+	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
 )
 
 // protocolError words the failures of the agents' Top-Up API and the
-// merchants' Pull API from their data (codes, statuses). Their English is
+// merchants' Pull API from their data (codes, statuses), and why a
+// webhook's signature does not hold. Their English is
 // the error's own text as it always read, password already redacted
 // ({{.Error}}); other languages word the codes, and show QIWI's own
 // message only where that text shows it too.
@@ -63,6 +66,49 @@ func protocolError(tr *i18n.Tr, err error) (string, bool) {
 		return tr.T("explain.pull.unreadable", args), true
 	case errors.Is(err, pull.ErrInvalid):
 		return tr.T("explain.pull.invalid", args), true
+	case errors.Is(err, qiwiapi.ErrBadSignature):
+		return tr.T("explain.webhook.bad_signature", args), true
+	case errors.Is(err, qiwiapi.ErrNoSignature):
+		return tr.T("explain.webhook.no_signature", args), true
+	case errors.Is(err, qiwiapi.ErrAmbiguous):
+		return tr.T("explain.webhook.ambiguous", args), true
 	}
 	return "", false
+}
+
+// notifyIDs words the refusals of incoming notifications.
+var notifyIDs = map[notify.Why]string{
+	notify.WhyMethod:                "explain.notify.method",
+	notify.WhySource:                "explain.notify.source",
+	notify.WhyNoContentType:         "explain.notify.no_content_type",
+	notify.WhyContentTypeUnreadable: "explain.notify.content_type_unreadable",
+	notify.WhyContentType:           "explain.notify.content_type",
+	notify.WhyCharset:               "explain.notify.charset",
+	notify.WhyTooLarge:              "explain.notify.too_large",
+	notify.WhyReading:               "explain.notify.reading",
+	notify.WhyMalformed:             "explain.notify.malformed",
+	notify.WhySignature:             "explain.notify.signature",
+	notify.WhyNoKey:                 "explain.notify.no_key",
+	notify.WhyPaymentBusy:           "explain.notify.payment_busy",
+	notify.WhyBillBusy:              "explain.notify.bill_busy",
+	notify.WhySink:                  "explain.notify.sink",
+	notify.WhyNoPassword:            "explain.notify.no_password",
+	notify.WhyNoSignatureHeader:     "explain.notify.no_signature_header",
+	notify.WhySignatureMismatch:     "explain.notify.signature_mismatch",
+	notify.WhyPipe:                  "explain.notify.pipe",
+	notify.WhyNoBasic:               "explain.notify.no_basic",
+	notify.WhyWrongBasic:            "explain.notify.wrong_basic",
+}
+
+// refusal words why a notification was rejected or not applied; the
+// English is its own text, its cause worded as any error.
+func refusal(tr *i18n.Tr, r *notify.Refusal) string {
+	args := i18n.Args{"Error": r.Error(), "Got": r.Got, "Want": r.Want}
+	if r.Err != nil {
+		args["Cause"] = Error(tr, r.Err)
+	}
+	if id, ok := notifyIDs[r.Why]; ok {
+		return tr.T(id, args)
+	}
+	return r.Error()
 }

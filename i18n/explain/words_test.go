@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/topup"
 )
@@ -228,5 +230,25 @@ func TestProtocolFailures(t *testing.T) {
 		if !strings.Contains(got, c.ru) {
 			t.Errorf("%v: Russian %q, want …%q…", c.err, got, c.ru)
 		}
+	}
+}
+
+// TestNotifyRefusals: a refused notification reads as its Reason in
+// English and in Russian otherwise, its cause worded too.
+func TestNotifyRefusals(t *testing.T) {
+	for why := range notifyIDs {
+		r := &notify.Refusal{Why: why, Got: `"x"`, Want: notify.WebhookContentType, Err: qiwiapi.ErrBadSignature}
+		english(t, string(why), Error(nil, r), r.Error())
+		russian(t, string(why), Error(ru, r))
+	}
+	n := notify.Notice{Refusal: &notify.Refusal{Why: notify.WhySignature, Err: fmt.Errorf("%w: signFields %q does not cover sum", qiwiapi.ErrNoSignature, "txnId")}}
+	if got := Error(ru, n.Err()); got != "подпись не прошла проверку: в уведомлении нет hash или signFields" {
+		t.Errorf("Russian %q", got)
+	}
+	if got := Error(nil, n.Err()); got != n.Refusal.Error() || !strings.HasPrefix(got, "signature check failed: webhook: the notification carries no hash") {
+		t.Errorf("English %q", got)
+	}
+	if (notify.Notice{}).Err() != nil {
+		t.Error("an accepted notice has a refusal")
 	}
 }
