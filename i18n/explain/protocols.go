@@ -27,6 +27,7 @@ func protocolError(tr *i18n.Tr, err error) (string, bool) {
 		limit  *pull.RateLimitError
 		auth   *pull.AuthError
 		answer *pull.ErrorResponse
+		check  *pull.InvalidError
 	)
 	text := err.Error()
 	args := i18n.Args{"Error": text}
@@ -65,6 +66,9 @@ func protocolError(tr *i18n.Tr, err error) (string, bool) {
 	case errors.Is(err, pull.ErrDecode):
 		return tr.T("explain.pull.unreadable", args), true
 	case errors.Is(err, pull.ErrInvalid):
+		if errors.As(err, &check) {
+			args["Problem"] = tr.T(pullCheckIDs[check.Check], i18n.Args{"Error": text, "Got": check.Got})
+		}
 		return tr.T("explain.pull.invalid", args), true
 	case errors.Is(err, qiwiapi.ErrBadSignature):
 		return tr.T("explain.webhook.bad_signature", args), true
@@ -111,4 +115,18 @@ func refusal(tr *i18n.Tr, r *notify.Refusal) string {
 		return tr.T(id, args)
 	}
 	return r.Error()
+}
+
+// pullCheckIDs words what a Pull API request failed before it was sent.
+var pullCheckIDs = map[pull.Check]string{
+	pull.InvalidNilBill:      "explain.pull.check.nil_bill",
+	pull.InvalidUser:         "explain.pull.check.user",
+	pull.InvalidAmount:       "explain.pull.check.amount",
+	pull.InvalidAmountDigits: "explain.pull.check.amount_digits",
+	pull.InvalidCurrency:     "explain.pull.check.currency",
+	pull.InvalidComment:      "explain.pull.check.comment",
+	pull.InvalidPrvName:      "explain.pull.check.prv_name",
+	pull.InvalidPaySource:    "explain.pull.check.pay_source",
+	pull.InvalidBillID:       "explain.pull.check.bill_id",
+	pull.InvalidRefundID:     "explain.pull.check.refund_id",
 }

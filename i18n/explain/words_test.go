@@ -206,6 +206,7 @@ func TestPullCodes(t *testing.T) {
 // own text in English (as always, password redacted) and by their codes in
 // Russian.
 func TestProtocolFailures(t *testing.T) {
+	must := func(_ any, err error) error { return err }
 	answer := &pull.ErrorResponse{Method: "PUT", Path: "/api/v2/prv/1/bills/2", Code: pull.CodeBillExists, Message: "Bill exists"}
 	cases := []struct {
 		err error
@@ -222,6 +223,8 @@ func TestProtocolFailures(t *testing.T) {
 		{&pull.RateLimitError{ErrorResponse: answer, RetryAfter: 3 * time.Minute}, "ещё 3 мин"},
 		{pull.ErrDecode, "не удалось прочитать"},
 		{pull.ErrInvalid, "не прошёл проверку"},
+		{must(pull.NormalizeUser("12")), "запрос не прошёл проверку до отправки: получатель — телефон в международном формате, а не «+12»"},
+		{pull.CheckRefundID("!"), "refund_id — от 1 до 9 символов [0-9A-Za-z], а не «!»"},
 	}
 	for _, c := range cases {
 		english(t, c.err.Error(), Error(nil, c.err), c.err.Error())
@@ -230,6 +233,11 @@ func TestProtocolFailures(t *testing.T) {
 		if !strings.Contains(got, c.ru) {
 			t.Errorf("%v: Russian %q, want …%q…", c.err, got, c.ru)
 		}
+	}
+	for check := range pullCheckIDs {
+		e := &pull.InvalidError{Check: check, Got: "x"}
+		english(t, string(check), Error(nil, e), e.Error())
+		russian(t, string(check), Error(ru, e))
 	}
 }
 
