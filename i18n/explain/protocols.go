@@ -28,6 +28,7 @@ func protocolError(tr *i18n.Tr, err error) (string, bool) {
 		auth   *pull.AuthError
 		answer *pull.ErrorResponse
 		check  *pull.InvalidError
+		setup  *topup.ProblemError
 	)
 	text := err.Error()
 	args := i18n.Args{"Error": text}
@@ -38,6 +39,12 @@ func protocolError(tr *i18n.Tr, err error) (string, bool) {
 		return ""
 	}
 	switch {
+	case errors.As(err, &setup):
+		args["Got"], args["N"], args["Want"] = setup.Got, setup.N, topup.MinKeyBits
+		if setup.Err != nil {
+			args["Cause"] = setup.Err.Error()
+		}
+		return tr.T(topUpProblemIDs[setup.Problem], args), true
 	case errors.As(err, &req):
 		args["Code"], args["Text"], args["Fatal"] = int(req.Code), TopUpRequest(tr, req.Code), req.Fatal
 		if req.Message != req.Code.Text() {
@@ -129,4 +136,35 @@ var pullCheckIDs = map[pull.Check]string{
 	pull.InvalidPaySource:    "explain.pull.check.pay_source",
 	pull.InvalidBillID:       "explain.pull.check.bill_id",
 	pull.InvalidRefundID:     "explain.pull.check.refund_id",
+}
+
+// topUpProblemIDs words the agent's setup and top-ups refused before sending.
+var topUpProblemIDs = map[topup.Problem]string{
+	topup.ProblemTerminalID:        "explain.topup.problem.terminal_id",
+	topup.ProblemNoCredentials:     "explain.topup.problem.no_credentials",
+	topup.ProblemNoPassword:        "explain.topup.problem.no_password",
+	topup.ProblemCertNeedsKey:      "explain.topup.problem.cert_needs_key",
+	topup.ProblemCertNeedsPassword: "explain.topup.problem.cert_needs_password",
+	topup.ProblemReadCert:          "explain.topup.problem.read_cert",
+	topup.ProblemReadCA:            "explain.topup.problem.read_ca",
+	topup.ProblemReadKey:           "explain.topup.problem.read_key",
+	topup.ProblemNoPEMCert:         "explain.topup.problem.no_pem_cert",
+	topup.ProblemCertParse:         "explain.topup.problem.cert_parse",
+	topup.ProblemKeyMismatch:       "explain.topup.problem.key_mismatch",
+	topup.ProblemNoRSAKey:          "explain.topup.problem.no_rsa_key",
+	topup.ProblemKeyEncrypted:      "explain.topup.problem.key_encrypted",
+	topup.ProblemPassphrase:        "explain.topup.problem.passphrase",
+	topup.ProblemPKCS1:             "explain.topup.problem.pkcs1",
+	topup.ProblemPKCS8:             "explain.topup.problem.pkcs8",
+	topup.ProblemNotRSA:            "explain.topup.problem.not_rsa",
+	topup.ProblemKeyBits:           "explain.topup.problem.key_bits",
+	topup.ProblemKeyCipher:         "explain.topup.problem.key_cipher",
+	topup.ProblemKeyDamaged:        "explain.topup.problem.key_damaged",
+	topup.ProblemTxnNumber:         "explain.topup.problem.txn_number",
+	topup.ProblemAccount:           "explain.topup.problem.account",
+	topup.ProblemAmount:            "explain.topup.problem.amount",
+	topup.ProblemCurrency:          "explain.topup.problem.currency",
+	topup.ProblemFunds:             "explain.topup.problem.funds",
+	topup.ProblemComment:           "explain.topup.problem.comment",
+	topup.ProblemSource:            "explain.topup.problem.source",
 }

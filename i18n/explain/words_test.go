@@ -234,6 +234,14 @@ func TestProtocolFailures(t *testing.T) {
 			t.Errorf("%v: Russian %q, want …%q…", c.err, got, c.ru)
 		}
 	}
+	for p := range topUpProblemIDs {
+		e := &topup.ProblemError{Problem: p, Got: "x", N: 1024, Err: http.ErrMissingFile}
+		english(t, string(p), Error(nil, e), e.Error())
+		russian(t, string(p), Error(ru, e))
+	}
+	if _, err := topup.NewClient("0"); Error(ru, err) != "Пополнение: номер терминала «0» должен быть целым положительным числом" {
+		t.Errorf("terminal 0: %q", Error(ru, err))
+	}
 	for check := range pullCheckIDs {
 		e := &pull.InvalidError{Check: check, Got: "x"}
 		english(t, string(check), Error(nil, e), e.Error())
