@@ -88,6 +88,8 @@ func Error(tr *i18n.Tr, err error) string {
 		return tr.T("explain.call.not_paid", i18n.Args{"Status": `"` + notPaid.Status + `"`})
 	case errors.Is(err, qiwiapi.ErrBadWallet):
 		return tr.T("explain.rule.wallet_number", nil)
+	case errors.Is(err, qiwiapi.ErrNoToken):
+		return tr.T("explain.call.no_token", nil)
 	}
 	return tr.Error(err)
 }

@@ -92,6 +92,7 @@ func TestValidationFamilies(t *testing.T) {
 		{"webhook long", must3(client.Webhooks.Register(t.Context(), "https://"+strings.Repeat("a", 120), 0)), "длина адреса — 128, а QIWI принимает адрес не длиннее 100 символов", "The URL is 128 characters long, QIWI accepts at most 100"},
 		{"limits", must3(client.Limits.Actual(t.Context(), "79991234567")), "лимиты: укажите хотя бы один вид лимита", "Name at least one limit type"},
 		{"bad wallet", qiwiapi.ErrBadWallet, "номер кошелька — это телефон", "a wallet number is a phone in international format: +7 and 10 digits, or another country code and 9-14 digits"},
+		{"no token", must(qiwiapi.NewClient(" ")), "Токен API не указан", "qiwi: empty API token"},
 		{"not paid", &qiwiapi.NotPaidError{Status: "EXPIRED"}, `счёт не оплачен: QIWI ответил "EXPIRED"`, `the invoice was not paid: QIWI answered "EXPIRED"`},
 	}
 	for _, c := range cases {
