@@ -168,3 +168,57 @@ var topUpProblemIDs = map[topup.Problem]string{
 	topup.ProblemComment:           "explain.topup.problem.comment",
 	topup.ProblemSource:            "explain.topup.problem.source",
 }
+
+// TopUpNote is a top-up's last answer or error (State.Note) in tr's
+// language, from its data; a state saved before the data reads as saved.
+func TopUpNote(tr *i18n.Tr, s topup.State) string {
+	d := s.Said
+	if d == nil {
+		return s.Note
+	}
+	args := i18n.Args{"Error": d.Error, "Code": int(d.Request), "Text": TopUpRequest(tr, d.Request), "Fatal": d.Fatal,
+		"Message": d.Message, "Status": d.HTTP, "Missing": d.Missing, "Got": d.Got, "N": d.N, "Want": topup.MinKeyBits, "Cause": d.Error}
+	var text string
+	switch d.What {
+	case topup.SaidUnknownPayment:
+		text = tr.T("explain.topup.note.unknown_payment", nil)
+	case topup.SaidCannotTake:
+		text = tr.T("explain.topup.note.cannot_take", nil)
+		if d.Request != topup.RequestOK {
+			text = tr.T("explain.topup.note.cannot_take_because", args)
+		}
+	case topup.SaidPossible:
+		text = tr.T("explain.topup.note.possible", nil)
+	case topup.SaidPayment:
+		pay := i18n.Args{"Status": TopUpStatus(tr, d.Status), "Result": TopUpResult(tr, d.Result)}
+		text = tr.T("explain.topup.note.payment", pay)
+		if d.Result != topup.ResultOK {
+			text = tr.T("explain.topup.note.payment_result", pay)
+		}
+	case topup.SaidBroken:
+		text = tr.T("explain.topup.note.broken", args)
+	case topup.SaidNoAnswer:
+		text = tr.T("explain.topup.note.no_answer", nil)
+	case topup.SaidRequestError:
+		text = tr.T("explain.topup.request_error", args)
+	case topup.SaidHTTP:
+		text = tr.T("explain.topup.http", args)
+		if d.HTTP == 200 {
+			text = tr.T("explain.topup.empty", args)
+		}
+	case topup.SaidNetwork:
+		text = tr.T("explain.topup.network", args)
+	case topup.SaidUnreadable:
+		text = tr.T("explain.topup.unreadable", args)
+	case topup.SaidTimeout:
+		text = tr.T("explain.topup.note.timeout", args)
+	case topup.SaidProblem:
+		text = tr.T(topUpProblemIDs[d.Problem], args)
+	default:
+		text = tr.T("explain.topup.note.error", args)
+	}
+	if d.Held {
+		return tr.T("explain.topup.note.held", i18n.Args{"Note": text})
+	}
+	return text
+}

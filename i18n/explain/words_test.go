@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -267,5 +268,57 @@ func TestNotifyRefusals(t *testing.T) {
 	}
 	if (notify.Notice{}).Err() != nil {
 		t.Error("an accepted notice has a refusal")
+	}
+}
+
+// TestTopUpNotes: every note the top-up algorithm writes reads as its Note
+// in English and in Russian otherwise; an old state (no data) as saved.
+func TestTopUpNotes(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	p := topup.DefaultPolicy()
+	start, _ := topup.Start(topup.Topup{Number: "1"}, now)
+	sent := start
+	sent.Sent, sent.Phase = true, topup.PhaseUnknown
+	reqErr := func(c topup.RequestCode, fatal bool, msg string) error {
+		return &topup.RequestError{RequestResult: topup.RequestResult{Code: c, Fatal: fatal, Message: msg}}
+	}
+	pay := func(st topup.Status, r topup.ResultCode, final, fatal bool) topup.Event {
+		return topup.Event{Kind: topup.ActPay, Pay: &topup.PayResult{Payment: topup.Payment{Status: st, TxnID: "9", Number: "1", Result: r, Final: final, Fatal: fatal}}}
+	}
+	cases := []struct {
+		from topup.State
+		ev   topup.Event
+	}{
+		{start, topup.Event{Kind: topup.ActCheckDeposit, Deposit: &topup.DepositCheck{Possible: true}}},
+		{start, topup.Event{Kind: topup.ActCheckDeposit, Deposit: &topup.DepositCheck{Result: topup.RequestResult{Code: 204, Fatal: true}}}},
+		{start, topup.Event{Kind: topup.ActCheckDeposit, Deposit: &topup.DepositCheck{}}},
+		{start, topup.Event{Kind: topup.ActCheckDeposit, Err: reqErr(topup.RequestIPBlocked, true, "")}},
+		{start, topup.Event{Kind: topup.ActCheckDeposit, Err: reqErr(topup.RequestBusy, false, "busy now")}},
+		{sent, topup.Event{Kind: topup.ActPay, Err: &topup.NetworkError{Err: http.ErrServerClosed}}},
+		{sent, topup.Event{Kind: topup.ActPay, Err: &topup.HTTPError{StatusCode: 503}}},
+		{sent, topup.Event{Kind: topup.ActPay, Err: &topup.HTTPError{StatusCode: 200}}},
+		{sent, topup.Event{Kind: topup.ActPay, Err: &topup.DecodeError{Err: http.ErrBodyNotAllowed}}},
+		{sent, topup.Event{Kind: topup.ActPay, Err: &topup.ProblemError{Problem: topup.ProblemAccount, Got: "12"}}},
+		{sent, topup.Event{Kind: topup.ActPay, Err: fmt.Errorf("topup: %w", context.DeadlineExceeded)}},
+		{sent, topup.Event{Kind: topup.ActPay, Err: http.ErrAbortHandler}},
+		{sent, topup.Event{Kind: topup.ActPay}},
+		{sent, pay(topup.StatusSuccess, topup.ResultOK, true, false)},
+		{sent, pay(topup.StatusDeclined, topup.ResultAmountTooLarge, true, false)},
+		{sent, pay(topup.StatusNotRegistered, topup.ResultAgentNoMoney, false, true)},
+		{sent, pay(topup.StatusAccepted, topup.ResultOK, false, false)},
+		{sent, topup.Event{Kind: topup.ActStatus, Status: &topup.StatusResult{}}},
+	}
+	for _, c := range cases {
+		s, _ := topup.Next(c.from, c.ev, now, p)
+		if s.Said == nil {
+			t.Errorf("%q: no data", s.Note)
+			continue
+		}
+		english(t, s.Note, TopUpNote(nil, s), s.Note)
+		russian(t, s.Note, TopUpNote(ru, s))
+	}
+	old := topup.State{Note: "top-up possible"}
+	if got := TopUpNote(ru, old); got != old.Note {
+		t.Errorf("a state saved before the data: %q", got)
 	}
 }
