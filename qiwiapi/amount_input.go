@@ -1,27 +1,17 @@
 package qiwiapi
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // MaxInputUnits is how many digits a typed amount may have before the
 // decimal point: 15 (999 999 999 999 999), far above any QIWI limit and far
 // below what an int64 of minor units holds, so no typed amount overflows.
 const MaxInputUnits = 15
 
-// inputError is a refusal of a typed amount: a sentence for the person
-// typing, and ErrBadAmount or ErrTooPrecise for errors.Is.
-type inputError struct {
-	msg  string
-	kind error
-}
-
-func (e *inputError) Error() string { return e.msg }
-func (e *inputError) Unwrap() error { return e.kind }
-
-func refuse(kind error, format string, args ...any) error {
-	return &inputError{msg: fmt.Sprintf(format, args...), kind: kind}
+// refuse is a refusal of a typed amount: an *InvalidError without a
+// subject (its text is the sentence to show under the field), with
+// ErrBadAmount or ErrTooPrecise for errors.Is.
+func refuse(kind error, rule Rule, values map[string]any) error {
+	return &InvalidError{Subject: SubjectAmount, Rules: []Rule{rule}, Values: values, Kind: kind}
 }
 
 // isGroupSpace reports the characters people put between thousands: a
@@ -42,7 +32,7 @@ func isGroupSpace(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202
 func ParseAmountInput(s string, cur Currency) (Amount, error) {
 	s = strings.TrimFunc(s, func(r rune) bool { return isGroupSpace(r) || r == '\t' })
 	if s == "" {
-		return Amount{}, refuse(ErrBadAmount, "Enter the amount, e.g. 1 500.50")
+		return Amount{}, refuse(ErrBadAmount, RuleAmountEmpty, nil)
 	}
 	digits := cur.Digits()
 	var intPart, frac []byte
@@ -60,50 +50,50 @@ func ParseAmountInput(s string, cur Currency) (Amount, error) {
 			lastWasSpace = false
 		case isGroupSpace(r):
 			if sepSeen {
-				return Amount{}, refuse(ErrBadAmount, "No spaces after the decimal point")
+				return Amount{}, refuse(ErrBadAmount, RuleAmountSpaceAfterDot, nil)
 			}
 			if lastWasSpace || groupLen == 0 || groupLen > 3 || (groups > 0 && groupLen != 3) {
-				return Amount{}, refuse(ErrBadAmount, "Spaces go only between groups of three digits, e.g. 1 500 000")
+				return Amount{}, refuse(ErrBadAmount, RuleAmountGroups, nil)
 			}
 			groups++
 			groupLen, lastWasSpace = 0, true
 		case r == '.' || r == ',':
 			if sepSeen {
-				return Amount{}, refuse(ErrBadAmount, "Only one decimal point or comma; separate thousands with spaces, e.g. 1 500.50")
+				return Amount{}, refuse(ErrBadAmount, RuleAmountTwoPoints, nil)
 			}
 			if lastWasSpace {
-				return Amount{}, refuse(ErrBadAmount, "No space before the decimal point")
+				return Amount{}, refuse(ErrBadAmount, RuleAmountSpaceBeforeDot, nil)
 			}
 			if len(intPart) == 0 {
-				return Amount{}, refuse(ErrBadAmount, "Write a digit before the point, e.g. 0.50")
+				return Amount{}, refuse(ErrBadAmount, RuleAmountDigitFirst, nil)
 			}
 			sepSeen = true
 		case r == '-' || r == '+' || r == '−':
-			return Amount{}, refuse(ErrBadAmount, "Enter the amount without a sign")
+			return Amount{}, refuse(ErrBadAmount, RuleAmountSign, nil)
 		case r == 'e' || r == 'E':
-			return Amount{}, refuse(ErrBadAmount, "Digits only: write 1000, not 1e3")
+			return Amount{}, refuse(ErrBadAmount, RuleAmountExponent, nil)
 		default:
-			return Amount{}, refuse(ErrBadAmount, "Not an amount: digits, spaces between thousands and one point or comma, e.g. 1 500.50")
+			return Amount{}, refuse(ErrBadAmount, RuleAmountNotAmount, nil)
 		}
 	}
 	if lastWasSpace {
-		return Amount{}, refuse(ErrBadAmount, "Spaces go only between groups of three digits, e.g. 1 500 000")
+		return Amount{}, refuse(ErrBadAmount, RuleAmountGroups, nil)
 	}
 	if groups > 0 && groupLen != 3 {
-		return Amount{}, refuse(ErrBadAmount, "Spaces go only between groups of three digits, e.g. 1 500 000")
+		return Amount{}, refuse(ErrBadAmount, RuleAmountGroups, nil)
 	}
 	if sepSeen && len(frac) == 0 {
-		return Amount{}, refuse(ErrBadAmount, "Write the digits after the point, or leave the point out")
+		return Amount{}, refuse(ErrBadAmount, RuleAmountNoFraction, nil)
 	}
 	if len(frac) > digits {
 		if digits == 0 {
-			return Amount{}, refuse(ErrTooPrecise, "%s has no fractions: whole units only", cur.Code())
+			return Amount{}, refuse(ErrTooPrecise, RuleAmountWholeUnits, map[string]any{"Currency": cur.Code()})
 		}
-		return Amount{}, refuse(ErrTooPrecise, "At most %d digits after the point for %s", digits, cur.Code())
+		return Amount{}, refuse(ErrTooPrecise, RuleAmountTooPrecise, map[string]any{"Digits": digits, "Currency": cur.Code()})
 	}
 	units := strings.TrimLeft(string(intPart), "0")
 	if len(units) > MaxInputUnits {
-		return Amount{}, refuse(ErrBadAmount, "Too large: at most %d digits before the point", MaxInputUnits)
+		return Amount{}, refuse(ErrBadAmount, RuleAmountTooLarge, map[string]any{"Max": MaxInputUnits})
 	}
 	var minor int64
 	for _, c := range units {
@@ -116,7 +106,7 @@ func ParseAmountInput(s string, cur Currency) (Amount, error) {
 		}
 	}
 	if minor == 0 {
-		return Amount{}, refuse(ErrBadAmount, "The amount must be more than zero")
+		return Amount{}, refuse(ErrBadAmount, RuleAmountZero, nil)
 	}
 	return Amount{Minor: minor, Currency: cur}, nil
 }

@@ -2,7 +2,6 @@ package qiwiapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -72,7 +71,7 @@ var aliasRe = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 // Create opens a new account from an offer's alias ("qw_wallet_eur").
 func (s *BalancesService) Create(ctx context.Context, wallet, alias string) (*Response, error) {
 	if !aliasRe.MatchString(alias) {
-		return nil, errors.New("balances: an account alias looks like qw_wallet_eur")
+		return nil, invalid(SubjectBalances, RuleAliasEUR, nil)
 	}
 	path, err := walletPath("/funding-sources/v2/persons/%s/accounts", wallet)
 	if err != nil {
@@ -104,7 +103,7 @@ func (s *BalancesService) Offers(ctx context.Context, wallet string) ([]Offer, *
 // SetDefault makes an account the default for payments.
 func (s *BalancesService) SetDefault(ctx context.Context, wallet, alias string) (*Response, error) {
 	if !aliasRe.MatchString(alias) {
-		return nil, errors.New("balances: an account alias looks like qw_wallet_rub")
+		return nil, invalid(SubjectBalances, RuleAliasRUB, nil)
 	}
 	w, err := NormalizeWallet(wallet)
 	if err != nil {

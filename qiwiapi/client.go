@@ -137,11 +137,14 @@ func WithGate(g Gate) Option {
 // show how the wallet's budget stands.
 func (c *Client) Gate() Gate { return c.gate }
 
+// ErrNoToken is NewClient's answer to a blank token.
+var ErrNoToken = errors.New("qiwi: empty API token")
+
 // NewClient builds a client for one token. The token is never printed.
 func NewClient(token string, opts ...Option) (*Client, error) {
 	token = strings.TrimSpace(token)
 	if token == "" {
-		return nil, errors.New("qiwi: empty API token")
+		return nil, ErrNoToken
 	}
 	c := &Client{token: token, tr: transport.New(defaultUserAgent, 30*time.Second, DefaultRetry)}
 	c.baseURL, _ = url.Parse(DefaultBaseURL)

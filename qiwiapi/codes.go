@@ -102,19 +102,40 @@ var httpStatusText = map[int]string{
 	500: "Internal service error (webhook URL too long, maintenance, a resource unavailable)",
 }
 
-// notFoundText gives the four documented meanings of 404 by API area.
-func notFoundText(path string) string {
-	switch {
-	case hasAnyPrefix(path, "/payment-history/"):
-		return "Transaction not found or no payments with such data"
-	case hasAnyPrefix(path, "/funding-sources/", "/person-profile/", "/identification/", "/qw-limits/", "/qw-nicknames/"):
-		return "Wallet not found"
-	case hasAnyPrefix(path, "/payment-notifier/"):
-		return "Active webhook not found"
-	case hasAnyPrefix(path, "/checkout-api/"):
-		return "Invoice not found"
+// Missing is what a 404 did not find, by the documented meanings.
+type Missing int
+
+// The four documented meanings of 404, by API area, and any other.
+const (
+	MissingOther       Missing = iota
+	MissingTransaction         // history: transaction not found, or no payments with such data
+	MissingWallet
+	MissingWebhook
+	MissingInvoice
+)
+
+// Missing is what a 404 of e's request did not find, by the API area of its path.
+func (e *Error) Missing() Missing {
+	switch p := e.Path; {
+	case hasAnyPrefix(p, "/payment-history/"):
+		return MissingTransaction
+	case hasAnyPrefix(p, "/funding-sources/", "/person-profile/", "/identification/", "/qw-limits/", "/qw-nicknames/"):
+		return MissingWallet
+	case hasAnyPrefix(p, "/payment-notifier/"):
+		return MissingWebhook
+	case hasAnyPrefix(p, "/checkout-api/"):
+		return MissingInvoice
 	}
-	return "Not found"
+	return MissingOther
+}
+
+// notFoundText is the docs' wording of each 404.
+var notFoundText = map[Missing]string{
+	MissingTransaction: "Transaction not found or no payments with such data",
+	MissingWallet:      "Wallet not found",
+	MissingWebhook:     "Active webhook not found",
+	MissingInvoice:     "Invoice not found",
+	MissingOther:       "Not found",
 }
 
 func hasAnyPrefix(s string, prefixes ...string) bool {

@@ -45,7 +45,7 @@ type Error struct {
 // followed by the documented meaning of a payment code, so the user reads
 // what exactly was wrong and what the code means.
 func (e *Error) Message() string {
-	own := e.own()
+	own := e.Own()
 	if code, ok := e.PaymentCode(); ok {
 		if _, known := paymentErrorCodes[code]; known {
 			text := PaymentErrorText(code)
@@ -59,7 +59,7 @@ func (e *Error) Message() string {
 		return own
 	}
 	if e.StatusCode == http.StatusNotFound {
-		return notFoundText(e.Path)
+		return notFoundText[e.Missing()]
 	}
 	if t, ok := httpStatusText[e.StatusCode]; ok {
 		return t
@@ -73,9 +73,9 @@ func (e *Error) Message() string {
 	return fmt.Sprintf("QIWI answered with HTTP status %d", e.StatusCode)
 }
 
-// own is QIWI's own explanation: the user message and the description
-// when it adds to it.
-func (e *Error) own() string {
+// Own is QIWI's own explanation, as QIWI sent it: the user message and the
+// description when it adds to it ("" when the body had none).
+func (e *Error) Own() string {
 	switch {
 	case e.UserMessage == "" || e.Description == "" || strings.Contains(e.UserMessage, e.Description):
 		return firstNonEmpty(e.UserMessage, e.Description)

@@ -196,7 +196,7 @@ func (o HistoryOptions) query() (url.Values, error) {
 		rows = 50
 	}
 	if rows < 1 || rows > 50 {
-		return nil, fmt.Errorf("history: rows must be 1..50, got %d", rows)
+		return nil, invalid(SubjectHistory, RuleRows, map[string]any{"Got": rows})
 	}
 	q := url.Values{}
 	q.Set("rows", strconv.Itoa(rows))
@@ -219,19 +219,19 @@ func (o HistoryOptions) query() (url.Values, error) {
 // setDateRange writes startDate/endDate in one shared offset (the start's).
 func setDateRange(q url.Values, start, end time.Time, required bool) error {
 	if start.IsZero() != end.IsZero() {
-		return errors.New("history: start and end dates go together")
+		return invalid(SubjectHistory, RuleRangeHalf, nil)
 	}
 	if start.IsZero() {
 		if required {
-			return errors.New("history: a start and an end date are required")
+			return invalid(SubjectHistory, RuleRangeRequired, nil)
 		}
 		return nil
 	}
 	if end.Before(start) {
-		return errors.New("history: the end date is before the start date")
+		return invalid(SubjectHistory, RuleRangeReversed, nil)
 	}
 	if d := CalendarDays(start, end); d > MaxHistoryDays {
-		return fmt.Errorf("history: a range may span at most %d calendar days, this one spans %d", MaxHistoryDays, d)
+		return invalid(SubjectHistory, RuleRangeTooLong, map[string]any{"Max": MaxHistoryDays, "Days": d})
 	}
 	q.Set("startDate", qiwiTime(start))
 	q.Set("endDate", qiwiTime(end.In(start.Location())))
@@ -329,7 +329,7 @@ func (s *HistoryService) Totals(ctx context.Context, wallet string, opts TotalsO
 // Transaction fetches one transaction's details. typ may be "" (optional).
 func (s *HistoryService) Transaction(ctx context.Context, id int64, typ TxnType) (*Transaction, *Response, error) {
 	if id <= 0 {
-		return nil, nil, errors.New("history: a transaction id is a positive number")
+		return nil, nil, invalid(SubjectHistory, RuleTxnID, nil)
 	}
 	q := url.Values{}
 	if typ != "" {
@@ -371,7 +371,7 @@ func (c *Cheque) Extension() string {
 // ChequeFile downloads a transaction's receipt. The type (IN/OUT) is required.
 func (s *HistoryService) ChequeFile(ctx context.Context, id int64, typ TxnType, format ChequeFormat) (*Cheque, *Response, error) {
 	if typ == "" || format == "" {
-		return nil, nil, errors.New("receipt: the transaction type and the file format are required")
+		return nil, nil, invalid(SubjectReceipt, RuleReceiptTypeFmt, nil)
 	}
 	q := url.Values{"type": {string(typ)}, "format": {string(format)}}
 	r, _ := s.client.newRequest(http.MethodGet, fmtPath("/payment-history/v1/transactions/%s/cheque/file", strconv.FormatInt(id, 10)), q, nil)
@@ -396,10 +396,10 @@ func (s *HistoryService) ChequeFile(ctx context.Context, id int64, typ TxnType, 
 // SendCheque asks QIWI to e-mail a transaction's receipt.
 func (s *HistoryService) SendCheque(ctx context.Context, id int64, typ TxnType, email string) (*Response, error) {
 	if typ == "" {
-		return nil, errors.New("receipt: the transaction type is required")
+		return nil, invalid(SubjectReceipt, RuleReceiptType, nil)
 	}
 	if !emailRe.MatchString(email) {
-		return nil, fmt.Errorf("receipt: %q is not an e-mail address", email)
+		return nil, invalid(SubjectReceipt, RuleReceiptEmail, map[string]any{"Email": strconv.Quote(email)})
 	}
 	q := url.Values{"type": {string(typ)}}
 	r, err := s.client.newRequest(http.MethodPost, fmtPath("/payment-history/v1/transactions/%s/cheque/send", strconv.FormatInt(id, 10)), q, map[string]string{"email": email})

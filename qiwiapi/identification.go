@@ -2,7 +2,6 @@ package qiwiapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -46,26 +45,29 @@ var (
 
 // Validate checks the request before it is sent.
 func (r IdentificationRequest) Validate() error {
-	var problems []string
+	var broken []Rule
 	if strings.TrimSpace(r.FirstName) == "" {
-		problems = append(problems, "first name is required")
+		broken = append(broken, RuleIdentFirstName)
 	}
 	if strings.TrimSpace(r.LastName) == "" {
-		problems = append(problems, "last name is required")
+		broken = append(broken, RuleIdentLastName)
 	}
 	if !birthDateRe.MatchString(r.BirthDate) {
-		problems = append(problems, "birth date must be YYYY-MM-DD")
+		broken = append(broken, RuleIdentBirthDate)
 	}
 	if !digitsRe.MatchString(r.Passport) {
-		problems = append(problems, "passport must be series and number, digits only")
+		broken = append(broken, RuleIdentPassport)
 	}
-	for name, v := range map[string]string{"INN": r.INN, "SNILS": r.SNILS, "OMS": r.OMS} {
-		if v != "" && !digitsRe.MatchString(v) {
-			problems = append(problems, name+" must be digits only")
+	for _, n := range []struct {
+		v    string
+		rule Rule
+	}{{r.INN, RuleIdentINNDigits}, {r.SNILS, RuleIdentSNILSDigits}, {r.OMS, RuleIdentOMSDigits}} {
+		if n.v != "" && !digitsRe.MatchString(n.v) {
+			broken = append(broken, n.rule)
 		}
 	}
-	if len(problems) > 0 {
-		return errors.New("identification: " + strings.Join(problems, "; "))
+	if len(broken) > 0 {
+		return &InvalidError{Subject: SubjectIdentification, Rules: broken}
 	}
 	return nil
 }

@@ -57,7 +57,7 @@ func (s *InvoicesService) Unpaid(ctx context.Context, opts InvoiceOptions) (*Inv
 		rows = 50
 	}
 	if rows < 1 || rows > 50 {
-		return nil, nil, fmt.Errorf("invoices: rows must be 1..50, got %d", rows)
+		return nil, nil, invalid(SubjectInvoices, RuleRows, map[string]any{"Got": rows})
 	}
 	ask := rows
 	if opts.NextID != 0 && ask < 50 {
@@ -106,6 +106,17 @@ func (s *InvoicesService) Unpaid(ctx context.Context, opts InvoiceOptions) (*Inv
 // other than PAID_STATUS.
 var ErrInvoiceNotPaid = errors.New("the invoice was not paid")
 
+// NotPaidError is QIWI's answer to paying an invoice when it is not
+// PAID_STATUS: Status is the invoice_status it sent. It is ErrInvoiceNotPaid
+// for errors.Is.
+type NotPaidError struct{ Status string }
+
+func (e *NotPaidError) Error() string {
+	return fmt.Sprintf("%v: QIWI answered %q", ErrInvoiceNotPaid, e.Status)
+}
+
+func (e *NotPaidError) Unwrap() error { return ErrInvoiceNotPaid }
+
 // InvoicePayment is QIWI's answer to paying an invoice.
 type InvoicePayment struct {
 	InvoiceStatus string         `json:"invoice_status"`
@@ -119,7 +130,7 @@ type InvoicePayment struct {
 func (s *InvoicesService) Pay(ctx context.Context, invoiceUID string, cur Currency) (*InvoicePayment, *Response, error) {
 	invoiceUID = strings.TrimSpace(invoiceUID)
 	if invoiceUID == "" {
-		return nil, nil, errors.New("invoices: no invoice id")
+		return nil, nil, invalid(SubjectInvoices, RuleInvoiceID, nil)
 	}
 	body := map[string]string{"invoice_uid": invoiceUID, "currency": strconv.Itoa(int(cur))}
 	r, err := s.client.newRequest(http.MethodPost, "/checkout-api/invoice/pay/wallet", nil, body)
@@ -133,7 +144,7 @@ func (s *InvoicesService) Pay(ctx context.Context, invoiceUID string, cur Curren
 		return nil, resp, err
 	}
 	if out.InvoiceStatus != "PAID_STATUS" {
-		return out, resp, fmt.Errorf("%w: QIWI answered %q", ErrInvoiceNotPaid, out.InvoiceStatus)
+		return out, resp, &NotPaidError{Status: out.InvoiceStatus}
 	}
 	return out, resp, nil
 }
@@ -161,7 +172,7 @@ func (k P2PKeys) String() string {
 // CreateP2PKeys issues a P2P key pair. notifyURL is optional.
 func (s *InvoicesService) CreateP2PKeys(ctx context.Context, name, notifyURL string) (*P2PKeys, *Response, error) {
 	if strings.TrimSpace(name) == "" {
-		return nil, nil, errors.New("p2p keys: give the key pair a name")
+		return nil, nil, invalid(SubjectP2PKeys, RuleKeysName, nil)
 	}
 	body := map[string]string{"keysPairName": name}
 	if notifyURL != "" {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -102,7 +101,7 @@ type Limits struct {
 // Actual fetches the limits of the given types (at least one).
 func (s *LimitsService) Actual(ctx context.Context, wallet string, types ...LimitType) (*Limits, *Response, error) {
 	if len(types) == 0 {
-		return nil, nil, errors.New("limits: name at least one limit type")
+		return nil, nil, invalid(SubjectLimits, RuleLimitTypes, nil)
 	}
 	path, err := walletPath("/qw-limits/v1/persons/%s/actual-limits", wallet)
 	if err != nil {

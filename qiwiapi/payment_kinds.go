@@ -1,8 +1,6 @@
 package qiwiapi
 
 import (
-	"errors"
-	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -31,10 +29,10 @@ func WalletTransfer(id, to string, sum Amount, comment string) (Payment, error) 
 		to = "+" + to
 	}
 	if !intlPhoneRe.MatchString(to) || !walletRe.MatchString(to[1:]) {
-		return Payment{}, errors.New("wallet transfer: the recipient is a wallet number in international format, like +79991234567 (+7 and 10 digits)")
+		return Payment{}, invalid(SubjectWalletTransfer, RuleWalletIntl, nil)
 	}
 	if sum.Currency != RUB {
-		return Payment{}, errors.New("wallet transfer: transfers are sent in roubles")
+		return Payment{}, invalid(SubjectWalletTransfer, RuleRoublesOnly, nil)
 	}
 	return Payment{Provider: ProviderWalletTransfer, ID: id, Sum: sum, Comment: comment, Fields: map[string]string{"account": to}}, nil
 }
@@ -44,10 +42,10 @@ func WalletTransfer(id, to string, sum Amount, comment string) (Payment, error) 
 func Conversion(id, ownWallet string, target Amount, comment string) (Payment, error) {
 	w, err := NormalizeWallet(ownWallet)
 	if err != nil {
-		return Payment{}, fmt.Errorf("conversion: %w", err)
+		return Payment{}, &InvalidError{Subject: SubjectConversion, Rules: []Rule{RuleWalletNumber}, Kind: err}
 	}
 	if target.Currency == RUB {
-		return Payment{}, errors.New("conversion: choose the currency to convert into (USD, EUR, KZT)")
+		return Payment{}, invalid(SubjectConversion, RuleConversionTarget, nil)
 	}
 	return Payment{Provider: ProviderConversion, ID: id, Sum: target, Comment: comment, Fields: map[string]string{"account": "+" + w}}, nil
 }
@@ -60,7 +58,7 @@ func NormalizeRUPhone10(s string) (string, error) {
 		if r >= '0' && r <= '9' {
 			d.WriteRune(r)
 		} else if !strings.ContainsRune("+ -()", r) {
-			return "", errors.New("phone: only digits, spaces, +, - and brackets")
+			return "", invalid(SubjectPhone, RulePhoneChars, nil)
 		}
 	}
 	p := d.String()
@@ -68,7 +66,7 @@ func NormalizeRUPhone10(s string) (string, error) {
 		p = p[1:]
 	}
 	if !phone10Re.MatchString(p) {
-		return "", errors.New("phone: a Russian mobile number has 10 digits after +7 and starts with 9")
+		return "", invalid(SubjectPhone, RulePhoneRU10, nil)
 	}
 	return p, nil
 }
@@ -80,7 +78,7 @@ func MobileTopUp(id string, operatorID int, phone string, sum Amount) (Payment, 
 		return Payment{}, err
 	}
 	if operatorID <= 0 {
-		return Payment{}, errors.New("mobile top-up: the operator is unknown; resolve it from the number first")
+		return Payment{}, invalid(SubjectMobileTopUp, RuleOperatorUnknown, nil)
 	}
 	return Payment{Provider: operatorID, ID: id, Sum: sum, Fields: map[string]string{"account": p}}, nil
 }
@@ -94,15 +92,15 @@ func NormalizeCard(s string) (string, error) {
 			d.WriteRune(r)
 		case r == ' ' || r == '-':
 		default:
-			return "", errors.New("card: the number has only digits")
+			return "", invalid(SubjectCard, RuleCardDigitsOnly, nil)
 		}
 	}
 	n := d.String()
 	if len(n) < 13 || len(n) > 19 {
-		return "", errors.New("card: a card number has 13 to 19 digits")
+		return "", invalid(SubjectCard, RuleCardLength, nil)
 	}
 	if !Luhn(n) {
-		return "", errors.New("card: the number has a typo (check digit does not match)")
+		return "", invalid(SubjectCard, RuleCardLuhn, nil)
 	}
 	return n, nil
 }
@@ -143,7 +141,7 @@ func CardProvider(card string) (int, error) {
 	case strings.HasPrefix(card, "5"):
 		return ProviderMasterCardRU, nil
 	}
-	return 0, errors.New("card: only Visa, MasterCard and MIR cards can be paid to")
+	return 0, invalid(SubjectCard, RuleCardNetwork, nil)
 }
 
 // CardTransfer sends money to a card issued by a Russian bank
@@ -152,7 +150,7 @@ func CardTransfer(id string, providerID int, card string, sum Amount) (Payment, 
 	switch providerID {
 	case ProviderVisaRU, ProviderMasterCardRU, ProviderMIR, ProviderQVC:
 	default:
-		return Payment{}, fmt.Errorf("card transfer: %d is not a card provider", providerID)
+		return Payment{}, invalid(SubjectCardTransfer, RuleCardProvider, map[string]any{"Provider": providerID})
 	}
 	n, err := NormalizeCard(card)
 	if err != nil {
@@ -180,7 +178,7 @@ type ForeignCardFields struct {
 // these transfers; the request is still built as documented.
 func ForeignCardTransfer(id string, providerID int, f ForeignCardFields, sum Amount) (Payment, error) {
 	if providerID != ProviderVisaForeign && providerID != ProviderMCForeign {
-		return Payment{}, fmt.Errorf("foreign card transfer: %d is not 1960 or 21012", providerID)
+		return Payment{}, invalid(SubjectForeignCard, RuleForeignProvider, map[string]any{"Provider": providerID})
 	}
 	n, err := NormalizeCard(f.Card)
 	if err != nil {
@@ -191,7 +189,7 @@ func ForeignCardTransfer(id string, providerID int, f ForeignCardFields, sum Amo
 		"rec_address": f.SenderAddress, "rec_city": f.SenderCity, "rec_country": f.SenderCountry,
 		"reg_name": f.RecipientFirstName, "reg_name_f": f.RecipientLastName,
 	}
-	if err := requireFields("foreign card transfer", fields); err != nil {
+	if err := requireFields(SubjectForeignCard, fields); err != nil {
 		return Payment{}, err
 	}
 	return Payment{Provider: providerID, ID: id, Sum: sum, Fields: fields}, nil
@@ -223,7 +221,7 @@ type BankRecipient struct {
 func BankCardTransfer(id string, bankID int, card, expiry string, who BankRecipient, sum Amount) (Payment, error) {
 	accountType, ok := bankByCardAccountType[bankID]
 	if !ok {
-		return Payment{}, fmt.Errorf("bank transfer: bank %d does not take transfers by card number", bankID)
+		return Payment{}, invalid(SubjectBankTransfer, RuleBankNoCard, map[string]any{"Bank": bankID})
 	}
 	n, err := NormalizeCard(card)
 	if err != nil {
@@ -232,12 +230,12 @@ func BankCardTransfer(id string, bankID int, card, expiry string, who BankRecipi
 	fields := map[string]string{"account": n, "account_type": accountType, "lname": who.LastName, "fname": who.FirstName, "mname": who.MiddleName}
 	if bankNeedsExpiry[bankID] {
 		if !expDateRe.MatchString(expiry) {
-			return Payment{}, errors.New("bank transfer: this bank needs the card expiry as MMYY")
+			return Payment{}, invalid(SubjectBankTransfer, RuleBankExpiry, nil)
 		}
 		fields["exp_date"] = expiry
 	}
 	if who.FirstName == "" || who.LastName == "" {
-		return Payment{}, errors.New("bank transfer: the recipient's first and last name are required")
+		return Payment{}, invalid(SubjectBankTransfer, RuleBankName, nil)
 	}
 	return Payment{Provider: bankID, ID: id, Sum: sum, Fields: fields}, nil
 }
@@ -247,21 +245,21 @@ func BankCardTransfer(id string, bankID int, card, expiry string, who BankRecipi
 func BankAccountTransfer(id string, bankID int, account, bik string, urgent bool, who BankRecipient, agreement string, sum Amount) (Payment, error) {
 	accountType, ok := bankByAccountAccountType[bankID]
 	if !ok {
-		return Payment{}, fmt.Errorf("bank transfer: bank %d does not take transfers by account number", bankID)
+		return Payment{}, invalid(SubjectBankTransfer, RuleBankNoAccount, map[string]any{"Bank": bankID})
 	}
 	if !bankAcctRe.MatchString(account) {
-		return Payment{}, errors.New("bank transfer: an account number has 20 digits")
+		return Payment{}, invalid(SubjectBankTransfer, RuleBankAccount, nil)
 	}
 	if !bikRe.MatchString(bik) {
-		return Payment{}, errors.New("bank transfer: a BIK has 9 digits")
+		return Payment{}, invalid(SubjectBankTransfer, RuleBankBIK, nil)
 	}
 	if who.FirstName == "" || who.LastName == "" {
-		return Payment{}, errors.New("bank transfer: the recipient's first and last name are required")
+		return Payment{}, invalid(SubjectBankTransfer, RuleBankName, nil)
 	}
 	fields := map[string]string{"account": account, "account_type": accountType, "mfo": bik, "urgent": boolDigit(urgent), "lname": who.LastName, "fname": who.FirstName, "mname": who.MiddleName}
 	if bankID == 313 {
 		if agreement == "" {
-			return Payment{}, errors.New("bank transfer: Home Credit needs the agreement number")
+			return Payment{}, invalid(SubjectBankTransfer, RuleBankAgreement, nil)
 		}
 		fields["agrnum"] = agreement
 	}
@@ -272,7 +270,7 @@ func BankAccountTransfer(id string, bankID int, account, bik string, urgent bool
 func ServicePayment(id string, providerID int, account string, sum Amount) (Payment, error) {
 	account = strings.TrimSpace(account)
 	if account == "" {
-		return Payment{}, errors.New("payment: the account at the provider is required")
+		return Payment{}, invalid(SubjectPayment, RuleAccountRequired, nil)
 	}
 	return Payment{Provider: providerID, ID: id, Sum: sum, Fields: map[string]string{"account": account}}, nil
 }
@@ -296,21 +294,21 @@ type Requisites struct {
 
 // RequisitesPayment pays a company by its bank requisites (provider 1717).
 func RequisitesPayment(id string, r Requisites, sum Amount) (Payment, error) {
-	var problems []string
+	var broken []Rule
 	if !bikRe.MatchString(r.BIK) {
-		problems = append(problems, "BIK has 9 digits")
+		broken = append(broken, RuleReqBIK)
 	}
 	if !bankAcctRe.MatchString(r.Account) {
-		problems = append(problems, "account has 20 digits")
+		broken = append(broken, RuleReqAccount)
 	}
 	if !innRe.MatchString(r.INN) {
-		problems = append(problems, "INN has 10 or 12 digits")
+		broken = append(broken, RuleReqINN)
 	}
 	if !kppRe.MatchString(r.KPP) {
-		problems = append(problems, "KPP has 9 digits")
+		broken = append(broken, RuleReqKPP)
 	}
-	if len(problems) > 0 {
-		return Payment{}, errors.New("requisites: " + strings.Join(problems, "; "))
+	if len(broken) > 0 {
+		return Payment{}, &InvalidError{Subject: SubjectRequisites, Rules: broken}
 	}
 	nds := "НДС не облагается"
 	if r.VATIncluded {
@@ -327,16 +325,16 @@ func RequisitesPayment(id string, r Requisites, sum Amount) (Payment, error) {
 	optional := map[string]bool{"from_name_p": true}
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		if strings.TrimSpace(fields[k]) == "" && !optional[k] {
-			return Payment{}, fmt.Errorf("requisites: %s is required", k)
+			return Payment{}, &InvalidError{Subject: SubjectRequisites, Rules: []Rule{RuleFieldRequired}, Field: k}
 		}
 	}
 	return Payment{Provider: ProviderRequisites, ID: id, Sum: sum, Fields: fields}, nil
 }
 
-func requireFields(what string, fields map[string]string) error {
+func requireFields(what Subject, fields map[string]string) error {
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		if strings.TrimSpace(fields[k]) == "" {
-			return fmt.Errorf("%s: %s is required", what, k)
+			return &InvalidError{Subject: what, Rules: []Rule{RuleFieldRequired}, Field: k}
 		}
 	}
 	return nil

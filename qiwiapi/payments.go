@@ -63,10 +63,10 @@ type Commission struct {
 // Commission asks what a payment of sum to account would cost.
 func (s *PaymentsService) Commission(ctx context.Context, providerID int, account string, sum Amount) (*Commission, *Response, error) {
 	if providerID <= 0 {
-		return nil, nil, errors.New("commission: unknown provider")
+		return nil, nil, invalid(SubjectCommission, RuleUnknownProvider, nil)
 	}
 	if sum.Minor <= 0 {
-		return nil, nil, errors.New("commission: the amount must be positive")
+		return nil, nil, invalid(SubjectCommission, RuleAmountPositive, nil)
 	}
 	body := map[string]any{
 		"account":        account,
@@ -100,19 +100,19 @@ var paymentIDRe = regexp.MustCompile(`^[0-9]{1,20}$`)
 // Validate checks a payment before it is sent.
 func (p Payment) Validate() error {
 	if p.Provider <= 0 {
-		return errors.New("payment: no provider")
+		return invalid(SubjectPayment, RuleNoProvider, nil)
 	}
 	if !paymentIDRe.MatchString(p.ID) {
-		return errors.New("payment: the client id must be 1 to 20 digits")
+		return invalid(SubjectPayment, RuleClientID, nil)
 	}
 	if p.Sum.Minor <= 0 {
-		return errors.New("payment: the amount must be positive")
+		return invalid(SubjectPayment, RuleAmountPositive, nil)
 	}
 	if p.Sum.Currency == 0 {
-		return errors.New("payment: the amount has no currency")
+		return invalid(SubjectPayment, RuleAmountNoCurrency, nil)
 	}
 	if strings.TrimSpace(p.Fields["account"]) == "" && p.Provider != ProviderRequisites {
-		return errors.New("payment: the recipient account is required")
+		return invalid(SubjectPayment, RuleRecipientRequired, nil)
 	}
 	return nil
 }
@@ -229,7 +229,7 @@ type SearchItem struct {
 func (s *PaymentsService) SearchProviders(ctx context.Context, query string) ([]SearchItem, *Response, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
-		return nil, nil, errors.New("search: type what to look for")
+		return nil, nil, invalid(SubjectSearch, RuleSearchEmpty, nil)
 	}
 	r, _ := s.client.newRequest(http.MethodGet, "/search/v1/search", url.Values{"query": {query}}, nil)
 	var out struct {
@@ -250,7 +250,7 @@ type MobileOperator struct {
 func (s *PaymentsService) MobileOperators(ctx context.Context, phone string) ([]MobileOperator, *Response, error) {
 	p, err := NormalizeWallet(phone)
 	if err != nil || len(p) != 11 || p[0] != '7' {
-		return nil, nil, errors.New("mobile: the phone must be 11 digits starting with 7")
+		return nil, nil, invalid(SubjectMobile, RulePhone11, nil)
 	}
 	r, _ := s.client.newRequest(http.MethodGet, "/qw-mobile-providers-resolver/v1/providers", url.Values{"phoneNumber": {p}}, nil)
 	var out struct {

@@ -49,14 +49,14 @@ type Hook struct {
 // most 100 characters) before anything is sent.
 func (s *WebhooksService) Register(ctx context.Context, hookURL string, txn HookTxnType) (*Hook, *Response, error) {
 	if n := utf8.RuneCountInString(hookURL); n > MaxHookURLLength {
-		return nil, nil, fmt.Errorf("webhook: the URL is %d characters long, QIWI accepts at most %d", n, MaxHookURLLength)
+		return nil, nil, invalid(SubjectWebhook, RuleHookURLLength, map[string]any{"Len": n, "Max": MaxHookURLLength})
 	}
 	u, err := url.Parse(hookURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, nil, fmt.Errorf("webhook: %q is not an http(s) URL", hookURL)
+		return nil, nil, invalid(SubjectWebhook, RuleHookURL, map[string]any{"URL": strconv.Quote(hookURL)})
 	}
 	if txn < HookIncoming || txn > HookBoth {
-		return nil, nil, errors.New("webhook: the transaction type is 0 (in), 1 (out) or 2 (both)")
+		return nil, nil, invalid(SubjectWebhook, RuleHookTxnType, nil)
 	}
 	q := url.Values{"hookType": {"1"}, "param": {hookURL}, "txnType": {strconv.Itoa(int(txn))}}
 	r, _ := s.client.newRequest(http.MethodPut, "/payment-notifier/v1/hooks", q, nil)
@@ -82,7 +82,7 @@ func (s *WebhooksService) Active(ctx context.Context) (*Hook, *Response, error) 
 // Delete removes a hook.
 func (s *WebhooksService) Delete(ctx context.Context, hookID string) (*Response, error) {
 	if hookID == "" {
-		return nil, errors.New("webhook: no hook id")
+		return nil, invalid(SubjectWebhook, RuleHookID, nil)
 	}
 	r, _ := s.client.newRequest(http.MethodDelete, fmtPath("/payment-notifier/v1/hooks/%s", hookID), nil, nil)
 	var out struct {
@@ -103,7 +103,7 @@ func (s *WebhooksService) NewKey(ctx context.Context, hookID string) (string, *R
 
 func (s *WebhooksService) key(ctx context.Context, method, hookID, format string) (string, *Response, error) {
 	if hookID == "" {
-		return "", nil, errors.New("webhook: no hook id")
+		return "", nil, invalid(SubjectWebhook, RuleHookID, nil)
 	}
 	r, _ := s.client.newRequest(method, fmtPath(format, hookID), nil, nil)
 	if method == http.MethodPost {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"qiwidash/qiwiapi"
@@ -104,8 +103,11 @@ func DecodeBill(body []byte) (*BillEvent, url.Values, error) {
 
 func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 	n := Notice{Time: rc.cfg.Now(), Kind: KindBill}
-	answer := func(status, code int, outcome Outcome, reason string) {
-		n.HTTPStatus, n.ResultCode, n.Outcome, n.Reason = status, code, outcome, reason
+	answer := func(status, code int, outcome Outcome, why *Refusal) {
+		n.HTTPStatus, n.ResultCode, n.Outcome, n.Refusal = status, code, outcome, why
+		if why != nil {
+			n.Reason = why.Error()
+		}
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, "<?xml version=\"1.0\"?>\n<result>\n<result_code>%d</result_code>\n</result>\n", code)
@@ -114,19 +116,19 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 	addr, allowed := rc.sourceAllowed(r, rc.cfg.MerchantNetworks)
 	n.Remote = addr
 	if r.Method != http.MethodPost {
-		answer(http.StatusMethodNotAllowed, ResultBadFormat, Rejected, "method "+r.Method+" is not POST")
+		answer(http.StatusMethodNotAllowed, ResultBadFormat, Rejected, refuse(WhyMethod, r.Method, false))
 		return
 	}
 	if !allowed {
-		answer(http.StatusForbidden, ResultBadPassword, Rejected, "source "+addr+" is outside the QIWI networks")
+		answer(http.StatusForbidden, ResultBadPassword, Rejected, refuse(WhySource, addr, false))
 		return
 	}
-	if why := contentTypeProblem(r, BillContentType); why != "" {
+	if why := contentTypeProblem(r, BillContentType); why != nil {
 		answer(http.StatusUnsupportedMediaType, ResultBadFormat, Rejected, why)
 		return
 	}
 	if rc.cfg.NotifyPassword == "" {
-		answer(http.StatusOK, ResultBadPassword, Rejected, "no notification password configured")
+		answer(http.StatusOK, ResultBadPassword, Rejected, &Refusal{Why: WhyNoPassword})
 		return
 	}
 	sig := r.Header.Get("X-Api-Signature")
@@ -134,17 +136,17 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 	authName := "basic"
 	if useHMAC {
 		authName = "hmac"
-	} else if reason := rc.checkBasic(r); reason != "" {
-		answer(http.StatusOK, ResultBadPassword, Rejected, reason)
+	} else if why := rc.checkBasic(r); why != nil {
+		answer(http.StatusOK, ResultBadPassword, Rejected, why)
 		return
 	}
 	body, err := readBody(w, r)
 	if err != nil {
-		status := http.StatusBadRequest
+		status, why := http.StatusBadRequest, because(WhyReading, err)
 		if errors.Is(err, errTooLarge) {
-			status = http.StatusRequestEntityTooLarge
+			status, why = http.StatusRequestEntityTooLarge, &Refusal{Why: WhyTooLarge}
 		}
-		answer(status, ResultBadFormat, Rejected, err.Error())
+		answer(status, ResultBadFormat, Rejected, why)
 		return
 	}
 	ev, form, decErr := DecodeBill(body)
@@ -155,25 +157,24 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 	}
 	if useHMAC {
 		if form == nil {
-			answer(http.StatusOK, ResultBadFormat, Rejected, decErr.Error())
+			answer(http.StatusOK, ResultBadFormat, Rejected, because(WhyMalformed, decErr))
 			return
 		}
 		if sig == "" {
-			answer(http.StatusOK, ResultBadSign, Rejected, "no X-Api-Signature")
+			answer(http.StatusOK, ResultBadSign, Rejected, &Refusal{Why: WhyNoSignatureHeader})
 			return
 		}
 		if !VerifyBillSignature(rc.cfg.NotifyPassword, form, sig) {
-			answer(http.StatusOK, ResultBadSign, Rejected, "X-Api-Signature mismatch")
+			answer(http.StatusOK, ResultBadSign, Rejected, &Refusal{Why: WhySignatureMismatch})
 			return
 		}
 		if k := pipeField(form); k != "" {
-			answer(http.StatusOK, ResultBadSign, Rejected, "parameter "+strconv.Quote(k)+
-				" contains |, the separator of the signed text: the signature cannot tell the values apart")
+			answer(http.StatusOK, ResultBadSign, Rejected, refuse(WhyPipe, k, true))
 			return
 		}
 	}
 	if decErr != nil {
-		answer(http.StatusOK, ResultBadFormat, Rejected, decErr.Error())
+		answer(http.StatusOK, ResultBadFormat, Rejected, because(WhyMalformed, decErr))
 		return
 	}
 	ev.Auth = authName
@@ -182,10 +183,10 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 	done, busy := rc.bills.begin(key)
 	switch {
 	case done:
-		answer(http.StatusOK, ResultOK, Duplicate, "")
+		answer(http.StatusOK, ResultOK, Duplicate, nil)
 		return
 	case busy:
-		answer(http.StatusOK, ResultServerError, Duplicate, "the same bill status is being processed")
+		answer(http.StatusOK, ResultServerError, Duplicate, &Refusal{Why: WhyBillBusy})
 		return
 	}
 	if rc.cfg.Sink != nil {
@@ -196,14 +197,14 @@ func (rc *Receiver) serveBill(w http.ResponseWriter, r *http.Request) {
 	dup := errors.Is(err, ErrDuplicate)
 	rc.bills.finish(key, err == nil || dup)
 	if dup {
-		answer(http.StatusOK, ResultOK, Duplicate, "")
+		answer(http.StatusOK, ResultOK, Duplicate, nil)
 		return
 	}
 	if err != nil {
-		answer(http.StatusOK, ResultServerError, Failed, "sink: "+err.Error())
+		answer(http.StatusOK, ResultServerError, Failed, because(WhySink, err))
 		return
 	}
-	answer(http.StatusOK, ResultOK, Accepted, "")
+	answer(http.StatusOK, ResultOK, Accepted, nil)
 }
 
 // Key identifies a bill callback: the bill and its status (both
@@ -230,16 +231,16 @@ func pipeField(form url.Values) string {
 	return ""
 }
 
-// checkBasic returns why Basic auth fails, or "".
-func (rc *Receiver) checkBasic(r *http.Request) string {
+// checkBasic returns why Basic auth fails, or nil.
+func (rc *Receiver) checkBasic(r *http.Request) *Refusal {
 	user, pass, ok := r.BasicAuth()
 	if !ok {
-		return "no Basic authorization"
+		return &Refusal{Why: WhyNoBasic}
 	}
 	userOK := rc.cfg.ShopID == "" || subtle.ConstantTimeCompare([]byte(user), []byte(rc.cfg.ShopID)) == 1
 	passOK := subtle.ConstantTimeCompare([]byte(pass), []byte(rc.cfg.NotifyPassword)) == 1
 	if !userOK || !passOK {
-		return "wrong Basic credentials for user " + strconv.Quote(user)
+		return refuse(WhyWrongBasic, user, true)
 	}
-	return ""
+	return nil
 }

@@ -135,7 +135,10 @@ type Notice struct {
 	Time    time.Time
 	Kind    Kind
 	Outcome Outcome
-	Reason  string // why rejected or failed; empty when accepted
+	Reason  string // why rejected or failed, in English; empty when accepted
+	// Refusal is Reason as data, for words in the reader's language
+	// (explain.Error(tr, n.Err())); nil when accepted.
+	Refusal *Refusal
 	Remote  string // source address
 	ID      string // messageId or bill_id
 	Status  string // payment or bill status
@@ -298,24 +301,33 @@ const (
 	BillContentType    = "application/x-www-form-urlencoded"
 )
 
-// contentTypeProblem says why a request's Content-Type is refused, or "":
+// contentTypeProblem says why a request's Content-Type is refused, or nil:
 // the media type must be want, with no charset or UTF-8.
-func contentTypeProblem(r *http.Request, want string) string {
+func contentTypeProblem(r *http.Request, want string) *Refusal {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
-		return "no Content-Type: QIWI sends " + want
+		return &Refusal{Why: WhyNoContentType, Want: want}
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return "Content-Type " + strconv.Quote(ct) + " cannot be read: QIWI sends " + want
+		return &Refusal{Why: WhyContentTypeUnreadable, Got: strconv.Quote(ct), Want: want}
 	}
 	if mt != want {
-		return "Content-Type " + strconv.Quote(mt) + " is not " + want + ", which QIWI sends"
+		return &Refusal{Why: WhyContentType, Got: strconv.Quote(mt), Want: want}
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return "charset " + strconv.Quote(cs) + " is not UTF-8"
+		return refuse(WhyCharset, cs, true)
 	}
-	return ""
+	return nil
+}
+
+// Err is why the notification was rejected or failed (nil when accepted):
+// explain.Error(tr, n.Err()) words it.
+func (n Notice) Err() error {
+	if n.Refusal == nil {
+		return nil
+	}
+	return n.Refusal
 }
 
 // errTooLarge marks a body over MaxBody.

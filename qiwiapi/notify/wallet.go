@@ -164,8 +164,11 @@ func (r *fieldReader) amount(path string) *qiwiapi.Amount {
 
 func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 	n := Notice{Time: rc.cfg.Now(), Kind: KindWallet, ResultCode: -1}
-	answer := func(status int, outcome Outcome, reason string) {
-		n.HTTPStatus, n.Outcome, n.Reason = status, outcome, reason
+	answer := func(status int, outcome Outcome, why *Refusal) {
+		n.HTTPStatus, n.Outcome, n.Refusal = status, outcome, why
+		if why != nil {
+			n.Reason = why.Error()
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		if status == http.StatusOK {
@@ -178,49 +181,49 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 	addr, allowed := rc.sourceAllowed(r, rc.cfg.WalletNetworks)
 	n.Remote = addr
 	if r.Method != http.MethodPost {
-		answer(http.StatusMethodNotAllowed, Rejected, "method "+r.Method+" is not POST")
+		answer(http.StatusMethodNotAllowed, Rejected, refuse(WhyMethod, r.Method, false))
 		return
 	}
 	if !allowed {
-		answer(http.StatusForbidden, Rejected, "source "+addr+" is outside the QIWI networks")
+		answer(http.StatusForbidden, Rejected, refuse(WhySource, addr, false))
 		return
 	}
-	if why := contentTypeProblem(r, WebhookContentType); why != "" {
+	if why := contentTypeProblem(r, WebhookContentType); why != nil {
 		answer(http.StatusUnsupportedMediaType, Rejected, why)
 		return
 	}
 	body, err := readBody(w, r)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
-			answer(http.StatusRequestEntityTooLarge, Rejected, err.Error())
+			answer(http.StatusRequestEntityTooLarge, Rejected, &Refusal{Why: WhyTooLarge})
 		} else {
-			answer(http.StatusBadRequest, Rejected, "reading body: "+err.Error())
+			answer(http.StatusBadRequest, Rejected, because(WhyReading, err))
 		}
 		return
 	}
 	ev, test, err := DecodeWebhook(body)
 	if err != nil {
 		if errors.Is(err, ErrMalformed) {
-			answer(http.StatusBadRequest, Rejected, err.Error())
+			answer(http.StatusBadRequest, Rejected, because(WhyMalformed, err))
 		} else {
-			answer(http.StatusForbidden, Rejected, "signature check failed: "+err.Error())
+			answer(http.StatusForbidden, Rejected, because(WhySignature, err))
 		}
 		return
 	}
 	n.ID = ev.MessageID
 	if test {
-		answer(http.StatusOK, Test, "")
+		answer(http.StatusOK, Test, nil)
 		return
 	}
 	n.Status = ev.Status
 	sum := ev.Sum
 	n.Amount = &sum
 	if rc.cfg.VerifyWebhook == nil {
-		answer(http.StatusForbidden, Rejected, "no webhook key configured")
+		answer(http.StatusForbidden, Rejected, &Refusal{Why: WhyNoKey})
 		return
 	}
 	if err := rc.cfg.VerifyWebhook(ev.Signed, ev.Hash); err != nil {
-		answer(http.StatusForbidden, Rejected, "signature check failed: "+err.Error())
+		answer(http.StatusForbidden, Rejected, because(WhySignature, err))
 		return
 	}
 	n.Wallet = ev
@@ -228,10 +231,10 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 	done, busy := rc.wallets.begin(key)
 	switch {
 	case done:
-		answer(http.StatusOK, Duplicate, "")
+		answer(http.StatusOK, Duplicate, nil)
 		return
 	case busy:
-		answer(http.StatusServiceUnavailable, Duplicate, "the same payment is being processed")
+		answer(http.StatusServiceUnavailable, Duplicate, &Refusal{Why: WhyPaymentBusy})
 		return
 	}
 	if rc.cfg.Sink != nil {
@@ -242,14 +245,14 @@ func (rc *Receiver) serveWallet(w http.ResponseWriter, r *http.Request) {
 	dup := errors.Is(err, ErrDuplicate)
 	rc.wallets.finish(key, err == nil || dup)
 	if dup {
-		answer(http.StatusOK, Duplicate, "")
+		answer(http.StatusOK, Duplicate, nil)
 		return
 	}
 	if err != nil {
-		answer(http.StatusInternalServerError, Failed, "sink: "+err.Error())
+		answer(http.StatusInternalServerError, Failed, because(WhySink, err))
 		return
 	}
-	answer(http.StatusOK, Accepted, "")
+	answer(http.StatusOK, Accepted, nil)
 }
 
 // Key identifies the payment notification by what QIWI signed: the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -70,7 +71,7 @@ func NormalizeUser(s string) (string, error) {
 		s = "+" + s
 	}
 	if !phoneRe.MatchString(s) {
-		return "", fmt.Errorf("%w: user must be a phone in international format, got %q", ErrInvalid, s)
+		return "", &InvalidError{Check: InvalidUser, Got: s}
 	}
 	return "tel:" + s, nil
 }
@@ -92,10 +93,10 @@ func FormatAmount(a qiwiapi.Amount) string {
 func checkAmount(a qiwiapi.Amount) (string, error) {
 	s := FormatAmount(a)
 	if a.Minor <= 0 || strings.HasPrefix(s, "0.00") {
-		return "", fmt.Errorf("%w: amount must be positive, got %s", ErrInvalid, s)
+		return "", &InvalidError{Check: InvalidAmount, Got: s}
 	}
 	if intPart, _, _ := strings.Cut(s, "."); len(intPart) > 6 {
-		return "", fmt.Errorf("%w: amount %s does not fit Number(6.2)", ErrInvalid, s)
+		return "", &InvalidError{Check: InvalidAmountDigits, Got: s}
 	}
 	return s, nil
 }
@@ -103,7 +104,7 @@ func checkAmount(a qiwiapi.Amount) (string, error) {
 func currencyCode(c qiwiapi.Currency) (string, error) {
 	code := c.Code()
 	if len(code) != 3 || code[0] < 'A' || code[0] > 'Z' {
-		return "", fmt.Errorf("%w: currency %d has no alphabetic code", ErrInvalid, int(c))
+		return "", &InvalidError{Check: InvalidCurrency, Got: strconv.Itoa(int(c))}
 	}
 	return code, nil
 }
@@ -111,7 +112,7 @@ func currencyCode(c qiwiapi.Currency) (string, error) {
 // Form builds the url.Values of a create request; now fills a zero Lifetime.
 func (b *CreateBill) Form(now time.Time) (url.Values, error) {
 	if b == nil {
-		return nil, fmt.Errorf("%w: nil bill", ErrInvalid)
+		return nil, &InvalidError{Check: InvalidNilBill}
 	}
 	user, err := NormalizeUser(b.User)
 	if err != nil {
@@ -126,15 +127,15 @@ func (b *CreateBill) Form(now time.Time) (url.Values, error) {
 		return nil, err
 	}
 	if utf8.RuneCountInString(b.Comment) > 255 {
-		return nil, fmt.Errorf("%w: comment longer than 255 characters", ErrInvalid)
+		return nil, &InvalidError{Check: InvalidComment}
 	}
 	if utf8.RuneCountInString(b.PrvName) > 100 {
-		return nil, fmt.Errorf("%w: prv_name longer than 100 characters", ErrInvalid)
+		return nil, &InvalidError{Check: InvalidPrvName}
 	}
 	switch b.PaySource {
 	case "", PayQW, PayMobile:
 	default:
-		return nil, fmt.Errorf("%w: pay_source %q (want qw or mobile)", ErrInvalid, b.PaySource)
+		return nil, &InvalidError{Check: InvalidPaySource, Got: string(b.PaySource)}
 	}
 	life := b.Lifetime
 	if life.IsZero() {
@@ -157,7 +158,7 @@ func (b *CreateBill) Form(now time.Time) (url.Values, error) {
 
 func checkBillID(id string) error {
 	if id == "" || utf8.RuneCountInString(id) > 200 {
-		return fmt.Errorf("%w: bill_id must be 1-200 characters", ErrInvalid)
+		return &InvalidError{Check: InvalidBillID}
 	}
 	return nil
 }
@@ -165,7 +166,7 @@ func checkBillID(id string) error {
 // CheckRefundID reports whether id is 1-9 characters of [0-9A-Za-z].
 func CheckRefundID(id string) error {
 	if !refundIDRe.MatchString(id) {
-		return fmt.Errorf("%w: refund_id must be 1-9 characters of [0-9A-Za-z], got %q", ErrInvalid, id)
+		return &InvalidError{Check: InvalidRefundID, Got: id}
 	}
 	return nil
 }

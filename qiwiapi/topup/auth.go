@@ -11,8 +11,6 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
-	"errors"
-	"fmt"
 	"hash"
 	"net/http"
 	"os"
@@ -95,10 +93,10 @@ func (a Auth) Options() ([]Option, error) {
 		return []Option{WithSigner(s)}, nil
 	case "certificate":
 		if a.KeyFile == "" {
-			return nil, errors.New("topup: a client certificate needs its private key file")
+			return nil, problem(ProblemCertNeedsKey, "")
 		}
 		if a.Password.IsZero() {
-			return nil, errors.New("topup: a certificate login still needs the terminal password")
+			return nil, problem(ProblemCertNeedsPassword, "")
 		}
 		cfg, err := a.tlsConfig()
 		if err != nil {
@@ -107,7 +105,7 @@ func (a Auth) Options() ([]Option, error) {
 		return []Option{WithPassword(a.Password), WithTLSConfig(cfg)}, nil
 	}
 	if a.Password.IsZero() {
-		return nil, errors.New("topup: no password")
+		return nil, problem(ProblemNoPassword, "")
 	}
 	return []Option{WithPassword(a.Password)}, nil
 }
@@ -115,7 +113,7 @@ func (a Auth) Options() ([]Option, error) {
 func (a Auth) tlsConfig() (*tls.Config, error) {
 	certPEM, err := os.ReadFile(a.CertFile)
 	if err != nil {
-		return nil, fmt.Errorf("topup: read client certificate: %w", err)
+		return nil, &ProblemError{Problem: ProblemReadCert, Err: err}
 	}
 	key, err := loadKey(a.KeyFile, a.Passphrase)
 	if err != nil {
@@ -132,26 +130,26 @@ func (a Auth) tlsConfig() (*tls.Config, error) {
 		}
 	}
 	if len(chain) == 0 {
-		return nil, fmt.Errorf("topup: %s holds no PEM certificate", a.CertFile)
+		return nil, problem(ProblemNoPEMCert, a.CertFile)
 	}
 	leaf, err := x509.ParseCertificate(chain[0])
 	if err != nil {
-		return nil, fmt.Errorf("topup: the client certificate does not parse: %w", err)
+		return nil, &ProblemError{Problem: ProblemCertParse, Err: err}
 	}
 	pub, ok := leaf.PublicKey.(*rsa.PublicKey)
 	if !ok || !pub.Equal(&key.PublicKey) {
-		return nil, errors.New("topup: the private key is not the client certificate's key")
+		return nil, problem(ProblemKeyMismatch, "")
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12,
 		Certificates: []tls.Certificate{{Certificate: chain, PrivateKey: key, Leaf: leaf}}}
 	if a.CAFile != "" {
 		ca, err := os.ReadFile(a.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("topup: read CA certificate: %w", err)
+			return nil, &ProblemError{Problem: ProblemReadCA, Err: err}
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(ca) {
-			return nil, fmt.Errorf("topup: %s holds no PEM certificate", a.CAFile)
+			return nil, problem(ProblemNoPEMCert, a.CAFile)
 		}
 		cfg.RootCAs = pool
 	}
@@ -163,7 +161,7 @@ func (a Auth) tlsConfig() (*tls.Config, error) {
 func loadKey(path string, passphrase Password) (*rsa.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("topup: read private key: %w", err)
+		return nil, &ProblemError{Problem: ProblemReadKey, Err: err}
 	}
 	return parseKeyPEM(b, passphrase.reveal())
 }
@@ -177,7 +175,7 @@ func parseKeyPEM(b []byte, passphrase string) (*rsa.PrivateKey, error) {
 		var blk *pem.Block
 		blk, b = pem.Decode(b)
 		if blk == nil {
-			return nil, errors.New("topup: no RSA private key in the PEM data")
+			return nil, problem(ProblemNoRSAKey, "")
 		}
 		der := blk.Bytes
 		switch blk.Type {
@@ -185,22 +183,22 @@ func parseKeyPEM(b []byte, passphrase string) (*rsa.PrivateKey, error) {
 			//lint:ignore SA1019 traditional OpenSSL encryption is what `openssl rsa -aes256 -traditional` writes; the file is local.
 			if x509.IsEncryptedPEMBlock(blk) {
 				if passphrase == "" {
-					return nil, errors.New("topup: the private key is encrypted: give its passphrase")
+					return nil, problem(ProblemKeyEncrypted, "")
 				}
 				var err error
 				//lint:ignore SA1019 see above.
 				if der, err = x509.DecryptPEMBlock(blk, []byte(passphrase)); err != nil {
-					return nil, errors.New("topup: the passphrase does not open the private key")
+					return nil, problem(ProblemPassphrase, "")
 				}
 			}
 			k, err := x509.ParsePKCS1PrivateKey(der)
 			if err != nil {
-				return nil, errors.New("topup: the PKCS#1 private key does not parse")
+				return nil, problem(ProblemPKCS1, "")
 			}
 			return checkKey(k)
 		case "ENCRYPTED PRIVATE KEY":
 			if passphrase == "" {
-				return nil, errors.New("topup: the private key is encrypted: give its passphrase")
+				return nil, problem(ProblemKeyEncrypted, "")
 			}
 			var err error
 			if der, err = decryptPKCS8(der, passphrase); err != nil {
@@ -211,13 +209,13 @@ func parseKeyPEM(b []byte, passphrase string) (*rsa.PrivateKey, error) {
 			k, err := x509.ParsePKCS8PrivateKey(der)
 			if err != nil {
 				if blk.Type == "ENCRYPTED PRIVATE KEY" {
-					return nil, errors.New("topup: the passphrase does not open the private key")
+					return nil, problem(ProblemPassphrase, "")
 				}
-				return nil, errors.New("topup: the PKCS#8 private key does not parse")
+				return nil, problem(ProblemPKCS8, "")
 			}
 			rk, ok := k.(*rsa.PrivateKey)
 			if !ok {
-				return nil, errors.New("topup: the private key is not an RSA key")
+				return nil, problem(ProblemNotRSA, "")
 			}
 			return checkKey(rk)
 		}
@@ -226,7 +224,7 @@ func parseKeyPEM(b []byte, passphrase string) (*rsa.PrivateKey, error) {
 
 func checkKey(k *rsa.PrivateKey) (*rsa.PrivateKey, error) {
 	if bits := k.N.BitLen(); bits < MinKeyBits {
-		return nil, fmt.Errorf("topup: the RSA key has %d bits; QIWI asks for %d (make one with: openssl genrsa -out private.key 2048)", bits, MinKeyBits)
+		return nil, &ProblemError{Problem: ProblemKeyBits, N: bits}
 	}
 	return k, nil
 }
@@ -264,7 +262,7 @@ type pbkdf2Params struct {
 // decryptPKCS8 opens an EncryptedPrivateKeyInfo (RFC 5958) made with PBES2,
 // PBKDF2 (HMAC-SHA1 or HMAC-SHA256) and AES-CBC.
 func decryptPKCS8(der []byte, passphrase string) ([]byte, error) {
-	unsupported := errors.New("topup: the private key's encryption is not PBES2/PBKDF2/AES-CBC (convert it: openssl pkcs8 -topk8 -v2 aes256)")
+	unsupported := problem(ProblemKeyCipher, "")
 	var epk encryptedPKCS8
 	if _, err := asn1.Unmarshal(der, &epk); err != nil || !epk.Algorithm.Algorithm.Equal(oidPBES2) {
 		return nil, unsupported
@@ -301,13 +299,13 @@ func decryptPKCS8(der []byte, passphrase string) ([]byte, error) {
 	block, _ := aes.NewCipher(key)
 	data := epk.Data
 	if len(data) == 0 || len(data)%aes.BlockSize != 0 {
-		return nil, errors.New("topup: the encrypted private key is damaged")
+		return nil, problem(ProblemKeyDamaged, "")
 	}
 	out := make([]byte, len(data))
 	cipher.NewCBCDecrypter(block, iv).CryptBlocks(out, data)
 	pad := int(out[len(out)-1])
 	if pad < 1 || pad > aes.BlockSize || strings.Repeat(string(rune(pad)), pad) != string(out[len(out)-pad:]) {
-		return nil, errors.New("topup: the passphrase does not open the private key")
+		return nil, problem(ProblemPassphrase, "")
 	}
 	return out[:len(out)-pad], nil
 }

@@ -228,7 +228,7 @@ func WithSandboxPolling(every time.Duration) Option {
 // integer). Give WithPassword, WithSigner or WithTLSConfig for authentication.
 func NewClient(terminalID string, opts ...Option) (*Client, error) {
 	if _, err := strconv.ParseUint(terminalID, 10, 64); err != nil || terminalID == "0" || strings.HasPrefix(terminalID, "+") {
-		return nil, fmt.Errorf("topup: terminal id %q must be a positive integer", terminalID)
+		return nil, problem(ProblemTerminalID, terminalID)
 	}
 	u, _ := url.Parse(DefaultURL)
 	c := &Client{
@@ -244,7 +244,7 @@ func NewClient(terminalID string, opts ...Option) (*Client, error) {
 		}
 	}
 	if c.password.IsZero() && c.signer == nil {
-		return nil, errors.New("topup: no credentials: give a password or a signing key")
+		return nil, problem(ProblemNoCredentials, "")
 	}
 	return c, nil
 }
@@ -480,20 +480,20 @@ func (t Topup) Validate() error {
 		return err
 	}
 	if t.Amount.Minor <= 0 {
-		return fmt.Errorf("topup: amount %s must be positive", t.Amount)
+		return problem(ProblemAmount, t.Amount.String())
 	}
 	if _, err := formatAmount(t.Amount); err != nil {
 		return err
 	}
 	if t.Funds != Cash && t.Funds != NonCash {
-		return fmt.Errorf("topup: funds must be cash (0) or non-cash (1)")
+		return problem(ProblemFunds, "")
 	}
 	if n := len([]rune(t.Comment)); n > 1000 {
-		return fmt.Errorf("topup: comment is %d characters, at most 1000", n)
+		return &ProblemError{Problem: ProblemComment, N: n}
 	}
 	if t.Source != "" {
 		if n, err := strconv.ParseUint(t.Source, 10, 63); err != nil || n == 0 || t.Source[0] == '0' {
-			return fmt.Errorf("topup: source service id %q must be a positive integer", t.Source)
+			return problem(ProblemSource, t.Source)
 		}
 	}
 	return nil
@@ -508,11 +508,11 @@ func (t Topup) from() qiwiapi.Currency {
 
 func validPhone(s string) error {
 	if len(s) < 10 || len(s) > 15 || s[0] == '0' {
-		return fmt.Errorf("topup: account %q must be a phone in international format without '+' (10-15 digits)", s)
+		return problem(ProblemAccount, s)
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return fmt.Errorf("topup: account %q must be a phone in international format without '+' (10-15 digits)", s)
+			return problem(ProblemAccount, s)
 		}
 	}
 	return nil

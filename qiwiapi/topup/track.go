@@ -3,6 +3,7 @@ package topup
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -116,10 +117,50 @@ type State struct {
 	TxnID      string     // QIWI's id once known
 	Result     ResultCode // last payment result code seen
 	Fatal      bool       // the last error was fatal
-	Note       string     // the last answer or error, in words
+	Note       string     // the last answer or error, in words (English)
+	Said       *Said      `json:",omitempty"` // Note as data; nil in states saved before it
 	LastStatus time.Time  // when the last status request was answered
 	Updated    time.Time
 	Requests   int // requests made for this top-up
+}
+
+// Saying is what kind of thing a State's Note says.
+type Saying string
+
+// The kinds of note; the Said fields each one names are given.
+const (
+	SaidUnknownPayment Saying = "unknown_payment" // QIWI does not know the payment yet
+	SaidCannotTake     Saying = "cannot_take"     // Request: why, when not 0
+	SaidPossible       Saying = "possible"
+	SaidPayment        Saying = "payment" // Status, Result
+	SaidBroken         Saying = "broken"  // Missing: the attribute missing
+	SaidNoAnswer       Saying = "no_answer"
+	SaidRequestError   Saying = "request_error" // Request, Fatal, Message; Error
+	SaidHTTP           Saying = "http"          // HTTP (200: an empty answer); Error
+	SaidNetwork        Saying = "network"       // Error
+	SaidUnreadable     Saying = "unreadable"    // Error
+	SaidTimeout        Saying = "timeout"       // Error
+	SaidProblem        Saying = "problem"       // Problem, Got, N; Error
+	SaidError          Saying = "error"         // Error
+)
+
+// Said is what a State's Note says, as data, so a screen words it in the
+// reader's language (explain.TopUpNote). Held marks the note of a top-up
+// stopped for a person.
+type Said struct {
+	What    Saying
+	Status  Status      `json:",omitempty"`
+	Result  ResultCode  `json:",omitempty"`
+	Request RequestCode `json:",omitempty"`
+	Fatal   bool        `json:",omitempty"`
+	Message string      `json:",omitempty"` // QIWI's own message with a request error
+	Missing string      `json:",omitempty"`
+	HTTP    int         `json:",omitempty"`
+	Problem Problem     `json:",omitempty"`
+	Got     string      `json:",omitempty"`
+	N       int         `json:",omitempty"`
+	Error   string      `json:",omitempty"` // an error's own text (English, password redacted)
+	Held    bool        `json:",omitempty"`
 }
 
 // Start begins the algorithm for a new top-up: check-deposit-possible first.
@@ -169,7 +210,7 @@ func Next(s State, ev Event, now time.Time, p Policy) (State, Action) {
 		} else if pay, ok := ev.Status.Find(s.Topup.Number); ok {
 			s = onPayment(s, pay, now, p)
 		} else {
-			s.Note = "QIWI does not know this payment yet"
+			s.Note, s.Said = "QIWI does not know this payment yet", &Said{What: SaidUnknownPayment}
 			s = notRegistered(s, now, p)
 		}
 	default:
@@ -184,17 +225,18 @@ func onCheck(s State, ev Event, now time.Time, p Policy) State {
 			s.Phase = PhaseRefused
 			s.Next = Action{}
 			s.Note = "the wallet cannot take this top-up; nothing was paid"
+			s.Said = &Said{What: SaidCannotTake, Request: ev.Deposit.Result.Code}
 			if ev.Deposit.Result.Code != RequestOK {
 				s.Note += ": " + ev.Deposit.Result.Code.Text()
 			}
 			return s
 		}
 		s.Phase = PhaseSending
-		s.Note = "top-up possible"
+		s.Note, s.Said = "top-up possible", &Said{What: SaidPossible}
 		s.Next = Action{Kind: ActPay, At: now}
 		return s
 	}
-	s.Note = errText(ev.Err)
+	s.Note, s.Said = noteOf(ev.Err)
 	if IsFatal(ev.Err) {
 		return hold(s)
 	}
@@ -205,7 +247,7 @@ func onCheck(s State, ev Event, now time.Time, p Policy) State {
 
 // onError handles an error after pay or status: the outcome is unknown.
 func onError(s State, err error, now time.Time, p Policy) State {
-	s.Note = errText(err)
+	s.Note, s.Said = noteOf(err)
 	if IsFatal(err) || (err != nil && !IsUnknown(err)) {
 		// Fatal, or not a service answer at all (an invalid Topup): a
 		// person has to look.
@@ -216,14 +258,14 @@ func onError(s State, err error, now time.Time, p Policy) State {
 
 func onPayment(s State, pay *Payment, now time.Time, p Policy) State {
 	if !pay.Complete() {
-		s.Note = "broken answer: missing " + pay.Missing[0]
+		s.Note, s.Said = "broken answer: missing "+pay.Missing[0], &Said{What: SaidBroken, Missing: pay.Missing[0]}
 		return poll(s, now, p)
 	}
 	s.Status, s.Result, s.Fatal = pay.Status, pay.Result, pay.Fatal
 	if pay.TxnID != "" {
 		s.TxnID = pay.TxnID
 	}
-	s.Note = pay.Status.Text()
+	s.Note, s.Said = pay.Status.Text(), &Said{What: SaidPayment, Status: pay.Status, Result: pay.Result}
 	if pay.Result != ResultOK {
 		s.Note += ": " + pay.Result.Text()
 	}
@@ -283,6 +325,11 @@ func hold(s State) State {
 	s.Fatal = true
 	s.Next = Action{}
 	s.Note = "stopped until a person acts (contact bss@qiwi.com): " + s.Note
+	if s.Said != nil {
+		held := *s.Said // a copy: earlier States share the pointer
+		held.Held = true
+		s.Said = &held
+	}
 	return s
 }
 
@@ -319,11 +366,38 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-func errText(err error) string {
+// noteOf is the note of an error, in English and as data.
+func noteOf(err error) (string, *Said) {
 	if err == nil {
-		return "no answer"
+		return "no answer", &Said{What: SaidNoAnswer}
 	}
-	return err.Error()
+	text := err.Error()
+	d := &Said{What: SaidError, Error: text}
+	var (
+		re *RequestError
+		he *HTTPError
+		ne *NetworkError
+		de *DecodeError
+		pe *ProblemError
+	)
+	switch {
+	case errors.As(err, &re):
+		d.What, d.Request, d.Fatal = SaidRequestError, re.Code, re.Fatal
+		if re.Message != re.Code.Text() && strings.Contains(text, re.Message) { // never what redaction took out
+			d.Message = re.Message
+		}
+	case errors.As(err, &he):
+		d.What, d.HTTP = SaidHTTP, he.StatusCode
+	case errors.Is(err, context.DeadlineExceeded):
+		d.What = SaidTimeout
+	case errors.As(err, &ne):
+		d.What = SaidNetwork
+	case errors.As(err, &de):
+		d.What = SaidUnreadable
+	case errors.As(err, &pe):
+		d.What, d.Problem, d.Got, d.N = SaidProblem, pe.Problem, pe.Got, pe.N
+	}
+	return text, d
 }
 
 // Run performs one action for the state against the service and returns

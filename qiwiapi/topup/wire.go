@@ -27,11 +27,11 @@ type TxnNumber string
 // ParseTxnNumber validates a transaction number (1-20 digits, no leading zero).
 func ParseTxnNumber(s string) (TxnNumber, error) {
 	if s == "" || len(s) > 20 || s[0] == '0' {
-		return "", fmt.Errorf("topup: transaction number %q must be a positive integer of up to 20 digits", s)
+		return "", problem(ProblemTxnNumber, s)
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return "", fmt.Errorf("topup: transaction number %q must be a positive integer of up to 20 digits", s)
+			return "", problem(ProblemTxnNumber, s)
 		}
 	}
 	return TxnNumber(s), nil
@@ -466,7 +466,7 @@ func encodeRequest(r *xmlRequest) ([]byte, error) {
 // formatAmount writes an amount with exactly two decimals, as the API wants.
 func formatAmount(a qiwiapi.Amount) (string, error) {
 	if a.Currency.Digits() != 2 {
-		return "", fmt.Errorf("topup: currency %s is not supported (the API uses 2 decimals)", a.Currency.Code())
+		return "", problem(ProblemCurrency, a.Currency.Code())
 	}
 	return a.Decimal(), nil
 }

@@ -18,6 +18,11 @@
 // A screen builds a Form from fields, passes it its keys (Update), checks
 // the values it understands after each change (Event Changed) and renders
 // View. The one amount rule is qiwiapi.ParseAmountInput.
+//
+// A form speaks the language it is given (WithTr; nil is English): its own
+// words ("Required", the counters' refusal, "e.g." before an example,
+// "(optional)", yes/no, its keys' help) and the amount rule's refusals.
+// Labels, examples and notes are the screen's and come translated.
 package formkit
 
 import (
@@ -32,6 +37,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 )
@@ -81,30 +88,42 @@ type Field struct {
 	Problem string
 
 	input   textinput.Model
+	example string // the grey example, drawn after "e.g." in the form's language
 	touched bool
 	amount  qiwiapi.Amount
 }
 
-func newInput(placeholder string) textinput.Model {
+// amountExample is an Amount field's example, as the English writes it.
+const amountExample = "1 500.00"
+
+func newField(key, label string, kind Kind, placeholder string) *Field {
 	in := textinput.New()
 	in.Prompt = "> "
-	if placeholder != "" && !strings.HasPrefix(placeholder, "e.g. ") {
-		placeholder = "e.g. " + placeholder // never only grey: an example says so in words
-	}
-	in.Placeholder = placeholder
 	in.CharLimit = 0                       // never cut: Limit counts and refuses in words
 	in.Cursor.SetMode(cursor.CursorStatic) // no blink: no ticks, deterministic screens
-	return in
+	f := &Field{Key: key, Label: label, Kind: kind, input: in}
+	f.setExample(placeholder)
+	return f
+}
+
+// setExample makes the grey text "e.g. " and the example: never only grey,
+// an example says so in words.
+func (f *Field) setExample(example string) {
+	f.example = strings.TrimPrefix(example, "e.g. ")
+	f.input.Placeholder = ""
+	if f.example != "" {
+		f.input.Placeholder = "e.g. " + f.example
+	}
 }
 
 // NewText is a text field with an example placeholder ("" for none).
 func NewText(key, label, placeholder string) *Field {
-	return &Field{Key: key, Label: label, Kind: Text, input: newInput(placeholder)}
+	return newField(key, label, Text, placeholder)
 }
 
 // NewSecret is a text field typed without echo.
 func NewSecret(key, label, placeholder string) *Field {
-	f := &Field{Key: key, Label: label, Kind: Secret, input: newInput(placeholder)}
+	f := newField(key, label, Secret, placeholder)
 	f.input.EchoMode = textinput.EchoPassword
 	f.input.EchoCharacter = '•'
 	return f
@@ -112,7 +131,9 @@ func NewSecret(key, label, placeholder string) *Field {
 
 // NewAmount is a money field in cur (SetCurrency changes it).
 func NewAmount(key, label string, cur qiwiapi.Currency) *Field {
-	return &Field{Key: key, Label: label, Kind: Amount, Currency: cur, input: newInput("1 500.00")}
+	f := newField(key, label, Amount, amountExample)
+	f.Currency = cur
+	return f
 }
 
 // NewChoice is a choice of opts, the first chosen.
@@ -165,8 +186,15 @@ func (f *Field) Value() string {
 // SetValue replaces a typed field's text (as if typed: it counts as touched).
 func (f *Field) SetValue(v string) { f.input.SetValue(v); f.touched = true }
 
-// SetPlaceholder replaces a typed field's grey example.
-func (f *Field) SetPlaceholder(p string) { f.input.Placeholder = p }
+// SetPlaceholder replaces a typed field's grey text: "e.g. " and an
+// example is drawn in the form's language, anything else as given.
+func (f *Field) SetPlaceholder(p string) {
+	if strings.HasPrefix(p, "e.g. ") {
+		f.setExample(p)
+		return
+	}
+	f.example, f.input.Placeholder = "", p
+}
 
 // Clear forgets the text (secrets first of all) and that it was typed.
 func (f *Field) Clear() { f.input.SetValue(""); f.touched = false }
@@ -196,8 +224,9 @@ func (f *Field) Touched() bool { return f.touched }
 
 func (f *Field) chars() int { return utf8.RuneCountInString(f.input.Value()) }
 
-// check runs the kit's checks of one field and its own Validate.
-func (f *Field) check() {
+// check runs the kit's checks of one field and its own Validate, wording
+// its own problems in tr's language.
+func (f *Field) check(tr *i18n.Tr) {
 	f.Problem, f.amount = "", qiwiapi.Amount{}
 	if !f.typed() {
 		if f.Validate != nil {
@@ -209,17 +238,17 @@ func (f *Field) check() {
 	switch {
 	case f.Limit > 0 && f.chars() > f.Limit:
 		n := f.chars()
-		f.Problem = fmt.Sprintf("At most %d characters: %d now, remove %d", f.Limit, n, n-f.Limit)
+		f.Problem = tr.N("formkit.too_long", f.Limit, i18n.Args{"Now": n, "Over": n - f.Limit})
 	case v == "" && f.Optional:
 	case f.Kind == Amount:
 		a, err := qiwiapi.ParseAmountInput(v, f.Currency)
 		if err != nil {
-			f.Problem = err.Error()
+			f.Problem = explain.Problem(tr, err)
 		} else {
 			f.amount = a
 		}
 	case v == "" && f.Validate == nil:
-		f.Problem = "Required"
+		f.Problem = tr.T("formkit.required", nil)
 	}
 	if f.Problem == "" && f.Validate != nil && (v != "" || !f.Optional) {
 		f.Problem = f.Validate(v)
@@ -247,6 +276,7 @@ type Form struct {
 
 	focus     int
 	submitted bool
+	tr        *i18n.Tr
 }
 
 // New builds a form over fields, checks them, and focuses the first one
@@ -258,6 +288,14 @@ func New(fields ...*Field) *Form {
 	f := &Form{Fields: fields, focus: -1}
 	f.Check()
 	f.FocusFirst()
+	return f
+}
+
+// WithTr makes the form speak tr's language (nil: English) and checks it
+// again in it: formkit.New(fields...).WithTr(m.c.Tr).
+func (f *Form) WithTr(tr *i18n.Tr) *Form {
+	f.tr = tr
+	f.Check()
 	return f
 }
 
@@ -384,7 +422,7 @@ func (f *Form) Check() bool {
 			fl.Problem, fl.amount = "", qiwiapi.Amount{}
 			continue
 		}
-		fl.check()
+		fl.check(f.tr)
 		if fl.Problem != "" {
 			ok = false
 		}
@@ -471,11 +509,11 @@ func (f *Form) changed() Event {
 // Help is the form's keys for the help bar: ←/→ only on a choice (on a
 // text field h and l type letters).
 func (f *Form) Help(k *common.KeyMap, enterOnLast string) []key.Binding {
-	enter, back, choose := common.Relabel(k.Enter, "next field"), common.Relabel(k.Back, "cancel"), k.Right
+	enter, back, choose := common.Relabel(k.Enter, f.tr.T("formkit.next_field", nil)), common.Relabel(k.Back, f.tr.T("formkit.cancel", nil)), k.Right
 	if f.OnLast() {
 		enter = common.Relabel(k.Enter, enterOnLast)
 	}
-	choose.SetHelp("←/→", "choose")
+	choose.SetHelp("←/→", f.tr.T("formkit.choose", nil))
 	fl := f.Focused()
 	choose.SetEnabled(fl != nil && !fl.typed())
 	return []key.Binding{k.NextField, k.PrevField, choose, enter, back}
@@ -487,14 +525,14 @@ func (f *Form) labelWidth() int {
 	}
 	w := 0
 	for _, fl := range f.Fields {
-		w = max(w, ansi.StringWidth(fl.label()))
+		w = max(w, ansi.StringWidth(fl.label(f.tr)))
 	}
 	return min(w+2, 34)
 }
 
-func (fl *Field) label() string {
+func (fl *Field) label(tr *i18n.Tr) string {
 	if fl.Optional {
-		return fl.Label + " (optional)"
+		return tr.T("formkit.optional", i18n.Args{"Label": fl.Label})
 	}
 	return fl.Label
 }
@@ -538,11 +576,17 @@ func (f *Form) Lines(s *common.Styles, focused bool, width int) []string {
 				val = "◀ " + cur + " ▶"
 			}
 		case Toggle:
-			val = "[ ] no"
+			val = "[ ] " + f.tr.T("formkit.no", nil)
 			if fl.On {
-				val = "[x] yes"
+				val = "[x] " + f.tr.T("formkit.yes", nil)
 			}
 		default:
+			if ex := fl.example; ex != "" {
+				if fl.Kind == Amount && ex == amountExample {
+					ex = f.tr.T("formkit.amount_example", nil)
+				}
+				fl.input.Placeholder = f.tr.T("formkit.example", i18n.Args{"Example": ex})
+			}
 			counter := ""
 			if fl.Limit > 0 {
 				counter = fmt.Sprintf("  %d/%d", fl.chars(), fl.Limit)
@@ -572,7 +616,7 @@ func (f *Form) Lines(s *common.Styles, focused bool, width int) []string {
 				}
 			}
 		}
-		out = append(out, " "+marker+s.Label.Render(common.PadRight(fl.label(), lw))+val)
+		out = append(out, " "+marker+s.Label.Render(common.PadRight(fl.label(f.tr), lw))+val)
 		switch {
 		case fl.Problem != "" && (fl.touched || f.submitted):
 			under(s.Error, "✗ "+fl.Problem)

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 )
@@ -201,5 +202,52 @@ func TestPastedTextFitsTheWidth(t *testing.T) {
 	}
 	if v := view(f); !strings.Contains(v, "500/140") {
 		t.Fatalf("no counter:\n%s", v)
+	}
+}
+
+// A form given a Tr speaks its language: its own words, the amount rule's
+// refusals and the examples' "e.g."; nil is the English of before.
+func TestFormSpeaksItsLanguage(t *testing.T) {
+	build := func() *Form {
+		return New(
+			NewText("to", "Получатель", "+79161112233"),
+			NewAmount("amount", "Сумма", qiwiapi.RUB),
+			NewText("comment", "Комментарий", "").AsOptional().WithLimit(5),
+			NewToggle("vat", "НДС"),
+		)
+	}
+	ru := build().WithTr(i18n.New(i18n.RU))
+	en := build()
+	for _, f := range []*Form{ru, en} {
+		f.Submitted()
+		f.Get("comment").SetValue("слишком длинно")
+	}
+	ru.Check()
+	en.Check()
+	v := view(ru)
+	for _, want := range []string{"например, +79161112233", "например, 1 500,00", "Комментарий (необязательно)", "[ ] нет",
+		"✗ Нужно заполнить", "✗ Введите сумму, например 1 500,50", "✗ Не больше 5 символов: сейчас 14, уберите 9", "14/5"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("Russian form lacks %q:\n%s", want, v)
+		}
+	}
+	v = view(en)
+	for _, want := range []string{"e.g. +79161112233", "e.g. 1 500.00", "Комментарий (optional)", "[ ] no",
+		"✗ Required", "✗ Enter the amount, e.g. 1 500.50", "✗ At most 5 characters: 14 now, remove 9"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("English form lacks %q:\n%s", want, v)
+		}
+	}
+	ru.Get("amount").SetValue("1.234")
+	ru.Check()
+	if p := ru.Get("amount").Problem; p != "Для RUB после запятой не больше 2 цифр" {
+		t.Errorf("Russian amount problem %q", p)
+	}
+	var help []string
+	for _, b := range ru.Help(keys, "отправить") {
+		help = append(help, b.Help().Desc)
+	}
+	if got := strings.Join(help, ","); !strings.Contains(got, "следующее поле") || !strings.Contains(got, "отмена") {
+		t.Errorf("Russian help %q", got)
 	}
 }
