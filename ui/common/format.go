@@ -1,7 +1,6 @@
 package common
 
 import (
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -85,10 +84,4 @@ func OrDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-// SavedAt says where a file was written, its name first: a toast cut at a
-// narrow width still shows which file ("Statement saved: a.pdf in /tmp/x").
-func SavedAt(what, path string) string {
-	return what + " saved: " + filepath.Base(path) + " in " + filepath.Dir(path)
 }

@@ -792,8 +792,8 @@ func (m *Model) copyID(t qiwiapi.Transaction) tea.Cmd {
 	return common.Copy(id, m.c.Tr.T("history.copy_what", i18n.Args{"ID": id}))
 }
 
-// savedAt says where a file was written, its name first (as
-// common.SavedAt): a toast cut at a narrow width still shows which file.
+// savedAt says where a file was written, its name first: a toast cut at
+// a narrow width still shows which file.
 func (m *Model) savedAt(id, path string) string {
 	return m.c.Tr.T(id, i18n.Args{"File": filepath.Base(path), "Dir": filepath.Dir(path)})
 }

@@ -477,7 +477,7 @@ func TestReceiptDownloadWritesPDF(t *testing.T) {
 	_, cmd = m.Update(msgs[0])
 	toast := toastOf(t, cmd)
 	path := filepath.Join(env.Common.SaveDir, "receipt-"+itoa(int64(txn.TxnID))+".pdf")
-	if toast.Error || toast.Text != common.SavedAt("Receipt", path) {
+	if toast.Error || toast.Text != "Receipt saved: "+filepath.Base(path)+" in "+filepath.Dir(path) {
 		t.Fatalf("toast = %+v, want the path %s", toast, path)
 	}
 	b, err := os.ReadFile(path)
@@ -819,7 +819,7 @@ func TestExportWritesTheFilteredView(t *testing.T) {
 		t.Fatalf("export: %+v", done)
 	}
 	_, cmd = m.Update(done)
-	if toast := toastOf(t, cmd); toast.Error || toast.Text != common.SavedAt(itoa(int64(len(want)))+" transactions", done.path) {
+	if toast := toastOf(t, cmd); toast.Error || toast.Text != itoa(int64(len(want)))+" transactions saved: "+filepath.Base(done.path)+" in "+filepath.Dir(done.path) {
 		t.Errorf("toast %+v", toast)
 	}
 	if filepath.Dir(done.path) != env.Common.SaveDir || !strings.HasSuffix(done.path, ".csv") {
