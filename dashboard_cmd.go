@@ -392,11 +392,12 @@ func (l *profileListener) wire(st *store.Store, profile string, c *common.Common
 // history through the screens' reader (nil: no wallet).
 func (l *profileListener) start(st *store.Store, c *common.Common, history *reader.Reader) error {
 	pr := ingest.NewProfile(walletHooks(c), c.Merchant != nil, c.MerchantShopID, os.Getenv(ingest.EnvNotifyPassword))
+	pr.Tr = c.Tr
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = pr.Learn(ctx) // no hook yet, or offline: the Live screen says so; webhooks retry
 	sctx, stopSync := context.WithCancel(context.Background())
-	o := ingest.Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: c.Wallet}
+	o := ingest.Options{Checks: pr.Checks(notify.Config{}), Store: st, Wallet: c.Wallet, Tr: c.Tr}
 	if c.API != nil {
 		o.Confirm = ingest.ConfirmWithAPI(c.API.History) // a webhook's status is confirmed inside the wallet's budget
 	}
@@ -702,7 +703,7 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 	defer g.mu.Unlock()
 	var notes []string
 	if c.API != nil {
-		w, err := moves.NewWallet(ctx, g.st, c.API, moves.WalletOptions{Profile: profile, Wallet: c.Wallet})
+		w, err := moves.NewWallet(ctx, g.st, c.API, moves.WalletOptions{Profile: profile, Wallet: c.Wallet, Tr: c.Tr})
 		if err != nil {
 			return err
 		}
@@ -713,7 +714,7 @@ func (g *engines) prepare(ctx context.Context, profile string, c *common.Common)
 		notes = append(notes, resumeNotice(c, false, rep, err))
 	}
 	if c.Agent != nil {
-		t, err := moves.NewTopups(g.st, c.Agent, moves.TopupOptions{Profile: profile})
+		t, err := moves.NewTopups(g.st, c.Agent, moves.TopupOptions{Profile: profile, Tr: c.Tr})
 		if err != nil {
 			return err
 		}

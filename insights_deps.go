@@ -19,7 +19,7 @@ func insightsDeps(st *store.Store, c *common.Common, r *reader.Reader) insightsv
 		Engine:  insights.New(st, c.Wallet),
 		History: r,
 		Statements: func(ctx context.Context, from, to time.Time) (string, error) {
-			return statement.Save(ctx, c.SaveDir, st, statement.Options{Wallet: c.Wallet, From: from, To: to, Made: c.Now(), QIWI: r.QIWITotals}, "pdf")
+			return statement.Save(ctx, c.SaveDir, st, statement.Options{Wallet: c.Wallet, From: from, To: to, Made: c.Now(), QIWI: r.QIWITotals, Tr: c.Tr}, "pdf")
 		},
 	}
 }

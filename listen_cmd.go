@@ -103,7 +103,7 @@ func listen(ctx context.Context, lo listenOptions, getenv func(string) string, s
 	go func() {
 		defer close(printed)
 		for e := range sub.Events() {
-			fmt.Fprintln(out, ingest.Line(e))
+			fmt.Fprintln(out, ingest.Line(lo.tr, e))
 		}
 	}()
 	serveErr := in.Serve(ctx, ln)

@@ -53,7 +53,7 @@ func (a *app) statementCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Store.Close()
-			opts := statement.Options{Wallet: ws.Wallet, From: lo, To: hi}
+			opts := statement.Options{Wallet: ws.Wallet, From: lo, To: hi, Tr: a.tr}
 			if !wf.Offline {
 				r := reader.New(reader.Options{Store: ws.Store, API: ws.API.History, Wallet: ws.Wallet})
 				defer r.Close()
@@ -81,7 +81,7 @@ func (a *app) statementCmd() *cobra.Command {
 				where = output
 			}
 			fmt.Fprintln(cmd.ErrOrStderr(), a.tr.N("cli.statement.done", s.Count, i18n.Args{
-				"Wallet": ws.Wallet, "From": lo.Format("2006-01-02"), "To": hi.Format("2006-01-02"), "Check": s.CheckSummary(), "Where": where,
+				"Wallet": ws.Wallet, "From": lo.Format("2006-01-02"), "To": hi.Format("2006-01-02"), "Check": s.CheckSummaryIn(a.tr), "Where": where,
 			}))
 			return nil
 		},

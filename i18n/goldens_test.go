@@ -15,6 +15,10 @@ import (
 // englishWord is a run of Latin letters a reader would take for a word.
 var englishWord = regexp.MustCompile(`[A-Za-z][A-Za-z']+`)
 
+// addresses are web and e-mail addresses: they read the same in every
+// language, so the check leaves them out.
+var addresses = regexp.MustCompile(`[a-z]+://[^\s│]+|[\w.+-]+@[\w-]+(\.[\w-]+)+`)
+
 // allowedEnglish is testdata/english.txt: the Latin words a Russian screen
 // may show (names, QIWI's own values, key names), one per line, each with
 // a # note saying why.
@@ -42,7 +46,6 @@ func allowedEnglish(t *testing.T) map[string]bool {
 // pending are the places whose Russian is not done yet: their goldens are
 // not read. The list only shrinks; done means empty.
 var pending = []string{
-	"ui/testdata",
 	"views/agent",
 	"views/history",
 	"views/live",
@@ -102,7 +105,7 @@ func TestRussianGoldensHaveNoEnglish(t *testing.T) {
 			return err
 		}
 		for i, line := range strings.Split(string(data), "\n") {
-			for _, w := range englishWord.FindAllString(line, -1) {
+			for _, w := range englishWord.FindAllString(addresses.ReplaceAllString(line, " "), -1) {
 				if !allowed[w] && !allowed[strings.ToLower(w)] {
 					found[w] = append(found[w], rel+":"+strconv.Itoa(i+1))
 				}

@@ -358,7 +358,7 @@ func (c *CLI) openWallet(ctx context.Context, st *Store, f *Target, offline bool
 			fmt.Fprintln(c.Stderr, c.Tr.T("accounts.no_sync", nil))
 		} else if err := c.SyncHistory(ctx, st, cl.History, wallet, from); err != nil {
 			s, _ := st.SyncStatus(ctx, wallet)
-			fmt.Fprintln(c.Stderr, c.Tr.T("accounts.sync_failed", i18n.Args{"Why": ErrorText(c.Tr, err), "Cache": s.Describe(qiwiapi.Moscow)}))
+			fmt.Fprintln(c.Stderr, c.Tr.T("accounts.sync_failed", i18n.Args{"Why": ErrorText(c.Tr, err), "Cache": s.Describe(c.Tr, qiwiapi.Moscow)}))
 		}
 	}
 	if wallet == "" {

@@ -637,13 +637,10 @@ type SyncStatus struct {
 	Complete  bool      // the start of history is known: nothing older than Oldest exists
 }
 
-// Describe is the status line: "from cache, last synced at 2024-05-01 12:03
-// (offline: ...)", its time in loc.
-func (st SyncStatus) Describe(loc *time.Location) string { return st.DescribeIn(nil, loc) }
-
-// DescribeIn is Describe in tr's language (nil: English). The last
-// error is as it was recorded.
-func (st SyncStatus) DescribeIn(tr *i18n.Tr, loc *time.Location) string {
+// Describe is the status line in tr's language (nil: English): "from
+// cache, last synced at 2024-05-01 12:03 (offline: ...)", its time in loc.
+// The last error is as it was recorded.
+func (st SyncStatus) Describe(tr *i18n.Tr, loc *time.Location) string {
 	if st.LastSync.IsZero() {
 		if st.LastError != "" {
 			return tr.T("store.sync.nothing_offline", i18n.Args{"Why": st.LastError})

@@ -21,12 +21,12 @@ import (
 func TestKeyringErrorInRussianAndEnglish(t *testing.T) {
 	lib := errors.New("no secret service")
 	err := &KeyringError{Op: "save", Err: lib}
-	if want := "keyring save failed: no secret service\n" + NoKeyringHelp; err.Error() != want {
+	if want := "keyring save failed: no secret service\n" + KeyringHelp(nil); err.Error() != want {
 		t.Errorf("English:\n%s\nwant\n%s", err.Error(), want)
 	}
-	if !strings.HasPrefix(NoKeyringHelp, "qiwidash keeps secrets only in the OS keyring, and none is reachable.\nFix it") ||
-		!strings.HasSuffix(NoKeyringHelp, "    They are used for that run and never saved.") {
-		t.Errorf("help %q", NoKeyringHelp)
+	if !strings.HasPrefix(KeyringHelp(nil), "qiwidash keeps secrets only in the OS keyring, and none is reachable.\nFix it") ||
+		!strings.HasSuffix(KeyringHelp(nil), "    They are used for that run and never saved.") {
+		t.Errorf("help %q", KeyringHelp(nil))
 	}
 	if !errors.Is(err, ErrNoKeyring) || !errors.Is(err, lib) {
 		t.Error("errors.Is lost ErrNoKeyring or the library's error")

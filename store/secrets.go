@@ -48,9 +48,6 @@ type KeyringError struct {
 // a keyring, or how to do without one.
 func KeyringHelp(tr *i18n.Tr) string { return tr.T("store.keyring.help", i18n.Args{}) }
 
-// NoKeyringHelp is KeyringHelp in English.
-var NoKeyringHelp = KeyringHelp(nil)
-
 // Error is the failure and the way out, in English: a person reads it in
 // their language through Tr.Error (Unwrap holds its words).
 func (e *KeyringError) Error() string { return e.words().Error() }

@@ -2,10 +2,6 @@ package ui_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -64,43 +60,3 @@ func TestGoldenHelpRussian(t *testing.T) { goldenScreenIn(t, i18n.RU, 120, 40, "
 // The help page: every key of the screen and of the shell, in columns.
 func TestGoldenHelp(t *testing.T)      { goldenScreen(t, "2?", "Everywhere") }
 func TestGoldenHelp80x24(t *testing.T) { goldenScreenAt(t, 80, 24, "2?", "Everywhere") }
-
-// TestRussianChromeHasNoEnglish: in the Russian goldens the chrome (the
-// header, the tabs, the shell's keys on the help page and the help's own
-// footer) has no English word left; names, QIWI's values and key names
-// excepted. The screens' own text is the next step of the translation.
-func TestRussianChromeHasNoEnglish(t *testing.T) {
-	keep := map[string]bool{"qiwidash": true, "TEST": true, "MSK": true, "VERIFIED": true,
-		"tab": true, "shift": true, "ctrl": true, "esc": true}
-	read := func(name string) []string {
-		b, err := os.ReadFile(filepath.Join("testdata", name+".golden"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Split(string(b), "\n")
-	}
-	profile, help := read("TestGoldenProfileRussian"), read("TestGoldenHelpRussian")
-	chrome := []string{profile[0], profile[1], help[0], help[1], help[len(help)-1]}
-	in := false
-	for _, l := range help {
-		switch {
-		case strings.TrimSpace(l) == "Везде":
-			in = true
-		case in && strings.TrimSpace(l) == "":
-			in = false
-		}
-		if in {
-			chrome = append(chrome, l)
-		}
-	}
-	if len(chrome) < 10 {
-		t.Fatalf("the help golden has no shell section: %d chrome lines", len(chrome))
-	}
-	for _, l := range chrome {
-		for _, w := range regexp.MustCompile(`[A-Za-z]{2,}`).FindAllString(l, -1) {
-			if !keep[w] {
-				t.Errorf("English %q in the Russian chrome: %q", w, strings.TrimSpace(l))
-			}
-		}
-	}
-}

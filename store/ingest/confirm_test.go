@@ -107,7 +107,7 @@ func TestWalletStatusConfirmedByTheAPI(t *testing.T) {
 	if !first.Applied() || first.FollowUp || first.StatusConfirmed || first.Confirmation != NotYetConfirmed {
 		t.Fatalf("first event %+v", first)
 	}
-	if l := Line(first); !strings.Contains(l, "verified  id=m-1  status=SUCCESS (signature ok, status not yet confirmed)") {
+	if l := Line(nil, first); !strings.Contains(l, "verified  id=m-1  status=SUCCESS (signature ok, status not yet confirmed)") {
 		t.Errorf("first line %q", l)
 	}
 	waitFor(t, "the check", func() bool { return r.calls() == "confirm 79031234567 1001 IN" })
@@ -119,7 +119,7 @@ func TestWalletStatusConfirmedByTheAPI(t *testing.T) {
 	if !second.FollowUp || second.Applied() || !second.StatusConfirmed || second.Confirmation != Confirmed || second.Wallet.TxnID != "1001" {
 		t.Fatalf("second event %+v", second)
 	}
-	if l := Line(second); !strings.Contains(l, "status checked with the API  id=m-1  status=SUCCESS (signature ok, status confirmed)") {
+	if l := Line(nil, second); !strings.Contains(l, "status checked with the API  id=m-1  status=SUCCESS (signature ok, status confirmed)") {
 		t.Errorf("second line %q", l)
 	}
 	waitFor(t, "the callback", func() bool { return strings.Count(r.calls(), ";") == 1 })
@@ -141,8 +141,8 @@ func TestWalletStatusContradictedOrUnconfirmed(t *testing.T) {
 	r.answers <- confirmAnswer{status: "WAITING"}
 	e := next(t, r.sub)
 	if e.Confirmation != Contradicted || e.StatusConfirmed || e.APIStatus != "WAITING" ||
-		!strings.Contains(Line(e), "status=SUCCESS (signature ok, QIWI says WAITING)") {
-		t.Errorf("contradicted: %+v\n%s", e, Line(e))
+		!strings.Contains(Line(nil, e), "status=SUCCESS (signature ok, QIWI says WAITING)") {
+		t.Errorf("contradicted: %+v\n%s", e, Line(nil, e))
 	}
 	if s := r.savedStatus(t, "1001"); s != "WAITING" {
 		t.Errorf("stored: %q", s)
@@ -153,15 +153,15 @@ func TestWalletStatusContradictedOrUnconfirmed(t *testing.T) {
 	r.answers <- confirmAnswer{err: errors.New("QIWI history paused until 14:05 (request limit)")}
 	e = next(t, r.sub)
 	if e.Confirmation != NotConfirmed || e.StatusConfirmed ||
-		!strings.Contains(Line(e), "status=ERROR (signature ok, status not confirmed: QIWI history paused until 14:05 (request limit))") {
-		t.Errorf("not confirmed: %+v\n%s", e, Line(e))
+		!strings.Contains(Line(nil, e), "status=ERROR (signature ok, status not confirmed: QIWI history paused until 14:05 (request limit))") {
+		t.Errorf("not confirmed: %+v\n%s", e, Line(nil, e))
 	}
 	if s := r.savedStatus(t, "1002"); s != "ERROR?" {
 		t.Errorf("stored: %q", s)
 	}
 
 	ingesttest.Post(t, r.hook, withStatus(ingesttest.WalletBody(t, hookKey, "m-3", "1003", "IN", "5"), "WAITING"), nil)
-	if e := next(t, r.sub); e.Confirmation != NotYetConfirmed || !strings.Contains(Line(e), "status=WAITING (signature ok, status not yet confirmed)") {
+	if e := next(t, r.sub); e.Confirmation != NotYetConfirmed || !strings.Contains(Line(nil, e), "status=WAITING (signature ok, status not yet confirmed)") {
 		t.Errorf("waiting: %+v", e)
 	}
 	waitFor(t, "the callback", func() bool { return strings.HasSuffix(r.calls(), "callback 79031234567 1003") })
@@ -209,7 +209,7 @@ func TestDemoLieContradictedByHistory(t *testing.T) {
 	}
 	waiting := next(t, f)
 	if waiting.Wallet == nil || waiting.Wallet.Status != "WAITING" {
-		t.Fatalf("first payment event: %s", Line(waiting))
+		t.Fatalf("first payment event: %s", Line(nil, waiting))
 	}
 	lie := bytes.Replace(waiting.Wallet.Raw, []byte(`"status":"WAITING"`), []byte(`"status":"SUCCESS"`), 1)
 	lie = bytes.Replace(lie, []byte(waiting.Wallet.MessageID), []byte("lie-1"), 1)
@@ -217,12 +217,12 @@ func TestDemoLieContradictedByHistory(t *testing.T) {
 		t.Fatalf("the replayed body: HTTP %d", code)
 	}
 	claimed := next(t, f)
-	if !claimed.Applied() || claimed.StatusConfirmed || !strings.Contains(Line(claimed), "status=SUCCESS (signature ok, status not yet confirmed)") {
-		t.Fatalf("claimed: %s", Line(claimed))
+	if !claimed.Applied() || claimed.StatusConfirmed || !strings.Contains(Line(nil, claimed), "status=SUCCESS (signature ok, status not yet confirmed)") {
+		t.Fatalf("claimed: %s", Line(nil, claimed))
 	}
 	checked := next(t, f)
 	if !checked.FollowUp || checked.Confirmation != Contradicted || checked.APIStatus != "WAITING" || checked.StatusConfirmed ||
-		!strings.Contains(Line(checked), "status=SUCCESS (signature ok, QIWI says WAITING)") {
-		t.Errorf("checked: %+v\n%s", checked, Line(checked))
+		!strings.Contains(Line(nil, checked), "status=SUCCESS (signature ok, QIWI says WAITING)") {
+		t.Errorf("checked: %+v\n%s", checked, Line(nil, checked))
 	}
 }

@@ -66,9 +66,9 @@ func FuzzReceiver(f *testing.F) {
 		default:
 			t.Fatal("no event for a request")
 		}
-		for _, r := range Line(e) {
+		for _, r := range Line(nil, e) {
 			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-				t.Fatalf("a control character in %q", Line(e))
+				t.Fatalf("a control character in %q", Line(nil, e))
 			}
 		}
 		if e.Outcome != notify.Accepted {

@@ -22,18 +22,18 @@ func TestWordsInRussian(t *testing.T) {
 		{notify.Notice{Outcome: notify.Duplicate}, "verified, repeat ignored", "проверено, повтор пропущен"},
 		{notify.Notice{Outcome: notify.Rejected, Reason: "bad hash"}, "rejected: bad hash", "отклонено: bad hash"},
 	} {
-		if got := Verdict(c.n); got != c.en {
+		if got := Verdict(nil, c.n); got != c.en {
 			t.Errorf("English %q, want %q", got, c.en)
 		}
-		if got := VerdictIn(ru, c.n); got != c.ru {
+		if got := Verdict(ru, c.n); got != c.ru {
 			t.Errorf("Russian %q, want %q", got, c.ru)
 		}
 	}
 	e := Event{Notice: notify.Notice{Wallet: &notify.Event{}}, Confirmation: Contradicted, APIStatus: "WAITING"}
-	if got := StatusWords(e); got != "signature ok, QIWI says WAITING" {
+	if got := StatusWords(nil, e); got != "signature ok, QIWI says WAITING" {
 		t.Errorf("English %q", got)
 	}
-	if got := StatusWordsIn(ru, e); got != "подпись верна, QIWI сообщает WAITING" {
+	if got := StatusWords(ru, e); got != "подпись верна, QIWI сообщает WAITING" {
 		t.Errorf("Russian %q", got)
 	}
 }

@@ -10,17 +10,15 @@ import (
 	"qiwidash/qiwiapi/sanitize"
 )
 
-// Line is one notification in one line, for logs and `listen`: time, kind,
-// verdict (with the reason), id, status, amount, source host, answer.
-// Every outside string in it passes sanitize.Text: no control character
-// or escape sequence a sender put in an id or a status reaches a terminal.
-func Line(e Event) string { return LineIn(nil, e) }
-
-// LineIn is Line with its words in tr's language (nil: English); the
-// key=value fields stay as they are.
-func LineIn(tr *i18n.Tr, e Event) string {
+// Line is one notification in one line, for logs and `listen`, its words
+// in tr's language (nil: English): time, kind, verdict (with the reason),
+// id, status, amount, source host, answer; the key=value fields stay as
+// they are. Every outside string in it passes sanitize.Text: no control
+// character or escape sequence a sender put in an id or a status reaches a
+// terminal.
+func Line(tr *i18n.Tr, e Event) string {
 	n := e.Notice
-	verdict := VerdictIn(tr, n)
+	verdict := Verdict(tr, n)
 	if e.FollowUp {
 		verdict = tr.T("ingest.follow_up", nil)
 	}
@@ -30,7 +28,7 @@ func LineIn(tr *i18n.Tr, e Event) string {
 	}
 	if n.Status != "" {
 		s := "status=" + sanitize.Text(n.Status)
-		if w := StatusWordsIn(tr, e); w != "" {
+		if w := StatusWords(tr, e); w != "" {
 			s += " (" + w + ")"
 		}
 		parts = append(parts, s)
@@ -51,16 +49,13 @@ func LineIn(tr *i18n.Tr, e Event) string {
 	return strings.Join(parts, "  ")
 }
 
-// StatusWords says how far a verified wallet payment's status can be
-// trusted: "signature ok, status not yet confirmed", "signature ok, status
-// confirmed", "signature ok, QIWI says WAITING", "signature ok, status not
-// confirmed: <why>", or "signature ok, status signed"; "" for anything
-// else (a bill's status is authenticated with the callback).
-func StatusWords(e Event) string { return StatusWordsIn(nil, e) }
-
-// StatusWordsIn is StatusWords in tr's language (nil: English); QIWI's
-// status and error are as they came.
-func StatusWordsIn(tr *i18n.Tr, e Event) string {
+// StatusWords says, in tr's language (nil: English), how far a verified
+// wallet payment's status can be trusted: "signature ok, status not yet
+// confirmed", "signature ok, status confirmed", "signature ok, QIWI says
+// WAITING", "signature ok, status not confirmed: <why>", or "signature ok,
+// status signed"; "" for anything else (a bill's status is authenticated
+// with the callback). QIWI's status and error are as they came.
+func StatusWords(tr *i18n.Tr, e Event) string {
 	if e.Wallet == nil {
 		return ""
 	}
@@ -78,15 +73,11 @@ func StatusWordsIn(tr *i18n.Tr, e Event) string {
 	return tr.T("ingest.status.not_yet", nil)
 }
 
-// Verdict says in words whether a notification was verified, and if not
-// why: "verified", "verified, repeat ignored", "test, not signed",
-// "rejected: <reason>", "verified, not saved: <reason>". The reason may
-// quote what the sender sent: it is sanitized.
-func Verdict(n notify.Notice) string { return VerdictIn(nil, n) }
-
-// VerdictIn is Verdict in tr's language (nil: English); the reason is as
-// the receiver gave it.
-func VerdictIn(tr *i18n.Tr, n notify.Notice) string {
+// Verdict says in tr's language (nil: English) whether a notification was
+// verified, and if not why: "verified", "verified, repeat ignored", "test,
+// not signed", "rejected: <reason>", "verified, not saved: <reason>". The
+// reason may quote what the sender sent: it is sanitized.
+func Verdict(tr *i18n.Tr, n notify.Notice) string {
 	reason := sanitize.Text(n.Reason)
 	why := i18n.Args{"Why": reason}
 	switch n.Outcome {

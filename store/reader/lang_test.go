@@ -27,10 +27,10 @@ func TestStatusLineInRussian(t *testing.T) {
 	}
 	ru := i18n.New(i18n.RU)
 	for _, c := range cases {
-		if got := c.s.Line(time.UTC); got != c.en {
+		if got := c.s.Line(nil, time.UTC); got != c.en {
 			t.Errorf("English %q, want %q", got, c.en)
 		}
-		if got := c.s.LineIn(ru, time.UTC); got != c.ru {
+		if got := c.s.Line(ru, time.UTC); got != c.ru {
 			t.Errorf("Russian %q, want %q", got, c.ru)
 		}
 	}

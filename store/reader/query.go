@@ -562,13 +562,11 @@ func (s Status) Paused() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Line is the status line, its times in loc: "from cache, last synced at
-// 2026-05-01 12:03 · QIWI history paused until 14:05 (request limit) · 87
-// requests left". A 423 is a pause, never "offline".
-func (s Status) Line(loc *time.Location) string { return s.LineIn(nil, loc) }
-
-// LineIn is Line in tr's language (nil: English).
-func (s Status) LineIn(tr *i18n.Tr, loc *time.Location) string {
+// Line is the status line in tr's language (nil: English), its times in
+// loc: "from cache, last synced at 2026-05-01 12:03 · QIWI history paused
+// until 14:05 (request limit) · 87 requests left". A 423 is a pause, never
+// "offline".
+func (s Status) Line(tr *i18n.Tr, loc *time.Location) string {
 	var parts []string
 	until, paused := s.Paused()
 	limited := paused || errors.Is(s.LastErr, qiwiapi.ErrRateLimited)
@@ -577,7 +575,7 @@ func (s Status) LineIn(tr *i18n.Tr, loc *time.Location) string {
 		if limited {
 			st.LastError = "" // a pause is said below, never as "offline"
 		}
-		parts = append(parts, st.DescribeIn(tr, loc))
+		parts = append(parts, st.Describe(tr, loc))
 	}
 	if s.Busy {
 		parts = append(parts, tr.T("store.reader.syncing", nil))

@@ -338,7 +338,7 @@ func TestStatusSaysPausedNeverOffline(t *testing.T) {
 		t.Fatalf("page during a block: %v", err)
 	}
 	st := r.Status()
-	line := st.Line(time.Local)
+	line := st.Line(nil, time.Local)
 	until := e.sched.Status().PausedUntil
 	if until.IsZero() || !strings.Contains(line, "QIWI history paused until "+until.Local().Format("15:04")+" (request limit)") || strings.Contains(line, "offline") {
 		t.Errorf("status line %q (paused until %v)", line, until)
@@ -443,7 +443,7 @@ func TestRefreshNewRowsAndWaiting(t *testing.T) {
 	if err != nil || len(p.Transactions) != PageSize {
 		t.Fatalf("offline page: %d rows, %v", len(p.Transactions), err)
 	}
-	if line := r.Status().Line(time.Local); !strings.Contains(line, "from cache, last synced at") || !strings.Contains(line, "offline") {
+	if line := r.Status().Line(nil, time.Local); !strings.Contains(line, "from cache, last synced at") || !strings.Contains(line, "offline") {
 		t.Errorf("offline status %q", line)
 	}
 }

@@ -413,7 +413,7 @@ func (m *Model) statusLine() string {
 		parts = append(parts, tr.T("history.privacy_on", nil))
 	}
 	if m.r != nil {
-		if st := m.r.Status().LineIn(m.c.Tr, m.c.Loc()); st != "" {
+		if st := m.r.Status().Line(m.c.Tr, m.c.Loc()); st != "" {
 			parts = append(parts, st)
 		}
 	}

@@ -231,11 +231,11 @@ func (m *Model) styleRow(e ingest.Event, line string) string {
 func mark(tr *i18n.Tr, n notify.Notice) string {
 	switch n.Outcome {
 	case notify.Accepted, notify.Duplicate:
-		return "✓ " + ingest.VerdictIn(tr, n)
+		return "✓ " + ingest.Verdict(tr, n)
 	case notify.Rejected, notify.Failed:
-		return "✗ " + ingest.VerdictIn(tr, n)
+		return "✗ " + ingest.Verdict(tr, n)
 	}
-	return "· " + ingest.VerdictIn(tr, n)
+	return "· " + ingest.Verdict(tr, n)
 }
 
 func (m *Model) kind(e ingest.Event) string {
@@ -374,7 +374,7 @@ func (m *Model) detailView(e ingest.Event) string {
 	line("live.kind", m.kind(e))
 	line("live.check", mark(m.c.Tr, n))
 	line("live.notice_id", n.ID)
-	if w := ingest.StatusWordsIn(m.c.Tr, e); w != "" && n.Status != "" {
+	if w := ingest.StatusWords(m.c.Tr, e); w != "" && n.Status != "" {
 		line("live.status", n.Status+" ("+w+")")
 	} else {
 		line("live.status", n.Status)
