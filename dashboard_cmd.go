@@ -60,6 +60,8 @@ type dashboardFlags struct {
 	// lang is --lang ("" = not given) until runDashboard settles it with
 	// the config and the locale (i18n.Choose).
 	lang string
+	// langFrom is where the settled language came from (Settings says it).
+	langFrom i18n.Source
 	// tr is the process's one catalogue: the help's language, then the
 	// dashboard's. Every profile's Common holds it, so the Settings
 	// screen's live switch (tr.Set) holds across profile switches and
@@ -91,11 +93,11 @@ func runDashboard(f dashboardFlags) error {
 		return err
 	}
 	f.zone = cfg.TimeZone
-	lang, err := i18n.Choose(f.lang, string(cfg.Language), os.Getenv)
+	lang, from, err := i18n.Choose(f.lang, string(cfg.Language), os.Getenv)
 	if err != nil {
 		return fmt.Errorf("--lang: %w", err)
 	}
-	f.lang = string(lang)
+	f.lang, f.langFrom = string(lang), from
 	if f.tr != nil {
 		f.tr.Set(lang) // settled from the same flag, config and locale as the help: the same
 	}
@@ -285,6 +287,7 @@ func configInfo(cfg store.Config, f dashboardFlags) settings.Info {
 	return settings.Info{
 		ConfigPath: path, ConfigExists: cfg.Path != "", DefaultProfile: cfg.DefaultProfile, Theme: cfg.Theme,
 		RefreshInterval: f.refresh, Privacy: f.privacy, ReadOnly: f.readOnly,
+		Language: i18n.Lang(f.lang), LanguageFrom: f.langFrom,
 	}
 }
 

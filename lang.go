@@ -64,7 +64,7 @@ func settleLang(args []string, getenv func(string) string) i18n.Lang {
 		return l
 	}
 	cfg, _ := store.LoadConfig(argValue(args, "config"), nil) // its mistakes are the command's to report
-	l, err := i18n.Choose("", string(cfg.Language), getenv)
+	l, _, err := i18n.Choose("", string(cfg.Language), getenv)
 	if err != nil {
 		return i18n.EN
 	}

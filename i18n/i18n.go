@@ -75,23 +75,38 @@ func FromLocale(locale string) (l Lang, ok bool) {
 	return EN, true
 }
 
-// Choose settles the language: the --lang flag, else the config's
-// language, else the locale (LC_ALL, then LC_MESSAGES, then LANG, the
-// first one set, as POSIX reads them), else English. flag and config are
-// "" when not given; a wrong one is an error (the config's is checked when
-// the config is read, so it is valid here).
-func Choose(flag, config string, getenv func(string) string) (Lang, error) {
-	for _, s := range []string{flag, config} {
-		if s != "" {
-			return Parse(s)
+// Source is where the language came from.
+type Source string
+
+// The sources, in the order Choose asks them.
+const (
+	SourceFlag    Source = "flag"   // --lang
+	SourceConfig  Source = "config" // language = "…" in the config file
+	SourceLocale  Source = "locale" // LC_ALL, LC_MESSAGES or LANG
+	SourceDefault Source = ""       // none of them: English
+)
+
+// Choose settles the language and says where it came from: the --lang
+// flag, else the config's language, else the locale (LC_ALL, then
+// LC_MESSAGES, then LANG, the first one set, as POSIX reads them), else
+// English. flag and config are "" when not given; a wrong one is an error
+// (the config's is checked when the config is read, so it is valid here).
+func Choose(flag, config string, getenv func(string) string) (Lang, Source, error) {
+	for _, c := range []struct {
+		s    string
+		from Source
+	}{{flag, SourceFlag}, {config, SourceConfig}} {
+		if c.s != "" {
+			l, err := Parse(c.s)
+			return l, c.from, err
 		}
 	}
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if l, ok := FromLocale(getenv(v)); ok {
-			return l, nil
+			return l, SourceLocale, nil
 		}
 	}
-	return EN, nil
+	return EN, SourceDefault, nil
 }
 
 //go:embed locales/*.toml

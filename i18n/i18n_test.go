@@ -168,12 +168,12 @@ func TestChoose(t *testing.T) {
 		{"flag en over everything", "en", "ru", env("LC_ALL", "ru_RU.UTF-8"), EN},
 		{"flag any case", "RU", "", env(), RU},
 	} {
-		got, err := Choose(c.flag, c.config, c.env)
+		got, _, err := Choose(c.flag, c.config, c.env)
 		if err != nil || got != c.want {
 			t.Errorf("%s: %s %v, want %s", c.name, got, err, c.want)
 		}
 	}
-	if _, err := Choose("de", "", os.Getenv); err == nil || !strings.Contains(err.Error(), "use ru or en") {
+	if _, _, err := Choose("de", "", os.Getenv); err == nil || !strings.Contains(err.Error(), "use ru or en") {
 		t.Fatalf("--lang de: %v", err)
 	}
 }

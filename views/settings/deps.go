@@ -46,10 +46,10 @@ type Info struct {
 	Privacy         bool          // privacy mode at start
 	ReadOnly        bool          // read-only mode at start
 	// Language is the language chosen at start ("": not told), and
-	// LanguageFrom how: LanguageFromFlag, LanguageFromConfig,
-	// LanguageFromLocale, or "" for the default (English).
+	// LanguageFrom how (i18n.SourceFlag, SourceConfig, SourceLocale,
+	// or SourceDefault: English).
 	Language     i18n.Lang
-	LanguageFrom string
+	LanguageFrom i18n.Source
 }
 
 // Deps are what the Accounts screen needs beyond common.Common.

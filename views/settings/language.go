@@ -13,13 +13,6 @@ import (
 // one of the app's rebindable actions.
 const langKey = "L"
 
-// Where the language at start came from (Info.LanguageFrom).
-const (
-	LanguageFromFlag   = "flag"   // --lang
-	LanguageFromConfig = "config" // language = "…" in the config file
-	LanguageFromLocale = "locale" // LC_ALL, LC_MESSAGES or LANG
-)
-
 // languageNames are the languages as each calls itself, so a reader
 // finds their own in either.
 var languageNames = map[i18n.Lang]string{i18n.EN: "English", i18n.RU: "Русский"}
@@ -52,11 +45,11 @@ func (m *Model) languageWords() string {
 		return languageNames[lang] // not told how it was chosen
 	case cfg.Language != lang:
 		return tr.T("settings.language_switched", args)
-	case cfg.LanguageFrom == LanguageFromFlag:
+	case cfg.LanguageFrom == i18n.SourceFlag:
 		return tr.T("settings.language_from_flag", args)
-	case cfg.LanguageFrom == LanguageFromConfig:
+	case cfg.LanguageFrom == i18n.SourceConfig:
 		return tr.T("settings.language_from_config", args)
-	case cfg.LanguageFrom == LanguageFromLocale:
+	case cfg.LanguageFrom == i18n.SourceLocale:
 		return tr.T("settings.language_from_locale", args)
 	}
 	return tr.T("settings.language_default", args)

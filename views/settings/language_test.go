@@ -39,14 +39,14 @@ func TestLanguageRowSaysWhere(t *testing.T) {
 	f.env.Speak(i18n.RU)
 	for _, c := range []struct {
 		start i18n.Lang
-		from  string
+		from  i18n.Source
 		id    string
 	}{
-		{i18n.RU, LanguageFromConfig, "settings.language_from_config"},
-		{i18n.RU, LanguageFromLocale, "settings.language_from_locale"},
-		{i18n.RU, LanguageFromFlag, "settings.language_from_flag"},
+		{i18n.RU, i18n.SourceConfig, "settings.language_from_config"},
+		{i18n.RU, i18n.SourceLocale, "settings.language_from_locale"},
+		{i18n.RU, i18n.SourceFlag, "settings.language_from_flag"},
 		{i18n.RU, "", "settings.language_default"},
-		{i18n.EN, LanguageFromFlag, "settings.language_switched"},
+		{i18n.EN, i18n.SourceFlag, "settings.language_switched"},
 	} {
 		deps := f.deps("main")
 		deps.Config.Language, deps.Config.LanguageFrom = c.start, c.from
@@ -76,7 +76,7 @@ func accountsIn(t *testing.T, lang i18n.Lang, logins ...string) uitest.Sized {
 		}
 	}
 	deps := f.deps("main")
-	deps.Config.Language, deps.Config.LanguageFrom = lang, LanguageFromConfig
+	deps.Config.Language, deps.Config.LanguageFrom = lang, i18n.SourceConfig
 	return New(f.env.Common, deps)
 }
 
