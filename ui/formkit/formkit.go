@@ -662,13 +662,15 @@ func (f *Form) View(s *common.Styles, focused bool, width, height int) string {
 	return out
 }
 
-// Wrap breaks plain text into lines of at most width columns at spaces
-// only ("non-cash" stays whole); a word longer than width is cut hard.
+// Wrap breaks plain text into lines of at most width columns at plain
+// spaces and tabs only ("non-cash" stays whole, and so does "1 500,00 ₽",
+// whose thousands are held by no-break spaces); a word longer than width
+// is cut hard.
 func Wrap(text string, width int) string {
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
 		line := ""
-		for _, w := range strings.Fields(para) {
+		for _, w := range strings.FieldsFunc(para, func(r rune) bool { return r == ' ' || r == '\t' }) {
 			switch {
 			case line == "":
 				line = w

@@ -181,6 +181,8 @@ func TestWrapBreaksAtSpacesOnly(t *testing.T) {
 		{"a bb ccc", 4, "a bb\nccc"},
 		{"abcdefgh", 3, "abc\ndef\ngh"},
 		{"", 5, ""},
+		{"holds 115\u202f486,04\u00a0₽ now", 12, "holds\n115\u202f486,04\u00a0₽\nnow"},
+		{"a\tb", 3, "a b"},
 	} {
 		if got := Wrap(c.in, c.width); got != c.want {
 			t.Errorf("Wrap(%q, %d) = %q, want %q", c.in, c.width, got, c.want)

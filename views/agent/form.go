@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store/moves"
@@ -87,7 +88,7 @@ func newTopupForm(tr *i18n.Tr) *formkit.Form {
 	amount.Note = tr.T("agent.topup_amount_note", nil)
 	cur := formkit.NewChoice("currency", tr.T("agent.topup_currency", nil), curs...)
 	cur.Note = tr.T("agent.topup_currency_note", nil)
-	f := formkit.New(phone, amount, cur, formkit.NewChoice("funds", tr.T("agent.topup_funds", nil), funds...))
+	f := formkit.New(phone, amount, cur, formkit.NewChoice("funds", tr.T("agent.topup_funds", nil), funds...)).WithTr(tr)
 	f.LabelWidth = 18
 	f.Blur() // shown, not edited, until enter
 	return f
@@ -344,7 +345,7 @@ func (m *TopupModel) answerText() string {
 	dep := c.res.Deposit
 	if !dep.Possible {
 		if dep.Result.Code != topup.RequestOK {
-			parts = append(parts, tr.T("agent.answer_funds_no_why", i18n.Args{"Funds": fundsWords(tr, funds), "Why": requestText(tr, dep.Result.Code)}))
+			parts = append(parts, tr.T("agent.answer_funds_no_why", i18n.Args{"Funds": fundsWords(tr, funds), "Why": explain.TopUpRequest(tr, dep.Result.Code)}))
 		} else {
 			parts = append(parts, tr.T("agent.answer_funds_no", i18n.Args{"Funds": fundsWords(tr, funds)}))
 		}

@@ -151,27 +151,33 @@ func seedTopups(t *testing.T, env *uitest.Env) {
 	add(agent.WalletOK, rub(150000), topup.Cash, 3, 0, func(s *topup.State) {
 		s.Phase, s.Next, s.Sent, s.Registered = topup.PhaseSucceeded, topup.Action{}, true, true
 		s.Status, s.TxnID, s.Note = topup.StatusSuccess, "10684101001", topup.StatusSuccess.Text()
+		s.Said = &topup.Said{What: topup.SaidPayment, Status: topup.StatusSuccess}
 	})
 	add(agent.WalletOK, rub(6000001), topup.NonCash, 2, 0, func(s *topup.State) {
 		s.Phase, s.Next, s.Sent, s.Registered = topup.PhaseFailed, topup.Action{}, true, true
 		s.Status, s.Result, s.TxnID = topup.StatusCancelled, topup.ResultAmountTooLarge, "10684101002"
 		s.Note = topup.StatusCancelled.Text() + ": " + topup.ResultAmountTooLarge.Text()
+		s.Said = &topup.Said{What: topup.SaidPayment, Status: topup.StatusCancelled, Result: topup.ResultAmountTooLarge}
 	})
 	add(agent.WalletNoCash, rub(30000), topup.Cash, 1, 204, func(s *topup.State) {
 		s.Phase, s.Next = topup.PhaseRefused, topup.Action{}
 		s.Note = "the wallet cannot take this top-up; nothing was paid: " + topup.RequestCode(204).Text()
+		s.Said = &topup.Said{What: topup.SaidCannotTake, Request: 204}
 	})
 	add(agent.WalletKZT, qiwiapi.Amount{Minor: 2500000, Currency: qiwiapi.KZT}, topup.NonCash, 2, 0, func(s *topup.State) {
 		s.Phase, s.Sent, s.Next = topup.PhaseUnknown, true, topup.Action{Kind: topup.ActStatus, At: now.Add(9*time.Minute + 30*time.Second)}
 		s.Note = "topup: network error: connection reset by peer"
+		s.Said = &topup.Said{What: topup.SaidNetwork, Error: s.Note}
 	})
 	add(agent.WalletNearLimit, rub(50000), topup.NonCash, 3, 0, func(s *topup.State) {
 		s.Phase, s.Sent, s.Registered = topup.PhasePending, true, true
 		s.Status, s.TxnID, s.Note = topup.StatusCrediting, "10684101003", topup.StatusCrediting.Text()
+		s.Said = &topup.Said{What: topup.SaidPayment, Status: topup.StatusCrediting}
 		s.Next = topup.Action{Kind: topup.ActStatus, At: now.Add(4 * time.Minute)}
 	})
 	add(agent.WalletOK, rub(1000), topup.Cash, 2, topup.RequestIPBlocked, func(s *topup.State) {
 		s.Phase, s.Next, s.Sent, s.Fatal = topup.PhaseHeld, topup.Action{}, true, true
 		s.Note = "stopped until a person acts (contact bss@qiwi.com): topup: request error 339 the sender IP address is blocked"
+		s.Said = &topup.Said{What: topup.SaidRequestError, Request: topup.RequestIPBlocked, Error: "topup: request error 339 the sender IP address is blocked", Held: true}
 	})
 }

@@ -11,11 +11,13 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/qiwiapi/topup"
 	"qiwidash/store"
 	"qiwidash/store/moves"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 // journalLoadedMsg carries the engine's top-ups, read on Init, on r and
@@ -324,22 +326,14 @@ func statusWords(tr *i18n.Tr, e moves.TopupProgress) string {
 	return s.Phase.String()
 }
 
-// QIWI's Top-Up codes in words. Their Russian is the api helper's
-// (i18n/explain TopUpResult, TopUpRequest, TopUpStatus, on its branch in
-// session 4); until it is merged they read the codes' English, and these
-// three bodies are all that changes then.
-func resultText(_ *i18n.Tr, c topup.ResultCode) string   { return c.Text() }
-func requestText(_ *i18n.Tr, c topup.RequestCode) string { return c.Text() }
-func statusText(_ *i18n.Tr, s topup.Status) string       { return s.Text() }
-
 // resultWords is the result code explained ("—" when there is none yet).
 func resultWords(tr *i18n.Tr, e moves.TopupProgress) string {
 	s := e.State
 	switch {
 	case s.Result != topup.ResultOK:
-		return fmt.Sprintf("%d %s", int(s.Result), resultText(tr, s.Result))
+		return fmt.Sprintf("%d %s", int(s.Result), explain.TopUpResult(tr, s.Result))
 	case e.LastCode != topup.RequestOK:
-		return fmt.Sprintf("%d %s", int(e.LastCode), requestText(tr, e.LastCode))
+		return fmt.Sprintf("%d %s", int(e.LastCode), explain.TopUpRequest(tr, e.LastCode))
 	case s.Phase == topup.PhaseSucceeded:
 		return tr.T("agent.result_ok", nil)
 	}
@@ -382,12 +376,12 @@ func fixHint(tr *i18n.Tr, e moves.TopupProgress) string {
 		return tr.T("agent.fix_ident", nil)
 	}
 	if e.State.Result != topup.ResultOK {
-		return resultText(tr, e.State.Result)
+		return explain.TopUpResult(tr, e.State.Result)
 	}
 	if e.LastCode != topup.RequestOK {
-		return tr.T("agent.fix_contact", i18n.Args{"Why": requestText(tr, e.LastCode)})
+		return tr.T("agent.fix_contact", i18n.Args{"Why": explain.TopUpRequest(tr, e.LastCode)})
 	}
-	return tr.T("agent.fix_look", i18n.Args{"Note": sanitize.Text(e.State.Note)})
+	return tr.T("agent.fix_look", i18n.Args{"Note": sanitize.Text(explain.TopUpNote(tr, e.State))})
 }
 
 // nextWords is the next request as a relative time.
@@ -552,7 +546,7 @@ func (m *TopupsModel) detailView() string {
 		facts = append(facts, tr.T("agent.detail_txn", i18n.Args{"Txn": sanitize.Text(e.State.TxnID)}))
 	}
 	if e.State.Registered || e.State.Phase.Done() && e.State.Phase != topup.PhaseRefused {
-		facts = append(facts, tr.T("agent.detail_status", i18n.Args{"Code": int(e.State.Status), "Meaning": statusText(tr, e.State.Status)}))
+		facts = append(facts, tr.T("agent.detail_status", i18n.Args{"Code": int(e.State.Status), "Meaning": explain.TopUpStatus(tr, e.State.Status)}))
 	}
 	facts = append(facts, tr.T("agent.detail_journaled", i18n.Args{"Time": m.c.DateTZ(r.je.CreatedAt)}))
 	if !r.je.UpdatedAt.IsZero() {
@@ -562,8 +556,8 @@ func (m *TopupsModel) detailView() string {
 	if rw := resultWords(tr, e); rw != "—" {
 		b.WriteString(s.Subtle.Render(" "+tr.T("agent.detail_result", i18n.Args{"Result": rw})) + "\n")
 	}
-	if e.State.Note != "" {
-		for _, line := range wrap(tr.T("agent.detail_answer", i18n.Args{"Note": sanitize.Text(e.State.Note)}), max(40, m.width-2)) {
+	if note := explain.TopUpNote(tr, e.State); note != "" {
+		for _, line := range strings.Split(formkit.Wrap(tr.T("agent.detail_answer", i18n.Args{"Note": sanitize.Text(note)}), max(40, m.width-2)), "\n") {
 			b.WriteString(s.Subtle.Render(" "+line) + "\n")
 		}
 	}
@@ -585,29 +579,6 @@ func (m *TopupsModel) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (m *TopupsModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{m.ShortHelp(), {m.c.Keys.Top, m.c.Keys.Bottom}}
-}
-
-// wrap breaks text at spaces into lines of at most width runes (a longer
-// word gets a line of its own).
-func wrap(text string, width int) []string {
-	var lines []string
-	var cur []rune
-	// Plain spaces only: the no-break ones inside an amount hold it whole.
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' }) {
-		word := []rune(w)
-		if len(cur) > 0 && len(cur)+1+len(word) > width {
-			lines = append(lines, string(cur))
-			cur = nil
-		}
-		if len(cur) > 0 {
-			cur = append(cur, ' ')
-		}
-		cur = append(cur, word...)
-	}
-	if len(cur) > 0 {
-		lines = append(lines, string(cur))
-	}
-	return lines
 }
 
 func readOnly(c *common.Common) bool { return c.Settings != nil && c.Settings.ReadOnly }

@@ -49,14 +49,14 @@ func newCreateForm(tr *i18n.Tr, id string) *form {
 		formkit.NewChoice("ccy", tr.T("merchant.field_currency", nil), ccys...),
 		formkit.NewText("comment", tr.T("merchant.field_comment", nil), tr.T("merchant.field_comment_example", nil)).AsOptional().WithLimit(255),
 		formkit.NewText("lifetime", tr.T("merchant.field_lifetime", nil), tr.T("merchant.field_lifetime_example", nil)).WithValue(tr.T("merchant.field_lifetime_default", nil)),
-	)}
+	).WithTr(tr)}
 	return f
 }
 
 func newRefundForm(tr *i18n.Tr, b bills.Bill, id string) *form {
 	avail := available(b)
 	f := &form{kind: refundForm, title: tr.T("merchant.form_refund", i18n.Args{"ID": b.ID}), id: id, bill: b,
-		Form: formkit.New(formkit.NewAmount("amount", tr.T("merchant.field_refund", nil), b.Amount.Currency).WithValue(avail.Decimal()))}
+		Form: formkit.New(formkit.NewAmount("amount", tr.T("merchant.field_refund", nil), b.Amount.Currency).WithValue(avail.Decimal())).WithTr(tr)}
 	return f
 }
 

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sanitize"
@@ -546,15 +547,15 @@ func (m *Model) explain(err error) string {
 	var er *pull.ErrorResponse
 	switch {
 	case errors.As(err, &ae):
-		return tr.T("merchant.error_auth", i18n.Args{"Meaning": codeText(tr, ae.Code)})
+		return tr.T("merchant.error_auth", i18n.Args{"Meaning": explain.PullCode(tr, ae.Code)})
 	case errors.As(err, &er):
-		args := i18n.Args{"Meaning": codeText(tr, er.Code), "Code": int(er.Code)}
+		args := i18n.Args{"Meaning": explain.PullCode(tr, er.Code), "Code": int(er.Code)}
 		if !er.Code.Fatal() {
 			return tr.T("merchant.error_qiwi_retry", args)
 		}
 		return tr.T("merchant.error_qiwi", args)
 	case errors.Is(err, context.DeadlineExceeded):
-		return tr.T("merchant.error_timeout", nil)
+		return tr.T("merchant.error_timeout", i18n.Args{"Why": m.c.Explain(err)})
 	case errors.Is(err, pull.ErrDecode):
 		return tr.T("merchant.error_decode", nil)
 	}

@@ -515,7 +515,7 @@ func TestConfirmationsRussian(t *testing.T) {
 	d.Press("f")
 	d.clear()
 	d.Type("500")
-	mustContain(t, d.m.View(), "частичный: 1", "000,50 ₽ останется к возврату") // formkit wraps at U+202F too
+	mustContain(t, d.m.View(), "1\u202f000,50 ₽ останется к возврату")
 	d.Press("enter")
 	c = d.confirm()
 	if c.Title != "Вернуть 500,00 ₽?" {
@@ -523,4 +523,28 @@ func TestConfirmationsRussian(t *testing.T) {
 	}
 	mustContain(t, strings.Join(c.Lines, "\n"), "Уже возвращено:        0,00 ₽", "Этот возврат:          500,00 ₽ (номер возврата ",
 		"К возврату после него: 1\u202f000,50 ₽")
+}
+
+// TestExplainWords: a merchant API failure reads in the screen's language,
+// QIWI's result code worded by i18n/explain, with the advice to press r
+// where repeating can help; the English is what it always was.
+func TestExplainWords(t *testing.T) {
+	env := uitest.New(t)
+	d := newDriver(t, env.Common, bills.NewMemory())
+	busy := &pull.ErrorResponse{Code: pull.CodeBusy}
+	for _, c := range []struct {
+		lang i18n.Lang
+		err  error
+		want string
+	}{
+		{i18n.EN, context.DeadlineExceeded, "QIWI did not answer in time; press r to check again"},
+		{i18n.RU, context.DeadlineExceeded, "QIWI не ответил вовремя; нажмите r, чтобы проверить снова"},
+		{i18n.EN, busy, "QIWI: " + pull.CodeBusy.Meaning() + " (code 13); press r to retry"},
+		{i18n.RU, busy, "QIWI: сервер занят, повторите позже (код 13); нажмите r, чтобы повторить"},
+	} {
+		env.Speak(c.lang)
+		if got := d.m.explain(c.err); got != c.want {
+			t.Errorf("%s: explain(%v) = %q, want %q", c.lang, c.err, got, c.want)
+		}
+	}
 }

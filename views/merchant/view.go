@@ -2,13 +2,14 @@ package merchant
 
 import (
 	"fmt"
-	"qiwidash/store/bills"
 	"strings"
 	"time"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sanitize"
+	"qiwidash/store/bills"
 	"qiwidash/ui/common"
 )
 
@@ -44,15 +45,9 @@ func statusWords(tr *i18n.Tr, b bills.Bill) string {
 	return tr.T("merchant.status_unknown", i18n.Args{"Status": string(b.Status)})
 }
 
-// codeText is a Pull REST API result code in words. Its Russian is the
-// api helper's (i18n/explain PullCode, on its branch in session 4); until
-// it is merged it reads the code's English, and this body is all that
-// changes then.
-func codeText(_ *i18n.Tr, c pull.ResultCode) string { return c.Meaning() }
-
 func refundWords(tr *i18n.Tr, r bills.Refund) string {
 	w := refundState(tr, r)
-	if meaning := codeText(tr, r.Error); r.Error != 0 && !strings.Contains(w, meaning) {
+	if meaning := explain.PullCode(tr, r.Error); r.Error != 0 && !strings.Contains(w, meaning) {
 		w = tr.T("merchant.refund_qiwi_error", i18n.Args{"State": w, "Code": int(r.Error), "Meaning": meaning})
 	}
 	return w

@@ -6,9 +6,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/store/moves"
 	"qiwidash/ui/formkit"
@@ -114,20 +114,6 @@ func nDigits(s string, n ...int) bool {
 	return false
 }
 
-// sentence turns a library error ("card: the number has a typo"), as
-// Explain words it, into a sentence for the form ("The number has a typo").
-func (m *Model) sentence(err error) string {
-	s := m.c.Explain(err)
-	for _, prefix := range []string{"card: ", "phone: ", "wallet transfer: ", "bank transfer: ", "mobile top-up: ", "payment: ", "requisites: ", "conversion: "} {
-		s = strings.TrimPrefix(s, prefix)
-	}
-	r := []rune(s)
-	if len(r) > 0 {
-		r[0] = unicode.ToUpper(r[0])
-	}
-	return string(r)
-}
-
 // normalizeWallet accepts "+7 916 111-22-33", "79161112233" and the
 // domestic "89161112233" and returns "+79161112233".
 func normalizeWallet(s string) string {
@@ -215,7 +201,7 @@ func (m *Model) newForm(k kindID) *form {
 			text("comment", t("payments.form.comment"), "").AsOptional().WithLimit(140),
 		}
 	}
-	f := &form{Form: formkit.New(fields...), kind: k, title: kindTitle(tr, k)}
+	f := &form{Form: formkit.New(fields...).WithTr(tr), kind: k, title: kindTitle(tr, k)}
 	m.validate(f)
 	return f
 }
@@ -279,7 +265,7 @@ func (m *Model) validate(f *form) {
 		case ph.Value() == "":
 			ph.Problem = t("payments.mobile.enter")
 		case err != nil:
-			ph.Problem = m.sentence(err)
+			ph.Problem = explain.Problem(m.c.Tr, err)
 		case m.lk.opFor != p10:
 			ph.Note = t("payments.mobile.looking_up")
 		case m.lk.opErr != "":
@@ -296,10 +282,10 @@ func (m *Model) validate(f *form) {
 		case card.Value() == "":
 			card.Problem = t("payments.card.enter")
 		case err != nil:
-			card.Problem = m.sentence(err)
+			card.Problem = explain.Problem(m.c.Tr, err)
 		case typ.Value() == "auto":
 			if p, err := qiwiapi.CardProvider(n); err != nil {
-				card.Problem = m.sentence(err)
+				card.Problem = explain.Problem(m.c.Tr, err)
 			} else {
 				card.Note = cardProviderName(tr, p)
 			}
@@ -396,7 +382,7 @@ func (m *Model) validateBank(f *form) {
 		if _, err := qiwiapi.NormalizeCard(card.Value()); card.Value() == "" {
 			card.Problem = t("payments.card.enter")
 		} else if err != nil {
-			card.Problem = m.sentence(err)
+			card.Problem = explain.Problem(m.c.Tr, err)
 		}
 		if exp := f.Get("expiry"); !exp.Hidden && !expiryRe.MatchString(exp.Value()) {
 			exp.Problem = t("payments.bank.expiry_needed")

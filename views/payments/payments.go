@@ -25,6 +25,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
@@ -452,7 +453,7 @@ func (m *Model) submit() tea.Cmd {
 	}
 	p, recipient, err := m.build(f)
 	if err != nil {
-		f.Banner = m.sentence(err)
+		f.Banner = explain.Problem(m.c.Tr, err)
 		return nil
 	}
 	if m.checkPending {
