@@ -24,7 +24,11 @@ func (e *Error) Unwrap() error { return e.Err }
 // in err's chain, with its cause rendered the same way, else err's own
 // text (a cause from outside: the network, SQLite). Plain wrapping above
 // an *Error is left out, so wrap text a person reads with Errorf.
-func (t *Tr) Error(err error) string {
+func (t *Tr) Error(err error) string { return t.ErrorWith(err, t.Error) }
+
+// ErrorWith is Error with the cause of an *Error worded by cause (package
+// explain words QIWI's failures that way).
+func (t *Tr) ErrorWith(err error, cause func(error) string) string {
 	if err == nil {
 		return ""
 	}
@@ -37,7 +41,7 @@ func (t *Tr) Error(err error) string {
 		args[k] = v
 	}
 	if e.Err != nil {
-		args["Cause"] = t.Error(e.Err)
+		args["Cause"] = cause(e.Err)
 	}
 	return t.T(e.ID, args)
 }

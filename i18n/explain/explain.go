@@ -44,14 +44,7 @@ func Error(tr *i18n.Tr, err error) string {
 	case errors.As(err, &refused): // before its cause, which may be the engine's
 		return refusal(tr, refused)
 	case errors.As(err, &engine):
-		args := i18n.Args{}
-		for k, v := range engine.Args {
-			args[k] = v
-		}
-		if engine.Err != nil {
-			args["Cause"] = Error(tr, engine.Err)
-		}
-		return tr.T(engine.ID, args)
+		return tr.ErrorWith(err, func(cause error) string { return Error(tr, cause) })
 	case errors.As(err, &paused):
 		return tr.T("explain.call.paused", i18n.Args{"Until": paused.Until.Format("15:04")})
 	case errors.Is(err, context.Canceled):
