@@ -40,6 +40,8 @@ func (r *Refusal) Text(tr *i18n.Tr, money func(qiwiapi.Amount) string) string {
 			args[k] = limitName(tr, v)
 		case topup.Funds:
 			args[k] = fundsName(tr, v)
+		case topup.RequestCode:
+			args[k] = explain.TopUpRequest(tr, v)
 		case time.Time:
 			// The day alone: DateWords without its time of day.
 			args[k], _, _ = strings.Cut(tr.DateWords(v), ",")
@@ -55,8 +57,9 @@ func (r *Refusal) Text(tr *i18n.Tr, money func(qiwiapi.Amount) string) string {
 // refusal says why a payment cannot succeed: catalogue message id with
 // args, worded when shown. Give amounts as qiwiapi.Amount values, never
 // formatted, so a screen can mask them; a limit as its qiwiapi.LimitType,
-// top-up funds as topup.Funds, a day as a time.Time, a failure as the
-// error: each is written in the reader's language.
+// top-up funds as topup.Funds, a Top-Up code as its topup.RequestCode, a
+// day as a time.Time, a failure as the error: each is written in the
+// reader's language.
 func refusal(id string, args i18n.Args) error { return &Refusal{id: id, args: args} }
 
 // LimitRoom is one of the wallet's limits a payment counts towards.
@@ -308,7 +311,7 @@ func (t *Topups) Check(ctx context.Context, tp topup.Topup) (TopupCheck, error) 
 		}
 		args := i18n.Args{"Funds": tp.Funds}
 		if dep.Result.Code != topup.RequestOK {
-			args["Code"] = dep.Result.Code.Text() // QIWI's words
+			args["Code"] = dep.Result.Code
 		}
 		if out.Alt != nil && out.Alt.Possible {
 			args["Other"] = other

@@ -328,15 +328,6 @@ func (w *Wallet) settle(ctx context.Context, e *store.Entry, f *follower, err er
 
 type pollResult struct{ block time.Duration }
 
-// paymentErrorText is QIWI's documented meaning of a payment's errorCode,
-// in Russian where QIWI's Russian docs give one.
-func paymentErrorText(tr *i18n.Tr, code int) string {
-	if tr.Lang() == i18n.RU {
-		return qiwiapi.PaymentErrorTextRU(code)
-	}
-	return qiwiapi.PaymentErrorText(code)
-}
-
 // pollStatus reads an accepted payment's status from history once.
 func (w *Wallet) pollStatus(ctx context.Context, e *store.Entry) pollResult {
 	t, _, err := w.api.History.Transaction(ctx, e.TxnID(), qiwiapi.TypeOut)
@@ -352,7 +343,7 @@ func (w *Wallet) pollStatus(ctx context.Context, e *store.Entry) pollResult {
 	case qiwiapi.StatusError:
 		msg := w.o.Tr.T("moves.note.failed_returned", nil)
 		if t.ErrorCode != 0 {
-			msg = w.o.Tr.T("moves.note.failed_code", i18n.Args{"Why": paymentErrorText(w.o.Tr, int(t.ErrorCode))})
+			msg = w.o.Tr.T("moves.note.failed_code", i18n.Args{"Why": explain.PaymentCode(w.o.Tr, int(t.ErrorCode))})
 		}
 		_ = w.advance(ctx, e, store.Update{State: store.StateFailed, Err: errors.New(msg)})
 	}

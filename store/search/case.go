@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store"
@@ -221,11 +222,7 @@ func (c *Case) history(ctx context.Context, st *store.Store, wallet string, txnI
 		c.add(name("search.field_terminal_txn"), string(t.TrmTxnID), false)
 		if t.ErrorCode != 0 {
 			c.add(name("search.field_error_code"), strconv.Itoa(int(t.ErrorCode)), false)
-			text := t.ErrorText()
-			if tr.Lang() == i18n.RU {
-				text = qiwiapi.PaymentErrorTextRU(int(t.ErrorCode))
-			}
-			c.explain(tr.T("search.explain_error", i18n.Args{"Code": int(t.ErrorCode), "Text": text}))
+			c.explain(tr.T("search.explain_error", i18n.Args{"Code": int(t.ErrorCode), "Text": explain.PaymentCode(tr, int(t.ErrorCode))}))
 		}
 		receipt := tr.T("search.receipt_not_final", nil)
 		if t.Features != nil && t.Features.ChequeReady {
@@ -313,19 +310,20 @@ func (c *Case) journal(ctx context.Context, st *store.Store, where string, args 
 		if e.Kind == store.KindAgentTopup {
 			if tp, err := moves.TopupOf(*e); err == nil {
 				s := tp.State
-				c.add(tr.T("search.field_topup_status", nil), s.Status.String(), false)
+				c.add(tr.T("search.field_topup_status", nil), strconv.Itoa(int(s.Status))+" "+explain.TopUpStatus(tr, s.Status), false)
 				if s.TxnID != "" {
 					c.add(tr.T("search.field_topup_id", nil), s.TxnID, false)
 				}
 				if s.Result != 0 {
-					c.add(tr.T("search.field_result", nil), s.Result.String(), false)
-					c.explain(tr.T("search.explain_result", i18n.Args{"Result": s.Result.String()}))
+					result := strconv.Itoa(int(s.Result)) + " " + explain.TopUpResult(tr, s.Result)
+					c.add(tr.T("search.field_result", nil), result, false)
+					c.explain(tr.T("search.explain_result", i18n.Args{"Result": result}))
 				}
 				if tp.LastCode != 0 {
-					c.explain(tr.T("search.explain_request", i18n.Args{"Code": tp.LastCode.String()}))
+					c.explain(tr.T("search.explain_request", i18n.Args{"Code": strconv.Itoa(int(tp.LastCode)) + " " + explain.TopUpRequest(tr, tp.LastCode)}))
 				}
-				if s.Note != "" {
-					c.explain(s.Note)
+				if note := explain.TopUpNote(tr, s); note != "" {
+					c.explain(note)
 				}
 			}
 		}
@@ -444,7 +442,7 @@ func (c *Case) bill(ctx context.Context, st *store.Store, kind, id string) error
 	c.Scope = bills.ShopOf(kind)
 	c.add(tr.T("search.field_shop", nil), c.Scope, false)
 	c.add(tr.T("search.field_bill_id", nil), b.ID, false)
-	c.add(tr.T("search.field_status", nil), Hit{Source: FromBill, Status: billStatus(b)}.StatusIn(tr)+" "+statusMeaning(b), false)
+	c.add(tr.T("search.field_status", nil), Hit{Source: FromBill, Status: billStatus(b)}.StatusIn(tr)+" "+statusMeaning(tr, b), false)
 	c.money(tr.T("search.field_amount", nil), b.Amount)
 	c.add(tr.T("search.field_payer", nil), b.Payer, true)
 	c.add(tr.T("search.field_comment", nil), b.Comment, true)
@@ -475,11 +473,11 @@ func (c *Case) bill(ctx context.Context, st *store.Store, kind, id string) error
 	return nil
 }
 
-func statusMeaning(b bills.Bill) string {
+func statusMeaning(tr *i18n.Tr, b bills.Bill) string {
 	if b.Status == "" {
 		return ""
 	}
-	return "(" + b.Status.Meaning() + ")"
+	return "(" + explain.PullBillStatus(tr, b.Status) + ")"
 }
 
 // Report is the case as Markdown for a ticket, in the case's language:

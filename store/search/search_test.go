@@ -12,6 +12,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/store"
@@ -344,5 +345,13 @@ func TestCaseInRussian(t *testing.T) {
 	}
 	if h := hits[0]; h.StatusIn(o.Tr) == h.Status || h.TextIn(o.Tr) != "пополнение через агента" || h.SourceIn(o.Tr) != "журнал" {
 		t.Errorf("hit in Russian: %q %q %q", h.StatusIn(o.Tr), h.TextIn(o.Tr), h.SourceIn(o.Tr))
+	}
+	// A bill's status: QIWI's value, its meaning in Russian.
+	_, hits = find(t, st, o, "order-42")
+	if c, err = Open(context.Background(), st, hits[0], o); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Report(); !strings.Contains(r, "("+explain.PullBillStatus(o.Tr, pull.BillWaiting)+")") || strings.Contains(r, pull.BillWaiting.Meaning()) {
+		t.Errorf("the bill's status in Russian:\n%s", r)
 	}
 }

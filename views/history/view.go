@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
@@ -517,15 +518,12 @@ func (m *Model) fieldLines(t *qiwiapi.Transaction) []string {
 	}
 	add(tr.T("history.field_status", nil), st)
 	if t.ErrorCode != 0 || t.Status == qiwiapi.StatusError {
-		en, ru := qiwiapi.PaymentErrorText(int(t.ErrorCode)), qiwiapi.PaymentErrorTextRU(int(t.ErrorCode))
-		ours := en
-		if tr.Lang() == i18n.RU {
-			ours = ru
-		}
-		add(tr.T("history.field_error", nil), itoa(int64(t.ErrorCode))+" — "+ours)
+		code := int(t.ErrorCode)
+		ours := explain.PaymentCode(tr, code)
+		add(tr.T("history.field_error", nil), itoa(int64(code))+" — "+ours)
 		// QIWI's own text, when it says more than the code's description
-		// (in either language).
-		if t.Error != nil && *t.Error != "" && *t.Error != en && *t.Error != ru {
+		// (ours, or its docs' in either language).
+		if q := t.Error; q != nil && *q != "" && *q != ours && *q != qiwiapi.PaymentErrorText(code) && *q != qiwiapi.PaymentErrorTextRU(code) {
 			add(tr.T("history.field_qiwi_error", nil), *t.Error)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qiwidash/i18n"
+	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store/ingest"
@@ -228,7 +229,9 @@ func (m *Model) styleRow(e ingest.Event, line string) string {
 }
 
 // mark is the verdict with a sign, so it does not rest on colour.
-func mark(tr *i18n.Tr, n notify.Notice) string {
+func (m *Model) mark(n notify.Notice) string {
+	tr := m.c.Tr
+	n.Reason = m.reason(n)
 	switch n.Outcome {
 	case notify.Accepted, notify.Duplicate:
 		return "✓ " + ingest.Verdict(tr, n)
@@ -236,6 +239,16 @@ func mark(tr *i18n.Tr, n notify.Notice) string {
 		return "✗ " + ingest.Verdict(tr, n)
 	}
 	return "· " + ingest.Verdict(tr, n)
+}
+
+// reason is why the receiver refused n or did not apply it, in the
+// reader's language: its refusal, worded by Explain (a notice that
+// carries no refusal keeps the receiver's words).
+func (m *Model) reason(n notify.Notice) string {
+	if err := n.Err(); err != nil {
+		return m.c.Explain(err)
+	}
+	return n.Reason
 }
 
 func (m *Model) kind(e ingest.Event) string {
@@ -308,7 +321,7 @@ func (m *Model) columns() []column {
 	for _, c := range cols {
 		used += c.width + 1
 	}
-	check := column{name: "check", title: tr.T("live.col_check", nil), width: 12, cell: func(e ingest.Event) string { return mark(tr, e.Notice) }}
+	check := column{name: "check", title: tr.T("live.col_check", nil), width: 12, cell: func(e ingest.Event) string { return m.mark(e.Notice) }}
 	id := column{name: "id", title: tr.T("live.col_id", nil), width: 12, cell: func(e ingest.Event) string { return common.OrDash(sanitize.Text(e.ID)) }}
 	from := column{name: "from", title: tr.T("live.col_from", nil), width: 10, cell: func(e ingest.Event) string { return m.c.Personal(sanitize.Text(ingest.Host(e.Remote))) }}
 	for _, c := range []column{check, id, from} {
@@ -372,7 +385,7 @@ func (m *Model) detailView(e ingest.Event) string {
 	b.WriteString(s.Title.Render(" "+tr.T("live.notification", nil)) + s.Subtle.Render("  "+tr.T("live.back", i18n.Args{"Enter": k.Enter.Help().Key, "Back": k.Back.Help().Key})) + "\n")
 	line("live.received", m.c.DateTZ(n.Time))
 	line("live.kind", m.kind(e))
-	line("live.check", mark(m.c.Tr, n))
+	line("live.check", m.mark(n))
 	line("live.notice_id", n.ID)
 	if w := ingest.StatusWords(m.c.Tr, e); w != "" && n.Status != "" {
 		line("live.status", n.Status+" ("+w+")")
@@ -409,7 +422,7 @@ func (m *Model) detailView(e ingest.Event) string {
 		b.WriteString("\n" + s.Title.Render(" "+tr.T("live.bill", nil)) + "\n")
 		line("live.bill_id", be.BillID)
 		status := string(be.Status)
-		if mean := be.Status.Meaning(); mean != status {
+		if mean := explain.PullBillStatus(tr, be.Status); mean != status {
 			status += " (" + mean + ")"
 		}
 		line("live.status", status)
@@ -423,7 +436,7 @@ func (m *Model) detailView(e ingest.Event) string {
 		b.WriteString("\n" + s.Subtle.Render(" "+tr.T("live.duplicate", nil)) + "\n")
 	}
 	if n.Outcome == notify.Rejected {
-		b.WriteString("\n" + s.Error.Render(" "+tr.T("live.not_applied", i18n.Args{"Reason": sanitize.Text(n.Reason)})) + "\n")
+		b.WriteString("\n" + s.Error.Render(" "+tr.T("live.not_applied", i18n.Args{"Reason": sanitize.Text(m.reason(n))})) + "\n")
 	}
 	return b.String()
 }

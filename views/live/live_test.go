@@ -157,8 +157,11 @@ func next(t *testing.T, f *feed.Feed) tea.Msg {
 }
 
 // fill pushes a fixed set of notifications through the feed, as the
-// engine would.
+// engine would: the receiver's refusals as data, with their English.
 func fill(ch chan<- ingest.Event) {
+	badSignature := &notify.Refusal{Why: notify.WhySignature, Err: qiwiapi.ErrBadSignature}
+	mismatch := &notify.Refusal{Why: notify.WhySignatureMismatch}
+	wrongBasic := &notify.Refusal{Why: notify.WhyWrongBasic, Got: `"373712"`}
 	at := func(s int) time.Time { return uitest.Now.Add(time.Duration(s) * time.Second) }
 	rub := func(s string) *qiwiapi.Amount { a, _ := qiwiapi.ParseAmount(s, qiwiapi.RUB); return &a }
 	from := "127.0.0.1:50123"
@@ -170,15 +173,15 @@ func fill(ch chan<- ingest.Event) {
 	ch <- ingest.Event{Notice: notify.Notice{Time: at(2), Kind: notify.KindWallet, Outcome: notify.Duplicate, Remote: from, ID: "5a1c2e7e-0001",
 		Status: "SUCCESS", Amount: rub("150.50"), HTTPStatus: 200, ResultCode: -1, Wallet: w}}
 	ch <- ingest.Event{Notice: notify.Notice{Time: at(3), Kind: notify.KindWallet, Outcome: notify.Rejected, Remote: from, ID: "5a1c2e7e-0002",
-		Status: "SUCCESS", Amount: rub("15050"), HTTPStatus: 403, ResultCode: -1, Reason: "signature check failed: webhook: the signature does not match"}}
+		Status: "SUCCESS", Amount: rub("15050"), HTTPStatus: 403, ResultCode: -1, Refusal: badSignature, Reason: badSignature.Error()}}
 	bill := &notify.BillEvent{BillID: "qd-1795165200000", Status: pull.BillPaid, Amount: *rub("1000"),
 		User: "tel:+79161234567", PrvName: "Demo Shop", Comment: "Order 77", Auth: "hmac"}
 	ch <- ingest.Event{Notice: notify.Notice{Time: at(4), Kind: notify.KindBill, Outcome: notify.Accepted, Remote: from, ID: "qd-1795165200000",
 		Status: "paid", Amount: rub("1000"), HTTPStatus: 200, Bill: bill}, StatusConfirmed: true}
 	ch <- ingest.Event{Notice: notify.Notice{Time: at(5), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: from, ID: "qd-1795165200000",
-		Status: "paid", Amount: rub("100000"), HTTPStatus: 200, ResultCode: 151, Reason: "X-Api-Signature mismatch"}}
+		Status: "paid", Amount: rub("100000"), HTTPStatus: 200, ResultCode: 151, Refusal: mismatch, Reason: mismatch.Error()}}
 	ch <- ingest.Event{Notice: notify.Notice{Time: at(6), Kind: notify.KindBill, Outcome: notify.Rejected, Remote: "10.1.2.3:4444",
-		HTTPStatus: 200, ResultCode: 150, Reason: `wrong Basic credentials for user "373712"`}}
+		HTTPStatus: 200, ResultCode: 150, Refusal: wrongBasic, Reason: wrongBasic.Error()}}
 }
 
 // golden fills the feed once the screen runs, then presses keys.
@@ -235,6 +238,12 @@ func TestGoldenWalletDetailLangs(t *testing.T) {
 
 func TestGoldenBillDetailLangs(t *testing.T) {
 	goldenLangs(t, []string{"j", "j", "enter"}, func(tr *i18n.Tr) string { return tr.T("live.signed_with", nil) })
+}
+
+// TestGoldenRejectedDetailLangs: why a notification was refused reads in
+// the reader's language, from the receiver's refusal.
+func TestGoldenRejectedDetailLangs(t *testing.T) {
+	goldenLangs(t, []string{"enter"}, func(tr *i18n.Tr) string { return tr.T("live.received", nil) })
 }
 
 func TestGoldenFeed(t *testing.T) { golden(t, []string{"j"}, "▶ 12:00:05") }

@@ -176,7 +176,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // openForm opens a new identification form, focused on its first field.
 func (m *Model) openForm() {
-	m.form, m.formErr = formkit.New(formFields(m.c.Tr)...), ""
+	m.form, m.formErr = formkit.New(formFields(m.c.Tr)...).WithTr(m.c.Tr), ""
 }
 
 func (m *Model) request() qiwiapi.IdentificationRequest {

@@ -75,7 +75,7 @@ type form struct {
 func newForm(tr *i18n.Tr, name, fallback string) *form {
 	fields := loginFields(tr)
 	fields[0].WithValue(name)
-	f := &form{Form: formkit.New(fields...), fallback: fallback}
+	f := &form{Form: formkit.New(fields...).WithTr(tr), fallback: fallback}
 	f.LabelWidth = 24
 	if fallback != "" {
 		f.Get(fieldName).SetPlaceholder("e.g. " + fallback) // an example: the kit words its "e.g."

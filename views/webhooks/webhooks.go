@@ -82,7 +82,7 @@ func newPrompt(tr *i18n.Tr) *formkit.Form {
 	txn := formkit.NewChoice("txn", tr.T("webhooks.transactions", nil), opts...)
 	txn.Choice = 2 // BOTH
 	problem := func(v string) string { return urlProblem(tr, v) }
-	return formkit.New(formkit.NewText("url", tr.T("webhooks.url", nil), "https://example.com/qiwi/hook").WithLimit(qiwiapi.MaxHookURLLength).WithValidate(problem), txn)
+	return formkit.New(formkit.NewText("url", tr.T("webhooks.url", nil), "https://example.com/qiwi/hook").WithLimit(qiwiapi.MaxHookURLLength).WithValidate(problem), txn).WithTr(tr)
 }
 
 // Model is the Webhooks screen.
