@@ -147,16 +147,16 @@ func TestResumeNoticePlurals(t *testing.T) {
 		ru, en string
 	}{
 		{false, moves.Report{Followed: 1}, "Завершаю 1 платёж, оставшийся с прошлого запуска (тот же id: дважды не спишется)",
-			"Finishing 1 payment(s) left open by the last run (same ids, never paid twice)"},
-		{false, moves.Report{Held: 2}, "2 платежа ждут вашего решения", "2 payment(s) wait for you to act"},
-		{false, moves.Report{Held: 5}, "5 платежей ждут вашего решения", "5 payment(s) wait for you to act"},
+			"Finishing 1 payment left open by the last run (same ids, never paid twice)"},
+		{false, moves.Report{Held: 2}, "2 платежа ждут вашего решения", "2 payments wait for you to act"},
+		{false, moves.Report{Held: 5}, "5 платежей ждут вашего решения", "5 payments wait for you to act"},
 		{false, moves.Report{Followed: 21, Held: 1}, "Завершаю 21 платёж, оставшийся с прошлого запуска (тот же id: дважды не спишется); ещё 1 ждёт вашего решения",
-			"Finishing 21 payment(s) left open by the last run (same ids, never paid twice); 1 wait for you"},
-		{true, moves.Report{Held: 1}, "1 пополнение ждёт вашего решения", "1 top-up(s) wait for you to act"},
+			"Finishing 21 payments left open by the last run (same ids, never paid twice); 1 waits for you"},
+		{true, moves.Report{Held: 1}, "1 пополнение ждёт вашего решения", "1 top-up waits for you to act"},
 		{true, moves.Report{Followed: 2}, "Завершаю 2 пополнения, оставшихся с прошлого запуска (те же id: дважды не пройдут)",
-			"Finishing 2 top-up(s) left open by the last run (same ids, never paid twice)"},
+			"Finishing 2 top-ups left open by the last run (same ids, never paid twice)"},
 		{true, moves.Report{Followed: 5, Held: 12}, "Завершаю 5 пополнений, оставшихся с прошлого запуска (те же id: дважды не пройдут); ещё 12 ждут вашего решения",
-			"Finishing 5 top-up(s) left open by the last run (same ids, never paid twice); 12 wait for you"},
+			"Finishing 5 top-ups left open by the last run (same ids, never paid twice); 12 wait for you"},
 		{true, moves.Report{}, "", ""},
 	} {
 		if got := resumeNotice(ru, c.topups, c.rep, nil); got != c.ru {
