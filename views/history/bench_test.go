@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/ui/common"
 )
@@ -34,10 +35,11 @@ func synthetic(n int) []qiwiapi.Transaction {
 	return out
 }
 
-func benchModel(b *testing.B, n int) *Model {
+func benchModel(b *testing.B, n int, lang i18n.Lang) *Model {
 	b.Helper()
+	tr := i18n.New(lang)
 	c := &common.Common{
-		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(nil), Settings: &common.Settings{},
+		Styles: common.NewStyles(common.DefaultTheme()), Keys: common.DefaultKeys(tr), Settings: &common.Settings{}, Tr: tr,
 		Now: func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, qiwiapi.Moscow) },
 	}
 	m := New(c, nil)
@@ -54,16 +56,19 @@ func benchModel(b *testing.B, n int) *Model {
 	return m
 }
 
-// BenchmarkHistoryView: one frame with 1k, 100k and 1M loaded rows. The
-// cost must stay flat: only the visible rows are drawn.
+// BenchmarkHistoryView: one frame with 1k, 100k and 1M loaded rows, in
+// English and in Russian (every word through the catalogue). The cost
+// must stay flat: only the visible rows are drawn.
 func BenchmarkHistoryView(b *testing.B) {
-	for _, n := range []int{1_000, 100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			m := benchModel(b, n)
-			b.ReportAllocs()
-			for b.Loop() {
-				_ = m.View()
-			}
-		})
+	for _, lang := range []i18n.Lang{i18n.EN, i18n.RU} {
+		for _, n := range []int{1_000, 100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("lang=%s/rows=%d", lang, n), func(b *testing.B) {
+				m := benchModel(b, n, lang)
+				b.ReportAllocs()
+				for b.Loop() {
+					_ = m.View()
+				}
+			})
+		}
 	}
 }
