@@ -515,7 +515,7 @@ func runDemo(f dashboardFlags, cfg store.Config) error {
 				return "", i18n.Errorf("cli.demo.not_open", nil, nil)
 			}
 			return ingest.ConfirmWithAPI(h)(ctx, wallet, txnID, typ)
-		}})
+		}, Tr: f.tr})
 	defer recv.Close() // after the sandbox, before the store
 	events := feed.Subscribe(recv)
 	defer events.Close()

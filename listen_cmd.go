@@ -73,7 +73,7 @@ func listen(ctx context.Context, lo listenOptions, getenv func(string) string, s
 		ShopID:         getenv("QIWI_SHOP_ID"),
 		NotifyPassword: getenv(ingest.EnvNotifyPassword),
 		CheckSource:    lo.checkSource,
-	}}
+	}, Tr: lo.tr}
 	if lo.profile != "" {
 		stopSync, closeStore, err := openListenProfile(ctx, lo, getenv, out, &o)
 		if err != nil {
@@ -156,6 +156,7 @@ func openListenProfile(ctx context.Context, lo listenOptions, getenv func(string
 		return fail(i18n.Errorf("cli.listen.nothing", i18n.Args{"Name": strconv.Quote(name)}, nil))
 	}
 	pr := ingest.NewProfile(walletHooks(c), c.Merchant != nil, c.MerchantShopID, getenv(ingest.EnvNotifyPassword))
+	pr.Tr = lo.tr
 	status := pr.Status()
 	if getenv("QIWI_HOOK_KEY") == "" {
 		_ = pr.Learn(octx) // Status says what went wrong; a webhook retries

@@ -152,7 +152,7 @@ func (a *ActiveHookKey) explain(err error) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.known && errors.Is(a.err, ErrNoActiveHook) {
-		return errors.New("no wallet webhook is active (register one on the Webhooks screen)")
+		return i18n.Errorf("ingest.register_hook", nil, nil)
 	}
 	return err
 }
@@ -197,7 +197,7 @@ func (k *WebhookKey) Verify(signed, hash string) error {
 	key := k.key
 	k.mu.RUnlock()
 	if key == "" {
-		return errors.New("the webhook key is not known yet")
+		return i18n.Errorf("ingest.key_unknown", nil, nil)
 	}
 	return qiwiapi.CheckHash(signed, hash, key)
 }
