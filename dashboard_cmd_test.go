@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/zalando/go-keyring"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/notify"
 	"qiwidash/qiwiapi/pull"
@@ -199,7 +200,7 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	eng := newEngines(st)
-	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st, newDeps: newDeps, prepare: eng.prepare, saveDir: t.TempDir()}
+	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}, tr: i18n.New(i18n.EN)}, cfg: cfg, accounts: st, newDeps: newDeps, prepare: eng.prepare, saveDir: t.TempDir()}
 	c, screens, err := d.open("wallet")
 	if err != nil {
 		t.Fatal(err)
@@ -256,6 +257,22 @@ func TestOpenProfilesAndSwitch(t *testing.T) {
 	root.Update(cmd())
 	if root.ProfileName() != "wallet" || !strings.Contains(root.View(), "Could not open profile nobody") {
 		t.Fatalf("failed switch: %s\n%s", root.ProfileName(), root.View())
+	}
+	// Settings' language switch: the profile opens again in Russian (its
+	// deps are not built again), the same screen in front, tabs and keys
+	// Russian; a later profile switch is an ordinary one.
+	root.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'2'}})
+	front := root.ActiveTitle()
+	_, cmd = root.Update(common.SetLanguageMsg{Lang: i18n.RU})
+	root.Update(cmd())
+	view := root.View()
+	if root.ActiveTitle() != front || built["wallet"] != 1 || !strings.Contains(view, "Язык: русский") || !strings.Contains(view, "Балансы") || !strings.Contains(view, "обновить") {
+		t.Fatalf("after the switch to Russian: %s (was %s), deps built %v\n%s", root.ActiveTitle(), front, built, view)
+	}
+	_, cmd = root.Update(common.SwitchProfileMsg{Name: "agent"})
+	root.Update(cmd())
+	if view := root.View(); root.ActiveTitle() != "Balance" || !strings.Contains(view, "Открыт профиль agent") || !strings.Contains(view, "Баланс") {
+		t.Fatalf("a switch after the language switch: %s\n%s", root.ActiveTitle(), view)
 	}
 }
 
@@ -367,7 +384,7 @@ func TestDashboardListen(t *testing.T) {
 	cfg := store.DefaultConfig()
 	rx := &profileListener{addr: addr, profile: "shop"}
 	defer rx.close()
-	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}}, cfg: cfg, accounts: st,
+	d := &dashboard{f: dashboardFlags{baseURL: "http://unused.invalid", set: map[string]bool{}, tr: i18n.New(i18n.EN)}, cfg: cfg, accounts: st,
 		newDeps: profileDeps(st, cfg, urls, rx), prepare: newEngines(st).prepare, saveDir: t.TempDir()}
 	liveView := func(name string) string {
 		t.Helper()

@@ -67,6 +67,13 @@ type Options struct {
 
 type refreshTickMsg struct{ gen int }
 
+// respeak is a language switch in flight: the profile it reopens and the
+// screen to keep in front.
+type respeak struct {
+	profile string
+	front   Screen
+}
+
 // opened is a profile the switcher opened.
 type opened struct {
 	c       *common.Common
@@ -95,7 +102,7 @@ type Model struct {
 	screenSet  int // bumped when a profile switch replaces the screens
 	// respeaking is the screen in front while a language switch reopens
 	// the profile: it stays in front.
-	respeaking *Screen
+	respeaking *respeak
 }
 
 // New builds the root model over the given screens.
@@ -199,6 +206,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			cmd = tea.Batch(cmd, m.replace(p, name))
 		}
 		if why, failed := m.switcher.Failure(); failed {
+			if m.respeaking != nil { // the profile did not reopen: reword what is on screen
+				m.respeaking = nil
+				m.reword()
+			}
 			cmd = tea.Batch(cmd, m.footer.Show(common.ToastMsg{Text: why, Error: true}))
 		}
 		return cmd
@@ -333,7 +344,7 @@ func (m *Model) replace(p opened, name string) tea.Cmd {
 		if a, ok := sc.View.(common.AllProfiles); front < 0 && (!ok || !a.AllProfiles()) {
 			front = i
 		}
-		if r := m.respeaking; r != nil && sc.Mode == r.Mode && sc.Title == r.Title {
+		if r := m.respeaking; r != nil && r.profile == name && sc.Mode == r.front.Mode && sc.Title == r.front.Title {
 			front = i
 			break
 		}
@@ -342,9 +353,10 @@ func (m *Model) replace(p opened, name string) tea.Cmd {
 		m.switchTo(front)
 	}
 	toast := m.c.Tr.T("shell.opened", i18n.Args{"Name": name})
-	if m.respeaking != nil {
-		toast, m.respeaking = m.c.Tr.T("shell.language", nil), nil
+	if r := m.respeaking; r != nil && r.profile == name {
+		toast = m.c.Tr.T("shell.language", nil)
 	}
+	m.respeaking = nil
 	m.screenSet++
 	m.refreshGen++ // the old timer's tick is dropped; a new one starts
 	m.resize()
@@ -364,16 +376,22 @@ func (m *Model) setLanguage(lang i18n.Lang) tea.Cmd {
 	}
 	m.c.Keys.Speak(m.c.Tr)
 	if m.opts.Switch == nil {
-		active := m.active
-		m.use(m.c, m.screens)
-		m.switchTo(active)
-		m.resize()
+		m.reword()
 		return m.footer.Show(common.ToastMsg{Text: m.c.Tr.T("shell.language", nil)})
 	}
-	front := m.screens[m.active]
-	m.respeaking = &front
+	m.respeaking = &respeak{profile: m.opts.Profile, front: m.screens[m.active]}
 	_, cmd := m.switcher.Update(common.SwitchProfileMsg{Name: m.opts.Profile})
 	return cmd
+}
+
+// reword draws the chrome again in the catalogue's language, keeping the
+// screens and the one in front (the screens read the catalogue as they
+// draw; the tab names stay as they were built).
+func (m *Model) reword() {
+	active := m.active
+	m.use(m.c, m.screens)
+	m.switchTo(active)
+	m.resize()
 }
 
 // fitLines cuts every line wider than width and marks the cut with "…", so
