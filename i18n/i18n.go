@@ -7,23 +7,30 @@
 // different screens touches different files. A message id is
 // "<table>.<key>" as written in the file ("header.profile").
 //
-// A *Tr is one language's view of the catalogue. A nil *Tr is English,
-// so code and tests that never chose a language read as before.
+// A *Tr is the catalogue in one language; the dashboard shares one, and
+// the Settings screen switches it live (Set). A nil *Tr is English, so
+// code and tests that never chose a language read as before.
 //
-// Translating a screen:
+// Every screen, the CLI, the engine's messages and the statement PDF speak
+// through it. Adding text:
 //   - its strings go into locales/<package>.en.toml and .ru.toml (one
-//     table per package: [history] in history.*.toml), the English text
-//     exactly as today, so the English goldens do not move;
+//     table per package: [history] in history.*.toml);
 //   - the screen calls c.Tr.T("history.title", nil), with named values
 //     (i18n.Args{"Name": n}, {{.Name}} in the file), never by concatenating
 //     halves of a sentence; ids are written out in full where they are used
 //     (TestCatalogue looks for each id as a literal in the code);
 //   - counted nouns use c.Tr.N(id, count, args) with one/few/many/other in
-//     Russian (counts.*.toml holds the shared ones);
+//     Russian, one/other in English;
 //   - amounts go through c.Money/c.SignedMoney, dates in words through
 //     c.DateWords; CSV, JSON and files a machine reads stay as they are;
 //   - key descriptions given with common.Relabel take c.Tr.T too;
-//   - a golden of the screen in Russian (as ui's TestGoldenProfileRussian).
+//   - the engine hands up failures as Errorf (an *Error), worded in the
+//     reader's language by Tr.Error or package explain, which also words
+//     qiwiapi's errors (qiwiapi itself speaks no language);
+//   - goldens of the screen in both languages (uitest.GoldenLangs);
+//     TestRussianGoldensHaveNoEnglish reads every Russian golden for
+//     English left (testdata/english.txt lists the Latin words allowed:
+//     names, QIWI's values, key names).
 package i18n
 
 import (
