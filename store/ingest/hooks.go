@@ -157,11 +157,9 @@ func (a *ActiveHookKey) explain(err error) error {
 	return err
 }
 
-// Status says in words what wallet webhooks are checked against.
-func (a *ActiveHookKey) Status() string { return a.status(nil) }
-
-// status is Status in tr's language (nil: English).
-func (a *ActiveHookKey) status(tr *i18n.Tr) string {
+// Status says in words, in tr's language (nil: English), what wallet
+// webhooks are checked against.
+func (a *ActiveHookKey) Status(tr *i18n.Tr) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	switch {

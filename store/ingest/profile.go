@@ -64,7 +64,7 @@ func (p *Profile) Checks(cfg notify.Config) notify.Config {
 func (p *Profile) Status() string {
 	var lines []string
 	if p.Hook != nil {
-		lines = append(lines, p.Hook.status(p.Tr))
+		lines = append(lines, p.Hook.Status(p.Tr))
 	} else {
 		lines = append(lines, p.Tr.T("ingest.profile.no_wallet", nil))
 	}

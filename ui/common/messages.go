@@ -78,11 +78,6 @@ type Busy interface {
 	Busy() bool
 }
 
-// Titled is implemented by screens; the tab label.
-type Titled interface {
-	Title() string
-}
-
 // Explain turns an error into a sentence for the user in their language,
 // with what to do.
 func (c *Common) Explain(err error) string {

@@ -60,9 +60,6 @@ func NewBalance(c *common.Common, deps Deps) *BalanceModel {
 	return &BalanceModel{c: c, deps: deps, SampleCount: DefaultSamples, low: map[qiwiapi.Currency]bool{}}
 }
 
-// Title is the tab label.
-func (m *BalanceModel) Title() string { return "Agent balance" }
-
 // Busy reports a load in flight.
 func (m *BalanceModel) Busy() bool { return m.c.Agent != nil && m.state == common.StateLoading }
 

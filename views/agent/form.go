@@ -94,9 +94,6 @@ func newTopupForm(tr *i18n.Tr) *formkit.Form {
 	return f
 }
 
-// Title is the tab label.
-func (m *TopupModel) Title() string { return "Top-up" }
-
 // InputFocused is true while the form is being edited: every key goes to it.
 func (m *TopupModel) InputFocused() bool { return m.editing }
 

@@ -72,9 +72,6 @@ func NewTopups(c *common.Common, deps Deps) *TopupsModel {
 	return &TopupsModel{c: c, deps: deps}
 }
 
-// Title is the tab label.
-func (m *TopupsModel) Title() string { return "Top-ups" }
-
 // SetSize records the body size.
 func (m *TopupsModel) SetSize(w, h int) { m.width, m.height = w, h }
 

@@ -50,9 +50,6 @@ type Model struct {
 // New builds the screen.
 func New(c *common.Common) *Model { return &Model{c: c} }
 
-// Title is the tab label.
-func (m *Model) Title() string { return m.c.Tr.T("screen.balances", nil) }
-
 // Init starts the first load.
 func (m *Model) Init() tea.Cmd { return m.load() }
 

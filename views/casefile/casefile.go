@@ -81,9 +81,6 @@ func New(c *common.Common, d Deps) *Model {
 	return &Model{c: c, d: d, input: in}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return "Find" }
-
 // AllProfiles: the console searches every profile.
 func (m *Model) AllProfiles() bool { return true }
 

@@ -192,9 +192,6 @@ func New(c *common.Common, r Reader) *Model {
 	return &Model{c: c, r: r, input: in, local: reader.NewSum(), q: Query{Operation: qiwiapi.OperationAll}}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return "History" }
-
 // Init loads the first page and the totals.
 func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(false), m.syncCmd(false)) }
 

@@ -125,9 +125,6 @@ func New(c *common.Common, d Deps) *Model {
 	return &Model{c: c, d: d, side: insights.Out, qiwi: map[int64]*qiwiapi.Totals{}, checkErr: map[int64]error{}}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return "Insights" }
-
 // SetSize records the body size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
@@ -477,7 +474,7 @@ func (m *Model) drill() tea.Cmd {
 		return nil
 	}
 	q := reader.Query{Operation: qiwiapi.OperationAll, Start: d.From, End: d.To, Cond: d.Cond}
-	return func() tea.Msg { return common.OpenHistoryMsg{Query: q, Back: m.Title()} }
+	return func() tea.Msg { return common.OpenHistoryMsg{Query: q, Back: "Insights"} }
 }
 
 // statement writes the selected month's statement (the range on screen).

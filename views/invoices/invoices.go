@@ -82,9 +82,6 @@ func New(c *common.Common) *Model {
 	return &Model{c: c, PageSize: DefaultPageSize}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return "Invoices" }
-
 // Init loads the first page.
 func (m *Model) Init() tea.Cmd { return m.load() }
 

@@ -53,9 +53,6 @@ type Model struct {
 // New builds the screen over feed (nil: the screen only says so).
 func New(c *common.Common, f *feed.Feed) *Model { return &Model{c: c, feed: f} }
 
-// Title is the tab label.
-func (m *Model) Title() string { return m.c.Tr.T("mode.live", nil) }
-
 // Init subscribes to the feed.
 func (m *Model) Init() tea.Cmd { return m.listen() }
 

@@ -121,9 +121,6 @@ func New(c *common.Common, deps Deps) *Model {
 	return &Model{c: c, store: deps.Bills, moves: moves.NewBills(c.Merchant), PollInterval: DefaultPollInterval}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return "Merchant" }
-
 // Init loads the stored bills, then re-reads the unfinished ones.
 func (m *Model) Init() tea.Cmd { return m.load() }
 

@@ -87,9 +87,6 @@ func New(c *common.Common, d Deps) *Model {
 	return &Model{c: c, d: d}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return "Profiles" }
-
 // AllProfiles: a profile switch opens the profile's own screens.
 func (m *Model) AllProfiles() bool { return true }
 

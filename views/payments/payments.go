@@ -125,9 +125,6 @@ func New(c *common.Common) *Model {
 	return &Model{c: c, Debounce: DefaultDebounce}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return "Payments" }
-
 // Init reads the recent payments from the journal (when it can list);
 // forms load what they need when opened.
 func (m *Model) Init() tea.Cmd { return m.loadJournal() }

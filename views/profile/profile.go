@@ -68,9 +68,6 @@ type Model struct {
 // New builds the screen.
 func New(c *common.Common) *Model { return &Model{c: c} }
 
-// Title is the tab label.
-func (m *Model) Title() string { return m.c.Tr.T("screen.profile", nil) }
-
 // Init loads the profile.
 func (m *Model) Init() tea.Cmd { return m.load() }
 

@@ -85,9 +85,6 @@ func New(c *common.Common, deps Deps) *Model {
 	return &Model{c: c, deps: deps, relogged: map[string]bool{}}
 }
 
-// Title is the tab label.
-func (m *Model) Title() string { return m.c.Tr.T("screen.accounts", nil) }
-
 // Init loads the profiles.
 func (m *Model) Init() tea.Cmd { return m.load() }
 
