@@ -70,9 +70,9 @@ func TestValidationFamilies(t *testing.T) {
 		problem string // the English form-field sentence (Problem; other errors read as Error)
 	}{
 		{"amount empty", must(qiwiapi.ParseAmountInput("", qiwiapi.RUB)), "Введите сумму, например 1 500,50", "Enter the amount, e.g. 1 500.50"},
-		{"amount precise", must(qiwiapi.ParseAmountInput("1.234", qiwiapi.RUB)), "Для RUB после запятой не больше 2 цифр", "At most 2 digits after the point for RUB"},
+		{"amount precise", must(qiwiapi.ParseAmountInput("1.234", qiwiapi.RUB)), "Для RUB цифр после запятой — не больше 2", "At most 2 digits after the point for RUB"},
 		{"amount sign", must(qiwiapi.ParseAmountInput("-5", qiwiapi.RUB)), "без знака", "Enter the amount without a sign"},
-		{"amount large", must(qiwiapi.ParseAmountInput("1234567890123456", qiwiapi.RUB)), "не больше 15 цифр", "Too large: at most 15 digits before the point"},
+		{"amount large", must(qiwiapi.ParseAmountInput("1234567890123456", qiwiapi.RUB)), "цифр до запятой — не больше 15", "Too large: at most 15 digits before the point"},
 		{"card luhn", must(qiwiapi.NormalizeCard("4111 1111 1111 1112")), "карта: в номере опечатка", "The number has a typo (check digit does not match)"},
 		{"card length", must(qiwiapi.NormalizeCard("4111")), "карта: в номере карты от 13 до 19 цифр", "A card number has 13 to 19 digits"},
 		{"card network", must(qiwiapi.CardProvider("6011")), "МИР", "Only Visa, MasterCard and MIR cards can be paid to"},

@@ -242,7 +242,7 @@ func TestFormSpeaksItsLanguage(t *testing.T) {
 	}
 	ru.Get("amount").SetValue("1.234")
 	ru.Check()
-	if p := ru.Get("amount").Problem; p != "Для RUB после запятой не больше 2 цифр" {
+	if p := ru.Get("amount").Problem; p != "Для RUB цифр после запятой — не больше 2" {
 		t.Errorf("Russian amount problem %q", p)
 	}
 	var help []string
