@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -95,7 +94,7 @@ func runDashboard(f dashboardFlags) error {
 	f.zone = cfg.TimeZone
 	lang, from, err := i18n.Choose(f.lang, string(cfg.Language), os.Getenv)
 	if err != nil {
-		return fmt.Errorf("--lang: %w", err)
+		return i18n.Errorf("cli.lang_flag", nil, err)
 	}
 	f.lang, f.langFrom = string(lang), from
 	if f.tr != nil {

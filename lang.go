@@ -53,14 +53,10 @@ func flagUsages(fs *pflag.FlagSet, def string) string {
 // settleLang is the language of the help and the messages: --lang in
 // args (--lang ru or --lang=ru), else language in the config (--config's,
 // else the default file; a config with other mistakes still gives it),
-// else the locale (i18n.Choose). A wrong --lang is English here: the
-// command refuses it as it always did.
+// else the locale (i18n.Choose). A wrong --lang is passed over here (the
+// command refuses it, in the language of the config or the locale).
 func settleLang(args []string, getenv func(string) string) i18n.Lang {
-	if flag := argValue(args, "lang"); flag != "" {
-		l, err := i18n.Parse(flag)
-		if err != nil {
-			return i18n.EN
-		}
+	if l, err := i18n.Parse(argValue(args, "lang")); err == nil {
 		return l
 	}
 	cfg, _ := store.LoadConfig(argValue(args, "config"), nil) // its mistakes are the command's to report

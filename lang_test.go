@@ -110,6 +110,7 @@ func TestMistakesInRussian(t *testing.T) {
 		{"", []string{"exprt"}, []string{`qiwidash: неизвестная команда "exprt" для "qiwidash"` + "\n\nМожет быть, вы имели в виду:\n\texport\n"}},
 		{"", []string{"login", "extra"}, []string{`qiwidash: неизвестная команда "extra" для "qiwidash login"` + "\n"}},
 		{"", []string{"find"}, []string{"qiwidash: нужен хотя бы один аргумент: что искать\n"}},
+		{"", []string{"--lang", "de"}, []string{`qiwidash: --lang: неизвестный язык "de": укажите ru или en` + "\n"}},
 	} {
 		os.WriteFile(path, []byte(c.config), 0o600)
 		code, out, errOut := qiwidash(t, c.args...)

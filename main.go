@@ -72,7 +72,7 @@ func (a *app) rootCmd() *cobra.Command {
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if a.lang != "" {
 				if _, err := i18n.Parse(a.lang); err != nil {
-					return fmt.Errorf("--lang: %w", err)
+					return i18n.Errorf("cli.lang_flag", nil, err)
 				}
 			}
 			return a.startLog(cmd)

@@ -39,6 +39,7 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,7 +64,7 @@ func Parse(s string) (Lang, error) {
 	case EN, RU:
 		return l, nil
 	}
-	return "", fmt.Errorf("unknown language %q: use ru or en", s)
+	return "", Errorf("lang.unknown", Args{"Got": strconv.Quote(s)}, nil)
 }
 
 // FromLocale is the language of a POSIX locale name ("ru_RU.UTF-8" → ru);
