@@ -32,6 +32,10 @@
 //   - 1960/21012 (foreign cards): fields are validated, then always
 //     QWPRC-131 "suspended";
 //   - amount above the RUB balance: QWPRC-220; above 600 000 RUB: QWPRC-242;
+//   - any well-formed sinap payment from a wallet whose restrictions
+//     (SetRestrictions) include OUTGOING_PAYMENTS: QWPRC-319 "Платеж
+//     невозможен" (the errorCode table's "your wallet status not allowing
+//     the money transfer"), nothing debited;
 //   - the first plain accounts request of the demo wallet returns the USD
 //     account with hasBalance:true, balance:null (re-ask with
 //     ?timeout=1000&alias=qw_wallet_usd);

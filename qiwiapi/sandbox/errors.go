@@ -58,6 +58,8 @@ type sinapError struct {
 //	241 amount below minimum (<= 0 after rounding down to kopecks)
 //	242 amount above maximum (> 600 000 RUB)
 //	303 wrong phone number (mobile top-up)
+//	319 payment impossible ("Платеж невозможен"): the wallet's outgoing
+//	    payments are restricted (restriction OUTGOING_PAYMENTS)
 //	547 wrong card expiry date (exp_date)
 func sinapErr(code int, msg string) reply {
 	return jsonReply(400, sinapError{Code: "QWPRC-" + strconv.Itoa(code), Message: msg})

@@ -251,6 +251,9 @@ func (s *Server) hPayment(c *call) reply {
 	if rp, bad := pl.validate(); bad {
 		return rp
 	}
+	if w.outgoingRestricted() {
+		return sinapErr(319, "Платеж невозможен: исходящие платежи с кошелька ограничены")
+	}
 	if k > maxPayment || (cur != 643 && convertDebit(k, cur) > maxPayment) {
 		return sinapErr(242, "Сумма платежа больше максимально допустимой")
 	}

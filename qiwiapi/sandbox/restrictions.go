@@ -21,3 +21,17 @@ func (s *Server) SetRestrictions(wallet string, rs ...Restriction) bool {
 	w.restrictions = append([]Restriction(nil), rs...)
 	return true
 }
+
+// RestrictOutgoing is the restriction code under which QIWI refuses every
+// payment from the wallet.
+const RestrictOutgoing = "OUTGOING_PAYMENTS"
+
+// outgoingRestricted reports whether w's restrictions forbid payments.
+func (w *wallet) outgoingRestricted() bool {
+	for _, r := range w.restrictions {
+		if r.Code == RestrictOutgoing {
+			return true
+		}
+	}
+	return false
+}

@@ -10,6 +10,7 @@ import (
 	"qiwidash/i18n"
 	"qiwidash/i18n/explain"
 	"qiwidash/qiwiapi"
+	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/qiwiapi/topup"
 )
 
@@ -82,7 +83,13 @@ type WalletCheck struct {
 	// LimitsUnread says why the limits could not be read ("" = read); the
 	// token may lack their scope, which does not stop a payment.
 	LimitsUnread string
+	// RestrictionsUnread says the same of the wallet's restrictions.
+	RestrictionsUnread string
 }
+
+// restrictOutgoing is QIWI's restrictionCode under which every payment
+// from the wallet is refused.
+const restrictOutgoing = "OUTGOING_PAYMENTS"
 
 // limitTypesOf are the limits a payment to provider counts towards (the
 // docs' limit types; conversions count towards none).
@@ -101,7 +108,8 @@ func limitTypesOf(provider int) []qiwiapi.LimitType {
 }
 
 // Check asks QIWI what a payment would cost and whether it can succeed,
-// before it is confirmed: the payment's fields, the commission (QIWI's
+// before it is confirmed: the payment's fields, the wallet's restrictions
+// (none may restrict outgoing payments), the commission (QIWI's
 // onlineCommission), the balance of the paying RUB account against the
 // sum with commission, and the limits QIWI reports. A payment that cannot
 // succeed gives a *Refusal (errors.Is ErrCannotSucceed) saying why; a
@@ -113,6 +121,23 @@ func (w *Wallet) Check(ctx context.Context, p qiwiapi.Payment) (WalletCheck, err
 	}
 	if err := p.Validate(); err != nil {
 		return out, refusal("moves.refusal.invalid", i18n.Args{"Why": err})
+	}
+	rs, _, err := w.api.Profile.Restrictions(ctx, w.o.Wallet)
+	switch {
+	case errors.Is(err, qiwiapi.ErrForbidden) || errors.Is(err, qiwiapi.ErrNotFound):
+		out.RestrictionsUnread = w.o.Tr.T("moves.restrictions_unread", i18n.Args{"Why": explain.Error(w.o.Tr, err)})
+	case err != nil:
+		return out, i18n.Errorf("moves.uncheckable.restrictions", nil, err)
+	}
+	for _, r := range rs {
+		if r.Code == restrictOutgoing {
+			// QIWI's code and words, as sent.
+			named := r.Code
+			if d := strings.TrimSpace(r.Description); d != "" {
+				named += ": " + d
+			}
+			return out, refusal("moves.refusal.restricted", i18n.Args{"Restriction": sanitize.Text(named)})
+		}
 	}
 	c, _, err := w.api.Payments.Commission(ctx, p.Provider, p.Fields["account"], p.Sum)
 	if err != nil {

@@ -495,6 +495,9 @@ func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
 	if c.LimitsUnread != "" {
 		lines = append(lines, tr.T("payments.confirm.limits", i18n.Args{"Why": c.LimitsUnread}))
 	}
+	if c.RestrictionsUnread != "" {
+		lines = append(lines, tr.T("payments.confirm.restrictions", i18n.Args{"Why": c.RestrictionsUnread}))
+	}
 	if p.Comment != "" {
 		lines = append(lines, tr.T("payments.confirm.comment", i18n.Args{"Comment": p.Comment}))
 	}

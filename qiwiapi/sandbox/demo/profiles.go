@@ -34,7 +34,7 @@ func (r *Running) Profiles() []Profile {
 	others := r.Wallet.OtherWallets()
 	family, second := others[0], others[1]
 	scopes := []sandbox.Scope{sandbox.ScopeProfile, sandbox.ScopeBalance, sandbox.ScopeHistory, sandbox.ScopePayments}
-	r.Wallet.SetRestrictions(second, sandbox.Restriction{Code: "OUTGOING_PAYMENTS", Description: "Outgoing payments are restricted"})
+	r.Wallet.SetRestrictions(second, sandbox.Restriction{Code: sandbox.RestrictOutgoing, Description: "Outgoing payments are restricted"})
 	r.Agent.AddTerminal(SecondTerminal, map[int]int64{643: 12_000_00, 840: 150_00})
 	payer := "tel:+79161234567"
 	bills := []merchant.ShopBill{
