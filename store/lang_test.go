@@ -33,7 +33,7 @@ func TestKeyringErrorInRussianAndEnglish(t *testing.T) {
 	}
 	ru := i18n.New(i18n.RU)
 	got := ru.Error(err)
-	if !strings.HasPrefix(got, "не удалось сохранить в связку ключей: no secret service\nqiwidash хранит секреты только в связке ключей ОС") ||
+	if !strings.HasPrefix(got, "не удалось сохранить в хранилище ключей: no secret service\nqiwidash хранит секреты только в хранилище ключей ОС") ||
 		!strings.Contains(got, "QIWI_TOKEN (кошелёк)") {
 		t.Errorf("Russian:\n%s", got)
 	}

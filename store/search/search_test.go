@@ -331,7 +331,7 @@ func TestCaseInRussian(t *testing.T) {
 	}
 	r := c.Report()
 	for _, want := range []string{"# Платёж 33333333333", "Профиль: second", "| Поле | Значение |", "| Номер транзакции | 33333333333 |",
-		"## Что пошло не так", "- Ошибка 5: " + qiwiapi.PaymentErrorTextRU(5), "## Хронология", " · история · дата платежа OUT в QIWI"} {
+		"## Что пошло не так", "- Ошибка 5: " + qiwiapi.PaymentErrorTextRU(5), "## Хронология", " · история · дата платежа в QIWI (OUT, транзакция 33333333333)"} {
 		if !strings.Contains(r, want) {
 			t.Errorf("the report lacks %q:\n%s", want, r)
 		}
