@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"qiwidash/i18n"
 	"qiwidash/qiwiapi"
 )
 
@@ -18,13 +19,19 @@ func (c *Common) Loc() *time.Location {
 	return c.Zone
 }
 
-// ZoneName is Loc's short name now ("MSK", "CET", "+05").
+// ZoneName is Loc's short name now ("MSK", "CET", "+05"); Moscow time is
+// "МСК" in Russian, as Russians write it. Other zones keep the name the
+// zone database gives them.
 func (c *Common) ZoneName() string {
 	now := time.Now()
 	if c.Now != nil {
 		now = c.Now()
 	}
-	return now.In(c.Loc()).Format("MST")
+	name := now.In(c.Loc()).Format("MST")
+	if name == "MSK" && c.Tr.Lang() == i18n.RU {
+		return "МСК"
+	}
+	return name
 }
 
 // Date formats a timestamp in Loc to the minute; "—" when there is none.
@@ -41,6 +48,21 @@ func (c *Common) DateWords(t time.Time) string {
 		return "—"
 	}
 	return c.Tr.DateWords(t.In(c.Loc()))
+}
+
+// ShortDate is a time in Loc without the year, where the column is
+// narrow: the day and month as the reader writes them ("12-01 17:07" in
+// English, "01.12 17:07" in Russian, where 12-01 would read as 12
+// January), to the second when seconds is set.
+func (c *Common) ShortDate(t time.Time, seconds bool) string {
+	layout := "01-02 15:04"
+	if c.Tr.Lang() == i18n.RU {
+		layout = "02.01 15:04"
+	}
+	if seconds {
+		layout += ":05"
+	}
+	return c.format(t, layout)
 }
 
 // Clock is the time of day in Loc, to the second (live feeds, "updated").

@@ -86,10 +86,28 @@ func TestRussianFormats(t *testing.T) {
 	for _, c := range []struct {
 		c                        *Common
 		money, signed, neg, date string
+		short, shortSec, zone    string
 	}{
-		{ru, "115\u202f486,04 ₽", "+115\u202f486,04 ₽", "-115\u202f486,04 ₽", "1 дек 2026, 09:32"},
-		{en, "115 486.04 ₽", "+115 486.04 ₽", "-115 486.04 ₽", "1 Dec 2026, 09:32"},
+		{ru, "115\u202f486,04 ₽", "+115\u202f486,04 ₽", "-115\u202f486,04 ₽", "1 дек 2026, 09:32", "01.12 09:32", "01.12 09:32:00", "МСК"},
+		{en, "115 486.04 ₽", "+115 486.04 ₽", "-115 486.04 ₽", "1 Dec 2026, 09:32", "12-01 09:32", "12-01 09:32:00", "MSK"},
 	} {
+		// 12-01 reads as 12 January to a Russian: day.month there
+		if got := c.c.ShortDate(at, false); got != c.short {
+			t.Errorf("ShortDate %q, want %q", got, c.short)
+		}
+		if got := c.c.ShortDate(at, true); got != c.shortSec {
+			t.Errorf("ShortDate(seconds) %q, want %q", got, c.shortSec)
+		}
+		if got := c.c.ShortDate(time.Time{}, false); got != "—" {
+			t.Errorf("ShortDate(zero) %q", got)
+		}
+		if got := c.c.ZoneName(); got != c.zone {
+			t.Errorf("ZoneName %q, want %q", got, c.zone)
+		}
+		cet := &Common{Tr: c.c.Tr, Settings: &Settings{}, Zone: time.FixedZone("CET", 3600)}
+		if got := cet.ZoneName(); got != "CET" {
+			t.Errorf("ZoneName(CET) %q: other zones keep their name", got)
+		}
 		if got := c.c.Money(sum); got != c.money {
 			t.Errorf("Money %q, want %q", got, c.money)
 		}

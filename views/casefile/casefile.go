@@ -322,7 +322,7 @@ func (m *Model) caseView() string {
 			if e.Source == "notification" {
 				src = tr.T("casefile.src_notice", nil)
 			}
-			lines = append(lines, fmt.Sprintf(" %s %s %s", at.Format("01-02 15:04:05"), common.PadRight(src, 7), m.personal(sanitize.Text(e.Text))))
+			lines = append(lines, fmt.Sprintf(" %s %s %s", m.c.ShortDate(at, true), common.PadRight(src, 7), m.personal(sanitize.Text(e.Text))))
 			continue
 		}
 		lines = append(lines, fmt.Sprintf("   %s  %s %s", at.Format("2006-01-02 15:04:05 -07:00"), common.PadRight(e.SourceIn(tr), 12), m.personal(sanitize.Text(e.Text))))

@@ -369,7 +369,7 @@ func (m *Model) line(r overview.Row, wide bool) string {
 	state := m.status(r)
 	if wide {
 		if !r.LastSync.IsZero() && len(r.Restrictions) == 0 && r.Failed == "" {
-			state += m.c.Styles.Subtle.Render(" · " + m.c.Tr.T("overview.synced", i18n.Args{"Time": m.when(r.LastSync, "01-02 15:04")}))
+			state += m.c.Styles.Subtle.Render(" · " + m.c.Tr.T("overview.synced", i18n.Args{"Time": m.c.ShortDate(r.LastSync, false)}))
 		}
 		return fmt.Sprintf(" %s %s %s %s %s %s", common.PadRight(name, 11), common.PadRight(holds, 21), common.PadRight(wallet, walletCol),
 			common.PadRight(agent, agentCol), common.PadRight(bills, 13), state)
@@ -391,7 +391,7 @@ func (m *Model) status(r overview.Row) string {
 	case !r.Fresh && r.Read.IsZero():
 		return s.Subtle.Render(tr.T("overview.reading", nil))
 	case !r.Fresh:
-		return s.Subtle.Render(tr.T("overview.cached", i18n.Args{"Time": m.when(r.Read, "01-02 15:04")}))
+		return s.Subtle.Render(tr.T("overview.cached", i18n.Args{"Time": m.c.ShortDate(r.Read, false)}))
 	}
 	return s.Positive.Render(tr.T("overview.ok", nil))
 }

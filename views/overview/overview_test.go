@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -196,5 +197,24 @@ func TestRefreshIntervalReadsAgain(t *testing.T) {
 	d.Run(nil)
 	if m.refreshing {
 		t.Error("the refresh never ended")
+	}
+}
+
+// The sync and cache times are day.month in Russian, where 12-01 would
+// read as 12 January; English keeps month-day.
+func TestShortDatesReadAsTheReaderWritesThem(t *testing.T) {
+	at := time.Date(2026, 12, 1, 14, 7, 0, 0, time.UTC) // 17:07 in Moscow
+	for lang, want := range map[i18n.Lang][2]string{
+		i18n.EN: {"synced 12-01 17:07", "from cache, read 12-01 17:07"},
+		i18n.RU: {"синхр. 01.12 17:07", "из кэша, прочитан 01.12 17:07"},
+	} {
+		env := uitest.New(t)
+		env.Speak(lang)
+		m := New(env.Common, Deps{})
+		synced := m.line(overview.Row{Has: store.Modes{Wallet: true}, LastSync: at, Fresh: true}, true)
+		cached := m.status(overview.Row{Read: at})
+		if !strings.Contains(synced, want[0]) || !strings.Contains(cached, want[1]) {
+			t.Errorf("%s: %q / %q, want %q / %q", lang, synced, cached, want[0], want[1])
+		}
 	}
 }
