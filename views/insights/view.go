@@ -68,7 +68,7 @@ func (m *Model) headLine() string {
 				others = append(others, c.Code())
 			}
 		}
-		line += s.Subtle.Render(tr.T("insights.other_currencies", i18n.Args{"Codes": strings.Join(others, ", ")}))
+		line += s.Subtle.Render(tr.T("insights.other_currencies", i18n.Args{"Key": m.c.Keys.Source.Help().Key, "Codes": strings.Join(others, ", ")}))
 	}
 	if b, ok := m.bucket(); ok {
 		month := monthYear(tr, b.Start)
