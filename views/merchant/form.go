@@ -54,9 +54,10 @@ func newCreateForm(tr *i18n.Tr, id string) *form {
 }
 
 func newRefundForm(tr *i18n.Tr, b bills.Bill, id string) *form {
-	avail := available(b)
+	_, point := tr.Separators() // prefilled as the reader writes it: 2510,06 in Russian
+	avail := strings.Replace(available(b).Decimal(), ".", point, 1)
 	f := &form{kind: refundForm, title: tr.T("merchant.form_refund", i18n.Args{"ID": b.ID}), id: id, bill: b,
-		Form: formkit.New(formkit.NewAmount("amount", tr.T("merchant.field_refund", nil), b.Amount.Currency).WithValue(avail.Decimal())).WithTr(tr)}
+		Form: formkit.New(formkit.NewAmount("amount", tr.T("merchant.field_refund", nil), b.Amount.Currency).WithValue(avail)).WithTr(tr)}
 	return f
 }
 

@@ -548,3 +548,19 @@ func TestExplainWords(t *testing.T) {
 		}
 	}
 }
+
+// The refund form is prefilled with the amount as the reader writes it
+// (the decimal comma in Russian), and that prefill is read back whole.
+func TestRefundPrefillInTheReadersForm(t *testing.T) {
+	b := bills.Bill{ID: "b1", Amount: qiwiapi.Amount{Minor: 251006, Currency: qiwiapi.RUB}, Status: pull.BillPaid}
+	for lang, want := range map[i18n.Lang]string{i18n.EN: "2510.06", i18n.RU: "2510,06"} {
+		f := newRefundForm(i18n.New(lang), b, "r1")
+		amount := f.Get("amount")
+		if got := amount.Value(); got != want {
+			t.Errorf("%s: prefill %q, want %q", lang, got, want)
+		}
+		if a, ok := amount.Amount(); !ok || a != b.Amount {
+			t.Errorf("%s: prefill reads as %v %v, want %v", lang, a, ok, b.Amount)
+		}
+	}
+}
