@@ -307,7 +307,7 @@ func (m *Model) formView() string {
 	case f.checking:
 		b.WriteString(s.Accent.Render(" "+tr.T("settings.checking", nil)) + "\n")
 	case f.problem != "":
-		for i, l := range strings.Split(f.problem, "\n") {
+		for i, l := range strings.Split(formkit.Wrap(f.problem, max(20, m.width-4)), "\n") { // the rule whole at 80 columns
 			prefix := " ✗ "
 			if i > 0 {
 				prefix = "   "

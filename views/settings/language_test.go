@@ -3,6 +3,8 @@ package settings
 import (
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"qiwidash/i18n"
 	"qiwidash/store"
 	"qiwidash/ui/common"
@@ -103,4 +105,15 @@ func TestGoldenLoginFormLangs(t *testing.T) {
 // The login form in Russian at the smallest size: the longer labels fit.
 func TestGoldenLoginForm80x24Russian(t *testing.T) {
 	uitest.GoldenAt(t, 80, 24, accountsIn(t, i18n.RU), loginSteps(i18n.New(i18n.RU))...)
+}
+
+// A bad profile name at 80x24 in Russian: the whole rule is in view,
+// wrapped under the form, not cut at the edge.
+func TestGoldenBadName80x24Russian(t *testing.T) {
+	tr := i18n.New(i18n.RU)
+	uitest.GoldenAt(t, 80, 24, accountsIn(t, i18n.RU), uitest.Step{WaitFor: tr.T("settings.on_screen", nil)},
+		uitest.Step{Send: uitest.Press("n")}, uitest.Step{Send: uitest.Msgs(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("дом работа/1")})}, // Type sends bytes,
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("secret-token-typed")},
+		uitest.Step{Send: uitest.Press("tab")}, uitest.Step{Send: uitest.Type("12345")},
+		uitest.Step{Send: uitest.Press("enter"), WaitFor: "буква или цифра"})
 }
