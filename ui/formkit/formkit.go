@@ -149,6 +149,10 @@ func NewToggle(key, label string) *Field {
 // WithValue sets the field's starting text (not counted as typed).
 func (f *Field) WithValue(v string) *Field { f.input.SetValue(v); return f }
 
+// WithHint replaces the example with a hint drawn as given, with no
+// "e.g." before it: a rule ("9 digits") or a note is not an example.
+func (f *Field) WithHint(h string) *Field { f.SetPlaceholder(h); return f }
+
 // WithLimit caps the field at n characters (counted, never cut).
 func (f *Field) WithLimit(n int) *Field { f.Limit = n; return f }
 

@@ -216,6 +216,7 @@ func TestFormSpeaksItsLanguage(t *testing.T) {
 			NewAmount("amount", "Сумма", qiwiapi.RUB),
 			NewText("comment", "Комментарий", "").AsOptional().WithLimit(5),
 			NewToggle("vat", "НДС"),
+			NewText("inn", "ИНН", "").WithHint("10 или 12 цифр").AsOptional(),
 		)
 	}
 	ru := build().WithTr(i18n.New(i18n.RU))
@@ -228,10 +229,13 @@ func TestFormSpeaksItsLanguage(t *testing.T) {
 	en.Check()
 	v := view(ru)
 	for _, want := range []string{"например, +79161112233", "например, 1 500,00", "Комментарий (необязательно)", "[ ] нет",
-		"✗ Нужно заполнить", "✗ Введите сумму, например 1 500,50", "✗ Не больше 5 символов: сейчас 14, уберите 9", "14/5"} {
+		"✗ Нужно заполнить", "✗ Введите сумму, например 1 500,50", "✗ Не больше 5 символов: сейчас 14, уберите 9", "14/5", "> 10 или 12 цифр"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("Russian form lacks %q:\n%s", want, v)
 		}
+	}
+	if strings.Contains(v, "например, 10 или 12") {
+		t.Errorf("a hint that is not an example got \"например,\":\n%s", v)
 	}
 	v = view(en)
 	for _, want := range []string{"e.g. +79161112233", "e.g. 1 500.00", "Комментарий (optional)", "[ ] no",

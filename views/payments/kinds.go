@@ -134,7 +134,7 @@ func (m *Model) newForm(k kindID) *form {
 	t := func(id string) string { return tr.T(id, nil) }
 	text, choice, toggle := formkit.NewText, formkit.NewChoice, formkit.NewToggle
 	amount := formkit.NewAmount("amount", t("payments.form.amount"), qiwiapi.RUB)
-	digits9 := t("payments.bank.bik_example")
+	digits9 := t("payments.bank.bik_example") // a rule, not an example: a hint
 	var fields []*formkit.Field
 	switch k {
 	case kindWallet:
@@ -157,39 +157,39 @@ func (m *Model) newForm(k kindID) *form {
 		fields = []*formkit.Field{
 			choice("method", t("payments.bank.method"), option{Label: t("payments.bank.by_card"), Value: "card"}, option{Label: t("payments.bank.by_account"), Value: "account"}),
 			choice("bank", t("payments.bank.bank"), bankOptions(tr, qiwiapi.BankCardBanks())...),
-			text("card", t("payments.card.number"), t("payments.bank.card_example")),
+			text("card", t("payments.card.number"), "").WithHint(t("payments.bank.card_example")),
 			text("expiry", t("payments.bank.expiry"), "0927"),
-			text("account", t("payments.bank.account"), t("payments.bank.account_example")),
-			text("bik", t("payments.bank.bik"), digits9),
+			text("account", t("payments.bank.account"), "").WithHint(t("payments.bank.account_example")),
+			text("bik", t("payments.bank.bik"), "").WithHint(digits9),
 			text("lname", t("payments.bank.last_name"), "Иванов").WithLimit(60),
 			text("fname", t("payments.bank.first_name"), "Иван").WithLimit(60),
 			text("mname", t("payments.bank.middle_name"), "Иванович").WithLimit(60).AsOptional(),
-			text("agrnum", t("payments.bank.agreement"), t("payments.bank.agreement_example")).WithLimit(40),
+			text("agrnum", t("payments.bank.agreement"), "").WithHint(t("payments.bank.agreement_example")).WithLimit(40),
 			toggle("urgent", t("payments.bank.urgent")),
 			amount,
 		}
 	case kindService:
 		fields = []*formkit.Field{
-			text("query", t("payments.service.query"), t("payments.service.query_example")),
+			text("query", t("payments.service.query"), "").WithHint(t("payments.service.query_example")),
 			choice("provider", t("payments.service.provider")),
-			text("account", t("payments.service.account"), t("payments.service.account_example")).WithLimit(40),
+			text("account", t("payments.service.account"), "").WithHint(t("payments.service.account_example")).WithLimit(40),
 			amount,
 		}
 	case kindRequisites:
 		fields = []*formkit.Field{
 			text("bankname", t("payments.requisites.bank_name"), "ПАО АКБ «АВАНГАРД»").WithLimit(100),
-			text("bik", t("payments.bank.bik"), digits9),
+			text("bik", t("payments.bank.bik"), "").WithHint(digits9),
 			text("city", t("payments.requisites.city"), "МОСКВА").WithLimit(60),
-			text("account", t("payments.requisites.account"), t("payments.bank.account_example")),
+			text("account", t("payments.requisites.account"), "").WithHint(t("payments.bank.account_example")),
 			text("company", t("payments.requisites.company"), "ООО «Технический Центр»").WithLimit(100),
-			text("inn", t("payments.requisites.inn"), t("payments.requisites.inn_example")),
-			text("kpp", t("payments.requisites.kpp"), digits9),
+			text("inn", t("payments.requisites.inn"), "").WithHint(t("payments.requisites.inn_example")),
+			text("kpp", t("payments.requisites.kpp"), "").WithHint(digits9),
 			toggle("vat", t("payments.requisites.vat")),
 			text("goal", t("payments.requisites.goal"), "Оплата по счёту №…").WithLimit(140),
 			toggle("urgent", t("payments.bank.urgent")),
 			text("from_last", t("payments.requisites.last_name"), "Михайлов").WithLimit(60),
 			text("from_first", t("payments.requisites.first_name"), "Иван").WithLimit(60),
-			text("from_middle", t("payments.requisites.middle_name"), t("payments.requisites.middle_name_example")).WithLimit(60).AsOptional(),
+			text("from_middle", t("payments.requisites.middle_name"), "").WithHint(t("payments.requisites.middle_name_example")).WithLimit(60).AsOptional(),
 			amount,
 		}
 	case kindConversion:

@@ -44,7 +44,7 @@ func formFields(tr *i18n.Tr) []*formkit.Field {
 		text("first", tr.T("profile.field_first", nil), tr.T("profile.field_first_hint", nil)).WithLimit(64),
 		text("middle", tr.T("profile.field_middle", nil), tr.T("profile.field_middle_hint", nil)).WithLimit(64).AsOptional(),
 		text("birth", tr.T("profile.birth_date", nil), tr.T("profile.field_birth_hint", nil)),
-		text("passport", tr.T("profile.passport", nil), tr.T("profile.field_passport_hint", nil)),
+		text("passport", tr.T("profile.passport", nil), "").WithHint(tr.T("profile.field_passport_hint", nil)),
 		text("inn", tr.T("profile.inn", nil), "").AsOptional(), text("snils", tr.T("profile.snils", nil), "").AsOptional(),
 		text("oms", tr.T("profile.oms", nil), "").AsOptional(),
 	}
