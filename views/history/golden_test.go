@@ -116,3 +116,13 @@ func TestGoldenTable80x24Russian(t *testing.T) {
 	tr := i18n.New(i18n.RU)
 	uitest.GoldenAt(t, 80, 24, langModel(t, i18n.RU), uitest.Step{WaitFor: loadedIn(tr)})
 }
+
+// TestGoldenRangeRefused80x24Russian: a refused date range at the
+// smallest size in Russian: the rule is whole, above the prompt.
+func TestGoldenRangeRefused80x24Russian(t *testing.T) {
+	tr := i18n.New(i18n.RU)
+	uitest.GoldenAt(t, 80, 24, langModel(t, i18n.RU), uitest.Step{WaitFor: loadedIn(tr)},
+		uitest.Step{Send: uitest.Press("R"), WaitFor: tr.T("history.prompt_range", nil)},
+		uitest.Step{Send: uitest.Type("2026-13-45"), WaitFor: "2026-13-45"},
+		uitest.Step{Send: uitest.Press("enter"), WaitFor: "01-31"})
+}

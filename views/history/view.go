@@ -15,6 +15,7 @@ import (
 	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 // chromeLines is what the screen draws around the table rows: the filter
@@ -115,8 +116,28 @@ func (m *Model) View() string {
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
-	lines = append(lines[:max(0, m.height-1)], m.fit(m.statusLine()))
+	status, above := m.promptProblem(m.statusLine())
+	lines = append(append(lines[:max(0, m.height-1-len(above))], above...), m.fit(status))
 	return strings.Join(lines, "\n")
+}
+
+// promptProblem adds what is wrong with the prompt's input to the
+// prompt's line when it fits there whole, else puts it on its own lines
+// above the prompt, wrapped to the width (cut at the edge, the rule was
+// lost at 80 columns).
+func (m *Model) promptProblem(prompt string) (string, []string) {
+	if m.mode == modeTable || m.input.Err == nil {
+		return prompt, nil
+	}
+	s, why := m.c.Styles, m.c.Explain(m.input.Err)
+	if ansi.StringWidth(prompt)+2+ansi.StringWidth(why) <= m.width {
+		return prompt + "  " + s.Error.Render(why), nil
+	}
+	var above []string
+	for _, l := range strings.Split(formkit.Wrap(why, max(10, m.width-3)), "\n") {
+		above = append(above, s.Error.Render(" ✗ "+l))
+	}
+	return prompt, above
 }
 
 // fit cuts a styled line to the screen width.
@@ -384,11 +405,7 @@ func oneLine(s string) string {
 func (m *Model) statusLine() string {
 	s, tr := m.c.Styles, m.c.Tr
 	if m.mode != modeTable {
-		line := " " + s.Accent.Render(m.promptLabel()) + m.input.View()
-		if m.input.Err != nil {
-			line += "  " + s.Error.Render(m.c.Explain(m.input.Err))
-		}
-		return line
+		return " " + s.Accent.Render(m.promptLabel()) + m.input.View() // its problem: promptProblem
 	}
 	var parts []string
 	if m.detail == nil && len(m.view) > 0 {

@@ -285,3 +285,21 @@ func TestDrillLabelsInRussian(t *testing.T) {
 		t.Errorf("the first category: %q, want %q", got, want)
 	}
 }
+
+// The saved statement's line at 80 columns in Russian: the file's name
+// whole on the first line, the folder after, nothing past the edge.
+func TestStatementSavedWrapsInRussian(t *testing.T) {
+	m, _, _ := newScreenIn(t, i18n.RU)
+	m.SetSize(80, 24)
+	m.saved = "/tmp/qiwidash-demo-1983179/receipts-deleted-when-the-demo-quits/statement-79991234567-2026-11-01-2026-11-30.pdf"
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line past 80 columns: %q", l)
+		}
+	}
+	if len(lines) < 4 || lines[2] != " Выписка сохранена: statement-79991234567-2026-11-01-2026-11-30.pdf в папке" ||
+		lines[3] != " /tmp/qiwidash-demo-1983179/receipts-deleted-when-the-demo-quits" {
+		t.Errorf("saved:\n%s", strings.Join(lines, "\n"))
+	}
+}

@@ -2,6 +2,7 @@ package insights
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/NimbleMarkets/ntcharts/barchart"
@@ -12,6 +13,7 @@ import (
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store/insights"
 	"qiwidash/ui/common"
+	"qiwidash/ui/formkit"
 )
 
 // View draws the header lines, the panel tabs and the panel.
@@ -22,10 +24,11 @@ func (m *Model) View() string {
 	}
 	lines := []string{m.headLine(), m.coverageLine()}
 	if m.saved != "" {
-		// The whole path, wrapped: the toast may be too narrow for it.
-		saved := tr.T("insights.statement_saved", i18n.Args{"Path": m.saved})
-		for _, l := range strings.Split(ansi.Hardwrap(saved, m.width, false), "\n") {
-			lines = append(lines, s.Positive.Render(l))
+		// The whole path, wrapped at spaces (the file's name first in
+		// Russian): the toast may be too narrow for it.
+		saved := tr.T("insights.statement_saved", i18n.Args{"Path": m.saved, "File": filepath.Base(m.saved), "Dir": filepath.Dir(m.saved)})
+		for _, l := range strings.Split(formkit.Wrap(saved, max(10, m.width-1)), "\n") {
+			lines = append(lines, s.Positive.Render(" "+l))
 		}
 	}
 	lines = append(lines, m.panelTabs())
