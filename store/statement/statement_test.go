@@ -319,3 +319,38 @@ func TestStatementInRussian(t *testing.T) {
 		}
 	}
 }
+
+// The transactions table's date (with its offset) and status (with QIWI's
+// error code) are whole in both languages, not cut with "…"; the Russian
+// names no API path.
+func TestStatementPDFCellsWhole(t *testing.T) {
+	e := insightstest.New(t, true)
+	from, to := lastMonth()
+	rows := exportRows(t, e, from, to)
+	for _, tr := range []*i18n.Tr{nil, i18n.New(i18n.RU)} {
+		_, b := makeIn(t, e, tr, "pdf", from, to)
+		text := pdfText(t, b)
+		coded := 0
+		for _, r := range rows {
+			date, err := time.Parse(time.RFC3339, r[2])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := date.Format("2006-01-02 15:04 -07:00"); !strings.Contains(text, want) {
+				t.Errorf("%s: txn %s's date %q is not whole", tr.Lang(), r[0], want)
+			}
+			if r[11] != "0" {
+				coded++
+				if want := r[3] + " (" + r[11] + ")"; !strings.Contains(text, want) {
+					t.Errorf("%s: txn %s's status %q is not whole", tr.Lang(), r[0], want)
+				}
+			}
+		}
+		if coded == 0 {
+			t.Error("no failed payment with an error code to look at")
+		}
+		if tr != nil && strings.Contains(text, "payments/total") {
+			t.Error("the Russian PDF names the API path payments/total")
+		}
+	}
+}
