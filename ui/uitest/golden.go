@@ -33,9 +33,14 @@ func Press(keys ...string) func(*teatest.TestModel) {
 	}
 }
 
-// Type returns a Step input that types s rune by rune, as into a text field.
+// Type returns a Step input that types s rune by rune, as into a text
+// field (teatest's own Type sends bytes, which splits Cyrillic letters).
 func Type(s string) func(*teatest.TestModel) {
-	return func(tm *teatest.TestModel) { tm.Type(s) }
+	return func(tm *teatest.TestModel) {
+		for _, r := range s {
+			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		}
+	}
 }
 
 // Msgs returns a Step input that sends any messages (keys Key cannot
