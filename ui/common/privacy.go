@@ -48,6 +48,12 @@ func (c *Common) Money(a qiwiapi.Amount) string {
 	if c.privacy() {
 		return masked + " " + a.Currency.Symbol()
 	}
+	return c.MoneyInFull(a)
+}
+
+// MoneyInFull is Money as a confirmation shows it: in full, privacy or
+// not (what is agreed to is never masked), in the user's language.
+func (c *Common) MoneyInFull(a qiwiapi.Amount) string {
 	return a.FormatWith(c.Tr.Separators())
 }
 

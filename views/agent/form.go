@@ -301,7 +301,7 @@ func (m *TopupModel) confirm() tea.Cmd {
 	t := m.draft()
 	t.Number = m.txn.Next()
 	// In full even in privacy mode: the confirmation shows what is agreed to.
-	amount := t.Amount.FormatWith(tr.Separators())
+	amount := m.c.MoneyInFull(t.Amount)
 	if err := t.Validate(); err != nil {
 		return m.c.ErrorToast(err)
 	}
@@ -309,7 +309,7 @@ func (m *TopupModel) confirm() tea.Cmd {
 	lines := []string{
 		tr.T("agent.topup_confirm_what", i18n.Args{"Account": t.Account, "Amount": amount, "Currency": ccy, "Funds": fundsWords(tr, t.Funds)}),
 		tr.T("agent.topup_confirm_debit", i18n.Args{"Amount": amount, "Currency": ccy, "Terminal": m.c.Agent.TerminalID(),
-			"Balance": m.check.res.AgentBalance.FormatWith(tr.Separators())}),
+			"Balance": m.c.MoneyInFull(m.check.res.AgentBalance)}),
 		tr.T("agent.topup_confirm_checked", i18n.Args{"Answer": m.answerText()}),
 		tr.T("agent.topup_confirm_number", i18n.Args{"Number": string(t.Number)}),
 	}
@@ -364,7 +364,7 @@ func (m *TopupModel) answerText() string {
 		}
 		return tr.T("agent.answer_short", i18n.Args{"Answer": strings.Join(parts, ", "), "Why": why})
 	}
-	parts = append(parts, tr.T("agent.answer_balance", i18n.Args{"Balance": c.res.AgentBalance.FormatWith(tr.Separators())}))
+	parts = append(parts, tr.T("agent.answer_balance", i18n.Args{"Balance": m.c.MoneyInFull(c.res.AgentBalance)}))
 	return strings.Join(parts, ", ")
 }
 

@@ -284,9 +284,6 @@ func (m *Model) askPay() tea.Cmd {
 	}
 }
 
-// full is an amount as a confirmation shows it: in full, privacy or not.
-func (m *Model) full(a qiwiapi.Amount) string { return a.FormatWith(m.c.Tr.Separators()) }
-
 func (m *Model) confirmPay(msg payCheckedMsg) tea.Cmd {
 	inv, tr := msg.inv, m.c.Tr
 	if msg.err != nil {
@@ -297,8 +294,8 @@ func (m *Model) confirmPay(msg payCheckedMsg) tea.Cmd {
 		return func() tea.Msg { return common.ToastMsg{Text: text, Error: true} }
 	}
 	lines := []string{
-		tr.T("invoices.pay.what", i18n.Args{"Amount": m.full(inv.Sum), "Merchant": m.merchant(inv), "ID": int64(inv.ID), "Currency": inv.Sum.Currency.Code()}),
-		tr.T("invoices.pay.balance", i18n.Args{"Balance": m.full(msg.balance)}),
+		tr.T("invoices.pay.what", i18n.Args{"Amount": m.c.MoneyInFull(inv.Sum), "Merchant": m.merchant(inv), "ID": int64(inv.ID), "Currency": inv.Sum.Currency.Code()}),
+		tr.T("invoices.pay.balance", i18n.Args{"Balance": m.c.MoneyInFull(msg.balance)}),
 	}
 	if inv.Comment != "" {
 		lines = append(lines, tr.T("invoices.pay.comment", i18n.Args{"Comment": sanitize.Text(inv.Comment)}))
@@ -314,7 +311,7 @@ func (m *Model) askReject() tea.Cmd {
 	}
 	tr := m.c.Tr
 	lines := []string{
-		tr.T("invoices.reject.what", i18n.Args{"ID": int64(inv.ID), "Merchant": m.merchant(inv), "Amount": m.full(inv.Sum)}),
+		tr.T("invoices.reject.what", i18n.Args{"ID": int64(inv.ID), "Merchant": m.merchant(inv), "Amount": m.c.MoneyInFull(inv.Sum)}),
 		tr.T("invoices.reject.nothing_paid", nil),
 	}
 	return common.Confirm(tr.T("invoices.reject.title", nil), lines, func() tea.Msg { return rejectConfirmedMsg{inv: inv} })

@@ -221,7 +221,7 @@ func parseLifetime(s string, now time.Time) (time.Time, error) {
 
 func (f *form) view(c *common.Common, width, height int) string {
 	s, tr := c.Styles, c.Tr
-	money := func(a qiwiapi.Amount) string { return a.FormatWith(tr.Separators()) }
+	money := c.MoneyInFull
 	var b strings.Builder
 	b.WriteString(s.Title.Render(" "+f.title) + "\n")
 	if f.kind == refundForm {

@@ -16,7 +16,6 @@ import (
 
 	"qiwidash/i18n"
 	"qiwidash/i18n/explain"
-	"qiwidash/qiwiapi"
 	"qiwidash/qiwiapi/pull"
 	"qiwidash/qiwiapi/sanitize"
 	"qiwidash/store/bills"
@@ -383,7 +382,7 @@ func (m *Model) askCreate() tea.Cmd {
 	rows := [][2]string{
 		{tr.T("merchant.confirm_bill_id", nil), b.ID},
 		{tr.T("merchant.detail_payer", nil), b.Payer},
-		{tr.T("merchant.confirm_amount", nil), b.Amount.FormatWith(tr.Separators())},
+		{tr.T("merchant.confirm_amount", nil), m.c.MoneyInFull(b.Amount)},
 		{tr.T("merchant.detail_comment", nil), comment},
 		{tr.T("merchant.detail_pay_by", nil), m.payBy(b.Lifetime)},
 	}
@@ -409,7 +408,7 @@ func (m *Model) askRefund() tea.Cmd {
 	b := f.bill
 	rest := b.Refundable()
 	rest.Minor -= a.Minor
-	money := func(a qiwiapi.Amount) string { return a.FormatWith(tr.Separators()) }
+	money := m.c.MoneyInFull
 	lines := []string{
 		tr.T("merchant.refund_bill", i18n.Args{"ID": sanitize.Text(b.ID), "Amount": money(b.Amount), "Payer": sanitize.Text(b.Payer)}),
 		tr.T("merchant.refund_so_far", i18n.Args{"Amount": money(b.Refunded())}),
@@ -430,7 +429,7 @@ func (m *Model) askRefund() tea.Cmd {
 func (m *Model) askCancel(b bills.Bill) tea.Cmd {
 	eng, tr := m.moves, m.c.Tr
 	lines := []string{
-		tr.T("merchant.cancel_bill", i18n.Args{"ID": b.ID, "Amount": b.Amount.FormatWith(tr.Separators()), "Payer": phone(b.Payer)}),
+		tr.T("merchant.cancel_bill", i18n.Args{"ID": b.ID, "Amount": m.c.MoneyInFull(b.Amount), "Payer": phone(b.Payer)}),
 		tr.T("merchant.cancel_effect", nil),
 	}
 	return common.Confirm(tr.T("merchant.confirm_cancel", nil), lines, func() tea.Msg {
@@ -682,7 +681,7 @@ func (m *Model) onRefunded(msg refundedMsg) tea.Cmd {
 	case msg.res.err != nil:
 		cmds = append(cmds, m.errToast(msg.res.err))
 	case r != nil:
-		cmds = append(cmds, common.Toast(m.c.Tr.T("merchant.toast_refund", i18n.Args{"Amount": r.Amount.FormatWith(m.c.Tr.Separators()), "State": refundWords(m.c.Tr, *r)})))
+		cmds = append(cmds, common.Toast(m.c.Tr.T("merchant.toast_refund", i18n.Args{"Amount": m.c.MoneyInFull(r.Amount), "State": refundWords(m.c.Tr, *r)})))
 	}
 	return tea.Batch(cmds...)
 }

@@ -473,7 +473,7 @@ func (m *Model) submit() tea.Cmd {
 func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
 	// A confirmation shows what is agreed to in full, privacy or not.
 	p, tr := d.payment, m.c.Tr
-	money := func(a qiwiapi.Amount) i18n.Args { return i18n.Args{"Amount": m.full(a)} }
+	money := func(a qiwiapi.Amount) i18n.Args { return i18n.Args{"Amount": m.c.MoneyInFull(a)} }
 	lines := []string{
 		tr.T("payments.confirm.payment", i18n.Args{"Kind": kindTitle(tr, d.kind), "Provider": p.Provider}),
 		tr.T("payments.confirm.recipient", i18n.Args{"Recipient": d.recipient}),
@@ -481,7 +481,7 @@ func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
 	comm := c.Commission.QWCommission
 	d.commission, d.total = &comm, &c.Debit
 	if d.kind == kindConversion {
-		lines = append(lines, tr.T("payments.confirm.receive", i18n.Args{"Amount": m.full(p.Sum), "Currency": p.Sum.Currency.Code()}))
+		lines = append(lines, tr.T("payments.confirm.receive", i18n.Args{"Amount": m.c.MoneyInFull(p.Sum), "Currency": p.Sum.Currency.Code()}))
 		if r, ok := m.rate(p.Sum.Currency); ok {
 			lines = append(lines, tr.T("payments.confirm.rate", i18n.Args{"Currency": p.Sum.Currency.Code(), "Rate": m.rateText(r)}))
 		}
@@ -502,12 +502,6 @@ func (m *Model) confirm(d draft, c moves.WalletCheck) tea.Cmd {
 		lines = append(lines, tr.T("payments.confirm.comment", i18n.Args{"Comment": p.Comment}))
 	}
 	return common.Confirm(tr.T("payments.confirm.title", nil), lines, func() tea.Msg { return sendConfirmedMsg{d: d} })
-}
-
-// full is an amount as a confirmation shows it: in full, privacy or not,
-// in the reader's number format.
-func (m *Model) full(a qiwiapi.Amount) string {
-	return a.FormatWith(m.c.Tr.Separators())
 }
 
 // View draws the form, or the kinds menu and the recent payments.

@@ -138,7 +138,7 @@ func (m *Model) askRetry(e *entry) tea.Cmd {
 	}
 	id, tr := e.je.ID, m.c.Tr
 	return common.Confirm(tr.T("payments.retry.title", nil), []string{
-		tr.T("payments.retry.what", i18n.Args{"Kind": kindTitle(tr, e.kind), "Amount": m.full(e.payment.Sum), "Recipient": e.recipient, "ID": e.id()}),
+		tr.T("payments.retry.what", i18n.Args{"Kind": kindTitle(tr, e.kind), "Amount": m.c.MoneyInFull(e.payment.Sum), "Recipient": e.recipient, "ID": e.id()}),
 		tr.T("payments.retry.same_id", nil),
 		tr.T("payments.retry.not_twice", nil),
 	}, func() tea.Msg { return retryConfirmedMsg{id: id} })
